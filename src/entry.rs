@@ -1,0 +1,294 @@
+//! The journal vocabulary: [`Entry`], [`Action`] and [`Provenance`].
+//!
+//! The ledger is a sequence of entries. Each entry is one [`Action`] plus its
+//! [`Provenance`]: the effective date (optional, because real rows are
+//! sometimes undated), the [`Evidence`] level, and the sources cited.
+//! Nothing is edited or deleted; a correction is a new entry.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ids::{PledgeId, SourceId};
+use crate::lifecycle::{Evidence, Stage};
+use crate::limits::{MAX_SOURCES_PER_ENTRY, MAX_TEXT_CHARS, check_text};
+use crate::member::Member;
+use crate::money::Currency;
+use crate::pledge::{Contribution, NewPledge};
+use crate::source::Source;
+
+/// One event in the journal.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{Action, Evidence, PledgeId, Provenance, Stage};
+///
+/// let advance = Action::Advance { pledge: PledgeId::new("FRA-troops")?, stage: Stage::Committed };
+/// let provenance = Provenance::new(Evidence::Verified);
+/// assert_eq!(advance.pledge().map(|p| p.as_str()), Some("FRA-troops"));
+/// # let _ = provenance;
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// Adds a member to the roster.
+    AddMember(Box<Member>),
+    /// Adds a source that entries can cite.
+    AddSource(Box<Source>),
+    /// Opens a pledge.
+    Pledge(Box<NewPledge>),
+    /// Moves a pledge to a later stage (not `Withdrawn`: use
+    /// [`Action::Withdraw`]).
+    Advance {
+        /// The pledge.
+        pledge: PledgeId,
+        /// The new stage.
+        stage: Stage,
+    },
+    /// Replaces the size of a pledge. The kind, the equipment category and
+    /// the currency must stay the same; the size may go down (a correction).
+    Revise {
+        /// The pledge.
+        pledge: PledgeId,
+        /// The contribution at its new size.
+        contribution: Box<Contribution>,
+    },
+    /// Records a delivered quantity in the pledge's own unit: personnel,
+    /// units, or money in the pledge's currency.
+    Deliver {
+        /// The pledge.
+        pledge: PledgeId,
+        /// How much; negative only when `correction` is set.
+        #[serde(with = "crate::money::amount")]
+        quantity: Decimal,
+        /// The currency, required for money and absent otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        currency: Option<Currency>,
+        /// Marks an explicit correction, which may be negative. The
+        /// cumulative delivered amount never drops below zero.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        correction: bool,
+    },
+    /// Withdraws a pledge; terminal.
+    Withdraw {
+        /// The pledge.
+        pledge: PledgeId,
+        /// Why, in words.
+        reason: String,
+    },
+    /// Attaches the entry's sources and evidence to a pledge without
+    /// changing its stage.
+    Annotate {
+        /// The pledge.
+        pledge: PledgeId,
+    },
+}
+
+impl Action {
+    /// The pledge the action is about, if any.
+    pub fn pledge(&self) -> Option<&PledgeId> {
+        match self {
+            Action::AddMember(_) | Action::AddSource(_) => None,
+            Action::Pledge(p) => Some(p.id()),
+            Action::Advance { pledge, .. }
+            | Action::Revise { pledge, .. }
+            | Action::Deliver { pledge, .. }
+            | Action::Withdraw { pledge, .. }
+            | Action::Annotate { pledge } => Some(pledge),
+        }
+    }
+
+    /// The action's name as written in files (`add_member`, `advance`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::AddMember(_) => "add_member",
+            Action::AddSource(_) => "add_source",
+            Action::Pledge(_) => "pledge",
+            Action::Advance { .. } => "advance",
+            Action::Revise { .. } => "revise",
+            Action::Deliver { .. } => "deliver",
+            Action::Withdraw { .. } => "withdraw",
+            Action::Annotate { .. } => "annotate",
+        }
+    }
+}
+
+/// Where an entry comes from: its effective date, evidence and sources.
+///
+/// There is no default evidence: every entry says how well it is known.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{Evidence, Provenance, SourceId, parse_date};
+///
+/// let p = Provenance::new(Evidence::Reported)
+///     .on(parse_date("2025-09-04")?)
+///     .cite(SourceId::new("reuters-paris")?);
+/// assert_eq!(p.date().map(|d| d.to_string()), Some("2025-09-04".to_string()));
+/// assert_eq!(p.sources().len(), 1);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Provenance {
+    date: Option<NaiveDate>,
+    evidence: Evidence,
+    sources: Vec<SourceId>,
+}
+
+impl Provenance {
+    /// Undated, citing no source.
+    pub fn new(evidence: Evidence) -> Provenance {
+        Provenance {
+            date: None,
+            evidence,
+            sources: Vec::new(),
+        }
+    }
+
+    /// Sets the effective date.
+    #[must_use]
+    pub fn on(mut self, date: NaiveDate) -> Provenance {
+        self.date = Some(date);
+        self
+    }
+
+    /// Cites a source (kept sorted, duplicates ignored).
+    #[must_use]
+    pub fn cite(mut self, source: SourceId) -> Provenance {
+        if let Err(at) = self.sources.binary_search(&source) {
+            self.sources.insert(at, source);
+        }
+        self
+    }
+
+    /// The effective date.
+    pub fn date(&self) -> Option<NaiveDate> {
+        self.date
+    }
+
+    /// The evidence level.
+    pub fn evidence(&self) -> Evidence {
+        self.evidence
+    }
+
+    /// The sources cited, sorted.
+    pub fn sources(&self) -> &[SourceId] {
+        &self.sources
+    }
+}
+
+/// One appended event: an [`Action`] with its sequence number and
+/// provenance. Entries are made by the [`Ledger`](crate::Ledger) and never
+/// change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    #[serde(rename = "seq")]
+    sequence: u64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::dates::strict_option"
+    )]
+    date: Option<NaiveDate>,
+    evidence: Evidence,
+    #[serde(default, skip_serializing_if = "<[SourceId]>::is_empty")]
+    sources: Box<[SourceId]>,
+    action: Action,
+}
+
+impl Entry {
+    pub(crate) fn new(sequence: u64, action: Action, provenance: Provenance) -> Entry {
+        Entry {
+            sequence,
+            date: provenance.date,
+            evidence: provenance.evidence,
+            sources: provenance.sources.into_boxed_slice(),
+            action,
+        }
+    }
+
+    /// The sequence number: the entry's 0-based position in the ledger.
+    pub fn sequence(&self) -> u64 {
+        self.sequence
+    }
+
+    /// The effective date, if the entry is dated.
+    pub fn date(&self) -> Option<NaiveDate> {
+        self.date
+    }
+
+    /// The evidence level.
+    pub fn evidence(&self) -> Evidence {
+        self.evidence
+    }
+
+    /// The sources cited, sorted.
+    pub fn sources(&self) -> &[SourceId] {
+        &self.sources
+    }
+
+    /// The action.
+    pub fn action(&self) -> &Action {
+        &self.action
+    }
+
+    /// The provenance, for re-recording the action elsewhere.
+    pub fn provenance(&self) -> Provenance {
+        Provenance {
+            date: self.date,
+            evidence: self.evidence,
+            sources: self.sources.to_vec(),
+        }
+    }
+
+    /// Splits the entry into its action and provenance.
+    pub fn into_parts(self) -> (Action, Provenance) {
+        let provenance = Provenance {
+            date: self.date,
+            evidence: self.evidence,
+            sources: self.sources.into_vec(),
+        };
+        (self.action, provenance)
+    }
+}
+
+/// Validates what an entry says about itself, independent of the ledger.
+pub(crate) fn validate_provenance(provenance: &Provenance) -> Result<()> {
+    if provenance.sources.len() > MAX_SOURCES_PER_ENTRY {
+        return Err(Error::limit(
+            "number of sources cited by one entry",
+            MAX_SOURCES_PER_ENTRY,
+            provenance.sources.len(),
+        ));
+    }
+    if !provenance
+        .sources
+        .windows(2)
+        .all(|w| matches!(w, [a, b] if a < b))
+    {
+        return Err(Error::invalid(
+            "entry",
+            "sources",
+            "must be sorted and unique",
+        ));
+    }
+    Ok(())
+}
+
+/// Validates the text of a withdrawal reason.
+pub(crate) fn validate_reason(pledge: &PledgeId, reason: &str) -> Result<()> {
+    let subject = || format!("pledge `{pledge}`");
+    if reason.trim().is_empty() {
+        return Err(Error::invalid(
+            subject(),
+            "reason",
+            "a withdrawal needs a reason",
+        ));
+    }
+    check_text(subject, "reason", reason, MAX_TEXT_CHARS)
+}

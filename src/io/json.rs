@@ -1,0 +1,400 @@
+//! The JSON document: the whole ledger in one file.
+//!
+//! ```json
+//! {
+//!   "format": "coalition-ledger",
+//!   "version": 1,
+//!   "members": [ { "id": "FRA", "name": "France", "groups": ["EU", "NATO"] } ],
+//!   "sources": [ { "id": "elysee", "publisher": "Élysée", "kind": "official" } ],
+//!   "entries": [
+//!     { "date": "2025-09-04", "evidence": "reported", "sources": ["elysee"],
+//!       "action": { "pledge": { "id": "FRA-troops", "member": "FRA",
+//!         "contribution": { "troops": { "personnel": "unspecified" } }, "stage": "announced" } } }
+//!   ]
+//! }
+//! ```
+//!
+//! * Loading adds the members, then the sources, then replays every entry
+//!   through the same validation as the API: a file cannot smuggle in a state
+//!   the API would refuse. The roster therefore comes first in a loaded
+//!   ledger, whatever order it was built in; the derived state is the same.
+//! * Amounts are strings (`"61900000.50"`), never JSON numbers, so no value
+//!   passes through a float. Dates are strictly `YYYY-MM-DD`.
+//! * Unknown fields, an unknown `format` or `version`, and malformed JSON are
+//!   errors with the line and column; a rejected entry is an error with its
+//!   index in `entries`.
+//! * Saving is deterministic: save → load → save gives the same bytes.
+//! * Limits: at most [`MAX_DOCUMENT_BYTES`] bytes and [`MAX_JSON_DEPTH`]
+//!   levels of nesting.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::entry::{Action, Provenance};
+use crate::error::{Error, Result};
+use crate::ids::SourceId;
+use crate::ledger::Ledger;
+use crate::lifecycle::Evidence;
+use crate::limits::{MAX_DOCUMENT_BYTES, MAX_JSON_DEPTH};
+use crate::member::Member;
+use crate::source::Source;
+
+/// The value of the `format` field.
+pub const FORMAT: &str = "coalition-ledger";
+/// The document version this crate reads and writes.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct DocumentOut<'a> {
+    format: &'static str,
+    version: u32,
+    members: Vec<&'a Member>,
+    sources: Vec<&'a Source>,
+    entries: Vec<EntryOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::dates::strict_option"
+    )]
+    date: Option<NaiveDate>,
+    evidence: Evidence,
+    #[serde(skip_serializing_if = "<[SourceId]>::is_empty")]
+    sources: &'a [SourceId],
+    action: &'a Action,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentIn {
+    #[allow(dead_code)]
+    format: FormatTag,
+    #[allow(dead_code)]
+    version: VersionTag,
+    #[serde(default)]
+    members: Vec<Member>,
+    #[serde(default)]
+    sources: Vec<Source>,
+    #[serde(default)]
+    entries: Vec<EntryIn>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryIn {
+    #[serde(default, with = "crate::dates::strict_option")]
+    date: Option<NaiveDate>,
+    evidence: Evidence,
+    #[serde(default)]
+    sources: Vec<SourceId>,
+    action: Action,
+}
+
+/// Accepts only `"coalition-ledger"`.
+struct FormatTag;
+
+impl<'de> Deserialize<'de> for FormatTag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<FormatTag, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        if text == FORMAT {
+            Ok(FormatTag)
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "unknown format `{}`, expected `{FORMAT}`",
+                text.chars().take(40).collect::<String>().escape_debug()
+            )))
+        }
+    }
+}
+
+/// Accepts only [`VERSION`].
+struct VersionTag;
+
+impl<'de> Deserialize<'de> for VersionTag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<VersionTag, D::Error> {
+        let version = u64::deserialize(d)?;
+        if version == u64::from(VERSION) {
+            Ok(VersionTag)
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "unsupported version {version}: this crate reads version {VERSION}"
+            )))
+        }
+    }
+}
+
+/// Writes the ledger as a JSON document (pretty-printed, deterministic).
+///
+/// # Errors
+///
+/// [`Error::Io`] when the writer fails.
+pub fn to_writer<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
+    let document = document_out(ledger);
+    let mut writer = std::io::BufWriter::new(writer);
+    serde_json::to_writer_pretty(&mut writer, &document).map_err(|e| serde_error_to_io(&e))?;
+    writer.write_all(b"\n").map_err(|e| Error::io(None, &e))?;
+    writer.flush().map_err(|e| Error::io(None, &e))
+}
+
+/// The ledger as a JSON document string.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{fixtures, io::json};
+///
+/// let ledger = fixtures::paris_summit();
+/// let text = json::to_string(&ledger);
+/// let again = json::from_str(&text)?;
+/// assert_eq!(json::to_string(&again), text);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+pub fn to_string(ledger: &Ledger) -> String {
+    let mut out = Vec::with_capacity(ledger.len() * 160 + 256);
+    // Writing into a Vec cannot fail, and every value serializes.
+    let _ = to_writer(ledger, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn document_out(ledger: &Ledger) -> DocumentOut<'_> {
+    let entries = ledger
+        .entries()
+        .iter()
+        .filter(|e| !matches!(e.action(), Action::AddMember(_) | Action::AddSource(_)))
+        .map(|e| EntryOut {
+            date: e.date(),
+            evidence: e.evidence(),
+            sources: e.sources(),
+            action: e.action(),
+        })
+        .collect();
+    DocumentOut {
+        format: FORMAT,
+        version: VERSION,
+        members: ledger.members().collect(),
+        sources: ledger.sources().collect(),
+        entries,
+    }
+}
+
+/// Reads a ledger from a JSON document.
+///
+/// # Errors
+///
+/// [`Error::Json`] with line and column for malformed JSON, unknown fields,
+/// float amounts, loose dates, an unknown format or version;
+/// [`Error::InEntry`] with the index in `entries` when an entry breaks a
+/// ledger rule; [`Error::Limit`] for an oversized or too deeply nested
+/// document.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::io::json;
+///
+/// let err = json::from_str(r#"{"format": "coalition-ledger", "version": 2}"#).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "JSON line 1, column 44: unsupported version 2: this crate reads version 1"
+/// );
+/// ```
+pub fn from_str(text: &str) -> Result<Ledger> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(Error::limit(
+            "JSON document size in bytes",
+            MAX_DOCUMENT_BYTES,
+            text.len(),
+        ));
+    }
+    check_depth(text)?;
+    let document: DocumentIn = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+    replay(document)
+}
+
+/// Reads a ledger from a reader holding a JSON document.
+///
+/// # Errors
+///
+/// As [`from_str`], and [`Error::Io`] when reading fails.
+pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
+    let mut text = String::new();
+    let limit = u64::try_from(MAX_DOCUMENT_BYTES)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    reader
+        .take(limit)
+        .read_to_string(&mut text)
+        .map_err(|e| Error::io(None, &e))?;
+    from_str(&text)
+}
+
+/// Saves the ledger to a file.
+///
+/// # Errors
+///
+/// [`Error::Io`] naming the path.
+pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<()> {
+    let path = path.as_ref();
+    let file = std::fs::File::create(path).map_err(|e| Error::io(Some(path), &e))?;
+    to_writer(ledger, file).map_err(|e| match e {
+        Error::Io { kind, message, .. } => Error::Io {
+            path: Some(path.display().to_string()),
+            kind,
+            message,
+        },
+        other => other,
+    })
+}
+
+/// Loads a ledger from a file.
+///
+/// # Errors
+///
+/// As [`from_str`], and [`Error::Io`] naming the path.
+pub fn load(path: impl AsRef<Path>) -> Result<Ledger> {
+    let path = path.as_ref();
+    let file = std::fs::File::open(path).map_err(|e| Error::io(Some(path), &e))?;
+    from_reader(file)
+}
+
+fn replay(document: DocumentIn) -> Result<Ledger> {
+    let mut ledger = Ledger::new();
+    for member in document.members {
+        let id = member.id().to_string();
+        let recorded = ledger.add_member(member)?;
+        if !recorded.is_appended() {
+            return Err(duplicate("member", &id));
+        }
+    }
+    for source in document.sources {
+        let id = source.id().to_string();
+        let recorded = ledger.add_source(source)?;
+        if !recorded.is_appended() {
+            return Err(duplicate("source", &id));
+        }
+    }
+    for (index, entry) in document.entries.into_iter().enumerate() {
+        let index = index as u64;
+        let mut provenance = Provenance::new(entry.evidence);
+        if let Some(date) = entry.date {
+            provenance = provenance.on(date);
+        }
+        let count = entry.sources.len();
+        for source in entry.sources {
+            provenance = provenance.cite(source);
+        }
+        if provenance.sources().len() != count {
+            let error = Error::invalid("entry", "sources", "lists a source twice");
+            return Err(error.in_entry(index));
+        }
+        match ledger.record(entry.action, provenance) {
+            Ok(recorded) if recorded.is_appended() => {}
+            Ok(_) => {
+                return Err(
+                    Error::invalid("entry", "action", "repeats an earlier entry").in_entry(index),
+                );
+            }
+            Err(error) => return Err(error.in_entry(index)),
+        }
+    }
+    Ok(ledger)
+}
+
+#[cold]
+fn duplicate(kind: &'static str, id: &str) -> Error {
+    Error::invalid(
+        format!("{kind} `{id}`"),
+        "id",
+        "listed twice in the document",
+    )
+}
+
+/// Rejects nesting deeper than [`MAX_JSON_DEPTH`] before parsing.
+fn check_depth(text: &str) -> Result<()> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut line, mut column) = (1usize, 0usize);
+    for byte in text.bytes() {
+        column += 1;
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err(Error::Json {
+                        line,
+                        column,
+                        message: format!("nesting deeper than {MAX_JSON_DEPTH} levels"),
+                    });
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'\n' => {
+                line += 1;
+                column = 0;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cold]
+pub(crate) fn json_error(error: &serde_json::Error) -> Error {
+    let message = error.to_string();
+    // serde_json appends " at line L column C"; the position has its own fields.
+    let message = match message.rfind(" at line ") {
+        Some(at) => message.get(..at).unwrap_or(&message).to_string(),
+        None => message,
+    };
+    Error::Json {
+        line: error.line(),
+        column: error.column(),
+        message,
+    }
+}
+
+#[cold]
+fn serde_error_to_io(error: &serde_json::Error) -> Error {
+    match error.io_error_kind() {
+        Some(kind) => Error::Io {
+            path: None,
+            kind,
+            message: error.to_string(),
+        },
+        None => Error::Io {
+            path: None,
+            kind: std::io::ErrorKind::InvalidData,
+            message: error.to_string(),
+        },
+    }
+}
+
+impl Ledger {
+    /// The ledger as a JSON document; see [`crate::io::json`].
+    pub fn to_json(&self) -> String {
+        to_string(self)
+    }
+
+    /// Reads a ledger from a JSON document; see [`crate::io::json::from_str`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::io::json::from_str`].
+    pub fn from_json(text: &str) -> Result<Ledger> {
+        from_str(text)
+    }
+}

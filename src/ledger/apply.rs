@@ -1,0 +1,743 @@
+//! Validating and applying actions.
+//!
+//! Each action is first checked against the current state by a function that
+//! only reads the ledger and returns what would change; only then is the
+//! change written. A rejected action therefore cannot leave anything
+//! half-applied.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::{Ledger, NONE, PledgeState};
+use crate::entry::{Action, Entry, Provenance, validate_provenance, validate_reason};
+use crate::error::{Error, Result};
+use crate::ids::{MemberId, PledgeId};
+use crate::lifecycle::{Evidence, Stage};
+use crate::member::Member;
+use crate::money::{Currency, Money};
+use crate::pledge::{Condition, Contribution, Kind, NewPledge, StageDates};
+use crate::source::Source;
+
+/// What recording an action did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Recorded {
+    /// A new entry was appended with this sequence number.
+    Appended {
+        /// The new entry's sequence number.
+        sequence: u64,
+    },
+    /// An identical member, source or pledge already exists; nothing was
+    /// appended. `sequence` is the entry that created it.
+    AlreadyPresent {
+        /// The sequence number of the existing entry.
+        sequence: u64,
+    },
+}
+
+impl Recorded {
+    /// The sequence number of the new or existing entry.
+    pub fn sequence(self) -> u64 {
+        match self {
+            Recorded::Appended { sequence } | Recorded::AlreadyPresent { sequence } => sequence,
+        }
+    }
+
+    /// True when a new entry was appended.
+    pub fn is_appended(self) -> bool {
+        matches!(self, Recorded::Appended { .. })
+    }
+}
+
+/// The validated effect of an action, ready to be written.
+enum Change {
+    Member(Member),
+    Source(Source),
+    Open(PledgeState),
+    Update(u32, PledgeState),
+    Existing(u64),
+}
+
+impl Ledger {
+    /// Validates an action and appends it with its provenance.
+    ///
+    /// This is the one general entry point; the other recording methods
+    /// ([`Ledger::open_pledge`], [`Ledger::advance`], ...) build the action and
+    /// call it.
+    ///
+    /// # Errors
+    ///
+    /// Any rule the action breaks, naming the member, pledge or source and
+    /// the field. On error the ledger is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// let fra = Member::new(MemberId::new("FRA")?, "France");
+    /// let first = ledger.record(Action::AddMember(Box::new(fra.clone())), Provenance::new(Evidence::Verified))?;
+    /// assert!(first.is_appended());
+    /// // The same member again is reported as already present, not appended twice.
+    /// let again = ledger.record(Action::AddMember(Box::new(fra)), Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(again, Recorded::AlreadyPresent { sequence: 0 });
+    /// // A different body under the same id names the field that differs.
+    /// let other = Member::new(MemberId::new("FRA")?, "French Republic");
+    /// let err = ledger.record(Action::AddMember(Box::new(other)), Provenance::new(Evidence::Verified)).unwrap_err();
+    /// assert_eq!(err.to_string(), "member `FRA` already exists with a different `name`");
+    /// assert_eq!(ledger.len(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn record(&mut self, action: Action, provenance: Provenance) -> Result<Recorded> {
+        let change = self.plan(&action, &provenance)?;
+        Ok(self.commit(change, action, provenance))
+    }
+
+    /// Checks an action against the ledger without applying it.
+    ///
+    /// # Errors
+    ///
+    /// The error [`Ledger::record`] would return.
+    pub fn validate(&self, action: &Action, provenance: &Provenance) -> Result<()> {
+        self.plan(action, provenance).map(|_| ())
+    }
+
+    /// Adds a member to the roster (evidence `Verified`, undated).
+    ///
+    /// # Errors
+    ///
+    /// An invalid member, or a different member under the same id.
+    pub fn add_member(&mut self, member: Member) -> Result<Recorded> {
+        self.record(
+            Action::AddMember(Box::new(member)),
+            Provenance::new(Evidence::Verified),
+        )
+    }
+
+    /// Adds a source (evidence `Verified`, undated).
+    ///
+    /// # Errors
+    ///
+    /// An invalid source, or a different source under the same id.
+    pub fn add_source(&mut self, source: Source) -> Result<Recorded> {
+        self.record(
+            Action::AddSource(Box::new(source)),
+            Provenance::new(Evidence::Verified),
+        )
+    }
+
+    /// Opens a pledge.
+    ///
+    /// # Errors
+    ///
+    /// An unknown member or source, an invalid size, or a different pledge
+    /// under the same id.
+    pub fn open_pledge(&mut self, pledge: NewPledge, provenance: Provenance) -> Result<Recorded> {
+        self.record(Action::Pledge(Box::new(pledge)), provenance)
+    }
+
+    /// Moves a pledge to a later stage.
+    ///
+    /// # Errors
+    ///
+    /// An unknown pledge, a backward or terminal transition.
+    pub fn advance(
+        &mut self,
+        pledge: &PledgeId,
+        stage: Stage,
+        provenance: Provenance,
+    ) -> Result<Recorded> {
+        let action = Action::Advance {
+            pledge: pledge.clone(),
+            stage,
+        };
+        self.record(action, provenance)
+    }
+
+    /// Replaces the size of a pledge (a revision or a correction).
+    ///
+    /// # Errors
+    ///
+    /// An unknown or withdrawn pledge, a different kind, category or currency.
+    pub fn revise(
+        &mut self,
+        pledge: &PledgeId,
+        contribution: Contribution,
+        provenance: Provenance,
+    ) -> Result<Recorded> {
+        let action = Action::Revise {
+            pledge: pledge.clone(),
+            contribution: Box::new(contribution),
+        };
+        self.record(action, provenance)
+    }
+
+    /// Records a delivery in the pledge's own unit. For money the pledge's
+    /// currency is used; see [`Ledger::deliver_money`] to state it.
+    ///
+    /// # Errors
+    ///
+    /// An unknown or withdrawn pledge, a backstop, a fractional number of
+    /// personnel or units, a quantity that is not positive, an overflow.
+    pub fn deliver(
+        &mut self,
+        pledge: &PledgeId,
+        quantity: Decimal,
+        provenance: Provenance,
+    ) -> Result<Recorded> {
+        let currency = self.pledge(pledge).and_then(|p| {
+            if p.kind() == Kind::Funding {
+                p.currency()
+            } else {
+                None
+            }
+        });
+        let action = Action::Deliver {
+            pledge: pledge.clone(),
+            quantity,
+            currency,
+            correction: false,
+        };
+        self.record(action, provenance)
+    }
+
+    /// Records a money delivery, checking its currency against the pledge's.
+    ///
+    /// # Errors
+    ///
+    /// As [`Ledger::deliver`], and a currency that differs from the pledge's.
+    pub fn deliver_money(
+        &mut self,
+        pledge: &PledgeId,
+        money: Money,
+        provenance: Provenance,
+    ) -> Result<Recorded> {
+        let action = Action::Deliver {
+            pledge: pledge.clone(),
+            quantity: money.amount(),
+            currency: Some(money.currency()),
+            correction: false,
+        };
+        self.record(action, provenance)
+    }
+
+    /// Records a correction of the delivered quantity; it may be negative, but
+    /// the cumulative delivered amount never drops below zero.
+    ///
+    /// # Errors
+    ///
+    /// As [`Ledger::deliver`], and a correction that would make the delivered
+    /// amount negative.
+    pub fn correct_delivery(
+        &mut self,
+        pledge: &PledgeId,
+        quantity: Decimal,
+        provenance: Provenance,
+    ) -> Result<Recorded> {
+        let currency = self.pledge(pledge).and_then(|p| {
+            if p.kind() == Kind::Funding {
+                p.currency()
+            } else {
+                None
+            }
+        });
+        let action = Action::Deliver {
+            pledge: pledge.clone(),
+            quantity,
+            currency,
+            correction: true,
+        };
+        self.record(action, provenance)
+    }
+
+    /// Withdraws a pledge, giving a reason.
+    ///
+    /// # Errors
+    ///
+    /// An unknown, delivered or already withdrawn pledge; an empty reason.
+    pub fn withdraw(
+        &mut self,
+        pledge: &PledgeId,
+        reason: impl Into<String>,
+        provenance: Provenance,
+    ) -> Result<Recorded> {
+        let action = Action::Withdraw {
+            pledge: pledge.clone(),
+            reason: reason.into(),
+        };
+        self.record(action, provenance)
+    }
+
+    /// Attaches the provenance's sources and evidence to a pledge.
+    ///
+    /// # Errors
+    ///
+    /// An unknown or withdrawn pledge, an unknown source.
+    pub fn annotate(&mut self, pledge: &PledgeId, provenance: Provenance) -> Result<Recorded> {
+        self.record(
+            Action::Annotate {
+                pledge: pledge.clone(),
+            },
+            provenance,
+        )
+    }
+
+    fn plan(&self, action: &Action, provenance: &Provenance) -> Result<Change> {
+        validate_provenance(provenance)?;
+        for source in provenance.sources() {
+            if !self.source_index.contains_key(source) {
+                return Err(Error::UnknownSource {
+                    source_id: source.to_string(),
+                });
+            }
+        }
+        if self.entries.len() >= NONE as usize {
+            return Err(Error::limit(
+                "number of entries",
+                NONE as usize,
+                self.entries.len(),
+            ));
+        }
+        let date = provenance.date();
+        let evidence = provenance.evidence();
+        match action {
+            Action::AddMember(member) => self.plan_member(member),
+            Action::AddSource(source) => self.plan_source(source),
+            Action::Pledge(spec) => self.plan_open(spec, date, evidence),
+            Action::Advance { pledge, stage } => {
+                let (ix, state) = self.live_pledge(pledge)?;
+                plan_advance(pledge, state, *stage, date, evidence).map(|s| Change::Update(ix, s))
+            }
+            Action::Revise {
+                pledge,
+                contribution,
+            } => {
+                let (ix, state) = self.live_pledge(pledge)?;
+                self.plan_revise(pledge, state, contribution, evidence)
+                    .map(|s| Change::Update(ix, s))
+            }
+            Action::Deliver {
+                pledge,
+                quantity,
+                currency,
+                correction,
+            } => {
+                let (ix, state) = self.live_pledge(pledge)?;
+                let delivery = Delivery {
+                    quantity: *quantity,
+                    currency: *currency,
+                    correction: *correction,
+                };
+                plan_delivery(pledge, state, delivery, evidence).map(|s| Change::Update(ix, s))
+            }
+            Action::Withdraw { pledge, reason } => {
+                let (ix, state) = self.live_pledge(pledge)?;
+                validate_reason(pledge, reason)?;
+                plan_advance(pledge, state, Stage::Withdrawn, date, evidence)
+                    .map(|s| Change::Update(ix, s))
+            }
+            Action::Annotate { pledge } => {
+                let (ix, state) = self.live_pledge(pledge)?;
+                Ok(Change::Update(ix, with_evidence(*state, evidence)))
+            }
+        }
+    }
+
+    fn plan_member(&self, member: &Member) -> Result<Change> {
+        member.validate()?;
+        if let Some(&ix) = self.member_index.get(member.id()) {
+            let existing = self
+                .members
+                .get(ix as usize)
+                .ok_or_else(|| internal("member index"))?;
+            return match existing.first_difference(member) {
+                None => Ok(Change::Existing(self.creating_entry(
+                    |a| matches!(a, Action::AddMember(m) if m.id() == member.id()),
+                ))),
+                Some(field) => Err(Error::Conflict {
+                    kind: "member",
+                    id: member.id().to_string(),
+                    field,
+                }),
+            };
+        }
+        if self.members.len() >= NONE as usize {
+            return Err(Error::limit(
+                "number of members",
+                NONE as usize,
+                self.members.len(),
+            ));
+        }
+        Ok(Change::Member(member.clone()))
+    }
+
+    fn plan_source(&self, source: &Source) -> Result<Change> {
+        source.validate()?;
+        if let Some(&ix) = self.source_index.get(source.id()) {
+            let existing = self
+                .sources
+                .get(ix as usize)
+                .ok_or_else(|| internal("source index"))?;
+            return match existing.first_difference(source) {
+                None => Ok(Change::Existing(self.creating_entry(
+                    |a| matches!(a, Action::AddSource(s) if s.id() == source.id()),
+                ))),
+                Some(field) => Err(Error::Conflict {
+                    kind: "source",
+                    id: source.id().to_string(),
+                    field,
+                }),
+            };
+        }
+        Ok(Change::Source(source.clone()))
+    }
+
+    fn plan_open(
+        &self,
+        spec: &NewPledge,
+        date: Option<NaiveDate>,
+        evidence: Evidence,
+    ) -> Result<Change> {
+        let currency = spec.validate()?;
+        if let Some(&ix) = self.pledge_index.get(spec.id()) {
+            let state = self
+                .pledges
+                .get(ix as usize)
+                .ok_or_else(|| internal("pledge index"))?;
+            let existing = self.spec_of(state).ok_or_else(|| internal("pledge spec"))?;
+            return match existing.first_difference(spec) {
+                None => Ok(Change::Existing(u64::from(state.spec_entry))),
+                Some(field) => Err(Error::Conflict {
+                    kind: "pledge",
+                    id: spec.id().to_string(),
+                    field,
+                }),
+            };
+        }
+        let member = self.known_member(spec.member())?;
+        for condition in spec.conditions() {
+            match condition {
+                Condition::Backstop { by: m } | Condition::ParliamentaryApproval { member: m } => {
+                    self.known_member(m)?;
+                }
+                _ => {}
+            }
+        }
+        if self.pledges.len() >= NONE as usize {
+            return Err(Error::limit(
+                "number of pledges",
+                NONE as usize,
+                self.pledges.len(),
+            ));
+        }
+        let contribution = spec.contribution();
+        let entry = self.next_entry_index();
+        let mut state = PledgeState {
+            spec_entry: entry,
+            size_entry: entry,
+            last_entry: entry,
+            member,
+            category: NONE,
+            kind: contribution.kind(),
+            stage: spec.stage(),
+            evidence,
+            best_evidence: evidence,
+            conditional: !spec.conditions().is_empty(),
+            currency,
+            quantity: contribution.quantity_bounds(),
+            value: contribution.value_bounds(),
+            delivered: Decimal::ZERO,
+            dates: StageDates {
+                opened: date,
+                ..StageDates::default()
+            },
+        };
+        mark_stage_dates(&mut state.dates, spec.stage(), date);
+        Ok(Change::Open(state))
+    }
+
+    fn plan_revise(
+        &self,
+        pledge: &PledgeId,
+        state: &PledgeState,
+        contribution: &Contribution,
+        evidence: Evidence,
+    ) -> Result<PledgeState> {
+        let currency = contribution.validate(pledge)?;
+        let mismatch = |reason: String| Error::Mismatch {
+            pledge: pledge.to_string(),
+            reason,
+        };
+        if contribution.kind() != state.kind {
+            return Err(mismatch(format!(
+                "a revision must keep the kind {}, not {}",
+                state.kind,
+                contribution.kind()
+            )));
+        }
+        let spec = self.spec_of(state).ok_or_else(|| internal("pledge spec"))?;
+        if contribution.category() != spec.contribution().category() {
+            return Err(mismatch(
+                "a revision must keep the equipment category".into(),
+            ));
+        }
+        let currency = match (state.currency, currency) {
+            (Some(old), Some(new)) if old != new => {
+                return Err(mismatch(format!(
+                    "a revision must keep the currency {old}, not {new}"
+                )));
+            }
+            (old, new) => old.or(new),
+        };
+        let mut next = with_evidence(*state, evidence);
+        next.size_entry = self.next_entry_index();
+        next.currency = currency;
+        next.quantity = contribution.quantity_bounds();
+        next.value = contribution.value_bounds();
+        Ok(next)
+    }
+
+    /// The index and state of a pledge that still accepts entries.
+    fn live_pledge(&self, pledge: &PledgeId) -> Result<(u32, &PledgeState)> {
+        let ix = *self
+            .pledge_index
+            .get(pledge)
+            .ok_or_else(|| Error::UnknownPledge {
+                pledge: pledge.to_string(),
+            })?;
+        let state = self
+            .pledges
+            .get(ix as usize)
+            .ok_or_else(|| internal("pledge index"))?;
+        if state.stage == Stage::Withdrawn {
+            return Err(Error::Withdrawn {
+                pledge: pledge.to_string(),
+            });
+        }
+        Ok((ix, state))
+    }
+
+    fn known_member(&self, member: &MemberId) -> Result<u32> {
+        self.member_index
+            .get(member)
+            .copied()
+            .ok_or_else(|| Error::UnknownMember {
+                member: member.to_string(),
+            })
+    }
+
+    fn next_entry_index(&self) -> u32 {
+        // `plan` has checked that the count fits below NONE.
+        u32::try_from(self.entries.len()).unwrap_or(NONE)
+    }
+
+    fn creating_entry(&self, is_creator: impl Fn(&Action) -> bool) -> u64 {
+        self.entries
+            .iter()
+            .find(|e| is_creator(e.action()))
+            .map_or(0, Entry::sequence)
+    }
+
+    fn commit(&mut self, change: Change, action: Action, provenance: Provenance) -> Recorded {
+        let sequence = self.entries.len() as u64;
+        let entry_ix = self.next_entry_index();
+        let mut previous = NONE;
+        match change {
+            Change::Existing(sequence) => return Recorded::AlreadyPresent { sequence },
+            Change::Member(member) => self.insert_member(member),
+            Change::Source(source) => {
+                let ix = self.sources.len() as u32;
+                self.source_index.insert(source.id().clone(), ix);
+                self.sources.push(source);
+            }
+            Change::Open(state) => self.insert_pledge(state, &action),
+            Change::Update(ix, mut state) => {
+                previous = state.last_entry;
+                state.last_entry = entry_ix;
+                debug_assert!(state.invariants_hold());
+                if let Some(slot) = self.pledges.get_mut(ix as usize) {
+                    *slot = state;
+                }
+            }
+        }
+        self.previous_on_pledge.push(previous);
+        self.entries.push(Entry::new(sequence, action, provenance));
+        Recorded::Appended { sequence }
+    }
+
+    fn insert_member(&mut self, member: Member) {
+        let ix = self.members.len() as u32;
+        let groups: Box<[u32]> = member
+            .groups()
+            .iter()
+            .map(|g| self.intern_group(g))
+            .collect();
+        self.member_index.insert(member.id().clone(), ix);
+        self.member_groups.push(groups);
+        self.by_member.push(Vec::new());
+        self.members.push(member);
+    }
+
+    fn intern_group(&mut self, group: &crate::GroupId) -> u32 {
+        if let Some(&ix) = self.group_index.get(group) {
+            return ix;
+        }
+        let ix = self.groups.len() as u32;
+        self.group_index.insert(group.clone(), ix);
+        self.groups.push(group.clone());
+        ix
+    }
+
+    fn insert_pledge(&mut self, mut state: PledgeState, action: &Action) {
+        let Action::Pledge(spec) = action else { return };
+        if let Some(category) = spec.category() {
+            state.category = match self.category_index.get(category) {
+                Some(&ix) => ix,
+                None => {
+                    let ix = self.categories.len() as u32;
+                    self.category_index.insert(category.clone(), ix);
+                    self.categories.push(category.clone());
+                    ix
+                }
+            };
+        }
+        let ix = self.pledges.len() as u32;
+        debug_assert!(state.invariants_hold());
+        self.pledge_index.insert(spec.id().clone(), ix);
+        if let Some(list) = self.by_member.get_mut(state.member as usize) {
+            list.push(ix);
+        }
+        if let Some(list) = self.by_kind.get_mut(state.kind.index()) {
+            list.push(ix);
+        }
+        self.pledges.push(state);
+    }
+}
+
+/// A requested delivery.
+#[derive(Clone, Copy)]
+struct Delivery {
+    quantity: Decimal,
+    currency: Option<Currency>,
+    correction: bool,
+}
+
+fn plan_advance(
+    pledge: &PledgeId,
+    state: &PledgeState,
+    to: Stage,
+    date: Option<NaiveDate>,
+    evidence: Evidence,
+) -> Result<PledgeState> {
+    if !state.stage.can_move_to(to) {
+        return Err(Error::InvalidTransition {
+            pledge: pledge.to_string(),
+            from: state.stage,
+            to,
+        });
+    }
+    let mut next = with_evidence(*state, evidence);
+    mark_stage_dates(&mut next.dates, to, date);
+    next.stage = to;
+    Ok(next)
+}
+
+fn plan_delivery(
+    pledge: &PledgeId,
+    state: &PledgeState,
+    delivery: Delivery,
+    evidence: Evidence,
+) -> Result<PledgeState> {
+    let mismatch = |reason: String| Error::Mismatch {
+        pledge: pledge.to_string(),
+        reason,
+    };
+    let Delivery {
+        quantity,
+        currency,
+        correction,
+    } = delivery;
+    let mut next = with_evidence(*state, evidence);
+    match (state.kind, currency) {
+        (Kind::Backstop, _) => {
+            return Err(mismatch("a backstop has no quantity to deliver".into()));
+        }
+        (Kind::Troops | Kind::Equipment, Some(c)) => {
+            return Err(mismatch(format!(
+                "deliveries of {} are counted in units, not {c}",
+                state.kind
+            )));
+        }
+        (Kind::Troops | Kind::Equipment, None) if !quantity.fract().is_zero() => {
+            return Err(mismatch(format!(
+                "a delivery of {} must be a whole number, not {quantity}",
+                state.kind
+            )));
+        }
+        (Kind::Funding, None) => return Err(mismatch("a money delivery needs a currency".into())),
+        (Kind::Funding, Some(c)) => match state.currency {
+            Some(own) if own != c => {
+                return Err(mismatch(format!(
+                    "delivery in {c} but the pledge is in {own}"
+                )));
+            }
+            _ => next.currency = Some(c),
+        },
+        _ => {}
+    }
+    if quantity.is_zero() {
+        return Err(mismatch("a delivery of zero records nothing".into()));
+    }
+    if quantity.is_sign_negative() && !correction {
+        return Err(mismatch(format!(
+            "a negative delivery ({quantity}) must be marked as a correction"
+        )));
+    }
+    let delivered = state.delivered.checked_add(quantity).ok_or_else(|| {
+        Error::overflow(format!(
+            "adding a delivery of {quantity} to pledge `{pledge}`"
+        ))
+    })?;
+    if delivered.is_sign_negative() && !delivered.is_zero() {
+        return Err(mismatch(format!(
+            "the correction {quantity} would make the delivered amount {delivered}, below zero"
+        )));
+    }
+    next.delivered = delivered;
+    Ok(next)
+}
+
+fn with_evidence(mut state: PledgeState, evidence: Evidence) -> PledgeState {
+    state.evidence = evidence;
+    state.best_evidence = state.best_evidence.max(evidence);
+    state
+}
+
+/// Records `date` for every stage up to `to` that has no date yet: a pledge
+/// opened or advanced straight to `Committed` was announced no later than
+/// that.
+fn mark_stage_dates(dates: &mut StageDates, to: Stage, date: Option<NaiveDate>) {
+    let Some(date) = date else { return };
+    if to == Stage::Withdrawn {
+        dates.withdrawn.get_or_insert(date);
+        return;
+    }
+    if to >= Stage::Announced {
+        dates.announced.get_or_insert(date);
+    }
+    if to >= Stage::Committed {
+        dates.committed.get_or_insert(date);
+    }
+    if to == Stage::Delivered {
+        dates.delivered.get_or_insert(date);
+    }
+}
+
+#[cold]
+fn internal(what: &str) -> Error {
+    Error::invalid(
+        "ledger",
+        "index",
+        format!("internal inconsistency in the {what}"),
+    )
+}

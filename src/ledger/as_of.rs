@@ -1,0 +1,113 @@
+//! The state of the ledger as it stood on a date.
+//!
+//! # The rule for dates
+//!
+//! `as_of(date)` replays, in sequence order, every entry that applies on or
+//! before `date`:
+//!
+//! * roster entries (`AddMember`, `AddSource`) always apply: the roster is
+//!   not a claim about time;
+//! * a dated pledge entry applies when its date is on or before `date`;
+//! * an undated pledge entry applies only with [`Undated::Include`].
+//!
+//! An entry that passes the date filter but cannot apply without an entry
+//! that did not (a delivery on a pledge opened later, say) is left out, and
+//! listed in [`Snapshot::left_out`]: nothing is dropped silently.
+
+use chrono::NaiveDate;
+
+use super::Ledger;
+use crate::entry::{Action, Entry};
+
+/// What `as_of` does with undated pledge entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Undated {
+    /// Leave undated pledge entries out (the default: an undated claim cannot
+    /// be placed before any date).
+    #[default]
+    Exclude,
+    /// Count undated pledge entries as applying at every date.
+    Include,
+}
+
+/// The ledger as it stood on a date, with the entries that had to be left
+/// out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    ledger: Ledger,
+    left_out: Vec<u64>,
+}
+
+impl Snapshot {
+    /// The ledger as of the date. Its entries are numbered from 0 in the
+    /// order of the original sequence.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// Takes the ledger out of the snapshot.
+    pub fn into_ledger(self) -> Ledger {
+        self.ledger
+    }
+
+    /// Sequence numbers (in the original ledger) of entries dated on or before
+    /// the date that could not apply because an entry they need was excluded.
+    pub fn left_out(&self) -> &[u64] {
+        &self.left_out
+    }
+}
+
+impl Ledger {
+    /// The ledger as it stood on `date`, leaving undated pledge entries out.
+    /// See [`Ledger::as_of_with`] for the rule.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Troops { personnel: Estimate::Exact(500) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-01-10")?))?;
+    /// ledger.withdraw(&id, "cabinet decision", Provenance::new(Evidence::Verified).on(parse_date("2025-03-01")?))?;
+    ///
+    /// let before = ledger.as_of(parse_date("2025-02-01")?);
+    /// assert_eq!(before.ledger().pledge(&id).map(|p| p.stage()), Some(Stage::Announced));
+    /// let after = ledger.as_of(parse_date("2025-03-01")?);
+    /// assert_eq!(after.ledger().pledge(&id).map(|p| p.stage()), Some(Stage::Withdrawn));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn as_of(&self, date: NaiveDate) -> Snapshot {
+        self.as_of_with(date, Undated::Exclude)
+    }
+
+    /// The ledger as it stood on `date`, with an explicit rule for undated
+    /// entries: roster entries always apply, dated pledge entries apply on or
+    /// before `date`, undated pledge entries only with [`Undated::Include`];
+    /// an entry that cannot apply without an excluded one is listed in
+    /// [`Snapshot::left_out`].
+    pub fn as_of_with(&self, date: NaiveDate, undated: Undated) -> Snapshot {
+        let mut ledger = Ledger::new();
+        let mut left_out = Vec::new();
+        for entry in self.entries.iter().filter(|e| applies_by(e, date, undated)) {
+            let result = ledger.record(entry.action().clone(), entry.provenance());
+            if result.is_err() {
+                left_out.push(entry.sequence());
+            }
+        }
+        Snapshot { ledger, left_out }
+    }
+}
+
+/// Whether an entry belongs in the state as of `date`.
+pub(crate) fn applies_by(entry: &Entry, date: NaiveDate, undated: Undated) -> bool {
+    if matches!(entry.action(), Action::AddMember(_) | Action::AddSource(_)) {
+        return true;
+    }
+    match entry.date() {
+        Some(d) => d <= date,
+        None => undated == Undated::Include,
+    }
+}

@@ -1,0 +1,299 @@
+//! The [`Ledger`]: the roster, the sources, the entries, and the derived
+//! state with indexes.
+//!
+//! The ledger is append-only. Every action is validated before it is applied
+//! and a rejected action leaves the ledger exactly as it was. The derived
+//! state of each pledge is updated incrementally as entries are applied, so
+//! appending costs the same whether the ledger holds ten entries or ten
+//! million.
+
+mod apply;
+mod as_of;
+mod state;
+
+use std::collections::HashMap;
+
+use crate::entry::Entry;
+use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
+use crate::member::Member;
+use crate::pledge::{Kind, NewPledge, Pledge};
+use crate::source::Source;
+
+pub use apply::Recorded;
+pub use as_of::{Snapshot, Undated};
+pub(crate) use state::{NONE, PledgeState};
+
+/// An append-only, validated ledger of coalition members, sources and
+/// pledges.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::*;
+///
+/// let mut ledger = Ledger::new();
+/// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+/// let id = PledgeId::new("FRA-troops")?;
+/// let pledge = NewPledge::new(
+///     id.clone(),
+///     MemberId::new("FRA")?,
+///     Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? },
+/// );
+/// let on = parse_date("2025-09-04")?;
+/// ledger.open_pledge(pledge, Provenance::new(Evidence::Reported).on(on))?;
+/// ledger.advance(&id, Stage::Committed, Provenance::new(Evidence::Verified).on(on))?;
+///
+/// // A stage never moves backwards; the ledger is unchanged by the refusal.
+/// let before = ledger.clone();
+/// assert!(ledger.advance(&id, Stage::Announced, Provenance::new(Evidence::Verified)).is_err());
+/// assert_eq!(ledger, before);
+/// assert_eq!(ledger.pledge(&id).map(|p| p.stage()), Some(Stage::Committed));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    entries: Vec<Entry>,
+    /// For each entry, the previous entry on the same pledge, or [`NONE`].
+    previous_on_pledge: Vec<u32>,
+    members: Vec<Member>,
+    member_index: HashMap<MemberId, u32>,
+    /// Interned groups of each member, parallel to `members`.
+    member_groups: Vec<Box<[u32]>>,
+    groups: Vec<GroupId>,
+    group_index: HashMap<GroupId, u32>,
+    sources: Vec<Source>,
+    source_index: HashMap<SourceId, u32>,
+    pledges: Vec<PledgeState>,
+    pledge_index: HashMap<PledgeId, u32>,
+    categories: Vec<Category>,
+    category_index: HashMap<Category, u32>,
+    /// Pledge indexes of each member, parallel to `members`.
+    by_member: Vec<Vec<u32>>,
+    /// Pledge indexes of each kind, in [`Kind::ALL`] order.
+    by_kind: [Vec<u32>; 4],
+}
+
+impl PartialEq for Ledger {
+    /// Two ledgers are equal when they hold the same entries and the same
+    /// derived state.
+    fn eq(&self, other: &Ledger) -> bool {
+        self.entries == other.entries && self.pledges == other.pledges
+    }
+}
+
+impl Eq for Ledger {}
+
+impl Ledger {
+    /// An empty ledger.
+    pub fn new() -> Ledger {
+        Ledger::default()
+    }
+
+    /// Every entry, in sequence order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry with this sequence number.
+    pub fn entry(&self, sequence: u64) -> Option<&Entry> {
+        usize::try_from(sequence)
+            .ok()
+            .and_then(|i| self.entries.get(i))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when no entry has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The member with this id.
+    pub fn member(&self, id: &MemberId) -> Option<&Member> {
+        let ix = *self.member_index.get(id)?;
+        self.members.get(ix as usize)
+    }
+
+    /// Every member, in the order they were added.
+    pub fn members(&self) -> impl ExactSizeIterator<Item = &Member> + '_ {
+        self.members.iter()
+    }
+
+    /// The source with this id.
+    pub fn source(&self, id: &SourceId) -> Option<&Source> {
+        let ix = *self.source_index.get(id)?;
+        self.sources.get(ix as usize)
+    }
+
+    /// Every source, in the order they were added.
+    pub fn sources(&self) -> impl ExactSizeIterator<Item = &Source> + '_ {
+        self.sources.iter()
+    }
+
+    /// Every group any member belongs to, sorted.
+    pub fn groups(&self) -> Vec<&GroupId> {
+        let mut groups: Vec<&GroupId> = self.groups.iter().collect();
+        groups.sort();
+        groups
+    }
+
+    /// The pledge with this id, in its current state.
+    pub fn pledge(&self, id: &PledgeId) -> Option<Pledge<'_>> {
+        let ix = *self.pledge_index.get(id)?;
+        self.pledge_at(ix)
+    }
+
+    /// Number of pledges (withdrawn ones included).
+    pub fn pledge_count(&self) -> usize {
+        self.pledges.len()
+    }
+
+    /// Every pledge, in the order they were opened.
+    pub fn pledges(&self) -> impl Iterator<Item = Pledge<'_>> + '_ {
+        (0..self.pledges.len()).filter_map(move |ix| self.pledge_at(u32::try_from(ix).ok()?))
+    }
+
+    /// The pledges of one member, in the order they were opened.
+    pub fn pledges_of(&self, member: &MemberId) -> impl Iterator<Item = Pledge<'_>> + '_ {
+        let list = self
+            .member_index
+            .get(member)
+            .and_then(|&m| self.by_member.get(m as usize))
+            .map_or(&[][..], Vec::as_slice);
+        list.iter().filter_map(move |&ix| self.pledge_at(ix))
+    }
+
+    /// The pledges of one kind, in the order they were opened.
+    pub fn pledges_of_kind(&self, kind: Kind) -> impl Iterator<Item = Pledge<'_>> + '_ {
+        let list = self
+            .by_kind
+            .get(kind.index())
+            .map_or(&[][..], Vec::as_slice);
+        list.iter().filter_map(move |&ix| self.pledge_at(ix))
+    }
+
+    pub(crate) fn pledge_at(&self, ix: u32) -> Option<Pledge<'_>> {
+        let state = self.pledges.get(ix as usize)?;
+        Some(Pledge {
+            spec: self.spec_of(state)?,
+            contribution: self.contribution_of(state)?,
+            state,
+            ledger: self,
+        })
+    }
+
+    pub(crate) fn spec_of(&self, state: &PledgeState) -> Option<&NewPledge> {
+        match self.entries.get(state.spec_entry as usize)?.action() {
+            crate::Action::Pledge(spec) => Some(spec),
+            _ => None,
+        }
+    }
+
+    fn contribution_of(&self, state: &PledgeState) -> Option<&crate::Contribution> {
+        match self.entries.get(state.size_entry as usize)?.action() {
+            crate::Action::Pledge(spec) => Some(spec.contribution()),
+            crate::Action::Revise { contribution, .. } => Some(contribution),
+            _ => None,
+        }
+    }
+
+    /// The entries on a pledge, newest first.
+    pub(crate) fn pledge_entries<'a>(
+        &'a self,
+        state: &PledgeState,
+    ) -> impl Iterator<Item = &'a Entry> + 'a {
+        let mut next = state.last_entry;
+        std::iter::from_fn(move || {
+            let entry = self.entries.get(next as usize)?;
+            next = self
+                .previous_on_pledge
+                .get(next as usize)
+                .copied()
+                .unwrap_or(NONE);
+            Some(entry)
+        })
+    }
+
+    pub(crate) fn withdrawal_reason(&self, state: &PledgeState) -> Option<&str> {
+        match self.entries.get(state.last_entry as usize)?.action() {
+            crate::Action::Withdraw { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn pledge_sources(&self, state: &PledgeState) -> Vec<&SourceId> {
+        let mut sources: Vec<&SourceId> = self
+            .pledge_entries(state)
+            .flat_map(|e| e.sources().iter())
+            .collect();
+        sources.sort();
+        sources.dedup();
+        sources
+    }
+
+    pub(crate) fn pledge_history(&self, state: &PledgeState) -> Vec<u64> {
+        let mut history: Vec<u64> = self.pledge_entries(state).map(Entry::sequence).collect();
+        history.reverse();
+        history
+    }
+
+    // Dense views for the query and check layers.
+
+    #[expect(dead_code, reason = "used by the query layer")]
+    pub(crate) fn states(&self) -> &[PledgeState] {
+        &self.pledges
+    }
+
+    #[expect(dead_code, reason = "used by the query layer")]
+    pub(crate) fn member_at(&self, ix: u32) -> Option<&Member> {
+        self.members.get(ix as usize)
+    }
+
+    #[expect(dead_code, reason = "used by the query layer")]
+    pub(crate) fn member_ix(&self, id: &MemberId) -> Option<u32> {
+        self.member_index.get(id).copied()
+    }
+
+    #[expect(dead_code, reason = "used by the query layer")]
+    pub(crate) fn pledge_ix(&self, id: &PledgeId) -> Option<u32> {
+        self.pledge_index.get(id).copied()
+    }
+
+    #[expect(dead_code, reason = "used by the query layer")]
+    pub(crate) fn groups_of_member(&self, member: u32) -> &[u32] {
+        self.member_groups.get(member as usize).map_or(&[], |g| g)
+    }
+
+    #[expect(dead_code, reason = "used by the query layer")]
+    pub(crate) fn group_at(&self, ix: u32) -> Option<&GroupId> {
+        self.groups.get(ix as usize)
+    }
+
+    #[expect(dead_code, reason = "used by the query layer")]
+    pub(crate) fn group_ix(&self, id: &GroupId) -> Option<u32> {
+        self.group_index.get(id).copied()
+    }
+
+    #[expect(dead_code, reason = "used by the query layer")]
+    pub(crate) fn group_count(&self) -> usize {
+        self.groups.len()
+    }
+
+    #[expect(dead_code, reason = "used by the query layer")]
+    pub(crate) fn category_at(&self, ix: u32) -> Option<&Category> {
+        self.categories.get(ix as usize)
+    }
+
+    #[expect(dead_code, reason = "used by the query layer")]
+    pub(crate) fn category_ix(&self, id: &Category) -> Option<u32> {
+        self.category_index.get(id).copied()
+    }
+
+    #[expect(dead_code, reason = "used by the query layer")]
+    pub(crate) fn category_count(&self) -> usize {
+        self.categories.len()
+    }
+}

@@ -1,0 +1,56 @@
+//! The derived state of one pledge, kept dense and `Copy` so that queries
+//! stream over it without touching the entries.
+
+use rust_decimal::Decimal;
+
+use crate::estimate::Bounds;
+use crate::lifecycle::{Evidence, Stage};
+use crate::money::Currency;
+use crate::pledge::{Kind, StageDates};
+
+/// Marks an absent index (no category, no previous entry).
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Everything a query needs about a pledge, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PledgeState {
+    /// The entry that opened the pledge (holds its [`NewPledge`](crate::NewPledge)).
+    pub(crate) spec_entry: u32,
+    /// The latest entry that set the size (the opening or a revision).
+    pub(crate) size_entry: u32,
+    /// The latest entry on the pledge; earlier ones are chained through
+    /// `Ledger::previous_on_pledge`.
+    pub(crate) last_entry: u32,
+    pub(crate) member: u32,
+    /// Interned category, or [`NONE`].
+    pub(crate) category: u32,
+    pub(crate) kind: Kind,
+    pub(crate) stage: Stage,
+    pub(crate) evidence: Evidence,
+    pub(crate) best_evidence: Evidence,
+    pub(crate) conditional: bool,
+    pub(crate) currency: Option<Currency>,
+    /// Personnel, units or money amount; `None` for a backstop.
+    pub(crate) quantity: Option<Bounds>,
+    /// Money value (funding amount or equipment value); `None` when the kind
+    /// has no money value.
+    pub(crate) value: Option<Bounds>,
+    /// Delivered so far in the quantity's unit; never negative.
+    pub(crate) delivered: Decimal,
+    pub(crate) dates: StageDates,
+}
+
+impl PledgeState {
+    /// The invariants every applied entry must preserve.
+    pub(crate) fn invariants_hold(&self) -> bool {
+        let delivered_ok = !self.delivered.is_sign_negative() || self.delivered.is_zero();
+        let bounds_ok = [self.quantity, self.value]
+            .into_iter()
+            .flatten()
+            .all(|b| match b.high {
+                Some(high) => b.low <= high,
+                None => true,
+            });
+        delivered_ok && bounds_ok && self.best_evidence >= self.evidence
+    }
+}

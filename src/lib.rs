@@ -1,0 +1,136 @@
+//! # coalition-ledger
+//!
+//! An append-only, auditable ledger of what the members of a coalition have
+//! pledged (troops, equipment, funding and backstop guarantees), how firm
+//! each pledge is, what has been delivered, and what the totals are under
+//! explicit assumptions.
+//!
+//! It is built for programs that embed it (dashboards, news trackers,
+//! planning tools), for analysts writing small Rust scripts, and for the test
+//! suites of downstream tools.
+//!
+//! # Quick start
+//!
+//! ```
+//! use coalition_ledger::*;
+//!
+//! let mut ledger = Ledger::new();
+//! ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+//! ledger.add_member(Member::new(MemberId::new("USA")?, "United States"))?;
+//! ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+//!
+//! // France announces 2,000–5,000 troops, conditional on a ceasefire and a US backstop.
+//! let id = PledgeId::new("FRA-reassurance")?;
+//! let pledge = NewPledge::new(
+//!     id.clone(),
+//!     MemberId::new("FRA")?,
+//!     Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? },
+//! )
+//! .with_condition(Condition::Ceasefire)
+//! .with_condition(Condition::Backstop { by: MemberId::new("USA")? });
+//! let announced = Provenance::new(Evidence::Reported)
+//!     .on(parse_date("2025-09-04")?)
+//!     .cite(SourceId::new("elysee")?);
+//! ledger.open_pledge(pledge, announced)?;
+//!
+//! // Later it is formally committed, according to an official record.
+//! ledger.advance(&id, Stage::Committed, Provenance::new(Evidence::Verified).on(parse_date("2025-10-01")?))?;
+//!
+//! let p = ledger.pledge(&id).expect("just opened");
+//! assert_eq!((p.stage(), p.evidence()), (Stage::Committed, Evidence::Verified));
+//!
+//! // The history is kept: the state as it stood in September.
+//! let september = ledger.as_of(parse_date("2025-09-30")?);
+//! assert_eq!(september.ledger().pledge(&id).map(|p| p.stage()), Some(Stage::Announced));
+//!
+//! // Save and load as a JSON document, byte for byte.
+//! let text = ledger.to_json();
+//! assert_eq!(Ledger::from_json(&text)?.to_json(), text);
+//! # Ok::<(), coalition_ledger::Error>(())
+//! ```
+//!
+//! # A tour by task
+//!
+//! * **Record what was said.** A [`Ledger`] is a sequence of [`Entry`]s,
+//!   each an [`Action`] with its [`Provenance`] (date, [`Evidence`],
+//!   sources). Use [`Ledger::record`] or the helpers
+//!   ([`Ledger::open_pledge`], [`Ledger::advance`], [`Ledger::revise`],
+//!   [`Ledger::deliver`], [`Ledger::correct_delivery`],
+//!   [`Ledger::withdraw`], [`Ledger::annotate`]). Every action is validated
+//!   first; a rejected action returns an [`Error`] and changes nothing.
+//! * **Read the current state.** [`Ledger::pledge`], [`Ledger::pledges`],
+//!   [`Ledger::pledges_of`] and [`Ledger::pledges_of_kind`] give [`Pledge`]
+//!   views: current size, stage, evidence, conditions, sources, delivered so
+//!   far, stage dates.
+//! * **Go back in time.** [`Ledger::as_of`] replays the entries up to a
+//!   date; see [`Undated`] for entries without a date.
+//! * **Exchange data.** [`io::json`] reads and writes the whole ledger as a
+//!   JSON document.
+//! * **Test with realistic data.** [`fixtures::paris_summit`] is the Paris
+//!   summit coalition as publicly reported.
+//!
+//! # The lifecycle
+//!
+//! | rule | |
+//! |---|---|
+//! | stages move forward | `Considering → Announced → Committed → Delivered`, skipping allowed |
+//! | withdrawal | from any stage before `Delivered`, with a reason |
+//! | terminal stages | `Delivered` takes no stage change, but still takes deliveries, corrections, revisions and annotations (real trackers correct delivered figures); `Withdrawn` takes nothing |
+//! | opening stage | `Considering`, `Announced` or `Committed` |
+//! | revisions | any size, up or down; same kind, equipment category and currency |
+//! | deliveries | in the pledge's unit (personnel, units, money in its currency); whole numbers for personnel and units; negative only as a correction; the delivered total never drops below zero |
+//! | evidence | the latest entry's evidence; [`Pledge::best_evidence`] keeps the best seen |
+//! | ids | unique; an identical re-submission is [`Recorded::AlreadyPresent`], a different body is [`Error::Conflict`] naming the field |
+//! | references | members, pledges and sources named by an entry must exist, except that a [`Condition::DependsOn`] may name a pledge recorded later |
+//!
+//! # Design
+//!
+//! * **Append-only.** Nothing is edited or deleted; corrections are new
+//!   entries. The derived state is updated incrementally, one entry at a time.
+//! * **Two axes of firmness.** [`Stage`] and [`Evidence`] are independent.
+//! * **Uncertainty is data.** Sizes are [`Estimate`]s; nothing unknown is
+//!   counted as zero.
+//! * **Exact money.** Amounts are [`Decimal`]s with a [`Currency`]; every
+//!   arithmetic step is checked and overflow is an [`Error`].
+//! * **Deterministic.** Same input, same output, byte for byte.
+//! * **Limits on everything.** See [`limits`].
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod dates;
+mod entry;
+mod error;
+mod estimate;
+mod ids;
+mod ledger;
+mod lifecycle;
+pub mod limits;
+mod member;
+mod money;
+mod pledge;
+mod source;
+
+pub mod io;
+pub mod testing;
+
+pub use dates::parse_date;
+pub use entry::{Action, Entry, Provenance};
+pub use error::{Error, Result};
+pub use estimate::Estimate;
+pub use ids::{Category, GroupId, MemberId, PledgeId, SourceId};
+pub use ledger::{Ledger, Recorded, Snapshot, Undated};
+pub use lifecycle::{Evidence, Stage};
+pub use member::{Member, Role};
+pub use money::{Currency, Money, parse_amount};
+pub use pledge::{Capability, Condition, Contribution, Kind, NewPledge, Pledge, StageDates};
+pub use source::{Source, SourceKind};
+pub use testing::fixtures;
+
+pub use chrono::NaiveDate;
+pub use rust_decimal::Decimal;
+
+/// The README's examples, compiled and run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,65 @@
+//! Limits on everything the ledger accepts, in one place.
+//!
+//! Every limit is enforced with an [`Error::Limit`](crate::Error::Limit) or
+//! [`Error::InvalidValue`](crate::Error::InvalidValue) that names what was too
+//! large. The values are deliberately generous for real coalition data and
+//! small enough that no single input can exhaust memory.
+//!
+//! | limit | value |
+//! |---|---|
+//! | identifier length (member, pledge, source, group, category) | [`MAX_ID_CHARS`] characters |
+//! | display names, titles, locations, reasons, named conditions | [`MAX_TEXT_CHARS`] characters |
+//! | notes and URLs | [`MAX_NOTE_CHARS`] characters |
+//! | groups per member | [`MAX_GROUPS_PER_MEMBER`] |
+//! | conditions per pledge | [`MAX_CONDITIONS_PER_PLEDGE`] |
+//! | sources cited by one entry | [`MAX_SOURCES_PER_ENTRY`] |
+//! | decimal places of an amount | [`MAX_DECIMAL_SCALE`] (the most `rust_decimal` holds; never rounded) |
+//! | JSON document size | [`MAX_DOCUMENT_BYTES`] bytes |
+//! | JSON nesting depth | [`MAX_JSON_DEPTH`] levels |
+//! | CSV record length | [`MAX_CSV_RECORD_BYTES`] bytes |
+//! | journal line length | [`MAX_JOURNAL_LINE_BYTES`] bytes |
+
+/// Most characters in an identifier.
+pub const MAX_ID_CHARS: usize = 64;
+/// Most characters in a short text (names, titles, locations, reasons).
+pub const MAX_TEXT_CHARS: usize = 256;
+/// Most characters in a note or URL.
+pub const MAX_NOTE_CHARS: usize = 4096;
+/// Most groups a member can belong to.
+pub const MAX_GROUPS_PER_MEMBER: usize = 32;
+/// Most conditions one pledge can carry.
+pub const MAX_CONDITIONS_PER_PLEDGE: usize = 16;
+/// Most sources one entry can cite.
+pub const MAX_SOURCES_PER_ENTRY: usize = 16;
+/// Most decimal places of an amount (28, the precision of `rust_decimal`).
+pub const MAX_DECIMAL_SCALE: u32 = 28;
+/// Largest JSON document the loader accepts (1 GiB).
+pub const MAX_DOCUMENT_BYTES: usize = 1 << 30;
+/// Deepest JSON nesting the loader accepts.
+pub const MAX_JSON_DEPTH: usize = 64;
+/// Longest CSV record the importer accepts (64 KiB).
+pub const MAX_CSV_RECORD_BYTES: usize = 64 * 1024;
+/// Longest journal line accepted on open (1 MiB).
+pub const MAX_JOURNAL_LINE_BYTES: usize = 1 << 20;
+
+/// Checks the length of a text field, in characters.
+pub(crate) fn check_text(
+    subject: impl FnOnce() -> String,
+    field: &'static str,
+    text: &str,
+    max_chars: usize,
+) -> crate::Result<()> {
+    // Byte length bounds the character count from above: a cheap first test.
+    if text.len() <= max_chars {
+        return Ok(());
+    }
+    let chars = text.chars().count();
+    if chars > max_chars {
+        return Err(crate::Error::invalid(
+            subject(),
+            field,
+            format!("{chars} characters, the limit is {max_chars}"),
+        ));
+    }
+    Ok(())
+}

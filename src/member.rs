@@ -1,0 +1,176 @@
+//! Coalition participants: [`Member`] and [`Role`].
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ids::{GroupId, MemberId};
+use crate::limits::{MAX_GROUPS_PER_MEMBER, MAX_TEXT_CHARS, check_text};
+
+/// What a member does in the coalition. A member may hold several roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Offers troops, equipment or money.
+    Contributor,
+    /// Offers a guarantee or backstop.
+    Guarantor,
+    /// Receives the guarantees (Ukraine, in the Paris coalition).
+    Beneficiary,
+    /// Leads planning or convenes the coalition.
+    Coordinator,
+}
+
+impl Role {
+    /// The role's name in lower case, as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Contributor => "contributor",
+            Role::Guarantor => "guarantor",
+            Role::Beneficiary => "beneficiary",
+            Role::Coordinator => "coordinator",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// A coalition participant: an id, a display name, the groups it belongs to
+/// and its roles. Groups and roles are kept sorted and free of duplicates, so
+/// two members built in a different order compare equal.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{GroupId, Member, MemberId, Role};
+///
+/// let fra = Member::new(MemberId::new("FRA")?, "France")
+///     .with_group(GroupId::new("NATO")?)
+///     .with_group(GroupId::new("EU")?)
+///     .with_role(Role::Coordinator);
+/// assert_eq!(fra.groups()[0].as_str(), "EU");
+/// assert!(fra.has_role(Role::Coordinator));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    id: MemberId,
+    name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<GroupId>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    roles: Vec<Role>,
+}
+
+impl Member {
+    /// A member with no groups and no roles.
+    pub fn new(id: MemberId, name: impl Into<String>) -> Member {
+        Member {
+            id,
+            name: name.into(),
+            groups: Vec::new(),
+            roles: Vec::new(),
+        }
+    }
+
+    /// Adds a group (kept sorted, duplicates ignored).
+    #[must_use]
+    pub fn with_group(mut self, group: GroupId) -> Member {
+        if let Err(at) = self.groups.binary_search(&group) {
+            self.groups.insert(at, group);
+        }
+        self
+    }
+
+    /// Adds a role (kept sorted, duplicates ignored).
+    #[must_use]
+    pub fn with_role(mut self, role: Role) -> Member {
+        if let Err(at) = self.roles.binary_search(&role) {
+            self.roles.insert(at, role);
+        }
+        self
+    }
+
+    /// The member's id.
+    pub fn id(&self) -> &MemberId {
+        &self.id
+    }
+
+    /// The display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The groups, sorted.
+    pub fn groups(&self) -> &[GroupId] {
+        &self.groups
+    }
+
+    /// The roles, sorted.
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// True when the member belongs to `group`.
+    pub fn in_group(&self, group: &GroupId) -> bool {
+        self.groups.binary_search(group).is_ok()
+    }
+
+    /// True when the member holds `role`.
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Checks the limits and the sorted, duplicate-free form (which a
+    /// deserialized member might not have).
+    pub(crate) fn validate(&self) -> Result<()> {
+        let subject = || format!("member `{}`", self.id);
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid(subject(), "name", "must not be empty"));
+        }
+        check_text(subject, "name", &self.name, MAX_TEXT_CHARS)?;
+        if self.groups.len() > MAX_GROUPS_PER_MEMBER {
+            return Err(Error::limit(
+                format!("number of groups of member `{}`", self.id),
+                MAX_GROUPS_PER_MEMBER,
+                self.groups.len(),
+            ));
+        }
+        if !self.groups.windows(2).all(|w| matches!(w, [a, b] if a < b)) {
+            return Err(Error::invalid(
+                subject(),
+                "groups",
+                "must be sorted and unique",
+            ));
+        }
+        if !self.roles.windows(2).all(|w| matches!(w, [a, b] if a < b)) {
+            return Err(Error::invalid(
+                subject(),
+                "roles",
+                "must be sorted and unique",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The first field that differs from `other`, for conflict errors.
+    pub(crate) fn first_difference(&self, other: &Member) -> Option<&'static str> {
+        if self.id != other.id {
+            Some("id")
+        } else if self.name != other.name {
+            Some("name")
+        } else if self.groups != other.groups {
+            Some("groups")
+        } else if self.roles != other.roles {
+            Some("roles")
+        } else {
+            None
+        }
+    }
+}

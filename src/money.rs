@@ -1,0 +1,372 @@
+//! Exact money: ISO 4217 [`Currency`] codes and [`Money`] amounts.
+//!
+//! Amounts are [`rust_decimal::Decimal`], written in files as strings such as
+//! `"61900000.00"` so that no value ever passes through a binary float. Every
+//! arithmetic step is checked: overflow is an [`Error`], never a panic or a
+//! wrap.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Result};
+use crate::limits::MAX_DECIMAL_SCALE;
+
+/// Active ISO 4217 codes (plus the recently withdrawn `BGN` and `ANG`, which
+/// still appear in dated data), sorted for binary search.
+const ACTIVE_CODES: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
+    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUP", "CVE",
+    "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL",
+    "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR",
+    "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD",
+    "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK",
+    "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO",
+    "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON",
+    "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD",
+    "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD",
+    "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV",
+    "WST", "XAF", "XCD", "XCG", "XDR", "XOF", "XPF", "XSU", "XUA", "YER", "ZAR", "ZMW", "ZWG",
+];
+
+/// An ISO 4217 currency code such as `EUR`.
+///
+/// Only active codes are accepted; anything else is rejected with
+/// [`Error::UnknownCurrency`]. Currencies order alphabetically.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::Currency;
+///
+/// let eur: Currency = "EUR".parse()?;
+/// assert_eq!(eur, Currency::EUR);
+/// assert_eq!(eur.to_string(), "EUR");
+/// assert!("eur".parse::<Currency>().is_err());
+/// assert!("ABC".parse::<Currency>().is_err());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    /// Euro.
+    pub const EUR: Currency = Currency(*b"EUR");
+    /// United States dollar.
+    pub const USD: Currency = Currency(*b"USD");
+    /// Pound sterling.
+    pub const GBP: Currency = Currency(*b"GBP");
+    /// Canadian dollar.
+    pub const CAD: Currency = Currency(*b"CAD");
+    /// Australian dollar.
+    pub const AUD: Currency = Currency(*b"AUD");
+    /// Japanese yen.
+    pub const JPY: Currency = Currency(*b"JPY");
+    /// Swiss franc.
+    pub const CHF: Currency = Currency(*b"CHF");
+    /// Turkish lira.
+    pub const TRY: Currency = Currency(*b"TRY");
+    /// Norwegian krone.
+    pub const NOK: Currency = Currency(*b"NOK");
+    /// Swedish krona.
+    pub const SEK: Currency = Currency(*b"SEK");
+    /// Danish krone.
+    pub const DKK: Currency = Currency(*b"DKK");
+    /// Polish złoty.
+    pub const PLN: Currency = Currency(*b"PLN");
+    /// Ukrainian hryvnia.
+    pub const UAH: Currency = Currency(*b"UAH");
+
+    /// Validates an ISO 4217 code.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownCurrency`] when `code` is not an active code written
+    /// in upper case.
+    pub fn new(code: &str) -> Result<Currency> {
+        if ACTIVE_CODES.binary_search(&code).is_ok() {
+            let bytes = code.as_bytes();
+            if let [a, b, c] = *bytes {
+                return Ok(Currency([a, b, c]));
+            }
+        }
+        Err(Error::UnknownCurrency {
+            code: code
+                .chars()
+                .take(16)
+                .collect::<String>()
+                .escape_debug()
+                .to_string(),
+        })
+    }
+
+    /// The three-letter code.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII upper-case codes are ever constructed.
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+
+    /// Every accepted code, in alphabetical order.
+    pub fn all() -> impl Iterator<Item = Currency> {
+        ACTIVE_CODES.iter().filter_map(|c| Currency::new(c).ok())
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Currency({})", self.as_str())
+    }
+}
+
+impl FromStr for Currency {
+    type Err = Error;
+    fn from_str(code: &str) -> Result<Currency> {
+        Currency::new(code)
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Currency, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Currency::new(&code).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An exact amount of money in one currency.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{Currency, Money};
+/// use rust_decimal::Decimal;
+///
+/// let a = Money::new(Decimal::new(50_000_000, 0), Currency::EUR);
+/// let b = Money::parse("11900000.50", Currency::EUR)?;
+/// let sum = a.checked_add(b)?;
+/// assert_eq!(sum.to_string(), "EUR 61,900,000.50");
+/// assert!(a.checked_add(Money::new(Decimal::ONE, Currency::USD)).is_err());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Money {
+    #[serde(with = "amount")]
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// Makes an amount of money.
+    pub fn new(amount: Decimal, currency: Currency) -> Money {
+        Money { amount, currency }
+    }
+
+    /// Parses the amount with [`parse_amount`].
+    ///
+    /// # Errors
+    ///
+    /// As [`parse_amount`].
+    pub fn parse(amount: &str, currency: Currency) -> Result<Money> {
+        Ok(Money::new(parse_amount(amount)?, currency))
+    }
+
+    /// The amount.
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Adds two amounts of the same currency.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] when the currencies differ,
+    /// [`Error::Overflow`] when the sum does not fit.
+    pub fn checked_add(self, other: Money) -> Result<Money> {
+        if self.currency != other.currency {
+            return Err(Error::invalid(
+                "money",
+                "currency",
+                format!("cannot add {} to {}", other.currency, self.currency),
+            ));
+        }
+        let amount = self
+            .amount
+            .checked_add(other.amount)
+            .ok_or_else(|| Error::overflow(format!("adding {other} to {self}")))?;
+        Ok(Money::new(amount, self.currency))
+    }
+}
+
+impl PartialOrd for Money {
+    /// Amounts compare only within one currency; across currencies there is
+    /// no order without an exchange rate.
+    fn partial_cmp(&self, other: &Money) -> Option<std::cmp::Ordering> {
+        (self.currency == other.currency).then(|| self.amount.cmp(&other.amount))
+    }
+}
+
+impl fmt::Display for Money {
+    /// `EUR 61,900,000.50`: the code, then the amount grouped in thousands.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.currency, group_thousands(self.amount))
+    }
+}
+
+/// Writes a decimal with `,` between groups of three integer digits, keeping
+/// every fractional digit.
+pub(crate) fn group_thousands(value: Decimal) -> String {
+    let text = value.to_string();
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (integer, fraction) = match unsigned.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (unsigned, None),
+    };
+    let mut out = String::with_capacity(text.len() + integer.len() / 3 + 1);
+    out.push_str(sign);
+    for (position, digit) in integer.chars().enumerate() {
+        if position > 0 && (integer.len() - position) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
+/// Parses a decimal amount written as `-?DIGITS(.DIGITS)?`.
+///
+/// No exponent, sign `+`, underscores, spaces or thousands separators: one
+/// amount has one spelling. At most 28 decimal places and 28 to 29
+/// significant digits (what [`Decimal`] holds); anything that would need
+/// rounding is an error, never silently rounded.
+///
+/// # Errors
+///
+/// [`Error::InvalidValue`] naming the text and the problem.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::parse_amount;
+/// assert_eq!(parse_amount("1250000.75")?.to_string(), "1250000.75");
+/// assert!(parse_amount("1.5e6").is_err());
+/// assert!(parse_amount("0.00000000000000000000000000001").is_err()); // 29 places
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+pub fn parse_amount(text: &str) -> Result<Decimal> {
+    let problem = amount_shape_problem(text).or_else(|| {
+        let places = text.split_once('.').map_or(0, |(_, f)| f.len());
+        (places > MAX_DECIMAL_SCALE as usize)
+            .then(|| format!("{places} decimal places, the limit is {MAX_DECIMAL_SCALE}"))
+    });
+    if let Some(reason) = problem {
+        return Err(amount_error(text, reason));
+    }
+    Decimal::from_str_exact(text)
+        .map_err(|_| amount_error(text, "too many significant digits to hold exactly".into()))
+}
+
+fn amount_shape_problem(text: &str) -> Option<String> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (integer, fraction) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if all_digits(integer) && fraction.is_none_or(all_digits) {
+        None
+    } else {
+        Some("expected digits with an optional `-` and `.`, such as `-1250.50`".into())
+    }
+}
+
+#[cold]
+fn amount_error(text: &str, reason: String) -> Error {
+    let shown: String = text.chars().take(48).collect();
+    Error::invalid(format!("`{}`", shown.escape_debug()), "amount", reason)
+}
+
+/// Serde adapter: a `Decimal` as a strict amount string.
+pub(crate) mod amount {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(value)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Decimal;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount as a string such as \"1250.50\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Decimal, E> {
+                parse_amount(text).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_table_is_sorted_and_unique() {
+        assert!(ACTIVE_CODES.windows(2).all(|w| w[0] < w[1]));
+        assert!(
+            ACTIVE_CODES
+                .iter()
+                .all(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()))
+        );
+    }
+
+    #[test]
+    fn grouping_keeps_sign_and_fraction() {
+        let d = |s: &str| parse_amount(s).unwrap();
+        assert_eq!(group_thousands(d("0")), "0");
+        assert_eq!(group_thousands(d("999")), "999");
+        assert_eq!(group_thousands(d("1000")), "1,000");
+        assert_eq!(group_thousands(d("-1234567.891")), "-1,234,567.891");
+    }
+
+    #[test]
+    fn amounts_have_one_spelling() {
+        for bad in [
+            "", "-", ".5", "5.", "+5", "1_000", "1,000", " 1", "1e3", "NaN", "--1",
+        ] {
+            assert!(parse_amount(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(parse_amount("-0.50").unwrap().to_string(), "-0.50");
+        assert!(parse_amount("79228162514264337593543950335").is_ok());
+        assert!(parse_amount("79228162514264337593543950336").is_err());
+    }
+}

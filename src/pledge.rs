@@ -1,0 +1,657 @@
+//! What is pledged: [`Contribution`], [`Kind`], [`Capability`],
+//! [`Condition`], the body of a new pledge ([`NewPledge`]) and the derived
+//! current state of a pledge ([`Pledge`]).
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::estimate::{Bounds, Estimate};
+use crate::ids::{Category, MemberId, PledgeId, SourceId};
+use crate::lifecycle::{Evidence, Stage};
+use crate::limits::{MAX_CONDITIONS_PER_PLEDGE, MAX_NOTE_CHARS, MAX_TEXT_CHARS, check_text};
+use crate::money::{Currency, Money};
+
+/// The four kinds of contribution, as a plain enum for filters and grouping.
+///
+/// Ordered `Troops < Equipment < Funding < Backstop`, the order of table rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Personnel.
+    Troops,
+    /// Equipment, counted in units and valued in money.
+    Equipment,
+    /// Money.
+    Funding,
+    /// A backstop guarantee (air power, intelligence, ...).
+    Backstop,
+}
+
+impl Kind {
+    /// Every kind, in table order.
+    pub const ALL: [Kind; 4] = [Kind::Troops, Kind::Equipment, Kind::Funding, Kind::Backstop];
+
+    /// The kind's name in lower case, as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Troops => "troops",
+            Kind::Equipment => "equipment",
+            Kind::Funding => "funding",
+            Kind::Backstop => "backstop",
+        }
+    }
+
+    /// Parses the lower-case name.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// What a backstop guarantee provides.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Capability {
+    /// Combat air power.
+    AirPower,
+    /// Air and missile defence.
+    AirDefence,
+    /// Intelligence, surveillance and reconnaissance.
+    Intelligence,
+    /// Logistics and lift.
+    Logistics,
+    /// A general security guarantee.
+    SecurityGuarantee,
+    /// Anything else, described in words.
+    Other(String),
+}
+
+impl fmt::Display for Capability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Capability::AirPower => f.write_str("air power"),
+            Capability::AirDefence => f.write_str("air defence"),
+            Capability::Intelligence => f.write_str("intelligence"),
+            Capability::Logistics => f.write_str("logistics"),
+            Capability::SecurityGuarantee => f.write_str("security guarantee"),
+            Capability::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+/// What is pledged, with its size as an [`Estimate`].
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{Category, Contribution, Currency, Estimate, Kind, Money};
+/// use rust_decimal::Decimal;
+///
+/// let troops = Contribution::Troops { personnel: Estimate::range(5_000, 10_000)? };
+/// assert_eq!(troops.kind(), Kind::Troops);
+/// let patriot = Contribution::Equipment {
+///     category: Category::new("air-defence")?,
+///     units: Estimate::Exact(2),
+///     value: Some(Estimate::Exact(Money::new(Decimal::new(2_000_000_000, 0), Currency::EUR))),
+/// };
+/// assert_eq!(patriot.currency()?, Some(Currency::EUR));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Contribution {
+    /// Personnel.
+    Troops {
+        /// Number of personnel.
+        personnel: Estimate<u64>,
+    },
+    /// Equipment of one category.
+    Equipment {
+        /// The category, such as `air-defence`.
+        category: Category,
+        /// Number of units.
+        units: Estimate<u64>,
+        /// Value of all the units, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<Estimate<Money>>,
+    },
+    /// Money.
+    Funding {
+        /// The amount.
+        amount: Estimate<Money>,
+    },
+    /// A backstop guarantee.
+    Backstop {
+        /// What it provides.
+        capability: Capability,
+    },
+}
+
+impl Contribution {
+    /// The kind of the contribution.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Contribution::Troops { .. } => Kind::Troops,
+            Contribution::Equipment { .. } => Kind::Equipment,
+            Contribution::Funding { .. } => Kind::Funding,
+            Contribution::Backstop { .. } => Kind::Backstop,
+        }
+    }
+
+    /// The currency of the money in the contribution, if any.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] when a range mixes currencies.
+    pub fn currency(&self) -> Result<Option<Currency>> {
+        match self {
+            Contribution::Equipment { value: Some(v), .. } => v.currency(),
+            Contribution::Funding { amount } => amount.currency(),
+            _ => Ok(None),
+        }
+    }
+
+    /// The equipment category, for equipment.
+    pub fn category(&self) -> Option<&Category> {
+        match self {
+            Contribution::Equipment { category, .. } => Some(category),
+            _ => None,
+        }
+    }
+
+    /// Bounds of the quantity deliveries are counted in: personnel, units or
+    /// money. `None` for a backstop.
+    pub(crate) fn quantity_bounds(&self) -> Option<Bounds> {
+        match self {
+            Contribution::Troops { personnel } => Some(personnel.bounds()),
+            Contribution::Equipment { units, .. } => Some(units.bounds()),
+            Contribution::Funding { amount } => Some(amount.bounds()),
+            Contribution::Backstop { .. } => None,
+        }
+    }
+
+    /// Bounds of the money value: the funding amount or the equipment value.
+    /// Equipment without a value is unspecified in money.
+    pub(crate) fn value_bounds(&self) -> Option<Bounds> {
+        match self {
+            Contribution::Equipment { value: Some(v), .. } => Some(v.bounds()),
+            Contribution::Equipment { value: None, .. } => Some(Bounds::UNSPECIFIED),
+            Contribution::Funding { amount } => Some(amount.bounds()),
+            _ => None,
+        }
+    }
+
+    /// Checks ranges, signs, currencies and text limits.
+    pub(crate) fn validate(&self, pledge: &PledgeId) -> Result<Option<Currency>> {
+        let subject = || format!("pledge `{pledge}`");
+        let check_range = |field: &'static str, ok: bool| {
+            if ok {
+                Ok(())
+            } else {
+                Err(Error::invalid(
+                    subject(),
+                    field,
+                    "range low bound exceeds its high bound",
+                ))
+            }
+        };
+        match self {
+            Contribution::Troops { personnel } => check_range("personnel", ordered(personnel))?,
+            Contribution::Equipment { units, value, .. } => {
+                check_range("units", ordered(units))?;
+                if let Some(value) = value {
+                    check_money(value, "value", &subject)?;
+                }
+            }
+            Contribution::Funding { amount } => check_money(amount, "amount", &subject)?,
+            Contribution::Backstop {
+                capability: Capability::Other(text),
+            } => {
+                check_text(subject, "capability", text, MAX_TEXT_CHARS)?;
+            }
+            Contribution::Backstop { .. } => {}
+        }
+        self.currency()
+            .map_err(|_| Error::invalid(subject(), "currency", "a range mixes currencies"))
+    }
+}
+
+fn ordered<T: Copy + PartialOrd>(estimate: &Estimate<T>) -> bool {
+    match estimate {
+        Estimate::Range { low, high } => low <= high,
+        _ => true,
+    }
+}
+
+fn check_money(
+    estimate: &Estimate<Money>,
+    field: &'static str,
+    subject: &dyn Fn() -> String,
+) -> Result<()> {
+    let negative = [estimate.low(), estimate.high()]
+        .into_iter()
+        .flatten()
+        .any(|m| m.amount().is_sign_negative() && !m.amount().is_zero());
+    if negative {
+        return Err(Error::invalid(subject(), field, "must not be negative"));
+    }
+    if let Estimate::Range { low, high } = estimate {
+        if low.currency() != high.currency() {
+            return Err(Error::invalid(
+                subject(),
+                "currency",
+                format!("range mixes {} and {}", low.currency(), high.currency()),
+            ));
+        }
+        if low.amount() > high.amount() {
+            return Err(Error::invalid(
+                subject(),
+                field,
+                "range low bound exceeds its high bound",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A condition a pledge depends on.
+///
+/// Conditions order by variant, then by content, which is the order they are
+/// stored and printed in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Condition {
+    /// A ceasefire is agreed.
+    Ceasefire,
+    /// A member provides a backstop (the US security backstop).
+    Backstop {
+        /// The member expected to provide it.
+        by: MemberId,
+    },
+    /// A member's parliament approves.
+    ParliamentaryApproval {
+        /// The member whose parliament must approve.
+        member: MemberId,
+    },
+    /// Another pledge stands.
+    DependsOn(PledgeId),
+    /// Any other condition, in words.
+    Named(String),
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Condition::Ceasefire => f.write_str("ceasefire"),
+            Condition::Backstop { by } => write!(f, "backstop by {by}"),
+            Condition::ParliamentaryApproval { member } => {
+                write!(f, "parliamentary approval in {member}")
+            }
+            Condition::DependsOn(pledge) => write!(f, "depends on {pledge}"),
+            Condition::Named(text) => f.write_str(text),
+        }
+    }
+}
+
+/// The body of a new pledge: the [`Action::Pledge`](crate::Action::Pledge)
+/// that opens it.
+///
+/// The opening stage may be `Considering`, `Announced` or `Committed`;
+/// delivery and withdrawal are later entries. Conditions are kept sorted and
+/// unique.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{Condition, Contribution, Estimate, MemberId, NewPledge, PledgeId, Stage};
+///
+/// let pledge = NewPledge::new(
+///     PledgeId::new("GBR-troops")?,
+///     MemberId::new("GBR")?,
+///     Contribution::Troops { personnel: Estimate::Unspecified },
+/// )
+/// .with_stage(Stage::Announced)
+/// .with_condition(Condition::Ceasefire)
+/// .with_location("Ukraine");
+/// assert_eq!(pledge.conditions(), &[Condition::Ceasefire]);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPledge {
+    id: PledgeId,
+    member: MemberId,
+    contribution: Contribution,
+    stage: Stage,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    conditions: Vec<Condition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    category: Option<Category>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    notes: Option<String>,
+}
+
+impl NewPledge {
+    /// A pledge at stage `Announced` with no conditions.
+    pub fn new(id: PledgeId, member: MemberId, contribution: Contribution) -> NewPledge {
+        NewPledge {
+            id,
+            member,
+            contribution,
+            stage: Stage::Announced,
+            conditions: Vec::new(),
+            category: None,
+            location: None,
+            notes: None,
+        }
+    }
+
+    /// Sets the opening stage.
+    #[must_use]
+    pub fn with_stage(mut self, stage: Stage) -> NewPledge {
+        self.stage = stage;
+        self
+    }
+
+    /// Adds a condition (kept sorted, duplicates ignored).
+    #[must_use]
+    pub fn with_condition(mut self, condition: Condition) -> NewPledge {
+        if let Err(at) = self.conditions.binary_search(&condition) {
+            self.conditions.insert(at, condition);
+        }
+        self
+    }
+
+    /// Sets a category label for a pledge that is not equipment (equipment
+    /// carries its category in the contribution).
+    #[must_use]
+    pub fn with_category(mut self, category: Category) -> NewPledge {
+        self.category = Some(category);
+        self
+    }
+
+    /// Sets where the contribution would be deployed or delivered.
+    #[must_use]
+    pub fn with_location(mut self, location: impl Into<String>) -> NewPledge {
+        self.location = Some(location.into());
+        self
+    }
+
+    /// Sets free-text notes.
+    #[must_use]
+    pub fn with_notes(mut self, notes: impl Into<String>) -> NewPledge {
+        self.notes = Some(notes.into());
+        self
+    }
+
+    /// The id.
+    pub fn id(&self) -> &PledgeId {
+        &self.id
+    }
+
+    /// The pledging member.
+    pub fn member(&self) -> &MemberId {
+        &self.member
+    }
+
+    /// What is pledged.
+    pub fn contribution(&self) -> &Contribution {
+        &self.contribution
+    }
+
+    /// The opening stage.
+    pub fn stage(&self) -> Stage {
+        self.stage
+    }
+
+    /// The conditions, sorted.
+    pub fn conditions(&self) -> &[Condition] {
+        &self.conditions
+    }
+
+    /// The category: the equipment category or the label.
+    pub fn category(&self) -> Option<&Category> {
+        self.contribution.category().or(self.category.as_ref())
+    }
+
+    /// The location, if any.
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
+    /// The notes, if any.
+    pub fn notes(&self) -> Option<&str> {
+        self.notes.as_deref()
+    }
+
+    /// Checks everything that does not need the ledger; returns the currency.
+    pub(crate) fn validate(&self) -> Result<Option<Currency>> {
+        let subject = || format!("pledge `{}`", self.id);
+        if !matches!(
+            self.stage,
+            Stage::Considering | Stage::Announced | Stage::Committed
+        ) {
+            return Err(Error::invalid(
+                subject(),
+                "stage",
+                format!(
+                    "a pledge opens as considering, announced or committed, not {}",
+                    self.stage
+                ),
+            ));
+        }
+        if self.conditions.len() > MAX_CONDITIONS_PER_PLEDGE {
+            return Err(Error::limit(
+                format!("number of conditions of pledge `{}`", self.id),
+                MAX_CONDITIONS_PER_PLEDGE,
+                self.conditions.len(),
+            ));
+        }
+        if !self
+            .conditions
+            .windows(2)
+            .all(|w| matches!(w, [a, b] if a < b))
+        {
+            return Err(Error::invalid(
+                subject(),
+                "conditions",
+                "must be sorted and unique",
+            ));
+        }
+        for condition in &self.conditions {
+            match condition {
+                Condition::Named(text) => check_text(subject, "conditions", text, MAX_TEXT_CHARS)?,
+                Condition::DependsOn(other) if *other == self.id => {
+                    return Err(Error::invalid(
+                        subject(),
+                        "conditions",
+                        "a pledge cannot depend on itself",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if self.category.is_some() && self.contribution.kind() == Kind::Equipment {
+            return Err(Error::invalid(
+                subject(),
+                "category",
+                "equipment carries its category in the contribution",
+            ));
+        }
+        if let Some(location) = &self.location {
+            check_text(subject, "location", location, MAX_TEXT_CHARS)?;
+        }
+        if let Some(notes) = &self.notes {
+            check_text(subject, "notes", notes, MAX_NOTE_CHARS)?;
+        }
+        self.contribution.validate(&self.id)
+    }
+
+    pub(crate) fn first_difference(&self, other: &NewPledge) -> Option<&'static str> {
+        if self.id != other.id {
+            Some("id")
+        } else if self.member != other.member {
+            Some("member")
+        } else if self.contribution != other.contribution {
+            Some("contribution")
+        } else if self.stage != other.stage {
+            Some("stage")
+        } else if self.conditions != other.conditions {
+            Some("conditions")
+        } else if self.category != other.category {
+            Some("category")
+        } else if self.location != other.location {
+            Some("location")
+        } else if self.notes != other.notes {
+            Some("notes")
+        } else {
+            None
+        }
+    }
+}
+
+/// The dates a pledge reached each stage, as recorded by dated entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct StageDates {
+    /// When the pledge was opened.
+    pub opened: Option<NaiveDate>,
+    /// When it was first announced (or opened at a later stage).
+    pub announced: Option<NaiveDate>,
+    /// When it was committed.
+    pub committed: Option<NaiveDate>,
+    /// When it reached the `Delivered` stage.
+    pub delivered: Option<NaiveDate>,
+    /// When it was withdrawn.
+    pub withdrawn: Option<NaiveDate>,
+}
+
+/// The derived current state of a pledge, borrowed from a
+/// [`Ledger`](crate::Ledger).
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{fixtures, PledgeId, Stage};
+///
+/// let ledger = fixtures::paris_summit();
+/// let pledge = ledger.pledge(&PledgeId::new("USA-backstop")?).expect("in the fixture");
+/// assert_eq!(pledge.member().as_str(), "USA");
+/// assert!(pledge.stage() < Stage::Committed);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Pledge<'a> {
+    pub(crate) spec: &'a NewPledge,
+    pub(crate) contribution: &'a Contribution,
+    pub(crate) state: &'a crate::ledger::PledgeState,
+    pub(crate) ledger: &'a crate::ledger::Ledger,
+}
+
+impl<'a> Pledge<'a> {
+    /// The id.
+    pub fn id(&self) -> &'a PledgeId {
+        &self.spec.id
+    }
+
+    /// The pledging member.
+    pub fn member(&self) -> &'a MemberId {
+        &self.spec.member
+    }
+
+    /// The contribution at its current size (after revisions).
+    pub fn contribution(&self) -> &'a Contribution {
+        self.contribution
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> Kind {
+        self.state.kind
+    }
+
+    /// The current stage.
+    pub fn stage(&self) -> Stage {
+        self.state.stage
+    }
+
+    /// The evidence of the latest entry on the pledge.
+    pub fn evidence(&self) -> Evidence {
+        self.state.evidence
+    }
+
+    /// The best evidence any entry on the pledge has had.
+    pub fn best_evidence(&self) -> Evidence {
+        self.state.best_evidence
+    }
+
+    /// The conditions, sorted.
+    pub fn conditions(&self) -> &'a [Condition] {
+        &self.spec.conditions
+    }
+
+    /// True when the pledge has at least one condition.
+    pub fn is_conditional(&self) -> bool {
+        !self.spec.conditions.is_empty()
+    }
+
+    /// The category: the equipment category or the pledge's label.
+    pub fn category(&self) -> Option<&'a Category> {
+        self.spec.category()
+    }
+
+    /// The location, if any.
+    pub fn location(&self) -> Option<&'a str> {
+        self.spec.location.as_deref()
+    }
+
+    /// The notes, if any.
+    pub fn notes(&self) -> Option<&'a str> {
+        self.spec.notes.as_deref()
+    }
+
+    /// The currency of the pledge's money (funding amount, equipment value,
+    /// or the first money delivery), if any.
+    pub fn currency(&self) -> Option<Currency> {
+        self.state.currency
+    }
+
+    /// Delivered so far, in the pledge's own unit (personnel, units, or money
+    /// in [`Pledge::currency`]). Never negative.
+    pub fn delivered(&self) -> Decimal {
+        self.state.delivered
+    }
+
+    /// The dates of the stages.
+    pub fn dates(&self) -> StageDates {
+        self.state.dates
+    }
+
+    /// The reason given when the pledge was withdrawn.
+    pub fn withdrawal_reason(&self) -> Option<&'a str> {
+        self.ledger.withdrawal_reason(self.state)
+    }
+
+    /// Every source cited by the pledge's entries, sorted and unique.
+    pub fn sources(&self) -> Vec<&'a SourceId> {
+        self.ledger.pledge_sources(self.state)
+    }
+
+    /// The sequence numbers of the entries on this pledge, oldest first.
+    pub fn history(&self) -> Vec<u64> {
+        self.ledger.pledge_history(self.state)
+    }
+}

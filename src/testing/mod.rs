@@ -1,0 +1,4 @@
+//! Test support for downstream tools: ready-made fixtures (always available)
+//! and, behind the `testing` feature, a seeded generator of large ledgers.
+
+pub mod fixtures;

@@ -1,0 +1,112 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use coalition_ledger::*;
+
+pub fn d(text: &str) -> NaiveDate {
+    parse_date(text).expect("test dates are valid")
+}
+
+pub fn dec(text: &str) -> Decimal {
+    parse_amount(text).expect("test amounts are valid")
+}
+
+pub fn mid(text: &str) -> MemberId {
+    MemberId::new(text).expect("valid member id")
+}
+
+pub fn pid(text: &str) -> PledgeId {
+    PledgeId::new(text).expect("valid pledge id")
+}
+
+pub fn sid(text: &str) -> SourceId {
+    SourceId::new(text).expect("valid source id")
+}
+
+pub fn gid(text: &str) -> GroupId {
+    GroupId::new(text).expect("valid group id")
+}
+
+pub fn eur(text: &str) -> Money {
+    Money::new(dec(text), Currency::EUR)
+}
+
+pub fn reported(date: &str) -> Provenance {
+    Provenance::new(Evidence::Reported).on(d(date))
+}
+
+pub fn verified(date: &str) -> Provenance {
+    Provenance::new(Evidence::Verified).on(d(date))
+}
+
+pub fn troops(id: &str, member: &str, personnel: Estimate<u64>) -> NewPledge {
+    NewPledge::new(pid(id), mid(member), Contribution::Troops { personnel })
+}
+
+pub fn funding(id: &str, member: &str, amount: Estimate<Money>) -> NewPledge {
+    NewPledge::new(pid(id), mid(member), Contribution::Funding { amount })
+}
+
+pub fn equipment(
+    id: &str,
+    member: &str,
+    category: &str,
+    units: Estimate<u64>,
+    value: Option<Estimate<Money>>,
+) -> NewPledge {
+    NewPledge::new(
+        pid(id),
+        mid(member),
+        Contribution::Equipment {
+            category: Category::new(category).expect("valid category"),
+            units,
+            value,
+        },
+    )
+}
+
+pub fn backstop(id: &str, member: &str) -> NewPledge {
+    NewPledge::new(
+        pid(id),
+        mid(member),
+        Contribution::Backstop {
+            capability: Capability::AirPower,
+        },
+    )
+}
+
+/// Members FRA (EU, NATO), GBR (NATO), DEU (EU, NATO), USA (NATO), UKR; one source.
+pub fn roster() -> Ledger {
+    let mut ledger = Ledger::new();
+    let members = [
+        ("FRA", "France", &["EU", "NATO"][..]),
+        ("GBR", "United Kingdom", &["NATO"][..]),
+        ("DEU", "Germany", &["EU", "NATO"][..]),
+        ("USA", "United States", &["NATO"][..]),
+        ("UKR", "Ukraine", &[][..]),
+    ];
+    for (id, name, groups) in members {
+        let mut m = Member::new(mid(id), name);
+        for g in groups {
+            m = m.with_group(gid(g));
+        }
+        ledger.add_member(m).expect("valid member");
+    }
+    ledger
+        .add_source(Source::new(sid("src"), "Reuters", SourceKind::Media))
+        .expect("valid source");
+    ledger
+}
+
+/// Asserts that `f` fails and leaves the ledger exactly as it was; returns the error.
+pub fn rejected(ledger: &mut Ledger, f: impl FnOnce(&mut Ledger) -> Result<Recorded>) -> Error {
+    let before = ledger.clone();
+    let json_before = ledger.to_json();
+    let err = f(ledger).expect_err("the action must be rejected");
+    assert_eq!(
+        *ledger, before,
+        "a rejected action changed the ledger: {err}"
+    );
+    assert_eq!(ledger.to_json(), json_before);
+    err
+}

@@ -1,0 +1,295 @@
+//! The JSON document: byte-identical round trips and located errors.
+
+mod common;
+
+use coalition_ledger::io::json;
+use coalition_ledger::*;
+use common::*;
+
+type Step = Box<dyn Fn(&mut Ledger) -> Result<Recorded>>;
+
+/// A ledger that uses every action, estimate and condition kind.
+fn rich_ledger() -> Ledger {
+    let mut ledger = roster();
+    let steps: Vec<Step> = vec![
+        Box::new(|l| {
+            l.open_pledge(
+                backstop("USA-b", "USA"),
+                Provenance::new(Evidence::Unconfirmed),
+            )
+        }),
+        Box::new(|l| {
+            l.open_pledge(
+                troops("FRA-t", "FRA", Estimate::range(1000, 5000)?)
+                    .with_condition(Condition::Ceasefire)
+                    .with_condition(Condition::Backstop { by: mid("USA") })
+                    .with_condition(Condition::ParliamentaryApproval { member: mid("FRA") })
+                    .with_condition(Condition::Named("UN mandate".into()))
+                    .with_location("Kyiv \"centre\"")
+                    .with_notes("line one\nline two"),
+                reported("2025-09-04").cite(sid("src")),
+            )
+        }),
+        Box::new(|l| {
+            l.open_pledge(
+                funding(
+                    "DEU-f",
+                    "DEU",
+                    Estimate::AtLeast(eur("1250000.123456789012345678")),
+                )
+                .with_condition(Condition::DependsOn(pid("FRA-t"))),
+                verified("2025-09-05"),
+            )
+        }),
+        Box::new(|l| {
+            l.open_pledge(
+                equipment(
+                    "GBR-e",
+                    "GBR",
+                    "air-defence",
+                    Estimate::Exact(19),
+                    Some(Estimate::Exact(Money::new(dec("95000.00"), Currency::GBP))),
+                ),
+                reported("2025-08-01"),
+            )
+        }),
+        Box::new(|l| l.advance(&pid("FRA-t"), Stage::Committed, verified("2025-09-10"))),
+        Box::new(|l| {
+            l.revise(
+                &pid("FRA-t"),
+                Contribution::Troops {
+                    personnel: Estimate::Exact(2500),
+                },
+                reported("2025-09-11"),
+            )
+        }),
+        Box::new(|l| l.deliver(&pid("DEU-f"), dec("1000.5"), verified("2025-10-01"))),
+        Box::new(|l| l.correct_delivery(&pid("DEU-f"), dec("-0.5"), verified("2025-10-02"))),
+        Box::new(|l| l.deliver(&pid("GBR-e"), dec("7"), reported("2025-10-03"))),
+        Box::new(|l| {
+            l.annotate(
+                &pid("GBR-e"),
+                Provenance::new(Evidence::Verified).cite(sid("src")),
+            )
+        }),
+        Box::new(|l| l.withdraw(&pid("USA-b"), "no agreement", reported("2025-11-01"))),
+    ];
+    for step in steps {
+        step(&mut ledger).expect("the rich ledger is valid");
+    }
+    ledger
+}
+
+#[test]
+fn save_load_save_is_byte_identical() {
+    for ledger in [rich_ledger(), fixtures::paris_summit(), Ledger::new()] {
+        let first = json::to_string(&ledger);
+        let loaded = json::from_str(&first).expect("loads what it saved");
+        assert_eq!(json::to_string(&loaded), first);
+        assert_eq!(
+            loaded, ledger,
+            "roster-first ledgers reload to an equal ledger"
+        );
+    }
+}
+
+#[test]
+fn amounts_are_strings_and_keep_every_digit() {
+    let text = json::to_string(&rich_ledger());
+    assert!(
+        text.contains("\"amount\": \"1250000.123456789012345678\""),
+        "{text}"
+    );
+    assert!(text.contains("\"quantity\": \"-0.5\""));
+    assert!(
+        text.contains("\"amount\": \"95000.00\""),
+        "trailing zeros are kept"
+    );
+}
+
+#[test]
+fn files_round_trip() {
+    let dir = std::env::temp_dir().join(format!("cl-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("ledger.json");
+    let ledger = rich_ledger();
+    json::save(&ledger, &path).expect("saves");
+    assert_eq!(json::load(&path).expect("loads"), ledger);
+    let missing = json::load(dir.join("missing.json")).unwrap_err();
+    assert!(matches!(
+        missing,
+        Error::Io {
+            kind: std::io::ErrorKind::NotFound,
+            ..
+        }
+    ));
+    assert!(missing.to_string().contains("missing.json"), "{missing}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn load_err(text: &str) -> Error {
+    json::from_str(text).expect_err("must be rejected")
+}
+
+const HEAD: &str = r#"{"format": "coalition-ledger", "version": 1,"#;
+
+#[test]
+fn malformed_json_has_a_position() {
+    let err = load_err("{\n  \"format\": \"coalition-ledger\",\n  \"version\": 1,,\n}");
+    assert!(
+        matches!(
+            err,
+            Error::Json {
+                line: 3,
+                column: 16,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.is_format());
+}
+
+#[test]
+fn float_amounts_are_rejected() {
+    let text = format!(
+        r#"{HEAD} "members": [{{"id": "FRA", "name": "France"}}], "entries": [
+{{"evidence": "reported", "action": {{"pledge": {{"id": "p", "member": "FRA", "stage": "announced",
+  "contribution": {{"funding": {{"amount": {{"exact": {{"amount": 1.5, "currency": "EUR"}}}}}}}}}}}}}}]}}"#
+    );
+    let err = load_err(&text);
+    let Error::Json { line, message, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*line, 3);
+    assert!(message.contains("floating point `1.5`"), "{message}");
+}
+
+#[test]
+fn loose_dates_are_rejected() {
+    let text = format!(
+        r#"{HEAD} "sources": [{{"id": "s", "publisher": "p", "kind": "media", "published": "2024-2-3"}}]}}"#
+    );
+    let err = load_err(&text);
+    assert!(matches!(err, Error::Json { line: 1, .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("expected a calendar date written YYYY-MM-DD"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_fields_are_rejected_with_position() {
+    let err = load_err(&format!(r#"{HEAD} "extra": true}}"#));
+    assert!(err.to_string().contains("unknown field `extra`"), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Json {
+                line: 1,
+                column: 52,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = format!(
+        "{HEAD}\n\"members\": [{{\"id\": \"FRA\", \"name\": \"France\"}}],\n\"entries\": [\n{{\"evidence\": \"reported\", \"colour\": 1, \"action\": {{\"annotate\": {{\"pledge\": \"p\"}}}}}}]}}"
+    );
+    let err = load_err(&text);
+    assert!(matches!(err, Error::Json { line: 4, .. }), "{err:?}");
+    assert!(err.to_string().contains("unknown field `colour`"), "{err}");
+}
+
+#[test]
+fn unknown_version_and_format_are_rejected() {
+    let err = load_err(r#"{"format": "coalition-ledger", "version": 2, "entries": []}"#);
+    assert_eq!(
+        err.to_string(),
+        "JSON line 1, column 43: unsupported version 2: this crate reads version 1"
+    );
+    let err = load_err(r#"{"format": "other", "version": 1}"#);
+    assert!(err.to_string().contains("unknown format `other`"), "{err}");
+    let err = load_err(r#"{"version": 1}"#);
+    assert!(err.to_string().contains("missing field `format`"), "{err}");
+}
+
+#[test]
+fn an_entry_that_breaks_a_rule_names_its_index() {
+    let text = format!(
+        r#"{HEAD} "members": [{{"id": "FRA", "name": "France"}}], "entries": [
+{{"evidence": "reported", "action": {{"pledge": {{"id": "p", "member": "FRA", "stage": "announced", "contribution": {{"troops": {{"personnel": {{"exact": 5}}}}}}}}}}}},
+{{"evidence": "reported", "action": {{"advance": {{"pledge": "p", "stage": "considering"}}}}}}]}}"#
+    );
+    let err = load_err(&text);
+    assert_eq!(
+        err.to_string(),
+        "entry 1: pledge `p`: cannot move from stage announced to considering"
+    );
+    assert!(matches!(err, Error::InEntry { index: 1, .. }));
+}
+
+#[test]
+fn duplicates_in_a_document_are_rejected() {
+    let err = load_err(&format!(
+        r#"{HEAD} "members": [{{"id": "FRA", "name": "France"}}, {{"id": "FRA", "name": "France"}}]}}"#
+    ));
+    assert_eq!(
+        err.to_string(),
+        "member `FRA`: invalid id: listed twice in the document"
+    );
+    let err = load_err(&format!(
+        r#"{HEAD} "sources": [{{"id": "s", "publisher": "p", "kind": "media"}}], "entries": [{{"evidence": "verified", "sources": ["s", "s"], "action": {{"add_member": {{"id": "FRA", "name": "F"}}}}}}]}}"#
+    ));
+    assert_eq!(
+        err.to_string(),
+        "entry 0: entry: invalid sources: lists a source twice"
+    );
+}
+
+#[test]
+fn nesting_is_limited() {
+    let deep = format!(
+        "{}{}",
+        "[".repeat(limits::MAX_JSON_DEPTH + 1),
+        "]".repeat(limits::MAX_JSON_DEPTH + 1)
+    );
+    let err = load_err(&deep);
+    assert!(
+        matches!(
+            err,
+            Error::Json {
+                line: 1,
+                column: 65,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // At the limit the depth check passes and the parser reports the type error instead.
+    let at = format!(
+        "{}{}",
+        "[".repeat(limits::MAX_JSON_DEPTH),
+        "]".repeat(limits::MAX_JSON_DEPTH)
+    );
+    assert!(load_err(&at).to_string().contains("invalid type"));
+}
+
+#[test]
+fn a_document_cannot_smuggle_in_an_invalid_member() {
+    let err = load_err(&format!(
+        r#"{HEAD} "members": [{{"id": "FRA", "name": "  "}}]}}"#
+    ));
+    assert_eq!(
+        err.to_string(),
+        "member `FRA`: invalid name: must not be empty"
+    );
+    let err = load_err(&format!(
+        r#"{HEAD} "members": [{{"id": "FRA", "name": "F", "groups": ["NATO", "EU"]}}]}}"#
+    ));
+    assert_eq!(
+        err.to_string(),
+        "member `FRA`: invalid groups: must be sorted and unique"
+    );
+}

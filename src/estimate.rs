@@ -125,12 +125,6 @@ pub(crate) struct Bounds {
 }
 
 impl Bounds {
-    #[expect(dead_code, reason = "used by the query layer")]
-    pub(crate) const ZERO: Bounds = Bounds {
-        low: Decimal::ZERO,
-        high: Some(Decimal::ZERO),
-        unspecified: false,
-    };
     pub(crate) const UNSPECIFIED: Bounds = Bounds {
         low: Decimal::ZERO,
         high: Some(Decimal::ZERO),

@@ -64,10 +64,103 @@
 //!   far, stage dates.
 //! * **Go back in time.** [`Ledger::as_of`] replays the entries up to a
 //!   date; see [`Undated`] for entries without a date.
+//! * **Add things up.** [`Ledger::query`] builds a [`Query`]: filters, a
+//!   [`Scenario`], `group_by` [`Dimension`]s, a [`Measure`] and a [`Basis`];
+//!   [`Query::run`] returns a [`Table`] of [`Row`]s with [`Total`]s that
+//!   carry low and high bounds and count unspecified sizes.
+//! * **Ask "what if".** A [`Scenario`] states which conditions hold or fail;
+//!   dependencies propagate, and the US backstop is derived from the ledger
+//!   unless stated.
+//! * **Find the gap.** [`Query::coverage`] compares the pledges with a
+//!   [`Target`] and splits them by firmness into a [`Coverage`].
+//! * **Convert money.** [`FxRates`] holds dated rates with an explicit
+//!   [`RatePolicy`]; a missing rate is an error, never a guess.
 //! * **Exchange data.** [`io::json`] reads and writes the whole ledger as a
 //!   JSON document.
 //! * **Test with realistic data.** [`fixtures::paris_summit`] is the Paris
 //!   summit coalition as publicly reported.
+//!
+//! # Totals with uncertainty
+//!
+//! ```
+//! use coalition_ledger::*;
+//!
+//! let mut ledger = Ledger::new();
+//! for id in ["FRA", "GBR", "DEU"] {
+//!     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+//! }
+//! let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+//! let pledges = [
+//!     ("FRA-1", "FRA", Estimate::range(2_000, 5_000)?),
+//!     ("GBR-1", "GBR", Estimate::AtLeast(3_000)),
+//!     ("DEU-1", "DEU", Estimate::Unspecified),
+//! ];
+//! for (id, member, personnel) in pledges {
+//!     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel });
+//!     ledger.open_pledge(spec, on.clone())?;
+//! }
+//! let table = ledger.query().measure(Measure::Personnel).run()?;
+//! let total = table.total();
+//! assert_eq!(total.low(), Decimal::from(5_000)); // 2,000 + 3,000
+//! assert_eq!(total.high(), None);                // "at least" has no upper bound
+//! assert_eq!(total.unspecified(), 1);            // Germany's size is unknown, not zero
+//! assert_eq!(total.to_string(), "≥ 5,000 (3 pledges, 1 unspecified)");
+//! # Ok::<(), coalition_ledger::Error>(())
+//! ```
+//!
+//! # Scenarios
+//!
+//! ```
+//! use coalition_ledger::*;
+//!
+//! let ledger = fixtures::paris_summit();
+//! let usa = MemberId::new("USA")?;
+//! let if_us_fails = Scenario::new().fails(Condition::Backstop { by: usa });
+//! let count = |scenario: &Scenario| -> Result<u64> {
+//!     Ok(ledger.query().kind(Kind::Troops).scenario(scenario).run()?.total().count())
+//! };
+//! assert_eq!(count(&Scenario::new())?, 14); // the backstop is only considered: unknown
+//! assert_eq!(count(&if_us_fails)?, 0);      // every reassurance pledge needs it
+//! # Ok::<(), coalition_ledger::Error>(())
+//! ```
+//!
+//! # Money in several currencies
+//!
+//! ```
+//! use coalition_ledger::*;
+//!
+//! let mut ledger = Ledger::new();
+//! ledger.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
+//! let amount = Estimate::Exact(Money::parse("250000000", Currency::GBP)?);
+//! let spec = NewPledge::new(PledgeId::new("GBR-fund")?, MemberId::new("GBR")?, Contribution::Funding { amount });
+//! ledger.open_pledge(spec, Provenance::new(Evidence::Verified).on(parse_date("2025-09-05")?))?;
+//!
+//! let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore)
+//!     .with_rate(Currency::GBP, parse_date("2025-09-01")?, parse_amount("1.165")?)?;
+//! let eur = ledger.query().measure(Measure::Value { currency: Currency::EUR, fx: &fx }).run()?;
+//! assert_eq!(eur.total().low(), parse_amount("291250000")?);
+//!
+//! // With only same-day rates, the pledge's date has none: an error, not a guess.
+//! let strict = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+//!     .with_rate(Currency::GBP, parse_date("2025-09-01")?, parse_amount("1.165")?)?;
+//! let err = ledger.query().measure(Measure::Value { currency: Currency::EUR, fx: &strict }).run().unwrap_err();
+//! assert_eq!(err.to_string(), "no exchange rate for GBP on 2025-09-05 into EUR");
+//! # Ok::<(), coalition_ledger::Error>(())
+//! ```
+//!
+//! # Coverage of a target
+//!
+//! ```
+//! use coalition_ledger::*;
+//!
+//! let coverage = fixtures::paris_summit()
+//!     .query()
+//!     .category(&Category::new("reassurance-force")?)
+//!     .coverage(&Target::personnel(25_000))?;
+//! assert_eq!(coverage.firm().count(), 0);
+//! assert_eq!(coverage.gap().low(), Decimal::from(25_000));
+//! # Ok::<(), coalition_ledger::Error>(())
+//! ```
 //!
 //! # The lifecycle
 //!
@@ -102,6 +195,7 @@ mod dates;
 mod entry;
 mod error;
 mod estimate;
+mod fx;
 mod ids;
 mod ledger;
 mod lifecycle;
@@ -112,18 +206,23 @@ mod pledge;
 mod source;
 
 pub mod io;
+mod query;
 pub mod testing;
 
 pub use dates::parse_date;
 pub use entry::{Action, Entry, Provenance};
 pub use error::{Error, Result};
 pub use estimate::Estimate;
+pub use fx::{FxRates, RatePolicy};
 pub use ids::{Category, GroupId, MemberId, PledgeId, SourceId};
 pub use ledger::{Ledger, Recorded, Snapshot, Undated};
 pub use lifecycle::{Evidence, Stage};
 pub use member::{Member, Role};
 pub use money::{Currency, Money, parse_amount};
 pub use pledge::{Capability, Condition, Contribution, Kind, NewPledge, Pledge, StageDates};
+pub use query::{
+    Basis, Coverage, Dimension, Key, Measure, Query, Row, Scenario, Table, Target, Total,
+};
 pub use source::{Source, SourceKind};
 pub use testing::fixtures;
 

@@ -79,7 +79,6 @@ impl Stage {
         Stage::ALL.into_iter().find(|s| s.as_str() == name)
     }
 
-    #[expect(dead_code, reason = "used by the query layer")]
     pub(crate) fn index(self) -> usize {
         self as usize
     }
@@ -136,7 +135,6 @@ impl Evidence {
         Evidence::ALL.into_iter().find(|e| e.as_str() == name)
     }
 
-    #[expect(dead_code, reason = "used by the query layer")]
     pub(crate) fn index(self) -> usize {
         self as usize
     }

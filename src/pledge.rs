@@ -538,6 +538,17 @@ pub struct StageDates {
     pub delivered: Option<NaiveDate>,
     /// When it was withdrawn.
     pub withdrawn: Option<NaiveDate>,
+    /// The date of the most recent dated delivery (or correction).
+    pub last_delivery: Option<NaiveDate>,
+}
+
+impl StageDates {
+    /// The date a pledge is placed at in time: its announcement, or when it
+    /// was opened if it was never announced. Values are converted at this
+    /// date, and `Year`/`Month` rows use it.
+    pub fn pledge_date(&self) -> Option<NaiveDate> {
+        self.announced.or(self.opened)
+    }
 }
 
 /// The derived current state of a pledge, borrowed from a

@@ -328,7 +328,8 @@ impl Ledger {
                     currency: *currency,
                     correction: *correction,
                 };
-                plan_delivery(pledge, state, delivery, evidence).map(|s| Change::Update(ix, s))
+                plan_delivery(pledge, state, delivery, date, evidence)
+                    .map(|s| Change::Update(ix, s))
             }
             Action::Withdraw { pledge, reason } => {
                 let (ix, state) = self.live_pledge(pledge)?;
@@ -646,6 +647,7 @@ fn plan_delivery(
     pledge: &PledgeId,
     state: &PledgeState,
     delivery: Delivery,
+    date: Option<NaiveDate>,
     evidence: Evidence,
 ) -> Result<PledgeState> {
     let mismatch = |reason: String| Error::Mismatch {
@@ -704,6 +706,9 @@ fn plan_delivery(
         )));
     }
     next.delivered = delivered;
+    if date.is_some() {
+        next.dates.last_delivery = date;
+    }
     Ok(next)
 }
 

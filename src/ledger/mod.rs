@@ -242,57 +242,42 @@ impl Ledger {
 
     // Dense views for the query and check layers.
 
-    #[expect(dead_code, reason = "used by the query layer")]
     pub(crate) fn states(&self) -> &[PledgeState] {
         &self.pledges
     }
 
-    #[expect(dead_code, reason = "used by the query layer")]
     pub(crate) fn member_at(&self, ix: u32) -> Option<&Member> {
         self.members.get(ix as usize)
     }
 
-    #[expect(dead_code, reason = "used by the query layer")]
     pub(crate) fn member_ix(&self, id: &MemberId) -> Option<u32> {
         self.member_index.get(id).copied()
     }
 
-    #[expect(dead_code, reason = "used by the query layer")]
     pub(crate) fn pledge_ix(&self, id: &PledgeId) -> Option<u32> {
         self.pledge_index.get(id).copied()
     }
 
-    #[expect(dead_code, reason = "used by the query layer")]
     pub(crate) fn groups_of_member(&self, member: u32) -> &[u32] {
         self.member_groups.get(member as usize).map_or(&[], |g| g)
     }
 
-    #[expect(dead_code, reason = "used by the query layer")]
     pub(crate) fn group_at(&self, ix: u32) -> Option<&GroupId> {
         self.groups.get(ix as usize)
     }
 
-    #[expect(dead_code, reason = "used by the query layer")]
-    pub(crate) fn group_ix(&self, id: &GroupId) -> Option<u32> {
-        self.group_index.get(id).copied()
-    }
-
-    #[expect(dead_code, reason = "used by the query layer")]
     pub(crate) fn group_count(&self) -> usize {
         self.groups.len()
     }
 
-    #[expect(dead_code, reason = "used by the query layer")]
     pub(crate) fn category_at(&self, ix: u32) -> Option<&Category> {
         self.categories.get(ix as usize)
     }
 
-    #[expect(dead_code, reason = "used by the query layer")]
     pub(crate) fn category_ix(&self, id: &Category) -> Option<u32> {
         self.category_index.get(id).copied()
     }
 
-    #[expect(dead_code, reason = "used by the query layer")]
     pub(crate) fn category_count(&self) -> usize {
         self.categories.len()
     }

@@ -1,0 +1,167 @@
+//! An analyst's script on the Paris summit fixture: troops by member and
+//! stage, value by group in EUR, the "US backstop fails" scenario next to the
+//! default, and the coverage of a reassurance-force target.
+//!
+//! The Paris summit published no figures, so the fixture's sizes are all
+//! unspecified; the script adds a few *illustrative* pledges on top (marked as
+//! such) to show how ranges, currencies and scenarios combine.
+//!
+//! ```text
+//! cargo run --example analyst_totals
+//! ```
+
+use coalition_ledger::*;
+
+fn main() -> Result<()> {
+    let mut ledger = fixtures::build_paris_summit()?;
+    add_illustrative_pledges(&mut ledger)?;
+
+    println!("== Troops by member and stage (personnel, pledged)\n");
+    let troops = ledger
+        .query()
+        .kind(Kind::Troops)
+        .group_by([Dimension::Member, Dimension::Stage])
+        .measure(Measure::Personnel)
+        .run()?;
+    println!("{troops}");
+
+    let mut fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore);
+    fx.insert(
+        Currency::GBP,
+        parse_date("2025-09-01")?,
+        parse_amount("1.1650")?,
+    )?;
+    fx.insert(
+        Currency::USD,
+        parse_date("2025-09-01")?,
+        parse_amount("0.8580")?,
+    )?;
+    fx.insert(
+        Currency::CAD,
+        parse_date("2025-09-01")?,
+        parse_amount("0.6230")?,
+    )?;
+    println!("== FX table (EUR per unit, latest on or before the pledge date)\n");
+    for (currency, date, rate) in fx.iter() {
+        println!("  {currency}  {date}  {rate}");
+    }
+
+    println!("\n== Value by group in EUR (funding and equipment, pledged)\n");
+    let value = ledger
+        .query()
+        .group_by([Dimension::Group])
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .run()?;
+    println!("{value}");
+
+    let us = Condition::Backstop {
+        by: MemberId::new("USA")?,
+    };
+    let us_fails = Scenario::new().fails(us.clone());
+    let us_holds = Scenario::new().holds(us);
+    println!("== Troops by scenario (personnel, pledged)\n");
+    println!("  {:<22} total", "scenario");
+    for (name, scenario) in [
+        ("default (derived)", Scenario::new()),
+        ("US backstop holds", us_holds),
+        ("US backstop fails", us_fails.clone()),
+        ("firm only", Scenario::firm_only()),
+    ] {
+        let total = *ledger
+            .query()
+            .kind(Kind::Troops)
+            .scenario(&scenario)
+            .measure(Measure::Personnel)
+            .run()?
+            .total();
+        println!("  {name:<22} {total}");
+    }
+
+    println!("\n== Coverage of a 25,000-strong reassurance force\n");
+    let force = Category::new("reassurance-force")?;
+    let default_scenario = Scenario::new();
+    for (name, scenario) in [
+        ("default", &default_scenario),
+        ("US backstop fails", &us_fails),
+    ] {
+        let coverage = ledger
+            .query()
+            .category(&force)
+            .scenario(scenario)
+            .coverage(&Target::personnel(25_000))?;
+        println!("scenario: {name}\n{coverage}");
+    }
+    Ok(())
+}
+
+/// Illustrative figures, not from the report: they only show the arithmetic.
+fn add_illustrative_pledges(ledger: &mut Ledger) -> Result<()> {
+    let on = |date: &str, evidence: Evidence| -> Result<Provenance> {
+        Ok(Provenance::new(evidence).on(parse_date(date)?))
+    };
+    let note = "ILLUSTRATIVE: not in the Paris summit report";
+    let fra = PledgeId::new("FRA-reassurance")?;
+    ledger.revise(
+        &fra,
+        Contribution::Troops {
+            personnel: Estimate::range(2_000, 5_000)?,
+        },
+        on("2025-09-10", Evidence::Reported)?,
+    )?;
+    let gbr = PledgeId::new("GBR-reassurance")?;
+    ledger.revise(
+        &gbr,
+        Contribution::Troops {
+            personnel: Estimate::AtLeast(3_000),
+        },
+        on("2025-09-10", Evidence::Reported)?,
+    )?;
+    ledger.advance(
+        &gbr,
+        Stage::Committed,
+        on("2025-09-20", Evidence::Verified)?,
+    )?;
+    let money = |amount: &str, currency: Currency| -> Result<Estimate<Money>> {
+        Ok(Estimate::Exact(Money::parse(amount, currency)?))
+    };
+    let training = NewPledge::new(
+        PledgeId::new("GBR-training-fund")?,
+        MemberId::new("GBR")?,
+        Contribution::Funding {
+            amount: money("250000000", Currency::GBP)?,
+        },
+    )
+    .with_stage(Stage::Committed)
+    .with_notes(note);
+    ledger.open_pledge(training, on("2025-09-05", Evidence::Verified)?)?;
+    let air_defence = NewPledge::new(
+        PledgeId::new("DEU-air-defence")?,
+        MemberId::new("DEU")?,
+        Contribution::Equipment {
+            category: Category::new("air-defence")?,
+            units: Estimate::Exact(4),
+            value: Some(Estimate::range(
+                Money::parse("1200000000", Currency::EUR)?,
+                Money::parse("1600000000", Currency::EUR)?,
+            )?),
+        },
+    )
+    .with_notes(note);
+    ledger.open_pledge(air_defence, on("2025-09-06", Evidence::Reported)?)?;
+    let canada = NewPledge::new(
+        PledgeId::new("CAN-fund")?,
+        MemberId::new("CAN")?,
+        Contribution::Funding {
+            amount: money("500000000", Currency::CAD)?,
+        },
+    )
+    .with_condition(Condition::Backstop {
+        by: MemberId::new("USA")?,
+    })
+    .with_notes(note);
+    ledger.open_pledge(canada, on("2025-09-07", Evidence::Unconfirmed)?)?;
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! Dated exchange rates: [`FxRates`] and the lookup [`RatePolicy`].
+//!
+//! Real trackers convert each amount at a dated rate. A rate here is how
+//! many units of the base currency one unit of another currency buys on a
+//! date (`insert(USD, 2025-09-04, 0.92)` with base EUR means 1 USD = 0.92
+//! EUR). A lookup that finds no rate is an error naming the currency and the
+//! date: nothing is converted at a guessed rate.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::limits::MAX_DECIMAL_SCALE;
+use crate::money::Currency;
+
+/// How a rate is chosen for a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatePolicy {
+    /// Only a rate published for exactly that date.
+    OnDate,
+    /// The latest rate on or before that date.
+    LatestOnOrBefore,
+}
+
+/// Dated exchange rates into one base currency.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{Currency, FxRates, Money, RatePolicy, parse_amount, parse_date};
+///
+/// let mut fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore);
+/// fx.insert(Currency::USD, parse_date("2025-09-01")?, parse_amount("0.92")?)?;
+///
+/// let usd = Money::new(parse_amount("100")?, Currency::USD);
+/// assert_eq!(fx.convert(usd, parse_date("2025-09-04")?)?.to_string(), "EUR 92");
+/// // Before the first rate there is nothing to use: an error, not a guess.
+/// let err = fx.convert(usd, parse_date("2025-08-31")?).unwrap_err();
+/// assert_eq!(err.to_string(), "no exchange rate for USD on 2025-08-31 into EUR");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FxRates {
+    base: Currency,
+    policy: RatePolicy,
+    rates: BTreeMap<Currency, BTreeMap<NaiveDate, Decimal>>,
+}
+
+impl FxRates {
+    /// An empty table of rates into `base`, looked up with `policy`.
+    pub fn new(base: Currency, policy: RatePolicy) -> FxRates {
+        FxRates {
+            base,
+            policy,
+            rates: BTreeMap::new(),
+        }
+    }
+
+    /// The base currency.
+    pub fn base(&self) -> Currency {
+        self.base
+    }
+
+    /// The lookup policy.
+    pub fn policy(&self) -> RatePolicy {
+        self.policy
+    }
+
+    /// Adds or replaces the rate of `currency` on `date`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] when the rate is not positive, has more than 28
+    /// decimal places, or `currency` is the base.
+    pub fn insert(&mut self, currency: Currency, date: NaiveDate, rate: Decimal) -> Result<()> {
+        let subject = || format!("rate for {currency} on {date}");
+        if currency == self.base {
+            return Err(Error::invalid(
+                subject(),
+                "currency",
+                "the base currency has no rate",
+            ));
+        }
+        if rate <= Decimal::ZERO {
+            return Err(Error::invalid(
+                subject(),
+                "rate",
+                format!("must be positive, got {rate}"),
+            ));
+        }
+        if rate.scale() > MAX_DECIMAL_SCALE {
+            return Err(Error::invalid(
+                subject(),
+                "rate",
+                "more than 28 decimal places",
+            ));
+        }
+        self.rates.entry(currency).or_default().insert(date, rate);
+        Ok(())
+    }
+
+    /// Adds a rate; the builder form of [`FxRates::insert`].
+    ///
+    /// # Errors
+    ///
+    /// As [`FxRates::insert`].
+    pub fn with_rate(
+        mut self,
+        currency: Currency,
+        date: NaiveDate,
+        rate: Decimal,
+    ) -> Result<FxRates> {
+        self.insert(currency, date, rate)?;
+        Ok(self)
+    }
+
+    /// The rate of `currency` for `date` under the policy; 1 for the base.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingRate`] when no rate fits.
+    pub fn rate(&self, currency: Currency, date: NaiveDate) -> Result<Decimal> {
+        if currency == self.base {
+            return Ok(Decimal::ONE);
+        }
+        let found = self
+            .rates
+            .get(&currency)
+            .and_then(|by_date| match self.policy {
+                RatePolicy::OnDate => by_date.get(&date).copied(),
+                RatePolicy::LatestOnOrBefore => by_date.range(..=date).next_back().map(|(_, r)| *r),
+            });
+        found.ok_or_else(|| Error::MissingRate {
+            currency: currency.to_string(),
+            base: self.base.to_string(),
+            date,
+        })
+    }
+
+    /// Converts an amount into the base currency at the rate for `date`.
+    ///
+    /// The product keeps every digit while it fits 28 decimal places, the
+    /// precision of [`Decimal`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingRate`] when no rate fits, [`Error::Overflow`] when the
+    /// result does not fit.
+    pub fn convert(&self, money: crate::Money, date: NaiveDate) -> Result<crate::Money> {
+        let amount = self.convert_amount(money.amount(), money.currency(), date)?;
+        Ok(crate::Money::new(amount, self.base))
+    }
+
+    pub(crate) fn convert_amount(
+        &self,
+        amount: Decimal,
+        currency: Currency,
+        date: NaiveDate,
+    ) -> Result<Decimal> {
+        let rate = self.rate(currency, date)?;
+        if rate == Decimal::ONE {
+            return Ok(amount);
+        }
+        // `normalize` drops the trailing zeros a product accumulates
+        // (291250000.0000 becomes 291250000); the value is unchanged.
+        amount
+            .checked_mul(rate)
+            .map(|product| product.normalize())
+            .ok_or_else(|| {
+                Error::overflow(format!("converting {amount} {currency} into {}", self.base))
+            })
+    }
+
+    /// Every currency that has at least one rate, with its dated rates.
+    pub fn iter(&self) -> impl Iterator<Item = (Currency, NaiveDate, Decimal)> + '_ {
+        self.rates
+            .iter()
+            .flat_map(|(c, by_date)| by_date.iter().map(move |(d, r)| (*c, *d, *r)))
+    }
+}

@@ -1,0 +1,232 @@
+//! Gap analysis: how much of a required force or amount is covered, and how
+//! firmly.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::Prepared;
+use super::measure::Measure;
+use super::table::Total;
+use crate::error::Result;
+use crate::fx::FxRates;
+use crate::lifecycle::{Evidence, Stage};
+use crate::money::{Money, group_thousands};
+
+/// What is required: an amount of a measure, such as 25,000 personnel or
+/// EUR 10bn.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{fixtures, Target};
+///
+/// let coverage = fixtures::paris_summit().query().coverage(&Target::personnel(25_000))?;
+/// assert_eq!(coverage.firm().count(), 0);
+/// assert_eq!(coverage.conditional().unspecified(), 14); // every troop pledge is conditional and unsized
+/// println!("{coverage}");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target<'a> {
+    measure: Measure<'a>,
+    required: Decimal,
+}
+
+impl<'a> Target<'a> {
+    /// A number of troops.
+    pub fn personnel(required: u64) -> Target<'static> {
+        Target {
+            measure: Measure::Personnel,
+            required: Decimal::from(required),
+        }
+    }
+
+    /// A number of equipment units.
+    pub fn units(required: u64) -> Target<'static> {
+        Target {
+            measure: Measure::Units,
+            required: Decimal::from(required),
+        }
+    }
+
+    /// An amount of money (funding and equipment value), converted with
+    /// `fx`, whose base must be the amount's currency.
+    pub fn value(required: Money, fx: &'a FxRates) -> Target<'a> {
+        Target {
+            measure: Measure::Value {
+                currency: required.currency(),
+                fx,
+            },
+            required: required.amount(),
+        }
+    }
+
+    /// The measure the target is expressed in.
+    pub fn measure(&self) -> Measure<'a> {
+        self.measure
+    }
+
+    /// The required amount.
+    pub fn required(&self) -> Decimal {
+        self.required
+    }
+}
+
+/// How much of a [`Target`] the pledges cover, by firmness.
+///
+/// Every counted pledge falls in exactly one bucket:
+///
+/// * **firm**: committed or delivered, evidence `Verified`, and every
+///   condition holds in the scenario (or it has none);
+/// * **conditional**: some condition is not known to hold (it is counted
+///   because none fails in the scenario);
+/// * **likely**: the rest that are announced or later;
+/// * **possible**: the rest, still under consideration.
+///
+/// The gaps are what remains of the target after the firm pledges, and
+/// after everything counted. Where a bucket holds pledges of unspecified size,
+/// the gap's low bound is zero: an unknown size might cover everything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    measure: String,
+    #[serde(with = "crate::money::amount")]
+    required: Decimal,
+    firm: Total,
+    likely: Total,
+    conditional: Total,
+    possible: Total,
+    gap_after_firm: Total,
+    gap_after_all: Total,
+}
+
+impl Coverage {
+    /// The required amount.
+    pub fn required(&self) -> Decimal {
+        self.required
+    }
+
+    /// Committed or delivered, verified, unconditional.
+    pub fn firm(&self) -> &Total {
+        &self.firm
+    }
+
+    /// Announced or later with weaker evidence, unconditional.
+    pub fn likely(&self) -> &Total {
+        &self.likely
+    }
+
+    /// Counted only if its conditions hold.
+    pub fn conditional(&self) -> &Total {
+        &self.conditional
+    }
+
+    /// Still under consideration, unconditional.
+    pub fn possible(&self) -> &Total {
+        &self.possible
+    }
+
+    /// What the firm pledges leave uncovered.
+    pub fn gap(&self) -> &Total {
+        &self.gap_after_firm
+    }
+
+    /// What remains if every counted pledge is delivered in full.
+    pub fn gap_after_all(&self) -> &Total {
+        &self.gap_after_all
+    }
+}
+
+impl fmt::Display for Coverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "target: {} {}",
+            group_thousands(self.required),
+            self.measure
+        )?;
+        let lines = [
+            ("firm", &self.firm),
+            ("likely", &self.likely),
+            ("conditional", &self.conditional),
+            ("possible", &self.possible),
+        ];
+        for (label, total) in lines {
+            writeln!(f, "  {label:<15} {total}")?;
+        }
+        for (label, gap) in [
+            ("gap after firm", &self.gap_after_firm),
+            ("gap after all", &self.gap_after_all),
+        ] {
+            writeln!(f, "  {label:<15} {}", gap_text(gap))?;
+        }
+        Ok(())
+    }
+}
+
+fn gap_text(gap: &Total) -> String {
+    match gap.high() {
+        Some(high) if high == gap.low() => group_thousands(high),
+        Some(high) => format!("{} – {}", group_thousands(gap.low()), group_thousands(high)),
+        None => format!("≥ {}", group_thousands(gap.low())),
+    }
+}
+
+pub(crate) fn compute(prepared: &Prepared<'_>, target: &Target<'_>) -> Result<Coverage> {
+    let mut buckets = [
+        Total::default(),
+        Total::default(),
+        Total::default(),
+        Total::default(),
+    ];
+    prepared.for_each(|ix, state, bounds, _| {
+        let bucket = if prepared.conditional(ix) {
+            2
+        } else if state.stage >= Stage::Committed
+            && state.stage != Stage::Withdrawn
+            && state.evidence == Evidence::Verified
+        {
+            0
+        } else if state.stage >= Stage::Announced {
+            1
+        } else {
+            3
+        };
+        match buckets.get_mut(bucket) {
+            Some(total) => total.add(bounds),
+            None => Ok(()),
+        }
+    })?;
+    let [firm, likely, conditional, possible] = buckets;
+    let mut all = firm;
+    for other in [&likely, &conditional, &possible] {
+        all.merge(other)?;
+    }
+    Ok(Coverage {
+        measure: target.measure.to_string(),
+        required: target.required,
+        gap_after_firm: gap(target.required, &firm),
+        gap_after_all: gap(target.required, &all),
+        firm,
+        likely,
+        conditional,
+        possible,
+    })
+}
+
+/// `required − covered`, clamped at zero, as bounds.
+fn gap(required: Decimal, covered: &Total) -> Total {
+    let remaining = |c: Decimal| {
+        required
+            .checked_sub(c)
+            .unwrap_or(Decimal::ZERO)
+            .max(Decimal::ZERO)
+    };
+    let low = match covered.high() {
+        Some(high) if covered.unspecified() == 0 => remaining(high),
+        _ => Decimal::ZERO,
+    };
+    let high = remaining(covered.low());
+    Total::from_parts(low, Some(high), covered.count(), covered.unspecified())
+}

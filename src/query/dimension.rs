@@ -1,0 +1,231 @@
+//! What a query groups by: [`Dimension`] and the row [`Key`]s it produces.
+
+use std::fmt;
+
+use chrono::Datelike;
+use serde::{Serialize, Serializer};
+
+use crate::ids::{Category, GroupId, MemberId};
+use crate::ledger::{Ledger, NONE, PledgeState};
+use crate::lifecycle::{Evidence, Stage};
+use crate::pledge::Kind;
+
+/// A way to split totals into rows.
+///
+/// `Group` overlaps: a member in two groups appears in both, so group rows do
+/// not add up to the grand total (the [`Table`](crate::Table) says so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    /// The pledging member.
+    Member,
+    /// Each group of the pledging member (overlapping).
+    Group,
+    /// The kind of contribution.
+    Kind,
+    /// The equipment category or the pledge's category label.
+    Category,
+    /// The current stage.
+    Stage,
+    /// The current evidence.
+    Evidence,
+    /// The year of the pledge's date.
+    Year,
+    /// The month of the pledge's date.
+    Month,
+    /// Firm (every condition holds in the scenario) or conditional.
+    Conditional,
+}
+
+impl Dimension {
+    /// The dimension's name in lower case, used as a column header.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Member => "member",
+            Dimension::Group => "group",
+            Dimension::Kind => "kind",
+            Dimension::Category => "category",
+            Dimension::Stage => "stage",
+            Dimension::Evidence => "evidence",
+            Dimension::Year => "year",
+            Dimension::Month => "month",
+            Dimension::Conditional => "conditional",
+        }
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// The value of one dimension in a row.
+///
+/// Rows are ordered by their keys: members, groups and categories
+/// alphabetically; kinds, stages and evidence in their enum order; years and
+/// months chronologically; firm before conditional. A missing value (no
+/// group, no category, undated) sorts before the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    /// A member.
+    Member(MemberId),
+    /// A group, or `None` for members in no group.
+    Group(Option<GroupId>),
+    /// A kind.
+    Kind(Kind),
+    /// A category, or `None` for pledges without one.
+    Category(Option<Category>),
+    /// A stage.
+    Stage(Stage),
+    /// An evidence level.
+    Evidence(Evidence),
+    /// A year, or `None` for undated pledges.
+    Year(Option<i32>),
+    /// A year and month (1–12), or `None` for undated pledges.
+    Month(Option<(i32, u32)>),
+    /// `true` for conditional, `false` for firm.
+    Conditional(bool),
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Key::Member(m) => m.to_string(),
+            Key::Group(Some(g)) => g.to_string(),
+            Key::Group(None) => "(no group)".into(),
+            Key::Kind(k) => k.to_string(),
+            Key::Category(Some(c)) => c.to_string(),
+            Key::Category(None) => "(none)".into(),
+            Key::Stage(s) => s.to_string(),
+            Key::Evidence(e) => e.to_string(),
+            Key::Year(Some(y)) => format!("{y:04}"),
+            Key::Month(Some((y, m))) => format!("{y:04}-{m:02}"),
+            Key::Year(None) | Key::Month(None) => "undated".into(),
+            Key::Conditional(true) => "conditional".into(),
+            Key::Conditional(false) => "firm".into(),
+        };
+        f.pad(&text)
+    }
+}
+
+impl Serialize for Key {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Maps a dimension's values to dense codes `0..cardinality` for one query.
+pub(crate) struct Coder {
+    dimension: Dimension,
+    cardinality: usize,
+    /// For `Year`/`Month`: the smallest value seen (code 1); code 0 is undated.
+    first: i32,
+}
+
+impl Coder {
+    pub(crate) fn new(ledger: &Ledger, dimension: Dimension) -> Coder {
+        let (first, span) = match dimension {
+            Dimension::Year | Dimension::Month => time_span(ledger, dimension),
+            _ => (0, 0),
+        };
+        let cardinality = match dimension {
+            Dimension::Member => ledger.members().len(),
+            Dimension::Group => ledger.group_count() + 1,
+            Dimension::Kind => Kind::ALL.len(),
+            Dimension::Category => ledger.category_count() + 1,
+            Dimension::Stage => Stage::ALL.len(),
+            Dimension::Evidence => Evidence::ALL.len(),
+            Dimension::Year | Dimension::Month => span + 1,
+            Dimension::Conditional => 2,
+        };
+        Coder {
+            dimension,
+            cardinality: cardinality.max(1),
+            first,
+        }
+    }
+
+    pub(crate) fn cardinality(&self) -> usize {
+        self.cardinality
+    }
+
+    pub(crate) fn dimension(&self) -> Dimension {
+        self.dimension
+    }
+
+    /// The code of a single-valued dimension (everything but `Group`).
+    pub(crate) fn code(&self, state: &PledgeState, conditional: bool) -> u32 {
+        match self.dimension {
+            Dimension::Member => state.member,
+            Dimension::Group => 0,
+            Dimension::Kind => state.kind.index() as u32,
+            Dimension::Category if state.category == NONE => 0,
+            Dimension::Category => state.category.saturating_add(1),
+            Dimension::Stage => state.stage.index() as u32,
+            Dimension::Evidence => state.evidence.index() as u32,
+            Dimension::Year | Dimension::Month => match state.dates.pledge_date() {
+                None => 0,
+                Some(date) => {
+                    let value = time_value(self.dimension, date);
+                    u32::try_from(value.saturating_sub(self.first))
+                        .map_or(0, |c| c.saturating_add(1))
+                }
+            },
+            Dimension::Conditional => u32::from(conditional),
+        }
+    }
+
+    /// The key a code stands for; `None` only for a code this coder never
+    /// produced.
+    pub(crate) fn key(&self, ledger: &Ledger, code: u32) -> Option<Key> {
+        let optional = |code: u32| code.checked_sub(1);
+        let key = match self.dimension {
+            Dimension::Member => Key::Member(ledger.member_at(code)?.id().clone()),
+            Dimension::Group => {
+                Key::Group(optional(code).and_then(|g| ledger.group_at(g)).cloned())
+            }
+            Dimension::Kind => Key::Kind(*Kind::ALL.get(code as usize)?),
+            Dimension::Category => {
+                Key::Category(optional(code).and_then(|c| ledger.category_at(c)).cloned())
+            }
+            Dimension::Stage => Key::Stage(*Stage::ALL.get(code as usize)?),
+            Dimension::Evidence => Key::Evidence(*Evidence::ALL.get(code as usize)?),
+            Dimension::Year => {
+                Key::Year(optional(code).map(|c| self.first.saturating_add(c as i32)))
+            }
+            Dimension::Month => Key::Month(optional(code).map(|c| {
+                let months = self.first.saturating_add(c as i32);
+                (months.div_euclid(12), months.rem_euclid(12) as u32 + 1)
+            })),
+            Dimension::Conditional => Key::Conditional(code == 1),
+        };
+        Some(key)
+    }
+}
+
+/// A year, or months since year 0, for the time dimensions.
+fn time_value(dimension: Dimension, date: chrono::NaiveDate) -> i32 {
+    match dimension {
+        Dimension::Month => date
+            .year()
+            .saturating_mul(12)
+            .saturating_add(date.month0() as i32),
+        _ => date.year(),
+    }
+}
+
+/// The first value and the number of distinct values a time dimension spans.
+fn time_span(ledger: &Ledger, dimension: Dimension) -> (i32, usize) {
+    let values = ledger
+        .states()
+        .iter()
+        .filter_map(|s| s.dates.pledge_date())
+        .map(|d| time_value(dimension, d));
+    let (min, max) = values.fold((i32::MAX, i32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if min > max {
+        return (0, 0);
+    }
+    let span = usize::try_from(i64::from(max) - i64::from(min) + 1).unwrap_or(0);
+    (min, span)
+}

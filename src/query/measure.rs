@@ -1,0 +1,273 @@
+//! What a query adds up ([`Measure`]) and on which basis ([`Basis`]), and the
+//! per-pledge amount each combination gives.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::estimate::Bounds;
+use crate::fx::FxRates;
+use crate::ledger::{Ledger, PledgeState};
+use crate::money::Currency;
+use crate::pledge::Kind;
+
+/// What a query adds up.
+///
+/// Each measure applies to some kinds; pledges of other kinds are not
+/// counted: `Personnel` counts troops, `Units` equipment, `Value` funding and
+/// equipment value, `Count` every pledge.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Measure<'a> {
+    /// Number of personnel (troop pledges).
+    Personnel,
+    /// Number of equipment units (equipment pledges).
+    Units,
+    /// Money (funding amounts and equipment values) converted into
+    /// `currency`, which must be the base of `fx`.
+    ///
+    /// A pledged or outstanding amount is converted at the pledge's date
+    /// ([`StageDates::pledge_date`](crate::StageDates::pledge_date)); a
+    /// delivered amount at the date of the latest delivery. An amount that
+    /// needs a rate and has no date is an error.
+    Value {
+        /// The currency of the result.
+        currency: Currency,
+        /// The rates into `currency`.
+        fx: &'a FxRates,
+    },
+    /// Number of pledges, whatever the basis.
+    Count,
+}
+
+impl Measure<'_> {
+    /// The measure's name as shown in tables (`personnel`, `units`,
+    /// `value`, `count`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Measure::Personnel => "personnel",
+            Measure::Units => "units",
+            Measure::Value { .. } => "value",
+            Measure::Count => "count",
+        }
+    }
+
+    /// The currency of a value measure.
+    pub fn currency(&self) -> Option<Currency> {
+        match self {
+            Measure::Value { currency, .. } => Some(*currency),
+            _ => None,
+        }
+    }
+
+    /// True when the measure counts pledges of `kind`.
+    pub fn applies_to(&self, kind: Kind) -> bool {
+        match self {
+            Measure::Personnel => kind == Kind::Troops,
+            Measure::Units => kind == Kind::Equipment,
+            Measure::Value { .. } => matches!(kind, Kind::Funding | Kind::Equipment),
+            Measure::Count => true,
+        }
+    }
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        match self {
+            Measure::Value { currency, fx } if *currency != fx.base() => Err(Error::invalid(
+                "query",
+                "currency",
+                format!("the rates convert into {}, not {currency}", fx.base()),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for Measure<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Measure::Value { currency, .. } => write!(f, "value ({currency})"),
+            other => f.write_str(other.name()),
+        }
+    }
+}
+
+/// Which part of each pledge a query adds up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The pledged size.
+    #[default]
+    Pledged,
+    /// What has been delivered so far.
+    Delivered,
+    /// Pledged minus delivered, never below zero for any pledge.
+    Outstanding,
+}
+
+impl Basis {
+    /// The basis's name in lower case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Pledged => "pledged",
+            Basis::Delivered => "delivered",
+            Basis::Outstanding => "outstanding",
+        }
+    }
+}
+
+impl fmt::Display for Basis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// The amount one pledge contributes, or `None` when the measure does not
+/// apply to its kind.
+pub(crate) fn pledge_amount(
+    ledger: &Ledger,
+    state: &PledgeState,
+    measure: &Measure<'_>,
+    basis: Basis,
+) -> Result<Option<Bounds>> {
+    if !measure.applies_to(state.kind) {
+        return Ok(None);
+    }
+    let native = match measure {
+        Measure::Count => return Ok(Some(exact(Decimal::ONE))),
+        Measure::Personnel | Measure::Units => on_basis(state.quantity, state.delivered, basis)?,
+        Measure::Value { .. } if state.kind == Kind::Funding => {
+            on_basis(state.quantity, state.delivered, basis)?
+        }
+        Measure::Value { .. } => equipment_value(state, basis)?,
+    };
+    match measure {
+        Measure::Value { fx, .. } => convert(ledger, state, native, fx, basis).map(Some),
+        _ => Ok(Some(native)),
+    }
+}
+
+fn exact(value: Decimal) -> Bounds {
+    Bounds {
+        low: value,
+        high: Some(value),
+        unspecified: false,
+    }
+}
+
+/// Applies the basis to pledged bounds in the pledge's own unit.
+fn on_basis(pledged: Option<Bounds>, delivered: Decimal, basis: Basis) -> Result<Bounds> {
+    let pledged = pledged.unwrap_or(Bounds::UNSPECIFIED);
+    match basis {
+        Basis::Pledged => Ok(pledged),
+        Basis::Delivered => Ok(exact(delivered)),
+        Basis::Outstanding => outstanding(pledged, exact(delivered)),
+    }
+}
+
+/// `pledged − delivered` as an interval, each bound clamped at zero.
+fn outstanding(pledged: Bounds, delivered: Bounds) -> Result<Bounds> {
+    if pledged.unspecified {
+        return Ok(Bounds::UNSPECIFIED);
+    }
+    let minus = |a: Decimal, b: Decimal| {
+        a.checked_sub(b)
+            .map(|d| d.max(Decimal::ZERO))
+            .ok_or_else(|| Error::overflow("subtracting the delivered amount"))
+    };
+    let low = match delivered.high {
+        Some(high) => minus(pledged.low, high)?,
+        None => Decimal::ZERO,
+    };
+    let high = pledged.high.map(|h| minus(h, delivered.low)).transpose()?;
+    Ok(Bounds {
+        low,
+        high,
+        unspecified: false,
+    })
+}
+
+/// The value of equipment on a basis. Delivered value is the pledged value
+/// pro rata to delivered units: the one place a division is needed, carried
+/// at the 28 significant digits of `Decimal`.
+fn equipment_value(state: &PledgeState, basis: Basis) -> Result<Bounds> {
+    let value = state.value.unwrap_or(Bounds::UNSPECIFIED);
+    if basis == Basis::Pledged {
+        return Ok(value);
+    }
+    let delivered = delivered_value(value, state.quantity, state.delivered)?;
+    match basis {
+        Basis::Delivered => Ok(delivered),
+        _ => outstanding(value, delivered),
+    }
+}
+
+fn delivered_value(value: Bounds, units: Option<Bounds>, delivered: Decimal) -> Result<Bounds> {
+    if delivered.is_zero() {
+        return Ok(exact(Decimal::ZERO));
+    }
+    let units = units.unwrap_or(Bounds::UNSPECIFIED);
+    if value.unspecified || units.unspecified {
+        return Ok(Bounds::UNSPECIFIED);
+    }
+    let prorate = |v: Decimal, u: Decimal| {
+        v.checked_mul(delivered)
+            .and_then(|x| x.checked_div(u))
+            .ok_or_else(|| Error::overflow("prorating an equipment value"))
+    };
+    let low = match units.high {
+        Some(h) if h > Decimal::ZERO => prorate(value.low, h)?,
+        _ => Decimal::ZERO,
+    };
+    let high = match value.high {
+        Some(v) if units.low > Decimal::ZERO => Some(prorate(v, units.low)?),
+        _ => None,
+    };
+    Ok(Bounds {
+        low,
+        high,
+        unspecified: false,
+    })
+}
+
+fn convert(
+    ledger: &Ledger,
+    state: &PledgeState,
+    native: Bounds,
+    fx: &FxRates,
+    basis: Basis,
+) -> Result<Bounds> {
+    let Some(currency) = state.currency else {
+        return Ok(native);
+    };
+    if native.unspecified || currency == fx.base() {
+        return Ok(native);
+    }
+    if native.low.is_zero() && native.high == Some(Decimal::ZERO) {
+        return Ok(native);
+    }
+    let date = conversion_date(state, basis).ok_or_else(|| Error::UndatedConversion {
+        pledge: ledger
+            .spec_of(state)
+            .map_or_else(String::new, |s| s.id().to_string()),
+        currency: currency.to_string(),
+    })?;
+    let low = fx.convert_amount(native.low, currency, date)?;
+    let high = native
+        .high
+        .map(|h| fx.convert_amount(h, currency, date))
+        .transpose()?;
+    Ok(Bounds {
+        low,
+        high,
+        unspecified: false,
+    })
+}
+
+fn conversion_date(state: &PledgeState, basis: Basis) -> Option<NaiveDate> {
+    match basis {
+        Basis::Delivered => state.dates.last_delivery.or(state.dates.pledge_date()),
+        Basis::Pledged | Basis::Outstanding => state.dates.pledge_date(),
+    }
+}

@@ -1,0 +1,505 @@
+//! Aggregation: [`Query`] builds a question, [`Table`] answers it.
+//!
+//! ```text
+//! ledger.query()
+//!     .kind(Kind::Troops)                  // filters
+//!     .stage_at_least(Stage::Committed)
+//!     .evidence_at_least(Evidence::Reported)
+//!     .as_of(date)                         // the state on a date
+//!     .scenario(&scenario)                 // conditions assumed to hold / fail
+//!     .group_by([Dimension::Member, Dimension::Stage])
+//!     .measure(Measure::Personnel)
+//!     .basis(Basis::Pledged)
+//!     .run()?                              // -> Table
+//! ```
+//!
+//! Filters combine with *and*; several values of one filter (two kinds, say)
+//! combine with *or*. Withdrawn pledges are left out unless
+//! [`Query::include_withdrawn`] is set; the stage range applies to the other
+//! stages. The default measure is [`Measure::Count`], the default basis
+//! [`Basis::Pledged`], the default scenario [`Scenario::new`].
+
+mod coverage;
+mod dimension;
+mod measure;
+mod scenario;
+mod table;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+pub use coverage::{Coverage, Target};
+pub use dimension::{Dimension, Key};
+pub use measure::{Basis, Measure};
+pub use scenario::Scenario;
+pub use table::{Row, Table, Total};
+
+use crate::error::{Error, Result};
+use crate::estimate::Bounds;
+use crate::ids::{Category, GroupId, MemberId};
+use crate::ledger::{Ledger, PledgeState, Undated};
+use crate::lifecycle::{Evidence, Stage};
+use crate::pledge::Kind;
+use dimension::Coder;
+use scenario::Evaluation;
+
+/// Most cells a query keeps in a dense array before switching to a map.
+const MAX_DENSE_CELLS: usize = 1 << 20;
+
+/// A question about the ledger, built step by step and answered by
+/// [`Query::run`].
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::*;
+///
+/// let mut ledger = Ledger::new();
+/// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+/// ledger.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
+/// let on = Provenance::new(Evidence::Verified).on(parse_date("2025-09-04")?);
+/// for (id, member, low, high) in [("F1", "FRA", 2_000, 5_000), ("G1", "GBR", 4_000, 4_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?,
+///         Contribution::Troops { personnel: Estimate::range(low, high)? });
+///     ledger.open_pledge(spec, on.clone())?;
+/// }
+/// let table = ledger.query().group_by([Dimension::Member]).measure(Measure::Personnel).run()?;
+/// assert_eq!(table.total().low(), Decimal::from(6_000));
+/// assert_eq!(table.total().high(), Some(Decimal::from(9_000)));
+/// let gbr = table.row(&[Key::Member(MemberId::new("GBR")?)]).expect("a row per member");
+/// assert!(gbr.total().is_exact());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Query<'a> {
+    ledger: &'a Ledger,
+    members: BTreeSet<MemberId>,
+    groups: BTreeSet<GroupId>,
+    kinds: BTreeSet<Kind>,
+    categories: BTreeSet<Category>,
+    stage_min: Stage,
+    stage_max: Stage,
+    evidence_min: Evidence,
+    include_withdrawn: bool,
+    as_of: Option<(NaiveDate, Undated)>,
+    scenario: Option<&'a Scenario>,
+    dimensions: Vec<Dimension>,
+    measure: Measure<'a>,
+    basis: Basis,
+}
+
+impl Ledger {
+    /// Starts a query over the ledger.
+    pub fn query(&self) -> Query<'_> {
+        Query {
+            ledger: self,
+            members: BTreeSet::new(),
+            groups: BTreeSet::new(),
+            kinds: BTreeSet::new(),
+            categories: BTreeSet::new(),
+            stage_min: Stage::Considering,
+            stage_max: Stage::Delivered,
+            evidence_min: Evidence::Unconfirmed,
+            include_withdrawn: false,
+            as_of: None,
+            scenario: None,
+            dimensions: Vec::new(),
+            measure: Measure::Count,
+            basis: Basis::Pledged,
+        }
+    }
+}
+
+impl<'a> Query<'a> {
+    /// Only pledges of this member (repeat for several).
+    #[must_use]
+    pub fn member(mut self, member: &MemberId) -> Self {
+        self.members.insert(member.clone());
+        self
+    }
+
+    /// Only pledges of members in this group (repeat for several).
+    #[must_use]
+    pub fn group(mut self, group: &GroupId) -> Self {
+        self.groups.insert(group.clone());
+        self
+    }
+
+    /// Only pledges of this kind (repeat for several).
+    #[must_use]
+    pub fn kind(mut self, kind: Kind) -> Self {
+        self.kinds.insert(kind);
+        self
+    }
+
+    /// Only pledges of this category (repeat for several).
+    #[must_use]
+    pub fn category(mut self, category: &Category) -> Self {
+        self.categories.insert(category.clone());
+        self
+    }
+
+    /// Only pledges at this stage or later (withdrawn ones aside).
+    #[must_use]
+    pub fn stage_at_least(mut self, stage: Stage) -> Self {
+        self.stage_min = stage;
+        self
+    }
+
+    /// Only pledges at this stage or earlier (withdrawn ones aside).
+    #[must_use]
+    pub fn stage_at_most(mut self, stage: Stage) -> Self {
+        self.stage_max = stage;
+        self
+    }
+
+    /// Only pledges whose current evidence is at least this.
+    #[must_use]
+    pub fn evidence_at_least(mut self, evidence: Evidence) -> Self {
+        self.evidence_min = evidence;
+        self
+    }
+
+    /// Also count withdrawn pledges (left out by default).
+    #[must_use]
+    pub fn include_withdrawn(mut self, include: bool) -> Self {
+        self.include_withdrawn = include;
+        self
+    }
+
+    /// Answers as the ledger stood on `date`, undated entries left out (see
+    /// [`Ledger::as_of`]).
+    #[must_use]
+    pub fn as_of(mut self, date: NaiveDate) -> Self {
+        self.as_of = Some((date, Undated::Exclude));
+        self
+    }
+
+    /// Answers as the ledger stood on `date`, with an explicit rule for
+    /// undated entries.
+    #[must_use]
+    pub fn as_of_with(mut self, date: NaiveDate, undated: Undated) -> Self {
+        self.as_of = Some((date, undated));
+        self
+    }
+
+    /// Counts pledges under this scenario.
+    #[must_use]
+    pub fn scenario(mut self, scenario: &'a Scenario) -> Self {
+        self.scenario = Some(scenario);
+        self
+    }
+
+    /// Splits the totals into rows by these dimensions, in this order.
+    #[must_use]
+    pub fn group_by(mut self, dimensions: impl IntoIterator<Item = Dimension>) -> Self {
+        self.dimensions = dimensions.into_iter().collect();
+        self
+    }
+
+    /// What to add up.
+    #[must_use]
+    pub fn measure(mut self, measure: Measure<'a>) -> Self {
+        self.measure = measure;
+        self
+    }
+
+    /// Which part of each pledge to add up.
+    #[must_use]
+    pub fn basis(mut self, basis: Basis) -> Self {
+        self.basis = basis;
+        self
+    }
+
+    /// Runs the query.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownMember`] for a member filter naming no member,
+    /// [`Error::MissingRate`] or [`Error::UndatedConversion`] when a value
+    /// cannot be converted, [`Error::DependencyCycle`] for a cycle of
+    /// `DependsOn` conditions, [`Error::Overflow`] when a total does not fit.
+    pub fn run(&self) -> Result<Table> {
+        self.measure.validate()?;
+        match self.as_of {
+            Some((date, undated)) => self.run_on(self.ledger.as_of_with(date, undated).ledger()),
+            None => self.run_on(self.ledger),
+        }
+    }
+
+    /// Computes the coverage of a target by the pledges this query selects
+    /// (the target's measure replaces the query's).
+    ///
+    /// # Errors
+    ///
+    /// As [`Query::run`].
+    pub fn coverage(&self, target: &Target<'a>) -> Result<Coverage> {
+        let query = self.clone().measure(target.measure()).basis(Basis::Pledged);
+        query.measure.validate()?;
+        match self.as_of {
+            Some((date, undated)) => {
+                let snapshot = self.ledger.as_of_with(date, undated);
+                coverage::compute(&query.prepare(snapshot.ledger())?, target)
+            }
+            None => coverage::compute(&query.prepare(self.ledger)?, target),
+        }
+    }
+
+    fn run_on(&self, view: &Ledger) -> Result<Table> {
+        let prepared = self.prepare(view)?;
+        let coders: Vec<Coder> = self
+            .dimensions
+            .iter()
+            .map(|&d| Coder::new(view, d))
+            .collect();
+        let mut cells = Cells::new(&coders);
+        let mut total = Total::default();
+        let mut overlapping = false;
+        let mut codes: Vec<u32> = vec![0; coders.len()];
+        prepared.for_each(|_, state, bounds, conditional| {
+            total.add(bounds)?;
+            let mut rows = 0usize;
+            cells.add_all(
+                &coders,
+                view,
+                state,
+                conditional,
+                &mut codes,
+                bounds,
+                &mut rows,
+            )?;
+            overlapping |= rows > 1;
+            Ok(())
+        })?;
+        let rows = cells.into_rows(&coders, view)?;
+        let measure = (self.measure.name(), self.measure.currency());
+        Ok(Table::new(
+            self.dimensions.clone(),
+            measure,
+            self.basis,
+            rows,
+            total,
+            overlapping,
+        ))
+    }
+
+    fn prepare<'v>(&'v self, view: &'v Ledger) -> Result<Prepared<'v>> {
+        let eval = scenario::evaluate(view, self.scenario.unwrap_or(&DEFAULT_SCENARIO))?;
+        let mut member_ok =
+            vec![self.members.is_empty() && self.groups.is_empty(); view.members().len()];
+        if !self.members.is_empty() || !self.groups.is_empty() {
+            for member in &self.members {
+                self.ledger
+                    .member_ix(member)
+                    .ok_or_else(|| Error::UnknownMember {
+                        member: member.to_string(),
+                    })?;
+            }
+            for (ix, member) in view.members().enumerate() {
+                let by_id = self.members.is_empty() || self.members.contains(member.id());
+                let by_group = self.groups.is_empty()
+                    || member.groups().iter().any(|g| self.groups.contains(g));
+                if let Some(ok) = member_ok.get_mut(ix) {
+                    *ok = by_id && by_group;
+                }
+            }
+        }
+        let category_ok = (!self.categories.is_empty()).then(|| {
+            let mut ok = vec![false; view.category_count()];
+            for category in &self.categories {
+                if let Some(slot) = view
+                    .category_ix(category)
+                    .and_then(|c| ok.get_mut(c as usize))
+                {
+                    *slot = true;
+                }
+            }
+            ok
+        });
+        Ok(Prepared {
+            query: self,
+            view,
+            eval,
+            member_ok,
+            category_ok,
+        })
+    }
+}
+
+static DEFAULT_SCENARIO: Scenario = Scenario::const_default();
+
+/// A query bound to the ledger it runs on, with its filters compiled.
+pub(crate) struct Prepared<'v> {
+    query: &'v Query<'v>,
+    view: &'v Ledger,
+    eval: Evaluation,
+    member_ok: Vec<bool>,
+    category_ok: Option<Vec<bool>>,
+}
+
+impl Prepared<'_> {
+    /// Calls `f` for every pledge the query counts, with its amount.
+    fn for_each(
+        &self,
+        mut f: impl FnMut(usize, &PledgeState, &Bounds, bool) -> Result<()>,
+    ) -> Result<()> {
+        let q = self.query;
+        for (ix, state) in self.view.states().iter().enumerate() {
+            if !self.selects(ix, state) {
+                continue;
+            }
+            let Some(bounds) = measure::pledge_amount(self.view, state, &q.measure, q.basis)?
+            else {
+                continue;
+            };
+            let conditional = self.eval.conditional.get(ix).copied().unwrap_or(false);
+            f(ix, state, &bounds, conditional)?;
+        }
+        Ok(())
+    }
+
+    fn selects(&self, ix: usize, state: &PledgeState) -> bool {
+        let q = self.query;
+        let stage_ok = if state.stage == Stage::Withdrawn {
+            q.include_withdrawn
+        } else {
+            state.stage >= q.stage_min && state.stage <= q.stage_max
+        };
+        stage_ok
+            && state.evidence >= q.evidence_min
+            && (q.kinds.is_empty() || q.kinds.contains(&state.kind))
+            && self
+                .member_ok
+                .get(state.member as usize)
+                .copied()
+                .unwrap_or(false)
+            && self
+                .category_ok
+                .as_ref()
+                .is_none_or(|ok| ok.get(state.category as usize).copied().unwrap_or(false))
+            && (state.stage == Stage::Withdrawn
+                || self.eval.stands.get(ix).copied().unwrap_or(false))
+    }
+
+    pub(crate) fn conditional(&self, ix: usize) -> bool {
+        self.eval.conditional.get(ix).copied().unwrap_or(false)
+    }
+}
+
+/// Accumulators for every combination of dimension codes: a dense array
+/// when the combinations are few, a map otherwise.
+enum Cells {
+    Dense(Vec<Option<Total>>),
+    Sparse(BTreeMap<Vec<u32>, Total>),
+}
+
+impl Cells {
+    fn new(coders: &[Coder]) -> Cells {
+        let cells = coders
+            .iter()
+            .try_fold(1usize, |acc, c| acc.checked_mul(c.cardinality()));
+        match cells {
+            Some(n) if n <= MAX_DENSE_CELLS => Cells::Dense(vec![None; n]),
+            _ => Cells::Sparse(BTreeMap::new()),
+        }
+    }
+
+    /// Adds a pledge to every row it belongs to (several with `Group`).
+    #[allow(clippy::too_many_arguments)]
+    fn add_all(
+        &mut self,
+        coders: &[Coder],
+        view: &Ledger,
+        state: &PledgeState,
+        conditional: bool,
+        codes: &mut [u32],
+        bounds: &Bounds,
+        rows: &mut usize,
+    ) -> Result<()> {
+        for (code, coder) in codes.iter_mut().zip(coders) {
+            *code = coder.code(state, conditional);
+        }
+        let group_dims: Vec<usize> = coders
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.dimension() == Dimension::Group)
+            .map(|(i, _)| i)
+            .collect();
+        if group_dims.is_empty() {
+            *rows += 1;
+            return self.add(coders, codes, bounds);
+        }
+        // Member groups as codes (0 = no group); every combination is a row.
+        let groups: Vec<u32> = match view.groups_of_member(state.member) {
+            [] => vec![0],
+            list => list.iter().map(|g| g.saturating_add(1)).collect(),
+        };
+        let combinations = groups.len().pow(group_dims.len() as u32);
+        for combination in 0..combinations {
+            let mut rest = combination;
+            for &dim in &group_dims {
+                if let (Some(slot), Some(code)) =
+                    (codes.get_mut(dim), groups.get(rest % groups.len()))
+                {
+                    *slot = *code;
+                }
+                rest /= groups.len();
+            }
+            *rows += 1;
+            self.add(coders, codes, bounds)?;
+        }
+        Ok(())
+    }
+
+    fn add(&mut self, coders: &[Coder], codes: &[u32], bounds: &Bounds) -> Result<()> {
+        match self {
+            Cells::Dense(cells) => {
+                let index = codes.iter().zip(coders).fold(0usize, |acc, (code, coder)| {
+                    acc * coder.cardinality() + *code as usize
+                });
+                if let Some(cell) = cells.get_mut(index) {
+                    cell.get_or_insert_with(Total::default).add(bounds)?;
+                }
+                Ok(())
+            }
+            Cells::Sparse(map) => map.entry(codes.to_vec()).or_default().add(bounds),
+        }
+    }
+
+    fn into_rows(self, coders: &[Coder], view: &Ledger) -> Result<Vec<Row>> {
+        let decode = |codes: &[u32], total: Total| -> Result<Row> {
+            let keys = codes
+                .iter()
+                .zip(coders)
+                .map(|(code, coder)| coder.key(view, *code))
+                .collect::<Option<Vec<Key>>>()
+                .ok_or_else(|| {
+                    Error::invalid("query", "rows", "internal inconsistency decoding a row")
+                })?;
+            Ok(Row::new(keys, total))
+        };
+        let mut rows = match self {
+            Cells::Dense(cells) => {
+                let mut rows = Vec::new();
+                let mut codes = vec![0u32; coders.len()];
+                for (index, cell) in cells.into_iter().enumerate() {
+                    let Some(total) = cell else { continue };
+                    let mut rest = index;
+                    for (slot, coder) in codes.iter_mut().zip(coders).rev() {
+                        *slot = (rest % coder.cardinality()) as u32;
+                        rest /= coder.cardinality();
+                    }
+                    rows.push(decode(&codes, total)?);
+                }
+                rows
+            }
+            Cells::Sparse(map) => map
+                .into_iter()
+                .map(|(codes, total)| decode(&codes, total))
+                .collect::<Result<_>>()?,
+        };
+        rows.sort_by(|a, b| a.keys().cmp(b.keys()));
+        Ok(rows)
+    }
+}

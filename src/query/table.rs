@@ -1,0 +1,341 @@
+//! Query results: [`Table`], [`Row`] and [`Total`].
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::dimension::{Dimension, Key};
+use super::measure::Basis;
+use crate::error::{Error, Result};
+use crate::estimate::Bounds;
+use crate::money::{Currency, group_thousands};
+
+/// A total with its uncertainty.
+///
+/// `low` and `high` bound the sum of the pledges whose size is known at all;
+/// `high` is `None` when any of them is open-ended (`AtLeast`). Pledges with
+/// an unspecified size are counted in `unspecified` and are in neither bound:
+/// they are never counted as zero silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Total {
+    #[serde(with = "crate::money::amount")]
+    low: Decimal,
+    #[serde(serialize_with = "serialize_high")]
+    high: Option<Decimal>,
+    count: u64,
+    unspecified: u64,
+}
+
+fn serialize_high<S: serde::Serializer>(high: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match high {
+        Some(h) => s.collect_str(h),
+        None => s.serialize_none(),
+    }
+}
+
+impl Default for Total {
+    /// Zero: nothing counted, both bounds zero.
+    fn default() -> Total {
+        Total {
+            low: Decimal::ZERO,
+            high: Some(Decimal::ZERO),
+            count: 0,
+            unspecified: 0,
+        }
+    }
+}
+
+impl Total {
+    /// The lower bound.
+    pub fn low(&self) -> Decimal {
+        self.low
+    }
+
+    /// The upper bound; `None` when unbounded.
+    pub fn high(&self) -> Option<Decimal> {
+        self.high
+    }
+
+    /// Number of pledges counted (including unspecified ones).
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Number of pledges counted whose size is unspecified.
+    pub fn unspecified(&self) -> u64 {
+        self.unspecified
+    }
+
+    /// True when low and high are equal and nothing is unspecified.
+    pub fn is_exact(&self) -> bool {
+        self.unspecified == 0 && self.high == Some(self.low)
+    }
+
+    pub(crate) fn add(&mut self, bounds: &Bounds) -> Result<()> {
+        self.count = self.count.saturating_add(1);
+        if bounds.unspecified {
+            self.unspecified = self.unspecified.saturating_add(1);
+            return Ok(());
+        }
+        self.low = self
+            .low
+            .checked_add(bounds.low)
+            .ok_or_else(|| Error::overflow("adding up a total"))?;
+        self.high = match (self.high, bounds.high) {
+            (Some(sum), Some(h)) => Some(
+                sum.checked_add(h)
+                    .ok_or_else(|| Error::overflow("adding up a total"))?,
+            ),
+            _ => None,
+        };
+        Ok(())
+    }
+
+    /// Adds another total (used to combine partial totals).
+    pub(crate) fn merge(&mut self, other: &Total) -> Result<()> {
+        self.low = self
+            .low
+            .checked_add(other.low)
+            .ok_or_else(|| Error::overflow("adding up a total"))?;
+        self.high = match (self.high, other.high) {
+            (Some(a), Some(b)) => Some(
+                a.checked_add(b)
+                    .ok_or_else(|| Error::overflow("adding up a total"))?,
+            ),
+            _ => None,
+        };
+        self.count = self.count.saturating_add(other.count);
+        self.unspecified = self.unspecified.saturating_add(other.unspecified);
+        Ok(())
+    }
+
+    pub(crate) fn from_parts(
+        low: Decimal,
+        high: Option<Decimal>,
+        count: u64,
+        unspecified: u64,
+    ) -> Total {
+        Total {
+            low,
+            high,
+            count,
+            unspecified,
+        }
+    }
+
+    pub(crate) fn range_text(&self) -> String {
+        if self.count > 0 && self.unspecified == self.count {
+            return "unspecified".into();
+        }
+        match self.high {
+            Some(high) if high == self.low => group_thousands(self.low),
+            Some(high) => format!("{} – {}", group_thousands(self.low), group_thousands(high)),
+            None => format!("≥ {}", group_thousands(self.low)),
+        }
+    }
+}
+
+impl fmt::Display for Total {
+    /// `12,000 – 15,000 (4 pledges, 1 unspecified)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = if self.count == 1 { "" } else { "s" };
+        write!(f, "{} ({} pledge{plural}", self.range_text(), self.count)?;
+        if self.unspecified > 0 {
+            write!(f, ", {} unspecified", self.unspecified)?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// One row of a table: a key per dimension and the total.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Row {
+    keys: Vec<Key>,
+    total: Total,
+}
+
+impl Row {
+    pub(crate) fn new(keys: Vec<Key>, total: Total) -> Row {
+        Row { keys, total }
+    }
+
+    /// The key values, one per dimension of the query, in the same order.
+    pub fn keys(&self) -> &[Key] {
+        &self.keys
+    }
+
+    /// The total of the row.
+    pub fn total(&self) -> &Total {
+        &self.total
+    }
+}
+
+/// The result of a query: ordered rows and a grand total.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{fixtures, Dimension, Kind, Measure};
+///
+/// let table = fixtures::paris_summit()
+///     .query()
+///     .kind(Kind::Troops)
+///     .group_by([Dimension::Evidence])
+///     .measure(Measure::Personnel)
+///     .run()?;
+/// assert_eq!(table.rows().count(), 2); // unconfirmed and reported
+/// assert_eq!(table.total().unspecified(), 14); // no public figures at all
+/// println!("{table}");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Table {
+    dimensions: Vec<Dimension>,
+    measure: &'static str,
+    currency: Option<Currency>,
+    basis: Basis,
+    rows: Vec<Row>,
+    total: Total,
+    overlapping: bool,
+}
+
+impl Table {
+    pub(crate) fn new(
+        dimensions: Vec<Dimension>,
+        measure: (&'static str, Option<Currency>),
+        basis: Basis,
+        rows: Vec<Row>,
+        total: Total,
+        overlapping: bool,
+    ) -> Table {
+        Table {
+            dimensions,
+            measure: measure.0,
+            currency: measure.1,
+            basis,
+            rows,
+            total,
+            overlapping,
+        }
+    }
+
+    /// The dimensions, in the order of each row's keys.
+    pub fn dimensions(&self) -> &[Dimension] {
+        &self.dimensions
+    }
+
+    /// The rows, in key order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = &Row> {
+        self.rows.iter()
+    }
+
+    /// The row with exactly these keys.
+    pub fn row(&self, keys: &[Key]) -> Option<&Row> {
+        self.rows.iter().find(|r| r.keys == keys)
+    }
+
+    /// The grand total, counting every pledge once.
+    pub fn total(&self) -> &Total {
+        &self.total
+    }
+
+    /// True when some pledge appears in more than one row (grouping by
+    /// `Group` with members in several groups): the rows then add up to more
+    /// than the grand total.
+    pub fn is_overlapping(&self) -> bool {
+        self.overlapping
+    }
+
+    /// The measure's name (`personnel`, `units`, `value`, `count`).
+    pub fn measure(&self) -> &str {
+        self.measure
+    }
+
+    /// The currency of a value table.
+    pub fn currency(&self) -> Option<Currency> {
+        self.currency
+    }
+
+    /// The basis.
+    pub fn basis(&self) -> Basis {
+        self.basis
+    }
+}
+
+impl fmt::Display for Table {
+    /// An aligned text table with a header, one line per row, a total line,
+    /// and a note when rows overlap.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut header: Vec<String> = self.dimensions.iter().map(|d| d.to_string()).collect();
+        let unit = match self.currency {
+            Some(c) => format!("{} ({c}, {})", self.measure, self.basis),
+            None => format!("{} ({})", self.measure, self.basis),
+        };
+        header.extend([unit, "pledges".into(), "unspecified".into()]);
+        let line = |keys: Vec<String>, total: &Total| {
+            let mut cells = keys;
+            cells.extend([
+                total.range_text(),
+                total.count.to_string(),
+                total.unspecified.to_string(),
+            ]);
+            cells
+        };
+        let mut lines: Vec<Vec<String>> = vec![header];
+        for row in &self.rows {
+            lines.push(line(
+                row.keys.iter().map(ToString::to_string).collect(),
+                &row.total,
+            ));
+        }
+        let mut total_keys = vec![String::new(); self.dimensions.len()];
+        if let Some(first) = total_keys.first_mut() {
+            *first = "TOTAL".into();
+        }
+        let total_line = line(
+            if total_keys.is_empty() {
+                Vec::new()
+            } else {
+                total_keys
+            },
+            &self.total,
+        );
+        let columns = lines.first().map_or(0, Vec::len);
+        let mut widths = vec![0usize; columns];
+        for cells in lines.iter().chain(std::iter::once(&total_line)) {
+            for (width, cell) in widths.iter_mut().zip(cells) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        let keys = self.dimensions.len();
+        let write_line = |f: &mut fmt::Formatter<'_>, cells: &[String]| -> fmt::Result {
+            let mut first = true;
+            for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+                if !first {
+                    f.write_str("  ")?;
+                }
+                first = false;
+                if i < keys {
+                    write!(f, "{cell:<width$}")?;
+                } else {
+                    write!(f, "{cell:>width$}")?;
+                }
+            }
+            writeln!(f)
+        };
+        for cells in &lines {
+            write_line(f, cells)?;
+        }
+        let rule: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+        writeln!(f, "{}", "-".repeat(rule))?;
+        write_line(f, &total_line)?;
+        if self.overlapping {
+            writeln!(
+                f,
+                "note: members in several groups appear in each, so rows add up to more than the total"
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -73,6 +73,9 @@
 //!   unless stated.
 //! * **Find the gap.** [`Query::coverage`] compares the pledges with a
 //!   [`Target`] and splits them by firmness into a [`Coverage`].
+//! * **Lint the data.** [`Ledger::check`] reports what is allowed but
+//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL014`,
+//!   listed in the [`Code`] docs and below).
 //! * **Convert money.** [`FxRates`] holds dated rates with an explicit
 //!   [`RatePolicy`]; a missing rate is an error, never a guess.
 //! * **Exchange data.** [`io::json`] reads and writes the whole ledger as a
@@ -162,6 +165,43 @@
 //! # Ok::<(), coalition_ledger::Error>(())
 //! ```
 //!
+//! # Checks
+//!
+//! | code | default | what it finds |
+//! |---|---|---|
+//! | CL001 | warning | a pledge without any source |
+//! | CL002 | warning | a pledge at `Committed` or later whose best evidence is `Unconfirmed` |
+//! | CL003 | warning | a pledge conditional on a backstop by a member with no backstop pledge |
+//! | CL004 | error | a cycle of `DependsOn` conditions |
+//! | CL005 | warning | money in a currency with no usable rate for its date (when rates are given) |
+//! | CL006 | warning | delivered exceeds the pledged upper bound |
+//! | CL007 | info | announced long before the reference date and never advanced |
+//! | CL008 | warning | same member, kind, size and date as another pledge |
+//! | CL009 | warning | equipment value per unit below the category's plausible floor |
+//! | CL010 | warning | an entry dated after the reference date |
+//! | CL011 | info | a member with no pledges (beneficiaries aside) |
+//! | CL012 | info | an entry dated before an earlier entry |
+//! | CL013 | info | an undated pledge entry |
+//! | CL014 | warning | a condition that depends on a withdrawn pledge |
+//!
+//! ```
+//! use coalition_ledger::*;
+//!
+//! let mut ledger = Ledger::new();
+//! ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+//! let id = PledgeId::new("DEU-mil-17")?;
+//! let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+//! let spec = NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount });
+//! let on = |d: &str| -> Result<Provenance> { Ok(Provenance::new(Evidence::Verified).on(parse_date(d)?)) };
+//! ledger.open_pledge(spec, on("2025-01-10")?)?;
+//! ledger.deliver(&id, parse_amount("61900000")?, on("2025-06-01")?)?;
+//!
+//! let report = ledger.check(&CheckOptions::new(parse_date("2025-12-31")?));
+//! let lines: Vec<String> = report.with_code(Code::OverDelivered).map(|d| d.to_string()).collect();
+//! assert_eq!(lines, ["warning[CL006]: pledge DEU-mil-17: delivered EUR 61,900,000 exceeds pledged EUR 50,000,000"]);
+//! # Ok::<(), coalition_ledger::Error>(())
+//! ```
+//!
 //! # The lifecycle
 //!
 //! | rule | |
@@ -191,6 +231,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod check;
 mod dates;
 mod entry;
 mod error;
@@ -209,6 +250,7 @@ pub mod io;
 mod query;
 pub mod testing;
 
+pub use check::{CheckOptions, Code, Diagnostic, Report, Severity, Subject};
 pub use dates::parse_date;
 pub use entry::{Action, Entry, Provenance};
 pub use error::{Error, Result};

@@ -1,0 +1,61 @@
+//! Checking a whole ledger: [`Ledger::check`] finds what is allowed but
+//! suspicious, the way IATI's validator or `bean-check` do.
+//!
+//! Per-entry validation rejects what is impossible; a check looks at the
+//! ledger as a whole and reports [`Diagnostic`]s, each with a stable
+//! [`Code`], a [`Severity`], a [`Subject`] and a message. "Today" is never
+//! read from the clock: [`CheckOptions`] carries the reference date.
+//!
+//! | code | default | what it finds | example message |
+//! |---|---|---|---|
+//! | CL001 | warning | a pledge without any source | `pledge FRA-1: no source cited` |
+//! | CL002 | warning | a pledge at `Committed` or later whose best evidence is `Unconfirmed` | `pledge FRA-1: committed but only ever unconfirmed` |
+//! | CL003 | warning | a pledge conditional on a backstop by a member with no backstop pledge | `pledge FRA-1: conditional on a backstop by USA, which has no backstop pledge` |
+//! | CL004 | error | a cycle of `DependsOn` conditions | `pledge A: dependency cycle A -> B -> A` |
+//! | CL005 | warning | money in a currency with no usable rate for its date (when rates are given) | `pledge GBR-1: no exchange rate for GBP on 2025-02-01 into EUR` |
+//! | CL006 | warning | delivered exceeds the pledged upper bound | `pledge DEU-mil-17: delivered EUR 61,900,000 exceeds pledged EUR 50,000,000` |
+//! | CL007 | info | announced (or considered) long before the reference date and never advanced | `pledge FRA-1: announced 2024-01-01, 400 days before 2025-02-04, and never advanced` |
+//! | CL008 | warning | a probable duplicate: same member, kind, size and date as another pledge | `pledge FRA-2: same member, kind, size and date as FRA-1` |
+//! | CL009 | warning | equipment whose value per unit is below the category's plausible floor | `pledge DEU-ad: at most EUR 263 per unit of air-defence, below the floor of EUR 100,000` |
+//! | CL010 | warning | an entry dated after the reference date | `entry 17: dated 2026-01-01, after the reference date 2025-12-31` |
+//! | CL011 | info | a member with no pledges (beneficiaries aside) | `member ISL: no pledges` |
+//! | CL012 | info | an entry dated before an earlier entry | `entry 9: dated 2025-01-01, before entry 8 (2025-03-01)` |
+//! | CL013 | info | an undated pledge entry | `entry 12: undated advance of pledge FRA-1` |
+//! | CL014 | warning | a condition that can no longer hold: it depends on a withdrawn pledge | `pledge FRA-2: depends on FRA-1, which is withdrawn` |
+//!
+//! # Example
+//!
+//! ```
+//! use coalition_ledger::*;
+//!
+//! let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-09-30")?));
+//! assert!(!report.has_errors());
+//! // The US backstop entry is undated in the report it comes from.
+//! assert!(report.iter().any(|d| d.code() == Code::UndatedEntry));
+//! for diagnostic in report.iter().filter(|d| d.severity() >= Severity::Warning) {
+//!     println!("{diagnostic}");
+//! }
+//! # Ok::<(), coalition_ledger::Error>(())
+//! ```
+
+mod options;
+mod report;
+mod rules;
+
+pub use options::CheckOptions;
+pub use report::{Code, Diagnostic, Report, Severity, Subject};
+
+use crate::ledger::Ledger;
+
+impl Ledger {
+    /// Checks the whole ledger and reports what is suspicious.
+    ///
+    /// Every rule is linear or `n log n` in the number of pledges and
+    /// entries; the report is sorted (by code, then subject, then message)
+    /// so the same ledger always gives the same report.
+    pub fn check(&self, options: &CheckOptions) -> Report {
+        let mut diagnostics = Vec::new();
+        rules::run_all(self, options, &mut diagnostics);
+        Report::new(diagnostics)
+    }
+}

@@ -1,0 +1,262 @@
+//! [`Report`], [`Diagnostic`], [`Code`], [`Severity`] and [`Subject`].
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::ids::{MemberId, PledgeId, SourceId};
+
+/// How serious a diagnostic is. Ordered `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth knowing.
+    Info,
+    /// Probably wrong.
+    Warning,
+    /// Wrong: totals cannot be trusted.
+    Error,
+}
+
+impl Severity {
+    /// The severity in lower case, as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident = $number:literal, $text:literal, $severity:ident, $doc:literal;)*) => {
+        /// A stable diagnostic code. The codes and their meaning never change;
+        /// new rules get new codes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $(#[doc = $doc] $variant = $number,)*
+        }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed: `CL001`, ...
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)*
+                }
+            }
+
+            /// The severity the code is reported at unless the options say
+            /// otherwise.
+            pub fn default_severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
+
+            /// One line saying what the code finds.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $doc,)*
+                }
+            }
+
+            /// Parses `CL001`, ...
+            pub fn from_name(name: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.as_str() == name)
+            }
+        }
+    };
+}
+
+codes! {
+    NoSource = 1, "CL001", Warning, "A pledge without any source.";
+    CommittedButUnconfirmed = 2, "CL002", Warning, "A pledge at `Committed` or later whose best evidence is `Unconfirmed`.";
+    BackstopWithoutPledge = 3, "CL003", Warning, "A pledge conditional on a backstop by a member who has no backstop pledge.";
+    DependencyCycle = 4, "CL004", Error, "A cycle of `DependsOn` conditions.";
+    MissingRate = 5, "CL005", Warning, "Money in a currency with no usable exchange rate for its date (when rates are given).";
+    OverDelivered = 6, "CL006", Warning, "Delivered exceeds the pledged upper bound.";
+    Stale = 7, "CL007", Info, "Announced or considered long before the reference date and never advanced.";
+    ProbableDuplicate = 8, "CL008", Warning, "Same member, kind, size and date as another pledge.";
+    ImplausibleUnitValue = 9, "CL009", Warning, "Equipment valued below the plausible floor per unit of its category.";
+    FutureEntry = 10, "CL010", Warning, "An entry dated after the reference date.";
+    MemberWithoutPledges = 11, "CL011", Info, "A member with no pledges (beneficiaries aside).";
+    OutOfOrder = 12, "CL012", Info, "An entry dated before an earlier entry.";
+    UndatedEntry = 13, "CL013", Info, "An undated pledge entry.";
+    ConditionCannotHold = 14, "CL014", Warning, "A condition that can no longer hold: it depends on a withdrawn pledge.";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// What a diagnostic is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// A member.
+    Member(MemberId),
+    /// A pledge.
+    Pledge(PledgeId),
+    /// An entry, by sequence number.
+    Entry(u64),
+    /// A source.
+    Source(SourceId),
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Member(id) => write!(f, "member {id}"),
+            Subject::Pledge(id) => write!(f, "pledge {id}"),
+            Subject::Entry(index) => write!(f, "entry {index}"),
+            Subject::Source(id) => write!(f, "source {id}"),
+        }
+    }
+}
+
+/// One finding of a check.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Diagnostic {
+    code: Code,
+    severity: Severity,
+    subject: Subject,
+    message: String,
+}
+
+impl Diagnostic {
+    pub(crate) fn new(
+        code: Code,
+        severity: Severity,
+        subject: Subject,
+        message: String,
+    ) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity,
+            subject,
+            message,
+        }
+    }
+
+    /// The code.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    /// The severity.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// What it is about.
+    pub fn subject(&self) -> &Subject {
+        &self.subject
+    }
+
+    /// What is wrong, in words.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `warning[CL006]: pledge DEU-mil-17: delivered EUR 61,900,000 exceeds pledged EUR 50,000,000`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}[{}]: {}: {}",
+            self.severity, self.code, self.subject, self.message
+        )
+    }
+}
+
+/// The result of a check: diagnostics in a stable order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Report {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub(crate) fn new(mut diagnostics: Vec<Diagnostic>) -> Report {
+        diagnostics.sort_by(|a, b| {
+            (a.code, &a.subject, &a.message).cmp(&(b.code, &b.subject, &b.message))
+        });
+        Report { diagnostics }
+    }
+
+    /// Every diagnostic, by code, then subject, then message.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &Diagnostic> {
+        self.diagnostics.iter()
+    }
+
+    /// Number of diagnostics.
+    pub fn len(&self) -> usize {
+        self.diagnostics.len()
+    }
+
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    /// Number of diagnostics at a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// True when any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// The diagnostics with a code.
+    pub fn with_code(&self, code: Code) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(move |d| d.code == code)
+    }
+
+    /// The diagnostics at a severity or above.
+    pub fn at_least(&self, severity: Severity) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(move |d| d.severity >= severity)
+    }
+}
+
+impl fmt::Display for Report {
+    /// One line per diagnostic, then `N errors, N warnings, N infos`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for diagnostic in &self.diagnostics {
+            writeln!(f, "{diagnostic}")?;
+        }
+        writeln!(
+            f,
+            "{} errors, {} warnings, {} infos",
+            self.count(Severity::Error),
+            self.count(Severity::Warning),
+            self.count(Severity::Info)
+        )
+    }
+}

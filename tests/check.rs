@@ -1,0 +1,554 @@
+//! Every diagnostic code fires on a ledger made for it and stays quiet on a
+//! close variant; options change what is reported.
+
+mod common;
+
+use coalition_ledger::*;
+use common::*;
+
+fn options() -> CheckOptions {
+    CheckOptions::new(d("2025-12-31"))
+}
+
+/// The findings of one code.
+fn found(ledger: &Ledger, options: &CheckOptions, code: Code) -> Vec<(Severity, Subject, String)> {
+    ledger
+        .check(options)
+        .with_code(code)
+        .map(|d| (d.severity(), d.subject().clone(), d.message().to_string()))
+        .collect()
+}
+
+fn pledge(id: &str) -> Subject {
+    Subject::Pledge(pid(id))
+}
+
+/// A ledger whose pledges each cite a source and are dated, so that only the
+/// rule under test fires.
+fn base() -> Ledger {
+    roster()
+}
+
+fn sourced(date: &str) -> Provenance {
+    reported(date).cite(sid("src"))
+}
+
+#[test]
+fn cl001_pledge_without_source() {
+    let mut l = base();
+    l.open_pledge(
+        troops("A", "FRA", Estimate::Exact(1)),
+        reported("2025-01-01"),
+    )
+    .unwrap();
+    l.open_pledge(
+        troops("B", "FRA", Estimate::Exact(2)),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    let hits = found(&l, &options(), Code::NoSource);
+    assert_eq!(
+        hits,
+        vec![(Severity::Warning, pledge("A"), "no source cited".into())]
+    );
+    // A later annotation with a source quiets it.
+    l.annotate(
+        &pid("A"),
+        Provenance::new(Evidence::Reported).cite(sid("src")),
+    )
+    .unwrap();
+    assert!(found(&l, &options(), Code::NoSource).is_empty());
+}
+
+#[test]
+fn cl002_committed_but_only_unconfirmed() {
+    let mut l = base();
+    let unconfirmed = Provenance::new(Evidence::Unconfirmed)
+        .on(d("2025-01-01"))
+        .cite(sid("src"));
+    l.open_pledge(
+        troops("A", "FRA", Estimate::Exact(1)).with_stage(Stage::Committed),
+        unconfirmed.clone(),
+    )
+    .unwrap();
+    l.open_pledge(troops("B", "FRA", Estimate::Exact(2)), unconfirmed)
+        .unwrap();
+    assert_eq!(
+        found(&l, &options(), Code::CommittedButUnconfirmed),
+        vec![(
+            Severity::Warning,
+            pledge("A"),
+            "committed but only ever unconfirmed".into()
+        )]
+    );
+    l.annotate(
+        &pid("A"),
+        Provenance::new(Evidence::Reported).cite(sid("src")),
+    )
+    .unwrap();
+    assert!(found(&l, &options(), Code::CommittedButUnconfirmed).is_empty());
+}
+
+#[test]
+fn cl003_backstop_condition_without_backstop_pledge() {
+    let mut l = base();
+    let spec = troops("A", "FRA", Estimate::Exact(1))
+        .with_condition(Condition::Backstop { by: mid("USA") });
+    l.open_pledge(spec, sourced("2025-01-01")).unwrap();
+    assert_eq!(
+        found(&l, &options(), Code::BackstopWithoutPledge),
+        vec![(
+            Severity::Warning,
+            pledge("A"),
+            "conditional on a backstop by USA, which has no backstop pledge".into()
+        )]
+    );
+    l.open_pledge(backstop("USA-b", "USA"), sourced("2025-01-02"))
+        .unwrap();
+    assert!(found(&l, &options(), Code::BackstopWithoutPledge).is_empty());
+}
+
+#[test]
+fn cl004_dependency_cycle() {
+    let mut l = base();
+    l.open_pledge(
+        troops("A", "FRA", Estimate::Exact(1)).with_condition(Condition::DependsOn(pid("B"))),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    l.open_pledge(
+        troops("B", "GBR", Estimate::Exact(1)).with_condition(Condition::DependsOn(pid("A"))),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    let report = l.check(&options());
+    assert!(report.has_errors());
+    assert_eq!(
+        found(&l, &options(), Code::DependencyCycle),
+        vec![(
+            Severity::Error,
+            pledge("A"),
+            "dependency cycle A -> B -> A".into()
+        )]
+    );
+    // A chain without a cycle is quiet.
+    let mut chain = base();
+    chain
+        .open_pledge(
+            troops("A", "FRA", Estimate::Exact(1)),
+            sourced("2025-01-01"),
+        )
+        .unwrap();
+    chain
+        .open_pledge(
+            troops("B", "GBR", Estimate::Exact(1)).with_condition(Condition::DependsOn(pid("A"))),
+            sourced("2025-01-01"),
+        )
+        .unwrap();
+    assert!(found(&chain, &options(), Code::DependencyCycle).is_empty());
+}
+
+#[test]
+fn cl005_missing_rate() {
+    let mut l = base();
+    let gbp = |v: &str| Estimate::Exact(Money::new(dec(v), Currency::GBP));
+    l.open_pledge(funding("A", "GBR", gbp("5")), sourced("2025-01-01"))
+        .unwrap();
+    let rates = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore);
+    let with = |r: &FxRates| options().fx(r.clone());
+    assert_eq!(
+        found(&l, &with(&rates), Code::MissingRate),
+        vec![(
+            Severity::Warning,
+            pledge("A"),
+            "no exchange rate for GBP on 2025-01-01 into EUR".into()
+        )]
+    );
+    assert!(
+        found(&l, &options(), Code::MissingRate).is_empty(),
+        "without rates the rule is off"
+    );
+    let rates = rates
+        .with_rate(Currency::GBP, d("2024-12-31"), dec("1.2"))
+        .unwrap();
+    assert!(found(&l, &with(&rates), Code::MissingRate).is_empty());
+}
+
+#[test]
+fn cl006_over_delivered() {
+    let mut l = base();
+    l.open_pledge(
+        funding("DEU-mil-17", "DEU", Estimate::Exact(eur("50000000"))),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    l.deliver(&pid("DEU-mil-17"), dec("61900000"), sourced("2025-06-01"))
+        .unwrap();
+    l.open_pledge(
+        troops(
+            "T",
+            "FRA",
+            Estimate::Range {
+                low: 100,
+                high: 200,
+            },
+        ),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    l.deliver(&pid("T"), dec("200"), sourced("2025-06-01"))
+        .unwrap();
+    let report = l.check(&options());
+    let line = report
+        .with_code(Code::OverDelivered)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>();
+    assert_eq!(
+        line,
+        [
+            "warning[CL006]: pledge DEU-mil-17: delivered EUR 61,900,000 exceeds pledged EUR 50,000,000"
+        ]
+    );
+    l.deliver(&pid("T"), dec("1"), sourced("2025-06-02"))
+        .unwrap();
+    assert_eq!(found(&l, &options(), Code::OverDelivered).len(), 2);
+    assert_eq!(
+        found(&l, &options(), Code::OverDelivered)[1].2,
+        "delivered 201 personnel exceeds pledged 200 personnel"
+    );
+}
+
+#[test]
+fn cl007_stale_with_threshold() {
+    let mut l = base();
+    l.open_pledge(
+        troops("A", "FRA", Estimate::Exact(1)),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    l.open_pledge(
+        troops("B", "GBR", Estimate::Exact(1)).with_stage(Stage::Committed),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    let hits = found(&l, &options(), Code::Stale);
+    assert_eq!(
+        hits,
+        vec![(
+            Severity::Info,
+            pledge("A"),
+            "announced 2025-01-01, 364 days before 2025-12-31, and never advanced".into()
+        )]
+    );
+    assert!(
+        found(&l, &options().stale_after_days(364), Code::Stale).is_empty(),
+        "364 days is not more than 364"
+    );
+    assert_eq!(
+        found(&l, &options().stale_after_days(363), Code::Stale).len(),
+        1
+    );
+}
+
+#[test]
+fn cl008_probable_duplicate() {
+    let mut l = base();
+    for id in ["A", "B", "C"] {
+        l.open_pledge(
+            troops(id, "FRA", Estimate::Exact(500)),
+            sourced("2025-03-01"),
+        )
+        .unwrap();
+    }
+    l.open_pledge(
+        troops("D", "FRA", Estimate::Exact(501)),
+        sourced("2025-03-01"),
+    )
+    .unwrap();
+    l.open_pledge(
+        troops("E", "GBR", Estimate::Exact(500)),
+        sourced("2025-03-01"),
+    )
+    .unwrap();
+    l.open_pledge(
+        troops("F", "FRA", Estimate::Exact(500)),
+        sourced("2025-03-02"),
+    )
+    .unwrap();
+    assert_eq!(
+        found(&l, &options(), Code::ProbableDuplicate),
+        vec![
+            (
+                Severity::Warning,
+                pledge("B"),
+                "same member, kind, size and date as A".into()
+            ),
+            (
+                Severity::Warning,
+                pledge("C"),
+                "same member, kind, size and date as A".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn cl009_implausible_unit_value() {
+    let mut l = base();
+    let value = |v: &str| Some(Estimate::Exact(eur(v)));
+    l.open_pledge(
+        equipment(
+            "AD",
+            "DEU",
+            "air-defence",
+            Estimate::Exact(19),
+            value("5000"),
+        ),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    l.open_pledge(
+        equipment(
+            "OK",
+            "DEU",
+            "air-defence",
+            Estimate::Exact(2),
+            value("2000000"),
+        ),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    let floor = options().min_unit_value(Category::new("air-defence").unwrap(), eur("100000"));
+    assert_eq!(
+        found(&l, &floor, Code::ImplausibleUnitValue),
+        vec![(
+            Severity::Warning,
+            pledge("AD"),
+            "at most about EUR 263.16 per unit of air-defence, below the floor of EUR 100,000"
+                .into()
+        )]
+    );
+    assert!(
+        found(&l, &options(), Code::ImplausibleUnitValue).is_empty(),
+        "no floor, no finding"
+    );
+}
+
+#[test]
+fn cl009_compares_currencies_through_rates() {
+    let mut l = base();
+    let value = Some(Estimate::Exact(Money::new(dec("50000"), Currency::GBP)));
+    l.open_pledge(
+        equipment("AD", "GBR", "air-defence", Estimate::Exact(1), value),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    let rates = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore)
+        .with_rate(Currency::GBP, d("2025-01-01"), dec("1.2"))
+        .unwrap();
+    let opts = |floor: &str| {
+        options()
+            .fx(rates.clone())
+            .min_unit_value(Category::new("air-defence").unwrap(), eur(floor))
+    };
+    assert_eq!(
+        found(&l, &opts("60001"), Code::ImplausibleUnitValue).len(),
+        1
+    );
+    assert!(found(&l, &opts("60000"), Code::ImplausibleUnitValue).is_empty());
+}
+
+#[test]
+fn cl010_entry_after_the_reference_date() {
+    let mut l = base();
+    l.open_pledge(
+        troops("A", "FRA", Estimate::Exact(1)),
+        sourced("2026-01-01"),
+    )
+    .unwrap();
+    l.open_pledge(
+        troops("B", "FRA", Estimate::Exact(2)),
+        sourced("2025-12-31"),
+    )
+    .unwrap();
+    assert_eq!(
+        found(&l, &options(), Code::FutureEntry),
+        vec![(
+            Severity::Warning,
+            Subject::Entry(6),
+            "dated 2026-01-01, after the reference date 2025-12-31".into()
+        )]
+    );
+}
+
+#[test]
+fn cl011_member_without_pledges() {
+    let mut l = base();
+    for m in ["FRA", "GBR", "DEU"] {
+        l.open_pledge(
+            troops(&format!("{m}-1"), m, Estimate::Exact(1)),
+            sourced("2025-01-01"),
+        )
+        .unwrap();
+    }
+    // UKR has no role; USA has no pledge: both are reported.
+    let hits: Vec<Subject> = found(&l, &options(), Code::MemberWithoutPledges)
+        .into_iter()
+        .map(|h| h.1)
+        .collect();
+    assert_eq!(
+        hits,
+        vec![Subject::Member(mid("UKR")), Subject::Member(mid("USA"))]
+    );
+    l.add_member(Member::new(mid("KOR"), "Korea").with_role(Role::Beneficiary))
+        .unwrap();
+    l.open_pledge(backstop("USA-b", "USA"), sourced("2025-01-01"))
+        .unwrap();
+    let hits: Vec<Subject> = found(&l, &options(), Code::MemberWithoutPledges)
+        .into_iter()
+        .map(|h| h.1)
+        .collect();
+    assert_eq!(
+        hits,
+        vec![Subject::Member(mid("UKR"))],
+        "beneficiaries are exempt"
+    );
+}
+
+#[test]
+fn cl012_out_of_order_and_cl013_undated() {
+    let mut l = base();
+    l.open_pledge(
+        troops("A", "FRA", Estimate::Exact(1)),
+        sourced("2025-03-01"),
+    )
+    .unwrap();
+    l.open_pledge(
+        troops("B", "FRA", Estimate::Exact(2)),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    l.open_pledge(
+        troops("C", "FRA", Estimate::Exact(3)),
+        Provenance::new(Evidence::Reported).cite(sid("src")),
+    )
+    .unwrap();
+    l.open_pledge(
+        troops("D", "FRA", Estimate::Exact(4)),
+        sourced("2025-03-01"),
+    )
+    .unwrap();
+    assert_eq!(
+        found(&l, &options(), Code::OutOfOrder),
+        vec![(
+            Severity::Info,
+            Subject::Entry(7),
+            "dated 2025-01-01, before entry 6 (2025-03-01)".into()
+        )]
+    );
+    assert_eq!(
+        found(&l, &options(), Code::UndatedEntry),
+        vec![(
+            Severity::Info,
+            Subject::Entry(8),
+            "undated opening of pledge C".into()
+        )]
+    );
+}
+
+#[test]
+fn cl014_condition_on_a_withdrawn_pledge() {
+    let mut l = base();
+    l.open_pledge(
+        troops("A", "FRA", Estimate::Exact(1)),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    l.open_pledge(
+        troops("B", "GBR", Estimate::Exact(1)).with_condition(Condition::DependsOn(pid("A"))),
+        sourced("2025-01-01"),
+    )
+    .unwrap();
+    assert!(found(&l, &options(), Code::ConditionCannotHold).is_empty());
+    l.withdraw(&pid("A"), "recalled", sourced("2025-02-01"))
+        .unwrap();
+    assert_eq!(
+        found(&l, &options(), Code::ConditionCannotHold),
+        vec![(
+            Severity::Warning,
+            pledge("B"),
+            "depends on A, which is withdrawn".into()
+        )]
+    );
+}
+
+#[test]
+fn options_disable_and_change_severity() {
+    let mut l = base();
+    l.open_pledge(
+        troops("A", "FRA", Estimate::Exact(1)),
+        reported("2025-01-01"),
+    )
+    .unwrap();
+    assert!(!l.check(&options()).has_errors());
+    let raised = options().severity(Code::NoSource, Severity::Error);
+    let report = l.check(&raised);
+    assert!(report.has_errors());
+    assert_eq!(report.count(Severity::Error), 1);
+    let lowered = options().severity(Code::NoSource, Severity::Info);
+    assert_eq!(found(&l, &lowered, Code::NoSource)[0].0, Severity::Info);
+    let off = options().disable(Code::NoSource);
+    assert!(found(&l, &off, Code::NoSource).is_empty());
+    assert_eq!(
+        found(&l, &off.enable(Code::NoSource), Code::NoSource).len(),
+        1
+    );
+}
+
+#[test]
+fn every_code_is_documented_and_round_trips() {
+    for (i, code) in Code::ALL.iter().enumerate() {
+        assert_eq!(code.as_str(), format!("CL{:03}", i + 1));
+        assert_eq!(Code::from_name(code.as_str()), Some(*code));
+        assert!(!code.description().is_empty());
+    }
+}
+
+#[test]
+fn report_order_is_stable_and_prints_like_a_compiler() {
+    let l = fixtures::paris_summit();
+    let a = l.check(&options());
+    let b = l.check(&options());
+    assert_eq!(a, b);
+    assert_eq!(a.to_string(), b.to_string());
+    let codes: Vec<Code> = a.iter().map(Diagnostic::code).collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(codes, sorted);
+    assert!(
+        a.to_string().ends_with("0 errors, 0 warnings, 15 infos\n"),
+        "{a}"
+    );
+    let json = serde_json::to_string(&a).unwrap();
+    assert!(json.contains(r#""code":"CL011""#), "{json}");
+}
+
+#[test]
+fn a_large_ledger_checks_without_quadratic_rules() {
+    let mut l = base();
+    let src = || Provenance::new(Evidence::Reported).cite(sid("src"));
+    let members = ["FRA", "GBR", "DEU"];
+    for i in 0..100_000u64 {
+        let day = d("2024-01-01") + chrono::Days::new(i % 700);
+        let spec = troops(
+            &format!("P{i}"),
+            members[(i % 3) as usize],
+            Estimate::Exact(i % 50),
+        );
+        l.open_pledge(spec, src().on(day)).unwrap();
+    }
+    let report = l.check(&options());
+    // Exact(i % 50) on day i % 700 from member i % 3 repeats every 2100 pledges.
+    let duplicates = report.with_code(Code::ProbableDuplicate).count();
+    assert_eq!(duplicates, 100_000 - 2100);
+}

@@ -176,6 +176,24 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// The last line of a journal is incomplete or fails its checksum: a
+    /// crash happened while it was written. Nothing of it was applied.
+    #[error(
+        "journal line {line}: torn last line ({bytes} bytes) from an interrupted write; reopen with Recovery::TruncateTornTail to drop it"
+    )]
+    TornTail {
+        /// 1-based line number of the torn line.
+        line: u64,
+        /// How many bytes the torn line holds.
+        bytes: u64,
+    },
+    /// A journal refuses appends after a failed write or sync, until it is
+    /// reopened.
+    #[error("journal `{path}` refuses appends after a failed write or sync: reopen it")]
+    JournalPoisoned {
+        /// The journal file.
+        path: String,
+    },
     /// An operating system I/O error.
     #[error("I/O error{}: {message}", path.as_ref().map(|p| format!(" on `{p}`")).unwrap_or_default())]
     Io {

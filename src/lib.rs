@@ -79,7 +79,10 @@
 //! * **Convert money.** [`FxRates`] holds dated rates with an explicit
 //!   [`RatePolicy`]; a missing rate is an error, never a guess.
 //! * **Exchange data.** [`io::json`] reads and writes the whole ledger as a
-//!   JSON document.
+//!   JSON document; `io::csv` (feature `csv`) imports and exports a flat
+//!   pledge table for spreadsheets, collecting every row error with its line
+//!   and column; [`io::journal`] keeps a durable append-only file that
+//!   survives a crash mid-write.
 //! * **Test with realistic data.** [`fixtures::paris_summit`] is the Paris
 //!   summit coalition as publicly reported.
 //!
@@ -215,6 +218,16 @@
 //! | evidence | the latest entry's evidence; [`Pledge::best_evidence`] keeps the best seen |
 //! | ids | unique; an identical re-submission is [`Recorded::AlreadyPresent`], a different body is [`Error::Conflict`] naming the field |
 //! | references | members, pledges and sources named by an entry must exist, except that a [`Condition::DependsOn`] may name a pledge recorded later |
+//!
+//! # Features
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `csv` | `io::csv`: CSV import and export of pledges and query tables |
+//! | `testing` | `testing::Generator`: seeded large ledgers for tests and benchmarks |
+//!
+//! The fixtures ([`fixtures`]) and the JSON and journal formats are always
+//! available.
 //!
 //! # Design
 //!

@@ -93,13 +93,20 @@ impl Ledger {
         Ok(self.commit(change, action, provenance))
     }
 
-    /// Checks an action against the ledger without applying it.
+    /// Checks an action against the ledger without applying it, and says
+    /// what [`Ledger::record`] would do: append with the next sequence
+    /// number, or find it already present.
     ///
     /// # Errors
     ///
     /// The error [`Ledger::record`] would return.
-    pub fn validate(&self, action: &Action, provenance: &Provenance) -> Result<()> {
-        self.plan(action, provenance).map(|_| ())
+    pub fn validate(&self, action: &Action, provenance: &Provenance) -> Result<Recorded> {
+        Ok(match self.plan(action, provenance)? {
+            Change::Existing(sequence) => Recorded::AlreadyPresent { sequence },
+            _ => Recorded::Appended {
+                sequence: self.entries.len() as u64,
+            },
+        })
     }
 
     /// Adds a member to the roster (evidence `Verified`, undated).

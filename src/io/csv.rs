@@ -1,0 +1,796 @@
+//! CSV import and export of a flat pledge table (feature `csv`).
+//!
+//! One row per pledge, in its current state, for spreadsheets and analysts.
+//! The columns, in the order [`export`] writes them:
+//!
+//! | column | content |
+//! |---|---|
+//! | `id` | pledge id (required) |
+//! | `member` | member id (required) |
+//! | `kind` | `troops`, `equipment`, `funding` or `backstop` (required) |
+//! | `category` | equipment category (required for equipment), or a label |
+//! | `capability` | backstops only: `air_power`, `air_defence`, `intelligence`, `logistics`, `security_guarantee` or `other:TEXT` |
+//! | `estimate` | `exact`, `range`, `at_least` or `unspecified` (required) |
+//! | `low`, `high` | the size: personnel, units or money; `exact` has `low` = `high` (or `high` empty), `at_least` an empty `high`, `unspecified` both empty |
+//! | `currency` | ISO 4217 code of the money (funding amount, equipment value, deliveries) |
+//! | `value_estimate`, `value_low`, `value_high` | equipment value, as for the size; empty when unknown |
+//! | `stage` | current stage (required) |
+//! | `evidence` | current evidence (required) |
+//! | `date` | the pledge's date, `YYYY-MM-DD`, or empty when undated |
+//! | `conditions` | `;`-separated: `ceasefire`, `backstop:MEMBER`, `parliament:MEMBER`, `depends:PLEDGE`, `named:TEXT` |
+//! | `sources` | `;`-separated source ids |
+//! | `delivered` | delivered so far, in the pledge's unit (empty = 0) |
+//! | `location`, `notes` | free text |
+//! | `withdrawal_reason` | required when the stage is `withdrawn` |
+//!
+//! In `conditions` and `sources`, `\;` is a literal `;` and `\\` a `\`.
+//! Amounts never pass through floats; fields are trimmed; a header that
+//! lacks a required column or has an unknown one is an error naming it.
+//!
+//! Importing turns each row into entries (open, deliver, advance or
+//! withdraw), all dated with the row's date and carrying its evidence and
+//! sources, and replays them through the ledger's validation. Members and
+//! sources must be known: start from a roster ([`Importer::roster`]) or let
+//! the importer add the missing ones ([`Importer::add_missing_members`],
+//! [`Importer::add_missing_sources`]), named after their id. Every error is
+//! collected in one pass, each with its line and column; on any error
+//! nothing is imported and [`Error::CsvErrors`] holds the whole list.
+//!
+//! Export → import → export gives the same bytes.
+//!
+//! # Example
+//!
+//! ```
+//! use coalition_ledger::io::csv::{export, Importer};
+//!
+//! let text = "\
+//! id,member,kind,estimate,low,high,currency,stage,evidence,date
+//! FRA-1,FRA,troops,range,2000,5000,,announced,reported,2025-09-04
+//! GBR-1,GBR,funding,exact,250000000.00,,GBP,committed,verified,2025-09-05
+//! ";
+//! let ledger = Importer::new().add_missing_members(true).import(text.as_bytes())?;
+//! assert_eq!(ledger.pledge_count(), 2);
+//!
+//! let mut out = Vec::new();
+//! export(&ledger, &mut out)?;
+//! let again = Importer::new().add_missing_members(true).import(&out[..])?;
+//! let mut out_again = Vec::new();
+//! export(&again, &mut out_again)?;
+//! assert_eq!(out, out_again);
+//! # Ok::<(), coalition_ledger::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+use rust_decimal::Decimal;
+
+use crate::entry::{Action, Provenance};
+use crate::error::{Error, Result};
+use crate::estimate::Estimate;
+use crate::ids::{Category, MemberId, PledgeId, SourceId};
+use crate::ledger::Ledger;
+use crate::lifecycle::{Evidence, Stage};
+use crate::limits::MAX_CSV_RECORD_BYTES;
+use crate::member::Member;
+use crate::money::{Currency, Money, parse_amount};
+use crate::pledge::{Capability, Condition, Contribution, Kind, NewPledge, Pledge};
+use crate::query::Table;
+use crate::source::{Source, SourceKind};
+
+/// Every column, in export order.
+pub const COLUMNS: [&str; 21] = [
+    "id",
+    "member",
+    "kind",
+    "category",
+    "capability",
+    "estimate",
+    "low",
+    "high",
+    "currency",
+    "value_estimate",
+    "value_low",
+    "value_high",
+    "stage",
+    "evidence",
+    "date",
+    "conditions",
+    "sources",
+    "delivered",
+    "location",
+    "notes",
+    "withdrawal_reason",
+];
+
+/// Columns an imported file must have.
+pub const REQUIRED: [&str; 6] = ["id", "member", "kind", "estimate", "stage", "evidence"];
+
+/// Builds a ledger from a CSV pledge table.
+#[derive(Debug, Clone, Default)]
+pub struct Importer {
+    roster: Option<Ledger>,
+    add_missing_members: bool,
+    add_missing_sources: bool,
+}
+
+impl Importer {
+    /// An importer that starts from an empty ledger and adds nothing
+    /// implicitly.
+    pub fn new() -> Importer {
+        Importer::default()
+    }
+
+    /// Starts from this ledger (typically its members and sources); the
+    /// imported pledges are appended to a copy of it.
+    #[must_use]
+    pub fn roster(mut self, ledger: &Ledger) -> Importer {
+        self.roster = Some(ledger.clone());
+        self
+    }
+
+    /// Adds members the rows name but the roster lacks, with their id as
+    /// name (default: such rows are errors).
+    #[must_use]
+    pub fn add_missing_members(mut self, yes: bool) -> Importer {
+        self.add_missing_members = yes;
+        self
+    }
+
+    /// Adds sources the rows cite but the roster lacks, as `dataset`
+    /// sources published by their id (default: such rows are errors).
+    #[must_use]
+    pub fn add_missing_sources(mut self, yes: bool) -> Importer {
+        self.add_missing_sources = yes;
+        self
+    }
+
+    /// Reads the whole table and builds the ledger.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CsvErrors`] with every problem found, each an
+    /// [`Error::Csv`] with its line and column; nothing is imported.
+    pub fn import<R: Read>(&self, reader: R) -> Result<Ledger> {
+        let mut csv = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(reader);
+        let columns = read_header(&mut csv)?;
+        let mut ledger = self.roster.clone().unwrap_or_default();
+        let mut errors = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            match csv.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = record.position().map_or(0, csv::Position::line);
+                    if let Err(error) = self.import_row(&mut ledger, &columns, &record, line) {
+                        errors.push(error);
+                    }
+                }
+                Err(error) => {
+                    let line = error.position().map_or(0, csv::Position::line);
+                    errors.push(Error::Csv {
+                        line,
+                        column: None,
+                        message: error.to_string(),
+                    });
+                    if !matches!(
+                        error.kind(),
+                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                    ) {
+                        break;
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(ledger)
+        } else {
+            Err(Error::CsvErrors { errors })
+        }
+    }
+
+    fn import_row(
+        &self,
+        ledger: &mut Ledger,
+        columns: &Columns,
+        record: &csv::StringRecord,
+        line: u64,
+    ) -> Result<()> {
+        let bytes: usize = record.iter().map(str::len).sum();
+        if bytes > MAX_CSV_RECORD_BYTES {
+            return Err(Error::Csv {
+                line,
+                column: None,
+                message: format!(
+                    "record of {bytes} bytes exceeds the limit of {MAX_CSV_RECORD_BYTES}"
+                ),
+            });
+        }
+        let row = Row::parse(columns, record, line)?;
+        if self.add_missing_members && ledger.member(&row.member).is_none() {
+            let member = Member::new(row.member.clone(), row.member.as_str());
+            ledger.add_member(member).map_err(|e| located(e, line))?;
+        }
+        for source in row.provenance.sources() {
+            if self.add_missing_sources && ledger.source(source).is_none() {
+                let new = Source::new(source.clone(), source.as_str(), SourceKind::Dataset);
+                ledger.add_source(new).map_err(|e| located(e, line))?;
+            }
+        }
+        // A row that fails half-way may leave its first entries behind; that
+        // is harmless, because any error discards the whole import.
+        for action in row.actions() {
+            match ledger.record(action, row.provenance.clone()) {
+                Ok(recorded) if recorded.is_appended() => {}
+                Ok(_) => {
+                    let message = format!("pledge `{}` appears twice", row.id);
+                    return Err(Error::Csv {
+                        line,
+                        column: Some("id".into()),
+                        message,
+                    });
+                }
+                Err(error) => return Err(located(error, line)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Maps a ledger error to the row's line and the column it is about.
+fn located(error: Error, line: u64) -> Error {
+    let column = match error.root() {
+        Error::UnknownMember { .. } => Some("member"),
+        Error::UnknownSource { .. } => Some("sources"),
+        Error::Conflict { .. } => Some("id"),
+        Error::InvalidValue { field, .. } => COLUMNS.iter().copied().find(|c| c == field),
+        Error::InvalidTransition { .. } | Error::Withdrawn { .. } => Some("stage"),
+        Error::Mismatch { .. } | Error::Overflow { .. } => Some("delivered"),
+        _ => None,
+    };
+    Error::Csv {
+        line,
+        column: column.map(String::from),
+        message: error.to_string(),
+    }
+}
+
+/// Positions of the columns present in the header.
+struct Columns(BTreeMap<&'static str, usize>);
+
+fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Columns> {
+    let header = csv.headers().map_err(|e| Error::Csv {
+        line: e.position().map_or(1, csv::Position::line),
+        column: None,
+        message: e.to_string(),
+    })?;
+    let mut columns = BTreeMap::new();
+    for (index, name) in header.iter().enumerate() {
+        let Some(known) = COLUMNS.iter().copied().find(|c| *c == name) else {
+            return Err(header_error(format!("unknown column `{name}`")));
+        };
+        if columns.insert(known, index).is_some() {
+            return Err(header_error(format!("column `{name}` appears twice")));
+        }
+    }
+    if let Some(missing) = REQUIRED.iter().find(|c| !columns.contains_key(*c)) {
+        return Err(header_error(format!("missing required column `{missing}`")));
+    }
+    Ok(Columns(columns))
+}
+
+#[cold]
+fn header_error(message: String) -> Error {
+    Error::CsvErrors {
+        errors: vec![Error::Csv {
+            line: 1,
+            column: None,
+            message,
+        }],
+    }
+}
+
+/// One parsed row.
+struct Row {
+    id: PledgeId,
+    member: MemberId,
+    spec: NewPledge,
+    stage: Stage,
+    delivered: Decimal,
+    currency: Option<Currency>,
+    reason: String,
+    provenance: Provenance,
+}
+
+/// Reads the fields of one record, naming the column of the first problem.
+struct Fields<'r> {
+    columns: &'r Columns,
+    record: &'r csv::StringRecord,
+    line: u64,
+}
+
+impl<'r> Fields<'r> {
+    fn get(&self, column: &'static str) -> &'r str {
+        self.columns
+            .0
+            .get(column)
+            .and_then(|&i| self.record.get(i))
+            .unwrap_or("")
+    }
+
+    fn error(&self, column: &'static str, message: impl Into<String>) -> Error {
+        Error::Csv {
+            line: self.line,
+            column: Some(column.into()),
+            message: message.into(),
+        }
+    }
+
+    fn parse<T>(&self, column: &'static str, f: impl FnOnce(&str) -> Result<T>) -> Result<T> {
+        f(self.get(column)).map_err(|e| self.error(column, e.to_string()))
+    }
+
+    fn optional<T>(
+        &self,
+        column: &'static str,
+        f: impl FnOnce(&str) -> Result<T>,
+    ) -> Result<Option<T>> {
+        match self.get(column) {
+            "" => Ok(None),
+            text => f(text)
+                .map(Some)
+                .map_err(|e| self.error(column, e.to_string())),
+        }
+    }
+
+    fn name<T>(
+        &self,
+        column: &'static str,
+        f: impl FnOnce(&str) -> Option<T>,
+        expected: &str,
+    ) -> Result<T> {
+        let text = self.get(column);
+        f(text).ok_or_else(|| self.error(column, format!("`{text}` is not one of {expected}")))
+    }
+}
+
+impl Row {
+    fn parse(columns: &Columns, record: &csv::StringRecord, line: u64) -> Result<Row> {
+        let f = Fields {
+            columns,
+            record,
+            line,
+        };
+        let id = f.parse("id", |t| PledgeId::new(t))?;
+        let member = f.parse("member", |t| MemberId::new(t))?;
+        let kind = f.name(
+            "kind",
+            Kind::from_name,
+            "troops, equipment, funding, backstop",
+        )?;
+        let stage = f.name(
+            "stage",
+            Stage::from_name,
+            "considering, announced, committed, delivered, withdrawn",
+        )?;
+        let evidence = f.name(
+            "evidence",
+            Evidence::from_name,
+            "unconfirmed, reported, verified",
+        )?;
+        let date = f.optional("date", crate::dates::parse_date)?;
+        let currency = f.optional("currency", Currency::new)?;
+        let contribution = contribution(&f, kind, currency)?;
+        let mut spec =
+            NewPledge::new(id.clone(), member.clone(), contribution).with_stage(match stage {
+                Stage::Considering | Stage::Announced | Stage::Committed => stage,
+                Stage::Delivered => Stage::Committed,
+                Stage::Withdrawn => Stage::Considering,
+            });
+        if kind != Kind::Equipment {
+            if let Some(label) = f.optional("category", |t| Category::new(t))? {
+                spec = spec.with_category(label);
+            }
+        }
+        for condition in split_list(f.get("conditions")) {
+            spec = spec
+                .with_condition(parse_condition(&condition).map_err(|m| f.error("conditions", m))?);
+        }
+        if let Some(location) = f.optional("location", |t| Ok(t.to_string()))? {
+            spec = spec.with_location(location);
+        }
+        if let Some(notes) = f.optional("notes", |t| Ok(t.to_string()))? {
+            spec = spec.with_notes(notes);
+        }
+        let mut provenance = Provenance::new(evidence);
+        if let Some(date) = date {
+            provenance = provenance.on(date);
+        }
+        for source in split_list(f.get("sources")) {
+            provenance = provenance
+                .cite(SourceId::new(&source).map_err(|e| f.error("sources", e.to_string()))?);
+        }
+        let delivered = f
+            .optional("delivered", parse_amount)?
+            .unwrap_or(Decimal::ZERO);
+        if delivered.is_sign_negative() && !delivered.is_zero() {
+            return Err(f.error("delivered", "must not be negative"));
+        }
+        let reason = f.get("withdrawal_reason").to_string();
+        if (stage == Stage::Withdrawn) == reason.is_empty() {
+            return Err(f.error(
+                "withdrawal_reason",
+                "required exactly when the stage is withdrawn",
+            ));
+        }
+        let money_in_use =
+            kind == Kind::Funding || spec.contribution().currency().ok().flatten().is_some();
+        if currency.is_some() && !money_in_use {
+            return Err(f.error(
+                "currency",
+                format!("a {kind} pledge without a value has no currency"),
+            ));
+        }
+        let row = Row {
+            id,
+            member,
+            spec,
+            stage,
+            delivered,
+            currency,
+            reason,
+            provenance,
+        };
+        if kind == Kind::Funding
+            && currency.is_some()
+            && row.spec.contribution().currency().ok().flatten().is_none()
+            && delivered.is_zero()
+        {
+            return Err(f.error(
+                "currency",
+                "an unspecified amount with nothing delivered cannot carry a currency",
+            ));
+        }
+        Ok(row)
+    }
+
+    /// The entries the row stands for, in order.
+    fn actions(&self) -> Vec<Action> {
+        let mut actions = vec![Action::Pledge(Box::new(self.spec.clone()))];
+        if !self.delivered.is_zero() {
+            let currency = if self.spec.contribution().kind() == Kind::Funding {
+                self.currency
+            } else {
+                None
+            };
+            actions.push(Action::Deliver {
+                pledge: self.id.clone(),
+                quantity: self.delivered,
+                currency,
+                correction: false,
+            });
+        }
+        match self.stage {
+            Stage::Delivered => actions.push(Action::Advance {
+                pledge: self.id.clone(),
+                stage: Stage::Delivered,
+            }),
+            Stage::Withdrawn => actions.push(Action::Withdraw {
+                pledge: self.id.clone(),
+                reason: self.reason.clone(),
+            }),
+            _ => {}
+        }
+        actions
+    }
+}
+
+/// The contribution of a row, from its kind and size columns.
+fn contribution(f: &Fields<'_>, kind: Kind, currency: Option<Currency>) -> Result<Contribution> {
+    let count = |text: &str| -> Result<u64> {
+        text.parse::<u64>()
+            .map_err(|_| Error::invalid(format!("`{text}`"), "count", "expected a whole number"))
+    };
+    let money = |text: &str| -> Result<Money> {
+        let currency = currency
+            .ok_or_else(|| Error::invalid("money", "currency", "the currency column is empty"))?;
+        Ok(Money::new(parse_amount(text)?, currency))
+    };
+    match kind {
+        Kind::Troops => Ok(Contribution::Troops {
+            personnel: estimate(f, ["estimate", "low", "high"], count)?,
+        }),
+        Kind::Funding => Ok(Contribution::Funding {
+            amount: estimate(f, ["estimate", "low", "high"], money)?,
+        }),
+        Kind::Equipment => {
+            let category = f.parse("category", |t| Category::new(t))?;
+            let units = estimate(f, ["estimate", "low", "high"], count)?;
+            let value = match f.get("value_estimate") {
+                "" => None,
+                _ => Some(estimate(
+                    f,
+                    ["value_estimate", "value_low", "value_high"],
+                    money,
+                )?),
+            };
+            Ok(Contribution::Equipment {
+                category,
+                units,
+                value,
+            })
+        }
+        Kind::Backstop => {
+            let capability = f.parse("capability", parse_capability)?;
+            if !matches!(f.get("estimate"), "" | "unspecified") {
+                return Err(f.error("estimate", "a backstop has no size: use `unspecified`"));
+            }
+            Ok(Contribution::Backstop { capability })
+        }
+    }
+}
+
+/// Reads an estimate from its three columns.
+fn estimate<T: Copy + PartialOrd>(
+    f: &Fields<'_>,
+    [kind, low, high]: [&'static str; 3],
+    parse: impl Fn(&str) -> Result<T>,
+) -> Result<Estimate<T>> {
+    let value = |column: &'static str| f.optional(column, &parse);
+    let (l, h) = (value(low)?, value(high)?);
+    let shape = f.get(kind);
+    let missing =
+        |column: &'static str| f.error(column, format!("required for a `{shape}` estimate"));
+    let extra =
+        |column: &'static str| f.error(column, format!("must be empty for a `{shape}` estimate"));
+    match shape {
+        "exact" => {
+            let v = l.ok_or_else(|| missing(low))?;
+            match h {
+                Some(h) if h != v => Err(f.error(high, "must equal `low` for an exact estimate")),
+                _ => Ok(Estimate::Exact(v)),
+            }
+        }
+        "range" => {
+            let (l, h) = (
+                l.ok_or_else(|| missing(low))?,
+                h.ok_or_else(|| missing(high))?,
+            );
+            Estimate::range(l, h).map_err(|_| f.error(high, "must not be below `low`"))
+        }
+        "at_least" => match h {
+            Some(_) => Err(extra(high)),
+            None => Ok(Estimate::AtLeast(l.ok_or_else(|| missing(low))?)),
+        },
+        "unspecified" => match (l, h) {
+            (None, None) => Ok(Estimate::Unspecified),
+            (Some(_), _) => Err(extra(low)),
+            (_, Some(_)) => Err(extra(high)),
+        },
+        other => Err(f.error(
+            kind,
+            format!("`{other}` is not one of exact, range, at_least, unspecified"),
+        )),
+    }
+}
+
+fn parse_capability(text: &str) -> Result<Capability> {
+    Ok(match text {
+        "air_power" => Capability::AirPower,
+        "air_defence" => Capability::AirDefence,
+        "intelligence" => Capability::Intelligence,
+        "logistics" => Capability::Logistics,
+        "security_guarantee" => Capability::SecurityGuarantee,
+        other => match other.strip_prefix("other:") {
+            Some(words) if !words.is_empty() => Capability::Other(words.to_string()),
+            _ => {
+                return Err(Error::invalid(
+                    format!("`{other}`"),
+                    "capability",
+                    "expected air_power, air_defence, intelligence, logistics, security_guarantee or other:TEXT",
+                ));
+            }
+        },
+    })
+}
+
+fn capability_text(capability: &Capability) -> String {
+    match capability {
+        Capability::AirPower => "air_power".into(),
+        Capability::AirDefence => "air_defence".into(),
+        Capability::Intelligence => "intelligence".into(),
+        Capability::Logistics => "logistics".into(),
+        Capability::SecurityGuarantee => "security_guarantee".into(),
+        Capability::Other(words) => format!("other:{words}"),
+    }
+}
+
+fn parse_condition(text: &str) -> std::result::Result<Condition, String> {
+    let (tag, value) = text.split_once(':').unwrap_or((text, ""));
+    let member = |v: &str| MemberId::new(v).map_err(|e| e.to_string());
+    match tag {
+        "ceasefire" if value.is_empty() => Ok(Condition::Ceasefire),
+        "backstop" => Ok(Condition::Backstop { by: member(value)? }),
+        "parliament" => Ok(Condition::ParliamentaryApproval {
+            member: member(value)?,
+        }),
+        "depends" => Ok(Condition::DependsOn(
+            PledgeId::new(value).map_err(|e| e.to_string())?,
+        )),
+        "named" if !value.is_empty() => Ok(Condition::Named(value.to_string())),
+        _ => Err(format!(
+            "`{text}` is not ceasefire, backstop:MEMBER, parliament:MEMBER, depends:PLEDGE or named:TEXT"
+        )),
+    }
+}
+
+fn condition_text(condition: &Condition) -> String {
+    match condition {
+        Condition::Ceasefire => "ceasefire".into(),
+        Condition::Backstop { by } => format!("backstop:{by}"),
+        Condition::ParliamentaryApproval { member } => format!("parliament:{member}"),
+        Condition::DependsOn(pledge) => format!("depends:{pledge}"),
+        Condition::Named(words) => format!("named:{words}"),
+    }
+}
+
+/// Splits a `;`-separated list, honouring `\;` and `\\`.
+fn split_list(text: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => current.extend(chars.next()),
+            ';' => items.push(std::mem::take(&mut current)),
+            other => current.push(other),
+        }
+    }
+    if !text.is_empty() {
+        items.push(current);
+    }
+    items
+}
+
+fn join_list(items: impl IntoIterator<Item = String>) -> String {
+    let escaped: Vec<String> = items
+        .into_iter()
+        .map(|item| item.replace('\\', "\\\\").replace(';', "\\;"))
+        .collect();
+    escaped.join(";")
+}
+
+/// Writes the ledger's pledges as a CSV table with [`COLUMNS`].
+///
+/// # Errors
+///
+/// [`Error::Io`] when writing fails.
+pub fn export<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
+    let mut csv = csv::Writer::from_writer(writer);
+    csv.write_record(COLUMNS).map_err(write_error)?;
+    for pledge in ledger.pledges() {
+        csv.write_record(row_fields(&pledge)).map_err(write_error)?;
+    }
+    csv.flush().map_err(|e| Error::io(None, &e))
+}
+
+fn write_error(error: csv::Error) -> Error {
+    Error::Io {
+        path: None,
+        kind: std::io::ErrorKind::Other,
+        message: error.to_string(),
+    }
+}
+
+fn row_fields(p: &Pledge<'_>) -> [String; 21] {
+    let contribution = p.contribution();
+    let (size, capability) = match contribution {
+        Contribution::Troops { personnel } => {
+            (estimate_fields(personnel, |v| v.to_string()), String::new())
+        }
+        Contribution::Equipment { units, .. } => {
+            (estimate_fields(units, |v| v.to_string()), String::new())
+        }
+        Contribution::Funding { amount } => (
+            estimate_fields(amount, |m| m.amount().to_string()),
+            String::new(),
+        ),
+        Contribution::Backstop { capability } => (
+            ["unspecified".into(), String::new(), String::new()],
+            capability_text(capability),
+        ),
+    };
+    let value = match contribution {
+        Contribution::Equipment { value: Some(v), .. } => {
+            estimate_fields(v, |m| m.amount().to_string())
+        }
+        _ => Default::default(),
+    };
+    let [estimate, low, high] = size;
+    let [value_estimate, value_low, value_high] = value;
+    [
+        p.id().to_string(),
+        p.member().to_string(),
+        p.kind().to_string(),
+        p.category().map(ToString::to_string).unwrap_or_default(),
+        capability,
+        estimate,
+        low,
+        high,
+        p.currency().map(|c| c.to_string()).unwrap_or_default(),
+        value_estimate,
+        value_low,
+        value_high,
+        p.stage().to_string(),
+        p.evidence().to_string(),
+        p.dates()
+            .pledge_date()
+            .map(crate::dates::format_date)
+            .unwrap_or_default(),
+        join_list(p.conditions().iter().map(condition_text)),
+        join_list(p.sources().into_iter().map(ToString::to_string)),
+        p.delivered().to_string(),
+        p.location().unwrap_or_default().to_string(),
+        p.notes().unwrap_or_default().to_string(),
+        p.withdrawal_reason().unwrap_or_default().to_string(),
+    ]
+}
+
+fn estimate_fields<T: Copy>(estimate: &Estimate<T>, text: impl Fn(T) -> String) -> [String; 3] {
+    match *estimate {
+        Estimate::Exact(v) => ["exact".into(), text(v), text(v)],
+        Estimate::Range { low, high } => ["range".into(), text(low), text(high)],
+        Estimate::AtLeast(v) => ["at_least".into(), text(v), String::new()],
+        Estimate::Unspecified => ["unspecified".into(), String::new(), String::new()],
+    }
+}
+
+/// Writes a query [`Table`] as CSV: a `row` column (`row` or `total`), one
+/// column per dimension, then `measure`, `basis`, `currency`, `low`, `high`
+/// (empty when unbounded), `count` and `unspecified`.
+///
+/// # Errors
+///
+/// [`Error::Io`] when writing fails.
+pub fn export_table<W: Write>(table: &Table, writer: W) -> Result<()> {
+    let mut csv = csv::Writer::from_writer(writer);
+    let mut header = vec!["row".to_string()];
+    header.extend(table.dimensions().iter().map(ToString::to_string));
+    header.extend(
+        [
+            "measure",
+            "basis",
+            "currency",
+            "low",
+            "high",
+            "count",
+            "unspecified",
+        ]
+        .map(String::from),
+    );
+    csv.write_record(&header).map_err(write_error)?;
+    let tail = |total: &crate::Total| {
+        [
+            table.measure().to_string(),
+            table.basis().to_string(),
+            table.currency().map(|c| c.to_string()).unwrap_or_default(),
+            total.low().to_string(),
+            total.high().map(|h| h.to_string()).unwrap_or_default(),
+            total.count().to_string(),
+            total.unspecified().to_string(),
+        ]
+    };
+    for row in table.rows() {
+        let mut fields = vec!["row".to_string()];
+        fields.extend(row.keys().iter().map(ToString::to_string));
+        fields.extend(tail(row.total()));
+        csv.write_record(&fields).map_err(write_error)?;
+    }
+    let mut fields = vec!["total".to_string()];
+    fields.extend(table.dimensions().iter().map(|_| String::new()));
+    fields.extend(tail(table.total()));
+    csv.write_record(&fields).map_err(write_error)?;
+    csv.flush().map_err(|e| Error::io(None, &e))
+}

@@ -1,0 +1,282 @@
+//! CSV import and export (feature `csv`).
+#![cfg(feature = "csv")]
+
+mod common;
+
+use coalition_ledger::io::csv::{COLUMNS, Importer, export, export_table};
+use coalition_ledger::*;
+use common::*;
+
+const HEADER: &str = "id,member,kind,category,capability,estimate,low,high,currency,value_estimate,value_low,value_high,stage,evidence,date,conditions,sources,delivered,location,notes,withdrawal_reason";
+
+fn importer() -> Importer {
+    Importer::new()
+        .add_missing_members(true)
+        .add_missing_sources(true)
+}
+
+fn export_string(ledger: &Ledger) -> String {
+    let mut out = Vec::new();
+    export(ledger, &mut out).expect("exports");
+    String::from_utf8(out).expect("utf-8")
+}
+
+fn errors(text: &str) -> Vec<(u64, Option<String>, String)> {
+    match importer().import(text.as_bytes()) {
+        Err(Error::CsvErrors { errors }) => errors
+            .into_iter()
+            .map(|e| match e {
+                Error::Csv {
+                    line,
+                    column,
+                    message,
+                } => (line, column, message),
+                other => panic!("not a CSV error: {other}"),
+            })
+            .collect(),
+        other => panic!("expected CSV errors, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_example_file_round_trips_byte_for_byte() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/pledges.csv"
+    ))
+    .expect("example data");
+    let ledger = importer().import(text.as_bytes()).expect("imports");
+    assert_eq!(ledger.pledge_count(), 9);
+    let first = export_string(&ledger);
+    assert_eq!(first, text, "the example file is in canonical form");
+    let again = importer()
+        .import(first.as_bytes())
+        .expect("imports its own export");
+    assert_eq!(export_string(&again), first);
+}
+
+#[test]
+fn the_paris_fixture_round_trips() {
+    let ledger = fixtures::paris_summit();
+    let first = export_string(&ledger);
+    let imported = Importer::new()
+        .roster(&ledger_roster(&ledger))
+        .import(first.as_bytes())
+        .expect("imports");
+    assert_eq!(export_string(&imported), first);
+}
+
+/// Only the members and sources of a ledger.
+fn ledger_roster(ledger: &Ledger) -> Ledger {
+    let mut roster = Ledger::new();
+    for m in ledger.members() {
+        roster.add_member(m.clone()).expect("valid");
+    }
+    for s in ledger.sources() {
+        roster.add_source(s.clone()).expect("valid");
+    }
+    roster
+}
+
+#[test]
+fn quoted_fields_with_commas_and_newlines_survive() {
+    let text = format!(
+        "{HEADER}\nP1,FRA,troops,,,exact,5,5,,,,,announced,reported,2025-01-01,\"named:vote\\; in\\;parliament\",,0,\"Kyiv, Lviv\",\"line one\nline two, \"\"quoted\"\"\",\n"
+    );
+    let ledger = importer().import(text.as_bytes()).expect("imports");
+    let p = ledger.pledge(&pid("P1")).expect("exists");
+    assert_eq!(p.location(), Some("Kyiv, Lviv"));
+    assert_eq!(p.notes(), Some("line one\nline two, \"quoted\""));
+    assert_eq!(
+        p.conditions(),
+        &[Condition::Named("vote; in;parliament".into())][..],
+        "`\\;` is a literal semicolon"
+    );
+    let out = export_string(&ledger);
+    assert_eq!(
+        export_string(&importer().import(out.as_bytes()).expect("imports")),
+        out
+    );
+}
+
+#[test]
+fn amounts_with_many_decimals_survive_exactly() {
+    let amount = "1234567890.1234567890123456789";
+    let text = format!(
+        "{HEADER}\nF1,FRA,funding,,,range,0.0000000000000000000000000001,{amount},EUR,,,,committed,verified,2025-01-01,,,0.10,,,\n"
+    );
+    let ledger = importer().import(text.as_bytes()).expect("imports");
+    let out = export_string(&ledger);
+    assert!(out.contains(amount), "{out}");
+    assert!(out.contains(",0.0000000000000000000000000001,"));
+    assert!(out.contains(",0.10,"), "trailing zeros are kept");
+    let too_many = format!(
+        "{HEADER}\nF1,FRA,funding,,,exact,0.00000000000000000000000000001,,EUR,,,,committed,verified,2025-01-01,,,0,,,\n"
+    );
+    let errs = errors(&too_many);
+    assert_eq!(errs[0].1.as_deref(), Some("low"));
+    assert!(
+        errs[0].2.contains("29 decimal places, the limit is 28"),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn header_must_name_required_and_known_columns() {
+    let missing = errors("id,member,kind,estimate,stage\nP,FRA,troops,unspecified,announced\n");
+    assert_eq!(
+        missing,
+        vec![(1, None, "missing required column `evidence`".into())]
+    );
+    let unknown = errors("id,member,kind,estimate,stage,evidence,colour\n");
+    assert_eq!(unknown, vec![(1, None, "unknown column `colour`".into())]);
+    let twice = errors("id,id,member,kind,estimate,stage,evidence\n");
+    assert_eq!(twice, vec![(1, None, "column `id` appears twice".into())]);
+}
+
+/// One bad value per column, each on its own line; all reported in one pass.
+#[test]
+fn every_column_reports_its_line_and_column() {
+    let good = "P{n},FRA,troops,,,exact,5,5,,,,,announced,reported,2025-01-01,,,0,,,";
+    let cases: Vec<(&str, usize, &str)> = vec![
+        ("id", 0, ""),
+        ("member", 1, "F\tR"),
+        ("kind", 2, "tanks"),
+        ("category", 3, "a\u{7}b"),
+        ("estimate", 5, "about"),
+        ("low", 6, "5.5"),
+        ("high", 7, "x"),
+        ("currency", 8, "EURO"),
+        ("stage", 12, "promised"),
+        ("evidence", 13, "rumour"),
+        ("date", 14, "2025-1-1"),
+        ("conditions", 15, "sometime"),
+        ("sources", 16, "a; "),
+        ("delivered", 17, "-1"),
+        ("withdrawal_reason", 20, "why"),
+    ];
+    let mut text = format!("{HEADER}\n");
+    for (n, (_, index, bad)) in cases.iter().enumerate() {
+        let mut fields: Vec<String> = good
+            .replace("{n}", &n.to_string())
+            .split(',')
+            .map(String::from)
+            .collect();
+        fields[*index] = bad.to_string();
+        text.push_str(&fields.join(","));
+        text.push('\n');
+    }
+    let found = errors(&text);
+    let expected: Vec<(u64, Option<String>)> = cases
+        .iter()
+        .enumerate()
+        .map(|(n, (column, _, _))| (n as u64 + 2, Some(column.to_string())))
+        .collect();
+    let got: Vec<(u64, Option<String>)> = found.iter().map(|(l, c, _)| (*l, c.clone())).collect();
+    assert_eq!(got, expected, "{found:#?}");
+}
+
+#[test]
+fn kind_specific_columns_are_checked() {
+    let row = |fields: &str| errors(&format!("{HEADER}\n{fields}\n"));
+    let e = row("E1,FRA,equipment,,,exact,1,1,,,,,announced,reported,2025-01-01,,,0,,,");
+    assert_eq!(e[0].1.as_deref(), Some("category"));
+    let e =
+        row("E1,FRA,equipment,tanks,,exact,1,1,,exact,5,5,announced,reported,2025-01-01,,,0,,,");
+    assert_eq!(
+        e[0].1.as_deref(),
+        Some("value_low"),
+        "a value needs a currency: {e:?}"
+    );
+    let e = row("B1,USA,backstop,,air_power,exact,1,1,,,,,announced,reported,2025-01-01,,,0,,,");
+    assert_eq!(e[0].1.as_deref(), Some("estimate"));
+    let e = row("B1,USA,backstop,,,unspecified,,,,,,,announced,reported,2025-01-01,,,0,,,");
+    assert_eq!(e[0].1.as_deref(), Some("capability"));
+    let e = row("T1,FRA,troops,,,exact,5,5,EUR,,,,announced,reported,2025-01-01,,,0,,,");
+    assert_eq!(e[0].1.as_deref(), Some("currency"));
+    let e = row("T1,FRA,troops,,,range,9,5,,,,,announced,reported,2025-01-01,,,0,,,");
+    assert_eq!(e[0].1.as_deref(), Some("high"));
+    let e = row("T1,FRA,troops,,,exact,5,5,,,,,announced,reported,2025-01-01,,,2.5,,,");
+    assert_eq!(e[0].1.as_deref(), Some("delivered"));
+}
+
+#[test]
+fn unknown_members_and_sources_need_a_roster_or_an_option() {
+    let first_error = |text: &str| match Importer::new().import(text.as_bytes()) {
+        Err(Error::CsvErrors { errors }) => errors[0].to_string(),
+        other => panic!("must fail: {other:?}"),
+    };
+    let unsourced =
+        format!("{HEADER}\nP1,FRA,troops,,,exact,5,5,,,,,announced,reported,2025-01-01,,,0,,,\n");
+    assert_eq!(
+        first_error(&unsourced),
+        "CSV line 2, column `member`: unknown member `FRA`"
+    );
+    let text = format!(
+        "{HEADER}\nP1,FRA,troops,,,exact,5,5,,,,,announced,reported,2025-01-01,,src,0,,,\n"
+    );
+    assert_eq!(
+        first_error(&text),
+        "CSV line 2, column `sources`: unknown source `src`"
+    );
+    let with_roster = Importer::new()
+        .roster(&roster())
+        .import(text.as_bytes())
+        .expect("the roster knows FRA and src");
+    assert_eq!(with_roster.pledge_count(), 1);
+}
+
+#[test]
+fn duplicate_rows_are_errors_and_nothing_is_imported() {
+    let row = "P1,FRA,troops,,,exact,5,5,,,,,announced,reported,2025-01-01,,,0,,,";
+    let found = errors(&format!("{HEADER}\n{row}\n{row}\n"));
+    assert_eq!(
+        found,
+        vec![(3, Some("id".into()), "pledge `P1` appears twice".into())]
+    );
+}
+
+#[test]
+fn tables_export_as_csv() {
+    let ledger = importer()
+        .import(
+            std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/examples/data/pledges.csv"
+            ))
+            .expect("data")
+            .as_slice(),
+        )
+        .expect("imports");
+    let table = ledger
+        .query()
+        .group_by([Dimension::Member])
+        .measure(Measure::Personnel)
+        .run()
+        .expect("runs");
+    let mut out = Vec::new();
+    export_table(&table, &mut out).expect("exports");
+    let text = String::from_utf8(out).expect("utf-8");
+    assert_eq!(
+        text,
+        "row,member,measure,basis,currency,low,high,count,unspecified\n\
+         row,DEU,personnel,pledged,,0,0,1,1\n\
+         row,FRA,personnel,pledged,,2000,5000,1,0\n\
+         row,GBR,personnel,pledged,,3000,,1,0\n\
+         total,,personnel,pledged,,5000,,3,1\n"
+    );
+}
+
+#[test]
+fn a_hundred_thousand_rows_import() {
+    let mut text = String::with_capacity(100_000 * 80);
+    text.push_str(HEADER);
+    text.push('\n');
+    for i in 0..100_000 {
+        let member = ["FRA", "GBR", "DEU"][i % 3];
+        text.push_str(&format!("P{i},{member},funding,,,exact,{i}.5,{i}.5,EUR,,,,committed,reported,2025-01-01,,,0,,,\n"));
+    }
+    let ledger = importer().import(text.as_bytes()).expect("imports");
+    assert_eq!(ledger.pledge_count(), 100_000);
+    assert_eq!(COLUMNS.len(), 21);
+}

@@ -550,6 +550,9 @@ impl Ledger {
         let sequence = self.entries.len() as u64;
         let entry_ix = self.next_entry_index();
         let mut previous = NONE;
+        if !matches!(change, Change::Existing(_)) {
+            self.cache.clear();
+        }
         match change {
             Change::Existing(sequence) => return Recorded::AlreadyPresent { sequence },
             Change::Member(member) => self.insert_member(member),
@@ -617,6 +620,9 @@ impl Ledger {
         }
         if let Some(list) = self.by_kind.get_mut(state.kind.index()) {
             list.push(ix);
+        }
+        if state.conditional {
+            self.conditional.push(ix);
         }
         self.pledges.push(state);
     }

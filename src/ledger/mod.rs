@@ -71,6 +71,10 @@ pub struct Ledger {
     by_member: Vec<Vec<u32>>,
     /// Pledge indexes of each kind, in [`Kind::ALL`] order.
     by_kind: [Vec<u32>; 4],
+    /// Indexes of the pledges that have conditions.
+    conditional: Vec<u32>,
+    /// Amounts computed for queries; cleared by every append.
+    cache: crate::query::QueryCache,
 }
 
 impl PartialEq for Ledger {
@@ -244,6 +248,22 @@ impl Ledger {
 
     pub(crate) fn states(&self) -> &[PledgeState] {
         &self.pledges
+    }
+
+    pub(crate) fn states_of_kind(&self, kind: Kind) -> impl Iterator<Item = &PledgeState> {
+        let list = self
+            .by_kind
+            .get(kind.index())
+            .map_or(&[][..], Vec::as_slice);
+        list.iter().filter_map(|&ix| self.pledges.get(ix as usize))
+    }
+
+    pub(crate) fn query_cache(&self) -> &crate::query::QueryCache {
+        &self.cache
+    }
+
+    pub(crate) fn conditional_pledges(&self) -> &[u32] {
+        &self.conditional
     }
 
     pub(crate) fn member_at(&self, ix: u32) -> Option<&Member> {

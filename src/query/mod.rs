@@ -19,8 +19,10 @@
 //! stages. The default measure is [`Measure::Count`], the default basis
 //! [`Basis::Pledged`], the default scenario [`Scenario::new`].
 
+mod cache;
 mod coverage;
 mod dimension;
+mod fast;
 mod measure;
 mod scenario;
 mod table;
@@ -248,6 +250,19 @@ impl<'a> Query<'a> {
 
     fn run_on(&self, view: &Ledger) -> Result<Table> {
         let prepared = self.prepare(view)?;
+        if fast::supports(&self.dimensions) {
+            if let Some(column) = view.query_cache().column(view, &self.measure, self.basis) {
+                if let Some(table) = fast::run(&prepared, &column) {
+                    return Ok(table);
+                }
+            }
+        }
+        self.run_exact(&prepared)
+    }
+
+    /// The `Decimal` path: every amount computed and added as a `Decimal`.
+    fn run_exact(&self, prepared: &Prepared<'_>) -> Result<Table> {
+        let view = prepared.view;
         let coders: Vec<Coder> = self
             .dimensions
             .iter()
@@ -285,7 +300,9 @@ impl<'a> Query<'a> {
     }
 
     fn prepare<'v>(&'v self, view: &'v Ledger) -> Result<Prepared<'v>> {
-        let eval = scenario::evaluate(view, self.scenario.unwrap_or(&DEFAULT_SCENARIO))?;
+        let eval = view
+            .query_cache()
+            .evaluation(view, self.scenario.unwrap_or(&DEFAULT_SCENARIO))?;
         let mut member_ok =
             vec![self.members.is_empty() && self.groups.is_empty(); view.members().len()];
         if !self.members.is_empty() || !self.groups.is_empty() {
@@ -333,10 +350,12 @@ static DEFAULT_SCENARIO: Scenario = Scenario::const_default();
 pub(crate) struct Prepared<'v> {
     query: &'v Query<'v>,
     view: &'v Ledger,
-    eval: Evaluation,
+    eval: std::sync::Arc<Evaluation>,
     member_ok: Vec<bool>,
     category_ok: Option<Vec<bool>>,
 }
+
+pub(crate) use cache::QueryCache;
 
 impl Prepared<'_> {
     /// Calls `f` for every pledge the query counts, with its amount.
@@ -353,7 +372,7 @@ impl Prepared<'_> {
             else {
                 continue;
             };
-            let conditional = self.eval.conditional.get(ix).copied().unwrap_or(false);
+            let conditional = self.eval.is_conditional(ix);
             f(ix, state, &bounds, conditional)?;
         }
         Ok(())
@@ -378,12 +397,11 @@ impl Prepared<'_> {
                 .category_ok
                 .as_ref()
                 .is_none_or(|ok| ok.get(state.category as usize).copied().unwrap_or(false))
-            && (state.stage == Stage::Withdrawn
-                || self.eval.stands.get(ix).copied().unwrap_or(false))
+            && (state.stage == Stage::Withdrawn || self.eval.conditions_allow(ix))
     }
 
     pub(crate) fn conditional(&self, ix: usize) -> bool {
-        self.eval.conditional.get(ix).copied().unwrap_or(false)
+        self.eval.is_conditional(ix)
     }
 }
 

@@ -131,25 +131,57 @@ impl Scenario {
     }
 }
 
-/// Which pledges stand, and which stand only on conditions that are not
-/// known to hold.
+/// Bit set in [`Evaluation`] flags when a condition fails (or, under
+/// `firm_only`, is not known to hold).
+const FAILS: u8 = 1;
+/// Bit set when some condition is not known to hold.
+const CONDITIONAL: u8 = 2;
+
+/// The verdict on every pledge's conditions. Only pledges that have
+/// conditions are evaluated; the others have no flags.
+#[derive(Debug)]
 pub(crate) struct Evaluation {
-    pub(crate) stands: Vec<bool>,
-    pub(crate) conditional: Vec<bool>,
+    flags: Vec<u8>,
 }
 
-/// Evaluates every pledge of the ledger under the scenario.
+impl Evaluation {
+    /// True when the pledge's conditions let it stand (withdrawal aside).
+    pub(crate) fn conditions_allow(&self, ix: usize) -> bool {
+        self.flags.get(ix).is_none_or(|f| f & FAILS == 0)
+    }
+
+    /// True when some condition of the pledge is not known to hold.
+    pub(crate) fn is_conditional(&self, ix: usize) -> bool {
+        self.flags.get(ix).is_some_and(|f| f & CONDITIONAL != 0)
+    }
+
+    /// True when the pledge stands: not withdrawn and allowed by its
+    /// conditions.
+    fn stands(&self, ledger: &Ledger, ix: usize) -> bool {
+        let live = ledger
+            .states()
+            .get(ix)
+            .is_some_and(|s| s.stage != Stage::Withdrawn);
+        live && self.conditions_allow(ix)
+    }
+}
+
+/// Evaluates every conditional pledge of the ledger under the scenario.
 pub(crate) fn evaluate(ledger: &Ledger, scenario: &Scenario) -> Result<Evaluation> {
-    let states = ledger.states();
+    let conditional = ledger.conditional_pledges();
+    if conditional.is_empty() {
+        return Ok(Evaluation { flags: Vec::new() });
+    }
+    let count = ledger.states().len();
     let backstops = backstop_levels(ledger);
     let mut eval = Evaluation {
-        stands: states.iter().map(|s| s.stage != Stage::Withdrawn).collect(),
-        conditional: vec![false; states.len()],
+        flags: vec![0; count],
     };
     // 0 = not visited, 1 = on the stack, 2 = done.
-    let mut mark = vec![0u8; states.len()];
-    for (ix, state) in states.iter().enumerate() {
-        if state.conditional && mark.get(ix) == Some(&0) {
+    let mut mark = vec![0u8; count];
+    for &ix in conditional {
+        let ix = ix as usize;
+        if mark.get(ix) == Some(&0) {
             resolve(ledger, scenario, &backstops, ix, &mut mark, &mut eval)?;
         }
     }
@@ -160,7 +192,7 @@ pub(crate) fn evaluate(ledger: &Ledger, scenario: &Scenario) -> Result<Evaluatio
 /// `Committed` or later.
 fn backstop_levels(ledger: &Ledger) -> Vec<u8> {
     let mut levels = vec![0u8; ledger.members().len()];
-    for state in ledger.states().iter().filter(|s| s.kind == Kind::Backstop) {
+    for state in ledger.states_of_kind(Kind::Backstop) {
         let level = match state.stage {
             Stage::Withdrawn => 0,
             Stage::Committed | Stage::Delivered => 2,
@@ -215,7 +247,7 @@ fn resolve(
                             continue;
                         }
                         _ => {
-                            if eval.stands.get(dep).copied().unwrap_or(false) {
+                            if eval.stands(ledger, dep) {
                                 Status::Holds
                             } else {
                                 Status::Fails
@@ -226,14 +258,12 @@ fn resolve(
             },
             (None, _) => Status::Unknown,
         };
-        if status != Status::Holds {
-            if let Some(c) = eval.conditional.get_mut(ix) {
-                *c = true;
+        if let Some(flags) = eval.flags.get_mut(ix) {
+            if status != Status::Holds {
+                *flags |= CONDITIONAL;
             }
-        }
-        if !scenario.accepts(status) {
-            if let Some(s) = eval.stands.get_mut(ix) {
-                *s = false;
+            if !scenario.accepts(status) {
+                *flags |= FAILS;
             }
         }
     }

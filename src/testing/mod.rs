@@ -2,3 +2,8 @@
 //! and, behind the `testing` feature, a seeded generator of large ledgers.
 
 pub mod fixtures;
+
+#[cfg(feature = "testing")]
+mod generator;
+#[cfg(feature = "testing")]
+pub use generator::Generator;

@@ -37,6 +37,7 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
 
     let started = Instant::now();
     let mut ledger = Ledger::new();
+    ledger.reserve(entries, pledges);
     for (action, provenance) in actions {
         ledger.record(action, provenance)?;
     }

@@ -92,10 +92,41 @@ pub(crate) mod strict_option {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<NaiveDate>, D::Error> {
-        let text = <Option<std::borrow::Cow<'de, str>>>::deserialize(d)?;
-        text.map(|t| parse_date(&t).map_err(serde::de::Error::custom))
-            .transpose()
+        struct Date(NaiveDate);
+        impl<'de> Deserialize<'de> for Date {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+                from_str_with(d, "a date written YYYY-MM-DD", parse_date).map(Date)
+            }
+        }
+        Ok(<Option<Date>>::deserialize(d)?.map(|date| date.0))
     }
+}
+
+/// Deserializes a string without copying it when the input allows, and
+/// converts it with `f`: ids, dates and currency codes are parsed straight
+/// from the input buffer.
+pub(crate) fn from_str_with<'de, D, T, E>(
+    d: D,
+    expecting: &'static str,
+    f: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    E: std::fmt::Display,
+{
+    struct Visitor<F>(F, &'static str);
+    impl<'de, T, E: std::fmt::Display, F: FnOnce(&str) -> Result<T, E>> serde::de::Visitor<'de>
+        for Visitor<F>
+    {
+        type Value = T;
+        fn expecting(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            out.write_str(self.1)
+        }
+        fn visit_str<X: serde::de::Error>(self, text: &str) -> Result<T, X> {
+            (self.0)(text).map_err(X::custom)
+        }
+    }
+    d.deserialize_str(Visitor(f, expecting))
 }
 
 #[cfg(test)]

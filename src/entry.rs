@@ -160,6 +160,8 @@ impl Provenance {
     #[must_use]
     pub fn cite(mut self, source: SourceId) -> Provenance {
         if let Err(at) = self.sources.binary_search(&source) {
+            // Exact capacity: the list becomes a boxed slice without a copy.
+            self.sources.reserve_exact(1);
             self.sources.insert(at, source);
         }
         self
@@ -178,6 +180,10 @@ impl Provenance {
     /// The sources cited, sorted.
     pub fn sources(&self) -> &[SourceId] {
         &self.sources
+    }
+
+    pub(crate) fn sources_mut(&mut self) -> &mut [SourceId] {
+        &mut self.sources
     }
 }
 

@@ -139,8 +139,7 @@ macro_rules! identifier {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Self::new(&*text).map_err(serde::de::Error::custom)
+                crate::dates::from_str_with(deserializer, concat!("a ", $kind), |text| Self::new(text))
             }
         }
     };

@@ -250,6 +250,7 @@ mod entry;
 mod error;
 mod estimate;
 mod fx;
+mod hash;
 mod ids;
 mod ledger;
 mod lifecycle;

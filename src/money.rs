@@ -142,8 +142,7 @@ impl Serialize for Currency {
 
 impl<'de> Deserialize<'de> for Currency {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Currency, D::Error> {
-        let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Currency::new(&code).map_err(serde::de::Error::custom)
+        crate::dates::from_str_with(d, "an ISO 4217 currency code", Currency::new)
     }
 }
 

@@ -439,6 +439,11 @@ impl NewPledge {
         self.notes.as_deref()
     }
 
+    /// The member id, to swap in the ledger's shared copy.
+    pub(crate) fn member_mut(&mut self) -> &mut MemberId {
+        &mut self.member
+    }
+
     /// Checks everything that does not need the ledger; returns the currency.
     pub(crate) fn validate(&self) -> Result<Option<Currency>> {
         let subject = || format!("pledge `{}`", self.id);

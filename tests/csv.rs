@@ -280,3 +280,20 @@ fn a_hundred_thousand_rows_import() {
     assert_eq!(ledger.pledge_count(), 100_000);
     assert_eq!(COLUMNS.len(), 21);
 }
+
+#[cfg(feature = "testing")]
+#[test]
+fn generated_ledgers_round_trip() {
+    for seed in 0..4 {
+        let ledger = coalition_ledger::testing::Generator::seeded(seed)
+            .pledges(2_000)
+            .ledger()
+            .expect("valid");
+        let first = export_string(&ledger);
+        let imported = importer()
+            .import(first.as_bytes())
+            .expect("imports its own export");
+        assert_eq!(imported.pledge_count(), ledger.pledge_count());
+        assert_eq!(export_string(&imported), first, "seed {seed}");
+    }
+}

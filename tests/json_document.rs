@@ -97,13 +97,24 @@ fn save_load_save_is_byte_identical() {
 fn amounts_are_strings_and_keep_every_digit() {
     let text = json::to_string(&rich_ledger());
     assert!(
-        text.contains("\"amount\": \"1250000.123456789012345678\""),
+        text.contains(r#""amount":"1250000.123456789012345678""#),
         "{text}"
     );
-    assert!(text.contains("\"quantity\": \"-0.5\""));
+    assert!(text.contains(r#""quantity":"-0.5""#));
     assert!(
-        text.contains("\"amount\": \"95000.00\""),
+        text.contains(r#""amount":"95000.00""#),
         "trailing zeros are kept"
+    );
+    // One member, source or entry per line.
+    assert_eq!(
+        text.lines().filter(|l| l.contains(r#""action":"#)).count(),
+        11
+    );
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with(r#"    {"id":"#))
+            .count(),
+        6
     );
 }
 

@@ -209,9 +209,19 @@ impl Importer {
             });
         }
         let row = Row::parse(columns, record, line)?;
-        if self.add_missing_members && ledger.member(&row.member).is_none() {
-            let member = Member::new(row.member.clone(), row.member.as_str());
-            ledger.add_member(member).map_err(|e| located(e, line))?;
+        if self.add_missing_members {
+            let in_conditions = row.spec.conditions().iter().filter_map(|c| match c {
+                Condition::Backstop { by: m } | Condition::ParliamentaryApproval { member: m } => {
+                    Some(m)
+                }
+                _ => None,
+            });
+            for member in std::iter::once(&row.member).chain(in_conditions) {
+                if ledger.member(member).is_none() {
+                    let new = Member::new(member.clone(), member.as_str());
+                    ledger.add_member(new).map_err(|e| located(e, line))?;
+                }
+            }
         }
         for source in row.provenance.sources() {
             if self.add_missing_sources && ledger.source(source).is_none() {
@@ -719,7 +729,9 @@ fn row_fields(p: &Pledge<'_>) -> [String; 21] {
         estimate,
         low,
         high,
-        p.currency().map(|c| c.to_string()).unwrap_or_default(),
+        export_currency(p)
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
         value_estimate,
         value_low,
         value_high,
@@ -736,6 +748,20 @@ fn row_fields(p: &Pledge<'_>) -> [String; 21] {
         p.notes().unwrap_or_default().to_string(),
         p.withdrawal_reason().unwrap_or_default().to_string(),
     ]
+}
+
+/// The currency a row carries: that of the size or value, or of the money
+/// delivered. A currency of deliveries corrected back to zero is not
+/// written, since no row could carry it back in.
+fn export_currency(p: &Pledge<'_>) -> Option<Currency> {
+    let own = p.contribution().currency().ok().flatten();
+    own.or_else(|| {
+        if p.delivered().is_zero() {
+            None
+        } else {
+            p.currency()
+        }
+    })
 }
 
 fn estimate_fields<T: Copy>(estimate: &Estimate<T>, text: impl Fn(T) -> String) -> [String; 3] {

@@ -4,15 +4,20 @@
 //! {
 //!   "format": "coalition-ledger",
 //!   "version": 1,
-//!   "members": [ { "id": "FRA", "name": "France", "groups": ["EU", "NATO"] } ],
-//!   "sources": [ { "id": "elysee", "publisher": "Élysée", "kind": "official" } ],
+//!   "members": [
+//!     {"id":"FRA","name":"France","groups":["EU","NATO"]}
+//!   ],
+//!   "sources": [
+//!     {"id":"elysee","publisher":"Élysée","kind":"official"}
+//!   ],
 //!   "entries": [
-//!     { "date": "2025-09-04", "evidence": "reported", "sources": ["elysee"],
-//!       "action": { "pledge": { "id": "FRA-troops", "member": "FRA",
-//!         "contribution": { "troops": { "personnel": "unspecified" } }, "stage": "announced" } } }
+//!     {"date":"2025-09-04","evidence":"reported","sources":["elysee"],"action":{"pledge":{"id":"FRA-troops","member":"FRA","contribution":{"troops":{"personnel":"unspecified"}},"stage":"announced"}}}
 //!   ]
 //! }
 //! ```
+//!
+//! Each member, source and entry is written on a line of its own, so that a
+//! diff of two saved ledgers shows the entries that differ.
 //!
 //! * Loading adds the members, then the sources, then replays every entry
 //!   through the same validation as the API: a file cannot smuggle in a state
@@ -135,10 +140,40 @@ impl<'de> Deserialize<'de> for VersionTag {
 /// [`Error::Io`] when the writer fails.
 pub fn to_writer<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
     let document = document_out(ledger);
-    let mut writer = std::io::BufWriter::new(writer);
-    serde_json::to_writer_pretty(&mut writer, &document).map_err(|e| serde_error_to_io(&e))?;
-    writer.write_all(b"\n").map_err(|e| Error::io(None, &e))?;
-    writer.flush().map_err(|e| Error::io(None, &e))
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, writer);
+    let io = |e: std::io::Error| Error::io(None, &e);
+    write!(
+        out,
+        "{{\n  \"format\": \"{FORMAT}\",\n  \"version\": {VERSION},\n"
+    )
+    .map_err(io)?;
+    write_records(&mut out, "members", &document.members, ",")?;
+    write_records(&mut out, "sources", &document.sources, ",")?;
+    write_records(&mut out, "entries", &document.entries, "")?;
+    out.write_all(b"}\n").map_err(io)?;
+    out.flush().map_err(io)
+}
+
+/// Writes one array with a record per line: compact records (fast to write
+/// and read) on lines of their own (readable, and diffs show what changed).
+fn write_records<W: Write, T: Serialize>(
+    out: &mut W,
+    name: &str,
+    records: &[T],
+    comma: &str,
+) -> Result<()> {
+    let io = |e: std::io::Error| Error::io(None, &e);
+    if records.is_empty() {
+        return writeln!(out, "  \"{name}\": []{comma}").map_err(io);
+    }
+    writeln!(out, "  \"{name}\": [").map_err(io)?;
+    for (i, record) in records.iter().enumerate() {
+        out.write_all(b"    ").map_err(io)?;
+        serde_json::to_writer(&mut *out, record).map_err(|e| serde_error_to_io(&e))?;
+        out.write_all(if i + 1 < records.len() { b",\n" } else { b"\n" })
+            .map_err(io)?;
+    }
+    writeln!(out, "  ]{comma}").map_err(io)
 }
 
 /// The ledger as a JSON document string.
@@ -264,6 +299,15 @@ pub fn load(path: impl AsRef<Path>) -> Result<Ledger> {
 
 fn replay(document: DocumentIn) -> Result<Ledger> {
     let mut ledger = Ledger::new();
+    let pledges = document
+        .entries
+        .iter()
+        .filter(|e| matches!(e.action, Action::Pledge(_)))
+        .count();
+    ledger.reserve(
+        document.members.len() + document.sources.len() + document.entries.len(),
+        pledges,
+    );
     for member in document.members {
         let id = member.id().to_string();
         let recorded = ledger.add_member(member)?;

@@ -88,9 +88,50 @@ impl Ledger {
     /// assert_eq!(ledger.len(), 1);
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
-    pub fn record(&mut self, action: Action, provenance: Provenance) -> Result<Recorded> {
+    pub fn record(&mut self, mut action: Action, mut provenance: Provenance) -> Result<Recorded> {
         let change = self.plan(&action, &provenance)?;
+        if !matches!(change, Change::Existing(_)) {
+            self.share_ids(&mut action, &mut provenance);
+        }
         Ok(self.commit(change, action, provenance))
+    }
+
+    /// Reserves room for `entries` more entries of which `pledges` open
+    /// pledges, so that a bulk load grows each array and index once.
+    ///
+    /// ```
+    /// use coalition_ledger::Ledger;
+    /// let mut ledger = Ledger::new();
+    /// ledger.reserve(3_000, 1_000);
+    /// assert!(ledger.is_empty());
+    /// ```
+    pub fn reserve(&mut self, entries: usize, pledges: usize) {
+        self.entries.reserve(entries);
+        self.previous_on_pledge.reserve(entries);
+        self.pledges.reserve(pledges);
+        self.pledge_index.reserve(pledges);
+    }
+
+    /// Replaces ids in a validated action with the ledger's own copies, so
+    /// that a million entries naming one pledge or source share one string.
+    fn share_ids(&self, action: &mut Action, provenance: &mut Provenance) {
+        fn share<K: std::hash::Hash + Eq + Clone>(index: &crate::hash::IdMap<K>, id: &mut K) {
+            if let Some((own, _)) = index.get_key_value(id) {
+                *id = own.clone();
+            }
+        }
+        for source in provenance.sources_mut() {
+            share(&self.source_index, source);
+        }
+        match action {
+            Action::Pledge(spec) => share(&self.member_index, spec.member_mut()),
+            Action::Advance { pledge, .. }
+            | Action::Revise { pledge, .. }
+            | Action::Deliver { pledge, .. }
+            | Action::Withdraw { pledge, .. }
+            | Action::Annotate { pledge } => share(&self.pledge_index, pledge),
+            Action::AddMember(_) | Action::AddSource(_) => {}
+        }
     }
 
     /// Checks an action against the ledger without applying it, and says
@@ -495,7 +536,10 @@ impl Ledger {
                     "a revision must keep the currency {old}, not {new}"
                 )));
             }
-            (old, new) => old.or(new),
+            // An unspecified size has no currency of its own; the pledge keeps
+            // one only while money has been delivered in it.
+            (old, None) if state.kind == Kind::Funding && !state.delivered.is_zero() => old,
+            (_, new) => new,
         };
         let mut next = with_evidence(*state, evidence);
         next.size_entry = self.next_entry_index();

@@ -11,9 +11,8 @@ mod apply;
 mod as_of;
 mod state;
 
-use std::collections::HashMap;
-
 use crate::entry::Entry;
+use crate::hash::IdMap;
 use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
 use crate::member::Member;
 use crate::pledge::{Kind, NewPledge, Pledge};
@@ -56,17 +55,17 @@ pub struct Ledger {
     /// For each entry, the previous entry on the same pledge, or [`NONE`].
     previous_on_pledge: Vec<u32>,
     members: Vec<Member>,
-    member_index: HashMap<MemberId, u32>,
+    member_index: IdMap<MemberId>,
     /// Interned groups of each member, parallel to `members`.
     member_groups: Vec<Box<[u32]>>,
     groups: Vec<GroupId>,
-    group_index: HashMap<GroupId, u32>,
+    group_index: IdMap<GroupId>,
     sources: Vec<Source>,
-    source_index: HashMap<SourceId, u32>,
+    source_index: IdMap<SourceId>,
     pledges: Vec<PledgeState>,
-    pledge_index: HashMap<PledgeId, u32>,
+    pledge_index: IdMap<PledgeId>,
     categories: Vec<Category>,
-    category_index: HashMap<Category, u32>,
+    category_index: IdMap<Category>,
     /// Pledge indexes of each member, parallel to `members`.
     by_member: Vec<Vec<u32>>,
     /// Pledge indexes of each kind, in [`Kind::ALL`] order.

@@ -47,7 +47,8 @@ fn parse_strict(text: &str) -> Option<NaiveDate> {
 fn digits(bytes: &[u8]) -> Option<u32> {
     bytes.iter().try_fold(0u32, |acc, &b| {
         if b.is_ascii_digit() {
-            acc.checked_mul(10)?.checked_add(u32::from(b - b'0'))
+            acc.checked_mul(10)?
+                .checked_add(char::from(b).to_digit(10)?)
         } else {
             None
         }

@@ -243,6 +243,18 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// No panic is reachable from the public API: library code may not unwrap,
+// index, panic or use unchecked arithmetic (tests may).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
 
 mod check;
 mod dates;
@@ -282,7 +294,7 @@ pub use query::{
 pub use source::{Source, SourceKind};
 pub use testing::fixtures;
 
-pub use chrono::NaiveDate;
+pub use chrono::{Datelike, NaiveDate};
 pub use rust_decimal::Decimal;
 
 /// The README's examples, compiled and run as doc tests.

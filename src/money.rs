@@ -243,10 +243,11 @@ pub(crate) fn group_thousands(value: Decimal) -> String {
         Some((i, f)) => (i, Some(f)),
         None => (unsigned, None),
     };
-    let mut out = String::with_capacity(text.len() + integer.len() / 3 + 1);
+    let mut out = String::with_capacity(text.len().saturating_mul(2));
     out.push_str(sign);
     for (position, digit) in integer.chars().enumerate() {
-        if position > 0 && (integer.len() - position) % 3 == 0 {
+        let remaining = integer.len().saturating_sub(position);
+        if position > 0 && remaining.checked_rem(3) == Some(0) {
             out.push(',');
         }
         out.push(digit);

@@ -236,7 +236,7 @@ fn stale(ledger: &Ledger, options: &CheckOptions, out: &mut Vec<Finding>) {
         let Some(date) = p.dates().pledge_date() else {
             continue;
         };
-        let days = (today - date).num_days();
+        let days = today.signed_duration_since(date).num_days();
         if days > i64::from(options.stale_after_days) {
             let verb = if p.stage() == Stage::Announced {
                 "announced"

@@ -6,6 +6,9 @@
 
 const POLYNOMIAL: u32 = 0xEDB8_8320;
 
+// Evaluated at compile time: an overflow or a bad index would fail the
+// build, not a caller.
+#[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 const TABLE: [u32; 256] = {
     let mut table = [0u32; 256];
     let mut n = 0;

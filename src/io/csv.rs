@@ -198,7 +198,9 @@ impl Importer {
         record: &csv::StringRecord,
         line: u64,
     ) -> Result<()> {
-        let bytes: usize = record.iter().map(str::len).sum();
+        let bytes = record
+            .iter()
+            .fold(0usize, |sum, field| sum.saturating_add(field.len()));
         if bytes > MAX_CSV_RECORD_BYTES {
             return Err(Error::Csv {
                 line,

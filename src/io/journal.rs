@@ -203,7 +203,7 @@ pub(crate) fn encode_line(entry: &Entry) -> Result<Vec<u8>> {
         line: entry.sequence().saturating_add(1),
         message: e.to_string(),
     })?;
-    let mut line = Vec::with_capacity(json.len() + 10);
+    let mut line = Vec::with_capacity(json.len().saturating_add(10));
     line.extend_from_slice(format!("{:08x} ", crc32(&json)).as_bytes());
     line.extend_from_slice(&json);
     line.push(b'\n');
@@ -217,13 +217,15 @@ fn replay(bytes: &[u8]) -> Result<(Ledger, Option<(TornTail, u64)>)> {
     let mut offset = 0usize;
     let mut number = 0u64;
     while offset < bytes.len() {
-        number += 1;
+        number = number.saturating_add(1);
         let rest = bytes.get(offset..).unwrap_or_default();
         let (line, complete) = match rest.iter().position(|&b| b == b'\n') {
             Some(end) => (rest.get(..end).unwrap_or_default(), true),
             None => (rest, false),
         };
-        let next = offset + line.len() + usize::from(complete);
+        let next = offset
+            .saturating_add(line.len())
+            .saturating_add(usize::from(complete));
         let is_last = next >= bytes.len();
         let decoded = if complete {
             decode_line(line)
@@ -235,7 +237,7 @@ fn replay(bytes: &[u8]) -> Result<(Ledger, Option<(TornTail, u64)>)> {
             Err(_) if is_last => {
                 let torn = TornTail {
                     line: number,
-                    bytes: (bytes.len() - offset) as u64,
+                    bytes: bytes.len().saturating_sub(offset) as u64,
                 };
                 return Ok((ledger, Some((torn, offset as u64))));
             }
@@ -267,11 +269,10 @@ fn decode_line(line: &[u8]) -> std::result::Result<Entry, String> {
     // Lower-case only, so that a flipped case bit cannot go unnoticed.
     let stated = hex.iter().try_fold(0u32, |acc, &b| {
         let digit = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
+            b'0'..=b'9' | b'a'..=b'f' => char::from(b).to_digit(16)?,
             _ => return None,
         };
-        Some((acc << 4) | u32::from(digit))
+        Some((acc << 4) | digit)
     });
     let Some(stated) = stated else {
         return Err("checksum is not 8 lower-case hex digits".into());

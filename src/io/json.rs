@@ -170,8 +170,12 @@ fn write_records<W: Write, T: Serialize>(
     for (i, record) in records.iter().enumerate() {
         out.write_all(b"    ").map_err(io)?;
         serde_json::to_writer(&mut *out, record).map_err(|e| serde_error_to_io(&e))?;
-        out.write_all(if i + 1 < records.len() { b",\n" } else { b"\n" })
-            .map_err(io)?;
+        out.write_all(if i.saturating_add(1) < records.len() {
+            b",\n"
+        } else {
+            b"\n"
+        })
+        .map_err(io)?;
     }
     writeln!(out, "  ]{comma}").map_err(io)
 }
@@ -190,7 +194,7 @@ fn write_records<W: Write, T: Serialize>(
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 pub fn to_string(ledger: &Ledger) -> String {
-    let mut out = Vec::with_capacity(ledger.len() * 160 + 256);
+    let mut out = Vec::with_capacity(ledger.len().saturating_mul(160).saturating_add(256));
     // Writing into a Vec cannot fail, and every value serializes.
     let _ = to_writer(ledger, &mut out);
     String::from_utf8(out).unwrap_or_default()
@@ -305,7 +309,11 @@ fn replay(document: DocumentIn) -> Result<Ledger> {
         .filter(|e| matches!(e.action, Action::Pledge(_)))
         .count();
     ledger.reserve(
-        document.members.len() + document.sources.len() + document.entries.len(),
+        document
+            .members
+            .len()
+            .saturating_add(document.sources.len())
+            .saturating_add(document.entries.len()),
         pledges,
     );
     for member in document.members {
@@ -363,7 +371,7 @@ fn check_depth(text: &str) -> Result<()> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     let (mut line, mut column) = (1usize, 0usize);
     for byte in text.bytes() {
-        column += 1;
+        column = column.saturating_add(1);
         if in_string {
             match byte {
                 _ if escaped => escaped = false,
@@ -376,7 +384,7 @@ fn check_depth(text: &str) -> Result<()> {
         match byte {
             b'"' => in_string = true,
             b'{' | b'[' => {
-                depth += 1;
+                depth = depth.saturating_add(1);
                 if depth > MAX_JSON_DEPTH {
                     return Err(Error::Json {
                         line,
@@ -387,7 +395,7 @@ fn check_depth(text: &str) -> Result<()> {
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
             b'\n' => {
-                line += 1;
+                line = line.saturating_add(1);
                 column = 0;
             }
             _ => {}

@@ -354,6 +354,14 @@ impl Ledger {
             Action::Pledge(spec) => self.plan_open(spec, date, evidence),
             Action::Advance { pledge, stage } => {
                 let (ix, state) = self.live_pledge(pledge)?;
+                if *stage == Stage::Withdrawn {
+                    let reason = "withdrawal is its own action, with a reason";
+                    return Err(Error::invalid(
+                        format!("pledge `{pledge}`"),
+                        "stage",
+                        reason,
+                    ));
+                }
                 plan_advance(pledge, state, *stage, date, evidence).map(|s| Change::Update(ix, s))
             }
             Action::Revise {

@@ -131,12 +131,12 @@ impl Coder {
         };
         let cardinality = match dimension {
             Dimension::Member => ledger.members().len(),
-            Dimension::Group => ledger.group_count() + 1,
+            Dimension::Group => ledger.group_count().saturating_add(1),
             Dimension::Kind => Kind::ALL.len(),
-            Dimension::Category => ledger.category_count() + 1,
+            Dimension::Category => ledger.category_count().saturating_add(1),
             Dimension::Stage => Stage::ALL.len(),
             Dimension::Evidence => Evidence::ALL.len(),
-            Dimension::Year | Dimension::Month => span + 1,
+            Dimension::Year | Dimension::Month => span.saturating_add(1),
             Dimension::Conditional => 2,
         };
         Coder {
@@ -196,7 +196,10 @@ impl Coder {
             }
             Dimension::Month => Key::Month(optional(code).map(|c| {
                 let months = self.first.saturating_add(c as i32);
-                (months.div_euclid(12), months.rem_euclid(12) as u32 + 1)
+                (
+                    months.div_euclid(12),
+                    months.rem_euclid(12).unsigned_abs().saturating_add(1),
+                )
             })),
             Dimension::Conditional => Key::Conditional(code == 1),
         };
@@ -226,6 +229,11 @@ fn time_span(ledger: &Ledger, dimension: Dimension) -> (i32, usize) {
     if min > max {
         return (0, 0);
     }
-    let span = usize::try_from(i64::from(max) - i64::from(min) + 1).unwrap_or(0);
+    let span = usize::try_from(
+        i64::from(max)
+            .saturating_sub(i64::from(min))
+            .saturating_add(1),
+    )
+    .unwrap_or(0);
     (min, span)
 }

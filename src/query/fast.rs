@@ -31,8 +31,8 @@ impl Acc {
         self.open |= other.open;
         self.low_scale = self.low_scale.max(other.low_scale);
         self.high_scale = self.high_scale.max(other.high_scale);
-        self.count += other.count;
-        self.unspecified += other.unspecified;
+        self.count = self.count.saturating_add(other.count);
+        self.unspecified = self.unspecified.saturating_add(other.unspecified);
         Some(())
     }
 
@@ -137,15 +137,17 @@ pub(crate) fn run(prepared: &Prepared<'_>, column: &Column) -> Option<Table> {
                 Dimension::Evidence => u32::from(key.evidence),
                 _ => u32::from(prepared.eval.is_conditional(ix)),
             };
-            index = index * coder.cardinality() + code as usize;
+            index = index
+                .checked_mul(coder.cardinality())?
+                .checked_add(code as usize)?;
         }
         let acc = cells.get_mut(index)?;
         if let Some(flag) = used.get_mut(index) {
             *flag = true;
         }
-        acc.count += 1;
+        acc.count = acc.count.saturating_add(1);
         if key.flags & UNSPECIFIED != 0 {
-            acc.unspecified += 1;
+            acc.unspecified = acc.unspecified.saturating_add(1);
             continue;
         }
         let (low_scale, high_scale) = *column.scales.get(ix)?;
@@ -182,8 +184,8 @@ fn finish(
         grand.merge(acc)?;
         let mut rest = index;
         for (slot, coder) in codes.iter_mut().zip(coders).rev() {
-            *slot = u32::try_from(rest % coder.cardinality()).ok()?;
-            rest /= coder.cardinality();
+            *slot = u32::try_from(rest.checked_rem(coder.cardinality())?).ok()?;
+            rest = rest.checked_div(coder.cardinality())?;
         }
         let keys = codes
             .iter()

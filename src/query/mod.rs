@@ -445,7 +445,7 @@ impl Cells {
             .map(|(i, _)| i)
             .collect();
         if group_dims.is_empty() {
-            *rows += 1;
+            *rows = rows.saturating_add(1);
             return self.add(coders, codes, bounds);
         }
         // Member groups as codes (0 = no group); every combination is a row.
@@ -453,18 +453,20 @@ impl Cells {
             [] => vec![0],
             list => list.iter().map(|g| g.saturating_add(1)).collect(),
         };
-        let combinations = groups.len().pow(group_dims.len() as u32);
+        let combinations = u32::try_from(group_dims.len())
+            .ok()
+            .and_then(|dims| groups.len().checked_pow(dims))
+            .ok_or_else(|| Error::invalid("query", "group_by", "too many group combinations"))?;
         for combination in 0..combinations {
             let mut rest = combination;
             for &dim in &group_dims {
-                if let (Some(slot), Some(code)) =
-                    (codes.get_mut(dim), groups.get(rest % groups.len()))
-                {
+                let pick = rest.checked_rem(groups.len()).unwrap_or(0);
+                if let (Some(slot), Some(code)) = (codes.get_mut(dim), groups.get(pick)) {
                     *slot = *code;
                 }
-                rest /= groups.len();
+                rest = rest.checked_div(groups.len()).unwrap_or(0);
             }
-            *rows += 1;
+            *rows = rows.saturating_add(1);
             self.add(coders, codes, bounds)?;
         }
         Ok(())
@@ -473,13 +475,23 @@ impl Cells {
     fn add(&mut self, coders: &[Coder], codes: &[u32], bounds: &Bounds) -> Result<()> {
         match self {
             Cells::Dense(cells) => {
-                let index = codes.iter().zip(coders).fold(0usize, |acc, (code, coder)| {
-                    acc * coder.cardinality() + *code as usize
-                });
-                if let Some(cell) = cells.get_mut(index) {
-                    cell.get_or_insert_with(Total::default).add(bounds)?;
+                // Codes are below their cardinality and the product of the
+                // cardinalities fits (checked in `Cells::new`).
+                let index = codes
+                    .iter()
+                    .zip(coders)
+                    .try_fold(0usize, |acc, (code, coder)| {
+                        acc.checked_mul(coder.cardinality())?
+                            .checked_add(*code as usize)
+                    });
+                match index.and_then(|i| cells.get_mut(i)) {
+                    Some(cell) => cell.get_or_insert_with(Total::default).add(bounds),
+                    None => Err(Error::invalid(
+                        "query",
+                        "rows",
+                        "internal inconsistency placing a row",
+                    )),
                 }
-                Ok(())
             }
             Cells::Sparse(map) => map.entry(codes.to_vec()).or_default().add(bounds),
         }
@@ -505,8 +517,9 @@ impl Cells {
                     let Some(total) = cell else { continue };
                     let mut rest = index;
                     for (slot, coder) in codes.iter_mut().zip(coders).rev() {
-                        *slot = (rest % coder.cardinality()) as u32;
-                        rest /= coder.cardinality();
+                        *slot = u32::try_from(rest.checked_rem(coder.cardinality()).unwrap_or(0))
+                            .unwrap_or(0);
+                        rest = rest.checked_div(coder.cardinality()).unwrap_or(0);
                     }
                     rows.push(decode(&codes, total)?);
                 }

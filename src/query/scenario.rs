@@ -226,7 +226,7 @@ fn resolve(
             continue;
         };
         if let Some(top) = stack.last_mut() {
-            top.1 += 1;
+            top.1 = top.1.saturating_add(1);
         }
         let status = match (scenario.stated(condition), condition) {
             (Some(status), _) => status,
@@ -240,7 +240,7 @@ fn resolve(
                         0 if ledger.states().get(dep).is_some_and(|s| s.conditional) => {
                             // Resolve the dependency first, then look at this condition again.
                             if let Some(top) = stack.last_mut() {
-                                top.1 -= 1;
+                                top.1 = top.1.saturating_sub(1);
                             }
                             set(mark, dep, 1);
                             stack.push((dep, 0));

@@ -327,7 +327,8 @@ impl fmt::Display for Table {
         for cells in &lines {
             write_line(f, cells)?;
         }
-        let rule: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+        let gaps = widths.len().saturating_sub(1).saturating_mul(2);
+        let rule = widths.iter().fold(gaps, |sum, w| sum.saturating_add(*w));
         writeln!(f, "{}", "-".repeat(rule))?;
         write_line(f, &total_line)?;
         if self.overlapping {

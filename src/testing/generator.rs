@@ -27,7 +27,7 @@ impl Rng {
 
     /// A number in `0..n` (`n > 0`).
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next().checked_rem(n).unwrap_or(0)
     }
 
     /// True with probability `percent` / 100.
@@ -184,10 +184,17 @@ impl Generator {
             };
             for month in 0..(DAYS / 30 + 2) {
                 let date = start
-                    .checked_add_days(Days::new(month * 30))
+                    .checked_add_days(Days::new(month.saturating_mul(30)))
                     .unwrap_or(start);
-                let wiggle = i64::try_from(rng.below(200)).unwrap_or(0) - 100;
-                let rate = Decimal::new(base * 100 + base * wiggle / 100, 6);
+                let wiggle = i64::try_from(rng.below(200))
+                    .unwrap_or(0)
+                    .saturating_sub(100);
+                // base × (1 + wiggle/10,000), at six decimal places.
+                let rate = Decimal::new(
+                    base.saturating_mul(100)
+                        .saturating_add(base.saturating_mul(wiggle) / 100),
+                    6,
+                );
                 let _ = fx.insert(*currency, date, rate);
             }
         }
@@ -196,7 +203,7 @@ impl Generator {
 
     fn roster(&self, rng: &mut Rng) -> Result<Vec<(Action, Provenance)>> {
         let verified = Provenance::new(Evidence::Verified);
-        let mut out = Vec::with_capacity(self.members + self.sources);
+        let mut out = Vec::with_capacity(self.members.saturating_add(self.sources));
         for m in 0..self.members {
             let mut member = Member::new(member_id(m)?, format!("Member {m}"));
             for (g, name) in GROUPS.iter().enumerate() {
@@ -222,7 +229,7 @@ impl Generator {
         ];
         for s in 0..self.sources {
             let kind = kinds
-                .get(s % kinds.len())
+                .get(s.checked_rem(kinds.len()).unwrap_or(0))
                 .copied()
                 .unwrap_or(SourceKind::Media);
             let source = Source::new(source_id(s)?, format!("Publisher {s}"), kind);
@@ -250,13 +257,17 @@ impl Generator {
             spec = spec.with_condition(self.condition(rng, index)?);
         }
         let mut day = rng.below(DAYS - 200);
-        let order = index as u64 * 16;
+        let order = (index as u64).saturating_mul(16);
         events.push(self.event(rng, day, order, Action::Pledge(Box::new(spec)))?);
         let mut delivered = 0u64;
-        let steps = (rng.below(3) + rng.below(3)) * self.lifecycle_percent / 100;
+        let steps = rng
+            .below(3)
+            .saturating_add(rng.below(3))
+            .saturating_mul(self.lifecycle_percent)
+            / 100;
         for step in 0..steps {
-            day += 1 + rng.below(60);
-            let order = order + 1 + step;
+            day = day.saturating_add(1).saturating_add(rng.below(60));
+            let order = order.saturating_add(1).saturating_add(step);
             let roll = rng.below(100);
             let action = match roll {
                 _ if stage == Stage::Withdrawn => break,
@@ -272,15 +283,18 @@ impl Generator {
                     }
                 }
                 40..=69 if kind != crate::Kind::Backstop => {
-                    let units = 1 + rng.below(50);
-                    delivered += units;
+                    let units = rng.below(50).saturating_add(1);
+                    delivered = delivered.saturating_add(units);
                     let (quantity, currency) = if kind == crate::Kind::Funding {
                         let currency = contribution
                             .currency()
                             .ok()
                             .flatten()
                             .unwrap_or(Currency::EUR);
-                        (Decimal::from(units * 1_000_000), Some(currency))
+                        (
+                            Decimal::from(units.saturating_mul(1_000_000)),
+                            Some(currency),
+                        )
                     } else {
                         (Decimal::from(units), None)
                     };
@@ -292,7 +306,7 @@ impl Generator {
                     }
                 }
                 70..=74 if delivered > 1 && kind != crate::Kind::Funding => {
-                    delivered -= 1;
+                    delivered = delivered.saturating_sub(1);
                     Action::Deliver {
                         pledge: id.clone(),
                         quantity: Decimal::NEGATIVE_ONE,
@@ -347,7 +361,9 @@ impl Generator {
             0 => Condition::Ceasefire,
             // Members 0, 10, 20, ... are guarantors.
             1 => Condition::Backstop {
-                by: member_id(rng.below(self.members.div_ceil(10) as u64) as usize * 10)?,
+                by: member_id(
+                    (rng.below(self.members.div_ceil(10) as u64) as usize).saturating_mul(10),
+                )?,
             },
             2 => Condition::ParliamentaryApproval {
                 member: member_id(rng.below(self.members as u64) as usize)?,
@@ -380,18 +396,18 @@ fn currency(rng: &mut Rng) -> Currency {
         if roll < weight {
             return currency;
         }
-        roll -= weight;
+        roll = roll.saturating_sub(weight);
     }
     Currency::EUR
 }
 
 fn estimate<T: Copy>(rng: &mut Rng, value: impl Fn(u64) -> T) -> Estimate<T> {
-    let base = 1 + rng.below(5_000);
+    let base = rng.below(5_000).saturating_add(1);
     match rng.below(10) {
         0..=5 => Estimate::Exact(value(base)),
         6 | 7 => Estimate::Range {
             low: value(base),
-            high: value(base + rng.below(2_000)),
+            high: value(base.saturating_add(rng.below(2_000))),
         },
         8 => Estimate::AtLeast(value(base)),
         _ => Estimate::Unspecified,
@@ -409,12 +425,14 @@ fn contribution(rng: &mut Rng) -> Result<Contribution> {
                 .copied()
                 .unwrap_or("drones");
             let c = currency(rng);
-            let value = rng
-                .chance(80)
-                .then(|| estimate(rng, |v| Money::new(Decimal::from(v * 100_000), c)));
+            let value = rng.chance(80).then(|| {
+                estimate(rng, |v| {
+                    Money::new(Decimal::from(v.saturating_mul(100_000)), c)
+                })
+            });
             Contribution::Equipment {
                 category: Category::new(name)?,
-                units: estimate(rng, |v| v / 10 + 1),
+                units: estimate(rng, |v| (v / 10).saturating_add(1)),
                 value,
             }
         }
@@ -434,7 +452,13 @@ fn contribution(rng: &mut Rng) -> Result<Contribution> {
 fn funding_estimate(rng: &mut Rng, c: Currency) -> Estimate<Money> {
     estimate(rng, |v| {
         Money::new(
-            Decimal::new(i64::try_from(v).unwrap_or(1) * 100_000_000 + 25, 2),
+            Decimal::new(
+                i64::try_from(v)
+                    .unwrap_or(1)
+                    .saturating_mul(100_000_000)
+                    .saturating_add(25),
+                2,
+            ),
             c,
         )
     })

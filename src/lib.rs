@@ -239,7 +239,12 @@
 //! * **Exact money.** Amounts are [`Decimal`]s with a [`Currency`]; every
 //!   arithmetic step is checked and overflow is an [`Error`].
 //! * **Deterministic.** Same input, same output, byte for byte.
-//! * **Limits on everything.** See [`limits`].
+//! * **Limits on everything.** See [`limits`]: each limit is enforced with an
+//!   error naming what was too large, and tested just below, at and above.
+//! * **No panics.** Library code may not unwrap, index, panic or use
+//!   unchecked arithmetic (enforced by clippy lints), every `Decimal` step is
+//!   checked, and fuzz targets (JSON, CSV, journal recovery, and arbitrary
+//!   action sequences against a reference model) run in CI.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -243,13 +243,7 @@ fn document_out(ledger: &Ledger) -> DocumentOut<'_> {
 /// );
 /// ```
 pub fn from_str(text: &str) -> Result<Ledger> {
-    if text.len() > MAX_DOCUMENT_BYTES {
-        return Err(Error::limit(
-            "JSON document size in bytes",
-            MAX_DOCUMENT_BYTES,
-            text.len(),
-        ));
-    }
+    check_size(text, MAX_DOCUMENT_BYTES)?;
     check_depth(text)?;
     let document: DocumentIn = serde_json::from_str(text).map_err(|e| json_error(&e))?;
     replay(document)
@@ -366,6 +360,18 @@ fn duplicate(kind: &'static str, id: &str) -> Error {
     )
 }
 
+/// Rejects a document larger than `limit` bytes before reading it.
+fn check_size(text: &str, limit: usize) -> Result<()> {
+    if text.len() > limit {
+        return Err(Error::limit(
+            "JSON document size in bytes",
+            limit,
+            text.len(),
+        ));
+    }
+    Ok(())
+}
+
 /// Rejects nesting deeper than [`MAX_JSON_DEPTH`] before parsing.
 fn check_depth(text: &str) -> Result<()> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
@@ -448,5 +454,22 @@ impl Ledger {
     /// As [`crate::io::json::from_str`].
     pub fn from_json(text: &str) -> Result<Ledger> {
         from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_size_limit_is_checked_below_at_and_above() {
+        let text = "x".repeat(100);
+        assert!(check_size(&text, 101).is_ok());
+        assert!(check_size(&text, 100).is_ok());
+        let err = check_size(&text, 99).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "JSON document size in bytes exceeds the limit of 99 (got 100)"
+        );
     }
 }

@@ -1,0 +1,206 @@
+//! Every documented limit, just below, at, and just above.
+
+mod common;
+
+use coalition_ledger::io::json;
+use coalition_ledger::limits::*;
+use coalition_ledger::*;
+use common::*;
+
+fn text(n: usize) -> String {
+    "é".repeat(n) // two bytes each: limits count characters
+}
+
+#[test]
+fn identifier_length() {
+    for (n, ok) in [
+        (MAX_ID_CHARS - 1, true),
+        (MAX_ID_CHARS, true),
+        (MAX_ID_CHARS + 1, false),
+    ] {
+        assert_eq!(MemberId::new(text(n)).is_ok(), ok, "{n}");
+        assert_eq!(PledgeId::new("p".repeat(n)).is_ok(), ok, "{n}");
+    }
+}
+
+/// Runs `make(len)` at the limit −1, at it and +1; the last must fail naming
+/// the field.
+fn at_limit(limit: usize, field: &str, make: impl Fn(usize) -> Result<Recorded>) {
+    assert!(make(limit - 1).is_ok(), "{field} at limit - 1");
+    assert!(make(limit).is_ok(), "{field} at the limit");
+    let err = make(limit + 1).expect_err("above the limit");
+    assert!(err.to_string().contains(field), "{field}: {err}");
+    assert!(
+        err.to_string().contains(&format!("the limit is {limit}"))
+            || err.to_string().contains(&format!("limit of {limit}")),
+        "{err}"
+    );
+}
+
+#[test]
+fn member_fields_and_groups() {
+    at_limit(MAX_TEXT_CHARS, "invalid name", |n| {
+        roster().add_member(Member::new(mid("NEW"), text(n)))
+    });
+    at_limit(MAX_GROUPS_PER_MEMBER, "number of groups", |n| {
+        let member = (0..n).fold(Member::new(mid("NEW"), "New"), |m, i| {
+            m.with_group(gid(&format!("G{i:03}")))
+        });
+        roster().add_member(member)
+    });
+}
+
+#[test]
+fn source_fields() {
+    at_limit(MAX_TEXT_CHARS, "invalid publisher", |n| {
+        roster().add_source(Source::new(sid("s2"), text(n), SourceKind::Media))
+    });
+    at_limit(MAX_TEXT_CHARS, "invalid title", |n| {
+        roster().add_source(Source::new(sid("s2"), "p", SourceKind::Media).with_title(text(n)))
+    });
+    at_limit(MAX_NOTE_CHARS, "invalid url", |n| {
+        roster().add_source(Source::new(sid("s2"), "p", SourceKind::Media).with_url(text(n)))
+    });
+}
+
+#[test]
+fn pledge_fields_and_conditions() {
+    let open = |spec: NewPledge| roster().open_pledge(spec, reported("2025-01-01"));
+    at_limit(MAX_TEXT_CHARS, "invalid location", |n| {
+        open(troops("P", "FRA", Estimate::Exact(1)).with_location(text(n)))
+    });
+    at_limit(MAX_NOTE_CHARS, "invalid notes", |n| {
+        open(troops("P", "FRA", Estimate::Exact(1)).with_notes(text(n)))
+    });
+    at_limit(MAX_TEXT_CHARS, "invalid conditions", |n| {
+        open(troops("P", "FRA", Estimate::Exact(1)).with_condition(Condition::Named(text(n))))
+    });
+    at_limit(MAX_TEXT_CHARS, "invalid capability", |n| {
+        open(NewPledge::new(
+            pid("P"),
+            mid("USA"),
+            Contribution::Backstop {
+                capability: Capability::Other(text(n)),
+            },
+        ))
+    });
+    at_limit(MAX_CONDITIONS_PER_PLEDGE, "number of conditions", |n| {
+        let spec = (0..n).fold(troops("P", "FRA", Estimate::Exact(1)), |s, i| {
+            s.with_condition(Condition::Named(format!("c{i}")))
+        });
+        open(spec)
+    });
+    at_limit(MAX_TEXT_CHARS, "invalid reason", |n| {
+        let mut l = roster();
+        l.open_pledge(
+            troops("P", "FRA", Estimate::Exact(1)),
+            reported("2025-01-01"),
+        )
+        .expect("opens");
+        l.withdraw(&pid("P"), text(n), reported("2025-01-02"))
+    });
+}
+
+#[test]
+fn sources_per_entry() {
+    at_limit(MAX_SOURCES_PER_ENTRY, "number of sources", |n| {
+        let mut l = roster();
+        let mut prov = reported("2025-01-01");
+        for i in 0..n {
+            l.add_source(Source::new(
+                sid(&format!("s{i:02}")),
+                "p",
+                SourceKind::Media,
+            ))
+            .expect("source");
+            prov = prov.cite(sid(&format!("s{i:02}")));
+        }
+        l.open_pledge(troops("P", "FRA", Estimate::Exact(1)), prov)
+    });
+}
+
+#[test]
+fn decimal_scale() {
+    let places = |n: usize| format!("0.{}1", "0".repeat(n - 1));
+    assert!(parse_amount(&places(MAX_DECIMAL_SCALE as usize - 1)).is_ok());
+    assert!(parse_amount(&places(MAX_DECIMAL_SCALE as usize)).is_ok());
+    let err = parse_amount(&places(MAX_DECIMAL_SCALE as usize + 1)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("29 decimal places, the limit is 28"),
+        "{err}"
+    );
+}
+
+#[test]
+fn json_depth_and_size() {
+    let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    // Below and at the limit the depth check passes (the parser then rejects the shape).
+    for n in [MAX_JSON_DEPTH - 1, MAX_JSON_DEPTH] {
+        let err = json::from_str(&nested(n)).unwrap_err();
+        assert!(!err.to_string().contains("nesting"), "{err}");
+    }
+    let err = json::from_str(&nested(MAX_JSON_DEPTH + 1)).unwrap_err();
+    assert!(
+        err.to_string().contains("nesting deeper than 64 levels"),
+        "{err}"
+    );
+    let huge = " ".repeat(MAX_DOCUMENT_BYTES + 1);
+    let err = json::from_str(&huge).unwrap_err();
+    assert!(
+        matches!(err, Error::Limit { limit, actual, .. } if limit == MAX_DOCUMENT_BYTES as u64 && actual == limit + 1),
+        "{err}"
+    );
+}
+
+#[cfg(feature = "csv")]
+#[test]
+fn csv_record_length() {
+    let header = "id,member,kind,estimate,stage,evidence,notes";
+    // The six fixed fields take 39 bytes; the notes fill the record to n bytes.
+    let row = |n: usize| {
+        format!(
+            "P1,FRA,troops,unspecified,announced,reported,{}\n",
+            "x".repeat(n - 39)
+        )
+    };
+    let import = |n: usize| {
+        coalition_ledger::io::csv::Importer::new()
+            .roster(&roster())
+            .import(format!("{header}\n{}", row(n)).as_bytes())
+    };
+    // Notes are capped at 4096 characters, so only the record limit can speak here.
+    let message = |n: usize| match import(n) {
+        Err(Error::CsvErrors { errors }) => errors[0].to_string(),
+        other => format!("{other:?}"),
+    };
+    for n in [MAX_CSV_RECORD_BYTES - 1, MAX_CSV_RECORD_BYTES] {
+        assert!(!message(n).contains("record of"), "{}", message(n));
+    }
+    assert!(message(MAX_CSV_RECORD_BYTES + 1).contains(&format!(
+        "record of {} bytes exceeds the limit of {MAX_CSV_RECORD_BYTES}",
+        MAX_CSV_RECORD_BYTES + 1
+    )));
+}
+
+#[test]
+fn journal_line_length() {
+    use coalition_ledger::io::journal::{Journal, Recovery};
+    let dir = std::env::temp_dir().join(format!("cl-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("j");
+    let message = |n: usize| {
+        // A line of n bytes before a last line, so it is not a torn tail.
+        let mut bytes = vec![b'a'; n];
+        bytes.extend_from_slice(b"\nlast\n");
+        std::fs::write(&path, &bytes).expect("writes");
+        Journal::open(&path, Recovery::Fail)
+            .unwrap_err()
+            .to_string()
+    };
+    for n in [MAX_JOURNAL_LINE_BYTES - 1, MAX_JOURNAL_LINE_BYTES] {
+        assert!(!message(n).contains("exceeds the limit"), "{}", message(n));
+    }
+    assert!(message(MAX_JOURNAL_LINE_BYTES + 1).contains("exceeds the limit"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -78,7 +78,7 @@ fn every_variant_names_its_place() {
         (cycle.query().run().unwrap_err(), "A -> B -> A"),
         (json::from_str(&"[".repeat(100)).unwrap_err(), "line 1, column 65"),
         (json::from_str("{\"format\": 1}").unwrap_err(), "JSON line 1, column"),
-        (json::from_str(&format!("{{\"format\":\"coalition-ledger\",\"version\":1,\"entries\":[{{\"evidence\":\"reported\",\"action\":{{\"annotate\":{{\"pledge\":\"p\"}}}}}}]}}")).unwrap_err(), "entry 0: unknown pledge `p`"),
+        (json::from_str(r#"{"format":"coalition-ledger","version":1,"entries":[{"evidence":"reported","action":{"annotate":{"pledge":"p"}}}]}"#).unwrap_err(), "entry 0: unknown pledge `p`"),
         (Journal::open(&torn, Recovery::Fail).unwrap_err(), "journal line 1: torn last line (10 bytes)"),
         (Journal::open(&corrupt, Recovery::Fail).unwrap_err(), "journal line 1:"),
         (json::load(dir.join("missing.json")).unwrap_err(), "missing.json"),

@@ -207,6 +207,37 @@ impl Coder {
     }
 }
 
+/// The index of a combination of codes in a dense array of cells, the
+/// first dimension varying slowest; `None` if it does not fit.
+pub(crate) fn cell_index(coders: &[Coder], codes: &[u32]) -> Option<usize> {
+    codes
+        .iter()
+        .zip(coders)
+        .try_fold(0usize, |acc, (code, coder)| {
+            acc.checked_mul(coder.cardinality())?
+                .checked_add(*code as usize)
+        })
+}
+
+/// The codes of a cell index: the inverse of [`cell_index`].
+pub(crate) fn cell_codes(coders: &[Coder], index: usize, codes: &mut [u32]) -> Option<()> {
+    let mut rest = index;
+    for (slot, coder) in codes.iter_mut().zip(coders).rev() {
+        *slot = u32::try_from(rest.checked_rem(coder.cardinality())?).ok()?;
+        rest = rest.checked_div(coder.cardinality())?;
+    }
+    Some(())
+}
+
+/// The row keys of a combination of codes.
+pub(crate) fn keys_of(coders: &[Coder], ledger: &Ledger, codes: &[u32]) -> Option<Vec<Key>> {
+    codes
+        .iter()
+        .zip(coders)
+        .map(|(code, coder)| coder.key(ledger, *code))
+        .collect()
+}
+
 /// A year, or months since year 0, for the time dimensions.
 fn time_value(dimension: Dimension, date: chrono::NaiveDate) -> i32 {
     match dimension {

@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 
 use super::cache::{self, APPLICABLE, Column, FAILED, OPEN, UNSPECIFIED};
-use super::dimension::{Coder, Dimension};
+use super::dimension::{Coder, Dimension, cell_codes, keys_of};
 use super::table::{Row, Table, Total};
 use super::{MAX_DENSE_CELLS, Prepared};
 use crate::ledger::NONE;
@@ -182,16 +182,8 @@ fn finish(
         .filter(|(_, (_, used))| **used)
     {
         grand.merge(acc)?;
-        let mut rest = index;
-        for (slot, coder) in codes.iter_mut().zip(coders).rev() {
-            *slot = u32::try_from(rest.checked_rem(coder.cardinality())?).ok()?;
-            rest = rest.checked_div(coder.cardinality())?;
-        }
-        let keys = codes
-            .iter()
-            .zip(coders)
-            .map(|(code, coder)| coder.key(prepared.view, *code))
-            .collect::<Option<Vec<_>>>()?;
+        cell_codes(coders, index, &mut codes)?;
+        let keys = keys_of(coders, prepared.view, &codes)?;
         rows.push(Row::new(keys, acc.total(column.scale)?));
     }
     rows.sort_by(|a, b| a.keys().cmp(b.keys()));

@@ -477,13 +477,7 @@ impl Cells {
             Cells::Dense(cells) => {
                 // Codes are below their cardinality and the product of the
                 // cardinalities fits (checked in `Cells::new`).
-                let index = codes
-                    .iter()
-                    .zip(coders)
-                    .try_fold(0usize, |acc, (code, coder)| {
-                        acc.checked_mul(coder.cardinality())?
-                            .checked_add(*code as usize)
-                    });
+                let index = dimension::cell_index(coders, codes);
                 match index.and_then(|i| cells.get_mut(i)) {
                     Some(cell) => cell.get_or_insert_with(Total::default).add(bounds),
                     None => Err(Error::invalid(
@@ -499,14 +493,9 @@ impl Cells {
 
     fn into_rows(self, coders: &[Coder], view: &Ledger) -> Result<Vec<Row>> {
         let decode = |codes: &[u32], total: Total| -> Result<Row> {
-            let keys = codes
-                .iter()
-                .zip(coders)
-                .map(|(code, coder)| coder.key(view, *code))
-                .collect::<Option<Vec<Key>>>()
-                .ok_or_else(|| {
-                    Error::invalid("query", "rows", "internal inconsistency decoding a row")
-                })?;
+            let keys = dimension::keys_of(coders, view, codes).ok_or_else(|| {
+                Error::invalid("query", "rows", "internal inconsistency decoding a row")
+            })?;
             Ok(Row::new(keys, total))
         };
         let mut rows = match self {
@@ -515,11 +504,12 @@ impl Cells {
                 let mut codes = vec![0u32; coders.len()];
                 for (index, cell) in cells.into_iter().enumerate() {
                     let Some(total) = cell else { continue };
-                    let mut rest = index;
-                    for (slot, coder) in codes.iter_mut().zip(coders).rev() {
-                        *slot = u32::try_from(rest.checked_rem(coder.cardinality()).unwrap_or(0))
-                            .unwrap_or(0);
-                        rest = rest.checked_div(coder.cardinality()).unwrap_or(0);
+                    if dimension::cell_codes(coders, index, &mut codes).is_none() {
+                        return Err(Error::invalid(
+                            "query",
+                            "rows",
+                            "internal inconsistency decoding a row",
+                        ));
                     }
                     rows.push(decode(&codes, total)?);
                 }

@@ -779,3 +779,39 @@ fn the_paris_fixture_builds() {
                 })
     );
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Ledger>();
+    assert_send_sync::<Error>();
+    assert_send_sync::<Table>();
+    assert_send_sync::<Report>();
+    assert_send_sync::<Entry>();
+    assert_send_sync::<Snapshot>();
+    assert_send_sync::<FxRates>();
+    assert_send_sync::<Scenario>();
+}
+
+#[test]
+fn a_ledger_is_shared_across_threads_for_queries() {
+    let ledger = fixtures::paris_summit();
+    let counts: Vec<u64> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    ledger
+                        .query()
+                        .kind(Kind::Troops)
+                        .run()
+                        .map(|t| t.total().count())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("no panic").expect("runs"))
+            .collect()
+    });
+    assert_eq!(counts, vec![14, 14]);
+}

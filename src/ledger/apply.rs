@@ -408,9 +408,7 @@ impl Ledger {
                 .get(ix as usize)
                 .ok_or_else(|| internal("member index"))?;
             return match existing.first_difference(member) {
-                None => Ok(Change::Existing(self.creating_entry(
-                    |a| matches!(a, Action::AddMember(m) if m.id() == member.id()),
-                ))),
+                None => Ok(Change::Existing(entry_of(&self.member_entries, ix))),
                 Some(field) => Err(Error::Conflict {
                     kind: "member",
                     id: member.id().to_string(),
@@ -436,9 +434,7 @@ impl Ledger {
                 .get(ix as usize)
                 .ok_or_else(|| internal("source index"))?;
             return match existing.first_difference(source) {
-                None => Ok(Change::Existing(self.creating_entry(
-                    |a| matches!(a, Action::AddSource(s) if s.id() == source.id()),
-                ))),
+                None => Ok(Change::Existing(entry_of(&self.source_entries, ix))),
                 Some(field) => Err(Error::Conflict {
                     kind: "source",
                     id: source.id().to_string(),
@@ -591,13 +587,6 @@ impl Ledger {
         u32::try_from(self.entries.len()).unwrap_or(NONE)
     }
 
-    fn creating_entry(&self, is_creator: impl Fn(&Action) -> bool) -> u64 {
-        self.entries
-            .iter()
-            .find(|e| is_creator(e.action()))
-            .map_or(0, Entry::sequence)
-    }
-
     fn commit(&mut self, change: Change, action: Action, provenance: Provenance) -> Recorded {
         let sequence = self.entries.len() as u64;
         let entry_ix = self.next_entry_index();
@@ -607,8 +596,12 @@ impl Ledger {
         }
         match change {
             Change::Existing(sequence) => return Recorded::AlreadyPresent { sequence },
-            Change::Member(member) => self.insert_member(member),
+            Change::Member(member) => {
+                self.member_entries.push(entry_ix);
+                self.insert_member(member);
+            }
             Change::Source(source) => {
+                self.source_entries.push(entry_ix);
                 let ix = self.sources.len() as u32;
                 self.source_index.insert(source.id().clone(), ix);
                 self.sources.push(source);
@@ -678,6 +671,11 @@ impl Ledger {
         }
         self.pledges.push(state);
     }
+}
+
+/// The sequence number of the entry that added roster item `ix`.
+fn entry_of(entries: &[u32], ix: u32) -> u64 {
+    entries.get(ix as usize).map_or(0, |&e| u64::from(e))
 }
 
 /// A requested delivery.

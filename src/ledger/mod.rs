@@ -62,6 +62,10 @@ pub struct Ledger {
     group_index: IdMap<GroupId>,
     sources: Vec<Source>,
     source_index: IdMap<SourceId>,
+    /// The entry that added each member and each source, parallel to
+    /// `members` and `sources`.
+    member_entries: Vec<u32>,
+    source_entries: Vec<u32>,
     pledges: Vec<PledgeState>,
     pledge_index: IdMap<PledgeId>,
     categories: Vec<Category>,

@@ -7,9 +7,9 @@ use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::{
-    Action, Capability, Category, Condition, Contribution, Currency, Estimate, Evidence, FxRates,
-    GroupId, Ledger, Member, MemberId, Money, NewPledge, PledgeId, Provenance, RatePolicy, Result,
-    Role, Source, SourceId, SourceKind, Stage,
+    Action, Capability, Category, Condition, Contribution, Currency, Error, Estimate, Evidence,
+    FxRates, GroupId, Ledger, Member, MemberId, Money, NewPledge, PledgeId, Provenance, RatePolicy,
+    Result, Role, Source, SourceId, SourceKind, Stage,
 };
 
 /// SplitMix64: small, fast, and good enough for test data.
@@ -145,10 +145,15 @@ impl Generator {
     /// None in practice: every generated id is valid.
     pub fn actions(&self) -> Result<Vec<(Action, Provenance)>> {
         let mut rng = Rng(self.seed);
-        let mut out = self.roster(&mut rng)?;
+        // One shared string per id, as a ledger holds them.
+        let ids = Ids {
+            members: (0..self.members).map(member_id).collect::<Result<_>>()?,
+            sources: (0..self.sources).map(source_id).collect::<Result<_>>()?,
+        };
+        let mut out = self.roster(&mut rng, &ids)?;
         let mut events = Vec::with_capacity(self.pledges.saturating_mul(3));
         for index in 0..self.pledges {
-            self.pledge_events(&mut rng, index, &mut events)?;
+            self.pledge_events(&mut rng, &ids, index, &mut events)?;
         }
         events.sort_by_key(|e| (e.day, e.order));
         out.extend(events.into_iter().map(|e| (e.action, e.provenance)));
@@ -201,11 +206,11 @@ impl Generator {
         fx
     }
 
-    fn roster(&self, rng: &mut Rng) -> Result<Vec<(Action, Provenance)>> {
+    fn roster(&self, rng: &mut Rng, ids: &Ids) -> Result<Vec<(Action, Provenance)>> {
         let verified = Provenance::new(Evidence::Verified);
         let mut out = Vec::with_capacity(self.members.saturating_add(self.sources));
         for m in 0..self.members {
-            let mut member = Member::new(member_id(m)?, format!("Member {m}"));
+            let mut member = Member::new(ids.member(m)?, format!("Member {m}"));
             for (g, name) in GROUPS.iter().enumerate() {
                 if rng.below(5) <= g as u64 % 3 {
                     if let Ok(group) = GroupId::new(name) {
@@ -232,13 +237,19 @@ impl Generator {
                 .get(s.checked_rem(kinds.len()).unwrap_or(0))
                 .copied()
                 .unwrap_or(SourceKind::Media);
-            let source = Source::new(source_id(s)?, format!("Publisher {s}"), kind);
+            let source = Source::new(ids.source(s)?, format!("Publisher {s}"), kind);
             out.push((Action::AddSource(Box::new(source)), verified.clone()));
         }
         Ok(out)
     }
 
-    fn pledge_events(&self, rng: &mut Rng, index: usize, events: &mut Vec<Event>) -> Result<()> {
+    fn pledge_events(
+        &self,
+        rng: &mut Rng,
+        ids: &Ids,
+        index: usize,
+        events: &mut Vec<Event>,
+    ) -> Result<()> {
         let id = pledge_id(index)?;
         let member = rng.below(self.members as u64) as usize;
         let contribution = contribution(rng)?;
@@ -252,13 +263,13 @@ impl Generator {
             ])
             .unwrap_or(&Stage::Announced);
         let mut spec =
-            NewPledge::new(id.clone(), member_id(member)?, contribution.clone()).with_stage(stage);
+            NewPledge::new(id.clone(), ids.member(member)?, contribution.clone()).with_stage(stage);
         if rng.chance(15) {
-            spec = spec.with_condition(self.condition(rng, index)?);
+            spec = spec.with_condition(self.condition(rng, ids, index)?);
         }
         let mut day = rng.below(DAYS - 200);
         let order = (index as u64).saturating_mul(16);
-        events.push(self.event(rng, day, order, Action::Pledge(Box::new(spec)))?);
+        events.push(self.event(rng, ids, day, order, Action::Pledge(Box::new(spec)))?);
         let mut delivered = 0u64;
         let steps = rng
             .below(3)
@@ -327,12 +338,19 @@ impl Generator {
                 },
                 _ => Action::Annotate { pledge: id.clone() },
             };
-            events.push(self.event(rng, day, order, action)?);
+            events.push(self.event(rng, ids, day, order, action)?);
         }
         Ok(())
     }
 
-    fn event(&self, rng: &mut Rng, day: u64, order: u64, action: Action) -> Result<Event> {
+    fn event(
+        &self,
+        rng: &mut Rng,
+        ids: &Ids,
+        day: u64,
+        order: u64,
+        action: Action,
+    ) -> Result<Event> {
         let evidence = *rng
             .pick(&[
                 Evidence::Unconfirmed,
@@ -346,7 +364,7 @@ impl Generator {
             .unwrap_or_else(first_day);
         let mut provenance = Provenance::new(evidence).on(date);
         if rng.chance(90) {
-            provenance = provenance.cite(source_id(rng.below(self.sources as u64) as usize)?);
+            provenance = provenance.cite(ids.source(rng.below(self.sources as u64) as usize)?);
         }
         Ok(Event {
             day,
@@ -356,17 +374,17 @@ impl Generator {
         })
     }
 
-    fn condition(&self, rng: &mut Rng, index: usize) -> Result<Condition> {
+    fn condition(&self, rng: &mut Rng, ids: &Ids, index: usize) -> Result<Condition> {
         Ok(match rng.below(4) {
             0 => Condition::Ceasefire,
             // Members 0, 10, 20, ... are guarantors.
             1 => Condition::Backstop {
-                by: member_id(
+                by: ids.member(
                     (rng.below(self.members.div_ceil(10) as u64) as usize).saturating_mul(10),
                 )?,
             },
             2 => Condition::ParliamentaryApproval {
-                member: member_id(rng.below(self.members as u64) as usize)?,
+                member: ids.member(rng.below(self.members as u64) as usize)?,
             },
             _ if index > 0 => Condition::DependsOn(pledge_id(rng.below(index as u64) as usize)?),
             _ => Condition::Ceasefire,
@@ -376,6 +394,30 @@ impl Generator {
 
 fn first_day() -> NaiveDate {
     crate::parse_date(FIRST_DAY).unwrap_or_default()
+}
+
+/// The ids of the roster, made once and shared.
+struct Ids {
+    members: Vec<MemberId>,
+    sources: Vec<SourceId>,
+}
+
+impl Ids {
+    /// Member `m` of the roster.
+    fn member(&self, m: usize) -> Result<MemberId> {
+        self.members
+            .get(m)
+            .cloned()
+            .ok_or_else(|| Error::invalid("generator", "members", "index out of range"))
+    }
+
+    /// Source `s` of the roster.
+    fn source(&self, s: usize) -> Result<SourceId> {
+        self.sources
+            .get(s)
+            .cloned()
+            .ok_or_else(|| Error::invalid("generator", "sources", "index out of range"))
+    }
 }
 
 fn member_id(m: usize) -> Result<MemberId> {

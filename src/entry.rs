@@ -116,6 +116,76 @@ impl Action {
     }
 }
 
+/// The sources an entry cites, sorted and unique. Most entries cite one
+/// source: that one is held inline, without an allocation of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub(crate) enum SourceList {
+    #[default]
+    None,
+    One(SourceId),
+    Many(Box<[SourceId]>),
+}
+
+impl SourceList {
+    fn as_slice(&self) -> &[SourceId] {
+        match self {
+            SourceList::None => &[],
+            SourceList::One(id) => std::slice::from_ref(id),
+            SourceList::Many(ids) => ids,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [SourceId] {
+        match self {
+            SourceList::None => &mut [],
+            SourceList::One(id) => std::slice::from_mut(id),
+            SourceList::Many(ids) => ids,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        matches!(self, SourceList::None)
+    }
+
+    /// Inserts `source` in order, unless it is already there.
+    fn insert(&mut self, source: SourceId) {
+        let mut ids = match std::mem::take(self) {
+            SourceList::None => {
+                *self = SourceList::One(source);
+                return;
+            }
+            SourceList::One(id) => vec![id],
+            SourceList::Many(ids) => ids.into_vec(),
+        };
+        if let Err(at) = ids.binary_search(&source) {
+            ids.insert(at, source);
+        }
+        *self = SourceList::from(ids);
+    }
+}
+
+impl From<Vec<SourceId>> for SourceList {
+    fn from(mut ids: Vec<SourceId>) -> SourceList {
+        match ids.len() {
+            0 => SourceList::None,
+            1 => ids.pop().map_or(SourceList::None, SourceList::One),
+            _ => SourceList::Many(ids.into_boxed_slice()),
+        }
+    }
+}
+
+impl Serialize for SourceList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.as_slice().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for SourceList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<SourceList, D::Error> {
+        Vec::<SourceId>::deserialize(d).map(SourceList::from)
+    }
+}
+
 /// Where an entry comes from: its effective date, evidence and sources.
 ///
 /// There is no default evidence: every entry says how well it is known.
@@ -136,7 +206,7 @@ impl Action {
 pub struct Provenance {
     date: Option<NaiveDate>,
     evidence: Evidence,
-    sources: Vec<SourceId>,
+    sources: SourceList,
 }
 
 impl Provenance {
@@ -145,7 +215,7 @@ impl Provenance {
         Provenance {
             date: None,
             evidence,
-            sources: Vec::new(),
+            sources: SourceList::None,
         }
     }
 
@@ -159,11 +229,7 @@ impl Provenance {
     /// Cites a source (kept sorted, duplicates ignored).
     #[must_use]
     pub fn cite(mut self, source: SourceId) -> Provenance {
-        if let Err(at) = self.sources.binary_search(&source) {
-            // Exact capacity: the list becomes a boxed slice without a copy.
-            self.sources.reserve_exact(1);
-            self.sources.insert(at, source);
-        }
+        self.sources.insert(source);
         self
     }
 
@@ -179,11 +245,11 @@ impl Provenance {
 
     /// The sources cited, sorted.
     pub fn sources(&self) -> &[SourceId] {
-        &self.sources
+        self.sources.as_slice()
     }
 
     pub(crate) fn sources_mut(&mut self) -> &mut [SourceId] {
-        &mut self.sources
+        self.sources.as_mut_slice()
     }
 }
 
@@ -202,8 +268,8 @@ pub struct Entry {
     )]
     date: Option<NaiveDate>,
     evidence: Evidence,
-    #[serde(default, skip_serializing_if = "<[SourceId]>::is_empty")]
-    sources: Box<[SourceId]>,
+    #[serde(default, skip_serializing_if = "SourceList::is_empty")]
+    sources: SourceList,
     action: Action,
 }
 
@@ -213,7 +279,7 @@ impl Entry {
             sequence,
             date: provenance.date,
             evidence: provenance.evidence,
-            sources: provenance.sources.into_boxed_slice(),
+            sources: provenance.sources,
             action,
         }
     }
@@ -235,7 +301,7 @@ impl Entry {
 
     /// The sources cited, sorted.
     pub fn sources(&self) -> &[SourceId] {
-        &self.sources
+        self.sources.as_slice()
     }
 
     /// The action.
@@ -248,7 +314,7 @@ impl Entry {
         Provenance {
             date: self.date,
             evidence: self.evidence,
-            sources: self.sources.to_vec(),
+            sources: self.sources.clone(),
         }
     }
 
@@ -257,7 +323,7 @@ impl Entry {
         let provenance = Provenance {
             date: self.date,
             evidence: self.evidence,
-            sources: self.sources.into_vec(),
+            sources: self.sources,
         };
         (self.action, provenance)
     }
@@ -265,18 +331,15 @@ impl Entry {
 
 /// Validates what an entry says about itself, independent of the ledger.
 pub(crate) fn validate_provenance(provenance: &Provenance) -> Result<()> {
-    if provenance.sources.len() > MAX_SOURCES_PER_ENTRY {
+    let sources = provenance.sources();
+    if sources.len() > MAX_SOURCES_PER_ENTRY {
         return Err(Error::limit(
             "number of sources cited by one entry",
             MAX_SOURCES_PER_ENTRY,
-            provenance.sources.len(),
+            sources.len(),
         ));
     }
-    if !provenance
-        .sources
-        .windows(2)
-        .all(|w| matches!(w, [a, b] if a < b))
-    {
+    if !sources.windows(2).all(|w| matches!(w, [a, b] if a < b)) {
         return Err(Error::invalid(
             "entry",
             "sources",

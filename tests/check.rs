@@ -552,3 +552,20 @@ fn a_large_ledger_checks_without_quadratic_rules() {
     let duplicates = report.with_code(Code::ProbableDuplicate).count();
     assert_eq!(duplicates, 100_000 - 2100);
 }
+
+#[cfg(feature = "testing")]
+#[test]
+fn a_generated_hundred_thousand_pledge_ledger_checks() {
+    let ledger = coalition_ledger::testing::Generator::seeded(11)
+        .pledges(100_000)
+        .ledger()
+        .expect("valid");
+    let report = ledger.check(&options());
+    // Every rule ran; the generator makes duplicates, stale pledges and over-deliveries.
+    assert!(report.with_code(Code::Stale).count() > 0);
+    assert!(report.with_code(Code::OverDelivered).count() > 0);
+    assert!(
+        !report.has_errors(),
+        "the generator makes no dependency cycles"
+    );
+}

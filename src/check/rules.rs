@@ -64,7 +64,7 @@ fn pledge_subject(p: &Pledge<'_>) -> Subject {
 /// CL001.
 fn no_source(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
     for p in live(ledger) {
-        if p.sources().is_empty() {
+        if !ledger.cites_any_source(p.state) {
             out.push((pledge_subject(&p), "no source cited".into()));
         }
     }

@@ -241,6 +241,12 @@ impl Ledger {
         sources
     }
 
+    /// True when any entry on the pledge cites a source (without collecting
+    /// them, as [`Pledge::sources`] does).
+    pub(crate) fn cites_any_source(&self, state: &PledgeState) -> bool {
+        self.pledge_entries(state).any(|e| !e.sources().is_empty())
+    }
+
     pub(crate) fn pledge_history(&self, state: &PledgeState) -> Vec<u64> {
         let mut history: Vec<u64> = self.pledge_entries(state).map(Entry::sequence).collect();
         history.reverse();

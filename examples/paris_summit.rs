@@ -45,14 +45,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  {kind} ({})", pledges.len());
         for p in pledges {
             let conditions: Vec<String> = p.conditions().iter().map(ToString::to_string).collect();
-            let size = match p.contribution() {
-                coalition_ledger::Contribution::Troops { personnel } => personnel.to_string(),
-                coalition_ledger::Contribution::Funding { amount } => amount.to_string(),
-                coalition_ledger::Contribution::Equipment { units, .. } => format!("{units} units"),
-                coalition_ledger::Contribution::Backstop { capability } => capability.to_string(),
-            };
+            let size = p.contribution().to_string();
             println!(
-                "    {:<22} {:<4} {:<12} {:<11} {:<12} {}",
+                "    {:<22} {:<4} {:<12} {:<12} {:<28} {}",
                 p.id().as_str(),
                 p.member().as_str(),
                 p.stage(),

@@ -68,6 +68,13 @@ pub struct Member {
     roles: Vec<Role>,
 }
 
+impl fmt::Display for Member {
+    /// `France (FRA)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.name, self.id)
+    }
+}
+
 impl Member {
     /// A member with no groups and no roles.
     pub fn new(id: MemberId, name: impl Into<String>) -> Member {

@@ -140,6 +140,37 @@ pub enum Contribution {
     },
 }
 
+impl fmt::Display for Contribution {
+    /// `troops 2000–5000`, `equipment air-defence 4 units worth EUR 1.2bn`, ...
+    ///
+    /// ```
+    /// use coalition_ledger::{Contribution, Estimate};
+    /// let c = Contribution::Troops { personnel: Estimate::AtLeast(3_000) };
+    /// assert_eq!(c.to_string(), "troops ≥ 3000");
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Contribution::Troops { personnel } => write!(f, "troops {personnel}"),
+            Contribution::Equipment {
+                category,
+                units,
+                value: Some(value),
+            } => {
+                write!(f, "equipment {category} {units} units worth {value}")
+            }
+            Contribution::Equipment {
+                category,
+                units,
+                value: None,
+            } => {
+                write!(f, "equipment {category} {units} units")
+            }
+            Contribution::Funding { amount } => write!(f, "funding {amount}"),
+            Contribution::Backstop { capability } => write!(f, "backstop {capability}"),
+        }
+    }
+}
+
 impl Contribution {
     /// The kind of the contribution.
     pub fn kind(&self) -> Kind {

@@ -75,6 +75,17 @@ pub struct Source {
     published: Option<NaiveDate>,
 }
 
+impl fmt::Display for Source {
+    /// `Reuters (media): Coalition leaders meet in Paris`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.publisher, self.kind)?;
+        match &self.title {
+            Some(title) => write!(f, ": {title}"),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Source {
     /// A source with a publisher and a kind.
     pub fn new(id: SourceId, publisher: impl Into<String>, kind: SourceKind) -> Source {

@@ -395,38 +395,37 @@ fn to_action(op: &Op) -> (Action, Provenance) {
     (action, prov)
 }
 
+/// Records one operation, dated `step` days after the start. Funding
+/// deliveries carry the pledge's currency (EUR).
+pub fn apply_op(ledger: &mut Ledger, op: &Op, step: usize) -> Result<Recorded> {
+    let (mut action, provenance) = to_action(op);
+    if let Action::Deliver {
+        currency, pledge, ..
+    } = &mut action
+    {
+        if ledger
+            .pledge(pledge)
+            .is_some_and(|p| p.kind() == Kind::Funding)
+        {
+            *currency = Some(Currency::EUR);
+        }
+    }
+    ledger.record(action, provenance.on(day(step)))
+}
+
 /// Applies the operations to a ledger and to the model, checking after
 /// every one that they agree and that the ledger's invariants hold.
-///
-/// Funding deliveries carry the pledge's currency (EUR) when the model says
-/// the pledge is funding.
 pub fn run(ops: &[Op]) -> Result<Ledger, String> {
     let mut ledger = Ledger::new();
     let mut model = Model::default();
     for (step, op) in ops.iter().enumerate() {
-        let (mut action, provenance) = to_action(op);
-        if let (
-            Action::Deliver {
-                currency, pledge, ..
-            },
-            Op::Deliver { .. },
-        ) = (&mut action, op)
-        {
-            if ledger
-                .pledge(pledge)
-                .is_some_and(|p| p.kind() == Kind::Funding)
-            {
-                *currency = Some(Currency::EUR);
-            }
-        }
-        let provenance = provenance.on(day(step));
         let stages: Vec<(PledgeId, Stage)> = ledger
             .pledges()
             .map(|p| (p.id().clone(), p.stage()))
             .collect();
         let before = ledger.clone();
         let expected = model.apply(op);
-        let got = ledger.record(action, provenance);
+        let got = apply_op(&mut ledger, op, step);
         match (&expected, &got) {
             (Ok(true), Ok(r)) if r.is_appended() => {}
             (Ok(false), Ok(r)) if !r.is_appended() => {}

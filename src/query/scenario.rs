@@ -215,19 +215,21 @@ fn resolve(
     mark: &mut [u8],
     eval: &mut Evaluation,
 ) -> Result<()> {
-    // Each frame: a pledge and the index of the next condition to look at.
-    let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+    // Each frame: a pledge, its conditions (looked up once), and the index
+    // of the next condition to decide.
+    let mut stack: Vec<Frame<'_>> = vec![Frame::new(ledger, root)];
     set(mark, root, 1);
-    while let Some(&(ix, next)) = stack.last() {
-        let conditions = conditions_of(ledger, ix);
+    while let Some(&Frame {
+        ix,
+        next,
+        conditions,
+    }) = stack.last()
+    {
         let Some(condition) = conditions.get(next) else {
             set(mark, ix, 2);
             stack.pop();
             continue;
         };
-        if let Some(top) = stack.last_mut() {
-            top.1 = top.1.saturating_add(1);
-        }
         let status = match (scenario.stated(condition), condition) {
             (Some(status), _) => status,
             (None, Condition::Backstop { by }) => backstop_status(ledger, backstops, by),
@@ -238,26 +240,22 @@ fn resolve(
                     match mark.get(dep).copied().unwrap_or(2) {
                         1 => return Err(cycle(ledger, &stack, dep)),
                         0 if ledger.states().get(dep).is_some_and(|s| s.conditional) => {
-                            // Resolve the dependency first, then look at this condition again.
-                            if let Some(top) = stack.last_mut() {
-                                top.1 = top.1.saturating_sub(1);
-                            }
+                            // Decide the dependency first; this condition is
+                            // looked at again when its frame is back on top.
                             set(mark, dep, 1);
-                            stack.push((dep, 0));
+                            stack.push(Frame::new(ledger, dep));
                             continue;
                         }
-                        _ => {
-                            if eval.stands(ledger, dep) {
-                                Status::Holds
-                            } else {
-                                Status::Fails
-                            }
-                        }
+                        _ if eval.stands(ledger, dep) => Status::Holds,
+                        _ => Status::Fails,
                     }
                 }
             },
             (None, _) => Status::Unknown,
         };
+        if let Some(top) = stack.last_mut() {
+            top.next = top.next.saturating_add(1);
+        }
         if let Some(flags) = eval.flags.get_mut(ix) {
             if status != Status::Holds {
                 *flags |= CONDITIONAL;
@@ -276,12 +274,27 @@ fn set(mark: &mut [u8], ix: usize, value: u8) {
     }
 }
 
-fn conditions_of(ledger: &Ledger, ix: usize) -> &[Condition] {
-    u32::try_from(ix)
-        .ok()
-        .and_then(|i| ledger.states().get(i as usize))
-        .and_then(|state| ledger.spec_of(state))
-        .map_or(&[], |spec| spec.conditions())
+/// A pledge being resolved.
+#[derive(Clone, Copy)]
+struct Frame<'a> {
+    ix: usize,
+    next: usize,
+    conditions: &'a [Condition],
+}
+
+impl<'a> Frame<'a> {
+    fn new(ledger: &'a Ledger, ix: usize) -> Frame<'a> {
+        let conditions = ledger
+            .states()
+            .get(ix)
+            .and_then(|state| ledger.spec_of(state))
+            .map_or(&[][..], |spec| spec.conditions());
+        Frame {
+            ix,
+            next: 0,
+            conditions,
+        }
+    }
 }
 
 fn backstop_status(ledger: &Ledger, backstops: &[u8], by: &crate::MemberId) -> Status {
@@ -298,15 +311,15 @@ fn backstop_status(ledger: &Ledger, backstops: &[u8], by: &crate::MemberId) -> S
 }
 
 #[cold]
-fn cycle(ledger: &Ledger, stack: &[(usize, usize)], back_to: usize) -> Error {
+fn cycle(ledger: &Ledger, stack: &[Frame<'_>], back_to: usize) -> Error {
     let id = |ix: usize| {
         u32::try_from(ix)
             .ok()
             .and_then(|i| ledger.pledge_at(i))
             .map_or_else(|| format!("#{ix}"), |p| p.id().to_string())
     };
-    let start = stack.iter().position(|&(ix, _)| ix == back_to).unwrap_or(0);
-    let mut cycle: Vec<String> = stack.iter().skip(start).map(|&(ix, _)| id(ix)).collect();
+    let start = stack.iter().position(|f| f.ix == back_to).unwrap_or(0);
+    let mut cycle: Vec<String> = stack.iter().skip(start).map(|f| id(f.ix)).collect();
     cycle.push(id(back_to));
     Error::DependencyCycle { cycle }
 }

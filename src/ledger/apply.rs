@@ -233,20 +233,7 @@ impl Ledger {
         quantity: Decimal,
         provenance: Provenance,
     ) -> Result<Recorded> {
-        let currency = self.pledge(pledge).and_then(|p| {
-            if p.kind() == Kind::Funding {
-                p.currency()
-            } else {
-                None
-            }
-        });
-        let action = Action::Deliver {
-            pledge: pledge.clone(),
-            quantity,
-            currency,
-            correction: false,
-        };
-        self.record(action, provenance)
+        self.deliver_in_own_unit(pledge, quantity, false, provenance)
     }
 
     /// Records a money delivery, checking its currency against the pledge's.
@@ -282,18 +269,27 @@ impl Ledger {
         quantity: Decimal,
         provenance: Provenance,
     ) -> Result<Recorded> {
-        let currency = self.pledge(pledge).and_then(|p| {
-            if p.kind() == Kind::Funding {
-                p.currency()
-            } else {
-                None
-            }
-        });
+        self.deliver_in_own_unit(pledge, quantity, true, provenance)
+    }
+
+    /// A delivery in the pledge's own unit; money takes the pledge's
+    /// currency.
+    fn deliver_in_own_unit(
+        &mut self,
+        pledge: &PledgeId,
+        quantity: Decimal,
+        correction: bool,
+        provenance: Provenance,
+    ) -> Result<Recorded> {
+        let currency = self
+            .pledge(pledge)
+            .filter(|p| p.kind() == Kind::Funding)
+            .and_then(|p| p.currency());
         let action = Action::Deliver {
             pledge: pledge.clone(),
             quantity,
             currency,
-            correction: true,
+            correction,
         };
         self.record(action, provenance)
     }

@@ -85,8 +85,8 @@ fn committed_but_unconfirmed(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Fi
 /// CL003.
 fn backstop_without_pledge(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
     let mut has_backstop = vec![false; ledger.members().len()];
-    for state in ledger.states() {
-        if state.kind == Kind::Backstop && state.stage != Stage::Withdrawn {
+    for state in ledger.states_of_kind(Kind::Backstop) {
+        if state.stage != Stage::Withdrawn {
             if let Some(flag) = has_backstop.get_mut(state.member as usize) {
                 *flag = true;
             }

@@ -25,22 +25,7 @@ fn main() -> Result<()> {
         .run()?;
     println!("{troops}");
 
-    let mut fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore);
-    fx.insert(
-        Currency::GBP,
-        parse_date("2025-09-01")?,
-        parse_amount("1.1650")?,
-    )?;
-    fx.insert(
-        Currency::USD,
-        parse_date("2025-09-01")?,
-        parse_amount("0.8580")?,
-    )?;
-    fx.insert(
-        Currency::CAD,
-        parse_date("2025-09-01")?,
-        parse_amount("0.6230")?,
-    )?;
+    let fx = fixtures::september_2025_rates();
     println!("== FX table (EUR per unit, latest on or before the pledge date)\n");
     for (currency, date, rate) in fx.iter() {
         println!("  {currency}  {date}  {rate}");

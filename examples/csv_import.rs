@@ -43,17 +43,7 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         .run()?;
     println!("Troops by member\n{troops}");
 
-    let mut fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore);
-    fx.insert(
-        Currency::GBP,
-        parse_date("2025-09-01")?,
-        parse_amount("1.1650")?,
-    )?;
-    fx.insert(
-        Currency::CAD,
-        parse_date("2025-09-01")?,
-        parse_amount("0.6230")?,
-    )?;
+    let fx = fixtures::september_2025_rates();
     let value = ledger
         .query()
         .group_by([Dimension::Member])

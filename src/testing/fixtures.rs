@@ -8,8 +8,9 @@
 //! size is [`Estimate::Unspecified`]: the fixture invents nothing.
 
 use crate::{
-    Capability, Condition, Contribution, Estimate, Evidence, GroupId, Ledger, Member, MemberId,
-    NewPledge, PledgeId, Provenance, Result, Role, Source, SourceId, SourceKind, Stage, parse_date,
+    Capability, Condition, Contribution, Currency, Estimate, Evidence, FxRates, GroupId, Ledger,
+    Member, MemberId, NewPledge, PledgeId, Provenance, RatePolicy, Result, Role, Source, SourceId,
+    SourceKind, Stage, parse_amount, parse_date,
 };
 
 /// Members as (id, name, groups); roles are added below.
@@ -236,4 +237,37 @@ fn add_pledges(ledger: &mut Ledger) -> Result<()> {
     .with_notes("Technical plans prepared; contributors and amounts not disclosed");
     ledger.open_pledge(assistance, cite(Evidence::Unconfirmed, "eu-officials")?)?;
     Ok(())
+}
+
+/// A small table of rates into EUR dated 2025-09-01 (GBP, USD, CAD),
+/// looked up as the latest on or before a date: enough to convert the
+/// examples' figures. The rates are illustrative, close to the market at the
+/// time, not an official fixing.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{fixtures, Currency, Money, parse_date};
+///
+/// let fx = fixtures::september_2025_rates();
+/// let gbp = Money::parse("100", Currency::GBP)?;
+/// assert_eq!(fx.convert(gbp, parse_date("2025-09-04")?)?.to_string(), "EUR 116.5");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+pub fn september_2025_rates() -> FxRates {
+    // Constant, valid data; should that change, the missing rate shows up as
+    // an error in the first conversion, not a panic here.
+    let mut fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore);
+    if let Ok(date) = parse_date("2025-09-01") {
+        for (currency, rate) in [
+            (Currency::GBP, "1.1650"),
+            (Currency::USD, "0.8580"),
+            (Currency::CAD, "0.6230"),
+        ] {
+            if let Ok(rate) = parse_amount(rate) {
+                let _ = fx.insert(currency, date, rate);
+            }
+        }
+    }
+    fx
 }

@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{Ledger, NONE, PledgeState};
+use super::{Ledger, NONE, PledgeState, Rules};
 use crate::entry::{Action, Entry, Provenance, validate_provenance, validate_reason};
 use crate::error::{Error, Result};
 use crate::ids::{MemberId, PledgeId};
@@ -88,8 +88,19 @@ impl Ledger {
     /// assert_eq!(ledger.len(), 1);
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
-    pub fn record(&mut self, mut action: Action, mut provenance: Provenance) -> Result<Recorded> {
-        let change = self.plan(&action, &provenance)?;
+    pub fn record(&mut self, action: Action, provenance: Provenance) -> Result<Recorded> {
+        self.record_under(action, provenance, Rules::Current)
+    }
+
+    /// [`Ledger::record`] under the given rule set: readers of files written
+    /// by an earlier format version use that version's rules.
+    pub(crate) fn record_under(
+        &mut self,
+        mut action: Action,
+        mut provenance: Provenance,
+        rules: Rules,
+    ) -> Result<Recorded> {
+        let change = self.plan(&action, &provenance, rules)?;
         if !matches!(change, Change::Existing(_)) {
             self.share_ids(&mut action, &mut provenance);
         }
@@ -142,7 +153,7 @@ impl Ledger {
     ///
     /// The error [`Ledger::record`] would return.
     pub fn validate(&self, action: &Action, provenance: &Provenance) -> Result<Recorded> {
-        Ok(match self.plan(action, provenance)? {
+        Ok(match self.plan(action, provenance, Rules::Current)? {
             Change::Existing(sequence) => Recorded::AlreadyPresent { sequence },
             _ => Recorded::Appended {
                 sequence: self.entries.len() as u64,
@@ -326,7 +337,7 @@ impl Ledger {
         )
     }
 
-    fn plan(&self, action: &Action, provenance: &Provenance) -> Result<Change> {
+    fn plan(&self, action: &Action, provenance: &Provenance, rules: Rules) -> Result<Change> {
         validate_provenance(provenance)?;
         for source in provenance.sources() {
             if !self.source_index.contains_key(source) {
@@ -347,7 +358,7 @@ impl Ledger {
         match action {
             Action::AddMember(member) => self.plan_member(member),
             Action::AddSource(source) => self.plan_source(source),
-            Action::Pledge(spec) => self.plan_open(spec, date, evidence),
+            Action::Pledge(spec) => self.plan_open(spec, date, evidence, rules),
             Action::Advance { pledge, stage } => {
                 let (ix, state) = self.live_pledge(pledge)?;
                 if *stage == Stage::Withdrawn {
@@ -446,6 +457,7 @@ impl Ledger {
         spec: &NewPledge,
         date: Option<NaiveDate>,
         evidence: Evidence,
+        _rules: Rules,
     ) -> Result<Change> {
         let currency = spec.validate()?;
         if let Some(&ix) = self.pledge_index.get(spec.id()) {

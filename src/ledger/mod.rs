@@ -9,6 +9,7 @@
 
 mod apply;
 mod as_of;
+mod rules;
 mod state;
 
 use crate::entry::Entry;
@@ -20,6 +21,7 @@ use crate::source::Source;
 
 pub use apply::Recorded;
 pub use as_of::{Snapshot, Undated};
+pub(crate) use rules::Rules;
 pub(crate) use state::{NONE, PledgeState};
 
 /// An append-only, validated ledger of coalition members, sources and

@@ -1,0 +1,31 @@
+//! Which validation rules an entry is recorded under.
+//!
+//! Files outlive rules: a JSON document or journal written by an earlier
+//! format version keeps loading even after a rule became stricter. Readers of
+//! such files record their entries under the rules of the version that wrote
+//! them; every entry recorded through the public API uses [`Rules::Current`].
+//! An entry that an older version accepted and a current rule refuses is
+//! reported by `check`, never refused at load.
+
+/// The rule set an entry is validated against.
+// Version-1 readers and the cycle rule land next; until then nothing builds `Version1`.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Rules {
+    /// The rules of this version of the crate: what the public API enforces.
+    #[default]
+    Current,
+    /// The rules of format version 1 (crate 0.1.0): for loading files that
+    /// version wrote. Each stricter rule added since says here what it
+    /// relaxes.
+    ///
+    /// * a `DependsOn` condition may close a dependency cycle.
+    Version1,
+}
+
+impl Rules {
+    /// True when a `DependsOn` condition may close a dependency cycle.
+    pub(crate) fn allows_cycles(self) -> bool {
+        matches!(self, Rules::Version1)
+    }
+}

@@ -266,6 +266,7 @@ mod dates;
 mod entry;
 mod error;
 mod estimate;
+mod exact;
 mod fx;
 mod hash;
 mod ids;

@@ -59,3 +59,6 @@ impl Ledger {
         Report::new(diagnostics)
     }
 }
+
+#[cfg(test)]
+mod version1_tests;

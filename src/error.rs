@@ -5,7 +5,7 @@
 //! document is replayed, the line and column of a JSON or CSV input.
 //! Layers that know the place wrap the inner error with
 //! [`Error::InEntry`] (and the interchange formats with their own position),
-//! so a message reads like `entry 17: unknown member `XYZ``.
+//! so a message reads like ``entry 17: unknown member `XYZ` ``.
 
 use chrono::NaiveDate;
 
@@ -234,6 +234,7 @@ impl Error {
 
     /// Wraps the error with the index of the entry being applied.
     #[cold]
+    #[must_use]
     pub fn in_entry(self, index: u64) -> Error {
         Error::InEntry {
             index,

@@ -1,9 +1,9 @@
 //! The hasher of the ledger's id indexes.
 //!
 //! Ids are short strings looked up several times per appended entry, where
-//! std's SipHash costs more than the rest of the lookup. This is a
+//! std's `SipHash` costs more than the rest of the lookup. This is a
 //! multiply-xor hash over eight bytes at a time with a strong final mix, in
-//! the family of FxHash, seeded per index from std's random keys so that
+//! the family of `FxHash`, seeded per index from std's random keys so that
 //! which ids collide cannot be known in advance.
 
 use std::collections::HashMap;

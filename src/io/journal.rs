@@ -262,9 +262,8 @@ fn decode_line(line: &[u8]) -> std::result::Result<Entry, String> {
             line.len()
         ));
     }
-    let (hex, json) = match (line.get(..8), line.get(8), line.get(9..)) {
-        (Some(hex), Some(b' '), Some(json)) => (hex, json),
-        _ => return Err("expected an 8-digit checksum, a space and an entry".into()),
+    let (Some(hex), Some(b' '), Some(json)) = (line.get(..8), line.get(8), line.get(9..)) else {
+        return Err("expected an 8-digit checksum, a space and an entry".into());
     };
     // Lower-case only, so that a flipped case bit cannot go unnoticed.
     let stated = hex.iter().try_fold(0u32, |acc, &b| {

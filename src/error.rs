@@ -32,8 +32,8 @@ pub enum Error {
         /// Why it was rejected.
         reason: &'static str,
     },
-    /// A currency code that is not an active ISO 4217 code.
-    #[error("unknown currency `{code}`: expected an active ISO 4217 code such as EUR or USD")]
+    /// A currency code that is neither an active nor a withdrawn ISO 4217 code.
+    #[error("unknown currency `{code}`: expected an ISO 4217 code such as EUR or USD")]
     UnknownCurrency {
         /// The rejected code.
         code: String,
@@ -117,6 +117,17 @@ pub enum Error {
         base: String,
         /// The date of the amount.
         date: NaiveDate,
+    },
+    /// An amount in a withdrawn ISO 4217 currency, dated after its
+    /// withdrawal, cannot be converted.
+    #[error("cannot convert {currency} on {date}: the currency was withdrawn after {withdrawn}")]
+    WithdrawnCurrency {
+        /// The withdrawn currency.
+        currency: String,
+        /// The date of the amount.
+        date: NaiveDate,
+        /// The last day of the month of its withdrawal.
+        withdrawn: NaiveDate,
     },
     /// A money amount has no date, so no dated rate can apply.
     #[error("cannot convert {currency} for pledge `{pledge}`: the amount has no date")]

@@ -302,6 +302,7 @@ mod member;
 mod money;
 mod pledge;
 mod source;
+mod withdrawn;
 
 pub mod io;
 mod query;

@@ -5,7 +5,7 @@
 //! document is replayed, the line and column of a JSON or CSV input.
 //! Layers that know the place wrap the inner error with
 //! [`Error::InEntry`] (and the interchange formats with their own position),
-//! so a message reads like `entry 17: unknown member `XYZ``.
+//! so a message reads like ``entry 17: unknown member `XYZ` ``.
 
 use chrono::NaiveDate;
 
@@ -33,8 +33,8 @@ pub enum Error {
         /// character).
         reason: String,
     },
-    /// A currency code that is not an active ISO 4217 code.
-    #[error("unknown currency `{code}`: expected an active ISO 4217 code such as EUR or USD")]
+    /// A currency code that is neither an active nor a withdrawn ISO 4217 code.
+    #[error("unknown currency `{code}`: expected an ISO 4217 code such as EUR or USD")]
     UnknownCurrency {
         /// The rejected code.
         code: String,
@@ -118,6 +118,17 @@ pub enum Error {
         base: String,
         /// The date of the amount.
         date: NaiveDate,
+    },
+    /// An amount in a withdrawn ISO 4217 currency, dated after its
+    /// withdrawal, cannot be converted.
+    #[error("cannot convert {currency} on {date}: the currency was withdrawn after {withdrawn}")]
+    WithdrawnCurrency {
+        /// The withdrawn currency.
+        currency: String,
+        /// The date of the amount.
+        date: NaiveDate,
+        /// The last day of the month of its withdrawal.
+        withdrawn: NaiveDate,
     },
     /// A money amount has no date, so no dated rate can apply.
     #[error("cannot convert {currency} for pledge `{pledge}`: the amount has no date")]
@@ -235,6 +246,7 @@ impl Error {
 
     /// Wraps the error with the index of the entry being applied.
     #[cold]
+    #[must_use]
     pub fn in_entry(self, index: u64) -> Error {
         Error::InEntry {
             index,

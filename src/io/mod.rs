@@ -1,7 +1,6 @@
 //! Interchange formats: the JSON document (always available), CSV (feature
 //! `csv`) and the durable journal.
 
-mod crc32;
 #[cfg(feature = "csv")]
 pub mod csv;
 pub mod journal;

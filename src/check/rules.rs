@@ -2,6 +2,7 @@
 //! `n log n` where it sorts); none compares all pairs.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -168,10 +169,11 @@ fn dependency_cycle(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
             format!("dependency cycle {}", shown.join(" -> "))
         };
         if component.len() > cycle.len() {
-            message.push_str(&format!(
+            let _ = write!(
+                message,
                 "; {} pledges depend on each other through cycles",
                 component.len()
-            ));
+            );
         }
         if let Some(p) = u32::try_from(root).ok().and_then(|i| ledger.pledge_at(i)) {
             out.push((pledge_subject(&p), message));

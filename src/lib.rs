@@ -302,6 +302,7 @@ mod member;
 mod money;
 mod pledge;
 mod source;
+mod spelling;
 mod withdrawn;
 
 pub mod io;

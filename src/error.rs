@@ -29,8 +29,9 @@ pub enum Error {
         kind: &'static str,
         /// The rejected text, shortened when very long.
         value: String,
-        /// Why it was rejected.
-        reason: &'static str,
+        /// Why it was rejected (naming the code point of a forbidden
+        /// character).
+        reason: String,
     },
     /// A currency code that is neither an active nor a withdrawn ISO 4217 code.
     #[error("unknown currency `{code}`: expected an ISO 4217 code such as EUR or USD")]

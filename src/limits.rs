@@ -18,6 +18,8 @@
 //! | JSON nesting depth | [`MAX_JSON_DEPTH`] levels |
 //! | CSV record length | [`MAX_CSV_RECORD_BYTES`] bytes |
 //! | journal line length | [`MAX_JOURNAL_LINE_BYTES`] bytes |
+//! | pledges named in one dependency-cycle diagnostic (CL004) | [`MAX_CYCLE_PLEDGES_SHOWN`] |
+//! | diagnostics of one code in a check report | [`MAX_DIAGNOSTICS_PER_CODE`] (the rest are counted) |
 
 /// Most characters in an identifier.
 pub const MAX_ID_CHARS: usize = 64;
@@ -41,6 +43,14 @@ pub const MAX_JSON_DEPTH: usize = 64;
 pub const MAX_CSV_RECORD_BYTES: usize = 64 * 1024;
 /// Longest journal line accepted on open (1 MiB).
 pub const MAX_JOURNAL_LINE_BYTES: usize = 1 << 20;
+
+/// Most pledges a dependency-cycle diagnostic (CL004) names: a longer cycle
+/// is shown as its length and its first pledges.
+pub const MAX_CYCLE_PLEDGES_SHOWN: usize = 5;
+/// Most diagnostics of one code a check report lists; the others are counted
+/// ([`Report::omitted`](crate::Report::omitted)), so a report's size is
+/// bounded whatever the ledger holds.
+pub const MAX_DIAGNOSTICS_PER_CODE: usize = 10_000;
 
 /// Checks the length of a text field, in characters.
 pub(crate) fn check_text(

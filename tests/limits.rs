@@ -204,3 +204,38 @@ fn journal_line_length() {
     assert!(message(MAX_JOURNAL_LINE_BYTES + 1).contains("exceeds the limit"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn diagnostics_per_code_in_a_report() {
+    let check = |members: usize| {
+        let mut ledger = Ledger::new();
+        for i in 0..members {
+            ledger
+                .add_member(Member::new(mid(&format!("M{i:05}")), "Member"))
+                .unwrap();
+        }
+        ledger.check(&CheckOptions::new(d("2025-01-01")))
+    };
+    for (n, listed, omitted) in [
+        (
+            MAX_DIAGNOSTICS_PER_CODE - 1,
+            MAX_DIAGNOSTICS_PER_CODE - 1,
+            0,
+        ),
+        (MAX_DIAGNOSTICS_PER_CODE, MAX_DIAGNOSTICS_PER_CODE, 0),
+        (MAX_DIAGNOSTICS_PER_CODE + 1, MAX_DIAGNOSTICS_PER_CODE, 1),
+    ] {
+        let report = check(n);
+        assert_eq!(report.with_code(Code::MemberWithoutPledges).count(), listed);
+        assert_eq!(report.omitted(Code::MemberWithoutPledges), omitted);
+        let text = report.to_string();
+        assert_eq!(
+            text.contains("note: 1 more CL011 diagnostics not listed"),
+            omitted == 1
+        );
+    }
+    // The listed ones are the first in report order.
+    let report = check(MAX_DIAGNOSTICS_PER_CODE + 1);
+    let last = report.with_code(Code::MemberWithoutPledges).last().unwrap();
+    assert_eq!(last.subject(), &Subject::Member(mid("M09999")));
+}

@@ -22,6 +22,7 @@
 //! | CL012 | info | an entry dated before an earlier entry | `entry 9: dated 2025-01-01, before entry 8 (2025-03-01)` |
 //! | CL013 | info | an undated pledge entry | `entry 12: undated advance of pledge FRA-1` |
 //! | CL014 | warning | a condition that can no longer hold: it depends on a withdrawn pledge | `pledge FRA-2: depends on FRA-1, which is withdrawn` |
+//! | CL015 | warning | an id or text outside the current alphabet, in an entry from a file written before that rule (see [`crate::ids`]) | ``entry 3: invalid member id `FRA\u{200b}`: contains U+200B, an invisible character`` |
 //!
 //! # Example
 //!
@@ -50,12 +51,15 @@ use crate::ledger::Ledger;
 impl Ledger {
     /// Checks the whole ledger and reports what is suspicious.
     ///
-    /// Every rule is linear or `n log n` in the number of pledges and
-    /// entries; the report is sorted (by code, then subject, then message)
-    /// so the same ledger always gives the same report.
+    /// Every rule is linear or `n log n` in the number of pledges,
+    /// conditions and entries; the report is sorted (by code, then subject, then message)
+    /// so the same ledger always gives the same report. A report lists at
+    /// most [`MAX_DIAGNOSTICS_PER_CODE`](crate::limits::MAX_DIAGNOSTICS_PER_CODE)
+    /// diagnostics of each code and counts the rest ([`Report::omitted`]).
     pub fn check(&self, options: &CheckOptions) -> Report {
         let mut diagnostics = Vec::new();
-        rules::run_all(self, options, &mut diagnostics);
-        Report::new(diagnostics)
+        let mut omitted = std::collections::BTreeMap::new();
+        rules::run_all(self, options, &mut diagnostics, &mut omitted);
+        Report::new(diagnostics).with_omitted(omitted)
     }
 }

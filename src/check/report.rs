@@ -1,5 +1,6 @@
 //! [`Report`], [`Diagnostic`], [`Code`], [`Severity`] and [`Subject`].
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -70,6 +71,7 @@ codes! {
     OutOfOrder = 12, "CL012", Info, "An entry dated before an earlier entry.";
     UndatedEntry = 13, "CL013", Info, "An undated pledge entry.";
     ConditionCannotHold = 14, "CL014", Warning, "A condition that can no longer hold: it depends on a withdrawn pledge.";
+    OutsideAlphabet = 15, "CL015", Warning, "An id or text outside the current alphabet (an invisible character, a bidirectional control, a formula start), in an entry from a file written before that rule.";
 }
 
 /// What a diagnostic is about.
@@ -157,6 +159,9 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Report {
     diagnostics: Vec<Diagnostic>,
+    /// Diagnostics found but not listed, per code, beyond the limit.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    omitted: BTreeMap<Code, u64>,
 }
 
 impl Report {
@@ -164,7 +169,31 @@ impl Report {
         diagnostics.sort_by(|a, b| {
             (a.code, &a.subject, &a.message).cmp(&(b.code, &b.subject, &b.message))
         });
-        Report { diagnostics }
+        Report {
+            diagnostics,
+            omitted: BTreeMap::new(),
+        }
+    }
+
+    pub(crate) fn with_omitted(mut self, omitted: BTreeMap<Code, u64>) -> Report {
+        self.omitted = omitted;
+        self
+    }
+
+    /// How many diagnostics of `code` were found but not listed, because a
+    /// report lists at most
+    /// [`MAX_DIAGNOSTICS_PER_CODE`](crate::limits::MAX_DIAGNOSTICS_PER_CODE)
+    /// of each code (the first ones in report order).
+    ///
+    /// ```
+    /// use coalition_ledger::*;
+    ///
+    /// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-09-30")?));
+    /// assert_eq!(report.omitted(Code::UndatedEntry), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn omitted(&self, code: Code) -> u64 {
+        self.omitted.get(&code).copied().unwrap_or(0)
     }
 
     /// Every diagnostic, by code, then subject, then message.
@@ -215,6 +244,13 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for diagnostic in &self.diagnostics {
             writeln!(f, "{diagnostic}")?;
+        }
+        for (code, count) in &self.omitted {
+            writeln!(
+                f,
+                "note: {count} more {code} diagnostics not listed (a report lists {} per code)",
+                crate::limits::MAX_DIAGNOSTICS_PER_CODE
+            )?;
         }
         writeln!(
             f,

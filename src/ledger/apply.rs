@@ -339,6 +339,7 @@ impl Ledger {
 
     fn plan(&self, action: &Action, provenance: &Provenance, rules: Rules) -> Result<Change> {
         validate_provenance(provenance)?;
+        super::alphabet::check(action, provenance, rules)?;
         for source in provenance.sources() {
             if !self.source_index.contains_key(source) {
                 return Err(Error::UnknownSource {

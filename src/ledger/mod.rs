@@ -7,6 +7,7 @@
 //! appending costs the same whether the ledger holds ten entries or ten
 //! million.
 
+mod alphabet;
 mod apply;
 mod as_of;
 mod rules;
@@ -19,6 +20,7 @@ use crate::member::Member;
 use crate::pledge::{Kind, NewPledge, Pledge};
 use crate::source::Source;
 
+pub(crate) use alphabet::check_entry as check_alphabet;
 pub use apply::Recorded;
 pub use as_of::{Snapshot, Undated};
 pub(crate) use rules::Rules;

@@ -130,6 +130,17 @@ pub enum Error {
         /// The last day of the month of its withdrawal.
         withdrawn: NaiveDate,
     },
+    /// A name that is none of a type's spellings (a stage, a kind, a
+    /// diagnostic code, ...).
+    #[error("unknown {what} `{value}`: expected one of {expected}")]
+    UnknownName {
+        /// What was being named (`stage`, `kind`, ...).
+        what: &'static str,
+        /// The text given, shortened when very long.
+        value: String,
+        /// Every accepted spelling, comma-separated.
+        expected: String,
+    },
     /// A money amount has no date, so no dated rate can apply.
     #[error("cannot convert {currency} for pledge `{pledge}`: the amount has no date")]
     UndatedConversion {
@@ -297,6 +308,15 @@ impl Error {
             subject: subject.into(),
             field,
             reason: reason.into(),
+        }
+    }
+
+    #[cold]
+    pub(crate) fn unknown_name(what: &'static str, value: &str, expected: &[&str]) -> Error {
+        Error::UnknownName {
+            what,
+            value: value.chars().take(64).collect(),
+            expected: expected.join(", "),
         }
     }
 

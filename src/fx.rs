@@ -17,14 +17,18 @@ use crate::limits::MAX_DECIMAL_SCALE;
 use crate::money::Currency;
 
 /// How a rate is chosen for a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatePolicy {
     /// Only a rate published for exactly that date.
     OnDate,
     /// The latest rate on or before that date.
     LatestOnOrBefore,
 }
+
+crate::spelling::spelled!(RatePolicy, "rate policy", {
+    OnDate => "on_date",
+    LatestOnOrBefore => "latest_on_or_before",
+});
 
 /// Dated exchange rates into one base currency.
 ///

@@ -303,6 +303,7 @@ mod member;
 mod money;
 mod pledge;
 mod source;
+mod spelling;
 mod withdrawn;
 
 pub mod io;

@@ -3,13 +3,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use crate::ids::{MemberId, PledgeId, SourceId};
 
 /// How serious a diagnostic is. Ordered `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
     /// Worth knowing.
     Info,
@@ -19,42 +18,25 @@ pub enum Severity {
     Error,
 }
 
-impl Severity {
-    /// The severity in lower case, as printed.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+crate::spelling::spelled!(Severity, "severity", {
+    Info => "info",
+    Warning => "warning",
+    Error => "error",
+});
 
 macro_rules! codes {
     ($($variant:ident = $number:literal, $text:literal, $severity:ident, $doc:literal;)*) => {
         /// A stable diagnostic code. The codes and their meaning never change;
         /// new rules get new codes.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum Code {
             $(#[doc = $doc] $variant = $number,)*
         }
 
-        impl Code {
-            /// Every code, in order.
-            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+        crate::spelling::spelled!(Code, "diagnostic code", { $($variant => $text,)* });
 
-            /// The code as printed: `CL001`, ...
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Code::$variant => $text,)*
-                }
-            }
+        impl Code {
 
             /// The severity the code is reported at unless the options say
             /// otherwise.
@@ -69,11 +51,6 @@ macro_rules! codes {
                 match self {
                     $(Code::$variant => $doc,)*
                 }
-            }
-
-            /// Parses `CL001`, ...
-            pub fn from_name(name: &str) -> Option<Code> {
-                Code::ALL.iter().copied().find(|c| c.as_str() == name)
             }
         }
     };
@@ -95,18 +72,6 @@ codes! {
     UndatedEntry = 13, "CL013", Info, "An undated pledge entry.";
     ConditionCannotHold = 14, "CL014", Warning, "A condition that can no longer hold: it depends on a withdrawn pledge.";
     OutsideAlphabet = 15, "CL015", Warning, "An id or text outside the current alphabet (an invisible character, a bidirectional control, a formula start), in an entry from a file written before that rule.";
-}
-
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl Serialize for Code {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
 }
 
 /// What a diagnostic is about.

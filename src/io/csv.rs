@@ -75,7 +75,7 @@ use crate::lifecycle::{Evidence, Stage};
 use crate::limits::MAX_CSV_RECORD_BYTES;
 use crate::member::Member;
 use crate::money::{Currency, Money, parse_amount};
-use crate::pledge::{Capability, Condition, Contribution, Kind, NewPledge, Pledge};
+use crate::pledge::{Condition, Contribution, Kind, NewPledge, Pledge};
 use crate::query::Table;
 use crate::source::{Source, SourceKind};
 
@@ -352,16 +352,6 @@ impl<'r> Fields<'r> {
                 .map_err(|e| self.error(column, e.to_string())),
         }
     }
-
-    fn name<T>(
-        &self,
-        column: &'static str,
-        f: impl FnOnce(&str) -> Option<T>,
-        expected: &str,
-    ) -> Result<T> {
-        let text = self.get(column);
-        f(text).ok_or_else(|| self.error(column, format!("`{text}` is not one of {expected}")))
-    }
 }
 
 impl Row {
@@ -373,21 +363,9 @@ impl Row {
         };
         let id = f.parse("id", |t| PledgeId::new(t))?;
         let member = f.parse("member", |t| MemberId::new(t))?;
-        let kind = f.name(
-            "kind",
-            Kind::from_name,
-            "troops, equipment, funding, backstop",
-        )?;
-        let stage = f.name(
-            "stage",
-            Stage::from_name,
-            "considering, announced, committed, delivered, withdrawn",
-        )?;
-        let evidence = f.name(
-            "evidence",
-            Evidence::from_name,
-            "unconfirmed, reported, verified",
-        )?;
+        let kind: Kind = f.parse("kind", str::parse)?;
+        let stage: Stage = f.parse("stage", str::parse)?;
+        let evidence: Evidence = f.parse("evidence", str::parse)?;
         let date = f.optional("date", crate::dates::parse_date)?;
         let currency = f.optional("currency", Currency::new)?;
         let contribution = contribution(&f, kind, currency)?;
@@ -403,8 +381,11 @@ impl Row {
             }
         }
         for condition in split_list(f.get("conditions")) {
-            spec = spec
-                .with_condition(parse_condition(&condition).map_err(|m| f.error("conditions", m))?);
+            spec = spec.with_condition(
+                condition
+                    .parse()
+                    .map_err(|e: Error| f.error("conditions", e.to_string()))?,
+            );
         }
         if let Some(location) = f.optional("location", |t| Ok(t.to_string()))? {
             spec = spec.with_location(location);
@@ -531,7 +512,7 @@ fn contribution(f: &Fields<'_>, kind: Kind, currency: Option<Currency>) -> Resul
             })
         }
         Kind::Backstop => {
-            let capability = f.parse("capability", parse_capability)?;
+            let capability = f.parse("capability", str::parse)?;
             if !matches!(f.get("estimate"), "" | "unspecified") {
                 return Err(f.error("estimate", "a backstop has no size: use `unspecified`"));
             }
@@ -581,66 +562,6 @@ fn estimate<T: Copy + PartialOrd>(
             kind,
             format!("`{other}` is not one of exact, range, at_least, unspecified"),
         )),
-    }
-}
-
-fn parse_capability(text: &str) -> Result<Capability> {
-    Ok(match text {
-        "air_power" => Capability::AirPower,
-        "air_defence" => Capability::AirDefence,
-        "intelligence" => Capability::Intelligence,
-        "logistics" => Capability::Logistics,
-        "security_guarantee" => Capability::SecurityGuarantee,
-        other => match other.strip_prefix("other:") {
-            Some(words) if !words.is_empty() => Capability::Other(words.to_string()),
-            _ => {
-                return Err(Error::invalid(
-                    format!("`{other}`"),
-                    "capability",
-                    "expected air_power, air_defence, intelligence, logistics, security_guarantee or other:TEXT",
-                ));
-            }
-        },
-    })
-}
-
-fn capability_text(capability: &Capability) -> String {
-    match capability {
-        Capability::AirPower => "air_power".into(),
-        Capability::AirDefence => "air_defence".into(),
-        Capability::Intelligence => "intelligence".into(),
-        Capability::Logistics => "logistics".into(),
-        Capability::SecurityGuarantee => "security_guarantee".into(),
-        Capability::Other(words) => format!("other:{words}"),
-    }
-}
-
-fn parse_condition(text: &str) -> std::result::Result<Condition, String> {
-    let (tag, value) = text.split_once(':').unwrap_or((text, ""));
-    let member = |v: &str| MemberId::new(v).map_err(|e| e.to_string());
-    match tag {
-        "ceasefire" if value.is_empty() => Ok(Condition::Ceasefire),
-        "backstop" => Ok(Condition::Backstop { by: member(value)? }),
-        "parliament" => Ok(Condition::ParliamentaryApproval {
-            member: member(value)?,
-        }),
-        "depends" => Ok(Condition::DependsOn(
-            PledgeId::new(value).map_err(|e| e.to_string())?,
-        )),
-        "named" if !value.is_empty() => Ok(Condition::Named(value.to_string())),
-        _ => Err(format!(
-            "`{text}` is not ceasefire, backstop:MEMBER, parliament:MEMBER, depends:PLEDGE or named:TEXT"
-        )),
-    }
-}
-
-fn condition_text(condition: &Condition) -> String {
-    match condition {
-        Condition::Ceasefire => "ceasefire".into(),
-        Condition::Backstop { by } => format!("backstop:{by}"),
-        Condition::ParliamentaryApproval { member } => format!("parliament:{member}"),
-        Condition::DependsOn(pledge) => format!("depends:{pledge}"),
-        Condition::Named(words) => format!("named:{words}"),
     }
 }
 
@@ -707,7 +628,7 @@ fn row_fields(p: &Pledge<'_>) -> [String; 21] {
         ),
         Contribution::Backstop { capability } => (
             ["unspecified".into(), String::new(), String::new()],
-            capability_text(capability),
+            capability.to_string(),
         ),
     };
     let value = match contribution {
@@ -739,7 +660,7 @@ fn row_fields(p: &Pledge<'_>) -> [String; 21] {
             .pledge_date()
             .map(crate::dates::format_date)
             .unwrap_or_default(),
-        join_list(p.conditions().iter().map(condition_text)),
+        join_list(p.conditions().iter().map(ToString::to_string)),
         join_list(p.sources().into_iter().map(ToString::to_string)),
         p.delivered().to_string(),
         p.location().unwrap_or_default().to_string(),

@@ -5,7 +5,7 @@
 //! document is replayed, the line and column of a JSON or CSV input.
 //! Layers that know the place wrap the inner error with
 //! [`Error::InEntry`] (and the interchange formats with their own position),
-//! so a message reads like `entry 17: unknown member `XYZ``.
+//! so a message reads like ``entry 17: unknown member `XYZ` ``.
 
 use chrono::NaiveDate;
 
@@ -29,11 +29,12 @@ pub enum Error {
         kind: &'static str,
         /// The rejected text, shortened when very long.
         value: String,
-        /// Why it was rejected.
-        reason: &'static str,
+        /// Why it was rejected (naming the code point of a forbidden
+        /// character).
+        reason: String,
     },
-    /// A currency code that is not an active ISO 4217 code.
-    #[error("unknown currency `{code}`: expected an active ISO 4217 code such as EUR or USD")]
+    /// A currency code that is neither an active nor a withdrawn ISO 4217 code.
+    #[error("unknown currency `{code}`: expected an ISO 4217 code such as EUR or USD")]
     UnknownCurrency {
         /// The rejected code.
         code: String,
@@ -118,6 +119,28 @@ pub enum Error {
         /// The date of the amount.
         date: NaiveDate,
     },
+    /// An amount in a withdrawn ISO 4217 currency, dated after its
+    /// withdrawal, cannot be converted.
+    #[error("cannot convert {currency} on {date}: the currency was withdrawn after {withdrawn}")]
+    WithdrawnCurrency {
+        /// The withdrawn currency.
+        currency: String,
+        /// The date of the amount.
+        date: NaiveDate,
+        /// The last day of the month of its withdrawal.
+        withdrawn: NaiveDate,
+    },
+    /// A name that is none of a type's spellings (a stage, a kind, a
+    /// diagnostic code, ...).
+    #[error("unknown {what} `{value}`: expected one of {expected}")]
+    UnknownName {
+        /// What was being named (`stage`, `kind`, ...).
+        what: &'static str,
+        /// The text given, shortened when very long.
+        value: String,
+        /// Every accepted spelling, comma-separated.
+        expected: String,
+    },
     /// A money amount has no date, so no dated rate can apply.
     #[error("cannot convert {currency} for pledge `{pledge}`: the amount has no date")]
     UndatedConversion {
@@ -166,10 +189,13 @@ pub enum Error {
         message: String,
     },
     /// Several CSV rows were wrong; nothing was imported.
-    #[error("{} CSV errors, nothing imported; first: {}", errors.len(), errors.first().map(ToString::to_string).unwrap_or_default())]
+    #[error("{total} CSV errors, nothing imported; first: {}", errors.first().map(ToString::to_string).unwrap_or_default())]
     CsvErrors {
-        /// Every error found, in input order.
+        /// The first errors found, in input order: at most
+        /// [`MAX_COLLECTED_ERRORS`](crate::limits::MAX_COLLECTED_ERRORS).
         errors: Vec<Error>,
+        /// How many errors were found in all (`errors.len()` or more).
+        total: u64,
     },
     /// A journal file is damaged.
     #[error("journal line {line}: {message}")]
@@ -237,6 +263,7 @@ impl Error {
 
     /// Wraps the error with the index of the entry being applied.
     #[cold]
+    #[must_use]
     pub fn in_entry(self, index: u64) -> Error {
         Error::InEntry {
             index,
@@ -288,6 +315,15 @@ impl Error {
     }
 
     #[cold]
+    pub(crate) fn unknown_name(what: &'static str, value: &str, expected: &[&str]) -> Error {
+        Error::UnknownName {
+            what,
+            value: value.chars().take(64).collect(),
+            expected: expected.join(", "),
+        }
+    }
+
+    #[cold]
     pub(crate) fn overflow(context: impl Into<String>) -> Error {
         Error::Overflow {
             context: context.into(),
@@ -309,6 +345,37 @@ impl Error {
             path: path.map(|p| p.display().to_string()),
             kind: err.kind(),
             message: err.to_string(),
+        }
+    }
+}
+
+/// The errors an importer collects in one pass: the first
+/// [`MAX_COLLECTED_ERRORS`](crate::limits::MAX_COLLECTED_ERRORS) kept, every
+/// one counted, so a file of ten million bad rows costs no more memory than
+/// one of a thousand.
+#[derive(Debug, Default)]
+pub(crate) struct Collected {
+    errors: Vec<Error>,
+    total: u64,
+}
+
+impl Collected {
+    pub(crate) fn push(&mut self, error: Error) {
+        self.total = self.total.saturating_add(1);
+        if self.errors.len() < crate::limits::MAX_COLLECTED_ERRORS {
+            self.errors.push(error);
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The collected errors as [`Error::CsvErrors`].
+    pub(crate) fn into_csv_error(self) -> Error {
+        Error::CsvErrors {
+            errors: self.errors,
+            total: self.total,
         }
     }
 }

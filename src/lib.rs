@@ -247,7 +247,33 @@
 //!   action sequences against a reference model) run in CI.
 
 #![forbid(unsafe_code)]
+// docs.rs builds with `--cfg docsrs` on nightly: show which feature each item needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
+#![warn(clippy::pedantic)]
+#![allow(
+    clippy::must_use_candidate,
+    reason = "getters of plain values; `#[must_use]` is kept for builders and results whose drop is a bug"
+)]
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    reason = "casts of enum indexes (< 8) and of dense indexes and counts bounded by `limits`, far below the target type's range"
+)]
+#![allow(
+    clippy::similar_names,
+    reason = "paired names such as `low`/`row` or `first`/`firm` read better than forced synonyms"
+)]
+#![allow(
+    clippy::ref_option,
+    clippy::trivially_copy_pass_by_ref,
+    clippy::wildcard_imports,
+    reason = "serde `with` adapters: serde fixes the signatures, and each adapter module uses its parent"
+)]
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "error mappers take their error by value so they can be passed to `map_err` directly"
+)]
 // No panic is reachable from the public API: library code may not unwrap,
 // index, panic or use unchecked arithmetic (tests may).
 #![cfg_attr(
@@ -277,6 +303,8 @@ mod member;
 mod money;
 mod pledge;
 mod source;
+mod spelling;
+mod withdrawn;
 
 pub mod io;
 mod query;

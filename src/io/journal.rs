@@ -24,7 +24,6 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::crc32::crc32;
 use crate::entry::{Action, Entry, Provenance};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Recorded};
@@ -204,7 +203,7 @@ pub(crate) fn encode_line(entry: &Entry) -> Result<Vec<u8>> {
         message: e.to_string(),
     })?;
     let mut line = Vec::with_capacity(json.len().saturating_add(10));
-    line.extend_from_slice(format!("{:08x} ", crc32(&json)).as_bytes());
+    line.extend_from_slice(format!("{:08x} ", crc32fast::hash(&json)).as_bytes());
     line.extend_from_slice(&json);
     line.push(b'\n');
     Ok(line)
@@ -262,9 +261,8 @@ fn decode_line(line: &[u8]) -> std::result::Result<Entry, String> {
             line.len()
         ));
     }
-    let (hex, json) = match (line.get(..8), line.get(8), line.get(9..)) {
-        (Some(hex), Some(b' '), Some(json)) => (hex, json),
-        _ => return Err("expected an 8-digit checksum, a space and an entry".into()),
+    let (Some(hex), Some(b' '), Some(json)) = (line.get(..8), line.get(8), line.get(9..)) else {
+        return Err("expected an 8-digit checksum, a space and an entry".into());
     };
     // Lower-case only, so that a flipped case bit cannot go unnoticed.
     let stated = hex.iter().try_fold(0u32, |acc, &b| {
@@ -277,7 +275,7 @@ fn decode_line(line: &[u8]) -> std::result::Result<Entry, String> {
     let Some(stated) = stated else {
         return Err("checksum is not 8 lower-case hex digits".into());
     };
-    let actual = crc32(json);
+    let actual = crc32fast::hash(json);
     if stated != actual {
         return Err(format!(
             "checksum mismatch: line says {stated:08x}, content has {actual:08x}"

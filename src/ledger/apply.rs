@@ -339,6 +339,7 @@ impl Ledger {
 
     fn plan(&self, action: &Action, provenance: &Provenance, rules: Rules) -> Result<Change> {
         validate_provenance(provenance)?;
+        super::alphabet::check(action, provenance, rules)?;
         for source in provenance.sources() {
             if !self.source_index.contains_key(source) {
                 return Err(Error::UnknownSource {
@@ -659,14 +660,13 @@ impl Ledger {
     fn insert_pledge(&mut self, mut state: PledgeState, action: &Action) {
         let Action::Pledge(spec) = action else { return };
         if let Some(category) = spec.category() {
-            state.category = match self.category_index.get(category) {
-                Some(&ix) => ix,
-                None => {
-                    let ix = self.categories.len() as u32;
-                    self.category_index.insert(category.clone(), ix);
-                    self.categories.push(category.clone());
-                    ix
-                }
+            state.category = if let Some(&ix) = self.category_index.get(category) {
+                ix
+            } else {
+                let ix = self.categories.len() as u32;
+                self.category_index.insert(category.clone(), ix);
+                self.categories.push(category.clone());
+                ix
             };
         }
         let ix = self.pledges.len() as u32;

@@ -7,6 +7,7 @@
 //! appending costs the same whether the ledger holds ten entries or ten
 //! million.
 
+mod alphabet;
 mod apply;
 mod as_of;
 mod cycles;

@@ -18,12 +18,20 @@ pub(crate) enum Rules {
     /// relaxes.
     ///
     /// * a `DependsOn` condition may close a dependency cycle.
+    /// * ids may break the id alphabet (invisible characters, bidirectional
+    ///   controls, a formula start) and texts may hold bidirectional
+    ///   controls (see [`crate::ids`]).
     Version1,
 }
 
 impl Rules {
     /// True when a `DependsOn` condition may close a dependency cycle.
     pub(crate) fn allows_cycles(self) -> bool {
+        matches!(self, Rules::Version1)
+    }
+
+    /// True when ids and texts may break the alphabet of [`crate::ids`].
+    pub(crate) fn allows_any_alphabet(self) -> bool {
         matches!(self, Rules::Version1)
     }
 }

@@ -12,7 +12,7 @@ use crate::{
     Result, Role, Source, SourceId, SourceKind, Stage,
 };
 
-/// SplitMix64: small, fast, and good enough for test data.
+/// `SplitMix64`: small, fast, and good enough for test data.
 #[derive(Debug, Clone)]
 struct Rng(u64);
 
@@ -543,6 +543,6 @@ fn revised(rng: &mut Rng, contribution: &Contribution) -> Contribution {
                 amount: funding_estimate(rng, c),
             }
         }
-        other => other.clone(),
+        other @ Contribution::Backstop { .. } => other.clone(),
     }
 }

@@ -52,17 +52,14 @@ impl Ledger {
         let mut path: Vec<(Node, usize)> = Vec::new();
         let mut next_of_new = 0usize;
         loop {
-            let (from, index) = match path.last_mut() {
-                Some((node, next)) => {
-                    let here = (Some(*node), *next);
-                    *next = next.saturating_add(1);
-                    here
-                }
-                None => {
-                    let here = (None, next_of_new);
-                    next_of_new = next_of_new.saturating_add(1);
-                    here
-                }
+            let (from, index) = if let Some((node, next)) = path.last_mut() {
+                let here = (Some(*node), *next);
+                *next = next.saturating_add(1);
+                here
+            } else {
+                let here = (None, next_of_new);
+                next_of_new = next_of_new.saturating_add(1);
+                here
             };
             let Some(step) = self.successor(spec, from, index) else {
                 if path.pop().is_none() {

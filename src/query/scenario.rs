@@ -278,16 +278,18 @@ impl<'a> Graph<'a> {
     /// successors follow its conditions (a stated or unrelated condition
     /// leads nowhere and is skipped by the caller); a member's are its
     /// backstop pledges.
-    fn successor(&self, eval: &Evaluation, node: Node, i: usize) -> Option<Option<Node>> {
+    fn successor(&self, eval: &Evaluation, node: Node, i: usize) -> Next {
         if node < self.pledges {
             if self.is_settled(eval, node) {
-                return None;
+                return Next::End;
             }
-            let condition = self.conditions(node).get(i)?;
+            let Some(condition) = self.conditions(node).get(i) else {
+                return Next::End;
+            };
             if self.scenario.stated(condition).is_some() {
-                return Some(None);
+                return Next::NoEdge;
             }
-            Some(match condition {
+            let to = match condition {
                 Condition::DependsOn(id) => self.ledger.pledge_ix(id).map(|ix| ix as usize),
                 Condition::Backstop { by } => self
                     .ledger
@@ -295,13 +297,26 @@ impl<'a> Graph<'a> {
                     .filter(|&m| m != NONE)
                     .map(|m| self.pledges.saturating_add(m as usize)),
                 _ => None,
-            })
+            };
+            to.map_or(Next::NoEdge, Next::Edge)
         } else {
-            let member = node.checked_sub(self.pledges)?;
-            let list = self.backstops.get(member)?;
-            list.get(i).map(|&ix| Some(ix as usize))
+            node.checked_sub(self.pledges)
+                .and_then(|member| self.backstops.get(member))
+                .and_then(|list| list.get(i))
+                .map_or(Next::End, |&ix| Next::Edge(ix as usize))
         }
     }
+}
+
+/// The next successor of a node in the search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// An edge to this node.
+    Edge(Node),
+    /// A condition with no edge (stated by the scenario, or unrelated).
+    NoEdge,
+    /// No more successors.
+    End,
 }
 
 /// Iterative Tarjan search (no recursion, so that long chains cannot
@@ -346,7 +361,7 @@ impl Tarjan {
                 top.1 = next.saturating_add(1);
             }
             match graph.successor(eval, node, next) {
-                Some(Some(succ)) => {
+                Next::Edge(succ) => {
                     let succ_index = self.index.get(succ).copied().unwrap_or(0);
                     if succ_index == UNVISITED {
                         self.visit(succ)?;
@@ -355,8 +370,8 @@ impl Tarjan {
                         self.lower(node, succ_index);
                     }
                 }
-                Some(None) => {}
-                None => {
+                Next::NoEdge => {}
+                Next::End => {
                     frames.pop();
                     if let Some(&(parent, _)) = frames.last() {
                         let low = self.low.get(node).copied().unwrap_or(0);
@@ -411,9 +426,10 @@ impl Tarjan {
         }
         let cyclic = component.len() > 1
             || component.first().is_some_and(|&n| {
-                (0..)
-                    .map_while(|i| graph.successor(eval, n, i))
-                    .any(|s| s == Some(n))
+                (0..usize::MAX)
+                    .map(|i| graph.successor(eval, n, i))
+                    .take_while(|next| *next != Next::End)
+                    .any(|next| next == Next::Edge(n))
             });
         if cyclic {
             if eval.in_cycle.is_empty() {

@@ -22,7 +22,7 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         .add_missing_sources(true);
     let ledger = match importer.import(file) {
         Ok(ledger) => ledger,
-        Err(Error::CsvErrors { errors }) => {
+        Err(Error::CsvErrors { errors, .. }) => {
             for error in &errors {
                 eprintln!("{path}: {error}");
             }

@@ -221,10 +221,13 @@ pub enum Error {
         message: String,
     },
     /// Several CSV rows were wrong; nothing was imported.
-    #[error("{} CSV errors, nothing imported; first: {}", errors.len(), errors.first().map(ToString::to_string).unwrap_or_default())]
+    #[error("{total} CSV errors, nothing imported; first: {}", errors.first().map(ToString::to_string).unwrap_or_default())]
     CsvErrors {
-        /// Every error found, in input order.
+        /// The first errors found, in input order: at most
+        /// [`MAX_COLLECTED_ERRORS`](crate::limits::MAX_COLLECTED_ERRORS).
         errors: Vec<Error>,
+        /// How many errors were found in all (`errors.len()` or more).
+        total: u64,
     },
     /// A journal file is damaged.
     #[error("journal line {line}: {message}")]
@@ -482,6 +485,37 @@ impl Error {
             path: path.map(|p| p.display().to_string()),
             kind: err.kind(),
             message: err.to_string(),
+        }
+    }
+}
+
+/// The errors an importer collects in one pass: the first
+/// [`MAX_COLLECTED_ERRORS`](crate::limits::MAX_COLLECTED_ERRORS) kept, every
+/// one counted, so a file of ten million bad rows costs no more memory than
+/// one of a thousand.
+#[derive(Debug, Default)]
+pub(crate) struct Collected {
+    errors: Vec<Error>,
+    total: u64,
+}
+
+impl Collected {
+    pub(crate) fn push(&mut self, error: Error) {
+        self.total = self.total.saturating_add(1);
+        if self.errors.len() < crate::limits::MAX_COLLECTED_ERRORS {
+            self.errors.push(error);
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The collected errors as [`Error::CsvErrors`].
+    pub(crate) fn into_csv_error(self) -> Error {
+        Error::CsvErrors {
+            errors: self.errors,
+            total: self.total,
         }
     }
 }

@@ -34,8 +34,9 @@
 //! assert!(MemberId::new("Türkiye").is_ok());
 //! ```
 //!
-//! A file written by format version 1, before this alphabet, still loads;
-//! its ids outside the alphabet are reported by `check` (code CL015).
+//! A file written by format version 1, before this alphabet, still loads:
+//! its entries are recorded under that version's rules, and `check` reports
+//! those the current rules refuse.
 
 use std::borrow::Borrow;
 use std::fmt;

@@ -74,7 +74,7 @@
 //! * **Find the gap.** [`Query::coverage`] compares the pledges with a
 //!   [`Target`] and splits them by firmness into a [`Coverage`].
 //! * **Lint the data.** [`Ledger::check`] reports what is allowed but
-//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL015`,
+//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL014`,
 //!   listed in the [`Code`] docs and below).
 //! * **Convert money.** [`FxRates`] holds dated rates with an explicit
 //!   [`RatePolicy`]; a missing rate is an error, never a guess.
@@ -186,7 +186,6 @@
 //! | CL012 | info | an entry dated before an earlier entry |
 //! | CL013 | info | an undated pledge entry |
 //! | CL014 | warning | a condition that depends on a withdrawn pledge |
-//! | CL015 | warning | an id or text outside the current alphabet, from a file written before that rule |
 //!
 //! ```
 //! use coalition_ledger::prelude::*;

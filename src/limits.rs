@@ -16,7 +16,8 @@
 //! | decimal places of an amount | [`MAX_DECIMAL_SCALE`] (the most `rust_decimal` holds; never rounded) |
 //! | JSON document size | [`MAX_DOCUMENT_BYTES`] bytes |
 //! | JSON nesting depth | [`MAX_JSON_DEPTH`] levels |
-//! | CSV record length | [`MAX_CSV_RECORD_BYTES`] bytes |
+//! | CSV record length, enforced while reading (quotes and delimiters count) | [`MAX_CSV_RECORD_BYTES`] bytes |
+//! | errors an importer collects (the rest are counted) | [`MAX_COLLECTED_ERRORS`] |
 //! | journal line length | [`MAX_JOURNAL_LINE_BYTES`] bytes |
 //! | pledges named in one dependency-cycle diagnostic (CL004) | [`MAX_CYCLE_PLEDGES_SHOWN`] |
 //! | diagnostics of one code in a check report | [`MAX_DIAGNOSTICS_PER_CODE`] (the rest are counted) |
@@ -39,8 +40,13 @@ pub const MAX_DECIMAL_SCALE: u32 = 28;
 pub const MAX_DOCUMENT_BYTES: usize = 1 << 30;
 /// Deepest JSON nesting the loader accepts.
 pub const MAX_JSON_DEPTH: usize = 64;
-/// Longest CSV record the importer accepts (64 KiB).
+/// Longest CSV record the importer accepts (64 KiB), counted in raw bytes
+/// (quotes and delimiters included) while reading, so no longer record is
+/// ever held in memory.
 pub const MAX_CSV_RECORD_BYTES: usize = 64 * 1024;
+/// Most errors an importer keeps ([`Error::CsvErrors`](crate::Error::CsvErrors)
+/// holds the first ones and the total count).
+pub const MAX_COLLECTED_ERRORS: usize = 1_000;
 /// Longest journal line accepted on open (1 MiB).
 pub const MAX_JOURNAL_LINE_BYTES: usize = 1 << 20;
 

@@ -69,3 +69,77 @@ fn names_and_notes_refuse_bidi_controls() {
     let spec = troops("P", "FRA", Estimate::Exact(1)).with_notes("مرحبا שלום");
     ledger.open_pledge(spec, reported("2025-01-01")).unwrap();
 }
+
+#[cfg(feature = "csv")]
+mod csv_input {
+    use super::*;
+    use coalition_ledger::io::csv::Importer;
+    use coalition_ledger::limits::MAX_CSV_RECORD_BYTES;
+    use std::io::Read;
+
+    const HEADER: &str = "id,member,kind,estimate,stage,evidence,notes";
+
+    fn first_error(result: Result<Ledger>) -> String {
+        match result {
+            Err(Error::CsvErrors { errors, .. }) => errors[0].to_string(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_an_error_with_its_line_not_a_swallowed_row() {
+        let text = format!(
+            "{HEADER}\nP1,FRA,troops,unspecified,announced,reported,\"abc\nP2,GBR,troops,unspecified,announced,reported,fine\n"
+        );
+        let result = Importer::new().roster(&roster()).import(text.as_bytes());
+        assert_eq!(
+            first_error(result),
+            "CSV line 2: unterminated quoted field: the quote opened here is never closed"
+        );
+        // Closed, the same quote is fine.
+        let text = format!(
+            "{HEADER}\nP1,FRA,troops,unspecified,announced,reported,\"abc\"\nP2,GBR,troops,unspecified,announced,reported,fine\n"
+        );
+        let ledger = Importer::new()
+            .roster(&roster())
+            .import(text.as_bytes())
+            .unwrap();
+        assert_eq!(ledger.pledge_count(), 2);
+    }
+
+    /// An endless single-field row, counting what the importer reads.
+    struct Endless {
+        prefix: Vec<u8>,
+        read: usize,
+    }
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(8192);
+            for (i, b) in buf[..n].iter_mut().enumerate() {
+                *b = self.prefix.get(self.read + i).copied().unwrap_or(b'x');
+            }
+            self.read += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_huge_record_stops_the_reader_at_the_limit() {
+        let mut input = Endless {
+            prefix: format!("{HEADER}\nP1,FRA,troops,unspecified,announced,reported,").into_bytes(),
+            read: 0,
+        };
+        let result = Importer::new().roster(&roster()).import(&mut input);
+        assert!(first_error(result).starts_with(&format!(
+            "CSV line 2: record exceeds the limit of {MAX_CSV_RECORD_BYTES} bytes"
+        )));
+        // Before: the whole record was buffered (1.11 GB resident for a
+        // 300 MB row). Now reading stops one buffer past the limit.
+        assert!(
+            input.read <= MAX_CSV_RECORD_BYTES + 3 * 8192,
+            "{}",
+            input.read
+        );
+    }
+}

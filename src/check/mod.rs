@@ -22,7 +22,6 @@
 //! | CL012 | info | an entry dated before an earlier entry | `entry 9: dated 2025-01-01, before entry 8 (2025-03-01)` |
 //! | CL013 | info | an undated pledge entry | `entry 12: undated advance of pledge FRA-1` |
 //! | CL014 | warning | a condition that can no longer hold: it depends on a withdrawn pledge | `pledge FRA-2: depends on FRA-1, which is withdrawn` |
-//! | CL015 | warning | an id or text outside the current alphabet, in an entry from a file written before that rule (see [`crate::ids`]) | ``entry 3: invalid member id `FRA\u{200b}`: contains U+200B, an invisible character`` |
 //!
 //! # Example
 //!

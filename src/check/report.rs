@@ -71,7 +71,6 @@ codes! {
     OutOfOrder = 12, "CL012", Info, "An entry dated before an earlier entry.";
     UndatedEntry = 13, "CL013", Info, "An undated pledge entry.";
     ConditionCannotHold = 14, "CL014", Warning, "A condition that can no longer hold: it depends on a withdrawn pledge.";
-    OutsideAlphabet = 15, "CL015", Warning, "An id or text outside the current alphabet (an invisible character, a bidirectional control, a formula start), in an entry from a file written before that rule.";
 }
 
 /// What a diagnostic is about.

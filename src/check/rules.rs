@@ -23,7 +23,7 @@ type Finding = (Subject, String);
 /// A rule: reads the ledger and options, pushes findings.
 type Rule = fn(&Ledger, &CheckOptions, &mut Vec<Finding>);
 
-const RULES: [(Code, Rule); 15] = [
+const RULES: [(Code, Rule); 14] = [
     (Code::NoSource, no_source),
     (Code::CommittedButUnconfirmed, committed_but_unconfirmed),
     (Code::BackstopWithoutPledge, backstop_without_pledge),
@@ -38,7 +38,6 @@ const RULES: [(Code, Rule); 15] = [
     (Code::OutOfOrder, out_of_order),
     (Code::UndatedEntry, undated_entry),
     (Code::ConditionCannotHold, condition_cannot_hold),
-    (Code::OutsideAlphabet, outside_alphabet),
 ];
 
 /// Runs every enabled rule. Each code keeps its first
@@ -644,16 +643,6 @@ fn condition_cannot_hold(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Findin
     }
 }
 
-/// CL015: entries recorded under older rules whose ids or texts break the
-/// current alphabet.
-fn outside_alphabet(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
-    for entry in ledger.entries() {
-        if let Err(error) = crate::ledger::check_alphabet(entry.action(), &entry.provenance()) {
-            out.push((Subject::Entry(entry.sequence()), error.to_string()));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -806,22 +795,11 @@ mod tests {
     }
 
     #[test]
-    fn cl015_reports_look_alike_ids_from_older_files_and_is_quiet_otherwise() {
+    fn look_alike_ids_are_refused_now_and_accepted_under_version_1() {
         let mut ledger = Ledger::new();
-        let quiet = |l: &Ledger| {
-            let mut out = Vec::new();
-            let options = CheckOptions::new(NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"));
-            outside_alphabet(l, &options, &mut out);
-            out
-        };
-        ledger
-            .add_member(Member::new(MemberId::new("FRA").expect("id"), "France"))
-            .expect("member");
-        assert!(quiet(&ledger).is_empty());
-        // The API refuses the look-alike; a version-1 file may hold it.
         assert!(MemberId::new("FRA\u{200b}").is_err());
         let look_alike = MemberId::legacy("FRA\u{200b}").expect("version 1 id");
-        let member = Member::new(look_alike.clone(), "France");
+        let member = Member::new(look_alike, "France");
         let err = ledger
             .record(
                 Action::AddMember(Box::new(member.clone())),
@@ -832,6 +810,7 @@ mod tests {
             err.to_string(),
             "invalid member id `FRA\\u{200b}`: contains U+200B, an invisible character"
         );
+        assert!(ledger.is_empty());
         ledger
             .record_under(
                 Action::AddMember(Box::new(member)),
@@ -839,12 +818,6 @@ mod tests {
                 Rules::Version1,
             )
             .expect("version 1 accepts it");
-        assert_eq!(
-            quiet(&ledger),
-            vec![(
-                Subject::Entry(1),
-                "invalid member id `FRA\\u{200b}`: contains U+200B, an invisible character".into()
-            )]
-        );
+        assert_eq!(ledger.len(), 1);
     }
 }

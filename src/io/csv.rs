@@ -65,8 +65,9 @@ use std::io::{Read, Write};
 
 use rust_decimal::Decimal;
 
+use super::csv_guard::{Guard, stop_of};
 use crate::entry::{Action, Provenance};
-use crate::error::{Error, Result};
+use crate::error::{Collected, Error, Result};
 use crate::estimate::Estimate;
 use crate::ids::{Category, MemberId, PledgeId, SourceId};
 use crate::ledger::Ledger;
@@ -154,10 +155,10 @@ impl Importer {
     pub fn import<R: Read>(&self, reader: R) -> Result<Ledger> {
         let mut csv = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
-            .from_reader(reader);
+            .from_reader(Guard::new(reader, MAX_CSV_RECORD_BYTES));
         let columns = read_header(&mut csv)?;
         let mut ledger = self.roster.clone().unwrap_or_default();
-        let mut errors = Vec::new();
+        let mut errors = Collected::default();
         let mut record = csv::StringRecord::new();
         loop {
             match csv.read_record(&mut record) {
@@ -169,12 +170,7 @@ impl Importer {
                     }
                 }
                 Err(error) => {
-                    let line = error.position().map_or(0, csv::Position::line);
-                    errors.push(Error::Csv {
-                        line,
-                        column: None,
-                        message: error.to_string(),
-                    });
+                    errors.push(read_error(&error));
                     if !matches!(
                         error.kind(),
                         csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
@@ -187,7 +183,7 @@ impl Importer {
         if errors.is_empty() {
             Ok(ledger)
         } else {
-            Err(Error::CsvErrors { errors })
+            Err(errors.into_csv_error())
         }
     }
 
@@ -198,18 +194,6 @@ impl Importer {
         record: &csv::StringRecord,
         line: u64,
     ) -> Result<()> {
-        let bytes = record
-            .iter()
-            .fold(0usize, |sum, field| sum.saturating_add(field.len()));
-        if bytes > MAX_CSV_RECORD_BYTES {
-            return Err(Error::Csv {
-                line,
-                column: None,
-                message: format!(
-                    "record of {bytes} bytes exceeds the limit of {MAX_CSV_RECORD_BYTES}"
-                ),
-            });
-        }
         let row = Row::parse(columns, record, line)?;
         if self.add_missing_members {
             let in_conditions = row.spec.conditions().iter().filter_map(|c| match c {
@@ -251,6 +235,22 @@ impl Importer {
     }
 }
 
+/// An error of the CSV reader (or of the guard under it) with its line.
+fn read_error(error: &csv::Error) -> Error {
+    if let Some(stop) = stop_of(error) {
+        return Error::Csv {
+            line: stop.line,
+            column: None,
+            message: stop.message.clone(),
+        };
+    }
+    Error::Csv {
+        line: error.position().map_or(0, csv::Position::line),
+        column: None,
+        message: error.to_string(),
+    }
+}
+
 /// Maps a ledger error to the row's line and the column it is about.
 fn located(error: Error, line: u64) -> Error {
     let column = match error.root() {
@@ -269,11 +269,7 @@ fn located(error: Error, line: u64) -> Error {
 struct Columns(BTreeMap<&'static str, usize>);
 
 fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Columns> {
-    let header = csv.headers().map_err(|e| Error::Csv {
-        line: e.position().map_or(1, csv::Position::line),
-        column: None,
-        message: e.to_string(),
-    })?;
+    let header = csv.headers().map_err(|e| read_error(&e))?;
     let mut columns = BTreeMap::new();
     for (index, name) in header.iter().enumerate() {
         let Some(known) = COLUMNS.iter().copied().find(|c| *c == name) else {
@@ -291,13 +287,13 @@ fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Columns> {
 
 #[cold]
 fn header_error(message: String) -> Error {
-    Error::CsvErrors {
-        errors: vec![Error::Csv {
-            line: 1,
-            column: None,
-            message,
-        }],
-    }
+    let mut errors = Collected::default();
+    errors.push(Error::Csv {
+        line: 1,
+        column: None,
+        message,
+    });
+    errors.into_csv_error()
 }
 
 /// One parsed row.

@@ -3,5 +3,7 @@
 
 #[cfg(feature = "csv")]
 pub mod csv;
+#[cfg(feature = "csv")]
+mod csv_guard;
 pub mod journal;
 pub mod json;

@@ -5,8 +5,8 @@
 //! ([`MemberId::new`](crate::MemberId::new) and the others); ids and texts
 //! read from a file are checked here, when their entry is recorded under the
 //! current rules. Entries recorded under [`Rules::Version1`] skip the rule
-//! (files written before it keep loading), and `check` reports what they
-//! hold (CL015).
+//! (files written before it keep loading); `check` reports entries that
+//! only older rules accept.
 
 use crate::entry::{Action, Provenance};
 use crate::error::{Error, Result};
@@ -25,7 +25,7 @@ pub(crate) fn check(action: &Action, provenance: &Provenance, rules: Rules) -> R
 }
 
 /// Checks every id and text of an entry against the alphabet.
-pub(crate) fn check_entry(action: &Action, provenance: &Provenance) -> Result<()> {
+fn check_entry(action: &Action, provenance: &Provenance) -> Result<()> {
     for source in provenance.sources() {
         source.check_alphabet()?;
     }

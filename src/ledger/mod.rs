@@ -20,7 +20,6 @@ use crate::member::Member;
 use crate::pledge::{Kind, NewPledge, Pledge};
 use crate::source::Source;
 
-pub(crate) use alphabet::check_entry as check_alphabet;
 pub use apply::Recorded;
 pub use as_of::{Snapshot, Undated};
 pub(crate) use rules::Rules;

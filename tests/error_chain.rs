@@ -98,7 +98,7 @@ fn csv_import_keeps_the_ledger_error_typed() {
     let err = coalition_ledger::io::csv::Importer::new()
         .roster(&roster)
         .import(text.as_bytes());
-    let Err(Error::CsvErrors { errors }) = err else {
+    let Err(Error::CsvErrors { errors, .. }) = err else {
         panic!("expected CSV errors, got {err:?}");
     };
     let first = errors.first().cloned().unwrap_or(Error::Internal {

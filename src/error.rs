@@ -35,8 +35,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Errors are cheap to clone and compare, so tests and callers can match on
 /// them. Predicates such as [`Error::is_unknown_reference`] let callers branch
 /// without matching every variant; the enum is `#[non_exhaustive]`, as new
-/// failures get new variants. See the [module docs](self) for how context
-/// is chained.
+/// failures get new variants.
+///
+/// Context (the entry, the CSV row, the journal line) wraps a typed inner
+/// `Error` that [`Error::root`] reaches and the predicates look through.
+/// Each message is complete and prints its inner error inline, so
+/// [`std::error::Error::source`] returns `None` and a chain walk prints
+/// every link once. `Error` is `Clone + Eq`; foreign errors keep the parts
+/// callers branch on (an I/O error's [`kind`](Error::io_kind), a JSON or
+/// CSV error's line and column).
 ///
 /// # Example
 ///

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::limits::MAX_DECIMAL_SCALE;
@@ -47,11 +47,35 @@ crate::spelling::spelled!(RatePolicy, "rate policy", {
 /// assert_eq!(err.to_string(), "no exchange rate for USD on 2025-08-31 into EUR");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "FxRatesIn")]
 pub struct FxRates {
     base: Currency,
     policy: RatePolicy,
     rates: BTreeMap<Currency, BTreeMap<NaiveDate, Decimal>>,
+}
+
+/// Deserialized rates, checked one by one through [`FxRates::insert`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FxRatesIn {
+    base: Currency,
+    policy: RatePolicy,
+    rates: BTreeMap<Currency, BTreeMap<NaiveDate, Decimal>>,
+}
+
+impl TryFrom<FxRatesIn> for FxRates {
+    type Error = Error;
+
+    fn try_from(input: FxRatesIn) -> Result<FxRates> {
+        let mut fx = FxRates::new(input.base, input.policy);
+        for (currency, by_date) in input.rates {
+            for (date, rate) in by_date {
+                fx.insert(currency, date, rate)?;
+            }
+        }
+        Ok(fx)
+    }
 }
 
 impl FxRates {

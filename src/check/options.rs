@@ -26,7 +26,8 @@ use crate::money::Money;
 /// assert_eq!(options.severity_of(Code::NoSource), Severity::Error);
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckOptions {
     pub(crate) reference_date: NaiveDate,
     disabled: BTreeSet<Code>,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ids::{MemberId, PledgeId, SourceId};
 
@@ -74,7 +74,7 @@ codes! {
 }
 
 /// What a diagnostic is about.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Subject {
@@ -100,7 +100,8 @@ impl fmt::Display for Subject {
 }
 
 /// One finding of a check.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Diagnostic {
     code: Code,
     severity: Severity,
@@ -156,11 +157,12 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The result of a check: diagnostics in a stable order.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Report {
     diagnostics: Vec<Diagnostic>,
     /// Diagnostics found but not listed, per code, beyond the limit.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     omitted: BTreeMap<Code, u64>,
 }
 

@@ -33,6 +33,7 @@ use crate::source::Source;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Action {
     /// Adds a member to the roster.
     AddMember(Box<Member>),

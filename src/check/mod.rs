@@ -26,7 +26,7 @@
 //! # Example
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-09-30")?));
 //! assert!(!report.has_errors());

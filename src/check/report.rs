@@ -76,6 +76,7 @@ codes! {
 /// What a diagnostic is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Subject {
     /// A member.
     Member(MemberId),
@@ -185,7 +186,7 @@ impl Report {
     /// of each code (the first ones in report order).
     ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     ///
     /// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-09-30")?));
     /// assert_eq!(report.omitted(Code::UndatedEntry), 0);

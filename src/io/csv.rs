@@ -316,11 +316,7 @@ fn located(error: Error, line: u64) -> Error {
         Error::Mismatch { .. } | Error::Overflow { .. } => Some("delivered"),
         _ => None,
     };
-    Error::Csv {
-        line,
-        column: column.map(String::from),
-        message: error.to_string(),
-    }
+    error.in_csv_row(line, column)
 }
 
 /// Positions of the columns present in the header.
@@ -405,7 +401,7 @@ impl<'r> Fields<'r> {
     }
 
     fn parse<T>(&self, column: &'static str, f: impl FnOnce(&str) -> Result<T>) -> Result<T> {
-        f(self.get(column)).map_err(|e| self.error(column, e.to_string()))
+        f(self.get(column)).map_err(|e| e.in_csv_row(self.line, Some(column)))
     }
 
     fn optional<T>(
@@ -417,7 +413,7 @@ impl<'r> Fields<'r> {
             "" => Ok(None),
             text => f(text)
                 .map(Some)
-                .map_err(|e| self.error(column, e.to_string())),
+                .map_err(|e| e.in_csv_row(self.line, Some(column))),
         }
     }
 }
@@ -454,7 +450,7 @@ impl Row {
             spec = spec.with_condition(
                 condition
                     .parse()
-                    .map_err(|e: Error| f.error("conditions", e.to_string()))?,
+                    .map_err(|e: Error| e.in_csv_row(f.line, Some("conditions")))?,
             );
         }
         if let Some(location) = f.optional("location", |t| Ok(t.to_string()))? {
@@ -471,7 +467,7 @@ impl Row {
             .map_err(|m| f.error("sources", m))?;
         for source in sources {
             provenance = provenance
-                .cite(SourceId::new(&source).map_err(|e| f.error("sources", e.to_string()))?);
+                .cite(SourceId::new(&source).map_err(|e| e.in_csv_row(f.line, Some("sources")))?);
         }
         let delivered = f
             .optional("delivered", parse_amount)?

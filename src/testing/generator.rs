@@ -408,7 +408,7 @@ impl Ids {
         self.members
             .get(m)
             .cloned()
-            .ok_or_else(|| Error::invalid("generator", "members", "index out of range"))
+            .ok_or_else(|| Error::internal("the generator's member index"))
     }
 
     /// Source `s` of the roster.
@@ -416,7 +416,7 @@ impl Ids {
         self.sources
             .get(s)
             .cloned()
-            .ok_or_else(|| Error::invalid("generator", "sources", "index out of range"))
+            .ok_or_else(|| Error::internal("the generator's source index"))
     }
 }
 

@@ -313,6 +313,9 @@ pub(crate) fn group_thousands(value: Decimal) -> String {
 /// use coalition_ledger::parse_amount;
 /// assert_eq!(parse_amount("1250000.75")?.to_string(), "1250000.75");
 /// assert!(parse_amount("1.5e6").is_err());
+/// assert!(parse_amount("000123").is_err()); // one spelling per value
+/// assert!(parse_amount("-0.00").is_err());
+/// assert_eq!(parse_amount("0.50")?.to_string(), "0.50");
 /// assert!(parse_amount("0.00000000000000000000000000001").is_err()); // 29 places
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
@@ -336,10 +339,15 @@ fn amount_shape_problem(text: &str) -> Option<String> {
         None => (digits, None),
     };
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if all_digits(integer) && fraction.is_none_or(all_digits) {
-        None
-    } else {
+    if !(all_digits(integer) && fraction.is_none_or(all_digits)) {
         Some("expected digits with an optional `-` and `.`, such as `-1250.50`".into())
+    } else if integer.len() > 1 && integer.starts_with('0') {
+        // One spelling per value: `123`, never `000123`.
+        Some("leading zeros: write the amount without them".into())
+    } else if text.starts_with('-') && digits.bytes().all(|b| matches!(b, b'0' | b'.')) {
+        Some("negative zero: write `0`".into())
+    } else {
+        None
     }
 }
 

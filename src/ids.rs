@@ -201,8 +201,9 @@ macro_rules! identifier {
             ///
             /// [`Error::InvalidId`] when `text` is empty, longer than 64
             /// characters, holds a control character or has surrounding
-            /// whitespace, or breaks the id alphabet (see the [module
-            /// docs](crate::ids)), naming the code point.
+            /// whitespace, or breaks the id alphabet (an invisible format
+            /// character, a non-space separator or a bidirectional control),
+            /// naming the code point.
             pub fn new(text: impl AsRef<str>) -> Result<Self> {
                 let text = text.as_ref();
                 match id_problem(text) {

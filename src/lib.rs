@@ -12,7 +12,7 @@
 //! # Quick start
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let mut ledger = Ledger::new();
 //! ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
@@ -89,7 +89,7 @@
 //! # Totals with uncertainty
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let mut ledger = Ledger::new();
 //! for id in ["FRA", "GBR", "DEU"] {
@@ -117,12 +117,12 @@
 //! # Scenarios
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let ledger = fixtures::paris_summit();
 //! let usa = MemberId::new("USA")?;
 //! let if_us_fails = Scenario::new().fails(Condition::Backstop { by: usa });
-//! let count = |scenario: &Scenario| -> Result<u64> {
+//! let count = |scenario: &Scenario| -> coalition_ledger::Result<u64> {
 //!     Ok(ledger.query().kind(Kind::Troops).scenario(scenario).run()?.total().count())
 //! };
 //! assert_eq!(count(&Scenario::new())?, 14); // the backstop is only considered: unknown
@@ -133,7 +133,7 @@
 //! # Money in several currencies
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let mut ledger = Ledger::new();
 //! ledger.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
@@ -157,7 +157,7 @@
 //! # Coverage of a target
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let coverage = fixtures::paris_summit()
 //!     .query()
@@ -188,14 +188,14 @@
 //! | CL014 | warning | a condition that depends on a withdrawn pledge |
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let mut ledger = Ledger::new();
 //! ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
 //! let id = PledgeId::new("DEU-mil-17")?;
 //! let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
 //! let spec = NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount });
-//! let on = |d: &str| -> Result<Provenance> { Ok(Provenance::new(Evidence::Verified).on(parse_date(d)?)) };
+//! let on = |d: &str| -> coalition_ledger::Result<Provenance> { Ok(Provenance::new(Evidence::Verified).on(parse_date(d)?)) };
 //! ledger.open_pledge(spec, on("2025-01-10")?)?;
 //! ledger.deliver(&id, parse_amount("61900000")?, on("2025-06-01")?)?;
 //!
@@ -307,6 +307,7 @@ mod spelling;
 mod withdrawn;
 
 pub mod io;
+pub mod prelude;
 mod query;
 pub mod testing;
 

@@ -68,6 +68,7 @@ impl Kind {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Capability {
     /// Combat air power.
     AirPower,
@@ -366,6 +367,7 @@ fn check_money(
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Condition {
     /// A ceasefire is agreed.
     Ceasefire,
@@ -652,7 +654,8 @@ impl NewPledge {
 }
 
 /// The dates a pledge reached each stage, as recorded by dated entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StageDates {
     /// When the pledge was opened.
     pub opened: Option<NaiveDate>,

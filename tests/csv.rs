@@ -31,6 +31,13 @@ fn errors(text: &str) -> Vec<(u64, Option<String>, String)> {
                     column,
                     message,
                 } => (line, column, message),
+                // A ledger rule or a field's own parser refused the row: the
+                // cause stays typed.
+                Error::InCsvRow {
+                    line,
+                    column,
+                    error,
+                } => (line, column, error.to_string()),
                 other => panic!("not a CSV error: {other}"),
             })
             .collect(),

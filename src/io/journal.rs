@@ -54,10 +54,10 @@ pub struct TornTail {
 ///
 /// ```
 /// use coalition_ledger::io::journal::{Journal, Recovery};
-/// use coalition_ledger::*;
+/// use coalition_ledger::prelude::*;
 ///
 /// let dir = std::env::temp_dir().join(format!("journal-doc-{}", std::process::id()));
-/// std::fs::create_dir_all(&dir).map_err(|e| Error::Io { path: None, kind: e.kind(), message: e.to_string() })?;
+/// std::fs::create_dir_all(&dir)?;
 /// let path = dir.join("coalition.journal");
 /// # let _ = std::fs::remove_file(&path);
 /// let mut journal = Journal::open(&path, Recovery::Fail)?;
@@ -303,10 +303,7 @@ fn apply(ledger: &mut Ledger, entry: Entry, number: u64) -> Result<()> {
             line: number,
             message: "repeats an earlier entry".into(),
         }),
-        Err(error) => Err(Error::Journal {
-            line: number,
-            message: error.to_string(),
-        }),
+        Err(error) => Err(error.in_journal_line(number)),
     }
 }
 

@@ -72,7 +72,7 @@ impl Ledger {
     /// # Example
     ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     ///
     /// let mut ledger = Ledger::new();
     /// let fra = Member::new(MemberId::new("FRA")?, "France");
@@ -816,9 +816,5 @@ fn mark_stage_dates(dates: &mut StageDates, to: Stage, date: Option<NaiveDate>) 
 
 #[cold]
 fn internal(what: &str) -> Error {
-    Error::invalid(
-        "ledger",
-        "index",
-        format!("internal inconsistency in the {what}"),
-    )
+    Error::internal(format!("the ledger's {what}"))
 }

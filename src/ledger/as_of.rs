@@ -90,7 +90,7 @@ impl Ledger {
     /// # Example
     ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     ///
     /// let mut ledger = Ledger::new();
     /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;

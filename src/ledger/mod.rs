@@ -32,7 +32,7 @@ pub(crate) use state::{NONE, PledgeState};
 /// # Example
 ///
 /// ```
-/// use coalition_ledger::*;
+/// use coalition_ledger::prelude::*;
 ///
 /// let mut ledger = Ledger::new();
 /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;

@@ -21,6 +21,8 @@ pub(crate) enum Rules {
     /// * ids may break the id alphabet (invisible characters, bidirectional
     ///   controls, a formula start) and texts may hold bidirectional
     ///   controls (see [`crate::ids`]).
+    /// * a named condition or other capability may be blank, and an amount
+    ///   may be a negative zero.
     Version1,
 }
 

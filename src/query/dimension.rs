@@ -56,6 +56,7 @@ crate::spelling::spelled!(Dimension, "dimension", {
 /// months chronologically; firm before conditional. A missing value (no
 /// group, no category, undated) sorts before the others.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Key {
     /// A member.
     Member(MemberId),

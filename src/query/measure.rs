@@ -20,6 +20,7 @@ use crate::pledge::Kind;
 /// counted: `Personnel` counts troops, `Units` equipment, `Value` funding and
 /// equipment value, `Count` every pledge.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum Measure<'a> {
     /// Number of personnel (troop pledges).
     Personnel,

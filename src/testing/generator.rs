@@ -419,7 +419,7 @@ impl Ids {
         self.members
             .get(m)
             .cloned()
-            .ok_or_else(|| Error::invalid("generator", "members", "index out of range"))
+            .ok_or_else(|| Error::internal("the generator's member index"))
     }
 
     /// Source `s` of the roster.
@@ -427,7 +427,7 @@ impl Ids {
         self.sources
             .get(s)
             .cloned()
-            .ok_or_else(|| Error::invalid("generator", "sources", "index out of range"))
+            .ok_or_else(|| Error::internal("the generator's source index"))
     }
 }
 

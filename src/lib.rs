@@ -324,7 +324,7 @@ pub use member::{Member, Role};
 pub use money::{Currency, Money, parse_amount};
 pub use pledge::{Capability, Condition, Contribution, Kind, NewPledge, Pledge, StageDates};
 pub use query::{
-    Basis, Coverage, Dimension, Key, Measure, Query, Row, Scenario, Table, Target, Total,
+    Basis, Coverage, Dimension, Key, LeftOut, Measure, Query, Row, Scenario, Table, Target, Total,
 };
 pub use source::{Source, SourceKind};
 pub use testing::fixtures;

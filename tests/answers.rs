@@ -428,7 +428,7 @@ fn unknown_groups_and_categories_are_errors() {
     let err = l.query().group(&gid("NATOO")).run().unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid group for query: no member is in group `NATOO`"
+        "query: invalid group: no member is in group `NATOO`"
     );
     let err = l
         .query()

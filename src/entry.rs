@@ -209,11 +209,45 @@ impl<'de> Deserialize<'de> for SourceList {
 /// assert_eq!(p.sources().len(), 1);
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Its serde form is the one entries use in the JSON document:
+/// `{"date": "2025-09-04", "evidence": "reported", "sources": ["elysee"]}`,
+/// with `date` and `sources` left out when empty.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, from = "ProvenanceIn")]
 pub struct Provenance {
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::dates::strict_option"
+    )]
     date: Option<NaiveDate>,
     evidence: Evidence,
+    #[serde(default, skip_serializing_if = "SourceList::is_empty")]
     sources: SourceList,
+}
+
+/// A deserialized provenance, rebuilt through `cite` so its sources are
+/// sorted and unique whatever order the input lists them in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProvenanceIn {
+    #[serde(default, with = "crate::dates::strict_option")]
+    date: Option<NaiveDate>,
+    evidence: Evidence,
+    #[serde(default)]
+    sources: Vec<SourceId>,
+}
+
+impl From<ProvenanceIn> for Provenance {
+    fn from(input: ProvenanceIn) -> Provenance {
+        let mut provenance = Provenance::new(input.evidence);
+        provenance.date = input.date;
+        for source in input.sources {
+            provenance = provenance.cite(source);
+        }
+        provenance
+    }
 }
 
 impl Provenance {

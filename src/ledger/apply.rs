@@ -36,6 +36,20 @@ pub enum Recorded {
 
 impl Recorded {
     /// The sequence number of the new or existing entry.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// let first = ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// assert_eq!(first.sequence(), 0);
+    /// // Re-sending the same member is idempotent: it names the original entry.
+    /// let again = ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// assert_eq!(again.sequence(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn sequence(self) -> u64 {
         match self {
             Recorded::Appended { sequence } | Recorded::AlreadyPresent { sequence } => sequence,
@@ -43,6 +57,17 @@ impl Recorded {
     }
 
     /// True when a new entry was appended.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// assert!(ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?.is_appended());
+    /// assert!(!ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?.is_appended());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn is_appended(self) -> bool {
         matches!(self, Recorded::Appended { .. })
     }
@@ -152,6 +177,20 @@ impl Ledger {
     /// # Errors
     ///
     /// The error [`Ledger::record`] would return.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = Ledger::new();
+    /// let action = Action::AddMember(Box::new(Member::new(MemberId::new("FRA")?, "France")));
+    /// assert!(ledger.validate(&action, &Provenance::new(Evidence::Verified))?.is_appended());
+    /// assert!(ledger.is_empty()); // nothing was recorded
+    /// let bad = Action::Withdraw { pledge: PledgeId::new("none")?, reason: "x".into() };
+    /// assert!(ledger.validate(&bad, &Provenance::new(Evidence::Verified)).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn validate(&self, action: &Action, provenance: &Provenance) -> Result<Recorded> {
         Ok(match self.plan(action, provenance, Rules::Current)? {
             Change::Existing(sequence) => Recorded::AlreadyPresent { sequence },
@@ -166,6 +205,18 @@ impl Ledger {
     /// # Errors
     ///
     /// An invalid member, or a different member under the same id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// let err = ledger.add_member(Member::new(MemberId::new("FRA")?, "Francia")).unwrap_err();
+    /// assert_eq!(err.to_string(), "member `FRA` already exists with a different `name`");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn add_member(&mut self, member: Member) -> Result<Recorded> {
         self.record(
             Action::AddMember(Box::new(member)),
@@ -178,6 +229,17 @@ impl Ledger {
     /// # Errors
     ///
     /// An invalid source, or a different source under the same id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// assert_eq!(ledger.sources().len(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn add_source(&mut self, source: Source) -> Result<Recorded> {
         self.record(
             Action::AddSource(Box::new(source)),
@@ -191,6 +253,24 @@ impl Ledger {
     ///
     /// An unknown member or source, an invalid size, or a different pledge
     /// under the same id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// // A pledge by a member not on the roster is refused, and nothing changes.
+    /// let spec = NewPledge::new(PledgeId::new("XYZ-1")?, MemberId::new("XYZ")?, Contribution::Troops { personnel: Estimate::Unspecified });
+    /// let err = ledger.open_pledge(spec, Provenance::new(Evidence::Reported)).unwrap_err();
+    /// assert!(err.is_unknown_reference());
+    /// assert_eq!(ledger.pledge_count(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn open_pledge(&mut self, pledge: NewPledge, provenance: Provenance) -> Result<Recorded> {
         self.record(Action::Pledge(Box::new(pledge)), provenance)
     }
@@ -200,6 +280,22 @@ impl Ledger {
     /// # Errors
     ///
     /// An unknown pledge, a backward or terminal transition.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// ledger.advance(&id, Stage::Committed, Provenance::new(Evidence::Verified).on(parse_date("2025-10-01")?))?;
+    /// let err = ledger.advance(&id, Stage::Announced, Provenance::new(Evidence::Verified)).unwrap_err();
+    /// assert_eq!(err.to_string(), "pledge `FRA-1`: cannot move from stage committed to announced");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn advance(
         &mut self,
         pledge: &PledgeId,
@@ -218,6 +314,24 @@ impl Ledger {
     /// # Errors
     ///
     /// An unknown or withdrawn pledge, a different kind, category or currency.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// ledger.revise(&id, Contribution::Troops { personnel: Estimate::Exact(3_000) }, Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.contribution().clone()), Some(Contribution::Troops { personnel: Estimate::Exact(3_000) }));
+    /// // A revision keeps the kind: troops cannot become funding.
+    /// let money = Contribution::Funding { amount: Estimate::Exact(Money::parse("1", Currency::EUR)?) };
+    /// assert!(ledger.revise(&id, money, Provenance::new(Evidence::Verified)).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn revise(
         &mut self,
         pledge: &PledgeId,
@@ -238,6 +352,23 @@ impl Ledger {
     ///
     /// An unknown or withdrawn pledge, a backstop, a fractional number of
     /// personnel or units, a quantity that is not positive, an overflow.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// ledger.deliver(&id, Decimal::from(1_000), Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(Decimal::from(1_000)));
+    /// // Personnel are whole people.
+    /// assert!(ledger.deliver(&id, parse_amount("0.5")?, Provenance::new(Evidence::Verified)).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn deliver(
         &mut self,
         pledge: &PledgeId,
@@ -252,6 +383,23 @@ impl Ledger {
     /// # Errors
     ///
     /// As [`Ledger::deliver`], and a currency that differs from the pledge's.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-fund")?;
+    /// let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount }), Provenance::new(Evidence::Verified))?;
+    /// ledger.deliver_money(&id, Money::parse("10000000", Currency::EUR)?, Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(Decimal::from(10_000_000)));
+    /// // In the pledge's own currency only.
+    /// assert!(ledger.deliver_money(&id, Money::parse("1", Currency::USD)?, Provenance::new(Evidence::Verified)).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn deliver_money(
         &mut self,
         pledge: &PledgeId,
@@ -274,6 +422,24 @@ impl Ledger {
     ///
     /// As [`Ledger::deliver`], and a correction that would make the delivered
     /// amount negative.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-fund")?;
+    /// let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount }), Provenance::new(Evidence::Verified))?;
+    /// ledger.deliver(&id, Decimal::from(10_000_000), Provenance::new(Evidence::Verified))?;
+    /// ledger.correct_delivery(&id, Decimal::from(-2_000_000), Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(Decimal::from(8_000_000)));
+    /// // The delivered total never drops below zero.
+    /// assert!(ledger.correct_delivery(&id, Decimal::from(-9_000_000), Provenance::new(Evidence::Verified)).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn correct_delivery(
         &mut self,
         pledge: &PledgeId,
@@ -310,6 +476,23 @@ impl Ledger {
     /// # Errors
     ///
     /// An unknown, delivered or already withdrawn pledge; an empty reason.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// ledger.withdraw(&id, "the ceasefire talks collapsed", Provenance::new(Evidence::Reported))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.stage()), Some(Stage::Withdrawn));
+    /// // Nothing happens to a withdrawn pledge.
+    /// assert!(ledger.annotate(&id, Provenance::new(Evidence::Verified)).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn withdraw(
         &mut self,
         pledge: &PledgeId,
@@ -328,6 +511,22 @@ impl Ledger {
     /// # Errors
     ///
     /// An unknown or withdrawn pledge, an unknown source.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// ledger.add_source(Source::new(SourceId::new("mod")?, "Ministry", SourceKind::Official))?;
+    /// ledger.annotate(&id, Provenance::new(Evidence::Verified).cite(SourceId::new("mod")?))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| (p.stage(), p.evidence())), Some((Stage::Announced, Evidence::Verified)));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn annotate(&mut self, pledge: &PledgeId, provenance: Provenance) -> Result<Recorded> {
         self.record(
             Action::Annotate {

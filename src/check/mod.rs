@@ -74,3 +74,6 @@ impl Ledger {
         Report::new(diagnostics).with_omitted(omitted)
     }
 }
+
+#[cfg(test)]
+mod version1_tests;

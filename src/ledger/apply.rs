@@ -657,7 +657,7 @@ impl Ledger {
         spec: &NewPledge,
         date: Option<NaiveDate>,
         evidence: Evidence,
-        _rules: Rules,
+        rules: Rules,
     ) -> Result<Change> {
         let currency = spec.validate()?;
         if let Some(&ix) = self.pledge_index.get(spec.id()) {
@@ -683,6 +683,9 @@ impl Ledger {
                 }
                 _ => {}
             }
+        }
+        if !rules.allows_cycles() {
+            self.refuse_cycle(spec)?;
         }
         if self.pledges.len() >= NONE as usize {
             return Err(Error::limit(
@@ -839,6 +842,7 @@ impl Ledger {
         self.member_index.insert(member.id().clone(), ix);
         self.member_groups.push(groups);
         self.by_member.push(Vec::new());
+        self.backstop_needed.push(false);
         self.members.push(member);
     }
 
@@ -867,6 +871,7 @@ impl Ledger {
         let ix = self.pledges.len() as u32;
         debug_assert!(state.invariants_hold());
         self.pledge_index.insert(spec.id().clone(), ix);
+        self.note_dependencies(spec);
         if let Some(list) = self.by_member.get_mut(state.member as usize) {
             list.push(ix);
         }
@@ -965,9 +970,9 @@ fn plan_delivery(
             "a negative delivery ({quantity}) must be marked as a correction"
         )));
     }
-    let delivered = state.delivered.checked_add(quantity).ok_or_else(|| {
+    let delivered = crate::exact::add(state.delivered, quantity).ok_or_else(|| {
         Error::overflow(format!(
-            "adding a delivery of {quantity} to pledge `{pledge}`"
+            "adding a delivery of {quantity} to pledge `{pledge}`: the exact sum does not fit 28 significant digits"
         ))
     })?;
     if delivered.is_sign_negative() && !delivered.is_zero() {

@@ -10,6 +10,7 @@
 mod alphabet;
 mod apply;
 mod as_of;
+mod cycles;
 mod rules;
 mod state;
 
@@ -79,6 +80,10 @@ pub struct Ledger {
     by_kind: [Vec<u32>; 4],
     /// Indexes of the pledges that have conditions.
     conditional: Vec<u32>,
+    /// Pledge ids named by a `DependsOn` condition before being recorded.
+    awaited: IdMap<PledgeId>,
+    /// Per member: some pledge is conditional on this member's backstop.
+    backstop_needed: Vec<bool>,
     /// Amounts computed for queries; cleared by every append.
     cache: crate::query::QueryCache,
 }

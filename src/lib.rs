@@ -302,6 +302,7 @@ pub mod limits;
 mod member;
 mod money;
 mod pledge;
+mod pledge_record;
 mod source;
 mod spelling;
 mod withdrawn;
@@ -323,6 +324,7 @@ pub use lifecycle::{Evidence, Stage};
 pub use member::{Member, Role};
 pub use money::{Currency, Money, parse_amount};
 pub use pledge::{Capability, Condition, Contribution, Kind, NewPledge, Pledge, StageDates};
+pub use pledge_record::PledgeRecord;
 pub use query::{
     Basis, Coverage, Dimension, Key, Measure, Query, Row, Scenario, Table, Target, Total,
 };

@@ -153,3 +153,38 @@ fn a_ledger_serializes_as_its_json_document_and_is_validated_on_load() -> TestRe
     );
     Ok(())
 }
+
+#[test]
+fn pledge_records_are_owned_and_round_trip() -> TestResult {
+    let ledger = fixtures::paris_summit();
+    for pledge in ledger.pledges() {
+        let record = round_trip(&pledge.to_record())?;
+        assert_eq!(&record.id, pledge.id());
+        assert_eq!(record.stage, pledge.stage());
+        assert_eq!(record.conditions, pledge.conditions());
+        assert_eq!(record.sources.iter().collect::<Vec<_>>(), pledge.sources());
+    }
+    // A delivered and a withdrawn pledge keep their amounts, dates and reason.
+    let mut ledger = Ledger::new();
+    ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    let id = PledgeId::new("DEU-fund")?;
+    let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+    let spec = NewPledge::new(
+        id.clone(),
+        MemberId::new("DEU")?,
+        Contribution::Funding { amount },
+    );
+    let on = |d: &str| -> coalition_ledger::Result<Provenance> {
+        Ok(Provenance::new(Evidence::Verified).on(parse_date(d)?))
+    };
+    ledger.open_pledge(spec, on("2025-01-10")?)?;
+    ledger.deliver(&id, parse_amount("12500000.50")?, on("2025-03-01")?)?;
+    ledger.withdraw(&id, "budget cut", on("2025-04-01")?)?;
+    let record = ledger.pledge(&id).map(|p| p.to_record()).ok_or("opened")?;
+    let back = round_trip(&record)?;
+    assert_eq!(back.delivered, parse_amount("12500000.50")?);
+    assert_eq!(back.withdrawal_reason.as_deref(), Some("budget cut"));
+    assert_eq!(back.dates.withdrawn, Some(parse_date("2025-04-01")?));
+    assert!(serde_json::to_string(&back)?.contains(r#""delivered":"12500000.50""#));
+    Ok(())
+}

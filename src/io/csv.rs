@@ -42,7 +42,8 @@
 //! a single quote in front, as OWASP recommends; a text that itself begins
 //! with `'` gets one too. Import removes exactly one leading `'` from those
 //! cells, so round trips keep every text. Numeric columns stay numeric, and
-//! ids cannot begin with a formula character at all ([`crate::ids`]).
+//! ids cannot begin with a formula character at all (see the id rules on
+//! [`MemberId::new`](crate::MemberId::new)).
 //!
 //! Importing turns each row into entries (open, deliver, advance or
 //! withdraw), all dated with the row's date and carrying its evidence and

@@ -170,8 +170,14 @@ impl SourceList {
         matches!(self, SourceList::None)
     }
 
-    /// Inserts `source` in order, unless it is already there.
+    /// Inserts `source` in order, unless it is already there. A list one
+    /// past [`MAX_SOURCES_PER_ENTRY`] takes no more: recording it fails
+    /// anyway, and a caller citing 300,000 sources must not pay for sorting
+    /// them first.
     fn insert(&mut self, source: SourceId) {
+        if self.as_slice().len() > MAX_SOURCES_PER_ENTRY {
+            return;
+        }
         let mut ids = match std::mem::take(self) {
             SourceList::None => {
                 *self = SourceList::One(source);
@@ -205,7 +211,7 @@ impl Serialize for SourceList {
 
 impl<'de> Deserialize<'de> for SourceList {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<SourceList, D::Error> {
-        Vec::<SourceId>::deserialize(d).map(SourceList::from)
+        crate::limits::bounded_sources::<D, SourceId>(d).map(SourceList::from)
     }
 }
 
@@ -302,7 +308,10 @@ impl Provenance {
         self
     }
 
-    /// Cites a source (kept sorted, duplicates ignored).
+    /// Cites a source (kept sorted, duplicates ignored). Past
+    /// [`MAX_SOURCES_PER_ENTRY`](crate::limits::MAX_SOURCES_PER_ENTRY)
+    /// sources no more are kept, and recording the entry fails with
+    /// [`Error::Limit`].
     ///
     /// # Example
     ///

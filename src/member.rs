@@ -50,9 +50,17 @@ crate::spelling::spelled!(Role, "role", {
 pub struct Member {
     id: MemberId,
     name: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::limits::bounded_groups"
+    )]
     groups: Vec<GroupId>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::limits::bounded_roles"
+    )]
     roles: Vec<Role>,
 }
 

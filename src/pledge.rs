@@ -496,7 +496,11 @@ pub struct NewPledge {
     member: MemberId,
     contribution: Contribution,
     stage: Stage,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::limits::bounded_conditions"
+    )]
     conditions: Vec<Condition>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     category: Option<Category>,

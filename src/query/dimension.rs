@@ -3,7 +3,7 @@
 use std::fmt;
 
 use chrono::Datelike;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::ids::{Category, GroupId, MemberId};
 use crate::ledger::{Ledger, NONE, PledgeState};
@@ -55,7 +55,11 @@ crate::spelling::spelled!(Dimension, "dimension", {
 /// alphabetically; kinds, stages and evidence in their enum order; years and
 /// months chronologically; firm before conditional. A missing value (no
 /// group, no category, undated) sorts before the others.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Its serde form names its dimension: `{"member": "FRA"}`,
+/// `{"group": null}`, `{"month": [2025, 9]}`, `{"conditional": true}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Key {
     /// A member.
@@ -96,12 +100,6 @@ impl fmt::Display for Key {
             Key::Conditional(false) => "firm".into(),
         };
         f.pad(&text)
-    }
-}
-
-impl Serialize for Key {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
     }
 }
 

@@ -46,6 +46,15 @@ pub enum Measure<'a> {
 impl Measure<'_> {
     /// The measure's name as shown in tables (`personnel`, `units`,
     /// `value`, `count`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Measure::Personnel.name(), "personnel");
+    /// assert_eq!(Measure::Count.name(), "count");
+    /// ```
     pub fn name(&self) -> &'static str {
         match self {
             Measure::Personnel => "personnel",
@@ -56,6 +65,16 @@ impl Measure<'_> {
     }
 
     /// The currency of a value measure.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// assert_eq!(Measure::Value { currency: Currency::EUR, fx: &fx }.currency(), Some(Currency::EUR));
+    /// assert_eq!(Measure::Units.currency(), None);
+    /// ```
     pub fn currency(&self) -> Option<Currency> {
         match self {
             Measure::Value { currency, .. } => Some(*currency),
@@ -64,6 +83,16 @@ impl Measure<'_> {
     }
 
     /// True when the measure counts pledges of `kind`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert!(Measure::Personnel.applies_to(Kind::Troops));
+    /// assert!(!Measure::Personnel.applies_to(Kind::Funding));
+    /// assert!(Measure::Count.applies_to(Kind::Backstop));
+    /// ```
     pub fn applies_to(&self, kind: Kind) -> bool {
         match self {
             Measure::Personnel => kind == Kind::Troops,

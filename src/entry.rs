@@ -380,6 +380,26 @@ impl Provenance {
 /// One appended event: an [`Action`] with its sequence number and
 /// provenance. Entries are made by the [`Ledger`](crate::Ledger) and never
 /// change.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let entry: &Entry = ledger.entries().last().ok_or(coalition_ledger::Error::Internal { what: "empty".into() })?;
+/// assert_eq!(entry.sequence(), 3);
+/// assert_eq!(entry.action().name(), "pledge");
+/// assert_eq!(entry.date(), Some(parse_date("2025-09-04")?));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {

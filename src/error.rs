@@ -28,6 +28,18 @@ use chrono::NaiveDate;
 use crate::lifecycle::Stage;
 
 /// A `Result` whose error is this crate's [`Error`].
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// fn france() -> coalition_ledger::Result<MemberId> {
+///     MemberId::new("FRA")
+/// }
+/// assert_eq!(france()?.as_str(), "FRA");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in `coalition-ledger`.

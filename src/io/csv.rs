@@ -164,6 +164,19 @@ fn neutralise(text: String) -> String {
 pub const REQUIRED: [&str; 6] = ["id", "member", "kind", "estimate", "stage", "evidence"];
 
 /// Builds a ledger from a CSV pledge table.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// use coalition_ledger::io::csv::Importer;
+///
+/// let text = "id,member,kind,estimate,low,high,stage,evidence\nFRA-1,FRA,troops,range,2000,5000,announced,reported\n";
+/// let ledger = Importer::new().add_missing_members(true).import(text.as_bytes())?;
+/// assert_eq!(ledger.pledge_count(), 1);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Importer {
     roster: Option<Ledger>,

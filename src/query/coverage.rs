@@ -136,6 +136,26 @@ impl<'a> Target<'a> {
 /// The gaps are what remains of the target after the firm pledges, and
 /// after everything counted. Where a bucket holds pledges of unspecified size,
 /// the gap's low bound is zero: an unknown size might cover everything.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let coverage = ledger.query().coverage(&Target::personnel(10_000))?;
+/// assert_eq!(coverage.firm().count(), 0); // announced and reported only
+/// assert_eq!(coverage.gap_after_all().low(), Decimal::from(5_000));
+/// println!("{coverage}");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Coverage {

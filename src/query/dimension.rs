@@ -14,6 +14,25 @@ use crate::pledge::Kind;
 ///
 /// `Group` overlaps: a member in two groups appears in both, so group rows do
 /// not add up to the grand total (the [`Table`](crate::Table) says so).
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let table = ledger.query().group_by([Dimension::Stage]).run()?;
+/// assert_eq!(table.rows().len(), 1); // both announced
+/// assert_eq!("month".parse::<Dimension>()?, Dimension::Month);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Dimension {
@@ -58,6 +77,26 @@ crate::spelling::spelled!(Dimension, "dimension", {
 ///
 /// Its serde form names its dimension: `{"member": "FRA"}`,
 /// `{"group": null}`, `{"month": [2025, 9]}`, `{"conditional": true}`.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let table = ledger.query().group_by([Dimension::Member, Dimension::Year]).run()?;
+/// let row = table.row(&[Key::Member(MemberId::new("GBR")?), Key::Year(Some(2025))]);
+/// assert_eq!(row.map(|r| r.total().count()), Some(1));
+/// assert_eq!(Key::Year(None).to_string(), "undated");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

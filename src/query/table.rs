@@ -28,6 +28,27 @@ use crate::money::{Currency, group_thousands};
 /// comes from a division (the delivered or outstanding share of an
 /// equipment value): such a bound is rounded outward and
 /// [`Total::is_rounded`] says so.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let spec = NewPledge::new(PledgeId::new("GBR-2")?, MemberId::new("GBR")?, Contribution::Troops { personnel: Estimate::Unspecified });
+/// ledger.open_pledge(spec, Provenance::new(Evidence::Unconfirmed))?;
+/// let total = *ledger.query().measure(Measure::Personnel).run()?.total();
+/// assert_eq!((total.low(), total.high(), total.count(), total.unspecified()), (Decimal::from(5_000), None, 3, 1));
+/// assert_eq!(total.to_string(), "≥ 5,000 (3 pledges, 1 unspecified)");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "TotalIn")]
 pub struct Total {
@@ -321,6 +342,26 @@ impl fmt::Display for Total {
 }
 
 /// One row of a table: a key per dimension and the total.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let table = ledger.query().group_by([Dimension::Member]).measure(Measure::Personnel).run()?;
+/// let first: &Row = table.rows().next().ok_or(coalition_ledger::Error::Internal { what: "no row".into() })?;
+/// assert_eq!(first.keys(), [Key::Member(MemberId::new("FRA")?)]);
+/// assert_eq!(first.total().low(), Decimal::from(2_000));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Row {

@@ -95,7 +95,7 @@ struct EntryIn {
     #[serde(default, with = "crate::dates::strict_option")]
     date: Option<NaiveDate>,
     evidence: Evidence,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::bounded_sources")]
     sources: Vec<SourceId>,
     action: Action,
 }
@@ -138,6 +138,19 @@ impl<'de> Deserialize<'de> for VersionTag {
 /// # Errors
 ///
 /// [`Error::Io`] when the writer fails.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::io::json;
+/// use coalition_ledger::prelude::*;
+///
+/// let ledger = fixtures::paris_summit();
+/// let mut out = Vec::new();
+/// json::to_writer(&ledger, &mut out)?;
+/// assert_eq!(String::from_utf8_lossy(&out), ledger.to_json());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 pub fn to_writer<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
     let document = document_out(ledger);
     let mut out = std::io::BufWriter::with_capacity(1 << 16, writer);
@@ -235,6 +248,7 @@ fn document_out(ledger: &Ledger) -> DocumentOut<'_> {
 ///
 /// ```
 /// use coalition_ledger::io::json;
+/// use coalition_ledger::prelude::*;
 ///
 /// let err = json::from_str(r#"{"format": "coalition-ledger", "version": 2}"#).unwrap_err();
 /// assert_eq!(
@@ -244,7 +258,7 @@ fn document_out(ledger: &Ledger) -> DocumentOut<'_> {
 /// ```
 pub fn from_str(text: &str) -> Result<Ledger> {
     check_size(text, MAX_DOCUMENT_BYTES)?;
-    check_depth(text)?;
+    check_shape(text)?;
     let document: DocumentIn = serde_json::from_str(text).map_err(|e| json_error(&e))?;
     replay(document)
 }
@@ -254,6 +268,19 @@ pub fn from_str(text: &str) -> Result<Ledger> {
 /// # Errors
 ///
 /// As [`from_str`], and [`Error::Io`] when reading fails.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::io::json;
+/// use coalition_ledger::prelude::*;
+///
+/// let text = fixtures::paris_summit().to_json();
+/// let ledger = json::from_reader(text.as_bytes())?;
+/// assert_eq!(ledger.to_json(), text);
+/// assert!(json::from_reader(&b"[]"[..]).is_err());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
     let mut text = String::new();
     let limit = u64::try_from(MAX_DOCUMENT_BYTES)
@@ -271,6 +298,21 @@ pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
 /// # Errors
 ///
 /// [`Error::Io`] naming the path.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::io::json;
+/// use coalition_ledger::prelude::*;
+///
+/// let path = std::env::temp_dir().join(format!("save-doc-{}.json", std::process::id()));
+/// json::save(&fixtures::paris_summit(), &path)?;
+/// assert_eq!(json::load(&path)?.to_json(), fixtures::paris_summit().to_json());
+/// # std::fs::remove_file(&path).ok();
+/// // A missing directory is an I/O error naming the path.
+/// assert!(json::save(&Ledger::new(), "/no/such/dir/x.json").is_err_and(|e| e.io_kind().is_some()));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<()> {
     let path = path.as_ref();
     let file = std::fs::File::create(path).map_err(|e| Error::io(Some(path), &e))?;
@@ -289,6 +331,17 @@ pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<()> {
 /// # Errors
 ///
 /// As [`from_str`], and [`Error::Io`] naming the path.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::io::json;
+/// use coalition_ledger::prelude::*;
+///
+/// let err = json::load("/no/such/file.json").unwrap_err();
+/// assert_eq!(err.io_kind(), Some(std::io::ErrorKind::NotFound));
+/// assert!(err.to_string().contains("/no/such/file.json"));
+/// ```
 pub fn load(path: impl AsRef<Path>) -> Result<Ledger> {
     let path = path.as_ref();
     let file = std::fs::File::open(path).map_err(|e| Error::io(Some(path), &e))?;
@@ -372,31 +425,84 @@ fn check_size(text: &str, limit: usize) -> Result<()> {
     Ok(())
 }
 
-/// Rejects nesting deeper than [`MAX_JSON_DEPTH`] before parsing.
-fn check_depth(text: &str) -> Result<()> {
+/// The fields whose value is a list. Everything else in the document is an
+/// object with named fields, a string, a number or a boolean.
+const LIST_FIELDS: [&[u8]; 6] = [
+    b"members",
+    b"sources",
+    b"entries",
+    b"groups",
+    b"roles",
+    b"conditions",
+];
+
+/// Checks the document's shape in one pass before parsing: nesting no
+/// deeper than [`MAX_JSON_DEPTH`], an object at the top, and a list only as
+/// the value of one of [`LIST_FIELDS`]. `serde` would also read a record
+/// written as a positional list (`["FRA","France"]` for a member); the
+/// document has one spelling, objects with named fields, so that is refused
+/// here with its line and column.
+fn check_shape(text: &str) -> Result<()> {
+    let bytes = text.as_bytes();
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     let (mut line, mut column) = (1usize, 0usize);
-    for byte in text.bytes() {
+    // The last string's bytes, the key it became (after `:`), and the last
+    // byte outside strings that was not whitespace.
+    let (mut string_start, mut last_string) = (0usize, (0usize, 0usize));
+    let mut key: Option<(usize, usize)> = None;
+    let mut previous: Option<u8> = None;
+    let error = |line, column, message: String| Error::Json {
+        line,
+        column,
+        message,
+    };
+    for (at, &byte) in bytes.iter().enumerate() {
         column = column.saturating_add(1);
         if in_string {
             match byte {
                 _ if escaped => escaped = false,
                 b'\\' => escaped = true,
-                b'"' => in_string = false,
+                b'"' => {
+                    in_string = false;
+                    last_string = (string_start, at);
+                    previous = Some(b'"');
+                }
+                b'\n' => {
+                    line = line.saturating_add(1);
+                    column = 0;
+                }
                 _ => {}
             }
             continue;
         }
         match byte {
-            b'"' => in_string = true,
+            b'"' => {
+                in_string = true;
+                string_start = at.saturating_add(1);
+            }
+            b':' => key = Some(last_string),
             b'{' | b'[' => {
+                if byte == b'[' {
+                    let named = key
+                        .and_then(|(from, to)| bytes.get(from..to))
+                        .is_some_and(|k| LIST_FIELDS.contains(&k));
+                    if previous != Some(b':') || !named {
+                        return Err(error(
+                            line,
+                            column,
+                            "expected an object with named fields: a list is only the value of \
+                             `members`, `sources`, `entries`, `groups`, `roles` or `conditions`"
+                                .into(),
+                        ));
+                    }
+                }
                 depth = depth.saturating_add(1);
                 if depth > MAX_JSON_DEPTH {
-                    return Err(Error::Json {
+                    return Err(error(
                         line,
                         column,
-                        message: format!("nesting deeper than {MAX_JSON_DEPTH} levels"),
-                    });
+                        format!("nesting deeper than {MAX_JSON_DEPTH} levels"),
+                    ));
                 }
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
@@ -405,6 +511,9 @@ fn check_depth(text: &str) -> Result<()> {
                 column = 0;
             }
             _ => {}
+        }
+        if !byte.is_ascii_whitespace() && byte != b'"' {
+            previous = Some(byte);
         }
     }
     Ok(())
@@ -443,6 +552,17 @@ fn serde_error_to_io(error: &serde_json::Error) -> Error {
 
 impl Ledger {
     /// The ledger as a JSON document; see [`crate::io::json`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let text = Ledger::new().to_json();
+    /// assert!(text.starts_with("{"));
+    /// assert_eq!(Ledger::from_json(&text)?.to_json(), text);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn to_json(&self) -> String {
         to_string(self)
     }
@@ -452,6 +572,18 @@ impl Ledger {
     /// # Errors
     ///
     /// As [`crate::io::json::from_str`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = Ledger::from_json(&fixtures::paris_summit().to_json())?;
+    /// assert_eq!(ledger.pledge_count(), fixtures::paris_summit().pledge_count());
+    /// let err = Ledger::from_json("{}").unwrap_err();
+    /// assert!(err.is_format());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn from_json(text: &str) -> Result<Ledger> {
         from_str(text)
     }

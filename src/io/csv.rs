@@ -69,7 +69,7 @@ use crate::entry::{Action, Provenance};
 use crate::error::{Error, Result};
 use crate::estimate::Estimate;
 use crate::ids::{Category, MemberId, PledgeId, SourceId};
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, Record};
 use crate::lifecycle::{Evidence, Stage};
 use crate::limits::MAX_CSV_RECORD_BYTES;
 use crate::member::Member;

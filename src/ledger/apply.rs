@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::ids::{MemberId, PledgeId};
 use crate::lifecycle::{Evidence, Stage};
 use crate::member::Member;
-use crate::money::{Currency, Money};
+use crate::money::Currency;
 use crate::pledge::{Condition, Contribution, Kind, NewPledge, StageDates};
 use crate::source::Source;
 
@@ -100,11 +100,26 @@ impl Ledger {
         mut provenance: Provenance,
         rules: Rules,
     ) -> Result<Recorded> {
-        let change = self.plan(&action, &provenance, rules)?;
+        // An entry is first held to the current rules; only when they refuse
+        // it are the older rules it was written under tried, and the entry
+        // then says which format version's rules accepted it (CL015).
+        let (change, accepted_under) = match self.plan(&action, &provenance, Rules::Current) {
+            Ok(change) => (change, None),
+            Err(error) if rules == Rules::Current => return Err(error),
+            Err(refusal) => {
+                let change = self.plan(&action, &provenance, rules)?;
+                if !matches!(change, Change::Existing(_)) {
+                    let entry = self.next_entry_index();
+                    self.older_rules
+                        .push((entry, refusal.to_string().into_boxed_str()));
+                }
+                (change, rules.format_version())
+            }
+        };
         if !matches!(change, Change::Existing(_)) {
             self.share_ids(&mut action, &mut provenance);
         }
-        Ok(self.commit(change, action, provenance))
+        Ok(self.commit(change, action, provenance, accepted_under))
     }
 
     /// Reserves room for `entries` more entries of which `pledges` open
@@ -161,184 +176,11 @@ impl Ledger {
         })
     }
 
-    /// Adds a member to the roster (evidence `Verified`, undated).
-    ///
-    /// # Errors
-    ///
-    /// An invalid member, or a different member under the same id.
-    pub fn add_member(&mut self, member: Member) -> Result<Recorded> {
-        self.record(
-            Action::AddMember(Box::new(member)),
-            Provenance::new(Evidence::Verified),
-        )
-    }
-
-    /// Adds a source (evidence `Verified`, undated).
-    ///
-    /// # Errors
-    ///
-    /// An invalid source, or a different source under the same id.
-    pub fn add_source(&mut self, source: Source) -> Result<Recorded> {
-        self.record(
-            Action::AddSource(Box::new(source)),
-            Provenance::new(Evidence::Verified),
-        )
-    }
-
-    /// Opens a pledge.
-    ///
-    /// # Errors
-    ///
-    /// An unknown member or source, an invalid size, or a different pledge
-    /// under the same id.
-    pub fn open_pledge(&mut self, pledge: NewPledge, provenance: Provenance) -> Result<Recorded> {
-        self.record(Action::Pledge(Box::new(pledge)), provenance)
-    }
-
-    /// Moves a pledge to a later stage.
-    ///
-    /// # Errors
-    ///
-    /// An unknown pledge, a backward or terminal transition.
-    pub fn advance(
-        &mut self,
-        pledge: &PledgeId,
-        stage: Stage,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        let action = Action::Advance {
-            pledge: pledge.clone(),
-            stage,
-        };
-        self.record(action, provenance)
-    }
-
-    /// Replaces the size of a pledge (a revision or a correction).
-    ///
-    /// # Errors
-    ///
-    /// An unknown or withdrawn pledge, a different kind, category or currency.
-    pub fn revise(
-        &mut self,
-        pledge: &PledgeId,
-        contribution: Contribution,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        let action = Action::Revise {
-            pledge: pledge.clone(),
-            contribution: Box::new(contribution),
-        };
-        self.record(action, provenance)
-    }
-
-    /// Records a delivery in the pledge's own unit. For money the pledge's
-    /// currency is used; see [`Ledger::deliver_money`] to state it.
-    ///
-    /// # Errors
-    ///
-    /// An unknown or withdrawn pledge, a backstop, a fractional number of
-    /// personnel or units, a quantity that is not positive, an overflow.
-    pub fn deliver(
-        &mut self,
-        pledge: &PledgeId,
-        quantity: Decimal,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        self.deliver_in_own_unit(pledge, quantity, false, provenance)
-    }
-
-    /// Records a money delivery, checking its currency against the pledge's.
-    ///
-    /// # Errors
-    ///
-    /// As [`Ledger::deliver`], and a currency that differs from the pledge's.
-    pub fn deliver_money(
-        &mut self,
-        pledge: &PledgeId,
-        money: Money,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        let action = Action::Deliver {
-            pledge: pledge.clone(),
-            quantity: money.amount(),
-            currency: Some(money.currency()),
-            correction: false,
-        };
-        self.record(action, provenance)
-    }
-
-    /// Records a correction of the delivered quantity; it may be negative, but
-    /// the cumulative delivered amount never drops below zero.
-    ///
-    /// # Errors
-    ///
-    /// As [`Ledger::deliver`], and a correction that would make the delivered
-    /// amount negative.
-    pub fn correct_delivery(
-        &mut self,
-        pledge: &PledgeId,
-        quantity: Decimal,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        self.deliver_in_own_unit(pledge, quantity, true, provenance)
-    }
-
-    /// A delivery in the pledge's own unit; money takes the pledge's
-    /// currency.
-    fn deliver_in_own_unit(
-        &mut self,
-        pledge: &PledgeId,
-        quantity: Decimal,
-        correction: bool,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        let currency = self
-            .pledge(pledge)
-            .filter(|p| p.kind() == Kind::Funding)
-            .and_then(|p| p.currency());
-        let action = Action::Deliver {
-            pledge: pledge.clone(),
-            quantity,
-            currency,
-            correction,
-        };
-        self.record(action, provenance)
-    }
-
-    /// Withdraws a pledge, giving a reason.
-    ///
-    /// # Errors
-    ///
-    /// An unknown, delivered or already withdrawn pledge; an empty reason.
-    pub fn withdraw(
-        &mut self,
-        pledge: &PledgeId,
-        reason: impl Into<String>,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        let action = Action::Withdraw {
-            pledge: pledge.clone(),
-            reason: reason.into(),
-        };
-        self.record(action, provenance)
-    }
-
-    /// Attaches the provenance's sources and evidence to a pledge.
-    ///
-    /// # Errors
-    ///
-    /// An unknown or withdrawn pledge, an unknown source.
-    pub fn annotate(&mut self, pledge: &PledgeId, provenance: Provenance) -> Result<Recorded> {
-        self.record(
-            Action::Annotate {
-                pledge: pledge.clone(),
-            },
-            provenance,
-        )
-    }
-
     fn plan(&self, action: &Action, provenance: &Provenance, rules: Rules) -> Result<Change> {
         validate_provenance(provenance)?;
+        if let Some(existing) = self.keyed_entry(action, provenance)? {
+            return Ok(Change::Existing(existing));
+        }
         for source in provenance.sources() {
             if !self.source_index.contains_key(source) {
                 return Err(Error::UnknownSource {
@@ -356,9 +198,9 @@ impl Ledger {
         let date = provenance.date();
         let evidence = provenance.evidence();
         match action {
-            Action::AddMember(member) => self.plan_member(member),
-            Action::AddSource(source) => self.plan_source(source),
-            Action::Pledge(spec) => self.plan_open(spec, date, evidence, rules),
+            Action::AddMember(member) => self.plan_member(member, provenance),
+            Action::AddSource(source) => self.plan_source(source, provenance),
+            Action::Pledge(spec) => self.plan_open(spec, provenance, rules),
             Action::Advance { pledge, stage } => {
                 let (ix, state) = self.live_pledge(pledge)?;
                 if *stage == Stage::Withdrawn {
@@ -407,7 +249,62 @@ impl Ledger {
         }
     }
 
-    fn plan_member(&self, member: &Member) -> Result<Change> {
+    /// The entry already recorded under the provenance's client key, when
+    /// it holds the same action and provenance; a different one under the
+    /// same key is a conflict naming the first field that differs.
+    fn keyed_entry(&self, action: &Action, provenance: &Provenance) -> Result<Option<u64>> {
+        let Some(key) = provenance.client_key() else {
+            return Ok(None);
+        };
+        let Some(&ix) = self.keys.get(key) else {
+            return Ok(None);
+        };
+        let entry = self
+            .entries
+            .get(ix as usize)
+            .ok_or_else(|| internal("key index"))?;
+        let field = if entry.action().name() != action.name() {
+            Some("action")
+        } else if entry.action() != action {
+            Some(action.name())
+        } else {
+            entry.provenance().first_difference(provenance)
+        };
+        match field {
+            None => Ok(Some(entry.sequence())),
+            Some(field) => Err(Error::Conflict {
+                kind: "entry with client key",
+                id: key.to_string(),
+                field,
+            }),
+        }
+    }
+
+    /// An identical body re-submitted is already present only when its
+    /// provenance is the same too: a new date, evidence or source is not
+    /// dropped silently.
+    fn same_provenance(
+        &self,
+        kind: &'static str,
+        id: &impl std::fmt::Display,
+        sequence: u64,
+        provenance: &Provenance,
+    ) -> Result<Change> {
+        let entry = usize::try_from(sequence)
+            .ok()
+            .and_then(|i| self.entries.get(i))
+            .ok_or_else(|| internal("roster entries"))?;
+        match entry.provenance().first_difference(provenance) {
+            None => Ok(Change::Existing(sequence)),
+            Some(field) => Err(Error::Conflict {
+                kind,
+                id: id.to_string(),
+                field,
+            }),
+        }
+    }
+
+    fn plan_member(&self, member: &Member, provenance: &Provenance) -> Result<Change> {
         member.validate()?;
         if let Some(&ix) = self.member_index.get(member.id()) {
             let existing = self
@@ -415,7 +312,12 @@ impl Ledger {
                 .get(ix as usize)
                 .ok_or_else(|| internal("member index"))?;
             return match existing.first_difference(member) {
-                None => Ok(Change::Existing(entry_of(&self.member_entries, ix))),
+                None => self.same_provenance(
+                    "member",
+                    member.id(),
+                    entry_of(&self.member_entries, ix),
+                    provenance,
+                ),
                 Some(field) => Err(Error::Conflict {
                     kind: "member",
                     id: member.id().to_string(),
@@ -433,7 +335,7 @@ impl Ledger {
         Ok(Change::Member(member.clone()))
     }
 
-    fn plan_source(&self, source: &Source) -> Result<Change> {
+    fn plan_source(&self, source: &Source, provenance: &Provenance) -> Result<Change> {
         source.validate()?;
         if let Some(&ix) = self.source_index.get(source.id()) {
             let existing = self
@@ -441,7 +343,12 @@ impl Ledger {
                 .get(ix as usize)
                 .ok_or_else(|| internal("source index"))?;
             return match existing.first_difference(source) {
-                None => Ok(Change::Existing(entry_of(&self.source_entries, ix))),
+                None => self.same_provenance(
+                    "source",
+                    source.id(),
+                    entry_of(&self.source_entries, ix),
+                    provenance,
+                ),
                 Some(field) => Err(Error::Conflict {
                     kind: "source",
                     id: source.id().to_string(),
@@ -455,10 +362,10 @@ impl Ledger {
     fn plan_open(
         &self,
         spec: &NewPledge,
-        date: Option<NaiveDate>,
-        evidence: Evidence,
+        provenance: &Provenance,
         _rules: Rules,
     ) -> Result<Change> {
+        let (date, evidence) = (provenance.date(), provenance.evidence());
         let currency = spec.validate()?;
         if let Some(&ix) = self.pledge_index.get(spec.id()) {
             let state = self
@@ -467,7 +374,12 @@ impl Ledger {
                 .ok_or_else(|| internal("pledge index"))?;
             let existing = self.spec_of(state).ok_or_else(|| internal("pledge spec"))?;
             return match existing.first_difference(spec) {
-                None => Ok(Change::Existing(u64::from(state.spec_entry))),
+                None => self.same_provenance(
+                    "pledge",
+                    spec.id(),
+                    u64::from(state.spec_entry),
+                    provenance,
+                ),
                 Some(field) => Err(Error::Conflict {
                     kind: "pledge",
                     id: spec.id().to_string(),
@@ -595,7 +507,13 @@ impl Ledger {
         u32::try_from(self.entries.len()).unwrap_or(NONE)
     }
 
-    fn commit(&mut self, change: Change, action: Action, provenance: Provenance) -> Recorded {
+    fn commit(
+        &mut self,
+        change: Change,
+        action: Action,
+        provenance: Provenance,
+        accepted_under: Option<u32>,
+    ) -> Recorded {
         let sequence = self.entries.len() as u64;
         let entry_ix = self.next_entry_index();
         let mut previous = NONE;
@@ -625,7 +543,11 @@ impl Ledger {
             }
         }
         self.previous_on_pledge.push(previous);
-        self.entries.push(Entry::new(sequence, action, provenance));
+        if let Some(key) = provenance.client_key() {
+            self.keys.insert(key.clone(), entry_ix);
+        }
+        self.entries
+            .push(Entry::new(sequence, action, provenance).accepted_under_version(accepted_under));
         Recorded::Appended { sequence }
     }
 

@@ -20,11 +20,34 @@ pub(crate) enum Rules {
     /// relaxes.
     ///
     /// * a `DependsOn` condition may close a dependency cycle.
+    ///
+    /// The date range (`0000-01-01` to `9999-12-31`, format version 2) needs
+    /// no relaxing: version 1 read only four-digit years, so no file it
+    /// accepted holds a date outside that range.
     Version1,
 }
 
 #[allow(dead_code)]
 impl Rules {
+    /// The rules files of format `version` were written under; `None` for
+    /// a version this crate does not know.
+    pub(crate) fn for_format_version(version: u32) -> Option<Rules> {
+        match version {
+            1 => Some(Rules::Version1),
+            2 => Some(Rules::Current),
+            _ => None,
+        }
+    }
+
+    /// The format version whose rules these are, as entries accepted only
+    /// under them record it; `None` for the current rules.
+    pub(crate) fn format_version(self) -> Option<u32> {
+        match self {
+            Rules::Current => None,
+            Rules::Version1 => Some(1),
+        }
+    }
+
     /// True when a `DependsOn` condition may close a dependency cycle.
     pub(crate) fn allows_cycles(self) -> bool {
         matches!(self, Rules::Version1)

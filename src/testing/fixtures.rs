@@ -7,6 +7,7 @@
 //! backstop promised in general terms only. No figure was published, so every
 //! size is [`Estimate::Unspecified`]: the fixture invents nothing.
 
+use crate::Record;
 use crate::{
     Capability, Condition, Contribution, Currency, Estimate, Evidence, FxRates, GroupId, Ledger,
     Member, MemberId, NewPledge, PledgeId, Provenance, RatePolicy, Result, Role, Source, SourceId,

@@ -8,8 +8,9 @@
 //! pledges plus a few illustrative figures (marked as such in `notes`).
 //! Members and sources the file names are added by their ids.
 
+use coalition_ledger::Error;
 use coalition_ledger::io::csv::Importer;
-use coalition_ledger::*;
+use coalition_ledger::prelude::*;
 
 fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).unwrap_or_else(|| {
@@ -21,7 +22,7 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         .add_missing_sources(true);
     let ledger = match importer.import(file) {
         Ok(ledger) => ledger,
-        Err(Error::CsvErrors { errors }) => {
+        Err(Error::CsvErrors { errors, .. }) => {
             for error in &errors {
                 eprintln!("{path}: {error}");
             }

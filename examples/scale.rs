@@ -14,8 +14,9 @@
 use std::io::Write;
 use std::time::Instant;
 
+use coalition_ledger::io;
+use coalition_ledger::prelude::*;
 use coalition_ledger::testing::Generator;
-use coalition_ledger::*;
 
 fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let (pledges, csv) = arguments()?;

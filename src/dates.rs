@@ -116,7 +116,7 @@ where
     E: std::fmt::Display,
 {
     struct Visitor<F>(F, &'static str);
-    impl<'de, T, E: std::fmt::Display, F: FnOnce(&str) -> Result<T, E>> serde::de::Visitor<'de>
+    impl<T, E: std::fmt::Display, F: FnOnce(&str) -> Result<T, E>> serde::de::Visitor<'_>
         for Visitor<F>
     {
         type Value = T;

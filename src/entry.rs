@@ -33,6 +33,7 @@ use crate::source::Source;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Action {
     /// Adds a member to the roster.
     AddMember(Box<Member>),
@@ -516,7 +517,7 @@ impl ClientKey {
             Some(reason) => Err(Error::InvalidId {
                 kind: "client key",
                 value: text.chars().take(MAX_KEY_CHARS).collect(),
-                reason,
+                reason: reason.to_string(),
             }),
             None => Ok(ClientKey(text.into())),
         }

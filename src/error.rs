@@ -4,8 +4,24 @@
 //! and where: the member, pledge or source involved, the entry index while a
 //! document is replayed, the line and column of a JSON or CSV input.
 //! Layers that know the place wrap the inner error with
-//! [`Error::InEntry`] (and the interchange formats with their own position),
-//! so a message reads like `entry 17: unknown member `XYZ``.
+//! [`Error::InEntry`], [`Error::InCsvRow`] or [`Error::InJournalLine`], so a
+//! message reads like ``entry 17: unknown member `XYZ` ``.
+//!
+//! # The chain, printed once
+//!
+//! A wrapped error stays a typed [`Error`]: [`Error::root`] reaches it and
+//! the predicates ([`Error::is_unknown_reference`], ...) look through the
+//! context. Each message is complete on its own and prints its inner error
+//! inline, so [`std::error::Error::source`] returns `None`: a chain walk
+//! (`anyhow`'s `{:#}`, a logger's `caused by:` lines) prints every link
+//! exactly once, as the Rust API guidelines ask.
+//!
+//! # Clone and Eq
+//!
+//! `Error` stays `Clone + Eq` so tests and callers can compare errors. Foreign
+//! errors are kept as the parts callers branch on: an I/O error as its
+//! [`std::io::ErrorKind`] and message ([`Error::io_kind`]), a `serde_json`
+//! or `csv` error as its line, column and message.
 
 use chrono::NaiveDate;
 
@@ -18,7 +34,33 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// Errors are cheap to clone and compare, so tests and callers can match on
 /// them. Predicates such as [`Error::is_unknown_reference`] let callers branch
-/// without matching every variant.
+/// without matching every variant; the enum is `#[non_exhaustive]`, as new
+/// failures get new variants.
+///
+/// Context (the entry, the CSV row, the journal line) wraps a typed inner
+/// `Error` that [`Error::root`] reaches and the predicates look through.
+/// Each message is complete and prints its inner error inline, so
+/// [`std::error::Error::source`] returns `None` and a chain walk prints
+/// every link once. `Error` is `Clone + Eq`; foreign errors keep the parts
+/// callers branch on (an I/O error's [`kind`](Error::io_kind), a JSON or
+/// CSV error's line and column).
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// let err = ledger.add_member(Member::new(MemberId::new("FRA")?, "France")).and_then(|_| {
+///     ledger.advance(&PledgeId::new("FRA-x")?, Stage::Committed, Provenance::new(Evidence::Verified))
+/// });
+/// let err = err.unwrap_err();
+/// assert!(err.is_unknown_reference());
+/// assert_eq!(err.to_string(), "unknown pledge `FRA-x`");
+/// // Printed once, whether shown alone or as a chain.
+/// assert!(std::error::Error::source(&err).is_none());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -29,11 +71,12 @@ pub enum Error {
         kind: &'static str,
         /// The rejected text, shortened when very long.
         value: String,
-        /// Why it was rejected.
-        reason: &'static str,
+        /// Why it was rejected (naming the code point of a forbidden
+        /// character).
+        reason: String,
     },
-    /// A currency code that is not an active ISO 4217 code.
-    #[error("unknown currency `{code}`: expected an active ISO 4217 code such as EUR or USD")]
+    /// A currency code that is neither an active nor a withdrawn ISO 4217 code.
+    #[error("unknown currency `{code}`: expected an ISO 4217 code such as EUR or USD")]
     UnknownCurrency {
         /// The rejected code.
         code: String,
@@ -118,6 +161,28 @@ pub enum Error {
         /// The date of the amount.
         date: NaiveDate,
     },
+    /// An amount in a withdrawn ISO 4217 currency, dated after its
+    /// withdrawal, cannot be converted.
+    #[error("cannot convert {currency} on {date}: the currency was withdrawn after {withdrawn}")]
+    WithdrawnCurrency {
+        /// The withdrawn currency.
+        currency: String,
+        /// The date of the amount.
+        date: NaiveDate,
+        /// The last day of the month of its withdrawal.
+        withdrawn: NaiveDate,
+    },
+    /// A name that is none of a type's spellings (a stage, a kind, a
+    /// diagnostic code, ...).
+    #[error("unknown {what} `{value}`: expected one of {expected}")]
+    UnknownName {
+        /// What was being named (`stage`, `kind`, ...).
+        what: &'static str,
+        /// The text given, shortened when very long.
+        value: String,
+        /// Every accepted spelling, comma-separated.
+        expected: String,
+    },
     /// A money amount has no date, so no dated rate can apply.
     #[error("cannot convert {currency} for pledge `{pledge}`: the amount has no date")]
     UndatedConversion {
@@ -163,10 +228,13 @@ pub enum Error {
         message: String,
     },
     /// Several CSV rows were wrong; nothing was imported.
-    #[error("{} CSV errors, nothing imported; first: {}", errors.len(), errors.first().map(ToString::to_string).unwrap_or_default())]
+    #[error("{total} CSV errors, nothing imported; first: {}", errors.first().map(ToString::to_string).unwrap_or_default())]
     CsvErrors {
-        /// Every error found, in input order.
+        /// The first errors found, in input order: at most
+        /// [`MAX_COLLECTED_ERRORS`](crate::limits::MAX_COLLECTED_ERRORS).
         errors: Vec<Error>,
+        /// How many errors were found in all (`errors.len()` or more).
+        total: u64,
     },
     /// A journal file is damaged.
     #[error("journal line {line}: {message}")]
@@ -239,17 +307,62 @@ pub enum Error {
     },
     /// An error while applying the entry at `index` (0-based, which is also
     /// its sequence number).
-    #[error("entry {index}: {source}")]
+    #[error("entry {index}: {error}")]
     InEntry {
         /// The entry index.
         index: u64,
-        /// What went wrong.
-        source: Box<Error>,
+        /// What went wrong, typed.
+        error: Box<Error>,
+    },
+    /// A ledger rule refused the entry read from a CSV row.
+    #[error("CSV line {line}{}: {error}", column.as_ref().map(|c| format!(", column `{c}`")).unwrap_or_default())]
+    InCsvRow {
+        /// 1-based line of the record.
+        line: u64,
+        /// The column the error is about, when one is.
+        column: Option<String>,
+        /// What went wrong, typed.
+        error: Box<Error>,
+    },
+    /// A ledger rule refused the entry read from a journal line.
+    #[error("journal line {line}: {error}")]
+    InJournalLine {
+        /// 1-based line.
+        line: u64,
+        /// What went wrong, typed.
+        error: Box<Error>,
+    },
+    /// An internal inconsistency: a bug in this crate, never bad input.
+    /// Debug builds stop at an assertion instead.
+    #[error("internal inconsistency in {what} (a bug in coalition-ledger; please report it)")]
+    Internal {
+        /// What was found inconsistent.
+        what: String,
     },
 }
 
+impl From<std::io::Error> for Error {
+    /// An I/O error with no path; the crate's own file operations name the
+    /// path.
+    ///
+    /// ```
+    /// use coalition_ledger::Error;
+    ///
+    /// fn read(path: &str) -> Result<String, Error> {
+    ///     Ok(std::fs::read_to_string(path)?)
+    /// }
+    /// let err = read("/no/such/file").unwrap_err();
+    /// assert_eq!(err.io_kind(), Some(std::io::ErrorKind::NotFound));
+    /// ```
+    #[cold]
+    fn from(err: std::io::Error) -> Error {
+        Error::io(None, &err)
+    }
+}
+
 impl Error {
-    /// The innermost error, with entry context removed.
+    /// The innermost error, with the context (entry, CSV row, journal line)
+    /// removed.
     ///
     /// ```
     /// use coalition_ledger::Error;
@@ -257,21 +370,85 @@ impl Error {
     /// let outer = inner.clone().in_entry(17);
     /// assert_eq!(outer.to_string(), "entry 17: unknown member `XYZ`");
     /// assert_eq!(outer.root(), &inner);
+    /// assert_eq!(inner.root(), &inner);
     /// ```
     pub fn root(&self) -> &Error {
         match self {
-            Error::InEntry { source, .. } => source.root(),
+            Error::InEntry { error, .. }
+            | Error::InCsvRow { error, .. }
+            | Error::InJournalLine { error, .. } => error.root(),
             other => other,
         }
     }
 
     /// Wraps the error with the index of the entry being applied.
+    ///
+    /// ```
+    /// use coalition_ledger::Error;
+    /// let err = Error::UnknownPledge { pledge: "FRA-x".into() }.in_entry(0);
+    /// assert_eq!(err.to_string(), "entry 0: unknown pledge `FRA-x`");
+    /// assert!(err.is_unknown_reference());
+    /// ```
     #[cold]
+    #[must_use]
     pub fn in_entry(self, index: u64) -> Error {
         Error::InEntry {
             index,
-            source: Box::new(self),
+            error: Box::new(self),
         }
+    }
+
+    /// The kind of an I/O error, looking through the context; `None` for
+    /// other errors.
+    ///
+    /// ```
+    /// use coalition_ledger::Error;
+    /// let err = Error::from(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+    /// assert_eq!(err.io_kind(), Some(std::io::ErrorKind::PermissionDenied));
+    /// assert_eq!(Error::UnknownMember { member: "X".into() }.io_kind(), None);
+    /// ```
+    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        match self.root() {
+            Error::Io { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// True for an internal inconsistency: a bug in this crate.
+    ///
+    /// ```
+    /// use coalition_ledger::Error;
+    /// assert!(!Error::UnknownMember { member: "X".into() }.is_internal());
+    /// ```
+    pub fn is_internal(&self) -> bool {
+        matches!(self.root(), Error::Internal { .. })
+    }
+
+    #[cold]
+    pub(crate) fn in_csv_row(self, line: u64, column: Option<&str>) -> Error {
+        Error::InCsvRow {
+            line,
+            column: column.map(String::from),
+            error: Box::new(self),
+        }
+    }
+
+    #[cold]
+    pub(crate) fn in_journal_line(self, line: u64) -> Error {
+        Error::InJournalLine {
+            line,
+            error: Box::new(self),
+        }
+    }
+
+    /// An internal inconsistency; debug builds stop here, so tests and fuzz
+    /// targets find it.
+    #[cold]
+    #[track_caller]
+    pub(crate) fn internal(what: impl Into<String>) -> Error {
+        let what = what.into();
+        debug_assert!(false, "internal inconsistency in {what}");
+        Error::Internal { what }
     }
 
     /// True when the error is an unknown member, pledge or source.
@@ -319,6 +496,15 @@ impl Error {
     }
 
     #[cold]
+    pub(crate) fn unknown_name(what: &'static str, value: &str, expected: &[&str]) -> Error {
+        Error::UnknownName {
+            what,
+            value: value.chars().take(64).collect(),
+            expected: expected.join(", "),
+        }
+    }
+
+    #[cold]
     pub(crate) fn overflow(context: impl Into<String>) -> Error {
         Error::Overflow {
             context: context.into(),
@@ -340,6 +526,37 @@ impl Error {
             path: path.map(|p| p.display().to_string()),
             kind: err.kind(),
             message: err.to_string(),
+        }
+    }
+}
+
+/// The errors an importer collects in one pass: the first
+/// [`MAX_COLLECTED_ERRORS`](crate::limits::MAX_COLLECTED_ERRORS) kept, every
+/// one counted, so a file of ten million bad rows costs no more memory than
+/// one of a thousand.
+#[derive(Debug, Default)]
+pub(crate) struct Collected {
+    errors: Vec<Error>,
+    total: u64,
+}
+
+impl Collected {
+    pub(crate) fn push(&mut self, error: Error) {
+        self.total = self.total.saturating_add(1);
+        if self.errors.len() < crate::limits::MAX_COLLECTED_ERRORS {
+            self.errors.push(error);
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The collected errors as [`Error::CsvErrors`].
+    pub(crate) fn into_csv_error(self) -> Error {
+        Error::CsvErrors {
+            errors: self.errors,
+            total: self.total,
         }
     }
 }

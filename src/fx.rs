@@ -17,14 +17,18 @@ use crate::limits::MAX_DECIMAL_SCALE;
 use crate::money::Currency;
 
 /// How a rate is chosen for a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatePolicy {
     /// Only a rate published for exactly that date.
     OnDate,
     /// The latest rate on or before that date.
     LatestOnOrBefore,
 }
+
+crate::spelling::spelled!(RatePolicy, "rate policy", {
+    OnDate => "on_date",
+    LatestOnOrBefore => "latest_on_or_before",
+});
 
 /// Dated exchange rates into one base currency.
 ///
@@ -122,8 +126,33 @@ impl FxRates {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingRate`] when no rate fits.
+    /// [`Error::MissingRate`] when no rate fits;
+    /// [`Error::WithdrawnCurrency`] when `currency` or the base was withdrawn
+    /// from ISO 4217 before `date`.
+    ///
+    /// ```
+    /// use coalition_ledger::{Currency, Error, FxRates, RatePolicy, parse_amount, parse_date};
+    ///
+    /// let hrk = Currency::new("HRK")?;
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore)
+    ///     .with_rate(hrk, parse_date("2022-07-12")?, parse_amount("0.13272280")?)?;
+    /// assert_eq!(fx.rate(hrk, parse_date("2022-12-30")?)?, parse_amount("0.13272280")?);
+    /// // After the kuna's withdrawal in January 2023 there is nothing to convert at.
+    /// let err = fx.rate(hrk, parse_date("2023-03-01")?).unwrap_err();
+    /// assert!(matches!(err, Error::WithdrawnCurrency { .. }));
+    /// assert_eq!(err.to_string(), "cannot convert HRK on 2023-03-01: the currency was withdrawn after 2023-01-31");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn rate(&self, currency: Currency, date: NaiveDate) -> Result<Decimal> {
+        for c in [currency, self.base] {
+            if let Some(withdrawn) = c.withdrawn_after().filter(|w| date > *w) {
+                return Err(Error::WithdrawnCurrency {
+                    currency: c.to_string(),
+                    date,
+                    withdrawn,
+                });
+            }
+        }
         if currency == self.base {
             return Ok(Decimal::ONE);
         }

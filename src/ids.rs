@@ -5,6 +5,38 @@
 //! [`MAX_ID_CHARS`](crate::limits::MAX_ID_CHARS) characters, hold no control
 //! characters and no surrounding whitespace. Each is a cheap-to-clone shared
 //! string, so the ledger can hand out and index ids without copying text.
+//!
+//! # The id alphabet
+//!
+//! Ids are compared by their exact code points: `FRA` and `FRA` followed by
+//! a zero width space are two different members that print the same. So an
+//! id may hold any printable character (`Türkiye`, `ΕΛΛ`, `北约` are fine;
+//! no mixed-script detection is made) except:
+//!
+//! * invisible characters: format characters (Unicode category Cf, such as
+//!   U+200B zero width space, U+2060 word joiner, U+FEFF), line and
+//!   paragraph separators, variation selectors, the combining grapheme
+//!   joiner and the Hangul fillers;
+//! * bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E,
+//!   U+2066–U+2069), which reorder how text is shown;
+//! * spaces other than U+0020 (no-break space, ideographic space, ...);
+//! * a first character that a spreadsheet reads as a formula: `=`, `+`, `-`,
+//!   `@`, tab or carriage return.
+//!
+//! The error names the code point:
+//!
+//! ```
+//! use coalition_ledger::MemberId;
+//!
+//! let err = MemberId::new("FRA\u{200b}").unwrap_err();
+//! assert_eq!(err.to_string(), "invalid member id `FRA\\u{200b}`: contains U+200B, an invisible character");
+//! assert!(MemberId::new("=HYPERLINK(1)").is_err());
+//! assert!(MemberId::new("Türkiye").is_ok());
+//! ```
+//!
+//! A file written by format version 1, before this alphabet, still loads:
+//! its entries are recorded under that version's rules, and `check` reports
+//! those the current rules refuse.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -16,8 +48,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::{Error, Result};
 use crate::limits::MAX_ID_CHARS;
 
-/// Why `text` is not a valid identifier, if it is not.
-fn id_problem(text: &str) -> Option<&'static str> {
+/// Why `text` is not a valid identifier under the rules of format version
+/// 1: what a file written then may hold.
+fn legacy_problem(text: &str) -> Option<&'static str> {
     if text.is_empty() {
         return Some("must not be empty");
     }
@@ -33,8 +66,105 @@ fn id_problem(text: &str) -> Option<&'static str> {
     None
 }
 
+/// Why `text` is not a valid identifier, if it is not: the version-1 rules
+/// plus the id alphabet (see [`alphabet_problem`]).
+fn id_problem(text: &str) -> Option<String> {
+    if let Some(reason) = legacy_problem(text) {
+        return Some(reason.to_string());
+    }
+    alphabet_problem(text)
+}
+
+/// Characters that begin a formula in a spreadsheet; an id may not begin
+/// with one, so no id exported to CSV is ever read as a formula.
+pub(crate) const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Why `text` breaks the id alphabet, if it does: it holds an invisible
+/// character, a bidirectional control or a space other than U+0020, or it
+/// begins with a formula character. Ids are compared by exact code points,
+/// so these would make two ids that print the same.
+pub(crate) fn alphabet_problem(text: &str) -> Option<String> {
+    if let Some(first) = text.chars().next().filter(|c| FORMULA_STARTS.contains(c)) {
+        return Some(format!(
+            "begins with `{}`, which a spreadsheet reads as a formula",
+            first.escape_debug()
+        ));
+    }
+    // Printable ASCII is the common case and always allowed.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return None;
+    }
+    text.chars().find_map(|c| {
+        if is_bidi_control(c) {
+            Some(format!(
+                "contains {}, a bidirectional control",
+                code_point(c)
+            ))
+        } else if is_invisible(c) {
+            Some(format!(
+                "contains {}, an invisible character",
+                code_point(c)
+            ))
+        } else if c != ' ' && c.is_whitespace() {
+            Some(format!(
+                "contains {}, a space other than U+0020",
+                code_point(c)
+            ))
+        } else {
+            None
+        }
+    })
+}
+
+/// `U+200B`.
+pub(crate) fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
+/// Bidirectional controls (Unicode's `Bidi_Control` property): they reorder
+/// how the text around them is shown.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that show nothing: format characters (general category Cf),
+/// line and paragraph separators, variation selectors, the combining
+/// grapheme joiner and the Hangul fillers.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
 #[cold]
-fn id_error(kind: &'static str, text: &str, reason: &'static str) -> Error {
+fn id_error(kind: &'static str, text: &str, reason: String) -> Error {
     let mut value: String = text.chars().take(80).collect();
     if value.len() < text.len() {
         value.push('…');
@@ -71,12 +201,32 @@ macro_rules! identifier {
             ///
             /// [`Error::InvalidId`] when `text` is empty, longer than 64
             /// characters, holds a control character or has surrounding
-            /// whitespace.
+            /// whitespace, or breaks the id alphabet (an invisible format
+            /// character, a non-space separator or a bidirectional control),
+            /// naming the code point.
             pub fn new(text: impl AsRef<str>) -> Result<Self> {
                 let text = text.as_ref();
                 match id_problem(text) {
                     None => Ok(Self(Arc::from(text))),
                     Some(reason) => Err(id_error($kind, text, reason)),
+                }
+            }
+
+            /// An id under the rules of format version 1, for reading files
+            /// written then; [`Ledger::record`](crate::Ledger::record)
+            /// checks the alphabet again under the current rules.
+            pub(crate) fn legacy(text: &str) -> Result<Self> {
+                match legacy_problem(text) {
+                    None => Ok(Self(Arc::from(text))),
+                    Some(reason) => Err(id_error($kind, text, reason.to_string())),
+                }
+            }
+
+            /// Checks the id alphabet, for ids read under older rules.
+            pub(crate) fn check_alphabet(&self) -> Result<()> {
+                match alphabet_problem(&self.0) {
+                    None => Ok(()),
+                    Some(reason) => Err(id_error($kind, &self.0, reason)),
                 }
             }
 
@@ -139,7 +289,7 @@ macro_rules! identifier {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::dates::from_str_with(deserializer, concat!("a ", $kind), |text| Self::new(text))
+                crate::dates::from_str_with(deserializer, concat!("a ", $kind), |text| Self::legacy(text))
             }
         }
     };

@@ -12,7 +12,7 @@
 //! # Quick start
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let mut ledger = Ledger::new();
 //! ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
@@ -89,7 +89,7 @@
 //! # Totals with uncertainty
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let mut ledger = Ledger::new();
 //! for id in ["FRA", "GBR", "DEU"] {
@@ -117,12 +117,12 @@
 //! # Scenarios
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let ledger = fixtures::paris_summit();
 //! let usa = MemberId::new("USA")?;
 //! let if_us_fails = Scenario::new().fails(Condition::Backstop { by: usa });
-//! let count = |scenario: &Scenario| -> Result<u64> {
+//! let count = |scenario: &Scenario| -> coalition_ledger::Result<u64> {
 //!     Ok(ledger.query().kind(Kind::Troops).scenario(scenario).run()?.total().count())
 //! };
 //! assert_eq!(count(&Scenario::new())?, 14); // the backstop is only considered: unknown
@@ -133,7 +133,7 @@
 //! # Money in several currencies
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let mut ledger = Ledger::new();
 //! ledger.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
@@ -157,7 +157,7 @@
 //! # Coverage of a target
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let coverage = fixtures::paris_summit()
 //!     .query()
@@ -189,14 +189,14 @@
 //! | CL015 | warning | an entry from an older file that only that format version's rules accept |
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let mut ledger = Ledger::new();
 //! ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
 //! let id = PledgeId::new("DEU-mil-17")?;
 //! let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
 //! let spec = NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount });
-//! let on = |d: &str| -> Result<Provenance> { Ok(Provenance::new(Evidence::Verified).on(parse_date(d)?)) };
+//! let on = |d: &str| -> coalition_ledger::Result<Provenance> { Ok(Provenance::new(Evidence::Verified).on(parse_date(d)?)) };
 //! ledger.open_pledge(spec, on("2025-01-10")?)?;
 //! ledger.deliver(&id, parse_amount("61900000")?, on("2025-06-01")?)?;
 //!
@@ -248,7 +248,33 @@
 //!   action sequences against a reference model) run in CI.
 
 #![forbid(unsafe_code)]
+// docs.rs builds with `--cfg docsrs` on nightly: show which feature each item needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
+#![warn(clippy::pedantic)]
+#![allow(
+    clippy::must_use_candidate,
+    reason = "getters of plain values; `#[must_use]` is kept for builders and results whose drop is a bug"
+)]
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    reason = "casts of enum indexes (< 8) and of dense indexes and counts bounded by `limits`, far below the target type's range"
+)]
+#![allow(
+    clippy::similar_names,
+    reason = "paired names such as `low`/`row` or `first`/`firm` read better than forced synonyms"
+)]
+#![allow(
+    clippy::ref_option,
+    clippy::trivially_copy_pass_by_ref,
+    clippy::wildcard_imports,
+    reason = "serde `with` adapters: serde fixes the signatures, and each adapter module uses its parent"
+)]
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "error mappers take their error by value so they can be passed to `map_err` directly"
+)]
 // No panic is reachable from the public API: library code may not unwrap,
 // index, panic or use unchecked arithmetic (tests may).
 #![cfg_attr(
@@ -281,8 +307,11 @@ mod member;
 mod money;
 mod pledge;
 mod source;
+mod spelling;
+mod withdrawn;
 
 pub mod io;
+pub mod prelude;
 mod query;
 pub mod testing;
 

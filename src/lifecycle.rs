@@ -3,9 +3,7 @@
 //! `Stage` is where a pledge is in its life; `Evidence` is how well we know
 //! it. A pledge can be `Committed` according to an `Unconfirmed` report.
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
+use crate::spelling::spelled;
 
 /// Where a pledge is in its life.
 ///
@@ -25,8 +23,7 @@ use serde::{Deserialize, Serialize};
 /// assert!(Stage::Committed.can_move_to(Stage::Withdrawn));
 /// assert!(!Stage::Delivered.can_move_to(Stage::Withdrawn));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Stage {
     /// Under consideration; nothing announced.
     Considering,
@@ -40,16 +37,15 @@ pub enum Stage {
     Withdrawn,
 }
 
-impl Stage {
-    /// Every stage, in lifecycle order.
-    pub const ALL: [Stage; 5] = [
-        Stage::Considering,
-        Stage::Announced,
-        Stage::Committed,
-        Stage::Delivered,
-        Stage::Withdrawn,
-    ];
+spelled!(Stage, "stage", {
+    Considering => "considering",
+    Announced => "announced",
+    Committed => "committed",
+    Delivered => "delivered",
+    Withdrawn => "withdrawn",
+});
 
+impl Stage {
     /// True for `Delivered` and `Withdrawn`.
     pub fn is_terminal(self) -> bool {
         matches!(self, Stage::Delivered | Stage::Withdrawn)
@@ -63,30 +59,8 @@ impl Stage {
         to == Stage::Withdrawn || to > self
     }
 
-    /// The stage's name in lower case, as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Considering => "considering",
-            Stage::Announced => "announced",
-            Stage::Committed => "committed",
-            Stage::Delivered => "delivered",
-            Stage::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// Parses the lower-case name.
-    pub fn from_name(name: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-
     pub(crate) fn index(self) -> usize {
         self as usize
-    }
-}
-
-impl fmt::Display for Stage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
     }
 }
 
@@ -102,8 +76,7 @@ impl fmt::Display for Stage {
 /// assert!(Evidence::Unconfirmed < Evidence::Verified);
 /// assert_eq!(Evidence::Reported.to_string(), "reported");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Evidence {
     /// Claimed by anonymous officials or unverified reports.
     Unconfirmed,
@@ -113,35 +86,14 @@ pub enum Evidence {
     Verified,
 }
 
+spelled!(Evidence, "evidence level", {
+    Unconfirmed => "unconfirmed",
+    Reported => "reported",
+    Verified => "verified",
+});
+
 impl Evidence {
-    /// Every level, weakest first.
-    pub const ALL: [Evidence; 3] = [
-        Evidence::Unconfirmed,
-        Evidence::Reported,
-        Evidence::Verified,
-    ];
-
-    /// The level's name in lower case, as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Evidence::Unconfirmed => "unconfirmed",
-            Evidence::Reported => "reported",
-            Evidence::Verified => "verified",
-        }
-    }
-
-    /// Parses the lower-case name.
-    pub fn from_name(name: &str) -> Option<Evidence> {
-        Evidence::ALL.into_iter().find(|e| e.as_str() == name)
-    }
-
     pub(crate) fn index(self) -> usize {
         self as usize
-    }
-}
-
-impl fmt::Display for Evidence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
     }
 }

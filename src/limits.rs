@@ -16,12 +16,15 @@
 //! | decimal places of an amount | [`MAX_DECIMAL_SCALE`] (the most `rust_decimal` holds; never rounded) |
 //! | JSON document size | [`MAX_DOCUMENT_BYTES`] bytes |
 //! | JSON nesting depth | [`MAX_JSON_DEPTH`] levels |
-//! | CSV record length | [`MAX_CSV_RECORD_BYTES`] bytes |
+//! | CSV record length, enforced while reading (quotes and delimiters count) | [`MAX_CSV_RECORD_BYTES`] bytes |
+//! | errors an importer collects (the rest are counted) | [`MAX_COLLECTED_ERRORS`] |
 //! | journal line length | [`MAX_JOURNAL_LINE_BYTES`] bytes |
 //! | journal file size read on open | [`MAX_JOURNAL_BYTES`] bytes |
 //! | entries in one journal batch | [`MAX_BATCH_ENTRIES`] |
 //! | client idempotency key | [`MAX_KEY_CHARS`] characters |
 //! | dates (entries, sources) | [`EARLIEST_DATE`] to [`LATEST_DATE`]: every date a four-digit `YYYY-MM-DD` can spell |
+//! | pledges named in one dependency-cycle diagnostic (CL004) | [`MAX_CYCLE_PLEDGES_SHOWN`] |
+//! | diagnostics of one code in a check report | [`MAX_DIAGNOSTICS_PER_CODE`] (the rest are counted) |
 
 /// Most characters in an identifier.
 pub const MAX_ID_CHARS: usize = 64;
@@ -41,8 +44,13 @@ pub const MAX_DECIMAL_SCALE: u32 = 28;
 pub const MAX_DOCUMENT_BYTES: usize = 1 << 30;
 /// Deepest JSON nesting the loader accepts.
 pub const MAX_JSON_DEPTH: usize = 64;
-/// Longest CSV record the importer accepts (64 KiB).
+/// Longest CSV record the importer accepts (64 KiB), counted in raw bytes
+/// (quotes and delimiters included) while reading, so no longer record is
+/// ever held in memory.
 pub const MAX_CSV_RECORD_BYTES: usize = 64 * 1024;
+/// Most errors an importer keeps ([`Error::CsvErrors`](crate::Error::CsvErrors)
+/// holds the first ones and the total count).
+pub const MAX_COLLECTED_ERRORS: usize = 1_000;
 /// Longest journal line accepted on open (1 MiB).
 pub const MAX_JOURNAL_LINE_BYTES: usize = 1 << 20;
 
@@ -81,6 +89,13 @@ pub(crate) fn check_date(
         format!("{date} is outside {EARLIEST_DATE} to {LATEST_DATE}"),
     ))
 }
+/// Most pledges a dependency-cycle diagnostic (CL004) names: a longer cycle
+/// is shown as its length and its first pledges.
+pub const MAX_CYCLE_PLEDGES_SHOWN: usize = 5;
+/// Most diagnostics of one code a check report lists; the others are counted
+/// ([`Report::omitted`](crate::Report::omitted)), so a report's size is
+/// bounded whatever the ledger holds.
+pub const MAX_DIAGNOSTICS_PER_CODE: usize = 10_000;
 
 /// Checks the length of a text field, in characters.
 pub(crate) fn check_text(

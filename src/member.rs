@@ -9,8 +9,7 @@ use crate::ids::{GroupId, MemberId};
 use crate::limits::{MAX_GROUPS_PER_MEMBER, MAX_TEXT_CHARS, check_text};
 
 /// What a member does in the coalition. A member may hold several roles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
     /// Offers troops, equipment or money.
     Contributor,
@@ -22,23 +21,12 @@ pub enum Role {
     Coordinator,
 }
 
-impl Role {
-    /// The role's name in lower case, as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Contributor => "contributor",
-            Role::Guarantor => "guarantor",
-            Role::Beneficiary => "beneficiary",
-            Role::Coordinator => "coordinator",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+crate::spelling::spelled!(Role, "role", {
+    Contributor => "contributor",
+    Guarantor => "guarantor",
+    Beneficiary => "beneficiary",
+    Coordinator => "coordinator",
+});
 
 /// A coalition participant: an id, a display name, the groups it belongs to
 /// and its roles. Groups and roles are kept sorted and free of duplicates, so

@@ -34,8 +34,12 @@ const ACTIVE_CODES: &[&str] = &[
 
 /// An ISO 4217 currency code such as `EUR`.
 ///
-/// Only active codes are accepted; anything else is rejected with
-/// [`Error::UnknownCurrency`]. Currencies order alphabetically.
+/// Active codes and withdrawn (historical) codes are accepted, because dated
+/// data keeps naming them (`HRK` for Croatia before 2023, `DEM` before 2002);
+/// anything else is rejected with [`Error::UnknownCurrency`]. A withdrawn
+/// code knows its [`withdrawal date`](Currency::withdrawn_after), and
+/// [`FxRates`](crate::FxRates) refuses to convert an amount dated after it.
+/// Currencies order alphabetically.
 ///
 /// # Example
 ///
@@ -47,6 +51,11 @@ const ACTIVE_CODES: &[&str] = &[
 /// assert_eq!(eur.to_string(), "EUR");
 /// assert!("eur".parse::<Currency>().is_err());
 /// assert!("ABC".parse::<Currency>().is_err());
+///
+/// // A historical code, with the last day of its month of withdrawal.
+/// let hrk: Currency = "HRK".parse()?;
+/// assert_eq!(hrk.withdrawn_after(), Some(coalition_ledger::parse_date("2023-01-31")?));
+/// assert_eq!(eur.withdrawn_after(), None);
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -84,10 +93,10 @@ impl Currency {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownCurrency`] when `code` is not an active code written
-    /// in upper case.
+    /// [`Error::UnknownCurrency`] when `code` is neither an active nor a
+    /// withdrawn code written in upper case.
     pub fn new(code: &str) -> Result<Currency> {
-        if ACTIVE_CODES.binary_search(&code).is_ok() {
+        if ACTIVE_CODES.binary_search(&code).is_ok() || crate::withdrawn::is_withdrawn(code) {
             let bytes = code.as_bytes();
             if let [a, b, c] = *bytes {
                 return Ok(Currency([a, b, c]));
@@ -109,9 +118,37 @@ impl Currency {
         std::str::from_utf8(&self.0).unwrap_or("???")
     }
 
-    /// Every accepted code, in alphabetical order.
+    /// Every active code, in alphabetical order.
     pub fn all() -> impl Iterator<Item = Currency> {
         ACTIVE_CODES.iter().filter_map(|c| Currency::new(c).ok())
+    }
+
+    /// Every withdrawn (historical) code, in alphabetical order.
+    ///
+    /// ```
+    /// use coalition_ledger::Currency;
+    ///
+    /// let codes: Vec<String> = Currency::withdrawn().map(|c| c.to_string()).collect();
+    /// assert!(codes.iter().any(|c| c == "HRK"));
+    /// assert!(Currency::withdrawn().all(|c| c.withdrawn_after().is_some()));
+    /// ```
+    pub fn withdrawn() -> impl Iterator<Item = Currency> {
+        crate::withdrawn::codes().filter_map(|c| Currency::new(c).ok())
+    }
+
+    /// For a withdrawn code, the last day of the month ISO 4217 lists as its
+    /// withdrawal; `None` for an active code. Amounts dated after it cannot
+    /// be converted.
+    ///
+    /// ```
+    /// use coalition_ledger::{Currency, parse_date};
+    ///
+    /// assert_eq!(Currency::new("DEM")?.withdrawn_after(), Some(parse_date("2002-03-31")?));
+    /// assert_eq!(Currency::EUR.withdrawn_after(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn withdrawn_after(&self) -> Option<chrono::NaiveDate> {
+        crate::withdrawn::last_day(self.as_str())
     }
 }
 

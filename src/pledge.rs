@@ -18,8 +18,7 @@ use crate::money::{Currency, Money};
 /// The four kinds of contribution, as a plain enum for filters and grouping.
 ///
 /// Ordered `Troops < Equipment < Funding < Backstop`, the order of table rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// Personnel.
     Troops,
@@ -31,39 +30,45 @@ pub enum Kind {
     Backstop,
 }
 
+crate::spelling::spelled!(Kind, "kind", {
+    Troops => "troops",
+    Equipment => "equipment",
+    Funding => "funding",
+    Backstop => "backstop",
+});
+
 impl Kind {
-    /// Every kind, in table order.
-    pub const ALL: [Kind; 4] = [Kind::Troops, Kind::Equipment, Kind::Funding, Kind::Backstop];
-
-    /// The kind's name in lower case, as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Troops => "troops",
-            Kind::Equipment => "equipment",
-            Kind::Funding => "funding",
-            Kind::Backstop => "backstop",
-        }
-    }
-
-    /// Parses the lower-case name.
-    pub fn from_name(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == name)
-    }
-
     pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
 
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
 /// What a backstop guarantee provides.
+///
+/// # Text form
+///
+/// One spelling, shared by `Display`, `FromStr` and the CSV `capability`
+/// column: `air_power`, `air_defence`, `intelligence`, `logistics`,
+/// `security_guarantee`, or `other:TEXT`. The JSON document keeps its
+/// structured form (`"air_power"`, `{"other": "TEXT"}`).
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::Capability;
+///
+/// assert_eq!(Capability::AirPower.to_string(), "air_power");
+/// assert_eq!("other:naval mine clearance".parse::<Capability>()?, Capability::Other("naval mine clearance".into()));
+/// for text in ["air_defence", "other:lift"] {
+///     assert_eq!(text.parse::<Capability>()?.to_string(), text);
+/// }
+/// let err = "air power".parse::<Capability>().unwrap_err();
+/// assert_eq!(err.to_string(), "unknown capability `air power`: expected one of air_power, air_defence, intelligence, logistics, security_guarantee, other:TEXT");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Capability {
     /// Combat air power.
     AirPower,
@@ -79,16 +84,51 @@ pub enum Capability {
     Other(String),
 }
 
+impl Capability {
+    const SPELLINGS: [&'static str; 6] = [
+        "air_power",
+        "air_defence",
+        "intelligence",
+        "logistics",
+        "security_guarantee",
+        "other:TEXT",
+    ];
+}
+
 impl fmt::Display for Capability {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Capability::AirPower => f.write_str("air power"),
-            Capability::AirDefence => f.write_str("air defence"),
+            Capability::AirPower => f.write_str("air_power"),
+            Capability::AirDefence => f.write_str("air_defence"),
             Capability::Intelligence => f.write_str("intelligence"),
             Capability::Logistics => f.write_str("logistics"),
-            Capability::SecurityGuarantee => f.write_str("security guarantee"),
-            Capability::Other(text) => f.write_str(text),
+            Capability::SecurityGuarantee => f.write_str("security_guarantee"),
+            Capability::Other(text) => write!(f, "other:{text}"),
         }
+    }
+}
+
+impl std::str::FromStr for Capability {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Capability> {
+        Ok(match text {
+            "air_power" => Capability::AirPower,
+            "air_defence" => Capability::AirDefence,
+            "intelligence" => Capability::Intelligence,
+            "logistics" => Capability::Logistics,
+            "security_guarantee" => Capability::SecurityGuarantee,
+            other => match other.strip_prefix("other:") {
+                Some(words) if !words.is_empty() => Capability::Other(words.to_string()),
+                _ => {
+                    return Err(Error::unknown_name(
+                        "capability",
+                        text,
+                        &Capability::SPELLINGS,
+                    ));
+                }
+            },
+        })
     }
 }
 
@@ -302,8 +342,32 @@ fn check_money(
 ///
 /// Conditions order by variant, then by content, which is the order they are
 /// stored and printed in.
+///
+/// # Text form
+///
+/// One spelling, shared by `Display`, `FromStr` and the CSV `conditions`
+/// column: `ceasefire`, `backstop:MEMBER`, `parliament:MEMBER`,
+/// `depends:PLEDGE` and `named:TEXT`. The JSON document keeps its structured
+/// form (`"ceasefire"`, `{"backstop": {"by": "USA"}}`, ...).
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{Condition, MemberId};
+///
+/// let backstop = Condition::Backstop { by: MemberId::new("USA")? };
+/// assert_eq!(backstop.to_string(), "backstop:USA");
+/// assert_eq!("backstop:USA".parse::<Condition>()?, backstop);
+/// for text in ["ceasefire", "parliament:DEU", "depends:FRA-1", "named:UN mandate"] {
+///     assert_eq!(text.parse::<Condition>()?.to_string(), text);
+/// }
+/// assert!("backstop by USA".parse::<Condition>().is_err());
+/// assert!("backstop:".parse::<Condition>().is_err()); // an empty member id
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Condition {
     /// A ceasefire is agreed.
     Ceasefire,
@@ -327,12 +391,40 @@ impl fmt::Display for Condition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Condition::Ceasefire => f.write_str("ceasefire"),
-            Condition::Backstop { by } => write!(f, "backstop by {by}"),
-            Condition::ParliamentaryApproval { member } => {
-                write!(f, "parliamentary approval in {member}")
-            }
-            Condition::DependsOn(pledge) => write!(f, "depends on {pledge}"),
-            Condition::Named(text) => f.write_str(text),
+            Condition::Backstop { by } => write!(f, "backstop:{by}"),
+            Condition::ParliamentaryApproval { member } => write!(f, "parliament:{member}"),
+            Condition::DependsOn(pledge) => write!(f, "depends:{pledge}"),
+            Condition::Named(words) => write!(f, "named:{words}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Condition {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Condition> {
+        let (tag, value) = text.split_once(':').unwrap_or((text, ""));
+        match tag {
+            "ceasefire" if !text.contains(':') => Ok(Condition::Ceasefire),
+            "backstop" => Ok(Condition::Backstop {
+                by: MemberId::new(value)?,
+            }),
+            "parliament" => Ok(Condition::ParliamentaryApproval {
+                member: MemberId::new(value)?,
+            }),
+            "depends" => Ok(Condition::DependsOn(PledgeId::new(value)?)),
+            "named" if !value.is_empty() => Ok(Condition::Named(value.to_string())),
+            _ => Err(Error::unknown_name(
+                "condition",
+                text,
+                &[
+                    "ceasefire",
+                    "backstop:MEMBER",
+                    "parliament:MEMBER",
+                    "depends:PLEDGE",
+                    "named:TEXT",
+                ],
+            )),
         }
     }
 }

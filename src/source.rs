@@ -10,8 +10,7 @@ use crate::ids::SourceId;
 use crate::limits::{MAX_NOTE_CHARS, MAX_TEXT_CHARS, check_text};
 
 /// The kind of a source, which says something about how far to trust it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SourceKind {
     /// An official statement or document.
     Official,
@@ -25,24 +24,13 @@ pub enum SourceKind {
     Dataset,
 }
 
-impl SourceKind {
-    /// The kind's name in lower case, as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Official => "official",
-            SourceKind::Briefing => "briefing",
-            SourceKind::Media => "media",
-            SourceKind::Leak => "leak",
-            SourceKind::Dataset => "dataset",
-        }
-    }
-}
-
-impl fmt::Display for SourceKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+crate::spelling::spelled!(SourceKind, "source kind", {
+    Official => "official",
+    Briefing => "briefing",
+    Media => "media",
+    Leak => "leak",
+    Dataset => "dataset",
+});
 
 /// A source of facts: a briefing, an article, a dataset.
 ///

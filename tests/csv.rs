@@ -23,7 +23,7 @@ fn export_string(ledger: &Ledger) -> String {
 
 fn errors(text: &str) -> Vec<(u64, Option<String>, String)> {
     match importer().import(text.as_bytes()) {
-        Err(Error::CsvErrors { errors }) => errors
+        Err(Error::CsvErrors { errors, .. }) => errors
             .into_iter()
             .map(|e| match e {
                 Error::Csv {
@@ -31,6 +31,13 @@ fn errors(text: &str) -> Vec<(u64, Option<String>, String)> {
                     column,
                     message,
                 } => (line, column, message),
+                // A ledger rule or a field's own parser refused the row: the
+                // cause stays typed.
+                Error::InCsvRow {
+                    line,
+                    column,
+                    error,
+                } => (line, column, error.to_string()),
                 other => panic!("not a CSV error: {other}"),
             })
             .collect(),
@@ -203,7 +210,7 @@ fn kind_specific_columns_are_checked() {
 #[test]
 fn unknown_members_and_sources_need_a_roster_or_an_option() {
     let first_error = |text: &str| match Importer::new().import(text.as_bytes()) {
-        Err(Error::CsvErrors { errors }) => errors[0].to_string(),
+        Err(Error::CsvErrors { errors, .. }) => errors[0].to_string(),
         other => panic!("must fail: {other:?}"),
     };
     let unsourced =

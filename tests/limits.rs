@@ -157,11 +157,12 @@ fn json_depth_and_size() {
 #[test]
 fn csv_record_length() {
     let header = "id,member,kind,estimate,stage,evidence,notes";
-    // The six fixed fields take 39 bytes; the notes fill the record to n bytes.
+    // The six fixed fields and their commas take 45 bytes; the notes fill the
+    // record to n raw bytes (its terminator aside).
     let row = |n: usize| {
         format!(
             "P1,FRA,troops,unspecified,announced,reported,{}\n",
-            "x".repeat(n - 39)
+            "x".repeat(n - 45)
         )
     };
     let import = |n: usize| {
@@ -171,16 +172,53 @@ fn csv_record_length() {
     };
     // Notes are capped at 4096 characters, so only the record limit can speak here.
     let message = |n: usize| match import(n) {
-        Err(Error::CsvErrors { errors }) => errors[0].to_string(),
+        Err(Error::CsvErrors { errors, .. }) => errors[0].to_string(),
         other => format!("{other:?}"),
     };
     for n in [MAX_CSV_RECORD_BYTES - 1, MAX_CSV_RECORD_BYTES] {
-        assert!(!message(n).contains("record of"), "{}", message(n));
+        assert!(!message(n).contains("record exceeds"), "{}", message(n));
     }
-    assert!(message(MAX_CSV_RECORD_BYTES + 1).contains(&format!(
-        "record of {} bytes exceeds the limit of {MAX_CSV_RECORD_BYTES}",
-        MAX_CSV_RECORD_BYTES + 1
-    )));
+    assert!(
+        message(MAX_CSV_RECORD_BYTES + 1).starts_with(&format!(
+            "CSV line 2: record exceeds the limit of {MAX_CSV_RECORD_BYTES} bytes"
+        )),
+        "{}",
+        message(MAX_CSV_RECORD_BYTES + 1)
+    );
+}
+
+#[cfg(feature = "csv")]
+#[test]
+fn collected_csv_errors() {
+    let header = "id,member,kind,estimate,stage,evidence";
+    // Every row names an unknown member.
+    let import = |rows: usize| {
+        let mut text = format!("{header}\n");
+        for i in 0..rows {
+            text.push_str(&format!("P{i},XXX,troops,unspecified,announced,reported\n"));
+        }
+        coalition_ledger::io::csv::Importer::new().import(text.as_bytes())
+    };
+    for (rows, kept) in [
+        (MAX_COLLECTED_ERRORS - 1, MAX_COLLECTED_ERRORS - 1),
+        (MAX_COLLECTED_ERRORS, MAX_COLLECTED_ERRORS),
+        (MAX_COLLECTED_ERRORS + 1, MAX_COLLECTED_ERRORS),
+        (3 * MAX_COLLECTED_ERRORS, MAX_COLLECTED_ERRORS),
+    ] {
+        match import(rows) {
+            Err(err @ Error::CsvErrors { .. }) => {
+                let Error::CsvErrors { errors, total } = &err else {
+                    unreachable!()
+                };
+                assert_eq!(errors.len(), kept, "{rows} rows");
+                assert_eq!(*total, rows as u64);
+                assert!(err.to_string().starts_with(&format!("{rows} CSV errors")));
+                // The first ones are kept, in input order.
+                assert!(errors[0].to_string().starts_with("CSV line 2"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }
 
 #[test]
@@ -203,4 +241,39 @@ fn journal_line_length() {
     }
     assert!(message(MAX_JOURNAL_LINE_BYTES + 1).contains("exceeds the limit"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn diagnostics_per_code_in_a_report() {
+    let check = |members: usize| {
+        let mut ledger = Ledger::new();
+        for i in 0..members {
+            ledger
+                .add_member(Member::new(mid(&format!("M{i:05}")), "Member"))
+                .unwrap();
+        }
+        ledger.check(&CheckOptions::new(d("2025-01-01")))
+    };
+    for (n, listed, omitted) in [
+        (
+            MAX_DIAGNOSTICS_PER_CODE - 1,
+            MAX_DIAGNOSTICS_PER_CODE - 1,
+            0,
+        ),
+        (MAX_DIAGNOSTICS_PER_CODE, MAX_DIAGNOSTICS_PER_CODE, 0),
+        (MAX_DIAGNOSTICS_PER_CODE + 1, MAX_DIAGNOSTICS_PER_CODE, 1),
+    ] {
+        let report = check(n);
+        assert_eq!(report.with_code(Code::MemberWithoutPledges).count(), listed);
+        assert_eq!(report.omitted(Code::MemberWithoutPledges), omitted);
+        let text = report.to_string();
+        assert_eq!(
+            text.contains("note: 1 more CL011 diagnostics not listed"),
+            omitted == 1
+        );
+    }
+    // The listed ones are the first in report order.
+    let report = check(MAX_DIAGNOSTICS_PER_CODE + 1);
+    let last = report.with_code(Code::MemberWithoutPledges).last().unwrap();
+    assert_eq!(last.subject(), &Subject::Member(mid("M09999")));
 }

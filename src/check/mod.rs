@@ -27,7 +27,7 @@
 //! # Example
 //!
 //! ```
-//! use coalition_ledger::*;
+//! use coalition_ledger::prelude::*;
 //!
 //! let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-09-30")?));
 //! assert!(!report.has_errors());
@@ -51,12 +51,15 @@ use crate::ledger::Ledger;
 impl Ledger {
     /// Checks the whole ledger and reports what is suspicious.
     ///
-    /// Every rule is linear or `n log n` in the number of pledges and
-    /// entries; the report is sorted (by code, then subject, then message)
-    /// so the same ledger always gives the same report.
+    /// Every rule is linear or `n log n` in the number of pledges,
+    /// conditions and entries; the report is sorted (by code, then subject, then message)
+    /// so the same ledger always gives the same report. A report lists at
+    /// most [`MAX_DIAGNOSTICS_PER_CODE`](crate::limits::MAX_DIAGNOSTICS_PER_CODE)
+    /// diagnostics of each code and counts the rest ([`Report::omitted`]).
     pub fn check(&self, options: &CheckOptions) -> Report {
         let mut diagnostics = Vec::new();
-        rules::run_all(self, options, &mut diagnostics);
-        Report::new(diagnostics)
+        let mut omitted = std::collections::BTreeMap::new();
+        rules::run_all(self, options, &mut diagnostics, &mut omitted);
+        Report::new(diagnostics).with_omitted(omitted)
     }
 }

@@ -15,7 +15,7 @@ use crate::money::Money;
 /// # Example
 ///
 /// ```
-/// use coalition_ledger::*;
+/// use coalition_ledger::prelude::*;
 ///
 /// let options = CheckOptions::new(parse_date("2025-12-31")?)
 ///     .disable(Code::MemberWithoutPledges)

@@ -1,14 +1,14 @@
 //! [`Report`], [`Diagnostic`], [`Code`], [`Severity`] and [`Subject`].
 
+use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use crate::ids::{MemberId, PledgeId, SourceId};
 
 /// How serious a diagnostic is. Ordered `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
     /// Worth knowing.
     Info,
@@ -18,42 +18,25 @@ pub enum Severity {
     Error,
 }
 
-impl Severity {
-    /// The severity in lower case, as printed.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+crate::spelling::spelled!(Severity, "severity", {
+    Info => "info",
+    Warning => "warning",
+    Error => "error",
+});
 
 macro_rules! codes {
     ($($variant:ident = $number:literal, $text:literal, $severity:ident, $doc:literal;)*) => {
         /// A stable diagnostic code. The codes and their meaning never change;
         /// new rules get new codes.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum Code {
             $(#[doc = $doc] $variant = $number,)*
         }
 
-        impl Code {
-            /// Every code, in order.
-            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+        crate::spelling::spelled!(Code, "diagnostic code", { $($variant => $text,)* });
 
-            /// The code as printed: `CL001`, ...
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Code::$variant => $text,)*
-                }
-            }
+        impl Code {
 
             /// The severity the code is reported at unless the options say
             /// otherwise.
@@ -68,11 +51,6 @@ macro_rules! codes {
                 match self {
                     $(Code::$variant => $doc,)*
                 }
-            }
-
-            /// Parses `CL001`, ...
-            pub fn from_name(name: &str) -> Option<Code> {
-                Code::ALL.iter().copied().find(|c| c.as_str() == name)
             }
         }
     };
@@ -96,21 +74,10 @@ codes! {
     OlderFormatRule = 15, "CL015", Warning, "An entry accepted under an older format version's rules that the current rules refuse (loaded from an older file).";
 }
 
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl Serialize for Code {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
 /// What a diagnostic is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Subject {
     /// A member.
     Member(MemberId),
@@ -193,6 +160,9 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Report {
     diagnostics: Vec<Diagnostic>,
+    /// Diagnostics found but not listed, per code, beyond the limit.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    omitted: BTreeMap<Code, u64>,
 }
 
 impl Report {
@@ -200,7 +170,31 @@ impl Report {
         diagnostics.sort_by(|a, b| {
             (a.code, &a.subject, &a.message).cmp(&(b.code, &b.subject, &b.message))
         });
-        Report { diagnostics }
+        Report {
+            diagnostics,
+            omitted: BTreeMap::new(),
+        }
+    }
+
+    pub(crate) fn with_omitted(mut self, omitted: BTreeMap<Code, u64>) -> Report {
+        self.omitted = omitted;
+        self
+    }
+
+    /// How many diagnostics of `code` were found but not listed, because a
+    /// report lists at most
+    /// [`MAX_DIAGNOSTICS_PER_CODE`](crate::limits::MAX_DIAGNOSTICS_PER_CODE)
+    /// of each code (the first ones in report order).
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-09-30")?));
+    /// assert_eq!(report.omitted(Code::UndatedEntry), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn omitted(&self, code: Code) -> u64 {
+        self.omitted.get(&code).copied().unwrap_or(0)
     }
 
     /// Every diagnostic, by code, then subject, then message.
@@ -251,6 +245,13 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for diagnostic in &self.diagnostics {
             writeln!(f, "{diagnostic}")?;
+        }
+        for (code, count) in &self.omitted {
+            writeln!(
+                f,
+                "note: {count} more {code} diagnostics not listed (a report lists {} per code)",
+                crate::limits::MAX_DIAGNOSTICS_PER_CODE
+            )?;
         }
         writeln!(
             f,

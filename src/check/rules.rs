@@ -1,6 +1,9 @@
 //! The rules, one function each. Every rule is linear in the ledger (or
 //! `n log n` where it sorts); none compares all pairs.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -9,6 +12,7 @@ use super::report::{Code, Diagnostic, Subject};
 use crate::entry::Action;
 use crate::ledger::{Ledger, NONE, PledgeState};
 use crate::lifecycle::{Evidence, Stage};
+use crate::limits::{MAX_CYCLE_PLEDGES_SHOWN, MAX_DIAGNOSTICS_PER_CODE};
 use crate::member::Role;
 use crate::money::{Currency, Money, group_thousands};
 use crate::pledge::{Condition, Contribution, Kind, Pledge};
@@ -37,13 +41,27 @@ const RULES: [(Code, Rule); 15] = [
     (Code::OlderFormatRule, older_format_rule),
 ];
 
-pub(crate) fn run_all(ledger: &Ledger, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
+/// Runs every enabled rule. Each code keeps its first
+/// [`MAX_DIAGNOSTICS_PER_CODE`] findings in report order and counts the
+/// rest in `omitted`, so a report's size is bounded.
+pub(crate) fn run_all(
+    ledger: &Ledger,
+    options: &CheckOptions,
+    out: &mut Vec<Diagnostic>,
+    omitted: &mut BTreeMap<Code, u64>,
+) {
     let mut findings = Vec::new();
     for (code, rule) in RULES {
         if !options.is_enabled(code) {
             continue;
         }
         rule(ledger, options, &mut findings);
+        if findings.len() > MAX_DIAGNOSTICS_PER_CODE {
+            findings.sort_unstable();
+            let extra = findings.len().saturating_sub(MAX_DIAGNOSTICS_PER_CODE);
+            findings.truncate(MAX_DIAGNOSTICS_PER_CODE);
+            omitted.insert(code, extra as u64);
+        }
         let severity = options.severity_of(code);
         out.extend(
             findings
@@ -111,68 +129,242 @@ fn backstop_without_pledge(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Find
     }
 }
 
-/// CL004: every cycle found by one depth-first walk, reported at the pledge
-/// where the walk entered it.
+/// CL004: one diagnostic per group of pledges caught in dependency cycles
+/// (a strongly connected component of the `DependsOn` graph), reported at
+/// its first-opened pledge with the shortest cycle through it.
+///
+/// Linear in pledges plus conditions: Tarjan's algorithm finds the
+/// components in one walk, and each component is searched once, breadth
+/// first, for its cycle. Reporting every elementary cycle instead would be
+/// exponential, and reporting one per pledge quadratic in text; the message
+/// names at most [`MAX_CYCLE_PLEDGES_SHOWN`] pledges.
 fn dependency_cycle(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
-    let states = ledger.states();
-    let edges = |ix: usize| -> Vec<usize> {
-        let spec = states.get(ix).and_then(|s| ledger.spec_of(s));
-        spec.map_or_else(Vec::new, |spec| {
-            spec.conditions()
-                .iter()
-                .filter_map(|c| match c {
-                    Condition::DependsOn(other) => ledger.pledge_ix(other).map(|i| i as usize),
-                    _ => None,
-                })
-                .collect()
-        })
-    };
-    let name = |ix: usize| {
-        u32::try_from(ix)
-            .ok()
-            .and_then(|i| ledger.pledge_at(i))
-            .map_or_else(|| format!("#{ix}"), |p| p.id().to_string())
-    };
-    let mut mark = vec![0u8; states.len()];
-    for root in 0..states.len() {
-        if !states.get(root).is_some_and(|s| s.conditional) || mark.get(root) != Some(&0) {
+    let graph = DependencyGraph::of(ledger);
+    for component in graph.cyclic_components() {
+        let Some(&root) = component.iter().min() else {
             continue;
+        };
+        let cycle = graph.shortest_cycle_through(root, &component);
+        let name = |ix: usize| {
+            u32::try_from(ix)
+                .ok()
+                .and_then(|i| ledger.pledge_at(i))
+                .map_or_else(|| format!("#{ix}"), |p| p.id().to_string())
+        };
+        let mut shown: Vec<String> = cycle
+            .iter()
+            .take(MAX_CYCLE_PLEDGES_SHOWN)
+            .map(|&ix| name(ix))
+            .collect();
+        let mut message = if cycle.len() > MAX_CYCLE_PLEDGES_SHOWN {
+            shown.push("…".into());
+            shown.push(name(root));
+            format!(
+                "dependency cycle of {} pledges: {}",
+                cycle.len(),
+                shown.join(" -> ")
+            )
+        } else {
+            shown.push(name(root));
+            format!("dependency cycle {}", shown.join(" -> "))
+        };
+        if component.len() > cycle.len() {
+            let _ = write!(
+                message,
+                "; {} pledges depend on each other through cycles",
+                component.len()
+            );
         }
-        let mut stack: Vec<(usize, Vec<usize>)> = vec![(root, edges(root))];
-        set(&mut mark, root, 1);
-        while let Some((_, pending)) = stack.last_mut() {
-            let Some(next) = pending.pop() else {
-                if let Some((done, _)) = stack.pop() {
-                    set(&mut mark, done, 2);
-                }
-                continue;
-            };
-            match mark.get(next).copied() {
-                Some(0) => {
-                    set(&mut mark, next, 1);
-                    stack.push((next, edges(next)));
-                }
-                Some(1) => {
-                    let start = stack.iter().position(|(ix, _)| *ix == next).unwrap_or(0);
-                    let mut cycle: Vec<String> =
-                        stack.iter().skip(start).map(|(ix, _)| name(*ix)).collect();
-                    cycle.push(name(next));
-                    if let Some(id) = u32::try_from(next).ok().and_then(|i| ledger.pledge_at(i)) {
-                        out.push((
-                            pledge_subject(&id),
-                            format!("dependency cycle {}", cycle.join(" -> ")),
-                        ));
-                    }
-                }
-                _ => {}
-            }
+        if let Some(p) = u32::try_from(root).ok().and_then(|i| ledger.pledge_at(i)) {
+            out.push((pledge_subject(&p), message));
         }
     }
 }
 
-fn set(mark: &mut [u8], ix: usize, value: u8) {
-    if let Some(m) = mark.get_mut(ix) {
-        *m = value;
+/// The `DependsOn` edges of the ledger's pledges, in compressed rows.
+struct DependencyGraph {
+    /// `targets[starts[v]..starts[v + 1]]` are the pledges `v` depends on.
+    starts: Vec<usize>,
+    targets: Vec<usize>,
+}
+
+impl DependencyGraph {
+    fn of(ledger: &Ledger) -> DependencyGraph {
+        let states = ledger.states();
+        let mut starts = Vec::with_capacity(states.len().saturating_add(1));
+        let mut targets = Vec::new();
+        for state in states {
+            starts.push(targets.len());
+            if !state.conditional {
+                continue;
+            }
+            let Some(spec) = ledger.spec_of(state) else {
+                continue;
+            };
+            for condition in spec.conditions() {
+                if let Condition::DependsOn(other) = condition {
+                    if let Some(ix) = ledger.pledge_ix(other).filter(|&ix| ix != NONE) {
+                        targets.push(ix as usize);
+                    }
+                }
+            }
+        }
+        starts.push(targets.len());
+        DependencyGraph { starts, targets }
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    fn edges(&self, v: usize) -> &[usize] {
+        let from = self.starts.get(v).copied().unwrap_or(0);
+        let to = self
+            .starts
+            .get(v.saturating_add(1))
+            .copied()
+            .unwrap_or(from);
+        self.targets.get(from..to).unwrap_or(&[])
+    }
+
+    /// The strongly connected components that hold a cycle (two or more
+    /// pledges, or one that depends on itself), by iterative Tarjan.
+    fn cyclic_components(&self) -> Vec<Vec<usize>> {
+        const UNSEEN: usize = usize::MAX;
+        let n = self.len();
+        let mut index = vec![UNSEEN; n];
+        let mut low = vec![0usize; n];
+        let mut on_stack = vec![false; n];
+        let mut stack: Vec<usize> = Vec::new();
+        let mut components = Vec::new();
+        let mut next_index = 0usize;
+        // (vertex, position of the next edge to follow)
+        let mut walk: Vec<(usize, usize)> = Vec::new();
+        for root in 0..n {
+            if index.get(root) != Some(&UNSEEN) || self.edges(root).is_empty() {
+                continue;
+            }
+            walk.push((root, 0));
+            visit(
+                root,
+                &mut next_index,
+                &mut index,
+                &mut low,
+                &mut stack,
+                &mut on_stack,
+            );
+            while let Some(&(v, edge)) = walk.last() {
+                if let Some(&w) = self.edges(v).get(edge) {
+                    if let Some(top) = walk.last_mut() {
+                        top.1 = edge.saturating_add(1);
+                    }
+                    match index.get(w).copied() {
+                        Some(UNSEEN) => {
+                            visit(
+                                w,
+                                &mut next_index,
+                                &mut index,
+                                &mut low,
+                                &mut stack,
+                                &mut on_stack,
+                            );
+                            walk.push((w, 0));
+                        }
+                        Some(w_index) if on_stack.get(w) == Some(&true) => {
+                            lower(&mut low, v, w_index);
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                walk.pop();
+                let v_low = low.get(v).copied().unwrap_or(0);
+                if let Some(&(parent, _)) = walk.last() {
+                    lower(&mut low, parent, v_low);
+                }
+                if Some(v_low) != index.get(v).copied() {
+                    continue;
+                }
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    set_flag(&mut on_stack, w, false);
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if component.len() > 1 || self.edges(v).contains(&v) {
+                    components.push(component);
+                }
+            }
+        }
+        components
+    }
+
+    /// The shortest cycle from `root` back to it inside `component`, as the
+    /// pledges in order (without repeating `root` at the end).
+    fn shortest_cycle_through(&self, root: usize, component: &[usize]) -> Vec<usize> {
+        let mut inside = std::collections::BTreeMap::new();
+        for &v in component {
+            inside.insert(v, usize::MAX);
+        }
+        // Breadth first from root; `inside[v]` is v's predecessor once seen.
+        let mut queue = std::collections::VecDeque::from([root]);
+        let mut last = None;
+        'search: while let Some(v) = queue.pop_front() {
+            for &w in self.edges(v) {
+                if w == root {
+                    last = Some(v);
+                    break 'search;
+                }
+                if inside.get(&w) == Some(&usize::MAX) {
+                    inside.insert(w, v);
+                    queue.push_back(w);
+                }
+            }
+        }
+        let mut cycle = Vec::new();
+        let mut at = last;
+        while let Some(v) = at {
+            cycle.push(v);
+            if v == root || cycle.len() > component.len() {
+                break;
+            }
+            at = inside.get(&v).copied();
+        }
+        cycle.reverse();
+        cycle
+    }
+}
+
+fn visit(
+    v: usize,
+    next_index: &mut usize,
+    index: &mut [usize],
+    low: &mut [usize],
+    stack: &mut Vec<usize>,
+    on_stack: &mut [bool],
+) {
+    if let Some(i) = index.get_mut(v) {
+        *i = *next_index;
+    }
+    if let Some(l) = low.get_mut(v) {
+        *l = *next_index;
+    }
+    *next_index = next_index.saturating_add(1);
+    stack.push(v);
+    set_flag(on_stack, v, true);
+}
+
+fn lower(low: &mut [usize], v: usize, value: usize) {
+    if let Some(l) = low.get_mut(v) {
+        *l = (*l).min(value);
+    }
+}
+
+fn set_flag(flags: &mut [bool], ix: usize, value: bool) {
+    if let Some(f) = flags.get_mut(ix) {
+        *f = value;
     }
 }
 
@@ -463,5 +655,184 @@ fn older_format_rule(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) 
             "accepted under the rules of format version {version}; the current rules refuse it: {refusal}"
         );
         out.push((Subject::Entry(entry.sequence()), message));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entry::Provenance;
+    use crate::estimate::Estimate;
+    use crate::ids::{MemberId, PledgeId};
+    use crate::ledger::{Record, Rules};
+    use crate::member::Member;
+    use crate::pledge::NewPledge;
+
+    fn pid(i: usize) -> PledgeId {
+        PledgeId::new(format!("P{i}")).expect("valid id")
+    }
+
+    /// Every Pi depends on P0 and on P(i+1): a web a version-1 file may
+    /// hold, since cycles were not refused when it was written.
+    fn dense_web(n: usize) -> Ledger {
+        let mut ledger = Ledger::new();
+        let fra = MemberId::new("FRA").expect("valid id");
+        ledger
+            .add_member(Member::new(fra.clone(), "France"))
+            .expect("member");
+        for i in 0..n {
+            let mut spec = NewPledge::new(
+                pid(i),
+                fra.clone(),
+                Contribution::Troops {
+                    personnel: Estimate::Exact(1),
+                },
+            );
+            if i > 0 {
+                spec = spec.with_condition(Condition::DependsOn(pid(0)));
+            }
+            if i + 1 < n {
+                spec = spec.with_condition(Condition::DependsOn(pid(i + 1)));
+            }
+            ledger
+                .record_under(
+                    Action::Pledge(Box::new(spec)),
+                    Provenance::new(Evidence::Reported),
+                    Rules::Version1,
+                )
+                .expect("version 1 accepts cycles");
+        }
+        ledger
+    }
+
+    fn cycles(ledger: &Ledger) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let options = CheckOptions::new(NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"));
+        dependency_cycle(ledger, &options, &mut out);
+        out
+    }
+
+    #[test]
+    fn a_dense_dependency_web_is_one_bounded_diagnostic() {
+        for n in [10_000, 20_000] {
+            let found = cycles(&dense_web(n));
+            // Before: 2n - 2 diagnostics and ~441 MB of text at n = 10,000.
+            assert_eq!(found.len(), 1, "n = {n}");
+            let (subject, message) = &found[0];
+            assert_eq!(subject, &Subject::Pledge(pid(0)));
+            assert_eq!(
+                message,
+                &format!(
+                    "dependency cycle P0 -> P1 -> P0; {n} pledges depend on each other through cycles"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_cycle_shows_its_length_and_first_pledges() {
+        let mut ledger = Ledger::new();
+        let fra = MemberId::new("FRA").expect("valid id");
+        ledger
+            .add_member(Member::new(fra.clone(), "France"))
+            .expect("member");
+        let n = 50_000;
+        for i in 0..n {
+            let spec = NewPledge::new(
+                pid(i),
+                fra.clone(),
+                Contribution::Troops {
+                    personnel: Estimate::Exact(1),
+                },
+            )
+            .with_condition(Condition::DependsOn(pid((i + 1) % n)));
+            ledger
+                .record_under(
+                    Action::Pledge(Box::new(spec)),
+                    Provenance::new(Evidence::Reported),
+                    Rules::Version1,
+                )
+                .expect("version 1 accepts cycles");
+        }
+        let found = cycles(&ledger);
+        assert_eq!(
+            found,
+            vec![(
+                Subject::Pledge(pid(0)),
+                "dependency cycle of 50000 pledges: P0 -> P1 -> P2 -> P3 -> P4 -> … -> P0".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn separate_cycles_are_reported_once_each_and_chains_stay_quiet() {
+        let mut ledger = Ledger::new();
+        let fra = MemberId::new("FRA").expect("valid id");
+        ledger
+            .add_member(Member::new(fra.clone(), "France"))
+            .expect("member");
+        // 0 <-> 1, 2 -> 3 -> 4 -> 2, 5 -> 0 (leads into a cycle, not on one), 6 alone.
+        let deps: [&[usize]; 7] = [&[1], &[0], &[3], &[4], &[2], &[0], &[]];
+        for (i, targets) in deps.iter().enumerate() {
+            let spec = targets.iter().fold(
+                NewPledge::new(
+                    pid(i),
+                    fra.clone(),
+                    Contribution::Troops {
+                        personnel: Estimate::Exact(1),
+                    },
+                ),
+                |s, &t| s.with_condition(Condition::DependsOn(pid(t))),
+            );
+            ledger
+                .record_under(
+                    Action::Pledge(Box::new(spec)),
+                    Provenance::new(Evidence::Reported),
+                    Rules::Version1,
+                )
+                .expect("version 1 accepts cycles");
+        }
+        let mut found = cycles(&ledger);
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    Subject::Pledge(pid(0)),
+                    "dependency cycle P0 -> P1 -> P0".into()
+                ),
+                (
+                    Subject::Pledge(pid(2)),
+                    "dependency cycle P2 -> P3 -> P4 -> P2".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn look_alike_ids_are_refused_now_and_accepted_under_version_1() {
+        let mut ledger = Ledger::new();
+        assert!(MemberId::new("FRA\u{200b}").is_err());
+        let look_alike = MemberId::legacy("FRA\u{200b}").expect("version 1 id");
+        let member = Member::new(look_alike, "France");
+        let err = ledger
+            .record(
+                Action::AddMember(Box::new(member.clone())),
+                Provenance::new(Evidence::Verified),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid member id `FRA\\u{200b}`: contains U+200B, an invisible character"
+        );
+        assert!(ledger.is_empty());
+        ledger
+            .record_under(
+                Action::AddMember(Box::new(member)),
+                Provenance::new(Evidence::Verified),
+                Rules::Version1,
+            )
+            .expect("version 1 accepts it");
+        assert_eq!(ledger.len(), 1);
     }
 }

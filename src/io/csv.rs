@@ -65,8 +65,9 @@ use std::io::{Read, Write};
 
 use rust_decimal::Decimal;
 
+use super::csv_guard::{Guard, stop_of};
 use crate::entry::{Action, Provenance};
-use crate::error::{Error, Result};
+use crate::error::{Collected, Error, Result};
 use crate::estimate::Estimate;
 use crate::ids::{Category, MemberId, PledgeId, SourceId};
 use crate::ledger::{Ledger, Record};
@@ -74,7 +75,7 @@ use crate::lifecycle::{Evidence, Stage};
 use crate::limits::MAX_CSV_RECORD_BYTES;
 use crate::member::Member;
 use crate::money::{Currency, Money, parse_amount};
-use crate::pledge::{Capability, Condition, Contribution, Kind, NewPledge, Pledge};
+use crate::pledge::{Condition, Contribution, Kind, NewPledge, Pledge};
 use crate::query::Table;
 use crate::source::{Source, SourceKind};
 
@@ -154,10 +155,10 @@ impl Importer {
     pub fn import<R: Read>(&self, reader: R) -> Result<Ledger> {
         let mut csv = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
-            .from_reader(reader);
+            .from_reader(Guard::new(reader, MAX_CSV_RECORD_BYTES));
         let columns = read_header(&mut csv)?;
         let mut ledger = self.roster.clone().unwrap_or_default();
-        let mut errors = Vec::new();
+        let mut errors = Collected::default();
         let mut record = csv::StringRecord::new();
         loop {
             match csv.read_record(&mut record) {
@@ -169,12 +170,7 @@ impl Importer {
                     }
                 }
                 Err(error) => {
-                    let line = error.position().map_or(0, csv::Position::line);
-                    errors.push(Error::Csv {
-                        line,
-                        column: None,
-                        message: error.to_string(),
-                    });
+                    errors.push(read_error(&error));
                     if !matches!(
                         error.kind(),
                         csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
@@ -187,7 +183,7 @@ impl Importer {
         if errors.is_empty() {
             Ok(ledger)
         } else {
-            Err(Error::CsvErrors { errors })
+            Err(errors.into_csv_error())
         }
     }
 
@@ -198,18 +194,6 @@ impl Importer {
         record: &csv::StringRecord,
         line: u64,
     ) -> Result<()> {
-        let bytes = record
-            .iter()
-            .fold(0usize, |sum, field| sum.saturating_add(field.len()));
-        if bytes > MAX_CSV_RECORD_BYTES {
-            return Err(Error::Csv {
-                line,
-                column: None,
-                message: format!(
-                    "record of {bytes} bytes exceeds the limit of {MAX_CSV_RECORD_BYTES}"
-                ),
-            });
-        }
         let row = Row::parse(columns, record, line)?;
         if self.add_missing_members {
             let in_conditions = row.spec.conditions().iter().filter_map(|c| match c {
@@ -251,6 +235,22 @@ impl Importer {
     }
 }
 
+/// An error of the CSV reader (or of the guard under it) with its line.
+fn read_error(error: &csv::Error) -> Error {
+    if let Some(stop) = stop_of(error) {
+        return Error::Csv {
+            line: stop.line,
+            column: None,
+            message: stop.message.clone(),
+        };
+    }
+    Error::Csv {
+        line: error.position().map_or(0, csv::Position::line),
+        column: None,
+        message: error.to_string(),
+    }
+}
+
 /// Maps a ledger error to the row's line and the column it is about.
 fn located(error: Error, line: u64) -> Error {
     let column = match error.root() {
@@ -262,22 +262,14 @@ fn located(error: Error, line: u64) -> Error {
         Error::Mismatch { .. } | Error::Overflow { .. } => Some("delivered"),
         _ => None,
     };
-    Error::Csv {
-        line,
-        column: column.map(String::from),
-        message: error.to_string(),
-    }
+    error.in_csv_row(line, column)
 }
 
 /// Positions of the columns present in the header.
 struct Columns(BTreeMap<&'static str, usize>);
 
 fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Columns> {
-    let header = csv.headers().map_err(|e| Error::Csv {
-        line: e.position().map_or(1, csv::Position::line),
-        column: None,
-        message: e.to_string(),
-    })?;
+    let header = csv.headers().map_err(|e| read_error(&e))?;
     let mut columns = BTreeMap::new();
     for (index, name) in header.iter().enumerate() {
         let Some(known) = COLUMNS.iter().copied().find(|c| *c == name) else {
@@ -295,13 +287,13 @@ fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Columns> {
 
 #[cold]
 fn header_error(message: String) -> Error {
-    Error::CsvErrors {
-        errors: vec![Error::Csv {
-            line: 1,
-            column: None,
-            message,
-        }],
-    }
+    let mut errors = Collected::default();
+    errors.push(Error::Csv {
+        line: 1,
+        column: None,
+        message,
+    });
+    errors.into_csv_error()
 }
 
 /// One parsed row.
@@ -341,7 +333,7 @@ impl<'r> Fields<'r> {
     }
 
     fn parse<T>(&self, column: &'static str, f: impl FnOnce(&str) -> Result<T>) -> Result<T> {
-        f(self.get(column)).map_err(|e| self.error(column, e.to_string()))
+        f(self.get(column)).map_err(|e| e.in_csv_row(self.line, Some(column)))
     }
 
     fn optional<T>(
@@ -353,18 +345,8 @@ impl<'r> Fields<'r> {
             "" => Ok(None),
             text => f(text)
                 .map(Some)
-                .map_err(|e| self.error(column, e.to_string())),
+                .map_err(|e| e.in_csv_row(self.line, Some(column))),
         }
-    }
-
-    fn name<T>(
-        &self,
-        column: &'static str,
-        f: impl FnOnce(&str) -> Option<T>,
-        expected: &str,
-    ) -> Result<T> {
-        let text = self.get(column);
-        f(text).ok_or_else(|| self.error(column, format!("`{text}` is not one of {expected}")))
     }
 }
 
@@ -377,21 +359,9 @@ impl Row {
         };
         let id = f.parse("id", |t| PledgeId::new(t))?;
         let member = f.parse("member", |t| MemberId::new(t))?;
-        let kind = f.name(
-            "kind",
-            Kind::from_name,
-            "troops, equipment, funding, backstop",
-        )?;
-        let stage = f.name(
-            "stage",
-            Stage::from_name,
-            "considering, announced, committed, delivered, withdrawn",
-        )?;
-        let evidence = f.name(
-            "evidence",
-            Evidence::from_name,
-            "unconfirmed, reported, verified",
-        )?;
+        let kind: Kind = f.parse("kind", str::parse)?;
+        let stage: Stage = f.parse("stage", str::parse)?;
+        let evidence: Evidence = f.parse("evidence", str::parse)?;
         let date = f.optional("date", crate::dates::parse_date)?;
         let currency = f.optional("currency", Currency::new)?;
         let contribution = contribution(&f, kind, currency)?;
@@ -407,8 +377,11 @@ impl Row {
             }
         }
         for condition in split_list(f.get("conditions")) {
-            spec = spec
-                .with_condition(parse_condition(&condition).map_err(|m| f.error("conditions", m))?);
+            spec = spec.with_condition(
+                condition
+                    .parse()
+                    .map_err(|e: Error| e.in_csv_row(f.line, Some("conditions")))?,
+            );
         }
         if let Some(location) = f.optional("location", |t| Ok(t.to_string()))? {
             spec = spec.with_location(location);
@@ -422,7 +395,7 @@ impl Row {
         }
         for source in split_list(f.get("sources")) {
             provenance = provenance
-                .cite(SourceId::new(&source).map_err(|e| f.error("sources", e.to_string()))?);
+                .cite(SourceId::new(&source).map_err(|e| e.in_csv_row(f.line, Some("sources")))?);
         }
         let delivered = f
             .optional("delivered", parse_amount)?
@@ -535,7 +508,7 @@ fn contribution(f: &Fields<'_>, kind: Kind, currency: Option<Currency>) -> Resul
             })
         }
         Kind::Backstop => {
-            let capability = f.parse("capability", parse_capability)?;
+            let capability = f.parse("capability", str::parse)?;
             if !matches!(f.get("estimate"), "" | "unspecified") {
                 return Err(f.error("estimate", "a backstop has no size: use `unspecified`"));
             }
@@ -585,66 +558,6 @@ fn estimate<T: Copy + PartialOrd>(
             kind,
             format!("`{other}` is not one of exact, range, at_least, unspecified"),
         )),
-    }
-}
-
-fn parse_capability(text: &str) -> Result<Capability> {
-    Ok(match text {
-        "air_power" => Capability::AirPower,
-        "air_defence" => Capability::AirDefence,
-        "intelligence" => Capability::Intelligence,
-        "logistics" => Capability::Logistics,
-        "security_guarantee" => Capability::SecurityGuarantee,
-        other => match other.strip_prefix("other:") {
-            Some(words) if !words.is_empty() => Capability::Other(words.to_string()),
-            _ => {
-                return Err(Error::invalid(
-                    format!("`{other}`"),
-                    "capability",
-                    "expected air_power, air_defence, intelligence, logistics, security_guarantee or other:TEXT",
-                ));
-            }
-        },
-    })
-}
-
-fn capability_text(capability: &Capability) -> String {
-    match capability {
-        Capability::AirPower => "air_power".into(),
-        Capability::AirDefence => "air_defence".into(),
-        Capability::Intelligence => "intelligence".into(),
-        Capability::Logistics => "logistics".into(),
-        Capability::SecurityGuarantee => "security_guarantee".into(),
-        Capability::Other(words) => format!("other:{words}"),
-    }
-}
-
-fn parse_condition(text: &str) -> std::result::Result<Condition, String> {
-    let (tag, value) = text.split_once(':').unwrap_or((text, ""));
-    let member = |v: &str| MemberId::new(v).map_err(|e| e.to_string());
-    match tag {
-        "ceasefire" if value.is_empty() => Ok(Condition::Ceasefire),
-        "backstop" => Ok(Condition::Backstop { by: member(value)? }),
-        "parliament" => Ok(Condition::ParliamentaryApproval {
-            member: member(value)?,
-        }),
-        "depends" => Ok(Condition::DependsOn(
-            PledgeId::new(value).map_err(|e| e.to_string())?,
-        )),
-        "named" if !value.is_empty() => Ok(Condition::Named(value.to_string())),
-        _ => Err(format!(
-            "`{text}` is not ceasefire, backstop:MEMBER, parliament:MEMBER, depends:PLEDGE or named:TEXT"
-        )),
-    }
-}
-
-fn condition_text(condition: &Condition) -> String {
-    match condition {
-        Condition::Ceasefire => "ceasefire".into(),
-        Condition::Backstop { by } => format!("backstop:{by}"),
-        Condition::ParliamentaryApproval { member } => format!("parliament:{member}"),
-        Condition::DependsOn(pledge) => format!("depends:{pledge}"),
-        Condition::Named(words) => format!("named:{words}"),
     }
 }
 
@@ -711,7 +624,7 @@ fn row_fields(p: &Pledge<'_>) -> [String; 21] {
         ),
         Contribution::Backstop { capability } => (
             ["unspecified".into(), String::new(), String::new()],
-            capability_text(capability),
+            capability.to_string(),
         ),
     };
     let value = match contribution {
@@ -743,7 +656,7 @@ fn row_fields(p: &Pledge<'_>) -> [String; 21] {
             .pledge_date()
             .map(crate::dates::format_date)
             .unwrap_or_default(),
-        join_list(p.conditions().iter().map(condition_text)),
+        join_list(p.conditions().iter().map(ToString::to_string)),
         join_list(p.sources().into_iter().map(ToString::to_string)),
         p.delivered().to_string(),
         p.location().unwrap_or_default().to_string(),

@@ -104,16 +104,16 @@ pub struct TornTail {
 ///
 /// ```
 /// use coalition_ledger::io::journal::{Journal, Recovery};
-/// use coalition_ledger::*;
+/// use coalition_ledger::prelude::*;
 ///
 /// let dir = std::env::temp_dir().join(format!("journal-doc-{}", std::process::id()));
-/// std::fs::create_dir_all(&dir).map_err(|e| Error::Io { path: None, kind: e.kind(), message: e.to_string() })?;
+/// std::fs::create_dir_all(&dir)?;
 /// let path = dir.join("coalition.journal");
 /// # let _ = std::fs::remove_file(&path);
 /// let mut journal = Journal::open(&path, Recovery::Fail)?;
 /// journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
 /// // A second writer is refused at once.
-/// assert!(matches!(Journal::open(&path, Recovery::Fail), Err(Error::JournalLocked { .. })));
+/// assert!(matches!(Journal::open(&path, Recovery::Fail), Err(coalition_ledger::Error::JournalLocked { .. })));
 /// drop(journal);
 ///
 /// let reopened = Journal::open(&path, Recovery::Fail)?;

@@ -72,7 +72,7 @@ impl Ledger {
     /// # Example
     ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     ///
     /// let mut ledger = Ledger::new();
     /// let fra = Member::new(MemberId::new("FRA")?, "France");
@@ -178,6 +178,7 @@ impl Ledger {
 
     fn plan(&self, action: &Action, provenance: &Provenance, rules: Rules) -> Result<Change> {
         validate_provenance(provenance)?;
+        super::alphabet::check(action, provenance, rules)?;
         if let Some(existing) = self.keyed_entry(action, provenance)? {
             return Ok(Change::Existing(existing));
         }
@@ -577,14 +578,13 @@ impl Ledger {
     fn insert_pledge(&mut self, mut state: PledgeState, action: &Action) {
         let Action::Pledge(spec) = action else { return };
         if let Some(category) = spec.category() {
-            state.category = match self.category_index.get(category) {
-                Some(&ix) => ix,
-                None => {
-                    let ix = self.categories.len() as u32;
-                    self.category_index.insert(category.clone(), ix);
-                    self.categories.push(category.clone());
-                    ix
-                }
+            state.category = if let Some(&ix) = self.category_index.get(category) {
+                ix
+            } else {
+                let ix = self.categories.len() as u32;
+                self.category_index.insert(category.clone(), ix);
+                self.categories.push(category.clone());
+                ix
             };
         }
         let ix = self.pledges.len() as u32;
@@ -733,9 +733,5 @@ fn mark_stage_dates(dates: &mut StageDates, to: Stage, date: Option<NaiveDate>) 
 
 #[cold]
 fn internal(what: &str) -> Error {
-    Error::invalid(
-        "ledger",
-        "index",
-        format!("internal inconsistency in the {what}"),
-    )
+    Error::internal(format!("the ledger's {what}"))
 }

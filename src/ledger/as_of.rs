@@ -30,6 +30,11 @@ pub enum Undated {
     Include,
 }
 
+crate::spelling::spelled!(Undated, "undated policy", {
+    Exclude => "exclude",
+    Include => "include",
+});
+
 /// The ledger as it stood on a date, with the entries that had to be left
 /// out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +69,7 @@ impl Ledger {
     /// # Example
     ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     ///
     /// let mut ledger = Ledger::new();
     /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;

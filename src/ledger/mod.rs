@@ -7,6 +7,7 @@
 //! appending costs the same whether the ledger holds ten entries or ten
 //! million.
 
+mod alphabet;
 mod apply;
 mod as_of;
 mod record;
@@ -32,7 +33,7 @@ pub(crate) use state::{NONE, PledgeState};
 /// # Example
 ///
 /// ```
-/// use coalition_ledger::*;
+/// use coalition_ledger::prelude::*;
 ///
 /// let mut ledger = Ledger::new();
 /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;

@@ -20,6 +20,9 @@ pub(crate) enum Rules {
     /// relaxes.
     ///
     /// * a `DependsOn` condition may close a dependency cycle.
+    /// * ids may break the id alphabet (invisible characters, bidirectional
+    ///   controls, a formula start) and texts may hold bidirectional
+    ///   controls (see [`crate::ids`]).
     ///
     /// The date range (`0000-01-01` to `9999-12-31`, format version 2) needs
     /// no relaxing: version 1 read only four-digit years, so no file it
@@ -50,6 +53,11 @@ impl Rules {
 
     /// True when a `DependsOn` condition may close a dependency cycle.
     pub(crate) fn allows_cycles(self) -> bool {
+        matches!(self, Rules::Version1)
+    }
+
+    /// True when ids and texts may break the alphabet of [`crate::ids`].
+    pub(crate) fn allows_any_alphabet(self) -> bool {
         matches!(self, Rules::Version1)
     }
 }

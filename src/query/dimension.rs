@@ -14,8 +14,8 @@ use crate::pledge::Kind;
 ///
 /// `Group` overlaps: a member in two groups appears in both, so group rows do
 /// not add up to the grand total (the [`Table`](crate::Table) says so).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Dimension {
     /// The pledging member.
     Member,
@@ -37,28 +37,17 @@ pub enum Dimension {
     Conditional,
 }
 
-impl Dimension {
-    /// The dimension's name in lower case, used as a column header.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dimension::Member => "member",
-            Dimension::Group => "group",
-            Dimension::Kind => "kind",
-            Dimension::Category => "category",
-            Dimension::Stage => "stage",
-            Dimension::Evidence => "evidence",
-            Dimension::Year => "year",
-            Dimension::Month => "month",
-            Dimension::Conditional => "conditional",
-        }
-    }
-}
-
-impl fmt::Display for Dimension {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+crate::spelling::spelled!(Dimension, "dimension", {
+    Member => "member",
+    Group => "group",
+    Kind => "kind",
+    Category => "category",
+    Stage => "stage",
+    Evidence => "evidence",
+    Year => "year",
+    Month => "month",
+    Conditional => "conditional",
+});
 
 /// The value of one dimension in a row.
 ///
@@ -67,6 +56,7 @@ impl fmt::Display for Dimension {
 /// months chronologically; firm before conditional. A missing value (no
 /// group, no category, undated) sorts before the others.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Key {
     /// A member.
     Member(MemberId),

@@ -5,7 +5,6 @@ use std::fmt;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::estimate::Bounds;
@@ -20,6 +19,7 @@ use crate::pledge::Kind;
 /// counted: `Personnel` counts troops, `Units` equipment, `Value` funding and
 /// equipment value, `Count` every pledge.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum Measure<'a> {
     /// Number of personnel (troop pledges).
     Personnel,
@@ -94,8 +94,7 @@ impl fmt::Display for Measure<'_> {
 }
 
 /// Which part of each pledge a query adds up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Basis {
     /// The pledged size.
     #[default]
@@ -106,22 +105,11 @@ pub enum Basis {
     Outstanding,
 }
 
-impl Basis {
-    /// The basis's name in lower case.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::Pledged => "pledged",
-            Basis::Delivered => "delivered",
-            Basis::Outstanding => "outstanding",
-        }
-    }
-}
-
-impl fmt::Display for Basis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+crate::spelling::spelled!(Basis, "basis", {
+    Pledged => "pledged",
+    Delivered => "delivered",
+    Outstanding => "outstanding",
+});
 
 /// The amount one pledge contributes, or `None` when the measure does not
 /// apply to its kind.

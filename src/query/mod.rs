@@ -55,7 +55,7 @@ const MAX_DENSE_CELLS: usize = 1 << 20;
 /// # Example
 ///
 /// ```
-/// use coalition_ledger::*;
+/// use coalition_ledger::prelude::*;
 ///
 /// let mut ledger = Ledger::new();
 /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
@@ -480,11 +480,7 @@ impl Cells {
                 let index = dimension::cell_index(coders, codes);
                 match index.and_then(|i| cells.get_mut(i)) {
                     Some(cell) => cell.get_or_insert_with(Total::default).add(bounds),
-                    None => Err(Error::invalid(
-                        "query",
-                        "rows",
-                        "internal inconsistency placing a row",
-                    )),
+                    None => Err(Error::internal("a query placing a row")),
                 }
             }
             Cells::Sparse(map) => map.entry(codes.to_vec()).or_default().add(bounds),
@@ -493,9 +489,8 @@ impl Cells {
 
     fn into_rows(self, coders: &[Coder], view: &Ledger) -> Result<Vec<Row>> {
         let decode = |codes: &[u32], total: Total| -> Result<Row> {
-            let keys = dimension::keys_of(coders, view, codes).ok_or_else(|| {
-                Error::invalid("query", "rows", "internal inconsistency decoding a row")
-            })?;
+            let keys = dimension::keys_of(coders, view, codes)
+                .ok_or_else(|| Error::internal("a query decoding a row"))?;
             Ok(Row::new(keys, total))
         };
         let mut rows = match self {
@@ -505,11 +500,7 @@ impl Cells {
                 for (index, cell) in cells.into_iter().enumerate() {
                     let Some(total) = cell else { continue };
                     if dimension::cell_codes(coders, index, &mut codes).is_none() {
-                        return Err(Error::invalid(
-                            "query",
-                            "rows",
-                            "internal inconsistency decoding a row",
-                        ));
+                        return Err(Error::internal("a query decoding a row"));
                     }
                     rows.push(decode(&codes, total)?);
                 }

@@ -267,7 +267,7 @@ impl fmt::Display for Table {
     /// An aligned text table with a header, one line per row, a total line,
     /// and a note when rows overlap.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut header: Vec<String> = self.dimensions.iter().map(|d| d.to_string()).collect();
+        let mut header: Vec<String> = self.dimensions.iter().map(ToString::to_string).collect();
         let unit = match self.currency {
             Some(c) => format!("{} ({c}, {})", self.measure, self.basis),
             None => format!("{} ({})", self.measure, self.basis),

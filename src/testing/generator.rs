@@ -12,7 +12,7 @@ use crate::{
     Result, Role, Source, SourceId, SourceKind, Stage,
 };
 
-/// SplitMix64: small, fast, and good enough for test data.
+/// `SplitMix64`: small, fast, and good enough for test data.
 #[derive(Debug, Clone)]
 struct Rng(u64);
 
@@ -408,7 +408,7 @@ impl Ids {
         self.members
             .get(m)
             .cloned()
-            .ok_or_else(|| Error::invalid("generator", "members", "index out of range"))
+            .ok_or_else(|| Error::internal("the generator's member index"))
     }
 
     /// Source `s` of the roster.
@@ -416,7 +416,7 @@ impl Ids {
         self.sources
             .get(s)
             .cloned()
-            .ok_or_else(|| Error::invalid("generator", "sources", "index out of range"))
+            .ok_or_else(|| Error::internal("the generator's source index"))
     }
 }
 
@@ -532,6 +532,6 @@ fn revised(rng: &mut Rng, contribution: &Contribution) -> Contribution {
                 amount: funding_estimate(rng, c),
             }
         }
-        other => other.clone(),
+        other @ Contribution::Backstop { .. } => other.clone(),
     }
 }

@@ -19,9 +19,9 @@ use super::io_at;
 use super::replay::Start;
 use super::{format, sibling, sync_directory};
 use crate::error::{Error, Result};
-use crate::io::crc32::crc32;
 use crate::ledger::Ledger;
 use crate::limits::{MAX_DOCUMENT_BYTES, MAX_JOURNAL_LINE_BYTES};
+use crc32fast::hash as crc32;
 
 const FORMAT: &str = "coalition-ledger-checkpoint";
 

@@ -17,8 +17,8 @@ use serde::Deserialize;
 
 use crate::entry::Entry;
 use crate::error::{Error, Result};
-use crate::io::crc32::crc32;
 use crate::limits::MAX_JOURNAL_LINE_BYTES;
+use crc32fast::hash as crc32;
 
 /// The value of the header's `format` field.
 pub(crate) const FORMAT: &str = "coalition-ledger-journal";
@@ -74,9 +74,8 @@ pub(crate) fn verify(line: &[u8]) -> std::result::Result<&[u8], String> {
             line.len()
         ));
     }
-    let (hex, json) = match (line.get(..8), line.get(8), line.get(9..)) {
-        (Some(hex), Some(b' '), Some(json)) => (hex, json),
-        _ => return Err("expected an 8-digit checksum, a space and a record".into()),
+    let (Some(hex), Some(b' '), Some(json)) = (line.get(..8), line.get(8), line.get(9..)) else {
+        return Err("expected an 8-digit checksum, a space and a record".into());
     };
     // Lower-case only, so that a flipped case bit cannot go unnoticed.
     let stated = hex.iter().try_fold(0u32, |acc, &b| {

@@ -79,6 +79,8 @@ struct Pending {
 /// Replays `reader` (positioned at `start.offset`). With `salvage`, the
 /// first damaged line or refused entry stops replay and is returned in
 /// [`Replayed::problem`] instead of as an error.
+// One state machine over the lines reads best in one place.
+#[allow(clippy::too_many_lines)]
 pub(crate) fn replay<R: BufRead>(
     mut reader: R,
     start: Start,
@@ -280,9 +282,6 @@ fn apply(ledger: &mut Ledger, entry: Entry, line: u64, version: u32) -> Result<(
             line,
             message: "repeats an earlier entry".into(),
         }),
-        Err(error) => Err(Error::Journal {
-            line,
-            message: error.to_string(),
-        }),
+        Err(error) => Err(error.in_journal_line(line)),
     }
 }

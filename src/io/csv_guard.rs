@@ -1,0 +1,196 @@
+//! A reader that bounds what the CSV parser may buffer.
+//!
+//! The `csv` crate collects a whole record before handing it over, so a
+//! 300 MB single-field row would be in memory before any length check. This
+//! reader follows the record structure itself (the same quoting rules as the
+//! parser: a quote opens a quoted field only at the start of a field, `""`
+//! inside is a literal quote, `\r`, `\n` or `\r\n` end a record) and stops
+//! with an error, naming the record's line, once a record passes
+//! [`MAX_CSV_RECORD_BYTES`](crate::limits::MAX_CSV_RECORD_BYTES). At the end
+//! of the input, a quoted field still open is an error naming the line where
+//! it opened: without it the parser would take every later row into that
+//! field.
+
+use std::io::{self, Read};
+
+/// Where the reader is in the record structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    StartField,
+    InField,
+    InQuoted,
+    QuoteInQuoted,
+}
+
+/// Why the guard stopped the input, with the 1-based line it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Stop {
+    pub(crate) line: u64,
+    pub(crate) message: String,
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for Stop {}
+
+/// Wraps the input of the CSV parser; see the module docs.
+pub(crate) struct Guard<R> {
+    inner: R,
+    limit: usize,
+    state: State,
+    /// Bytes of the current record so far, without its terminator.
+    record_bytes: usize,
+    /// The current line (1-based) and the line the current record began on.
+    line: u64,
+    record_line: u64,
+    /// The line where the open quoted field began.
+    quote_line: u64,
+    pending: Option<Stop>,
+}
+
+impl<R: Read> Guard<R> {
+    pub(crate) fn new(inner: R, limit: usize) -> Guard<R> {
+        Guard {
+            inner,
+            limit,
+            state: State::StartField,
+            record_bytes: 0,
+            line: 1,
+            record_line: 1,
+            quote_line: 1,
+            pending: None,
+        }
+    }
+
+    /// Follows one byte; false when the record has grown past the limit.
+    fn step(&mut self, byte: u8) -> bool {
+        let ends_record = matches!(byte, b'\n' | b'\r');
+        if byte == b'\n' {
+            self.line = self.line.saturating_add(1);
+        }
+        self.state = match (self.state, byte) {
+            (State::InQuoted, b'"') => State::QuoteInQuoted,
+            // A second quote after a quote is a literal quote.
+            (State::InQuoted, _) | (State::QuoteInQuoted, b'"') => State::InQuoted,
+            (State::StartField, b'"') => {
+                self.quote_line = self.line;
+                State::InQuoted
+            }
+            (_, b',') => State::StartField,
+            (_, _) if ends_record => State::StartField,
+            _ => State::InField,
+        };
+        if ends_record && self.state == State::StartField {
+            self.record_bytes = 0;
+            self.record_line = self.line;
+            return true;
+        }
+        if self.record_bytes == 0 && byte != b'\n' {
+            self.record_line = self.line;
+        }
+        self.record_bytes = self.record_bytes.saturating_add(1);
+        self.record_bytes <= self.limit
+    }
+}
+
+fn stop_error(stop: Stop) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, stop)
+}
+
+impl<R: Read> Read for Guard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(stop) = self.pending.take() {
+            // Keep failing: the parser may ask again.
+            self.pending = Some(stop.clone());
+            return Err(stop_error(stop));
+        }
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            if self.state == State::InQuoted {
+                let stop = Stop {
+                    line: self.quote_line,
+                    message: "unterminated quoted field: the quote opened here is never closed"
+                        .into(),
+                };
+                self.pending = Some(stop.clone());
+                return Err(stop_error(stop));
+            }
+            return Ok(0);
+        }
+        for (i, &byte) in buf.iter().take(n).enumerate() {
+            if !self.step(byte) {
+                let stop = Stop {
+                    line: self.record_line,
+                    message: format!(
+                        "record exceeds the limit of {} bytes (stopped reading at byte {} of it)",
+                        self.limit, self.record_bytes
+                    ),
+                };
+                self.pending = Some(stop.clone());
+                if i == 0 {
+                    return Err(stop_error(stop));
+                }
+                return Ok(i);
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// The guard's stop inside an error from the CSV parser, if it is one.
+pub(crate) fn stop_of(error: &csv::Error) -> Option<&Stop> {
+    match error.kind() {
+        csv::ErrorKind::Io(io) => io.get_ref()?.downcast_ref::<Stop>(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(input: &str, limit: usize) -> Result<String, Stop> {
+        let mut guard = Guard::new(input.as_bytes(), limit);
+        let mut out = Vec::new();
+        let mut buf = [0u8; 3];
+        loop {
+            match guard.read(&mut buf) {
+                Ok(0) => return Ok(String::from_utf8(out).unwrap_or_default()),
+                Ok(n) => out.extend_from_slice(buf.get(..n).unwrap_or_default()),
+                Err(e) => {
+                    return Err(e
+                        .get_ref()
+                        .and_then(|e| e.downcast_ref::<Stop>())
+                        .cloned()
+                        .expect("a stop"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn records_up_to_the_limit_pass_and_one_byte_more_stops() {
+        assert!(run("abcd\nefgh\n", 4).is_ok());
+        assert!(run("abc\r\nefg", 4).is_ok());
+        let stop = run("abcd\nefghi\n", 4).unwrap_err();
+        assert_eq!(stop.line, 2);
+        // Terminators inside quotes count as bytes of the record.
+        let stop = run("\"a\nb\"x\n", 5).unwrap_err();
+        assert_eq!(stop.line, 1);
+        assert!(run("\"a\nb\"\n", 5).is_ok());
+    }
+
+    #[test]
+    fn an_open_quote_at_the_end_is_an_error_naming_its_line() {
+        let stop = run("a,b\n1,\"abc\n2,def\n", 1000).unwrap_err();
+        assert_eq!(stop.line, 2);
+        assert!(stop.message.contains("unterminated"));
+        // Escaped quotes and quotes inside unquoted fields are not openings.
+        assert!(run("a,\"x\"\"y\"\nb,c\"d\n", 1000).is_ok());
+        assert!(run("a,\"x\"y\n", 1000).is_ok());
+    }
+}

@@ -1,0 +1,165 @@
+//! One spelling per name: `Display`, `FromStr`, serde and CSV agree for
+//! every fieldless enum, and `Condition`/`Capability` have one text form.
+
+use std::fmt::Display;
+use std::str::FromStr;
+
+use coalition_ledger::{
+    Basis, Capability, Code, Condition, Dimension, Error, Evidence, Kind, MemberId, PledgeId,
+    RatePolicy, Role, Severity, SourceKind, Stage, Undated,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Checks every value of a spelled enum, and that an unknown name is an
+/// `UnknownName` error listing every spelling.
+fn agrees<T>(all: &[T], what: &str)
+where
+    T: Copy
+        + PartialEq
+        + std::fmt::Debug
+        + Display
+        + FromStr<Err = Error>
+        + Serialize
+        + DeserializeOwned,
+{
+    assert!(!all.is_empty());
+    let mut spellings = Vec::new();
+    for value in all {
+        let text = value.to_string();
+        assert_eq!(text.parse::<T>().ok(), Some(*value), "{what} {text}");
+        let json = serde_json::to_string(value).unwrap_or_default();
+        assert_eq!(
+            json,
+            format!("\"{text}\""),
+            "{what}: serde and Display differ"
+        );
+        assert_eq!(serde_json::from_str::<T>(&json).ok(), Some(*value));
+        spellings.push(text);
+    }
+    let unique: std::collections::BTreeSet<_> = spellings.iter().collect();
+    assert_eq!(
+        unique.len(),
+        spellings.len(),
+        "{what}: two values share a spelling"
+    );
+    let err = "no such name".parse::<T>().err();
+    assert_eq!(
+        err.map(|e| e.to_string()),
+        Some(format!(
+            "unknown {what} `no such name`: expected one of {}",
+            spellings.join(", ")
+        ))
+    );
+    // Case matters: one spelling, not several.
+    let upper = spellings
+        .first()
+        .map(|s| s.to_uppercase())
+        .unwrap_or_default();
+    assert!(upper.parse::<T>().is_err() || upper == *spellings.first().unwrap_or(&upper));
+    // serde refuses the same names, with the same message inside.
+    let bad = serde_json::from_str::<T>("\"no such name\"")
+        .err()
+        .map(|e| e.to_string());
+    assert!(bad.is_some_and(|m| m.contains(&format!("unknown {what} `no such name`"))));
+}
+
+#[test]
+fn every_fieldless_enum_has_one_spelling() {
+    agrees(&Stage::ALL, "stage");
+    agrees(&Evidence::ALL, "evidence level");
+    agrees(&Kind::ALL, "kind");
+    agrees(&Role::ALL, "role");
+    agrees(&SourceKind::ALL, "source kind");
+    agrees(&Severity::ALL, "severity");
+    agrees(&Code::ALL, "diagnostic code");
+    agrees(&Dimension::ALL, "dimension");
+    agrees(&Basis::ALL, "basis");
+    agrees(&RatePolicy::ALL, "rate policy");
+    agrees(&Undated::ALL, "undated policy");
+}
+
+#[test]
+fn all_lists_are_in_declaration_order() {
+    assert!(Stage::ALL.windows(2).all(|w| w[0] < w[1]));
+    assert!(Evidence::ALL.windows(2).all(|w| w[0] < w[1]));
+    assert!(Severity::ALL.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(Code::ALL.first().map(|c| c.as_str()), Some("CL001"));
+    assert_eq!(Stage::ALL.len(), 5);
+    assert_eq!(format!("[{:<9}]", Stage::Committed), "[committed]");
+    assert_eq!(format!("[{:>10}]", Kind::Troops), "[    troops]");
+}
+
+#[test]
+fn capability_text_form_round_trips() -> Result<(), Error> {
+    let values = [
+        Capability::AirPower,
+        Capability::AirDefence,
+        Capability::Intelligence,
+        Capability::Logistics,
+        Capability::SecurityGuarantee,
+        Capability::Other("naval mine clearance".into()),
+    ];
+    for value in values {
+        let text = value.to_string();
+        assert_eq!(text.parse::<Capability>()?, value);
+    }
+    assert_eq!(Capability::AirPower.to_string(), "air_power");
+    // The JSON document keeps its structured form.
+    assert_eq!(
+        serde_json::to_string(&Capability::AirPower).ok().as_deref(),
+        Some("\"air_power\"")
+    );
+    assert_eq!(
+        serde_json::to_string(&Capability::Other("x".into()))
+            .ok()
+            .as_deref(),
+        Some("{\"other\":\"x\"}")
+    );
+    for bad in ["air power", "other:", "AIR_POWER", ""] {
+        assert!(
+            matches!(bad.parse::<Capability>(), Err(Error::UnknownName { .. })),
+            "{bad}"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn condition_text_form_round_trips() -> Result<(), Error> {
+    let values = [
+        Condition::Ceasefire,
+        Condition::Backstop {
+            by: MemberId::new("USA")?,
+        },
+        Condition::ParliamentaryApproval {
+            member: MemberId::new("DEU")?,
+        },
+        Condition::DependsOn(PledgeId::new("FRA-1")?),
+        Condition::Named("UN mandate".into()),
+    ];
+    let texts: Vec<String> = values.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        texts,
+        [
+            "ceasefire",
+            "backstop:USA",
+            "parliament:DEU",
+            "depends:FRA-1",
+            "named:UN mandate"
+        ]
+    );
+    for value in values {
+        assert_eq!(value.to_string().parse::<Condition>()?, value);
+    }
+    for bad in [
+        "backstop by USA",
+        "ceasefire:",
+        "named:",
+        "truce",
+        "backstop:",
+    ] {
+        assert!(bad.parse::<Condition>().is_err(), "{bad}");
+    }
+    Ok(())
+}

@@ -90,6 +90,18 @@ pub enum Action {
 
 impl Action {
     /// The pledge the action is about, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let action = Action::Withdraw { pledge: PledgeId::new("FRA-1")?, reason: "no ceasefire".into() };
+    /// assert_eq!(action.pledge().map(|p| p.as_str()), Some("FRA-1"));
+    /// let roster = Action::AddMember(Box::new(Member::new(MemberId::new("FRA")?, "France")));
+    /// assert_eq!(roster.pledge(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn pledge(&self) -> Option<&PledgeId> {
         match self {
             Action::AddMember(_) | Action::AddSource(_) => None,
@@ -103,6 +115,16 @@ impl Action {
     }
 
     /// The action's name as written in files (`add_member`, `advance`, ...).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let action = Action::AddMember(Box::new(Member::new(MemberId::new("FRA")?, "France")));
+    /// assert_eq!(action.name(), "add_member");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn name(&self) -> &'static str {
         match self {
             Action::AddMember(_) => "add_member",
@@ -203,16 +225,63 @@ impl<'de> Deserialize<'de> for SourceList {
 /// assert_eq!(p.sources().len(), 1);
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Its serde form is the one entries use in the JSON document:
+/// `{"date": "2025-09-04", "evidence": "reported", "sources": ["elysee"],
+/// "key": "feed-17"}`, with `date`, `sources` and `key` left out when empty.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, from = "ProvenanceIn")]
 pub struct Provenance {
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::dates::strict_option"
+    )]
     date: Option<NaiveDate>,
     evidence: Evidence,
+    #[serde(default, skip_serializing_if = "SourceList::is_empty")]
     sources: SourceList,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     key: Option<ClientKey>,
+}
+
+/// A deserialized provenance, rebuilt through `cite` so its sources are
+/// sorted and unique whatever order the input lists them in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProvenanceIn {
+    #[serde(default, with = "crate::dates::strict_option")]
+    date: Option<NaiveDate>,
+    evidence: Evidence,
+    #[serde(default)]
+    sources: Vec<SourceId>,
+    #[serde(default)]
+    key: Option<ClientKey>,
+}
+
+impl From<ProvenanceIn> for Provenance {
+    fn from(input: ProvenanceIn) -> Provenance {
+        let mut provenance = Provenance::new(input.evidence);
+        provenance.date = input.date;
+        provenance.key = input.key;
+        for source in input.sources {
+            provenance = provenance.cite(source);
+        }
+        provenance
+    }
 }
 
 impl Provenance {
     /// Undated, citing no source.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let p = Provenance::new(Evidence::Unconfirmed);
+    /// assert_eq!((p.date(), p.evidence(), p.sources().len()), (None, Evidence::Unconfirmed, 0));
+    /// ```
     pub fn new(evidence: Evidence) -> Provenance {
         Provenance {
             date: None,
@@ -223,6 +292,16 @@ impl Provenance {
     }
 
     /// Sets the effective date.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let p = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// assert_eq!(p.date(), Some(parse_date("2025-09-04")?));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn on(mut self, date: NaiveDate) -> Provenance {
         self.date = Some(date);
@@ -230,6 +309,19 @@ impl Provenance {
     }
 
     /// Cites a source (kept sorted, duplicates ignored).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let p = Provenance::new(Evidence::Reported)
+    ///     .cite(SourceId::new("reuters")?)
+    ///     .cite(SourceId::new("elysee")?)
+    ///     .cite(SourceId::new("reuters")?);
+    /// assert_eq!(p.sources(), [SourceId::new("elysee")?, SourceId::new("reuters")?]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn cite(mut self, source: SourceId) -> Provenance {
         self.sources.insert(source);
@@ -261,16 +353,42 @@ impl Provenance {
     }
 
     /// The effective date.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Provenance::new(Evidence::Reported).date(), None); // undated
+    /// ```
     pub fn date(&self) -> Option<NaiveDate> {
         self.date
     }
 
     /// The evidence level.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Provenance::new(Evidence::Verified).evidence(), Evidence::Verified);
+    /// ```
     pub fn evidence(&self) -> Evidence {
         self.evidence
     }
 
     /// The sources cited, sorted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let p = Provenance::new(Evidence::Reported).cite(SourceId::new("elysee")?);
+    /// assert_eq!(p.sources().len(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn sources(&self) -> &[SourceId] {
         self.sources.as_slice()
     }
@@ -388,31 +506,118 @@ impl Entry {
     }
 
     /// The sequence number: the entry's 0-based position in the ledger.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// let sequences: Vec<u64> = ledger.entries().iter().map(|e| e.sequence()).collect();
+    /// assert_eq!(sequences, [0, 1]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn sequence(&self) -> u64 {
         self.sequence
     }
 
     /// The effective date, if the entry is dated.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// assert_eq!(ledger.entry(0).and_then(|e| e.date()), None);
+    /// assert_eq!(ledger.entry(1).and_then(|e| e.date()), Some(parse_date("2025-09-04")?));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn date(&self) -> Option<NaiveDate> {
         self.date
     }
 
     /// The evidence level.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// assert_eq!(ledger.entry(1).map(|e| e.evidence()), Some(Evidence::Reported));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn evidence(&self) -> Evidence {
         self.evidence
     }
 
     /// The sources cited, sorted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// assert_eq!(ledger.entry(1).map(|e| e.sources().len()), Some(0));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn sources(&self) -> &[SourceId] {
         self.sources.as_slice()
     }
 
     /// The action.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// assert_eq!(ledger.entry(1).and_then(|e| e.action().pledge()), Some(&id));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn action(&self) -> &Action {
         &self.action
     }
 
     /// The provenance, for re-recording the action elsewhere.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// let provenance = ledger.entry(1).map(|e| e.provenance());
+    /// assert_eq!(provenance, Some(Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?)));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn provenance(&self) -> Provenance {
         Provenance {
             date: self.date,
@@ -423,6 +628,26 @@ impl Entry {
     }
 
     /// Splits the entry into its action and provenance.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// // Replaying the parts of every entry rebuilds the same ledger.
+    /// let mut copy = Ledger::new();
+    /// for entry in ledger.entries().iter().cloned() {
+    ///     let (action, provenance) = entry.into_parts();
+    ///     copy.record(action, provenance)?;
+    /// }
+    /// assert_eq!(copy.to_json(), ledger.to_json());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn into_parts(self) -> (Action, Provenance) {
         let provenance = Provenance {
             date: self.date,

@@ -452,6 +452,19 @@ impl Error {
     }
 
     /// True when the error is an unknown member, pledge or source.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// let err = ledger.add_source(Source::new(SourceId::new("s")?, "S", SourceKind::Media)).and_then(|_| {
+    ///     ledger.annotate(&PledgeId::new("none")?, Provenance::new(Evidence::Verified))
+    /// });
+    /// assert!(err.is_err_and(|e| e.is_unknown_reference()));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn is_unknown_reference(&self) -> bool {
         matches!(
             self.root(),
@@ -460,17 +473,50 @@ impl Error {
     }
 
     /// True when an existing id was re-used with a different body.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// // The same id with a different name is a conflict, not a silent overwrite.
+    /// let err = ledger.add_member(Member::new(MemberId::new("FRA")?, "French Republic")).unwrap_err();
+    /// assert!(err.is_conflict());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn is_conflict(&self) -> bool {
         matches!(self.root(), Error::Conflict { .. })
     }
 
     /// True when a checked arithmetic operation overflowed.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let big = Money::new(Decimal::MAX, Currency::EUR);
+    /// let err = big.checked_add(big).unwrap_err();
+    /// assert!(err.is_overflow());
+    /// ```
     pub fn is_overflow(&self) -> bool {
         matches!(self.root(), Error::Overflow { .. })
     }
 
     /// True when the error comes from reading an input format (JSON, CSV,
     /// journal).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let err = Ledger::from_json("{ not json").unwrap_err();
+    /// assert!(err.is_format());
+    /// assert!(!err.is_unknown_reference());
+    /// ```
     pub fn is_format(&self) -> bool {
         matches!(
             self.root(),

@@ -54,6 +54,16 @@ impl<T: Copy + PartialOrd> Estimate<T> {
     ///
     /// [`Error::InvalidValue`] when `low > high` or the two cannot be
     /// compared (money in different currencies).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Estimate::range(2_000, 5_000)?.high(), Some(5_000));
+    /// assert!(Estimate::range(5_000, 2_000).is_err()); // low above high
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn range(low: T, high: T) -> Result<Estimate<T>> {
         match low.partial_cmp(&high) {
             Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal) => {
@@ -70,6 +80,17 @@ impl<T: Copy + PartialOrd> Estimate<T> {
 
 impl<T: Copy> Estimate<T> {
     /// The lower bound, if any figure is known.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Estimate::range(2_000, 5_000)?.low(), Some(2_000));
+    /// assert_eq!(Estimate::AtLeast(3_000).low(), Some(3_000));
+    /// assert_eq!(Estimate::<u64>::Unspecified.low(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn low(&self) -> Option<T> {
         match *self {
             Estimate::Exact(v) | Estimate::AtLeast(v) | Estimate::Range { low: v, .. } => Some(v),
@@ -78,6 +99,15 @@ impl<T: Copy> Estimate<T> {
     }
 
     /// The upper bound; `None` when open-ended or unspecified.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Estimate::Exact(100).high(), Some(100));
+    /// assert_eq!(Estimate::AtLeast(3_000).high(), None); // no upper bound
+    /// ```
     pub fn high(&self) -> Option<T> {
         match *self {
             Estimate::Exact(v) | Estimate::Range { high: v, .. } => Some(v),
@@ -86,11 +116,30 @@ impl<T: Copy> Estimate<T> {
     }
 
     /// True for [`Estimate::Unspecified`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert!(Estimate::<u64>::Unspecified.is_unspecified());
+    /// assert!(!Estimate::Exact(0).is_unspecified()); // zero is known, not unknown
+    /// ```
     pub fn is_unspecified(&self) -> bool {
         matches!(self, Estimate::Unspecified)
     }
 
     /// Applies `f` to every bound.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let troops = Estimate::range(2_000u64, 5_000)?;
+    /// assert_eq!(troops.map(|n| n * 2), Estimate::range(4_000, 10_000)?);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Estimate<U> {
         match self {
             Estimate::Exact(v) => Estimate::Exact(f(v)),

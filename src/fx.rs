@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::limits::MAX_DECIMAL_SCALE;
@@ -47,15 +47,48 @@ crate::spelling::spelled!(RatePolicy, "rate policy", {
 /// assert_eq!(err.to_string(), "no exchange rate for USD on 2025-08-31 into EUR");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "FxRatesIn")]
 pub struct FxRates {
     base: Currency,
     policy: RatePolicy,
     rates: BTreeMap<Currency, BTreeMap<NaiveDate, Decimal>>,
 }
 
+/// Deserialized rates, checked one by one through [`FxRates::insert`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FxRatesIn {
+    base: Currency,
+    policy: RatePolicy,
+    rates: BTreeMap<Currency, BTreeMap<NaiveDate, Decimal>>,
+}
+
+impl TryFrom<FxRatesIn> for FxRates {
+    type Error = Error;
+
+    fn try_from(input: FxRatesIn) -> Result<FxRates> {
+        let mut fx = FxRates::new(input.base, input.policy);
+        for (currency, by_date) in input.rates {
+            for (date, rate) in by_date {
+                fx.insert(currency, date, rate)?;
+            }
+        }
+        Ok(fx)
+    }
+}
+
 impl FxRates {
     /// An empty table of rates into `base`, looked up with `policy`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// assert_eq!(fx.iter().count(), 0);
+    /// ```
     pub fn new(base: Currency, policy: RatePolicy) -> FxRates {
         FxRates {
             base,
@@ -65,11 +98,29 @@ impl FxRates {
     }
 
     /// The base currency.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// assert_eq!(fx.base(), Currency::EUR);
+    /// ```
     pub fn base(&self) -> Currency {
         self.base
     }
 
     /// The lookup policy.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore);
+    /// assert_eq!(fx.policy(), RatePolicy::LatestOnOrBefore);
+    /// ```
     pub fn policy(&self) -> RatePolicy {
         self.policy
     }
@@ -80,6 +131,18 @@ impl FxRates {
     ///
     /// [`Error::InvalidValue`] when the rate is not positive, has more than 28
     /// decimal places, or `currency` is the base.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// fx.insert(Currency::USD, parse_date("2025-09-04")?, parse_amount("0.92")?)?;
+    /// assert!(fx.insert(Currency::USD, parse_date("2025-09-04")?, parse_amount("-1")?).is_err());
+    /// assert!(fx.insert(Currency::EUR, parse_date("2025-09-04")?, parse_amount("1")?).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn insert(&mut self, currency: Currency, date: NaiveDate, rate: Decimal) -> Result<()> {
         let subject = || format!("rate for {currency} on {date}");
         if currency == self.base {
@@ -112,6 +175,18 @@ impl FxRates {
     /// # Errors
     ///
     /// As [`FxRates::insert`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+    ///     .with_rate(Currency::GBP, parse_date("2025-09-01")?, parse_amount("1.165")?)?;
+    /// assert_eq!(fx.rate(Currency::GBP, parse_date("2025-09-01")?)?, parse_amount("1.165")?);
+    /// assert!(fx.rate(Currency::GBP, parse_date("2025-09-02")?).is_err()); // on that date only
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn with_rate(
         mut self,
         currency: Currency,
@@ -179,6 +254,19 @@ impl FxRates {
     ///
     /// [`Error::MissingRate`] when no rate fits, [`Error::Overflow`] when the
     /// result does not fit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore)
+    ///     .with_rate(Currency::GBP, parse_date("2025-09-01")?, parse_amount("1.165")?)?;
+    /// let gbp = Money::parse("1000", Currency::GBP)?;
+    /// assert_eq!(fx.convert(gbp, parse_date("2025-09-05")?)?.to_string(), "EUR 1,165");
+    /// assert!(fx.convert(gbp, parse_date("2025-08-01")?).is_err()); // no earlier rate
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn convert(&self, money: crate::Money, date: NaiveDate) -> Result<crate::Money> {
         let amount = self.convert_amount(money.amount(), money.currency(), date)?;
         Ok(crate::Money::new(amount, self.base))
@@ -205,6 +293,18 @@ impl FxRates {
     }
 
     /// Every currency that has at least one rate, with its dated rates.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+    ///     .with_rate(Currency::USD, parse_date("2025-09-01")?, parse_amount("0.92")?)?;
+    /// let rates: Vec<_> = fx.iter().collect();
+    /// assert_eq!(rates, [(Currency::USD, parse_date("2025-09-01")?, parse_amount("0.92")?)]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (Currency, NaiveDate, Decimal)> + '_ {
         self.rates
             .iter()

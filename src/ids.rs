@@ -204,6 +204,18 @@ macro_rules! identifier {
             /// whitespace, or breaks the id alphabet (an invisible format
             /// character, a non-space separator or a bidirectional control),
             /// naming the code point.
+            ///
+            /// # Example
+            ///
+            /// ```
+            #[doc = concat!("use coalition_ledger::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("assert!(", stringify!($name), "::new(\"", $example, "\").is_ok());")]
+            #[doc = concat!("let err = ", stringify!($name), "::new(\"\").unwrap_err();")]
+            #[doc = concat!("assert_eq!(err.to_string(), \"invalid ", $kind, " ``: must not be empty\");")]
+            #[doc = concat!("// A zero width space would make a look-alike id.")]
+            #[doc = concat!("assert!(", stringify!($name), "::new(\"", $example, "\\u{200b}\").is_err());")]
+            /// ```
             pub fn new(text: impl AsRef<str>) -> Result<Self> {
                 let text = text.as_ref();
                 match id_problem(text) {
@@ -231,6 +243,17 @@ macro_rules! identifier {
             }
 
             /// The identifier as text.
+            ///
+            /// # Example
+            ///
+            /// ```
+            #[doc = concat!("use coalition_ledger::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("let id = ", stringify!($name), "::new(\"", $example, "\")?;")]
+            #[doc = concat!("assert_eq!(id.as_str(), \"", $example, "\");")]
+            #[doc = concat!("assert_eq!(id.to_string(), id.as_str());")]
+            /// # Ok::<(), coalition_ledger::Error>(())
+            /// ```
             pub fn as_str(&self) -> &str {
                 &self.0
             }

@@ -47,11 +47,31 @@ spelled!(Stage, "stage", {
 
 impl Stage {
     /// True for `Delivered` and `Withdrawn`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert!(Stage::Delivered.is_terminal());
+    /// assert!(Stage::Withdrawn.is_terminal());
+    /// assert!(!Stage::Committed.is_terminal());
+    /// ```
     pub fn is_terminal(self) -> bool {
         matches!(self, Stage::Delivered | Stage::Withdrawn)
     }
 
     /// Whether the lifecycle allows a change from `self` to `to`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert!(Stage::Considering.can_move_to(Stage::Committed)); // skipping is allowed
+    /// assert!(!Stage::Committed.can_move_to(Stage::Announced));   // never backwards
+    /// assert!(!Stage::Withdrawn.can_move_to(Stage::Delivered));
+    /// ```
     pub fn can_move_to(self, to: Stage) -> bool {
         if self.is_terminal() {
             return false;

@@ -65,6 +65,17 @@ impl fmt::Display for Member {
 
 impl Member {
     /// A member with no groups and no roles.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fra = Member::new(MemberId::new("FRA")?, "France");
+    /// assert_eq!(fra.name(), "France");
+    /// assert!(fra.groups().is_empty() && fra.roles().is_empty());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn new(id: MemberId, name: impl Into<String>) -> Member {
         Member {
             id,
@@ -75,6 +86,20 @@ impl Member {
     }
 
     /// Adds a group (kept sorted, duplicates ignored).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fra = Member::new(MemberId::new("FRA")?, "France")
+    ///     .with_group(GroupId::new("NATO")?)
+    ///     .with_group(GroupId::new("EU")?)
+    ///     .with_group(GroupId::new("EU")?);
+    /// // Sorted, without duplicates.
+    /// assert_eq!(fra.groups(), [GroupId::new("EU")?, GroupId::new("NATO")?]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn with_group(mut self, group: GroupId) -> Member {
         if let Err(at) = self.groups.binary_search(&group) {
@@ -84,6 +109,16 @@ impl Member {
     }
 
     /// Adds a role (kept sorted, duplicates ignored).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fra = Member::new(MemberId::new("FRA")?, "France").with_role(Role::Coordinator).with_role(Role::Contributor);
+    /// assert_eq!(fra.roles(), [Role::Contributor, Role::Coordinator]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn with_role(mut self, role: Role) -> Member {
         if let Err(at) = self.roles.binary_search(&role) {
@@ -93,31 +128,96 @@ impl Member {
     }
 
     /// The member's id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fra = Member::new(MemberId::new("FRA")?, "France");
+    /// assert_eq!(fra.id().as_str(), "FRA");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn id(&self) -> &MemberId {
         &self.id
     }
 
     /// The display name.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fra = Member::new(MemberId::new("FRA")?, "France");
+    /// assert_eq!(fra.name(), "France");
+    /// // An empty name is refused when the member is added.
+    /// let mut ledger = Ledger::new();
+    /// assert!(ledger.add_member(Member::new(MemberId::new("XXX")?, "")).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The groups, sorted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fra = Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?);
+    /// assert_eq!(fra.groups().len(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn groups(&self) -> &[GroupId] {
         &self.groups
     }
 
     /// The roles, sorted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fra = Member::new(MemberId::new("FRA")?, "France").with_role(Role::Guarantor);
+    /// assert_eq!(fra.roles(), [Role::Guarantor]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn roles(&self) -> &[Role] {
         &self.roles
     }
 
     /// True when the member belongs to `group`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fra = Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?);
+    /// assert!(fra.in_group(&GroupId::new("EU")?));
+    /// assert!(!fra.in_group(&GroupId::new("NATO")?));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn in_group(&self, group: &GroupId) -> bool {
         self.groups.binary_search(group).is_ok()
     }
 
     /// True when the member holds `role`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fra = Member::new(MemberId::new("FRA")?, "France").with_role(Role::Contributor);
+    /// assert!(fra.has_role(Role::Contributor));
+    /// assert!(!fra.has_role(Role::Beneficiary));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

@@ -95,6 +95,18 @@ impl Currency {
     ///
     /// [`Error::UnknownCurrency`] when `code` is neither an active nor a
     /// withdrawn code written in upper case.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Currency::new("GBP")?, Currency::GBP);
+    /// assert!(Currency::new("HRK")?.withdrawn_after().is_some()); // historical
+    /// let err = Currency::new("gbp").unwrap_err();
+    /// assert_eq!(err.to_string(), "unknown currency `gbp`: expected an ISO 4217 code such as EUR or USD");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn new(code: &str) -> Result<Currency> {
         if ACTIVE_CODES.binary_search(&code).is_ok() || crate::withdrawn::is_withdrawn(code) {
             let bytes = code.as_bytes();
@@ -113,12 +125,29 @@ impl Currency {
     }
 
     /// The three-letter code.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Currency::JPY.as_str(), "JPY");
+    /// ```
     pub fn as_str(&self) -> &str {
         // Only ASCII upper-case codes are ever constructed.
         std::str::from_utf8(&self.0).unwrap_or("???")
     }
 
     /// Every active code, in alphabetical order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert!(Currency::all().any(|c| c == Currency::UAH));
+    /// assert!(Currency::all().all(|c| c.withdrawn_after().is_none()));
+    /// ```
     pub fn all() -> impl Iterator<Item = Currency> {
         ACTIVE_CODES.iter().filter_map(|c| Currency::new(c).ok())
     }
@@ -208,6 +237,15 @@ pub struct Money {
 
 impl Money {
     /// Makes an amount of money.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let m = Money::new(Decimal::new(1_250, 2), Currency::EUR);
+    /// assert_eq!(m.to_string(), "EUR 12.50");
+    /// ```
     pub fn new(amount: Decimal, currency: Currency) -> Money {
         Money { amount, currency }
     }
@@ -217,16 +255,47 @@ impl Money {
     /// # Errors
     ///
     /// As [`parse_amount`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let m = Money::parse("61900000.00", Currency::EUR)?;
+    /// assert_eq!(m.amount(), parse_amount("61900000")?);
+    /// assert!(Money::parse("1e6", Currency::EUR).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn parse(amount: &str, currency: Currency) -> Result<Money> {
         Ok(Money::new(parse_amount(amount)?, currency))
     }
 
     /// The amount.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let m = Money::parse("250000000", Currency::GBP)?;
+    /// assert_eq!(m.amount(), Decimal::from(250_000_000));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn amount(&self) -> Decimal {
         self.amount
     }
 
     /// The currency.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let m = Money::parse("100", Currency::USD)?;
+    /// assert_eq!(m.currency(), Currency::USD);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn currency(&self) -> Currency {
         self.currency
     }
@@ -237,6 +306,19 @@ impl Money {
     ///
     /// [`Error::InvalidValue`] when the currencies differ,
     /// [`Error::Overflow`] when the sum does not fit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let a = Money::parse("50000000", Currency::EUR)?;
+    /// let b = Money::parse("11900000", Currency::EUR)?;
+    /// assert_eq!(a.checked_add(b)?.to_string(), "EUR 61,900,000");
+    /// // Different currencies do not add up: convert first.
+    /// assert!(a.checked_add(Money::parse("1", Currency::USD)?).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn checked_add(self, other: Money) -> Result<Money> {
         if self.currency != other.currency {
             return Err(Error::invalid(
@@ -313,6 +395,9 @@ pub(crate) fn group_thousands(value: Decimal) -> String {
 /// use coalition_ledger::parse_amount;
 /// assert_eq!(parse_amount("1250000.75")?.to_string(), "1250000.75");
 /// assert!(parse_amount("1.5e6").is_err());
+/// assert!(parse_amount("000123").is_err()); // one spelling per value
+/// assert!(parse_amount("-0.00").is_err());
+/// assert_eq!(parse_amount("0.50")?.to_string(), "0.50");
 /// assert!(parse_amount("0.00000000000000000000000000001").is_err()); // 29 places
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
@@ -336,10 +421,15 @@ fn amount_shape_problem(text: &str) -> Option<String> {
         None => (digits, None),
     };
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if all_digits(integer) && fraction.is_none_or(all_digits) {
-        None
-    } else {
+    if !(all_digits(integer) && fraction.is_none_or(all_digits)) {
         Some("expected digits with an optional `-` and `.`, such as `-1250.50`".into())
+    } else if integer.len() > 1 && integer.starts_with('0') {
+        // One spelling per value: `123`, never `000123`.
+        Some("leading zeros: write the amount without them".into())
+    } else if text.starts_with('-') && digits.bytes().all(|b| matches!(b, b'0' | b'.')) {
+        Some("negative zero: write `0`".into())
+    } else {
+        None
     }
 }
 

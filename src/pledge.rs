@@ -654,7 +654,8 @@ impl NewPledge {
 }
 
 /// The dates a pledge reached each stage, as recorded by dated entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StageDates {
     /// When the pledge was opened.
     pub opened: Option<NaiveDate>,

@@ -76,6 +76,17 @@ impl fmt::Display for Source {
 
 impl Source {
     /// A source with a publisher and a kind.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let src = Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official);
+    /// assert_eq!(src.kind(), SourceKind::Official);
+    /// assert_eq!(src.title(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn new(id: SourceId, publisher: impl Into<String>, kind: SourceKind) -> Source {
         Source {
             id,
@@ -88,6 +99,17 @@ impl Source {
     }
 
     /// Sets the title.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let src = Source::new(SourceId::new("reuters")?, "Reuters", SourceKind::Media)
+    ///     .with_title("Coalition leaders meet in Paris");
+    /// assert_eq!(src.title(), Some("Coalition leaders meet in Paris"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn with_title(mut self, title: impl Into<String>) -> Source {
         self.title = Some(title.into());
@@ -95,6 +117,17 @@ impl Source {
     }
 
     /// Sets the URL.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let src = Source::new(SourceId::new("reuters")?, "Reuters", SourceKind::Media)
+    ///     .with_url("https://example.org/paris");
+    /// assert_eq!(src.url(), Some("https://example.org/paris"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn with_url(mut self, url: impl Into<String>) -> Source {
         self.url = Some(url.into());
@@ -102,6 +135,17 @@ impl Source {
     }
 
     /// Sets the publication date.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let src = Source::new(SourceId::new("reuters")?, "Reuters", SourceKind::Media)
+    ///     .with_published(parse_date("2025-09-04")?);
+    /// assert_eq!(src.published(), Some(parse_date("2025-09-04")?));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn with_published(mut self, date: NaiveDate) -> Source {
         self.published = Some(date);
@@ -109,31 +153,93 @@ impl Source {
     }
 
     /// The id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let src = Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official);
+    /// assert_eq!(src.id().as_str(), "elysee");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn id(&self) -> &SourceId {
         &self.id
     }
 
     /// The publisher (or author).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let src = Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official);
+    /// assert_eq!(src.publisher(), "Élysée");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn publisher(&self) -> &str {
         &self.publisher
     }
 
     /// The title, if known.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let src = Source::new(SourceId::new("kiel")?, "Kiel Institute", SourceKind::Dataset);
+    /// assert_eq!(src.title(), None);
+    /// assert_eq!(src.with_title("Ukraine Support Tracker").title(), Some("Ukraine Support Tracker"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn title(&self) -> Option<&str> {
         self.title.as_deref()
     }
 
     /// The kind.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let src = Source::new(SourceId::new("leak-1")?, "Unknown", SourceKind::Leak);
+    /// assert_eq!(src.kind(), SourceKind::Leak);
+    /// assert_eq!(src.kind().to_string(), "leak");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn kind(&self) -> SourceKind {
         self.kind
     }
 
     /// The URL, if known.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let src = Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official);
+    /// assert_eq!(src.url(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn url(&self) -> Option<&str> {
         self.url.as_deref()
     }
 
     /// The publication date, if known.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let src = Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official);
+    /// assert_eq!(src.published(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn published(&self) -> Option<NaiveDate> {
         self.published
     }

@@ -143,3 +143,320 @@ mod csv_input {
         );
     }
 }
+
+#[cfg(feature = "csv")]
+mod csv_round_trip {
+    use super::*;
+    use coalition_ledger::io::csv::{Importer, export};
+    use proptest::prelude::*;
+
+    /// Texts a spreadsheet, a trimming reader or a quoting rule could change.
+    const TEXTS: [&str; 16] = [
+        "",
+        " ",
+        "  padded  ",
+        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "+1",
+        "-2",
+        "'quoted",
+        "''twice",
+        "\ttab first",
+        "\rcarriage first",
+        "a;b\\c",
+        "two\nlines",
+        "\"quotes\"",
+        "Türkiye",
+        "plain",
+    ];
+
+    fn export_text(ledger: &Ledger) -> Vec<u8> {
+        let mut out = Vec::new();
+        export(ledger, &mut out).unwrap();
+        out
+    }
+
+    fn reimport(bytes: &[u8]) -> Ledger {
+        Importer::new()
+            .roster(&roster())
+            .import(bytes)
+            .unwrap_or_else(|e| panic!("{e}\n{}", String::from_utf8_lossy(bytes)))
+    }
+
+    #[test]
+    fn text_cells_that_look_like_formulas_are_neutralised_and_come_back() {
+        let mut ledger = roster();
+        let spec = troops("P", "FRA", Estimate::Exact(1))
+            .with_notes("=HYPERLINK(\"http://evil.example\")")
+            .with_location("@SUM(1+1)*cmd|' /C calc'!A0")
+            .with_condition(Condition::Named("-2".into()));
+        ledger.open_pledge(spec, reported("2025-01-01")).unwrap();
+        let text = String::from_utf8(export_text(&ledger)).unwrap();
+        let row = text.lines().nth(1).unwrap();
+        assert!(
+            row.contains(",\"'=HYPERLINK(\"\"http://evil.example\"\")\","),
+            "{row}"
+        );
+        assert!(row.contains(",'@SUM(1+1)*cmd|' /C calc'!A0,"), "{row}");
+        // Not neutralised: the named condition's cell begins with `named:`.
+        assert!(row.contains(",named:-2,"), "{row}");
+        let again = reimport(text.as_bytes());
+        let p = again.pledge(&pid("P")).unwrap();
+        assert_eq!(p.notes(), Some("=HYPERLINK(\"http://evil.example\")"));
+        assert_eq!(p.location(), Some("@SUM(1+1)*cmd|' /C calc'!A0"));
+    }
+
+    #[test]
+    fn import_removes_exactly_one_leading_quote() {
+        let text = "id,member,kind,estimate,stage,evidence,notes\n\
+                    P1,FRA,troops,unspecified,announced,reported,''twice\n\
+                    P2,FRA,troops,unspecified,announced,reported,'=1+1\n\
+                    P3,FRA,troops,unspecified,announced,reported,no'quote\n";
+        let ledger = Importer::new()
+            .roster(&roster())
+            .import(text.as_bytes())
+            .unwrap();
+        let notes = |id: &str| ledger.pledge(&pid(id)).unwrap().notes().map(String::from);
+        assert_eq!(notes("P1").as_deref(), Some("'twice"));
+        assert_eq!(notes("P2").as_deref(), Some("=1+1"));
+        assert_eq!(notes("P3").as_deref(), Some("no'quote"));
+    }
+
+    #[test]
+    fn query_table_keys_are_neutralised_and_numbers_stay_numbers() {
+        let mut ledger = roster();
+        ledger
+            .open_pledge(
+                troops("P", "FRA", Estimate::Exact(5))
+                    .with_category(Category::new("'quoted").unwrap()),
+                reported("2025-01-01"),
+            )
+            .unwrap();
+        let table = ledger
+            .query()
+            .group_by([Dimension::Category])
+            .measure(Measure::Personnel)
+            .run()
+            .unwrap();
+        let mut out = Vec::new();
+        coalition_ledger::io::csv::export_table(&table, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("\nrow,''quoted,"), "{text}");
+        assert!(text.contains(",5,5,1,0\n"), "{text}");
+    }
+
+    #[test]
+    fn blank_named_conditions_and_capabilities_are_refused_by_the_api() {
+        let mut ledger = roster();
+        for words in ["", "   "] {
+            let spec = troops("P", "FRA", Estimate::Exact(1))
+                .with_condition(Condition::Named(words.into()));
+            let err = ledger
+                .open_pledge(spec, reported("2025-01-01"))
+                .unwrap_err();
+            assert!(err.to_string().contains("must say something"), "{err}");
+            let spec = NewPledge::new(
+                pid("B"),
+                mid("USA"),
+                Contribution::Backstop {
+                    capability: Capability::Other(words.into()),
+                },
+            );
+            let err = ledger
+                .open_pledge(spec, reported("2025-01-01"))
+                .unwrap_err();
+            assert!(err.to_string().contains("must say something"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_delivery_corrected_back_to_zero_exports_as_zero() {
+        let mut ledger = roster();
+        ledger
+            .open_pledge(
+                troops("P", "FRA", Estimate::Exact(10)),
+                reported("2025-01-01"),
+            )
+            .unwrap();
+        ledger
+            .deliver(&pid("P"), dec("4.00000000"), reported("2025-01-02"))
+            .unwrap();
+        ledger
+            .correct_delivery(&pid("P"), dec("-4.00000000"), reported("2025-01-03"))
+            .unwrap();
+        let first = export_text(&ledger);
+        let row = String::from_utf8(first.clone()).unwrap();
+        assert!(!row.contains("0.00000000"), "{row}");
+        assert_eq!(export_text(&reimport(&first)), first);
+    }
+
+    #[test]
+    fn counts_and_amounts_have_one_spelling() {
+        let import = |low: &str| {
+            let text = format!(
+                "id,member,kind,estimate,low,currency,stage,evidence\n\
+                 P1,FRA,troops,exact,{low},,announced,reported\n"
+            );
+            Importer::new().roster(&roster()).import(text.as_bytes())
+        };
+        assert!(import("5").is_ok());
+        assert!(import("0").is_ok());
+        for bad in ["+5", "05", "5.0", " 5x"] {
+            let err = import(bad).unwrap_err();
+            assert!(err.to_string().contains("column `low`"), "{bad}: {err}");
+        }
+        let funding = |low: &str| {
+            let text = format!(
+                "id,member,kind,estimate,low,currency,stage,evidence\n\
+                 P1,FRA,funding,exact,{low},EUR,announced,reported\n"
+            );
+            Importer::new().roster(&roster()).import(text.as_bytes())
+        };
+        assert!(funding("123.50").is_ok());
+        assert!(funding("000123").is_err());
+        assert!(funding("-0").is_err());
+    }
+
+    #[test]
+    fn list_limits_are_checked_before_the_items_are_read() {
+        let import = |n: usize| {
+            let sources: Vec<String> = (0..n).map(|i| format!("s{i}")).collect();
+            let text = format!(
+                "id,member,kind,estimate,stage,evidence,sources\n\
+                 P1,FRA,troops,unspecified,announced,reported,{}\n",
+                sources.join(";")
+            );
+            Importer::new()
+                .roster(&roster())
+                .add_missing_sources(true)
+                .import(text.as_bytes())
+        };
+        let limit = coalition_ledger::limits::MAX_SOURCES_PER_ENTRY;
+        assert!(import(limit - 1).is_ok());
+        assert!(import(limit).is_ok());
+        let err = import(limit + 1).unwrap_err();
+        assert!(err.to_string().contains("the limit is 16"), "{err}");
+        // 16,000 sources in a row cost 19 ms each before; now the 17th stops it.
+        let err = import(6_000).unwrap_err();
+        assert!(err.to_string().contains("more than 16 sources"), "{err}");
+    }
+
+    fn edge_text() -> impl Strategy<Value = String> {
+        prop::sample::select(&TEXTS[..]).prop_map(String::from)
+    }
+
+    fn named() -> impl Strategy<Value = String> {
+        edge_text().prop_filter("a named condition says something", |t| !t.trim().is_empty())
+    }
+
+    fn amount() -> impl Strategy<Value = String> {
+        prop::sample::select(&["1", "1.50", "250000000.00", "0.10", "7"][..]).prop_map(String::from)
+    }
+
+    #[derive(Debug, Clone)]
+    struct Spec {
+        kind: u8,
+        notes: Option<String>,
+        location: Option<String>,
+        named: Option<String>,
+        amount: String,
+        delivered: Option<String>,
+        corrected_to_zero: bool,
+        withdrawn: Option<String>,
+    }
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (
+            0u8..3,
+            prop::option::of(edge_text()),
+            prop::option::of(edge_text()),
+            prop::option::of(named()),
+            amount(),
+            prop::option::of(amount()),
+            any::<bool>(),
+            prop::option::of(named()),
+        )
+            .prop_map(
+                |(
+                    kind,
+                    notes,
+                    location,
+                    named,
+                    amount,
+                    delivered,
+                    corrected_to_zero,
+                    withdrawn,
+                )| Spec {
+                    kind,
+                    notes,
+                    location,
+                    named,
+                    amount,
+                    delivered,
+                    corrected_to_zero,
+                    withdrawn,
+                },
+            )
+    }
+
+    fn build(specs: &[Spec]) -> Ledger {
+        let mut ledger = roster();
+        for (i, s) in specs.iter().enumerate() {
+            let id = format!("P{i}");
+            let mut pledge = match s.kind {
+                0 => troops(&id, "FRA", Estimate::Exact(10)),
+                1 => funding(&id, "GBR", Estimate::Exact(eur(&s.amount))),
+                _ => NewPledge::new(
+                    pid(&id),
+                    mid("USA"),
+                    Contribution::Backstop {
+                        capability: Capability::Other(s.named.clone().unwrap_or("x".into())),
+                    },
+                ),
+            };
+            if let Some(notes) = &s.notes {
+                pledge = pledge.with_notes(notes.clone());
+            }
+            if let Some(location) = &s.location {
+                pledge = pledge.with_location(location.clone());
+            }
+            if let Some(named) = &s.named {
+                pledge = pledge.with_condition(Condition::Named(named.clone()));
+            }
+            ledger.open_pledge(pledge, reported("2025-01-01")).unwrap();
+            if let (Some(q), true) = (&s.delivered, s.kind < 2) {
+                // Troops are whole people: keep the trailing zeros, drop the fraction.
+                let q = if s.kind == 0 {
+                    &format!("{}.000", q.split('.').next().unwrap().replace('0', "1"))
+                } else {
+                    q
+                };
+                ledger
+                    .deliver(&pid(&id), dec(q), reported("2025-01-02"))
+                    .unwrap();
+                if s.corrected_to_zero {
+                    ledger
+                        .correct_delivery(&pid(&id), -dec(q), reported("2025-01-03"))
+                        .unwrap();
+                }
+            }
+            if let Some(reason) = &s.withdrawn {
+                ledger
+                    .withdraw(&pid(&id), reason.clone(), reported("2025-01-04"))
+                    .unwrap();
+            }
+        }
+        ledger
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn export_import_export_is_byte_identical(specs in prop::collection::vec(spec(), 1..8)) {
+            let ledger = build(&specs);
+            let first = export_text(&ledger);
+            let second = export_text(&reimport(&first));
+            prop_assert_eq!(String::from_utf8_lossy(&first), String::from_utf8_lossy(&second));
+        }
+    }
+}

@@ -56,6 +56,18 @@ impl Ledger {
     /// so the same ledger always gives the same report. A report lists at
     /// most [`MAX_DIAGNOSTICS_PER_CODE`](crate::limits::MAX_DIAGNOSTICS_PER_CODE)
     /// diagnostics of each code and counts the rest ([`Report::omitted`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let report = ledger.check(&CheckOptions::new(parse_date("2025-12-31")?));
+    /// println!("{report}");
+    /// assert_eq!(report.len(), report.iter().count());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn check(&self, options: &CheckOptions) -> Report {
         let mut diagnostics = Vec::new();
         let mut omitted = std::collections::BTreeMap::new();

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ids::{MemberId, PledgeId, SourceId};
 
@@ -40,6 +40,15 @@ macro_rules! codes {
 
             /// The severity the code is reported at unless the options say
             /// otherwise.
+            ///
+            /// # Example
+            ///
+            /// ```
+            /// use coalition_ledger::prelude::*;
+            ///
+            /// assert_eq!(Code::DependencyCycle.default_severity(), Severity::Error);
+            /// assert_eq!(Code::UndatedEntry.default_severity(), Severity::Info);
+            /// ```
             pub fn default_severity(self) -> Severity {
                 match self {
                     $(Code::$variant => Severity::$severity,)*
@@ -47,6 +56,14 @@ macro_rules! codes {
             }
 
             /// One line saying what the code finds.
+            ///
+            /// # Example
+            ///
+            /// ```
+            /// use coalition_ledger::prelude::*;
+            ///
+            /// assert_eq!(Code::NoSource.description(), "A pledge without any source.");
+            /// ```
             pub fn description(self) -> &'static str {
                 match self {
                     $(Code::$variant => $doc,)*
@@ -75,7 +92,7 @@ codes! {
 }
 
 /// What a diagnostic is about.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Subject {
@@ -101,7 +118,8 @@ impl fmt::Display for Subject {
 }
 
 /// One finding of a check.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Diagnostic {
     code: Code,
     severity: Severity,
@@ -125,21 +143,65 @@ impl Diagnostic {
     }
 
     /// The code.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-12-31")?));
+    /// let first = report.iter().next().map(|d| d.code());
+    /// assert!(first.is_some_and(|c| c.as_str().starts_with("CL")));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn code(&self) -> Code {
         self.code
     }
 
     /// The severity.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-12-31")?));
+    /// assert!(report.iter().all(|d| d.severity() == d.code().default_severity()));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn severity(&self) -> Severity {
         self.severity
     }
 
     /// What it is about.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-12-31")?));
+    /// assert!(report.iter().all(|d| !d.subject().to_string().is_empty()));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn subject(&self) -> &Subject {
         &self.subject
     }
 
     /// What is wrong, in words.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-12-31")?));
+    /// for d in report.iter() {
+    ///     // The printed form is severity[code]: subject: message.
+    ///     assert!(d.to_string().ends_with(d.message()));
+    /// }
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -157,11 +219,12 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The result of a check: diagnostics in a stable order.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Report {
     diagnostics: Vec<Diagnostic>,
     /// Diagnostics found but not listed, per code, beyond the limit.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     omitted: BTreeMap<Code, u64>,
 }
 
@@ -198,21 +261,62 @@ impl Report {
     }
 
     /// Every diagnostic, by code, then subject, then message.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-12-31")?));
+    /// assert_eq!(report.iter().count(), report.len());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &Diagnostic> {
         self.diagnostics.iter()
     }
 
     /// Number of diagnostics.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let report = Ledger::new().check(&CheckOptions::new(parse_date("2025-12-31")?));
+    /// assert_eq!(report.len(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.diagnostics.len()
     }
 
     /// True when nothing was found.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let report = Ledger::new().check(&CheckOptions::new(parse_date("2025-12-31")?));
+    /// assert!(report.is_empty());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.diagnostics.is_empty()
     }
 
     /// Number of diagnostics at a severity.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-12-31")?));
+    /// let total: usize = Severity::ALL.iter().map(|s| report.count(*s)).fold(0, |a, n| a + n);
+    /// assert_eq!(total, report.len());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
@@ -221,6 +325,16 @@ impl Report {
     }
 
     /// True when any diagnostic is an error.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let report = Ledger::new().check(&CheckOptions::new(parse_date("2025-12-31")?));
+    /// assert!(!report.has_errors());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()
@@ -228,11 +342,31 @@ impl Report {
     }
 
     /// The diagnostics with a code.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-12-31")?));
+    /// assert!(report.with_code(Code::UndatedEntry).all(|d| d.code() == Code::UndatedEntry));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn with_code(&self, code: Code) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(move |d| d.code == code)
     }
 
     /// The diagnostics at a severity or above.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-12-31")?));
+    /// assert!(report.at_least(Severity::Warning).all(|d| d.severity() >= Severity::Warning));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn at_least(&self, severity: Severity) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics
             .iter()

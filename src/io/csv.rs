@@ -23,9 +23,26 @@
 //! | `location`, `notes` | free text |
 //! | `withdrawal_reason` | required when the stage is `withdrawn` |
 //!
-//! In `conditions` and `sources`, `\;` is a literal `;` and `\\` a `\`.
-//! Amounts never pass through floats; fields are trimmed; a header that
-//! lacks a required column or has an unknown one is an error naming it.
+//! In `conditions` and `sources`, `\;` is a literal `;` and `\\` a `\`; they
+//! hold at most 16 items each, an error found before any item is read.
+//! Amounts never pass through floats. Counts and amounts have one spelling:
+//! digits without leading zeros (`5`, not `05` or `+5`). Free text
+//! (`capability`, `conditions`, `location`, `notes`, `withdrawal_reason`) is
+//! read exactly as written, surrounding spaces included; other fields are
+//! trimmed. A header that lacks a required column or has an unknown one is
+//! an error naming it.
+//!
+//! # Formula injection
+//!
+//! A spreadsheet opening the file would run a cell that begins with `=`,
+//! `+`, `-`, `@`, tab or carriage return as a formula (`=HYPERLINK(..)`,
+//! `@SUM(1+1)*cmd|..`). Export therefore writes every text cell (ids,
+//! category, capability, conditions, sources, location, notes, withdrawal
+//! reason, and the keys of a query table) that begins with one of them with
+//! a single quote in front, as OWASP recommends; a text that itself begins
+//! with `'` gets one too. Import removes exactly one leading `'` from those
+//! cells, so round trips keep every text. Numeric columns stay numeric, and
+//! ids cannot begin with a formula character at all ([`crate::ids`]).
 //!
 //! Importing turns each row into entries (open, deliver, advance or
 //! withdraw), all dated with the row's date and carrying its evidence and
@@ -34,7 +51,11 @@
 //! the importer add the missing ones ([`Importer::add_missing_members`],
 //! [`Importer::add_missing_sources`]), named after their id. Every error is
 //! collected in one pass, each with its line and column; on any error
-//! nothing is imported and [`Error::CsvErrors`] holds the whole list.
+//! nothing is imported and [`Error::CsvErrors`] holds the first
+//! [`MAX_COLLECTED_ERRORS`](crate::limits::MAX_COLLECTED_ERRORS) and the
+//! total count. A record longer than
+//! [`MAX_CSV_RECORD_BYTES`](crate::limits::MAX_CSV_RECORD_BYTES) and a quoted
+//! field still open at the end of the input stop the import with the line.
 //!
 //! Export → import → export gives the same bytes.
 //!
@@ -72,7 +93,7 @@ use crate::estimate::Estimate;
 use crate::ids::{Category, MemberId, PledgeId, SourceId};
 use crate::ledger::{Ledger, Record};
 use crate::lifecycle::{Evidence, Stage};
-use crate::limits::MAX_CSV_RECORD_BYTES;
+use crate::limits::{MAX_CONDITIONS_PER_PLEDGE, MAX_CSV_RECORD_BYTES, MAX_SOURCES_PER_ENTRY};
 use crate::member::Member;
 use crate::money::{Currency, Money, parse_amount};
 use crate::pledge::{Condition, Contribution, Kind, NewPledge, Pledge};
@@ -103,6 +124,40 @@ pub const COLUMNS: [&str; 21] = [
     "notes",
     "withdrawal_reason",
 ];
+
+/// Columns read exactly as written, surrounding whitespace included, so
+/// that export → import → export keeps every text.
+const FREE_TEXT: [&str; 5] = [
+    "capability",
+    "conditions",
+    "location",
+    "notes",
+    "withdrawal_reason",
+];
+
+/// Columns of user text, which export neutralises against formulas.
+const TEXT_CELLS: [&str; 9] = [
+    "id",
+    "member",
+    "category",
+    "capability",
+    "conditions",
+    "sources",
+    "location",
+    "notes",
+    "withdrawal_reason",
+];
+
+/// A text cell as written to CSV: a cell that begins with a character a
+/// spreadsheet reads as a formula (`=`, `+`, `-`, `@`, tab, carriage return)
+/// gets a `'` in front, as OWASP recommends; so does a cell that itself
+/// begins with `'`, so that import can remove exactly one.
+fn neutralise(text: String) -> String {
+    match text.chars().next() {
+        Some(c) if c == '\'' || crate::ids::FORMULA_STARTS.contains(&c) => format!("'{text}"),
+        _ => text,
+    }
+}
 
 /// Columns an imported file must have.
 pub const REQUIRED: [&str; 6] = ["id", "member", "kind", "estimate", "stage", "evidence"];
@@ -153,9 +208,8 @@ impl Importer {
     /// [`Error::CsvErrors`] with every problem found, each an
     /// [`Error::Csv`] with its line and column; nothing is imported.
     pub fn import<R: Read>(&self, reader: R) -> Result<Ledger> {
-        let mut csv = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(Guard::new(reader, MAX_CSV_RECORD_BYTES));
+        let mut csv =
+            csv::ReaderBuilder::new().from_reader(Guard::new(reader, MAX_CSV_RECORD_BYTES));
         let columns = read_header(&mut csv)?;
         let mut ledger = self.roster.clone().unwrap_or_default();
         let mut errors = Collected::default();
@@ -271,7 +325,7 @@ struct Columns(BTreeMap<&'static str, usize>);
 fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Columns> {
     let header = csv.headers().map_err(|e| read_error(&e))?;
     let mut columns = BTreeMap::new();
-    for (index, name) in header.iter().enumerate() {
+    for (index, name) in header.iter().map(str::trim).enumerate() {
         let Some(known) = COLUMNS.iter().copied().find(|c| *c == name) else {
             return Err(header_error(format!("unknown column `{name}`")));
         };
@@ -316,12 +370,26 @@ struct Fields<'r> {
 }
 
 impl<'r> Fields<'r> {
+    /// The field as the ledger sees it: free text exactly as written, other
+    /// fields trimmed; in a text cell, the one `'` that export puts before
+    /// a formula character (or a leading `'`) is removed.
     fn get(&self, column: &'static str) -> &'r str {
-        self.columns
+        let raw = self
+            .columns
             .0
             .get(column)
             .and_then(|&i| self.record.get(i))
-            .unwrap_or("")
+            .unwrap_or("");
+        let text = if FREE_TEXT.contains(&column) {
+            raw
+        } else {
+            raw.trim()
+        };
+        if TEXT_CELLS.contains(&column) {
+            text.strip_prefix('\'').unwrap_or(text)
+        } else {
+            text
+        }
     }
 
     fn error(&self, column: &'static str, message: impl Into<String>) -> Error {
@@ -376,7 +444,9 @@ impl Row {
                 spec = spec.with_category(label);
             }
         }
-        for condition in split_list(f.get("conditions")) {
+        let conditions = split_list(f.get("conditions"), MAX_CONDITIONS_PER_PLEDGE, "conditions")
+            .map_err(|m| f.error("conditions", m))?;
+        for condition in conditions {
             spec = spec.with_condition(
                 condition
                     .parse()
@@ -393,7 +463,9 @@ impl Row {
         if let Some(date) = date {
             provenance = provenance.on(date);
         }
-        for source in split_list(f.get("sources")) {
+        let sources = split_list(f.get("sources"), MAX_SOURCES_PER_ENTRY, "sources")
+            .map_err(|m| f.error("sources", m))?;
+        for source in sources {
             provenance = provenance
                 .cite(SourceId::new(&source).map_err(|e| e.in_csv_row(f.line, Some("sources")))?);
         }
@@ -475,8 +547,19 @@ impl Row {
 /// The contribution of a row, from its kind and size columns.
 fn contribution(f: &Fields<'_>, kind: Kind, currency: Option<Currency>) -> Result<Contribution> {
     let count = |text: &str| -> Result<u64> {
-        text.parse::<u64>()
-            .map_err(|_| Error::invalid(format!("`{text}`"), "count", "expected a whole number"))
+        let canonical = !text.is_empty()
+            && text.bytes().all(|b| b.is_ascii_digit())
+            && (text == "0" || !text.starts_with('0'));
+        canonical
+            .then(|| text.parse::<u64>().ok())
+            .flatten()
+            .ok_or_else(|| {
+                Error::invalid(
+                    format!("`{text}`"),
+                    "count",
+                    "expected a whole number written with digits only, without leading zeros",
+                )
+            })
     };
     let money = |text: &str| -> Result<Money> {
         let currency = currency
@@ -561,22 +644,30 @@ fn estimate<T: Copy + PartialOrd>(
     }
 }
 
-/// Splits a `;`-separated list, honouring `\;` and `\\`.
-fn split_list(text: &str) -> Vec<String> {
+/// Splits a `;`-separated list, honouring `\;` and `\\`; more than `max`
+/// items is an error found before any item is parsed.
+fn split_list(text: &str, max: usize, what: &str) -> std::result::Result<Vec<String>, String> {
     let mut items = Vec::new();
     let mut current = String::new();
     let mut chars = text.chars();
+    let push = |items: &mut Vec<String>, item: String| {
+        if items.len() >= max {
+            return Err(format!("more than {max} {what}: the limit is {max}"));
+        }
+        items.push(item);
+        Ok(())
+    };
     while let Some(c) = chars.next() {
         match c {
             '\\' => current.extend(chars.next()),
-            ';' => items.push(std::mem::take(&mut current)),
+            ';' => push(&mut items, std::mem::take(&mut current))?,
             other => current.push(other),
         }
     }
     if !text.is_empty() {
-        items.push(current);
+        push(&mut items, current)?;
     }
-    items
+    Ok(items)
 }
 
 fn join_list(items: impl IntoIterator<Item = String>) -> String {
@@ -635,12 +726,19 @@ fn row_fields(p: &Pledge<'_>) -> [String; 21] {
     };
     let [estimate, low, high] = size;
     let [value_estimate, value_low, value_high] = value;
+    // A delivery corrected back to zero is written `0`, whatever its scale,
+    // since import reads `0` as no delivery.
+    let delivered = if p.delivered().is_zero() {
+        "0".to_string()
+    } else {
+        p.delivered().to_string()
+    };
     [
-        p.id().to_string(),
-        p.member().to_string(),
+        neutralise(p.id().to_string()),
+        neutralise(p.member().to_string()),
         p.kind().to_string(),
-        p.category().map(ToString::to_string).unwrap_or_default(),
-        capability,
+        neutralise(p.category().map(ToString::to_string).unwrap_or_default()),
+        neutralise(capability),
         estimate,
         low,
         high,
@@ -656,12 +754,12 @@ fn row_fields(p: &Pledge<'_>) -> [String; 21] {
             .pledge_date()
             .map(crate::dates::format_date)
             .unwrap_or_default(),
-        join_list(p.conditions().iter().map(ToString::to_string)),
-        join_list(p.sources().into_iter().map(ToString::to_string)),
-        p.delivered().to_string(),
-        p.location().unwrap_or_default().to_string(),
-        p.notes().unwrap_or_default().to_string(),
-        p.withdrawal_reason().unwrap_or_default().to_string(),
+        neutralise(join_list(p.conditions().iter().map(ToString::to_string))),
+        neutralise(join_list(p.sources().into_iter().map(ToString::to_string))),
+        delivered,
+        neutralise(p.location().unwrap_or_default().to_string()),
+        neutralise(p.notes().unwrap_or_default().to_string()),
+        neutralise(p.withdrawal_reason().unwrap_or_default().to_string()),
     ]
 }
 
@@ -725,7 +823,7 @@ pub fn export_table<W: Write>(table: &Table, writer: W) -> Result<()> {
     };
     for row in table.rows() {
         let mut fields = vec!["row".to_string()];
-        fields.extend(row.keys().iter().map(ToString::to_string));
+        fields.extend(row.keys().iter().map(|key| neutralise(key.to_string())));
         fields.extend(tail(row.total()));
         csv.write_record(&fields).map_err(write_error)?;
     }

@@ -489,6 +489,57 @@ impl Ledger {
     }
 }
 
+/// A ledger's serde form is its JSON document, so a ledger can be a field of
+/// an application's own serde types. Deserializing replays every entry
+/// through the same validation as [`from_str`]; a refused entry is a
+/// deserialization error naming it.
+///
+/// The size and nesting limits of [`from_str`] apply to text read by this
+/// module; with a deserializer of your own, bound its input yourself.
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Saved {
+///     name: String,
+///     ledger: Ledger,
+/// }
+///
+/// let saved = Saved { name: "paris".into(), ledger: fixtures::paris_summit() };
+/// let text = serde_json::to_string(&saved)?;
+/// let back: Saved = serde_json::from_str(&text)?;
+/// assert_eq!(back.ledger.to_json(), saved.ledger.to_json());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl Serialize for Ledger {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        /// The entries, serialized as a sequence without collecting them.
+        struct Entries<'a>(&'a Ledger);
+        impl Serialize for Entries<'_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.entries().iter())
+            }
+        }
+        let mut document = s.serialize_struct("Document", 3)?;
+        document.serialize_field("format", FORMAT)?;
+        document.serialize_field("version", &VERSION)?;
+        document.serialize_field("entries", &Entries(self))?;
+        document.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Ledger {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Ledger, D::Error> {
+        let document = DocumentIn::deserialize(d)?;
+        replay(document).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

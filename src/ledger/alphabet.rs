@@ -1,5 +1,8 @@
-//! The alphabet rule: ids hold no invisible characters, bidirectional
-//! controls or formula starts, and texts hold no bidirectional controls.
+//! The spelling rules added after format version 1: ids hold no invisible
+//! characters, bidirectional controls or formula starts; texts hold no
+//! bidirectional controls; a named condition or other capability says
+//! something; no amount is a negative zero. Each is needed so that what the
+//! API accepts has one spelling that CSV, JSON and the journal carry back.
 //!
 //! Ids built through the API are checked when they are made
 //! ([`MemberId::new`](crate::MemberId::new) and the others); ids and texts
@@ -10,8 +13,11 @@
 
 use crate::entry::{Action, Provenance};
 use crate::error::{Error, Result};
+use crate::estimate::Estimate;
 use crate::ids::{code_point, is_bidi_control};
+use crate::money::Money;
 use crate::pledge::{Capability, Condition, Contribution, NewPledge};
+use rust_decimal::Decimal;
 
 use super::Rules;
 
@@ -60,9 +66,13 @@ fn check_entry(action: &Action, provenance: &Provenance) -> Result<()> {
             pledge.check_alphabet()?;
             text(|| format!("pledge `{pledge}`"), "reason", reason)
         }
-        Action::Advance { pledge, .. }
-        | Action::Deliver { pledge, .. }
-        | Action::Annotate { pledge } => pledge.check_alphabet(),
+        Action::Deliver {
+            pledge, quantity, ..
+        } => {
+            pledge.check_alphabet()?;
+            amount(&|| format!("pledge `{pledge}`"), "quantity", *quantity)
+        }
+        Action::Advance { pledge, .. } | Action::Annotate { pledge } => pledge.check_alphabet(),
     }
 }
 
@@ -81,7 +91,10 @@ fn pledge(spec: &NewPledge) -> Result<()> {
                 m.check_alphabet()?;
             }
             Condition::DependsOn(other) => other.check_alphabet()?,
-            Condition::Named(words) => text(subject, "conditions", words)?,
+            Condition::Named(words) => {
+                said(&subject, "conditions", words)?;
+                text(subject, "conditions", words)?;
+            }
         }
     }
     text(subject, "location", spec.location().unwrap_or_default())?;
@@ -90,12 +103,58 @@ fn pledge(spec: &NewPledge) -> Result<()> {
 
 fn contribution(subject: &dyn Fn() -> String, contribution: &Contribution) -> Result<()> {
     match contribution {
-        Contribution::Equipment { category, .. } => category.check_alphabet(),
+        Contribution::Equipment {
+            category, value, ..
+        } => {
+            category.check_alphabet()?;
+            if let Some(value) = value {
+                money(subject, value)?;
+            }
+            Ok(())
+        }
+        Contribution::Funding { amount } => money(subject, amount),
         Contribution::Backstop {
             capability: Capability::Other(words),
-        } => text(subject, "capability", words),
+        } => {
+            said(subject, "capability", words)?;
+            text(subject, "capability", words)
+        }
         _ => Ok(()),
     }
+}
+
+fn money(subject: &dyn Fn() -> String, estimate: &Estimate<Money>) -> Result<()> {
+    let (low, high) = match estimate {
+        Estimate::Exact(v) | Estimate::AtLeast(v) => (Some(v), None),
+        Estimate::Range { low, high } => (Some(low), Some(high)),
+        Estimate::Unspecified => (None, None),
+    };
+    for m in low.into_iter().chain(high) {
+        amount(subject, "amount", m.amount())?;
+    }
+    Ok(())
+}
+
+/// Refuses a negative zero: `-0` would be written as `-0` and is not the
+/// one spelling of zero.
+fn amount(subject: &dyn Fn() -> String, field: &'static str, value: Decimal) -> Result<()> {
+    if value.is_zero() && value.is_sign_negative() {
+        return Err(Error::invalid(subject(), field, "negative zero: write `0`"));
+    }
+    Ok(())
+}
+
+/// Refuses an empty or blank named condition or capability: nothing in CSV
+/// or words could tell it apart from another blank.
+fn said(subject: &dyn Fn() -> String, field: &'static str, words: &str) -> Result<()> {
+    if words.trim().is_empty() {
+        return Err(Error::invalid(
+            subject(),
+            field,
+            "must say something: empty or only spaces",
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses a bidirectional control in a text, naming its code point.

@@ -36,6 +36,20 @@ pub enum Recorded {
 
 impl Recorded {
     /// The sequence number of the new or existing entry.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// let first = ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// assert_eq!(first.sequence(), 0);
+    /// // Re-sending the same member is idempotent: it names the original entry.
+    /// let again = ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// assert_eq!(again.sequence(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn sequence(self) -> u64 {
         match self {
             Recorded::Appended { sequence } | Recorded::AlreadyPresent { sequence } => sequence,
@@ -43,6 +57,17 @@ impl Recorded {
     }
 
     /// True when a new entry was appended.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// assert!(ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?.is_appended());
+    /// assert!(!ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?.is_appended());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn is_appended(self) -> bool {
         matches!(self, Recorded::Appended { .. })
     }
@@ -167,6 +192,20 @@ impl Ledger {
     /// # Errors
     ///
     /// The error [`Ledger::record`] would return.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = Ledger::new();
+    /// let action = Action::AddMember(Box::new(Member::new(MemberId::new("FRA")?, "France")));
+    /// assert!(ledger.validate(&action, &Provenance::new(Evidence::Verified))?.is_appended());
+    /// assert!(ledger.is_empty()); // nothing was recorded
+    /// let bad = Action::Withdraw { pledge: PledgeId::new("none")?, reason: "x".into() };
+    /// assert!(ledger.validate(&bad, &Provenance::new(Evidence::Verified)).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn validate(&self, action: &Action, provenance: &Provenance) -> Result<Recorded> {
         Ok(match self.plan(action, provenance, Rules::Current)? {
             Change::Existing(sequence) => Recorded::AlreadyPresent { sequence },

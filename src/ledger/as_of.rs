@@ -46,17 +46,65 @@ pub struct Snapshot {
 impl Snapshot {
     /// The ledger as of the date. Its entries are numbered from 0 in the
     /// order of the original sequence.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// let before = ledger.as_of(parse_date("2025-09-01")?);
+    /// assert_eq!(before.ledger().pledge_count(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
     }
 
     /// Takes the ledger out of the snapshot.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// let after: Ledger = ledger.as_of(parse_date("2025-09-30")?).into_ledger();
+    /// assert_eq!(after.pledge_count(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn into_ledger(self) -> Ledger {
         self.ledger
     }
 
     /// Sequence numbers (in the original ledger) of entries dated on or before
     /// the date that could not apply because an entry they need was excluded.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("USA")?, "United States"))?;
+    /// let spec = NewPledge::new(PledgeId::new("USA-backstop")?, MemberId::new("USA")?, Contribution::Backstop { capability: Capability::AirPower });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Unconfirmed))?; // undated
+    /// let id = PledgeId::new("USA-backstop")?;
+    /// ledger.advance(&id, Stage::Committed, Provenance::new(Evidence::Reported).on(parse_date("2025-09-10")?))?;
+    /// let snapshot = ledger.as_of(parse_date("2025-09-30")?);
+    /// // The dated advance cannot apply without the undated opening: listed, not dropped.
+    /// assert_eq!(snapshot.left_out(), [2]);
+    /// assert_eq!(snapshot.ledger().pledge_count(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn left_out(&self) -> &[u64] {
         &self.left_out
     }
@@ -93,6 +141,23 @@ impl Ledger {
     /// before `date`, undated pledge entries only with [`Undated::Include`];
     /// an entry that cannot apply without an excluded one is listed in
     /// [`Snapshot::left_out`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("USA")?, "United States"))?;
+    /// let spec = NewPledge::new(PledgeId::new("USA-backstop")?, MemberId::new("USA")?, Contribution::Backstop { capability: Capability::AirPower });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Unconfirmed))?; // undated
+    /// let date = parse_date("2025-09-30")?;
+    /// assert_eq!(ledger.as_of_with(date, Undated::Exclude).ledger().pledge_count(), 0);
+    /// let with = ledger.as_of_with(date, Undated::Include);
+    /// assert_eq!(with.ledger().pledge_count(), 1);
+    /// assert!(with.left_out().is_empty());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn as_of_with(&self, date: NaiveDate, undated: Undated) -> Snapshot {
         let mut ledger = Ledger::new();
         let mut left_out = Vec::new();

@@ -102,16 +102,56 @@ impl Eq for Ledger {}
 
 impl Ledger {
     /// An empty ledger.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = Ledger::new();
+    /// assert!(ledger.is_empty());
+    /// assert_eq!(ledger.pledge_count(), 0);
+    /// ```
     pub fn new() -> Ledger {
         Ledger::default()
     }
 
     /// Every entry, in sequence order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// let names: Vec<&str> = ledger.entries().iter().map(|e| e.action().name()).collect();
+    /// assert_eq!(names, ["add_member", "pledge"]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
 
     /// The entry with this sequence number.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// assert_eq!(ledger.entry(1).map(|e| e.sequence()), Some(1));
+    /// assert!(ledger.entry(2).is_none());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn entry(&self, sequence: u64) -> Option<&Entry> {
         usize::try_from(sequence)
             .ok()
@@ -136,38 +176,126 @@ impl Ledger {
     }
 
     /// Number of entries.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// assert_eq!(ledger.len(), 2); // one member, one pledge
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// True when no entry has been recorded.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert!(Ledger::new().is_empty());
+    /// assert!(!fixtures::paris_summit().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// The member with this id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// assert_eq!(ledger.member(&MemberId::new("FRA")?).map(|m| m.name()), Some("France"));
+    /// assert!(ledger.member(&MemberId::new("XYZ")?).is_none());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn member(&self, id: &MemberId) -> Option<&Member> {
         let ix = *self.member_index.get(id)?;
         self.members.get(ix as usize)
     }
 
     /// Every member, in the order they were added.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// assert_eq!(ledger.members().count(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn members(&self) -> impl ExactSizeIterator<Item = &Member> + '_ {
         self.members.iter()
     }
 
     /// The source with this id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// assert_eq!(ledger.source(&SourceId::new("elysee")?).map(|s| s.publisher()), Some("Élysée"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn source(&self, id: &SourceId) -> Option<&Source> {
         let ix = *self.source_index.get(id)?;
         self.sources.get(ix as usize)
     }
 
     /// Every source, in the order they were added.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// assert_eq!(ledger.sources().len(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn sources(&self) -> impl ExactSizeIterator<Item = &Source> + '_ {
         self.sources.iter()
     }
 
     /// Every group any member belongs to, sorted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// assert_eq!(ledger.groups(), [&GroupId::new("EU")?]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn groups(&self) -> Vec<&GroupId> {
         let mut groups: Vec<&GroupId> = self.groups.iter().collect();
         groups.sort();
@@ -175,22 +303,82 @@ impl Ledger {
     }
 
     /// The pledge with this id, in its current state.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// let pledge = ledger.pledge(&id).map(|p| (p.stage(), p.evidence()));
+    /// assert_eq!(pledge, Some((Stage::Announced, Evidence::Reported)));
+    /// assert!(ledger.pledge(&PledgeId::new("FRA-2")?).is_none());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn pledge(&self, id: &PledgeId) -> Option<Pledge<'_>> {
         let ix = *self.pledge_index.get(id)?;
         self.pledge_at(ix)
     }
 
     /// Number of pledges (withdrawn ones included).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// assert_eq!(ledger.pledge_count(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn pledge_count(&self) -> usize {
         self.pledges.len()
     }
 
     /// Every pledge, in the order they were opened.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// let ids: Vec<String> = ledger.pledges().map(|p| p.id().to_string()).collect();
+    /// assert_eq!(ids, ["FRA-1"]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn pledges(&self) -> impl Iterator<Item = Pledge<'_>> + '_ {
         (0..self.pledges.len()).filter_map(move |ix| self.pledge_at(u32::try_from(ix).ok()?))
     }
 
     /// The pledges of one member, in the order they were opened.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// assert_eq!(ledger.pledges_of(&MemberId::new("FRA")?).count(), 1);
+    /// assert_eq!(ledger.pledges_of(&MemberId::new("DEU")?).count(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn pledges_of(&self, member: &MemberId) -> impl Iterator<Item = Pledge<'_>> + '_ {
         let list = self
             .member_index
@@ -201,6 +389,21 @@ impl Ledger {
     }
 
     /// The pledges of one kind, in the order they were opened.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// assert_eq!(ledger.pledges_of_kind(Kind::Troops).count(), 1);
+    /// assert_eq!(ledger.pledges_of_kind(Kind::Funding).count(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn pledges_of_kind(&self, kind: Kind) -> impl Iterator<Item = Pledge<'_>> + '_ {
         let list = self
             .by_kind

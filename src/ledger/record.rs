@@ -63,11 +63,15 @@ pub trait Record {
     ///
     /// An invalid member, or a different member under the same id.
     ///
+    /// # Example
+    ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
+    ///
     /// let mut ledger = Ledger::new();
-    /// let recorded = ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
-    /// assert_eq!(recorded, Recorded::Appended { sequence: 0 });
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// let err = ledger.add_member(Member::new(MemberId::new("FRA")?, "Francia")).unwrap_err();
+    /// assert_eq!(err.to_string(), "member `FRA` already exists with a different `name`");
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     fn add_member(&mut self, member: Member) -> Result<Recorded> {
@@ -83,11 +87,14 @@ pub trait Record {
     ///
     /// An invalid source, or a different source under the same id.
     ///
+    /// # Example
+    ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
+    ///
     /// let mut ledger = Ledger::new();
     /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
-    /// assert_eq!(ledger.sources().count(), 1);
+    /// assert_eq!(ledger.sources().len(), 1);
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     fn add_source(&mut self, source: Source) -> Result<Recorded> {
@@ -104,16 +111,20 @@ pub trait Record {
     /// An unknown member or source, an invalid size, or a different pledge
     /// under the same id.
     ///
+    /// # Example
+    ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
+    ///
     /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
-    /// let spec = NewPledge::new(
-    ///     PledgeId::new("FRA-1")?,
-    ///     MemberId::new("FRA")?,
-    ///     Contribution::Troops { personnel: Estimate::Exact(1_000) },
-    /// );
-    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported))?;
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// // A pledge by a member not on the roster is refused, and nothing changes.
+    /// let spec = NewPledge::new(PledgeId::new("XYZ-1")?, MemberId::new("XYZ")?, Contribution::Troops { personnel: Estimate::Unspecified });
+    /// let err = ledger.open_pledge(spec, Provenance::new(Evidence::Reported)).unwrap_err();
+    /// assert!(err.is_unknown_reference());
     /// assert_eq!(ledger.pledge_count(), 1);
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
@@ -127,12 +138,19 @@ pub trait Record {
     ///
     /// An unknown pledge, a backward or terminal transition.
     ///
+    /// # Example
+    ///
     /// ```
-    /// use coalition_ledger::*;
-    /// let mut ledger = fixtures::paris_summit();
-    /// let id = ledger.pledges().find(|p| p.stage() == Stage::Announced).map(|p| p.id().clone()).expect("one");
-    /// ledger.advance(&id, Stage::Committed, Provenance::new(Evidence::Reported))?;
-    /// assert_eq!(ledger.pledge(&id).map(|p| p.stage()), Some(Stage::Committed));
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// ledger.advance(&id, Stage::Committed, Provenance::new(Evidence::Verified).on(parse_date("2025-10-01")?))?;
+    /// let err = ledger.advance(&id, Stage::Announced, Provenance::new(Evidence::Verified)).unwrap_err();
+    /// assert_eq!(err.to_string(), "pledge `FRA-1`: cannot move from stage committed to announced");
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     fn advance(
@@ -154,15 +172,21 @@ pub trait Record {
     ///
     /// An unknown or withdrawn pledge, a different kind, category or currency.
     ///
+    /// # Example
+    ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
+    ///
     /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
     /// let id = PledgeId::new("FRA-1")?;
-    /// let troops = |e| Contribution::Troops { personnel: e };
-    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("FRA")?, troops(Estimate::Unspecified)), Provenance::new(Evidence::Reported))?;
-    /// ledger.revise(&id, troops(Estimate::range(2_000, 5_000)?), Provenance::new(Evidence::Reported))?;
-    /// assert_eq!(ledger.pledge(&id).map(|p| p.contribution().clone()), Some(troops(Estimate::range(2_000, 5_000)?)));
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// ledger.revise(&id, Contribution::Troops { personnel: Estimate::Exact(3_000) }, Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.contribution().clone()), Some(Contribution::Troops { personnel: Estimate::Exact(3_000) }));
+    /// // A revision keeps the kind: troops cannot become funding.
+    /// let money = Contribution::Funding { amount: Estimate::Exact(Money::parse("1", Currency::EUR)?) };
+    /// assert!(ledger.revise(&id, money, Provenance::new(Evidence::Verified)).is_err());
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     fn revise(
@@ -186,17 +210,20 @@ pub trait Record {
     /// An unknown or withdrawn pledge, a backstop, a fractional number of
     /// personnel or units, a quantity that is not positive, an overflow.
     ///
+    /// # Example
+    ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
+    ///
     /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
-    /// let id = PledgeId::new("GBR-fund")?;
-    /// let amount = Money::new(parse_amount("500")?, Currency::GBP);
-    /// let spec = NewPledge::new(id.clone(), MemberId::new("GBR")?, Contribution::Funding { amount: Estimate::Exact(amount) });
-    /// ledger.open_pledge(spec, Provenance::new(Evidence::Verified))?;
-    /// // No currency to state: the pledge's own is used.
-    /// ledger.deliver(&id, parse_amount("400")?, Provenance::new(Evidence::Verified))?;
-    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(parse_amount("400")?));
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// ledger.deliver(&id, Decimal::from(1_000), Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(Decimal::from(1_000)));
+    /// // Personnel are whole people.
+    /// assert!(ledger.deliver(&id, parse_amount("0.5")?, Provenance::new(Evidence::Verified)).is_err());
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     fn deliver(
@@ -214,17 +241,20 @@ pub trait Record {
     ///
     /// As [`Record::deliver`], and a currency that differs from the pledge's.
     ///
+    /// # Example
+    ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
+    ///
     /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
-    /// let id = PledgeId::new("GBR-fund")?;
-    /// let gbp = |t| Ok::<_, Error>(Money::new(parse_amount(t)?, Currency::GBP));
-    /// let spec = NewPledge::new(id.clone(), MemberId::new("GBR")?, Contribution::Funding { amount: Estimate::Exact(gbp("500")?) });
-    /// ledger.open_pledge(spec, Provenance::new(Evidence::Verified))?;
-    /// ledger.deliver_money(&id, gbp("100")?, Provenance::new(Evidence::Verified))?;
-    /// let euros = Money::new(parse_amount("1")?, Currency::EUR);
-    /// assert!(ledger.deliver_money(&id, euros, Provenance::new(Evidence::Verified)).is_err());
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-fund")?;
+    /// let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount }), Provenance::new(Evidence::Verified))?;
+    /// ledger.deliver_money(&id, Money::parse("10000000", Currency::EUR)?, Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(Decimal::from(10_000_000)));
+    /// // In the pledge's own currency only.
+    /// assert!(ledger.deliver_money(&id, Money::parse("1", Currency::USD)?, Provenance::new(Evidence::Verified)).is_err());
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     fn deliver_money(
@@ -250,17 +280,21 @@ pub trait Record {
     /// As [`Record::deliver`], and a correction that would make the delivered
     /// amount negative.
     ///
+    /// # Example
+    ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
+    ///
     /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
-    /// let id = PledgeId::new("FRA-1")?;
-    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(100) });
-    /// ledger.open_pledge(spec, Provenance::new(Evidence::Verified))?;
-    /// ledger.deliver(&id, parse_amount("60")?, Provenance::new(Evidence::Verified))?;
-    /// ledger.correct_delivery(&id, parse_amount("-10")?, Provenance::new(Evidence::Verified))?;
-    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(parse_amount("50")?));
-    /// assert!(ledger.correct_delivery(&id, parse_amount("-51")?, Provenance::new(Evidence::Verified)).is_err());
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-fund")?;
+    /// let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount }), Provenance::new(Evidence::Verified))?;
+    /// ledger.deliver(&id, Decimal::from(10_000_000), Provenance::new(Evidence::Verified))?;
+    /// ledger.correct_delivery(&id, Decimal::from(-2_000_000), Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(Decimal::from(8_000_000)));
+    /// // The delivered total never drops below zero.
+    /// assert!(ledger.correct_delivery(&id, Decimal::from(-9_000_000), Provenance::new(Evidence::Verified)).is_err());
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     fn correct_delivery(
@@ -278,15 +312,20 @@ pub trait Record {
     ///
     /// An unknown, delivered or already withdrawn pledge; an empty reason.
     ///
+    /// # Example
+    ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
+    ///
     /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
     /// let id = PledgeId::new("FRA-1")?;
-    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(100) });
-    /// ledger.open_pledge(spec, Provenance::new(Evidence::Verified))?;
-    /// ledger.withdraw(&id, "cancelled", Provenance::new(Evidence::Verified))?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// ledger.withdraw(&id, "the ceasefire talks collapsed", Provenance::new(Evidence::Reported))?;
     /// assert_eq!(ledger.pledge(&id).map(|p| p.stage()), Some(Stage::Withdrawn));
+    /// // Nothing happens to a withdrawn pledge.
+    /// assert!(ledger.annotate(&id, Provenance::new(Evidence::Verified)).is_err());
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     fn withdraw(
@@ -311,16 +350,19 @@ pub trait Record {
     ///
     /// An unknown or withdrawn pledge, an unknown source.
     ///
+    /// # Example
+    ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
+    ///
     /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
-    /// ledger.add_source(Source::new(SourceId::new("afp")?, "AFP", SourceKind::Media))?;
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
     /// let id = PledgeId::new("FRA-1")?;
-    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(100) });
-    /// ledger.open_pledge(spec, Provenance::new(Evidence::Unconfirmed))?;
-    /// ledger.annotate(&id, Provenance::new(Evidence::Reported).cite(SourceId::new("afp")?))?;
-    /// assert_eq!(ledger.pledge(&id).map(|p| p.evidence()), Some(Evidence::Reported));
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// ledger.add_source(Source::new(SourceId::new("mod")?, "Ministry", SourceKind::Official))?;
+    /// ledger.annotate(&id, Provenance::new(Evidence::Verified).cite(SourceId::new("mod")?))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| (p.stage(), p.evidence())), Some((Stage::Announced, Evidence::Verified)));
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     fn annotate(&mut self, pledge: &PledgeId, provenance: Provenance) -> Result<Recorded> {

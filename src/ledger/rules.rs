@@ -23,6 +23,8 @@ pub(crate) enum Rules {
     /// * ids may break the id alphabet (invisible characters, bidirectional
     ///   controls, a formula start) and texts may hold bidirectional
     ///   controls (see [`crate::ids`]).
+    /// * a named condition or other capability may be blank, and an amount
+    ///   may be a negative zero.
     ///
     /// The date range (`0000-01-01` to `9999-12-31`, format version 2) needs
     /// no relaxing: version 1 read only four-digit years, so no file it

@@ -97,6 +97,17 @@ struct Event {
 impl Generator {
     /// A generator with 40 members, 50 sources, 1,000 pledges and about two
     /// lifecycle entries per pledge.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::testing::Generator;
+    ///
+    /// let a = Generator::seeded(7).pledges(50).ledger()?;
+    /// let b = Generator::seeded(7).pledges(50).ledger()?;
+    /// assert_eq!(a.to_json(), b.to_json()); // same seed, same ledger
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn seeded(seed: u64) -> Generator {
         Generator {
             seed,
@@ -108,6 +119,16 @@ impl Generator {
     }
 
     /// Number of members (at least 2).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::testing::Generator;
+    ///
+    /// let ledger = Generator::seeded(1).members(12).pledges(20).ledger()?;
+    /// assert_eq!(ledger.members().count(), 12);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn members(mut self, members: usize) -> Generator {
         self.members = members.max(2);
@@ -115,6 +136,16 @@ impl Generator {
     }
 
     /// Number of sources (at least 1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::testing::Generator;
+    ///
+    /// let ledger = Generator::seeded(1).sources(5).pledges(20).ledger()?;
+    /// assert_eq!(ledger.sources().count(), 5);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn sources(mut self, sources: usize) -> Generator {
         self.sources = sources.max(1);
@@ -122,6 +153,16 @@ impl Generator {
     }
 
     /// Number of pledges.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::testing::Generator;
+    ///
+    /// let ledger = Generator::seeded(1).pledges(100).ledger()?;
+    /// assert_eq!(ledger.pledge_count(), 100);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn pledges(mut self, pledges: usize) -> Generator {
         self.pledges = pledges;
@@ -131,6 +172,17 @@ impl Generator {
     /// How busy pledges are after opening: 100 (the default) gives about two
     /// lifecycle entries per pledge (advances, deliveries, corrections,
     /// revisions, withdrawals, annotations), 0 none, 200 about four.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::testing::Generator;
+    ///
+    /// // No lifecycle entries: every pledge keeps its opening entry only.
+    /// let ledger = Generator::seeded(1).pledges(30).lifecycle_percent(0).ledger()?;
+    /// assert_eq!(ledger.len(), ledger.members().len() + ledger.sources().len() + 30);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn lifecycle_percent(mut self, percent: u64) -> Generator {
         self.lifecycle_percent = percent;
@@ -143,6 +195,21 @@ impl Generator {
     /// # Errors
     ///
     /// None in practice: every generated id is valid.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::testing::Generator;
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let generator = Generator::seeded(3).pledges(10);
+    /// let mut ledger = Ledger::new();
+    /// for (action, provenance) in generator.actions()? {
+    ///     ledger.record(action, provenance)?;
+    /// }
+    /// assert_eq!(ledger.to_json(), generator.ledger()?.to_json());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn actions(&self) -> Result<Vec<(Action, Provenance)>> {
         let mut rng = Rng(self.seed);
         // One shared string per id, as a ledger holds them.
@@ -165,6 +232,16 @@ impl Generator {
     /// # Errors
     ///
     /// None in practice: the generator only makes valid actions.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::testing::Generator;
+    ///
+    /// let ledger = Generator::seeded(2025).members(10).pledges(40).ledger()?;
+    /// assert_eq!(ledger.pledge_count(), 40);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn ledger(&self) -> Result<Ledger> {
         let mut ledger = Ledger::new();
         for (action, provenance) in self.actions()? {
@@ -175,6 +252,19 @@ impl Generator {
 
     /// Monthly rates into EUR for every generated currency over the whole
     /// period, looked up as the latest on or before a date.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::testing::Generator;
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let generator = Generator::seeded(1).pledges(40);
+    /// let fx = generator.fx_rates();
+    /// let table = generator.ledger()?.query().measure(Measure::Value { currency: fx.base(), fx: &fx }).run()?;
+    /// assert!(table.total().count() > 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn fx_rates(&self) -> FxRates {
         let mut fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore);
         let mut rng = Rng(self.seed ^ 0xF00D);

@@ -191,11 +191,14 @@ pub enum Error {
         /// The currency to convert from.
         currency: String,
     },
-    /// `DependsOn` conditions form a cycle.
-    #[error("dependency cycle between pledges: {}", cycle.join(" -> "))]
+    /// `DependsOn` and `Backstop` conditions would form a cycle.
+    #[error("dependency cycle of {length} pledges: {}", cycle.join(" -> "))]
     DependencyCycle {
-        /// The pledge ids on the cycle, the first repeated at the end.
+        /// The pledge ids on the cycle, the first repeated at the end; a
+        /// long cycle shows its first few pledges and `…`.
         cycle: Vec<String>,
+        /// Number of pledges on the cycle.
+        length: usize,
     },
     /// A limit (length, count, size, depth) was exceeded.
     #[error("{what} exceeds the limit of {limit} (got {actual})")]

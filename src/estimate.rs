@@ -171,6 +171,8 @@ pub(crate) struct Bounds {
     /// `None` when open-ended.
     pub(crate) high: Option<Decimal>,
     pub(crate) unspecified: bool,
+    /// A bound was rounded outward (after a division).
+    pub(crate) rounded: bool,
 }
 
 impl Bounds {
@@ -178,6 +180,7 @@ impl Bounds {
         low: Decimal::ZERO,
         high: Some(Decimal::ZERO),
         unspecified: true,
+        rounded: false,
     };
 }
 
@@ -218,17 +221,20 @@ fn bounds_of<T: Quantity>(estimate: &Estimate<T>) -> Bounds {
                 low: v,
                 high: Some(v),
                 unspecified: false,
+                rounded: false,
             }
         }
         Estimate::Range { low, high } => Bounds {
             low: low.to_decimal(),
             high: Some(high.to_decimal()),
             unspecified: false,
+            rounded: false,
         },
         Estimate::AtLeast(v) => Bounds {
             low: v.to_decimal(),
             high: None,
             unspecified: false,
+            rounded: false,
         },
         Estimate::Unspecified => Bounds::UNSPECIFIED,
     }

@@ -284,12 +284,12 @@ impl FxRates {
         }
         // `normalize` drops the trailing zeros a product accumulates
         // (291250000.0000 becomes 291250000); the value is unchanged.
-        amount
-            .checked_mul(rate)
-            .map(|product| product.normalize())
-            .ok_or_else(|| {
-                Error::overflow(format!("converting {amount} {currency} into {}", self.base))
-            })
+        crate::exact::mul(amount, rate).map(|p| p.normalize()).ok_or_else(|| {
+            Error::overflow(format!(
+                "converting {amount} {currency} into {} at {rate}: the exact product does not fit 28 significant digits",
+                self.base
+            ))
+        })
     }
 
     /// Every currency that has at least one rate, with its dated rates.

@@ -297,6 +297,7 @@ mod dates;
 mod entry;
 mod error;
 mod estimate;
+mod exact;
 mod fx;
 mod hash;
 mod ids;

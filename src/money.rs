@@ -327,10 +327,11 @@ impl Money {
                 format!("cannot add {} to {}", other.currency, self.currency),
             ));
         }
-        let amount = self
-            .amount
-            .checked_add(other.amount)
-            .ok_or_else(|| Error::overflow(format!("adding {other} to {self}")))?;
+        let amount = crate::exact::add(self.amount, other.amount).ok_or_else(|| {
+            Error::overflow(format!(
+                "adding {other} to {self}: the exact sum does not fit 28 significant digits"
+            ))
+        })?;
         Ok(Money::new(amount, self.currency))
     }
 }

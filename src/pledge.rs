@@ -213,6 +213,17 @@ impl fmt::Display for Contribution {
 
 impl Contribution {
     /// The kind of the contribution.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let troops = Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? };
+    /// assert_eq!(troops.kind(), Kind::Troops);
+    /// assert_eq!(Contribution::Backstop { capability: Capability::AirPower }.kind(), Kind::Backstop);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn kind(&self) -> Kind {
         match self {
             Contribution::Troops { .. } => Kind::Troops,
@@ -227,6 +238,21 @@ impl Contribution {
     /// # Errors
     ///
     /// [`Error::InvalidValue`] when a range mixes currencies.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let troops = Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? };
+    /// assert_eq!(troops.currency()?, None);
+    /// let fund = Contribution::Funding { amount: Estimate::Exact(Money::parse("1000", Currency::GBP)?) };
+    /// assert_eq!(fund.currency()?, Some(Currency::GBP));
+    /// // A range whose two ends are in different currencies has no one currency.
+    /// let mixed = Contribution::Funding { amount: Estimate::Range { low: Money::parse("1", Currency::GBP)?, high: Money::parse("2", Currency::EUR)? } };
+    /// assert!(mixed.currency().is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn currency(&self) -> Result<Option<Currency>> {
         match self {
             Contribution::Equipment { value: Some(v), .. } => v.currency(),
@@ -236,6 +262,17 @@ impl Contribution {
     }
 
     /// The equipment category, for equipment.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let patriot = Contribution::Equipment { category: Category::new("air-defence")?, units: Estimate::Exact(2), value: None };
+    /// assert_eq!(patriot.category().map(|c| c.as_str()), Some("air-defence"));
+    /// assert_eq!(Contribution::Troops { personnel: Estimate::Unspecified }.category(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn category(&self) -> Option<&Category> {
         match self {
             Contribution::Equipment { category, .. } => Some(category),
@@ -471,6 +508,17 @@ pub struct NewPledge {
 
 impl NewPledge {
     /// A pledge at stage `Announced` with no conditions.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) });
+    /// assert_eq!(spec.stage(), Stage::Announced); // the default opening stage
+    /// assert!(spec.conditions().is_empty());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn new(id: PledgeId, member: MemberId, contribution: Contribution) -> NewPledge {
         NewPledge {
             id,
@@ -485,6 +533,21 @@ impl NewPledge {
     }
 
     /// Sets the opening stage.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) }).with_stage(Stage::Committed);
+    /// assert_eq!(spec.stage(), Stage::Committed);
+    /// // Opening at Delivered or Withdrawn is refused when recorded.
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// let delivered = spec.clone().with_stage(Stage::Delivered);
+    /// assert!(ledger.open_pledge(delivered, Provenance::new(Evidence::Verified)).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn with_stage(mut self, stage: Stage) -> NewPledge {
         self.stage = stage;
@@ -492,6 +555,20 @@ impl NewPledge {
     }
 
     /// Adds a condition (kept sorted, duplicates ignored).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) })
+    ///     .with_condition(Condition::Backstop { by: MemberId::new("USA")? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_condition(Condition::Ceasefire);
+    /// // Sorted and unique.
+    /// assert_eq!(spec.conditions(), [Condition::Ceasefire, Condition::Backstop { by: MemberId::new("USA")? }]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn with_condition(mut self, condition: Condition) -> NewPledge {
         if let Err(at) = self.conditions.binary_search(&condition) {
@@ -502,6 +579,16 @@ impl NewPledge {
 
     /// Sets a category label for a pledge that is not equipment (equipment
     /// carries its category in the contribution).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) }).with_category(Category::new("reassurance-force")?);
+    /// assert_eq!(spec.category().map(|c| c.as_str()), Some("reassurance-force"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn with_category(mut self, category: Category) -> NewPledge {
         self.category = Some(category);
@@ -509,6 +596,16 @@ impl NewPledge {
     }
 
     /// Sets where the contribution would be deployed or delivered.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) }).with_location("Ukraine");
+    /// assert_eq!(spec.location(), Some("Ukraine"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn with_location(mut self, location: impl Into<String>) -> NewPledge {
         self.location = Some(location.into());
@@ -516,6 +613,16 @@ impl NewPledge {
     }
 
     /// Sets free-text notes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) }).with_notes("contributors not named");
+    /// assert_eq!(spec.notes(), Some("contributors not named"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn with_notes(mut self, notes: impl Into<String>) -> NewPledge {
         self.notes = Some(notes.into());
@@ -523,41 +630,121 @@ impl NewPledge {
     }
 
     /// The id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) });
+    /// assert_eq!(spec.id().as_str(), "FRA-1");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn id(&self) -> &PledgeId {
         &self.id
     }
 
     /// The pledging member.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) });
+    /// assert_eq!(spec.member().as_str(), "FRA");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn member(&self) -> &MemberId {
         &self.member
     }
 
     /// What is pledged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) });
+    /// assert_eq!(spec.contribution().kind(), Kind::Troops);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn contribution(&self) -> &Contribution {
         &self.contribution
     }
 
     /// The opening stage.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) });
+    /// assert_eq!(spec.with_stage(Stage::Considering).stage(), Stage::Considering);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn stage(&self) -> Stage {
         self.stage
     }
 
     /// The conditions, sorted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) }).with_condition(Condition::Named("UN mandate".into()));
+    /// assert_eq!(spec.conditions().len(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn conditions(&self) -> &[Condition] {
         &self.conditions
     }
 
     /// The category: the equipment category or the label.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) });
+    /// assert_eq!(spec.category(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn category(&self) -> Option<&Category> {
         self.contribution.category().or(self.category.as_ref())
     }
 
     /// The location, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) });
+    /// assert_eq!(spec.location(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn location(&self) -> Option<&str> {
         self.location.as_deref()
     }
 
     /// The notes, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) });
+    /// assert_eq!(spec.notes(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn notes(&self) -> Option<&str> {
         self.notes.as_deref()
     }
@@ -675,6 +862,24 @@ impl StageDates {
     /// The date a pledge is placed at in time: its announcement, or when it
     /// was opened if it was never announced. Values are converted at this
     /// date, and `Year`/`Month` rows use it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.dates().pledge_date(), Some(parse_date("2025-09-04")?));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn pledge_date(&self) -> Option<NaiveDate> {
         self.announced.or(self.opened)
     }
@@ -704,93 +909,416 @@ pub struct Pledge<'a> {
 
 impl<'a> Pledge<'a> {
     /// The id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.id(), &id);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn id(&self) -> &'a PledgeId {
         &self.spec.id
     }
 
     /// The pledging member.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.member().as_str(), "FRA");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn member(&self) -> &'a MemberId {
         &self.spec.member
     }
 
     /// The contribution at its current size (after revisions).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.contribution(), &Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn contribution(&self) -> &'a Contribution {
         self.contribution
     }
 
     /// The kind.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.kind(), Kind::Troops);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn kind(&self) -> Kind {
         self.state.kind
     }
 
     /// The current stage.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.stage(), Stage::Announced);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn stage(&self) -> Stage {
         self.state.stage
     }
 
     /// The evidence of the latest entry on the pledge.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.evidence(), Evidence::Reported);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn evidence(&self) -> Evidence {
         self.state.evidence
     }
 
     /// The best evidence any entry on the pledge has had.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// ledger.annotate(&id, Provenance::new(Evidence::Verified))?;
+    /// ledger.annotate(&id, Provenance::new(Evidence::Unconfirmed))?;
+    /// let now = ledger.pledge(&id).map(|p| (p.evidence(), p.best_evidence()));
+    /// // The latest entry sets the evidence; the best one seen is kept apart.
+    /// assert_eq!(now, Some((Evidence::Unconfirmed, Evidence::Verified)));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn best_evidence(&self) -> Evidence {
         self.state.best_evidence
     }
 
     /// The conditions, sorted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.conditions(), [Condition::Ceasefire]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn conditions(&self) -> &'a [Condition] {
         &self.spec.conditions
     }
 
     /// True when the pledge has at least one condition.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert!(pledge.is_conditional());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn is_conditional(&self) -> bool {
         !self.spec.conditions.is_empty()
     }
 
     /// The category: the equipment category or the pledge's label.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.category(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn category(&self) -> Option<&'a Category> {
         self.spec.category()
     }
 
     /// The location, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.location(), Some("Ukraine"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn location(&self) -> Option<&'a str> {
         self.spec.location.as_deref()
     }
 
     /// The notes, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.notes(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn notes(&self) -> Option<&'a str> {
         self.spec.notes.as_deref()
     }
 
     /// The currency of the pledge's money (funding amount, equipment value,
     /// or the first money delivery), if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-fund")?;
+    /// let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount }), Provenance::new(Evidence::Verified).on(parse_date("2025-01-10")?))?;
+    /// assert_eq!(ledger.pledge(&id).and_then(|p| p.currency()), Some(Currency::EUR));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn currency(&self) -> Option<Currency> {
         self.state.currency
     }
 
     /// Delivered so far, in the pledge's own unit (personnel, units, or money
     /// in [`Pledge::currency`]). Never negative.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-fund")?;
+    /// let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount }), Provenance::new(Evidence::Verified).on(parse_date("2025-01-10")?))?;
+    /// ledger.deliver(&id, Decimal::from(20_000_000), Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(Decimal::from(20_000_000)));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn delivered(&self) -> Decimal {
         self.state.delivered
     }
 
     /// The dates of the stages.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-fund")?;
+    /// let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount }), Provenance::new(Evidence::Verified).on(parse_date("2025-01-10")?))?;
+    /// ledger.advance(&id, Stage::Delivered, Provenance::new(Evidence::Verified).on(parse_date("2025-06-01")?))?;
+    /// let dates = ledger.pledge(&id).map(|p| p.dates()).unwrap_or_default();
+    /// assert_eq!(dates.opened, Some(parse_date("2025-01-10")?));
+    /// assert_eq!(dates.delivered, Some(parse_date("2025-06-01")?));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn dates(&self) -> StageDates {
         self.state.dates
     }
 
     /// The reason given when the pledge was withdrawn.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// ledger.withdraw(&id, "no ceasefire", Provenance::new(Evidence::Reported))?;
+    /// assert_eq!(ledger.pledge(&id).and_then(|p| p.withdrawal_reason()), Some("no ceasefire"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn withdrawal_reason(&self) -> Option<&'a str> {
         self.ledger.withdrawal_reason(self.state)
     }
 
     /// Every source cited by the pledge's entries, sorted and unique.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.sources(), [&SourceId::new("elysee")?]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn sources(&self) -> Vec<&'a SourceId> {
         self.ledger.pledge_sources(self.state)
     }
 
     /// The sequence numbers of the entries on this pledge, oldest first.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// ledger.advance(&id, Stage::Committed, Provenance::new(Evidence::Verified))?;
+    /// // Sequence numbers of the entries about this pledge.
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.history()), Some(vec![2, 3]));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn history(&self) -> Vec<u64> {
         self.ledger.pledge_history(self.state)
     }

@@ -267,7 +267,7 @@ fn tables_export_as_csv() {
     assert_eq!(
         text,
         "row,member,measure,basis,currency,low,high,count,unspecified\n\
-         row,DEU,personnel,pledged,,0,0,1,1\n\
+         row,DEU,personnel,pledged,,0,,1,1\n\
          row,FRA,personnel,pledged,,2000,5000,1,0\n\
          row,GBR,personnel,pledged,,3000,,1,0\n\
          total,,personnel,pledged,,5000,,3,1\n"

@@ -560,7 +560,7 @@ fn delivery_overflow_is_an_error_not_a_panic() {
     assert!(err.is_overflow(), "{err}");
     assert_eq!(
         err.to_string(),
-        "arithmetic overflow while adding a delivery of 1 to pledge `FRA-f`"
+        "arithmetic overflow while adding a delivery of 1 to pledge `FRA-f`: the exact sum does not fit 28 significant digits"
     );
     ledger
         .correct_delivery(&f, Decimal::MIN, reported("2025-01-04"))

@@ -159,7 +159,9 @@ proptest! {
             let delivered = p.delivered();
             let clamp = |v: u64| (Decimal::from(v) - delivered).max(Decimal::ZERO);
             if personnel.is_unspecified() {
+                // An unknown size has no upper bound.
                 unspecified += 1;
+                high = None;
                 continue;
             }
             low += personnel.low().map(clamp).unwrap_or_default();

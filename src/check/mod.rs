@@ -75,3 +75,6 @@ impl Ledger {
         Report::new(diagnostics).with_omitted(omitted)
     }
 }
+
+#[cfg(test)]
+mod version1_tests;

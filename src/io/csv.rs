@@ -173,12 +173,45 @@ pub struct Importer {
 impl Importer {
     /// An importer that starts from an empty ledger and adds nothing
     /// implicitly.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::io::csv::{Importer, export};
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut text = Vec::new();
+    /// export(&fixtures::paris_summit(), &mut text)?;
+    /// // The members, without their pledges, are the roster the rows refer to.
+    /// let mut roster = Ledger::new();
+    /// for member in fixtures::paris_summit().members() {
+    ///     roster.add_member(member.clone())?;
+    /// }
+    /// let ledger = Importer::new().roster(&roster).add_missing_sources(true).import(&text[..])?;
+    /// assert_eq!(ledger.pledge_count(), fixtures::paris_summit().pledge_count());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn new() -> Importer {
         Importer::default()
     }
 
     /// Starts from this ledger (typically its members and sources); the
     /// imported pledges are appended to a copy of it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::io::csv::Importer;
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let text = "id,member,kind,estimate,low,high,stage,evidence\nFRA-1,FRA,troops,exact,100,100,announced,reported\n";
+    /// // Without a roster, the member is unknown.
+    /// assert!(Importer::new().import(text.as_bytes()).is_err());
+    /// let mut roster = Ledger::new();
+    /// roster.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// assert_eq!(Importer::new().roster(&roster).import(text.as_bytes())?.pledge_count(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn roster(mut self, ledger: &Ledger) -> Importer {
         self.roster = Some(ledger.clone());
@@ -187,6 +220,18 @@ impl Importer {
 
     /// Adds members the rows name but the roster lacks, with their id as
     /// name (default: such rows are errors).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::io::csv::Importer;
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let text = "id,member,kind,estimate,low,high,stage,evidence\nFRA-1,FRA,troops,exact,100,100,announced,reported\n";
+    /// let ledger = Importer::new().add_missing_members(true).import(text.as_bytes())?;
+    /// assert_eq!(ledger.member(&MemberId::new("FRA")?).map(|m| m.name()), Some("FRA"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn add_missing_members(mut self, yes: bool) -> Importer {
         self.add_missing_members = yes;
@@ -195,6 +240,19 @@ impl Importer {
 
     /// Adds sources the rows cite but the roster lacks, as `dataset`
     /// sources published by their id (default: such rows are errors).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::io::csv::Importer;
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let text = "id,member,kind,estimate,low,high,stage,evidence,sources\nFRA-1,FRA,troops,exact,100,100,announced,reported,elysee\n";
+    /// assert!(Importer::new().add_missing_members(true).import(text.as_bytes()).is_err());
+    /// let ledger = Importer::new().add_missing_members(true).add_missing_sources(true).import(text.as_bytes())?;
+    /// assert_eq!(ledger.sources().len(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn add_missing_sources(mut self, yes: bool) -> Importer {
         self.add_missing_sources = yes;
@@ -207,6 +265,22 @@ impl Importer {
     ///
     /// [`Error::CsvErrors`] with every problem found, each an
     /// [`Error::Csv`] with its line and column; nothing is imported.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::Error;
+    /// use coalition_ledger::io::csv::Importer;
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let text = "id,member,kind,estimate,low,high,stage,evidence\n\
+    /// FRA-1,FRA,troops,exact,100,100,announced,reported\n\
+    /// FRA-2,FRA,troops,exact,100,100,soon,reported\n";
+    /// let err = Importer::new().add_missing_members(true).import(text.as_bytes()).unwrap_err();
+    /// // Every row error is collected, with its line and column; nothing is imported.
+    /// let Error::CsvErrors { errors, .. } = err else { panic!("expected CSV errors") };
+    /// assert_eq!(errors[0].to_string(), "CSV line 3, column `stage`: unknown stage `soon`: expected one of considering, announced, committed, delivered, withdrawn");
+    /// ```
     pub fn import<R: Read>(&self, reader: R) -> Result<Ledger> {
         let mut csv =
             csv::ReaderBuilder::new().from_reader(Guard::new(reader, MAX_CSV_RECORD_BYTES));
@@ -683,6 +757,19 @@ fn join_list(items: impl IntoIterator<Item = String>) -> String {
 /// # Errors
 ///
 /// [`Error::Io`] when writing fails.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::io::csv::export;
+/// use coalition_ledger::prelude::*;
+///
+/// let mut out = Vec::new();
+/// export(&fixtures::paris_summit(), &mut out)?;
+/// let text = String::from_utf8_lossy(&out);
+/// assert!(text.starts_with("id,member,kind"));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 pub fn export<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
     let mut csv = csv::Writer::from_writer(writer);
     csv.write_record(COLUMNS).map_err(write_error)?;
@@ -793,6 +880,20 @@ fn estimate_fields<T: Copy>(estimate: &Estimate<T>, text: impl Fn(T) -> String) 
 /// # Errors
 ///
 /// [`Error::Io`] when writing fails.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::io::csv::export_table;
+/// use coalition_ledger::prelude::*;
+///
+/// let table = fixtures::paris_summit().query().group_by([Dimension::Kind]).run()?;
+/// let mut out = Vec::new();
+/// export_table(&table, &mut out)?;
+/// let text = String::from_utf8_lossy(&out);
+/// assert!(text.lines().next().is_some_and(|header| header.contains("kind")));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 pub fn export_table<W: Write>(table: &Table, writer: W) -> Result<()> {
     let mut csv = csv::Writer::from_writer(writer);
     let mut header = vec!["row".to_string()];

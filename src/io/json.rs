@@ -131,6 +131,19 @@ impl<'de> Deserialize<'de> for VersionTag {
 /// # Errors
 ///
 /// [`Error::Io`] when the writer fails.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::io::json;
+/// use coalition_ledger::prelude::*;
+///
+/// let ledger = fixtures::paris_summit();
+/// let mut out = Vec::new();
+/// json::to_writer(&ledger, &mut out)?;
+/// assert_eq!(String::from_utf8_lossy(&out), ledger.to_json());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 pub fn to_writer<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, writer);
     let io = |e: std::io::Error| Error::io(None, &e);
@@ -205,6 +218,7 @@ pub fn to_string(ledger: &Ledger) -> String {
 ///
 /// ```
 /// use coalition_ledger::io::json;
+/// use coalition_ledger::prelude::*;
 ///
 /// let err = json::from_str(r#"{"format": "coalition-ledger", "version": 3}"#).unwrap_err();
 /// assert_eq!(
@@ -224,6 +238,19 @@ pub fn from_str(text: &str) -> Result<Ledger> {
 /// # Errors
 ///
 /// As [`from_str`], and [`Error::Io`] when reading fails.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::io::json;
+/// use coalition_ledger::prelude::*;
+///
+/// let text = fixtures::paris_summit().to_json();
+/// let ledger = json::from_reader(text.as_bytes())?;
+/// assert_eq!(ledger.to_json(), text);
+/// assert!(json::from_reader(&b"[]"[..]).is_err());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
     let mut text = String::new();
     let limit = u64::try_from(MAX_DOCUMENT_BYTES)
@@ -241,6 +268,21 @@ pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
 /// # Errors
 ///
 /// [`Error::Io`] naming the path.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::io::json;
+/// use coalition_ledger::prelude::*;
+///
+/// let path = std::env::temp_dir().join(format!("save-doc-{}.json", std::process::id()));
+/// json::save(&fixtures::paris_summit(), &path)?;
+/// assert_eq!(json::load(&path)?.to_json(), fixtures::paris_summit().to_json());
+/// # std::fs::remove_file(&path).ok();
+/// // A missing directory is an I/O error naming the path.
+/// assert!(json::save(&Ledger::new(), "/no/such/dir/x.json").is_err_and(|e| e.io_kind().is_some()));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<()> {
     let path = path.as_ref();
     let file = std::fs::File::create(path).map_err(|e| Error::io(Some(path), &e))?;
@@ -259,6 +301,17 @@ pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<()> {
 /// # Errors
 ///
 /// As [`from_str`], and [`Error::Io`] naming the path.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::io::json;
+/// use coalition_ledger::prelude::*;
+///
+/// let err = json::load("/no/such/file.json").unwrap_err();
+/// assert_eq!(err.io_kind(), Some(std::io::ErrorKind::NotFound));
+/// assert!(err.to_string().contains("/no/such/file.json"));
+/// ```
 pub fn load(path: impl AsRef<Path>) -> Result<Ledger> {
     let path = path.as_ref();
     let file = std::fs::File::open(path).map_err(|e| Error::io(Some(path), &e))?;
@@ -475,6 +528,17 @@ fn serde_error_to_io(error: &serde_json::Error) -> Error {
 
 impl Ledger {
     /// The ledger as a JSON document; see [`crate::io::json`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let text = Ledger::new().to_json();
+    /// assert!(text.starts_with("{"));
+    /// assert_eq!(Ledger::from_json(&text)?.to_json(), text);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn to_json(&self) -> String {
         to_string(self)
     }
@@ -484,6 +548,18 @@ impl Ledger {
     /// # Errors
     ///
     /// As [`crate::io::json::from_str`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = Ledger::from_json(&fixtures::paris_summit().to_json())?;
+    /// assert_eq!(ledger.pledge_count(), fixtures::paris_summit().pledge_count());
+    /// let err = Ledger::from_json("{}").unwrap_err();
+    /// assert!(err.is_format());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn from_json(text: &str) -> Result<Ledger> {
         from_str(text)
     }

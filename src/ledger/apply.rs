@@ -85,8 +85,8 @@ enum Change {
 impl Ledger {
     /// Validates an action and appends it with its provenance.
     ///
-    /// This is the one general entry point; the other recording methods
-    /// ([`Ledger::open_pledge`], [`Ledger::advance`], ...) build the action and
+    /// This is the one general entry point; the helpers of [`Record`](super::Record)
+    /// ([`Record::open_pledge`](super::Record::open_pledge), [`Record::advance`](super::Record::advance), ...) build the action and
     /// call it.
     ///
     /// # Errors
@@ -399,12 +399,7 @@ impl Ledger {
         Ok(Change::Source(source.clone()))
     }
 
-    fn plan_open(
-        &self,
-        spec: &NewPledge,
-        provenance: &Provenance,
-        _rules: Rules,
-    ) -> Result<Change> {
+    fn plan_open(&self, spec: &NewPledge, provenance: &Provenance, rules: Rules) -> Result<Change> {
         let (date, evidence) = (provenance.date(), provenance.evidence());
         let currency = spec.validate()?;
         if let Some(&ix) = self.pledge_index.get(spec.id()) {
@@ -435,6 +430,9 @@ impl Ledger {
                 }
                 _ => {}
             }
+        }
+        if !rules.allows_cycles() {
+            self.refuse_cycle(spec)?;
         }
         if self.pledges.len() >= NONE as usize {
             return Err(Error::limit(
@@ -601,6 +599,7 @@ impl Ledger {
         self.member_index.insert(member.id().clone(), ix);
         self.member_groups.push(groups);
         self.by_member.push(Vec::new());
+        self.backstop_needed.push(false);
         self.members.push(member);
     }
 
@@ -629,6 +628,7 @@ impl Ledger {
         let ix = self.pledges.len() as u32;
         debug_assert!(state.invariants_hold());
         self.pledge_index.insert(spec.id().clone(), ix);
+        self.note_dependencies(spec);
         if let Some(list) = self.by_member.get_mut(state.member as usize) {
             list.push(ix);
         }
@@ -727,9 +727,9 @@ fn plan_delivery(
             "a negative delivery ({quantity}) must be marked as a correction"
         )));
     }
-    let delivered = state.delivered.checked_add(quantity).ok_or_else(|| {
+    let delivered = crate::exact::add(state.delivered, quantity).ok_or_else(|| {
         Error::overflow(format!(
-            "adding a delivery of {quantity} to pledge `{pledge}`"
+            "adding a delivery of {quantity} to pledge `{pledge}`: the exact sum does not fit 28 significant digits"
         ))
     })?;
     if delivered.is_sign_negative() && !delivered.is_zero() {

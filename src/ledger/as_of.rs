@@ -16,7 +16,7 @@
 
 use chrono::NaiveDate;
 
-use super::Ledger;
+use super::{Ledger, Rules};
 use crate::entry::{Action, Entry};
 
 /// What `as_of` does with undated pledge entries.
@@ -41,6 +41,7 @@ crate::spelling::spelled!(Undated, "undated policy", {
 pub struct Snapshot {
     ledger: Ledger,
     left_out: Vec<u64>,
+    undated: u64,
 }
 
 impl Snapshot {
@@ -108,6 +109,26 @@ impl Snapshot {
     pub fn left_out(&self) -> &[u64] {
         &self.left_out
     }
+
+    /// Number of undated pledge entries left out (always 0 with
+    /// [`Undated::Include`]).
+    ///
+    /// ```
+    /// use coalition_ledger::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("USA")?, "United States"))?;
+    /// let spec = NewPledge::new(PledgeId::new("USA-backstop")?, MemberId::new("USA")?,
+    ///     Contribution::Backstop { capability: Capability::SecurityGuarantee });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Unconfirmed))?; // no date
+    /// let snapshot = ledger.as_of(parse_date("2025-09-04")?);
+    /// assert_eq!(snapshot.undated_left_out(), 1);
+    /// assert_eq!(snapshot.ledger().pledge_count(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn undated_left_out(&self) -> u64 {
+        self.undated
+    }
 }
 
 impl Ledger {
@@ -161,13 +182,27 @@ impl Ledger {
     pub fn as_of_with(&self, date: NaiveDate, undated: Undated) -> Snapshot {
         let mut ledger = Ledger::new();
         let mut left_out = Vec::new();
-        for entry in self.entries.iter().filter(|e| applies_by(e, date, undated)) {
-            let result = ledger.record(entry.action().clone(), entry.provenance());
+        let mut undated_count = 0u64;
+        for entry in &self.entries {
+            if !applies_by(entry, date, undated) {
+                if entry.date().is_none() {
+                    undated_count = undated_count.saturating_add(1);
+                }
+                continue;
+            }
+            // Every entry here was accepted once, possibly under the rules
+            // of an older file format: replay it under the most lenient.
+            let result =
+                ledger.record_under(entry.action().clone(), entry.provenance(), Rules::Version1);
             if result.is_err() {
                 left_out.push(entry.sequence());
             }
         }
-        Snapshot { ledger, left_out }
+        Snapshot {
+            ledger,
+            left_out,
+            undated: undated_count,
+        }
     }
 }
 

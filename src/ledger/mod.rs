@@ -10,6 +10,7 @@
 mod alphabet;
 mod apply;
 mod as_of;
+mod cycles;
 mod record;
 mod rules;
 mod state;
@@ -86,6 +87,10 @@ pub struct Ledger {
     older_rules: Vec<(u32, Box<str>)>,
     /// The entry index of each client idempotency key.
     keys: IdMap<crate::entry::ClientKey>,
+    /// Pledge ids named by a `DependsOn` condition before being recorded.
+    awaited: IdMap<PledgeId>,
+    /// Per member: some pledge is conditional on this member's backstop.
+    backstop_needed: Vec<bool>,
     /// Amounts computed for queries; cleared by every append.
     cache: crate::query::QueryCache,
 }

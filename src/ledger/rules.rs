@@ -8,8 +8,6 @@
 //! reported by `check`, never refused at load.
 
 /// The rule set an entry is validated against.
-// Version-1 readers and the cycle rule land next; until then nothing uses them.
-#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Rules {
     /// The rules of this version of the crate: what the public API enforces.
@@ -32,7 +30,6 @@ pub(crate) enum Rules {
     Version1,
 }
 
-#[allow(dead_code)]
 impl Rules {
     /// The rules files of format `version` were written under; `None` for
     /// a version this crate does not know.

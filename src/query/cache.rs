@@ -180,6 +180,11 @@ fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column>
             flags: 0,
         };
         let bounds = match pledge_amount(ledger, state, measure, basis) {
+            Ok(Some(bounds)) if bounds.rounded => {
+                // A rounded bound: the `Decimal` path reports it.
+                key.flags |= APPLICABLE | FAILED;
+                None
+            }
             Ok(Some(bounds)) => {
                 key.flags |= APPLICABLE;
                 if bounds.unspecified {

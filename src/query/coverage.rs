@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::Prepared;
+use super::left_out::LeftOut;
 use super::measure::Measure;
 use super::table::Total;
 use crate::error::Result;
@@ -99,6 +100,7 @@ pub struct Coverage {
     possible: Total,
     gap_after_firm: Total,
     gap_after_all: Total,
+    left_out: LeftOut,
 }
 
 impl Coverage {
@@ -136,6 +138,12 @@ impl Coverage {
     pub fn gap_after_all(&self) -> &Total {
         &self.gap_after_all
     }
+
+    /// What the coverage did not count, and why (see [`LeftOut`]); its
+    /// `Display` prints it as notes.
+    pub fn left_out(&self) -> &LeftOut {
+        &self.left_out
+    }
 }
 
 impl fmt::Display for Coverage {
@@ -161,7 +169,7 @@ impl fmt::Display for Coverage {
         ] {
             writeln!(f, "  {label:<15} {}", gap_text(gap))?;
         }
-        Ok(())
+        write!(f, "{}", self.left_out)
     }
 }
 
@@ -180,7 +188,7 @@ pub(crate) fn compute(prepared: &Prepared<'_>, target: &Target<'_>) -> Result<Co
         Total::default(),
         Total::default(),
     ];
-    prepared.for_each(|ix, state, bounds, _| {
+    let left_out = prepared.for_each(|ix, state, bounds, _| {
         let bucket = if prepared.conditional(ix) {
             2
         } else if state.stage >= Stage::Committed
@@ -212,6 +220,7 @@ pub(crate) fn compute(prepared: &Prepared<'_>, target: &Target<'_>) -> Result<Co
         likely,
         conditional,
         possible,
+        left_out,
     })
 }
 

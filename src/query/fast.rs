@@ -120,7 +120,7 @@ pub(crate) fn run(prepared: &Prepared<'_>, column: &Column) -> Option<Table> {
                 continue;
             }
         }
-        if key.stage != withdrawn && !prepared.eval.conditions_allow(ix) {
+        if !prepared.eval.conditions_allow(ix) {
             continue;
         }
         if key.flags & FAILED != 0 {
@@ -148,6 +148,7 @@ pub(crate) fn run(prepared: &Prepared<'_>, column: &Column) -> Option<Table> {
         acc.count = acc.count.saturating_add(1);
         if key.flags & UNSPECIFIED != 0 {
             acc.unspecified = acc.unspecified.saturating_add(1);
+            acc.open = true;
             continue;
         }
         let (low_scale, high_scale) = *column.scales.get(ix)?;
@@ -188,14 +189,17 @@ fn finish(
     }
     rows.sort_by(|a, b| a.keys().cmp(b.keys()));
     let measure = (q.measure.name(), q.measure.currency());
-    Some(Table::new(
-        q.dimensions.clone(),
-        measure,
-        q.basis,
-        rows,
-        grand.total(column.scale)?,
-        false,
-    ))
+    Some(
+        Table::new(
+            q.dimensions.clone(),
+            measure,
+            q.basis,
+            rows,
+            grand.total(column.scale)?,
+            false,
+        )
+        .with_left_out(prepared.left_out()),
+    )
 }
 
 #[cfg(all(test, feature = "testing"))]
@@ -236,7 +240,7 @@ mod tests {
                             .scenario(&scenario)
                             .stage_at_least(Stage::Announced)
                             .include_withdrawn(seed % 2 == 0);
-                        let prepared = query.prepare(&ledger).expect("prepares");
+                        let prepared = query.prepare(&ledger, (0, 0)).expect("prepares");
                         let exact = query.run_exact(&prepared).expect("runs");
                         let column = ledger
                             .query_cache()

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
 use crate::estimate::Bounds;
+use crate::exact::{self, Toward};
 use crate::fx::FxRates;
 use crate::ledger::{Ledger, PledgeState};
 use crate::money::Currency;
@@ -122,17 +123,30 @@ pub(crate) fn pledge_amount(
     if !measure.applies_to(state.kind) {
         return Ok(None);
     }
-    let native = match measure {
-        Measure::Count => return Ok(Some(exact(Decimal::ONE))),
-        Measure::Personnel | Measure::Units => on_basis(state.quantity, state.delivered, basis)?,
-        Measure::Value { .. } if state.kind == Kind::Funding => {
-            on_basis(state.quantity, state.delivered, basis)?
-        }
-        Measure::Value { .. } => equipment_value(state, basis)?,
-    };
     match measure {
-        Measure::Value { fx, .. } => convert(ledger, state, native, fx, basis).map(Some),
-        _ => Ok(Some(native)),
+        Measure::Count => Ok(Some(exact(Decimal::ONE))),
+        Measure::Personnel | Measure::Units => {
+            on_basis(state.quantity, state.delivered, basis).map(Some)
+        }
+        Measure::Value { fx, .. } if state.kind == Kind::Funding => {
+            let native = on_basis(state.quantity, state.delivered, basis)?;
+            convert(ledger, state, native, fx, basis).map(Some)
+        }
+        // Convert the whole value first (exact), then take the delivered or
+        // outstanding share: the one division comes last, so it is the only
+        // rounding.
+        Measure::Value { fx, .. } => {
+            let value = state.value.unwrap_or(Bounds::UNSPECIFIED);
+            let needs_value = basis == Basis::Pledged
+                || !state.delivered.is_zero()
+                || basis == Basis::Outstanding;
+            let value = if needs_value {
+                convert(ledger, state, value, fx, basis)?
+            } else {
+                value
+            };
+            equipment_value(state, value, basis).map(Some)
+        }
     }
 }
 
@@ -141,6 +155,7 @@ fn exact(value: Decimal) -> Bounds {
         low: value,
         high: Some(value),
         unspecified: false,
+        rounded: false,
     }
 }
 
@@ -150,72 +165,99 @@ fn on_basis(pledged: Option<Bounds>, delivered: Decimal, basis: Basis) -> Result
     match basis {
         Basis::Pledged => Ok(pledged),
         Basis::Delivered => Ok(exact(delivered)),
-        Basis::Outstanding => outstanding(pledged, exact(delivered)),
+        Basis::Outstanding => outstanding(pledged, delivered),
     }
 }
 
-/// `pledged − delivered` as an interval, each bound clamped at zero.
-fn outstanding(pledged: Bounds, delivered: Bounds) -> Result<Bounds> {
+/// `pledged − delivered` for an exactly known delivered quantity, each bound
+/// clamped at zero.
+fn outstanding(pledged: Bounds, delivered: Decimal) -> Result<Bounds> {
     if pledged.unspecified {
         return Ok(Bounds::UNSPECIFIED);
     }
-    let minus = |a: Decimal, b: Decimal| {
-        a.checked_sub(b)
+    let minus = |a: Decimal| {
+        exact::sub(a, delivered)
             .map(|d| d.max(Decimal::ZERO))
             .ok_or_else(|| Error::overflow("subtracting the delivered amount"))
     };
-    let low = match delivered.high {
-        Some(high) => minus(pledged.low, high)?,
-        None => Decimal::ZERO,
-    };
-    let high = pledged.high.map(|h| minus(h, delivered.low)).transpose()?;
     Ok(Bounds {
-        low,
-        high,
+        low: minus(pledged.low)?,
+        high: pledged.high.map(minus).transpose()?,
         unspecified: false,
+        rounded: pledged.rounded,
     })
 }
 
-/// The value of equipment on a basis. Delivered value is the pledged value
-/// pro rata to delivered units: the one place a division is needed, carried
-/// at the 28 significant digits of `Decimal`.
-fn equipment_value(state: &PledgeState, basis: Basis) -> Result<Bounds> {
-    let value = state.value.unwrap_or(Bounds::UNSPECIFIED);
+/// The value of equipment on a basis.
+///
+/// A pledge of `U` units worth `V` in all, of which `d` units are delivered,
+/// has delivered `V × d / U` and outstanding `V × (U − d) / U`. Both grow
+/// with `V`; the delivered part shrinks and the outstanding part grows with
+/// `U`, so each bound takes the matching ends of the two ranges (the same
+/// uncertain unit value on both sides, not the difference of two intervals).
+/// These divisions are the only ones in a total: an inexact quotient is
+/// rounded outward (low down, high up) and the total says it was rounded.
+fn equipment_value(state: &PledgeState, value: Bounds, basis: Basis) -> Result<Bounds> {
     if basis == Basis::Pledged {
         return Ok(value);
     }
-    let delivered = delivered_value(value, state.quantity, state.delivered)?;
-    match basis {
-        Basis::Delivered => Ok(delivered),
-        _ => outstanding(value, delivered),
-    }
-}
-
-fn delivered_value(value: Bounds, units: Option<Bounds>, delivered: Decimal) -> Result<Bounds> {
+    let delivered = state.delivered;
     if delivered.is_zero() {
-        return Ok(exact(Decimal::ZERO));
+        return Ok(match basis {
+            Basis::Delivered => exact(Decimal::ZERO),
+            _ => value,
+        });
     }
-    let units = units.unwrap_or(Bounds::UNSPECIFIED);
+    let units = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
     if value.unspecified || units.unspecified {
         return Ok(Bounds::UNSPECIFIED);
     }
-    let prorate = |v: Decimal, u: Decimal| {
-        v.checked_mul(delivered)
-            .and_then(|x| x.checked_div(u))
-            .ok_or_else(|| Error::overflow("prorating an equipment value"))
+    let mut rounded = value.rounded;
+    let mut share = |v: Decimal, part: Decimal, whole: Decimal, toward: Toward| {
+        let (q, r) = exact::mul(v, part)
+            .and_then(|x| exact::div(x, whole, toward))
+            .ok_or_else(|| Error::overflow("prorating an equipment value"))?;
+        rounded |= r;
+        Ok::<Decimal, Error>(q.max(Decimal::ZERO))
     };
-    let low = match units.high {
-        Some(h) if h > Decimal::ZERO => prorate(value.low, h)?,
-        _ => Decimal::ZERO,
-    };
-    let high = match value.high {
-        Some(v) if units.low > Decimal::ZERO => Some(prorate(v, units.low)?),
-        _ => None,
+    let (low, high) = if basis == Basis::Delivered {
+        let low = match units.high {
+            Some(h) if h > Decimal::ZERO => share(value.low, delivered, h, Toward::Down)?,
+            _ => Decimal::ZERO,
+        };
+        let high = match value.high {
+            Some(v) if units.low > Decimal::ZERO => {
+                Some(share(v, delivered, units.low, Toward::Up)?)
+            }
+            _ => None,
+        };
+        (low, high)
+    } else {
+        let remaining = |u: Decimal| exact::sub(u, delivered).map(|r| r.max(Decimal::ZERO));
+        let low = match remaining(units.low) {
+            Some(left) if units.low > Decimal::ZERO && left > Decimal::ZERO => {
+                share(value.low, left, units.low, Toward::Down)?
+            }
+            Some(_) => Decimal::ZERO,
+            None => return Err(Error::overflow("subtracting delivered units")),
+        };
+        let high = match (value.high, units.high) {
+            (Some(v), Some(u)) if u > Decimal::ZERO => {
+                let left =
+                    remaining(u).ok_or_else(|| Error::overflow("subtracting delivered units"))?;
+                Some(share(v, left, u, Toward::Up)?)
+            }
+            // Unbounded units: the outstanding share tends to the whole value.
+            (Some(v), None) => Some(v),
+            _ => None,
+        };
+        (low, high)
     };
     Ok(Bounds {
         low,
         high,
         unspecified: false,
+        rounded,
     })
 }
 
@@ -250,6 +292,7 @@ fn convert(
         low,
         high,
         unspecified: false,
+        rounded: native.rounded,
     })
 }
 

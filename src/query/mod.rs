@@ -23,6 +23,7 @@ mod cache;
 mod coverage;
 mod dimension;
 mod fast;
+mod left_out;
 mod measure;
 mod scenario;
 mod table;
@@ -33,6 +34,7 @@ use chrono::NaiveDate;
 
 pub use coverage::{Coverage, Target};
 pub use dimension::{Dimension, Key};
+pub use left_out::LeftOut;
 pub use measure::{Basis, Measure};
 pub use scenario::Scenario;
 pub use table::{Row, Table, Total};
@@ -89,6 +91,7 @@ pub struct Query<'a> {
     dimensions: Vec<Dimension>,
     measure: Measure<'a>,
     basis: Basis,
+    leave_out_unconvertible: bool,
 }
 
 impl Ledger {
@@ -109,6 +112,7 @@ impl Ledger {
             dimensions: Vec::new(),
             measure: Measure::Count,
             basis: Basis::Pledged,
+            leave_out_unconvertible: false,
         }
     }
 }
@@ -214,42 +218,71 @@ impl<'a> Query<'a> {
         self
     }
 
+    /// Leaves out, instead of failing on, pledges whose amount cannot be
+    /// converted into the measure's currency (no usable rate, or no date to
+    /// convert at). They are counted in [`LeftOut::unconvertible`] and the
+    /// table's note. By default such a pledge is an error.
+    #[must_use]
+    pub fn leave_out_unconvertible(mut self, leave_out: bool) -> Self {
+        self.leave_out_unconvertible = leave_out;
+        self
+    }
+
     /// Runs the query.
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownMember`] for a member filter naming no member,
+    /// [`Error::UnknownMember`] (or an invalid-value error for a group or
+    /// category) when a filter names something the ledger does not know,
     /// [`Error::MissingRate`] or [`Error::UndatedConversion`] when a value
-    /// cannot be converted, [`Error::DependencyCycle`] for a cycle of
-    /// `DependsOn` conditions, [`Error::Overflow`] when a total does not fit.
+    /// cannot be converted (unless [`Query::leave_out_unconvertible`]),
+    /// [`Error::Overflow`] when an exact total does not fit.
     pub fn run(&self) -> Result<Table> {
         self.measure.validate()?;
         match self.as_of {
-            Some((date, undated)) => self.run_on(self.ledger.as_of_with(date, undated).ledger()),
-            None => self.run_on(self.ledger),
+            Some((date, undated)) => {
+                let snapshot = self.ledger.as_of_with(date, undated);
+                self.run_on(snapshot.ledger(), as_of_counts(&snapshot))
+            }
+            None => self.run_on(self.ledger, (0, 0)),
         }
     }
 
     /// Computes the coverage of a target by the pledges this query selects
     /// (the target's measure replaces the query's).
     ///
+    /// Coverage compares what is *pledged* with the target: a basis other
+    /// than [`Basis::Pledged`] is refused rather than ignored.
+    ///
     /// # Errors
     ///
-    /// As [`Query::run`].
+    /// As [`Query::run`], and an invalid-value error when the query's basis
+    /// is not [`Basis::Pledged`].
     pub fn coverage(&self, target: &Target<'a>) -> Result<Coverage> {
-        let query = self.clone().measure(target.measure()).basis(Basis::Pledged);
+        if self.basis != Basis::Pledged {
+            return Err(Error::invalid(
+                "coverage",
+                "basis",
+                format!(
+                    "coverage compares pledged sizes with the target; the query asks for {}",
+                    self.basis
+                ),
+            ));
+        }
+        let query = self.clone().measure(target.measure());
         query.measure.validate()?;
         match self.as_of {
             Some((date, undated)) => {
                 let snapshot = self.ledger.as_of_with(date, undated);
-                coverage::compute(&query.prepare(snapshot.ledger())?, target)
+                let prepared = query.prepare(snapshot.ledger(), as_of_counts(&snapshot))?;
+                coverage::compute(&prepared, target)
             }
-            None => coverage::compute(&query.prepare(self.ledger)?, target),
+            None => coverage::compute(&query.prepare(self.ledger, (0, 0))?, target),
         }
     }
 
-    fn run_on(&self, view: &Ledger) -> Result<Table> {
-        let prepared = self.prepare(view)?;
+    fn run_on(&self, view: &Ledger, as_of: (u64, u64)) -> Result<Table> {
+        let prepared = self.prepare(view, as_of)?;
         if fast::supports(&self.dimensions) {
             if let Some(column) = view.query_cache().column(view, &self.measure, self.basis) {
                 if let Some(table) = fast::run(&prepared, &column) {
@@ -272,7 +305,7 @@ impl<'a> Query<'a> {
         let mut total = Total::default();
         let mut overlapping = false;
         let mut codes: Vec<u32> = vec![0; coders.len()];
-        prepared.for_each(|_, state, bounds, conditional| {
+        let left_out = prepared.for_each(|_, state, bounds, conditional| {
             total.add(bounds)?;
             let mut rows = 0usize;
             cells.add_all(
@@ -296,23 +329,49 @@ impl<'a> Query<'a> {
             rows,
             total,
             overlapping,
-        ))
+        )
+        .with_left_out(left_out))
     }
 
-    fn prepare<'v>(&'v self, view: &'v Ledger) -> Result<Prepared<'v>> {
+    /// Refuses filters that name something the ledger does not know: a
+    /// misspelt group or category would otherwise answer zero.
+    fn check_filters(&self) -> Result<()> {
+        for member in &self.members {
+            self.ledger
+                .member_ix(member)
+                .ok_or_else(|| Error::UnknownMember {
+                    member: member.to_string(),
+                })?;
+        }
+        for group in &self.groups {
+            if !self.ledger.groups().contains(&group) {
+                return Err(Error::invalid(
+                    "query",
+                    "group",
+                    format!("no member is in group `{group}`"),
+                ));
+            }
+        }
+        for category in &self.categories {
+            if self.ledger.category_ix(category).is_none() {
+                return Err(Error::invalid(
+                    "query",
+                    "category",
+                    format!("no pledge has category `{category}`"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn prepare<'v>(&'v self, view: &'v Ledger, as_of: (u64, u64)) -> Result<Prepared<'v>> {
+        self.check_filters()?;
         let eval = view
             .query_cache()
             .evaluation(view, self.scenario.unwrap_or(&DEFAULT_SCENARIO))?;
         let mut member_ok =
             vec![self.members.is_empty() && self.groups.is_empty(); view.members().len()];
         if !self.members.is_empty() || !self.groups.is_empty() {
-            for member in &self.members {
-                self.ledger
-                    .member_ix(member)
-                    .ok_or_else(|| Error::UnknownMember {
-                        member: member.to_string(),
-                    })?;
-            }
             for (ix, member) in view.members().enumerate() {
                 let by_id = self.members.is_empty() || self.members.contains(member.id());
                 let by_group = self.groups.is_empty()
@@ -334,14 +393,25 @@ impl<'a> Query<'a> {
             }
             ok
         });
-        Ok(Prepared {
+        let mut prepared = Prepared {
             query: self,
             view,
             eval,
             member_ok,
             category_ok,
-        })
+            left_out: LeftOut::default(),
+        };
+        prepared.count_left_out(as_of);
+        Ok(prepared)
     }
+}
+
+/// Undated entries and unapplied entries of an `as_of` snapshot.
+fn as_of_counts(snapshot: &crate::ledger::Snapshot) -> (u64, u64) {
+    (
+        snapshot.undated_left_out(),
+        snapshot.left_out().len() as u64,
+    )
 }
 
 static DEFAULT_SCENARIO: Scenario = Scenario::const_default();
@@ -353,32 +423,82 @@ pub(crate) struct Prepared<'v> {
     eval: std::sync::Arc<Evaluation>,
     member_ok: Vec<bool>,
     category_ok: Option<Vec<bool>>,
+    /// What the scenario and `as_of` left out; conversions skipped by
+    /// [`Query::leave_out_unconvertible`] are added by the exact path.
+    left_out: LeftOut,
 }
 
 pub(crate) use cache::QueryCache;
 
 impl Prepared<'_> {
-    /// Calls `f` for every pledge the query counts, with its amount.
+    /// Calls `f` for every pledge the query counts, with its amount, and
+    /// returns what was left out.
     fn for_each(
         &self,
         mut f: impl FnMut(usize, &PledgeState, &Bounds, bool) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<LeftOut> {
         let q = self.query;
+        let mut left_out = self.left_out;
         for (ix, state) in self.view.states().iter().enumerate() {
             if !self.selects(ix, state) {
                 continue;
             }
-            let Some(bounds) = measure::pledge_amount(self.view, state, &q.measure, q.basis)?
-            else {
-                continue;
+            let bounds = match measure::pledge_amount(self.view, state, &q.measure, q.basis) {
+                Ok(Some(bounds)) => bounds,
+                Ok(None) => continue,
+                Err(Error::MissingRate { .. } | Error::UndatedConversion { .. })
+                    if q.leave_out_unconvertible =>
+                {
+                    left_out.count_unconvertible();
+                    continue;
+                }
+                Err(error) => return Err(error),
             };
             let conditional = self.eval.is_conditional(ix);
-            f(ix, state, &bounds, conditional)?;
+            f(ix, state, &bounds, conditional).map_err(|error| match error {
+                Error::Overflow { context } => Error::overflow(format!(
+                    "{context} (pledge `{}`)",
+                    self.view
+                        .spec_of(state)
+                        .map_or_else(String::new, |s| s.id().to_string())
+                )),
+                other => other,
+            })?;
         }
-        Ok(())
+        Ok(left_out)
+    }
+
+    /// Counts the pledges the scenario excludes or finds in a cycle, among
+    /// those the caller's filters select and the measure applies to.
+    fn count_left_out(&mut self, as_of: (u64, u64)) {
+        self.left_out.set_as_of(as_of.0, as_of.1);
+        if !self.eval.has_notes() {
+            return;
+        }
+        let mut left_out = self.left_out;
+        for (ix, state) in self.view.states().iter().enumerate() {
+            if !self.passes_filters(state) || !self.query.measure.applies_to(state.kind) {
+                continue;
+            }
+            if !self.eval.conditions_allow(ix) {
+                left_out.count_scenario();
+            } else if self.eval.is_in_cycle(ix) {
+                left_out.count_cycle();
+            }
+        }
+        self.left_out = left_out;
+    }
+
+    pub(crate) fn left_out(&self) -> LeftOut {
+        self.left_out
     }
 
     fn selects(&self, ix: usize, state: &PledgeState) -> bool {
+        self.passes_filters(state) && self.eval.conditions_allow(ix)
+    }
+
+    /// The caller's filters, without the scenario.
+    fn passes_filters(&self, state: &PledgeState) -> bool {
         let q = self.query;
         let stage_ok = if state.stage == Stage::Withdrawn {
             q.include_withdrawn
@@ -397,7 +517,6 @@ impl Prepared<'_> {
                 .category_ok
                 .as_ref()
                 .is_none_or(|ok| ok.get(state.category as usize).copied().unwrap_or(false))
-            && (state.stage == Stage::Withdrawn || self.eval.conditions_allow(ix))
     }
 
     pub(crate) fn conditional(&self, ix: usize) -> bool {

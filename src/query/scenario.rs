@@ -1,23 +1,41 @@
 //! [`Scenario`]: assumptions about conditions, and which pledges stand
 //! under them.
 //!
-//! Each condition of a pledge holds, fails, or is unknown in a scenario:
+//! # The rule
 //!
-//! * a condition the scenario states ([`Scenario::holds`],
-//!   [`Scenario::fails`]) is what the scenario says;
-//! * `Backstop { by }`, when not stated, is derived from the ledger: it
-//!   holds when `by` has a non-withdrawn backstop pledge at `Committed` or
-//!   later, fails when `by` has no non-withdrawn backstop pledge at all, and
-//!   is unknown otherwise (a backstop only announced or considered);
-//! * `DependsOn(p)`, when not stated, holds when `p` stands in the same
-//!   scenario and fails otherwise (also when `p` is withdrawn or was never
-//!   recorded), so failures propagate along chains of dependencies; a cycle
-//!   is an [`Error::DependencyCycle`];
-//! * any other condition not stated is unknown.
+//! Each condition of a pledge *holds*, *fails*, or is *unknown* in a
+//! scenario; a pledge *stands* when it is not withdrawn, the scenario does not
+//! say it fails, and none of its conditions fails.
 //!
-//! A pledge *stands* when it is not withdrawn and none of its conditions
-//! fails; under [`Scenario::firm_only`] it stands only when every condition
-//! holds.
+//! * A condition the scenario states ([`Scenario::holds`],
+//!   [`Scenario::fails`]) is what the scenario says.
+//! * `Backstop { by }`, when not stated, is derived from the ledger, in the
+//!   same scenario: it **holds** when a backstop pledge of `by` at
+//!   `Committed` or later stands with every one of its own conditions
+//!   holding; it **fails** when `by` has backstop pledges and none of them
+//!   stands (each is withdrawn or has a failing condition); it is
+//!   **unknown** otherwise: no backstop pledge of `by` is known (none
+//!   recorded, or left out by `as_of`), or the ones that stand are only
+//!   considered, announced, or themselves conditional on something unknown.
+//! * `DependsOn(p)`, when not stated, follows `p` the same way: it holds
+//!   when `p` stands with every condition holding, fails when `p` is
+//!   withdrawn or does not stand, and is unknown when `p` stands only
+//!   conditionally or is not known (not recorded, or left out by `as_of`).
+//!   Unknown is not failed: an absent pledge never makes its dependants fail.
+//! * Saying `DependsOn(p)` fails removes `p` itself too, with everything that
+//!   depends on it.
+//! * Any other condition not stated is unknown.
+//!
+//! `Backstop` and `DependsOn` conditions form one dependency graph (a French
+//! backstop conditional on the US backstop and a US backstop conditional on
+//! the French one is a cycle). Recording an entry that would close a cycle
+//! is refused; a ledger loaded from a file written before that rule may
+//! still hold one, and then the conditions inside the cycle are unknown:
+//! only the pledges in it are affected, and tables count them in their note.
+//!
+//! A pledge whose conditions all hold is *firm*; one with an unknown
+//! condition (and none failing) is *conditional*. The default scenario counts
+//! both; [`Scenario::firm_only`] counts only firm pledges.
 
 use std::collections::BTreeSet;
 
@@ -48,14 +66,6 @@ pub struct Scenario {
     holds: BTreeSet<Condition>,
     fails: BTreeSet<Condition>,
     firm_only: bool,
-}
-
-/// What a condition is in a scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Status {
-    Holds,
-    Fails,
-    Unknown,
 }
 
 impl Scenario {
@@ -112,214 +122,433 @@ impl Scenario {
         self.firm_only
     }
 
-    fn stated(&self, condition: &Condition) -> Option<Status> {
+    fn stated(&self, condition: &Condition) -> Option<Verdict> {
         if self.holds.contains(condition) {
-            Some(Status::Holds)
+            Some(Verdict::Holds)
         } else if self.fails.contains(condition) {
-            Some(Status::Fails)
+            Some(Verdict::Fails)
         } else {
             None
         }
     }
-
-    fn accepts(&self, status: Status) -> bool {
-        match status {
-            Status::Holds => true,
-            Status::Fails => false,
-            Status::Unknown => !self.firm_only,
-        }
-    }
 }
 
-/// Bit set in [`Evaluation`] flags when a condition fails (or, under
-/// `firm_only`, is not known to hold).
-const FAILS: u8 = 1;
-/// Bit set when some condition is not known to hold.
-const CONDITIONAL: u8 = 2;
+/// What a pledge's conditions come to, or whether a pledge stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[repr(u8)]
+enum Verdict {
+    /// Every condition holds (or there is none).
+    #[default]
+    Holds = 0,
+    /// None fails, but some is not known to hold.
+    Unknown = 1,
+    /// Some condition fails.
+    Fails = 2,
+}
 
-/// The verdict on every pledge's conditions. Only pledges that have
-/// conditions are evaluated; the others have no flags.
+/// The verdict on every pledge under one scenario.
 #[derive(Debug)]
 pub(crate) struct Evaluation {
-    flags: Vec<u8>,
+    /// What each pledge's conditions come to (a pledge the scenario says
+    /// fails, through `DependsOn`, fails here too). Withdrawal is not in it.
+    conditions: Vec<Verdict>,
+    /// Pledges in a dependency cycle (possible only in files written before
+    /// cycles were refused): the conditions inside the cycle are unknown.
+    in_cycle: Vec<bool>,
+    firm_only: bool,
 }
 
 impl Evaluation {
-    /// True when the pledge's conditions let it stand (withdrawal aside).
+    /// True when the scenario counts the pledge as far as its conditions go
+    /// (withdrawal is filtered separately).
     pub(crate) fn conditions_allow(&self, ix: usize) -> bool {
-        self.flags.get(ix).is_none_or(|f| f & FAILS == 0)
+        match self.conditions.get(ix).copied().unwrap_or_default() {
+            Verdict::Holds => true,
+            Verdict::Unknown => !self.firm_only,
+            Verdict::Fails => false,
+        }
     }
 
     /// True when some condition of the pledge is not known to hold.
     pub(crate) fn is_conditional(&self, ix: usize) -> bool {
-        self.flags.get(ix).is_some_and(|f| f & CONDITIONAL != 0)
+        self.conditions.get(ix).copied().unwrap_or_default() != Verdict::Holds
     }
 
-    /// True when the pledge stands: not withdrawn and allowed by its
-    /// conditions.
-    fn stands(&self, ledger: &Ledger, ix: usize) -> bool {
-        let live = ledger
-            .states()
-            .get(ix)
-            .is_some_and(|s| s.stage != Stage::Withdrawn);
-        live && self.conditions_allow(ix)
+    /// True when some pledge is not known to stand firm or sits in a cycle,
+    /// so that a table may have something to note.
+    pub(crate) fn has_notes(&self) -> bool {
+        !self.in_cycle.is_empty() || self.conditions.iter().any(|v| *v != Verdict::Holds)
+    }
+
+    /// True when the pledge is part of a dependency cycle.
+    pub(crate) fn is_in_cycle(&self, ix: usize) -> bool {
+        self.in_cycle.get(ix).copied().unwrap_or(false)
     }
 }
 
-/// Evaluates every conditional pledge of the ledger under the scenario.
+/// Evaluates every pledge of the ledger under the scenario.
+///
+/// The conditions form a graph: a pledge points at the pledges it depends
+/// on, and at a node per member standing for "`by`'s backstop", which points
+/// at that member's backstop pledges. Strongly connected components are
+/// found with Tarjan's algorithm, which finishes each component after every
+/// component it points at, so each verdict is decided once, from final
+/// verdicts, in time linear in the pledges and conditions visited.
 pub(crate) fn evaluate(ledger: &Ledger, scenario: &Scenario) -> Result<Evaluation> {
-    let conditional = ledger.conditional_pledges();
-    if conditional.is_empty() {
-        return Ok(Evaluation { flags: Vec::new() });
-    }
-    let count = ledger.states().len();
-    let backstops = backstop_levels(ledger);
+    let pledges = ledger.states().len();
     let mut eval = Evaluation {
-        flags: vec![0; count],
+        conditions: vec![Verdict::Holds; pledges],
+        in_cycle: Vec::new(),
+        firm_only: scenario.firm_only,
     };
-    // 0 = not visited, 1 = on the stack, 2 = done.
-    let mut mark = vec![0u8; count];
-    for &ix in conditional {
-        let ix = ix as usize;
-        if mark.get(ix) == Some(&0) {
-            resolve(ledger, scenario, &backstops, ix, &mut mark, &mut eval)?;
+    for condition in &scenario.fails {
+        if let Condition::DependsOn(id) = condition {
+            if let Some(slot) = ledger
+                .pledge_ix(id)
+                .and_then(|ix| eval.conditions.get_mut(ix as usize))
+            {
+                *slot = Verdict::Fails;
+            }
+        }
+    }
+    let graph = Graph::new(ledger, scenario);
+    let mut search = Tarjan::new(pledges.saturating_add(ledger.members().len()));
+    for &ix in ledger.conditional_pledges() {
+        if !graph.is_settled(&eval, ix as usize) {
+            search.run(&graph, &mut eval, ix as usize)?;
         }
     }
     Ok(eval)
 }
 
-/// Per member: 0 no live backstop pledge, 1 one below `Committed`, 2 one at
-/// `Committed` or later.
-fn backstop_levels(ledger: &Ledger) -> Vec<u8> {
-    let mut levels = vec![0u8; ledger.members().len()];
-    for state in ledger.states_of_kind(Kind::Backstop) {
-        let level = match state.stage {
-            Stage::Withdrawn => 0,
-            Stage::Committed | Stage::Delivered => 2,
-            _ => 1,
-        };
-        if let Some(slot) = levels.get_mut(state.member as usize) {
-            *slot = (*slot).max(level);
-        }
-    }
-    levels
+/// The condition graph of one ledger under one scenario.
+struct Graph<'a> {
+    ledger: &'a Ledger,
+    scenario: &'a Scenario,
+    pledges: usize,
+    /// The backstop pledges of each member.
+    backstops: Vec<Vec<u32>>,
 }
 
-/// Resolves pledge `root` and every pledge it depends on, without recursion
-/// so that long chains cannot exhaust the stack.
-fn resolve(
-    ledger: &Ledger,
-    scenario: &Scenario,
-    backstops: &[u8],
-    root: usize,
-    mark: &mut [u8],
-    eval: &mut Evaluation,
-) -> Result<()> {
-    // Each frame: a pledge, its conditions (looked up once), and the index
-    // of the next condition to decide.
-    let mut stack: Vec<Frame<'_>> = vec![Frame::new(ledger, root)];
-    set(mark, root, 1);
-    while let Some(&Frame {
-        ix,
-        next,
-        conditions,
-    }) = stack.last()
-    {
-        let Some(condition) = conditions.get(next) else {
-            set(mark, ix, 2);
-            stack.pop();
-            continue;
-        };
-        let status = match (scenario.stated(condition), condition) {
-            (Some(status), _) => status,
-            (None, Condition::Backstop { by }) => backstop_status(ledger, backstops, by),
-            (None, Condition::DependsOn(other)) => match ledger.pledge_ix(other) {
-                None => Status::Fails,
-                Some(dep) => {
-                    let dep = dep as usize;
-                    match mark.get(dep).copied().unwrap_or(2) {
-                        1 => return Err(cycle(ledger, &stack, dep)),
-                        0 if ledger.states().get(dep).is_some_and(|s| s.conditional) => {
-                            // Decide the dependency first; this condition is
-                            // looked at again when its frame is back on top.
-                            set(mark, dep, 1);
-                            stack.push(Frame::new(ledger, dep));
-                            continue;
-                        }
-                        _ if eval.stands(ledger, dep) => Status::Holds,
-                        _ => Status::Fails,
+/// A node of the condition graph: a pledge index, or the number of pledges
+/// plus a member index for "that member's backstop".
+type Node = usize;
+
+impl<'a> Graph<'a> {
+    fn new(ledger: &'a Ledger, scenario: &'a Scenario) -> Graph<'a> {
+        let mut backstops = vec![Vec::new(); ledger.members().len()];
+        for (ix, state) in ledger.states().iter().enumerate() {
+            if state.kind == Kind::Backstop {
+                if let (Some(list), Ok(ix)) =
+                    (backstops.get_mut(state.member as usize), u32::try_from(ix))
+                {
+                    list.push(ix);
+                }
+            }
+        }
+        Graph {
+            ledger,
+            scenario,
+            pledges: ledger.states().len(),
+            backstops,
+        }
+    }
+
+    /// True for a pledge whose verdict needs no search: no conditions, or
+    /// stated to fail.
+    fn is_settled(&self, eval: &Evaluation, node: Node) -> bool {
+        node < self.pledges
+            && (eval.conditions.get(node) == Some(&Verdict::Fails)
+                || !self
+                    .ledger
+                    .states()
+                    .get(node)
+                    .is_some_and(|s| s.conditional))
+    }
+
+    fn conditions(&self, node: Node) -> &'a [Condition] {
+        self.ledger
+            .states()
+            .get(node)
+            .and_then(|state| self.ledger.spec_of(state))
+            .map_or(&[][..], |spec| spec.conditions())
+    }
+
+    /// The `i`-th successor of a node, with `None` past the last. A pledge's
+    /// successors follow its conditions (a stated or unrelated condition
+    /// leads nowhere and is skipped by the caller); a member's are its
+    /// backstop pledges.
+    fn successor(&self, eval: &Evaluation, node: Node, i: usize) -> Next {
+        if node < self.pledges {
+            if self.is_settled(eval, node) {
+                return Next::End;
+            }
+            let Some(condition) = self.conditions(node).get(i) else {
+                return Next::End;
+            };
+            if self.scenario.stated(condition).is_some() {
+                return Next::NoEdge;
+            }
+            let to = match condition {
+                Condition::DependsOn(id) => self.ledger.pledge_ix(id).map(|ix| ix as usize),
+                Condition::Backstop { by } => self
+                    .ledger
+                    .member_ix(by)
+                    .filter(|&m| m != NONE)
+                    .map(|m| self.pledges.saturating_add(m as usize)),
+                _ => None,
+            };
+            to.map_or(Next::NoEdge, Next::Edge)
+        } else {
+            node.checked_sub(self.pledges)
+                .and_then(|member| self.backstops.get(member))
+                .and_then(|list| list.get(i))
+                .map_or(Next::End, |&ix| Next::Edge(ix as usize))
+        }
+    }
+}
+
+/// The next successor of a node in the search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// An edge to this node.
+    Edge(Node),
+    /// A condition with no edge (stated by the scenario, or unrelated).
+    NoEdge,
+    /// No more successors.
+    End,
+}
+
+/// Iterative Tarjan search (no recursion, so that long chains cannot
+/// exhaust the stack).
+struct Tarjan {
+    index: Vec<u32>,
+    low: Vec<u32>,
+    on_stack: Vec<bool>,
+    done: Vec<bool>,
+    /// Verdicts of member backstop nodes (pledge verdicts live in the
+    /// evaluation).
+    members: Vec<Verdict>,
+    stack: Vec<Node>,
+    next_index: u32,
+}
+
+const UNVISITED: u32 = u32::MAX;
+
+impl Tarjan {
+    fn new(nodes: usize) -> Tarjan {
+        Tarjan {
+            index: vec![UNVISITED; nodes],
+            low: vec![0; nodes],
+            on_stack: vec![false; nodes],
+            done: vec![false; nodes],
+            members: Vec::new(),
+            stack: Vec::new(),
+            next_index: 0,
+        }
+    }
+
+    fn run(&mut self, graph: &Graph<'_>, eval: &mut Evaluation, root: Node) -> Result<()> {
+        if self.index.get(root) != Some(&UNVISITED) {
+            return Ok(());
+        }
+        // Each frame: a node and the index of its next successor.
+        let mut frames: Vec<(Node, usize)> = Vec::new();
+        self.visit(root)?;
+        frames.push((root, 0));
+        while let Some(&(node, next)) = frames.last() {
+            if let Some(top) = frames.last_mut() {
+                top.1 = next.saturating_add(1);
+            }
+            match graph.successor(eval, node, next) {
+                Next::Edge(succ) => {
+                    let succ_index = self.index.get(succ).copied().unwrap_or(0);
+                    if succ_index == UNVISITED {
+                        self.visit(succ)?;
+                        frames.push((succ, 0));
+                    } else if self.on_stack.get(succ).copied().unwrap_or(false) {
+                        self.lower(node, succ_index);
                     }
                 }
-            },
-            (None, _) => Status::Unknown,
-        };
-        if let Some(top) = stack.last_mut() {
-            top.next = top.next.saturating_add(1);
-        }
-        if let Some(flags) = eval.flags.get_mut(ix) {
-            if status != Status::Holds {
-                *flags |= CONDITIONAL;
+                Next::NoEdge => {}
+                Next::End => {
+                    frames.pop();
+                    if let Some(&(parent, _)) = frames.last() {
+                        let low = self.low.get(node).copied().unwrap_or(0);
+                        self.lower(parent, low);
+                    }
+                    if self.low.get(node) == self.index.get(node) {
+                        self.finish_component(graph, eval, node);
+                    }
+                }
             }
-            if !scenario.accepts(status) {
-                *flags |= FAILS;
+        }
+        Ok(())
+    }
+
+    fn visit(&mut self, node: Node) -> Result<()> {
+        let index = self.next_index;
+        self.next_index = index
+            .checked_add(1)
+            .ok_or_else(|| Error::overflow("evaluating conditions"))?;
+        if let (Some(i), Some(l), Some(s)) = (
+            self.index.get_mut(node),
+            self.low.get_mut(node),
+            self.on_stack.get_mut(node),
+        ) {
+            *i = index;
+            *l = index;
+            *s = true;
+        }
+        self.stack.push(node);
+        Ok(())
+    }
+
+    fn lower(&mut self, node: Node, to: u32) {
+        if let Some(low) = self.low.get_mut(node) {
+            *low = (*low).min(to);
+        }
+    }
+
+    /// Pops the component rooted at `root` and decides its verdicts: every
+    /// component it points at is already decided. Inside a cycle, the
+    /// conditions pointing into the cycle are unknown.
+    fn finish_component(&mut self, graph: &Graph<'_>, eval: &mut Evaluation, root: Node) {
+        let mut component = Vec::new();
+        while let Some(node) = self.stack.pop() {
+            if let Some(s) = self.on_stack.get_mut(node) {
+                *s = false;
+            }
+            component.push(node);
+            if node == root {
+                break;
+            }
+        }
+        let cyclic = component.len() > 1
+            || component.first().is_some_and(|&n| {
+                (0..usize::MAX)
+                    .map(|i| graph.successor(eval, n, i))
+                    .take_while(|next| *next != Next::End)
+                    .any(|next| next == Next::Edge(n))
+            });
+        if cyclic {
+            if eval.in_cycle.is_empty() {
+                eval.in_cycle = vec![false; graph.pledges];
+            }
+            for &node in &component {
+                if let Some(flag) = eval.in_cycle.get_mut(node) {
+                    *flag = true;
+                }
+            }
+        }
+        // Decide the nodes with the cycle's members still undecided
+        // (unknown), then mark them all done.
+        let verdicts: Vec<Verdict> = component
+            .iter()
+            .map(|&node| self.decide(graph, eval, node))
+            .collect();
+        for (&node, verdict) in component.iter().zip(verdicts) {
+            self.set(graph, eval, node, verdict);
+            if let Some(done) = self.done.get_mut(node) {
+                *done = true;
             }
         }
     }
-    Ok(())
-}
 
-fn set(mark: &mut [u8], ix: usize, value: u8) {
-    if let Some(m) = mark.get_mut(ix) {
-        *m = value;
+    fn set(&mut self, graph: &Graph<'_>, eval: &mut Evaluation, node: Node, verdict: Verdict) {
+        if node < graph.pledges {
+            if let Some(slot) = eval.conditions.get_mut(node) {
+                *slot = verdict;
+            }
+        } else if let Some(member) = node.checked_sub(graph.pledges) {
+            if self.members.len() <= member {
+                self.members
+                    .resize(member.saturating_add(1), Verdict::Unknown);
+            }
+            if let Some(slot) = self.members.get_mut(member) {
+                *slot = verdict;
+            }
+        }
     }
-}
 
-/// A pledge being resolved.
-#[derive(Clone, Copy)]
-struct Frame<'a> {
-    ix: usize,
-    next: usize,
-    conditions: &'a [Condition],
-}
-
-impl<'a> Frame<'a> {
-    fn new(ledger: &'a Ledger, ix: usize) -> Frame<'a> {
-        let conditions = ledger
+    /// Whether a pledge stands, as its dependants see it: a withdrawn pledge
+    /// does not; an undecided one (inside a cycle) is unknown.
+    fn standing(&self, graph: &Graph<'_>, eval: &Evaluation, pledge: Node) -> Verdict {
+        let withdrawn = graph
+            .ledger
             .states()
-            .get(ix)
-            .and_then(|state| ledger.spec_of(state))
-            .map_or(&[][..], |spec| spec.conditions());
-        Frame {
-            ix,
-            next: 0,
-            conditions,
+            .get(pledge)
+            .is_none_or(|s| s.stage == Stage::Withdrawn);
+        let settled = graph.is_settled(eval, pledge) || self.done.get(pledge) == Some(&true);
+        match eval.conditions.get(pledge).copied().unwrap_or_default() {
+            _ if withdrawn => Verdict::Fails,
+            Verdict::Fails => Verdict::Fails,
+            _ if !settled => Verdict::Unknown,
+            verdict => verdict,
         }
     }
-}
 
-fn backstop_status(ledger: &Ledger, backstops: &[u8], by: &crate::MemberId) -> Status {
-    let level = ledger
-        .member_ix(by)
-        .filter(|&m| m != NONE)
-        .and_then(|m| backstops.get(m as usize).copied())
-        .unwrap_or(0);
-    match level {
-        2 => Status::Holds,
-        0 => Status::Fails,
-        _ => Status::Unknown,
+    fn decide(&self, graph: &Graph<'_>, eval: &Evaluation, node: Node) -> Verdict {
+        if node < graph.pledges {
+            let mut verdict = Verdict::Holds;
+            for condition in graph.conditions(node) {
+                let status = match (graph.scenario.stated(condition), condition) {
+                    (Some(status), _) => status,
+                    (None, Condition::DependsOn(id)) => match graph.ledger.pledge_ix(id) {
+                        Some(dep) => self.standing(graph, eval, dep as usize),
+                        // Not recorded, or left out by `as_of`: unknown.
+                        None => Verdict::Unknown,
+                    },
+                    (None, Condition::Backstop { by }) => graph
+                        .ledger
+                        .member_ix(by)
+                        .filter(|&m| m != NONE)
+                        .map_or(Verdict::Unknown, |m| {
+                            let done = self
+                                .done
+                                .get(graph.pledges.saturating_add(m as usize))
+                                .copied()
+                                .unwrap_or(false);
+                            match self.members.get(m as usize) {
+                                Some(&v) if done => v,
+                                _ => Verdict::Unknown,
+                            }
+                        }),
+                    (None, _) => Verdict::Unknown,
+                };
+                verdict = verdict.max(status);
+            }
+            verdict
+        } else {
+            let member = node.saturating_sub(graph.pledges);
+            self.backstop_verdict(graph, eval, member)
+        }
     }
-}
 
-#[cold]
-fn cycle(ledger: &Ledger, stack: &[Frame<'_>], back_to: usize) -> Error {
-    let id = |ix: usize| {
-        u32::try_from(ix)
-            .ok()
-            .and_then(|i| ledger.pledge_at(i))
-            .map_or_else(|| format!("#{ix}"), |p| p.id().to_string())
-    };
-    let start = stack.iter().position(|f| f.ix == back_to).unwrap_or(0);
-    let mut cycle: Vec<String> = stack.iter().skip(start).map(|f| id(f.ix)).collect();
-    cycle.push(id(back_to));
-    Error::DependencyCycle { cycle }
+    /// `Backstop { by: member }` holds when one of the member's backstop
+    /// pledges at `Committed` or later stands, fails when the member has
+    /// backstop pledges and none of them can stand, and is unknown otherwise
+    /// (no backstop pledge known, or only conditional or uncommitted ones).
+    fn backstop_verdict(&self, graph: &Graph<'_>, eval: &Evaluation, member: usize) -> Verdict {
+        let Some(list) = graph.backstops.get(member) else {
+            return Verdict::Unknown;
+        };
+        if list.is_empty() {
+            return Verdict::Unknown;
+        }
+        let mut verdict = Verdict::Fails;
+        for &ix in list {
+            let committed = graph
+                .ledger
+                .states()
+                .get(ix as usize)
+                .is_some_and(|s| s.stage >= Stage::Committed);
+            match self.standing(graph, eval, ix as usize) {
+                Verdict::Holds if committed => return Verdict::Holds,
+                Verdict::Fails => {}
+                _ => verdict = Verdict::Unknown,
+            }
+        }
+        verdict
+    }
 }

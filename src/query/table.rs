@@ -6,17 +6,26 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::dimension::{Dimension, Key};
+use super::left_out::LeftOut;
 use super::measure::Basis;
 use crate::error::{Error, Result};
 use crate::estimate::Bounds;
+use crate::exact::{self, Toward};
 use crate::money::{Currency, group_thousands};
 
 /// A total with its uncertainty.
 ///
-/// `low` and `high` bound the sum of the pledges whose size is known at all;
-/// `high` is `None` when any of them is open-ended (`AtLeast`). Pledges with
-/// an unspecified size are counted in `unspecified` and are in neither bound:
-/// they are never counted as zero silently.
+/// `low` and `high` bound the sum of the pledges counted. `high` is `None`
+/// (no upper bound, shown as `≥ low`) when any pledge counted is open-ended
+/// (`AtLeast`) or has an unspecified size: an unknown size could be any
+/// size. Unspecified pledges add nothing to `low` and are counted in
+/// `unspecified`, never as zero silently.
+///
+/// Sums are exact: a sum that does not fit `Decimal`'s 28 significant digits
+/// is an error, never a rounded value. The one rounding a total can carry
+/// comes from a division (the delivered or outstanding share of an
+/// equipment value): such a bound is rounded outward and
+/// [`Total::is_rounded`] says so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Total {
     #[serde(with = "crate::money::amount")]
@@ -25,6 +34,7 @@ pub struct Total {
     high: Option<Decimal>,
     count: u64,
     unspecified: u64,
+    rounded: bool,
 }
 
 fn serialize_high<S: serde::Serializer>(high: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
@@ -42,6 +52,7 @@ impl Default for Total {
             high: Some(Decimal::ZERO),
             count: 0,
             unspecified: 0,
+            rounded: false,
         }
     }
 }
@@ -52,7 +63,8 @@ impl Total {
         self.low
     }
 
-    /// The upper bound; `None` when unbounded.
+    /// The upper bound; `None` when unbounded (an open-ended or unspecified
+    /// size was counted).
     pub fn high(&self) -> Option<Decimal> {
         self.high
     }
@@ -69,44 +81,53 @@ impl Total {
 
     /// True when low and high are equal and nothing is unspecified.
     pub fn is_exact(&self) -> bool {
-        self.unspecified == 0 && self.high == Some(self.low)
+        self.unspecified == 0 && self.high == Some(self.low) && !self.rounded
+    }
+
+    /// True when a bound was rounded outward after a division (low down,
+    /// high up, to 28 significant digits); sums and conversions never round.
+    pub fn is_rounded(&self) -> bool {
+        self.rounded
     }
 
     pub(crate) fn add(&mut self, bounds: &Bounds) -> Result<()> {
         self.count = self.count.saturating_add(1);
         if bounds.unspecified {
             self.unspecified = self.unspecified.saturating_add(1);
+            self.high = None;
             return Ok(());
         }
-        self.low = self
-            .low
-            .checked_add(bounds.low)
-            .ok_or_else(|| Error::overflow("adding up a total"))?;
-        self.high = match (self.high, bounds.high) {
-            (Some(sum), Some(h)) => Some(
-                sum.checked_add(h)
-                    .ok_or_else(|| Error::overflow("adding up a total"))?,
-            ),
-            _ => None,
-        };
-        Ok(())
+        self.add_bounds(bounds.low, bounds.high, bounds.rounded)
     }
 
     /// Adds another total (used to combine partial totals).
     pub(crate) fn merge(&mut self, other: &Total) -> Result<()> {
-        self.low = self
-            .low
-            .checked_add(other.low)
-            .ok_or_else(|| Error::overflow("adding up a total"))?;
-        self.high = match (self.high, other.high) {
-            (Some(a), Some(b)) => Some(
-                a.checked_add(b)
-                    .ok_or_else(|| Error::overflow("adding up a total"))?,
-            ),
-            _ => None,
-        };
         self.count = self.count.saturating_add(other.count);
         self.unspecified = self.unspecified.saturating_add(other.unspecified);
+        self.add_bounds(other.low, other.high, other.rounded)
+    }
+
+    /// Adds bounds exactly; once either side carries a rounded bound, a sum
+    /// that no longer fits is rounded outward instead (and stays marked).
+    fn add_bounds(&mut self, low: Decimal, high: Option<Decimal>, rounded: bool) -> Result<()> {
+        self.rounded |= rounded;
+        let may_round = self.rounded;
+        let sum = |a: Decimal, b: Decimal, toward: Toward| -> Result<(Decimal, bool)> {
+            if may_round {
+                exact::add_outward(a, b, toward)
+                    .ok_or_else(|| Error::overflow(format!("adding {b} to a total of {a}")))
+            } else {
+                exact_sum(a, b).map(|s| (s, false))
+            }
+        };
+        let (new_low, low_rounded) = sum(self.low, low, Toward::Down)?;
+        let new_high = match (self.high, high) {
+            (Some(a), Some(b)) => Some(sum(a, b, Toward::Up)?),
+            _ => None,
+        };
+        self.low = new_low;
+        self.rounded |= low_rounded || new_high.is_some_and(|(_, r)| r);
+        self.high = new_high.map(|(h, _)| h);
         Ok(())
     }
 
@@ -121,6 +142,7 @@ impl Total {
             high,
             count,
             unspecified,
+            rounded: false,
         }
     }
 
@@ -134,6 +156,14 @@ impl Total {
             None => format!("≥ {}", group_thousands(self.low)),
         }
     }
+}
+
+fn exact_sum(a: Decimal, b: Decimal) -> Result<Decimal> {
+    exact::add(a, b).ok_or_else(|| {
+        Error::overflow(format!(
+            "adding {b} to a total of {a}: the exact sum does not fit 28 significant digits"
+        ))
+    })
 }
 
 impl fmt::Display for Total {
@@ -198,6 +228,7 @@ pub struct Table {
     rows: Vec<Row>,
     total: Total,
     overlapping: bool,
+    left_out: LeftOut,
 }
 
 impl Table {
@@ -217,7 +248,19 @@ impl Table {
             rows,
             total,
             overlapping,
+            left_out: LeftOut::default(),
         }
+    }
+
+    pub(crate) fn with_left_out(mut self, left_out: LeftOut) -> Table {
+        self.left_out = left_out;
+        self
+    }
+
+    /// What the table did not count, and why (see [`LeftOut`]); its
+    /// `Display` prints it as notes.
+    pub fn left_out(&self) -> &LeftOut {
+        &self.left_out
     }
 
     /// The dimensions, in the order of each row's keys.
@@ -337,6 +380,12 @@ impl fmt::Display for Table {
                 "note: members in several groups appear in each, so rows add up to more than the total"
             )?;
         }
-        Ok(())
+        if self.total.rounded {
+            writeln!(
+                f,
+                "note: a division (an equipment value's delivered share) was rounded outward"
+            )?;
+        }
+        write!(f, "{}", self.left_out)
     }
 }

@@ -355,7 +355,18 @@ impl Generator {
         let mut spec =
             NewPledge::new(id.clone(), ids.member(member)?, contribution.clone()).with_stage(stage);
         if rng.chance(15) {
-            spec = spec.with_condition(self.condition(rng, ids, index)?);
+            let condition = match self.condition(rng, ids, index)? {
+                // A backstop that needs another backstop or pledge could
+                // close a dependency cycle, which the ledger refuses: keep
+                // backstops' conditions external.
+                Condition::Backstop { .. } | Condition::DependsOn(_)
+                    if kind == crate::Kind::Backstop =>
+                {
+                    Condition::Ceasefire
+                }
+                condition => condition,
+            };
+            spec = spec.with_condition(condition);
         }
         let mut day = rng.below(DAYS - 200);
         let order = (index as u64).saturating_mul(16);

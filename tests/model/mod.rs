@@ -298,7 +298,9 @@ impl Model {
             out.2 += 1;
             out.4 += p.delivered;
             if p.size.2 {
+                // An unspecified size has no upper bound.
                 out.3 += 1;
+                out.1 = None;
                 continue;
             }
             out.0 += Decimal::from(p.size.0);

@@ -1,0 +1,275 @@
+//! Exact decimal arithmetic: a sum or product is exact or `None`.
+//!
+//! `rust_decimal`'s `checked_add` and `checked_mul` do not fail when the
+//! exact result needs more than 28 significant digits: they round it. Money
+//! must never be rounded silently, so every sum and product of amounts goes
+//! through these functions, which compute the exact result with integer
+//! arithmetic and return `None` when `Decimal` cannot hold it. The one
+//! operation that cannot always be exact, division, is rounded *outward*
+//! (a low bound down, a high bound up) and says that it rounded.
+
+use rust_decimal::Decimal;
+
+/// Largest `Decimal` mantissa: 2^96 − 1.
+const MAX_MANTISSA: u128 = (1 << 96) - 1;
+
+/// `a + b`, exactly, or `None` when the exact sum does not fit a `Decimal`.
+///
+/// Both operands are normalized first (trailing zeros dropped), so the scale
+/// of the sum is the larger of their scales, and its last digit is the
+/// non-zero last digit of the operand with that scale: if the mantissa at
+/// that scale needs more than 96 bits, no `Decimal` holds the sum.
+pub(crate) fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let natural = a.scale().max(b.scale());
+    let (a, b) = (a.normalize(), b.normalize());
+    let scale = a.scale().max(b.scale());
+    let ma = a
+        .mantissa()
+        .checked_mul(pow10(scale.checked_sub(a.scale())?)?)?;
+    let mb = b
+        .mantissa()
+        .checked_mul(pow10(scale.checked_sub(b.scale())?)?)?;
+    from_mantissa(ma.checked_add(mb)?, scale).map(|sum| at_natural_scale(sum, natural))
+}
+
+/// `a − b`, exactly, or `None`.
+pub(crate) fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
+    add(a, Decimal::ZERO.checked_sub(b)?)
+}
+
+/// `a × b`, exactly, or `None` when the exact product does not fit a
+/// `Decimal` (more than 28 fractional digits that are not zeros, or a
+/// magnitude beyond `Decimal::MAX`).
+pub(crate) fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let natural = a.scale().saturating_add(b.scale());
+    let (a, b) = (a.normalize(), b.normalize());
+    let scale = a.scale().checked_add(b.scale())?;
+    let negative = a.is_sign_negative() != b.is_sign_negative() && !a.is_zero() && !b.is_zero();
+    let wide = Wide::product(a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs())?;
+    let (magnitude, scale) = wide.shrink(scale)?;
+    let mantissa = i128::try_from(magnitude).ok()?;
+    let signed = if negative {
+        mantissa.checked_neg()?
+    } else {
+        mantissa
+    };
+    from_mantissa(signed, scale).map(|product| at_natural_scale(product, natural))
+}
+
+/// The exact result at the scale `Decimal`'s own operation would have given
+/// it (trailing zeros kept, as `1.50 + 1.50 = 3.00`), when that scale holds
+/// it; otherwise as computed. The value is the same either way.
+fn at_natural_scale(value: Decimal, natural: u32) -> Decimal {
+    let natural = natural.min(28);
+    if value.scale() >= natural {
+        return value;
+    }
+    let widened = natural
+        .checked_sub(value.scale())
+        .and_then(pow10)
+        .and_then(|factor| value.mantissa().checked_mul(factor))
+        .and_then(|mantissa| Decimal::try_from_i128_with_scale(mantissa, natural).ok());
+    widened.unwrap_or(value)
+}
+
+/// Which way an inexact quotient is rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Toward {
+    /// Toward negative infinity: for a low bound.
+    Down,
+    /// Toward positive infinity: for a high bound.
+    Up,
+}
+
+/// `a + b` when either operand is already a rounded bound: exact when it
+/// fits, else rounded one unit of the last digit outward, with `true` when
+/// it had to be rounded; `None` on overflow.
+pub(crate) fn add_outward(a: Decimal, b: Decimal, toward: Toward) -> Option<(Decimal, bool)> {
+    if let Some(sum) = add(a, b) {
+        return Some((sum, false));
+    }
+    let nearest = a.checked_add(b)?;
+    Some((step(nearest, toward)?, true))
+}
+
+/// One unit of `value`'s last digit toward the given side.
+fn step(value: Decimal, toward: Toward) -> Option<Decimal> {
+    let unit = Decimal::new(1, value.scale());
+    match toward {
+        Toward::Down => value.checked_sub(unit),
+        Toward::Up => value.checked_add(unit),
+    }
+}
+
+/// `a ÷ b` rounded outward in the given direction, with `true` when it had
+/// to be rounded; `None` when `b` is zero or the quotient does not fit.
+///
+/// `Decimal` rounds a quotient to its last representable digit; stepping
+/// one unit of that digit outward gives a bound on the exact quotient.
+pub(crate) fn div(a: Decimal, b: Decimal, toward: Toward) -> Option<(Decimal, bool)> {
+    let quotient = a.checked_div(b)?;
+    if mul(quotient, b) == Some(a) {
+        return Some((quotient, false));
+    }
+    Some((step(quotient, toward)?, true))
+}
+
+/// A `Decimal` from a mantissa and scale, dropping trailing zeros while the
+/// mantissa or the scale is too large; `None` when no exact `Decimal` holds
+/// it.
+fn from_mantissa(mut mantissa: i128, mut scale: u32) -> Option<Decimal> {
+    loop {
+        if let Ok(value) = Decimal::try_from_i128_with_scale(mantissa, scale) {
+            return Some(value);
+        }
+        if scale == 0 || mantissa.checked_rem(10)? != 0 {
+            return None;
+        }
+        mantissa = mantissa.checked_div(10)?;
+        scale = scale.checked_sub(1)?;
+    }
+}
+
+/// `10^n` as an `i128`, for `n <= 38`.
+fn pow10(n: u32) -> Option<i128> {
+    10i128.checked_pow(n)
+}
+
+/// An unsigned 256-bit integer as four 64-bit limbs, least significant
+/// first: wide enough for the product of two 96-bit mantissas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Wide([u64; 4]);
+
+impl Wide {
+    fn product(a: u128, b: u128) -> Option<Wide> {
+        let split = |v: u128| -> Option<[u64; 2]> {
+            Some([
+                u64::try_from(v & u128::from(u64::MAX)).ok()?,
+                u64::try_from(v >> 64).ok()?,
+            ])
+        };
+        let (a, b) = (split(a)?, split(b)?);
+        let mut limbs = [0u64; 4];
+        for (i, &x) in a.iter().enumerate() {
+            let mut carry: u128 = 0;
+            for (j, &y) in b.iter().enumerate() {
+                let slot = limbs.get_mut(i.checked_add(j)?)?;
+                let sum = u128::from(x)
+                    .checked_mul(u128::from(y))?
+                    .checked_add(u128::from(*slot))?
+                    .checked_add(carry)?;
+                *slot = u64::try_from(sum & u128::from(u64::MAX)).ok()?;
+                carry = sum >> 64;
+            }
+            let slot = limbs.get_mut(i.checked_add(2)?)?;
+            *slot = u64::try_from(carry).ok()?;
+        }
+        Some(Wide(limbs))
+    }
+
+    /// Divides by 10 while the value does not fit a `Decimal` mantissa or
+    /// the scale exceeds 28, as long as the division is exact; returns the
+    /// value and its new scale, or `None` when it cannot be made to fit.
+    fn shrink(mut self, mut scale: u32) -> Option<(u128, u32)> {
+        loop {
+            let fits = self.as_u128().filter(|v| *v <= MAX_MANTISSA);
+            if let Some(value) = fits {
+                if scale <= 28 {
+                    return Some((value, scale));
+                }
+            }
+            if scale == 0 {
+                return None;
+            }
+            let (quotient, remainder) = self.div_rem_10()?;
+            if remainder != 0 {
+                return None;
+            }
+            self = quotient;
+            scale = scale.checked_sub(1)?;
+        }
+    }
+
+    fn as_u128(self) -> Option<u128> {
+        let [l0, l1, l2, l3] = self.0;
+        (l2 == 0 && l3 == 0).then(|| u128::from(l0) | (u128::from(l1) << 64))
+    }
+
+    fn div_rem_10(self) -> Option<(Wide, u64)> {
+        let mut limbs = self.0;
+        let mut remainder: u128 = 0;
+        for limb in limbs.iter_mut().rev() {
+            let current = (remainder << 64) | u128::from(*limb);
+            *limb = u64::try_from(current.checked_div(10)?).ok()?;
+            remainder = current.checked_rem(10)?;
+        }
+        Some((Wide(limbs), u64::try_from(remainder).ok()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("a decimal")
+    }
+
+    #[test]
+    fn sums_that_decimal_would_round_are_refused() {
+        let big = d("79228162514264337593543950");
+        // ...950.335 is exactly Decimal::MAX / 10^3; one more thousandth
+        // needs a 97-bit mantissa, which checked_add rounds to ...950.34.
+        assert_eq!(
+            add(big, d("0.335")),
+            Some(d("79228162514264337593543950.335"))
+        );
+        assert!(big.checked_add(d("0.336")).is_some());
+        assert_eq!(add(big, d("0.336")), None);
+        assert_eq!(add(d("10000000000000000000000000000"), d("0.1")), None);
+        assert_eq!(add(d("1.5"), d("2.25")), Some(d("3.75")));
+        assert_eq!(add(d("0.1"), d("-0.1")), Some(Decimal::ZERO));
+        assert_eq!(sub(d("10"), d("0.001")), Some(d("9.999")));
+    }
+
+    #[test]
+    fn sums_at_the_edges_of_the_mantissa_are_exact_when_they_fit() {
+        let max = Decimal::MAX;
+        assert_eq!(add(max, Decimal::ZERO), Some(max));
+        assert_eq!(add(max, Decimal::ONE), None);
+        assert_eq!(add(max, -Decimal::ONE), max.checked_sub(Decimal::ONE));
+        let tiny = Decimal::new(1, 28);
+        assert_eq!(add(tiny, tiny), Some(Decimal::new(2, 28)));
+        assert_eq!(
+            add(Decimal::ONE, tiny),
+            Some(d("1.0000000000000000000000000001"))
+        );
+        assert_eq!(add(d("10"), tiny), None);
+    }
+
+    #[test]
+    fn products_are_exact_or_refused() {
+        assert_eq!(mul(d("0.001"), d("1000")), Some(Decimal::ONE));
+        assert_eq!(mul(Decimal::new(1, 28), Decimal::new(1, 28)), None);
+        assert_eq!(mul(d("1.5"), d("-2")), Some(d("-3")));
+        // 96-bit mantissas whose product overflows an i128 but has trailing
+        // zeros enough to fit.
+        let a = Decimal::from_i128_with_scale(5i128.pow(40), 28);
+        let b = Decimal::from_i128_with_scale(2i128.pow(40), 28);
+        assert_eq!(mul(a, b), Some(Decimal::new(1, 16)));
+        assert_eq!(mul(Decimal::MAX, d("2")), None);
+        assert_eq!(mul(Decimal::MAX, Decimal::ONE), Some(Decimal::MAX));
+    }
+
+    #[test]
+    fn quotients_round_outward_and_say_so() {
+        let (low, rounded) = div(Decimal::ONE, d("3"), Toward::Down).expect("fits");
+        let (high, _) = div(Decimal::ONE, d("3"), Toward::Up).expect("fits");
+        assert!(rounded);
+        assert!(mul(low, d("3")).expect("fits") < Decimal::ONE);
+        assert!(mul(high, d("3")).expect("fits") > Decimal::ONE);
+        assert_eq!(div(d("3"), d("4"), Toward::Down), Some((d("0.75"), false)));
+        assert_eq!(div(Decimal::ONE, Decimal::ZERO, Toward::Up), None);
+    }
+}

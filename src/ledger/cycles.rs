@@ -1,0 +1,183 @@
+//! Refusing the entry that would close a dependency cycle.
+//!
+//! `DependsOn(p)` and `Backstop { by }` conditions form one graph: a pledge
+//! points at the pledge it depends on, and at every backstop pledge of the
+//! member whose backstop it needs (structurally, whatever their stage: a
+//! backstop only announced today may be committed tomorrow). Conditions are
+//! fixed when a pledge is opened, so a cycle can only be closed by opening a
+//! pledge that something already points at: one named by an earlier
+//! `DependsOn` (they may name pledges recorded later), or a backstop pledge
+//! of a member whose backstop earlier pledges need. Any other new pledge has
+//! no incoming edge and cannot close a cycle, so the search below runs only
+//! in those two cases, and then visits only what the new pledge reaches.
+
+use std::collections::HashSet;
+
+use super::Ledger;
+use crate::error::{Error, Result};
+use crate::pledge::{Condition, Kind, NewPledge};
+
+/// Most pledge ids an error names when it reports a long cycle.
+const CYCLE_IDS_SHOWN: usize = 8;
+
+/// A node of the search: an existing pledge, or a member's backstop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Node {
+    Pledge(u32),
+    Backstop(u32),
+}
+
+impl Ledger {
+    /// True when some recorded pledge points at the pledge `spec` opens.
+    fn is_awaited(&self, spec: &NewPledge) -> bool {
+        let named = self.awaited.contains_key(spec.id());
+        let backstop_needed = spec.contribution().kind() == Kind::Backstop
+            && self
+                .member_index
+                .get(spec.member())
+                .and_then(|&m| self.backstop_needed.get(m as usize))
+                .copied()
+                .unwrap_or(false);
+        named || backstop_needed
+    }
+
+    /// Refuses `spec` when opening it would close a cycle, naming it.
+    pub(super) fn refuse_cycle(&self, spec: &NewPledge) -> Result<()> {
+        if !self.is_awaited(spec) {
+            return Ok(());
+        }
+        let mut visited: HashSet<Node> = HashSet::new();
+        // The path from the new pledge: each frame a node and the index of
+        // its next successor.
+        let mut path: Vec<(Node, usize)> = Vec::new();
+        let mut next_of_new = 0usize;
+        loop {
+            let (from, index) = if let Some((node, next)) = path.last_mut() {
+                let here = (Some(*node), *next);
+                *next = next.saturating_add(1);
+                here
+            } else {
+                let here = (None, next_of_new);
+                next_of_new = next_of_new.saturating_add(1);
+                here
+            };
+            let Some(step) = self.successor(spec, from, index) else {
+                if path.pop().is_none() {
+                    return Ok(());
+                }
+                continue;
+            };
+            match step {
+                Step::BackToNew => return Err(self.cycle_error(spec, &path)),
+                Step::Skip => {}
+                Step::To(node) => {
+                    if visited.insert(node) {
+                        path.push((node, 0));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The `index`-th successor of a node (`None` for the new pledge).
+    fn successor(&self, spec: &NewPledge, from: Option<Node>, index: usize) -> Option<Step> {
+        let conditions = match from {
+            None => spec.conditions(),
+            Some(Node::Pledge(ix)) => self
+                .pledges
+                .get(ix as usize)
+                .and_then(|state| self.spec_of(state))
+                .map_or(&[][..], NewPledge::conditions),
+            Some(Node::Backstop(member)) => {
+                // The member's pledges, of which only backstops are edges;
+                // one past the end stands for the new pledge.
+                let pledges = self
+                    .by_member
+                    .get(member as usize)
+                    .map_or(&[][..], Vec::as_slice);
+                let new_is_backstop = spec.contribution().kind() == Kind::Backstop
+                    && self.member_index.get(spec.member()) == Some(&member);
+                return match pledges.get(index) {
+                    Some(&ix)
+                        if self
+                            .pledges
+                            .get(ix as usize)
+                            .is_some_and(|s| s.kind == Kind::Backstop) =>
+                    {
+                        Some(Step::To(Node::Pledge(ix)))
+                    }
+                    Some(_) => Some(Step::Skip),
+                    None if index == pledges.len() && new_is_backstop => Some(Step::BackToNew),
+                    None => None,
+                };
+            }
+        };
+        let condition = conditions.get(index)?;
+        Some(match condition {
+            Condition::DependsOn(id) if id == spec.id() => Step::BackToNew,
+            Condition::DependsOn(id) => self
+                .pledge_index
+                .get(id)
+                .map_or(Step::Skip, |&ix| Step::To(Node::Pledge(ix))),
+            Condition::Backstop { by } => self
+                .member_index
+                .get(by)
+                .map_or(Step::Skip, |&m| Step::To(Node::Backstop(m))),
+            _ => Step::Skip,
+        })
+    }
+
+    #[cold]
+    fn cycle_error(&self, spec: &NewPledge, path: &[(Node, usize)]) -> Error {
+        let mut ids: Vec<String> = vec![spec.id().to_string()];
+        for (node, _) in path {
+            if let Node::Pledge(ix) = node {
+                let id = self
+                    .pledges
+                    .get(*ix as usize)
+                    .and_then(|state| self.spec_of(state))
+                    .map_or_else(|| format!("#{ix}"), |s| s.id().to_string());
+                ids.push(id);
+            }
+        }
+        let length = ids.len();
+        ids.truncate(CYCLE_IDS_SHOWN);
+        if length > CYCLE_IDS_SHOWN {
+            ids.push("…".into());
+        }
+        ids.push(spec.id().to_string());
+        Error::DependencyCycle { cycle: ids, length }
+    }
+
+    /// Records what a newly opened pledge points at, for [`Ledger::is_awaited`].
+    pub(super) fn note_dependencies(&mut self, spec: &NewPledge) {
+        self.awaited.remove(spec.id());
+        for condition in spec.conditions() {
+            match condition {
+                Condition::DependsOn(id) if !self.pledge_index.contains_key(id) => {
+                    self.awaited.insert(id.clone(), 0);
+                }
+                Condition::Backstop { by } => {
+                    if let Some(flag) = self
+                        .member_index
+                        .get(by)
+                        .and_then(|&m| self.backstop_needed.get_mut(m as usize))
+                    {
+                        *flag = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// One step of the search.
+enum Step {
+    /// The edge leads back to the pledge being opened: a cycle.
+    BackToNew,
+    /// The edge leads to a node to explore.
+    To(Node),
+    /// The condition leads nowhere (no graph edge).
+    Skip,
+}

@@ -444,8 +444,8 @@ pub struct Entry {
     sources: SourceList,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     key: Option<ClientKey>,
-    /// The format version whose rules accepted this entry, when the current
-    /// rules would refuse it (see `check`'s CL015); `None` otherwise.
+    /// The format version whose rules this entry was recorded under, for an
+    /// entry of a file an older version wrote; `None` for the current rules.
     #[serde(
         default,
         rename = "accepted_under",
@@ -468,16 +468,18 @@ impl Entry {
         }
     }
 
-    /// Marks the entry as accepted under the rules of an older format
-    /// version that the current rules would refuse.
+    /// Marks the entry as recorded under the rules of an older format
+    /// version.
     pub(crate) fn accepted_under_version(mut self, version: Option<u32>) -> Entry {
         self.accepted_under = version;
         self
     }
 
-    /// The format version whose rules accepted this entry when the current
-    /// rules refuse it: such entries come from files an older version
-    /// wrote, and `check` reports them (CL015).
+    /// The format version whose rules this entry was recorded under, when it
+    /// comes from a file an older version wrote (`None` for entries recorded
+    /// under the current rules). Files saved later keep it, so the entry
+    /// keeps loading under those rules; `check` reports (CL015) the ones the
+    /// current rules refuse, and CL004 the dependency cycles.
     ///
     /// ```
     /// use coalition_ledger::*;

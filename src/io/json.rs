@@ -17,8 +17,8 @@
 //!
 //! * Every entry keeps its sequence number (`seq`), provenance and client
 //!   key, roster entries included: `Ledger::from_json(&l.to_json())? == l`.
-//!   An entry that only an older format version's rules accepted says so
-//!   (`"accepted_under": 1`) and is loaded under those rules again.
+//!   An entry that came from a file of an older format version says so
+//!   (`"accepted_under": 1`) and is loaded under that version's rules again.
 //! * Loading replays every entry through the same validation as the API: a
 //!   file cannot smuggle in a state the API would refuse.
 //! * Amounts are strings (`"61900000.50"`), never JSON numbers, so no value
@@ -38,8 +38,8 @@
 //!   `sources` arrays before the entries, and its entries carried no `seq`,
 //!   `key` or `accepted_under`. It loads with the roster first (undated,
 //!   `verified`), then the entries, every one under the rules of version 1:
-//!   an entry that a newer rule refuses (a dependency cycle, say) loads and
-//!   is reported by `check` (CL015) instead of failing the load.
+//!   an entry that a newer rule refuses loads and is reported by `check`
+//!   (CL015; a dependency cycle by CL004) instead of failing the load.
 //! * **Version 2** lists every entry, roster included, with its sequence
 //!   number; `members` and `sources` arrays are refused.
 

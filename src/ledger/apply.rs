@@ -125,22 +125,19 @@ impl Ledger {
         mut provenance: Provenance,
         rules: Rules,
     ) -> Result<Recorded> {
-        // An entry is first held to the current rules; only when they refuse
-        // it are the older rules it was written under tried, and the entry
-        // then says which format version's rules accepted it (CL015).
-        let (change, accepted_under) = match self.plan(&action, &provenance, Rules::Current) {
-            Ok(change) => (change, None),
-            Err(error) if rules == Rules::Current => return Err(error),
-            Err(refusal) => {
-                let change = self.plan(&action, &provenance, rules)?;
-                if !matches!(change, Change::Existing(_)) {
-                    let entry = self.next_entry_index();
-                    self.older_rules
-                        .push((entry, refusal.to_string().into_boxed_str()));
-                }
-                (change, rules.format_version())
+        let change = self.plan(&action, &provenance, rules)?;
+        let accepted_under = rules.format_version();
+        if accepted_under.is_some() && !matches!(change, Change::Existing(_)) {
+            // An entry of an older file: say what the current rules think of
+            // it, for CL015. Cycles are left to CL004, which finds them all
+            // in linear time (searching here would be quadratic on an old
+            // dense web).
+            if let Err(refusal) = self.plan(&action, &provenance, Rules::CurrentExceptCycles) {
+                let entry = self.next_entry_index();
+                self.older_rules
+                    .push((entry, refusal.to_string().into_boxed_str()));
             }
-        };
+        }
         if !matches!(change, Change::Existing(_)) {
             self.share_ids(&mut action, &mut provenance);
         }

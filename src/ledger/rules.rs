@@ -28,6 +28,12 @@ pub(crate) enum Rules {
     /// no relaxing: version 1 read only four-digit years, so no file it
     /// accepted holds a date outside that range.
     Version1,
+    /// The current rules except that a dependency cycle is not searched
+    /// for: used only to tell which entries of an older file the current
+    /// rules refuse (CL015). Cycles are left to CL004, which finds them all
+    /// in linear time, where searching at every entry of an old dense web
+    /// would be quadratic.
+    CurrentExceptCycles,
 }
 
 impl Rules {
@@ -41,18 +47,19 @@ impl Rules {
         }
     }
 
-    /// The format version whose rules these are, as entries accepted only
-    /// under them record it; `None` for the current rules.
+    /// The format version whose rules these are, as every entry recorded
+    /// under them records it (`accepted_under`, so that a newer file keeps
+    /// loading it under the same rules); `None` for the current rules.
     pub(crate) fn format_version(self) -> Option<u32> {
         match self {
-            Rules::Current => None,
+            Rules::Current | Rules::CurrentExceptCycles => None,
             Rules::Version1 => Some(1),
         }
     }
 
     /// True when a `DependsOn` condition may close a dependency cycle.
     pub(crate) fn allows_cycles(self) -> bool {
-        matches!(self, Rules::Version1)
+        matches!(self, Rules::Version1 | Rules::CurrentExceptCycles)
     }
 
     /// True when ids and texts may break the alphabet of [`crate::ids`].

@@ -11,7 +11,8 @@
 
 use std::process::ExitCode;
 
-use coalition_ledger::{CheckOptions, Ledger, NaiveDate, fixtures, io::json, parse_date};
+use coalition_ledger::io::json;
+use coalition_ledger::prelude::*;
 
 fn main() -> ExitCode {
     match run() {

@@ -20,16 +20,20 @@ import json
 import re
 import sys
 
-FENCE = re.compile(r"^\s*(```+|~~~+)\s*([^\n`]*)$", re.MULTILINE)
+FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([^\n`]*)$", re.MULTILINE)
 RUST_LANGS = {"", "rust", "no_run", "should_panic", "compile_fail", "ignore"}
 
 
 def has_example(docs):
+    """True when an opening fence starts a block that rustdoc tests."""
+    opening = True
     for match in FENCE.finditer(docs or ""):
-        tags = {t.strip() for t in match.group(2).split(",")}
-        if tags <= RUST_LANGS or any(t.startswith("edition") for t in tags):
-            if "ignore" not in tags:
+        if opening:
+            tags = {t.strip() for t in match.group(2).split(",")}
+            rust = tags <= RUST_LANGS or any(t.startswith("edition") for t in tags)
+            if rust and "ignore" not in tags:
                 return True
+        opening = not opening
     return False
 
 
@@ -61,6 +65,17 @@ def public_functions(doc):
                     continue
                 functions.append((f"{owner}::{child['name']}", child))
     return functions
+
+
+def public_types(doc):
+    kinds = ("struct", "enum", "trait", "type_alias")
+    found = []
+    for entry in doc["index"].values():
+        inner = entry.get("inner") or {}
+        if entry.get("crate_id") == 0 and entry.get("visibility") == "public":
+            if any(kind in inner for kind in kinds):
+                found.append((path_of(entry, doc), entry))
+    return sorted(found, key=lambda p: p[0])
 
 
 _methods = None
@@ -101,10 +116,21 @@ def path_of(entry, doc):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("json", help="rustdoc JSON of the crate")
+    parser.add_argument("json", nargs="?", help="rustdoc JSON of the crate")
     parser.add_argument("--min", type=float, default=0.0, help="fail below this percentage")
     parser.add_argument("--list", action="store_true", help="list the functions without an example")
+    parser.add_argument("--self-test", action="store_true", help="check the fence detection and exit")
     args = parser.parse_args()
+    if args.self_test:
+        assert has_example("x\n\n```\nuse a;\n```\n")
+        assert has_example("```rust\nlet a = 1;\n```")
+        assert has_example("```no_run\nlet a = 1;\n```")
+        assert not has_example("```text\na -> b\n```\n")
+        assert not has_example("```ignore\nlet a = 1;\n```")
+        assert not has_example("no code at all")
+        assert has_example("```text\nx\n```\n\n```\nlet a = 1;\n```")
+        print("self-test passed")
+        return 0
     with open(args.json, encoding="utf-8") as f:
         doc = json.load(f)
     functions = sorted(public_functions(doc), key=lambda p: p[0])
@@ -112,9 +138,15 @@ def main():
     total = len(functions)
     covered = total - len(missing)
     share = 100.0 * covered / total if total else 100.0
+    types = public_types(doc)
+    types_missing = [name for name, entry in types if not has_example(entry.get("docs"))]
     if args.list:
-        for name in missing:
+        for name in missing + types_missing:
             print(f"no example: {name}")
+    print(
+        f"{len(types) - len(types_missing)} of {len(types)} public types have a doc example"
+        " (reported, not gated)"
+    )
     print(f"{covered} of {total} public functions and methods have a doc example: {share:.1f}%")
     if share < args.min:
         print(f"below the required {args.min:.1f}%", file=sys.stderr)

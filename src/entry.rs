@@ -170,8 +170,14 @@ impl SourceList {
         matches!(self, SourceList::None)
     }
 
-    /// Inserts `source` in order, unless it is already there.
+    /// Inserts `source` in order, unless it is already there. A list one
+    /// past [`MAX_SOURCES_PER_ENTRY`] takes no more: recording it fails
+    /// anyway, and a caller citing 300,000 sources must not pay for sorting
+    /// them first.
     fn insert(&mut self, source: SourceId) {
+        if self.as_slice().len() > MAX_SOURCES_PER_ENTRY {
+            return;
+        }
         let mut ids = match std::mem::take(self) {
             SourceList::None => {
                 *self = SourceList::One(source);
@@ -205,7 +211,7 @@ impl Serialize for SourceList {
 
 impl<'de> Deserialize<'de> for SourceList {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<SourceList, D::Error> {
-        Vec::<SourceId>::deserialize(d).map(SourceList::from)
+        crate::limits::bounded_sources::<D, SourceId>(d).map(SourceList::from)
     }
 }
 
@@ -308,7 +314,10 @@ impl Provenance {
         self
     }
 
-    /// Cites a source (kept sorted, duplicates ignored).
+    /// Cites a source (kept sorted, duplicates ignored). Past
+    /// [`MAX_SOURCES_PER_ENTRY`](crate::limits::MAX_SOURCES_PER_ENTRY)
+    /// sources no more are kept, and recording the entry fails with
+    /// [`Error::Limit`].
     ///
     /// # Example
     ///
@@ -428,6 +437,26 @@ impl Provenance {
 /// One appended event: an [`Action`] with its sequence number and
 /// provenance. Entries are made by the [`Ledger`](crate::Ledger) and never
 /// change.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let entry: &Entry = ledger.entries().last().ok_or(coalition_ledger::Error::Internal { what: "empty".into() })?;
+/// assert_eq!(entry.sequence(), 3);
+/// assert_eq!(entry.action().name(), "pledge");
+/// assert_eq!(entry.date(), Some(parse_date("2025-09-04")?));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {

@@ -28,6 +28,18 @@ use chrono::NaiveDate;
 use crate::lifecycle::Stage;
 
 /// A `Result` whose error is this crate's [`Error`].
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// fn france() -> coalition_ledger::Result<MemberId> {
+///     MemberId::new("FRA")
+/// }
+/// assert_eq!(france()?.as_str(), "FRA");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in `coalition-ledger`.
@@ -428,6 +440,7 @@ impl Error {
     }
 
     #[cold]
+    #[cfg(feature = "csv")]
     pub(crate) fn in_csv_row(self, line: u64, column: Option<&str>) -> Error {
         Error::InCsvRow {
             line,
@@ -579,6 +592,7 @@ impl Error {
     }
 }
 
+#[cfg(feature = "csv")]
 /// The errors an importer collects in one pass: the first
 /// [`MAX_COLLECTED_ERRORS`](crate::limits::MAX_COLLECTED_ERRORS) kept, every
 /// one counted, so a file of ten million bad rows costs no more memory than
@@ -589,6 +603,7 @@ pub(crate) struct Collected {
     total: u64,
 }
 
+#[cfg(feature = "csv")]
 impl Collected {
     pub(crate) fn push(&mut self, error: Error) {
         self.total = self.total.saturating_add(1);

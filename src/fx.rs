@@ -17,6 +17,18 @@ use crate::limits::MAX_DECIMAL_SCALE;
 use crate::money::Currency;
 
 /// How a rate is chosen for a date.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+///     .with_rate(Currency::USD, parse_date("2025-09-01")?, parse_amount("0.92")?)?;
+/// assert!(fx.rate(Currency::USD, parse_date("2025-09-02")?).is_err());
+/// assert_eq!("latest_on_or_before".parse::<RatePolicy>()?, RatePolicy::LatestOnOrBefore);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatePolicy {
     /// Only a rate published for exactly that date.

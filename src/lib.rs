@@ -168,6 +168,66 @@
 //! # Ok::<(), coalition_ledger::Error>(())
 //! ```
 //!
+//! # `as_of` and undated entries
+//!
+//! [`Ledger::as_of`] replays the history up to a date. Real rows are often
+//! undated, and an undated claim cannot be placed before any date, so:
+//!
+//! * roster entries (members, sources) always apply;
+//! * a dated entry applies when its date is on or before the `as_of` date;
+//! * an undated pledge entry is left out unless [`Undated::Include`] says
+//!   to count it at every date ([`Ledger::as_of_with`]);
+//! * an entry that cannot apply without one that was left out (an advance of
+//!   a pledge whose opening was undated) is left out too, and listed by
+//!   sequence number in [`Snapshot::left_out`]. Nothing is dropped silently.
+//!
+//! ```
+//! use coalition_ledger::prelude::*;
+//!
+//! let mut ledger = Ledger::new();
+//! ledger.add_member(Member::new(MemberId::new("USA")?, "United States"))?;
+//! let backstop = PledgeId::new("USA-backstop")?;
+//! let spec = NewPledge::new(backstop.clone(), MemberId::new("USA")?, Contribution::Backstop { capability: Capability::AirPower });
+//! ledger.open_pledge(spec, Provenance::new(Evidence::Unconfirmed))?; // undated
+//! ledger.advance(&backstop, Stage::Committed, Provenance::new(Evidence::Reported).on(parse_date("2025-09-10")?))?;
+//!
+//! let date = parse_date("2025-09-30")?;
+//! let strict = ledger.as_of(date);
+//! assert_eq!(strict.ledger().pledge_count(), 0);
+//! assert_eq!(strict.left_out(), [2]); // the dated advance needs the undated opening
+//!
+//! let counted = ledger.as_of_with(date, Undated::Include);
+//! assert_eq!(counted.ledger().pledge(&backstop).map(|p| p.stage()), Some(Stage::Committed));
+//! # Ok::<(), coalition_ledger::Error>(())
+//! ```
+//!
+//! # What totals leave out
+//!
+//! A [`Table`] or [`Coverage`] counts what its filters select, and says in
+//! numbers (`left_out()`) and in its printed notes what it did *not* count
+//! and why: pledges a [`Scenario`] excludes, entries `as_of` left out
+//! because they are undated, and, only when the query asks for it with
+//! `leave_out_unconvertible`, amounts that could not be converted (by
+//! default a missing rate is an error). Filters the caller set (kind, stage,
+//! evidence, withdrawn) need no note. An unspecified size is never zero: it
+//! is counted in [`Total::unspecified`] and makes the high bound unbounded.
+//!
+//! ```
+//! use coalition_ledger::prelude::*;
+//!
+//! let mut ledger = Ledger::new();
+//! ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+//! let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(2_000) })
+//!     .with_condition(Condition::Ceasefire);
+//! ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+//!
+//! let no_ceasefire = Scenario::new().fails(Condition::Ceasefire);
+//! let table = ledger.query().scenario(&no_ceasefire).run()?;
+//! assert_eq!(table.total().count(), 0);
+//! assert_eq!(table.left_out().by_scenario(), 1); // said, not silently dropped
+//! # Ok::<(), coalition_ledger::Error>(())
+//! ```
+//!
 //! # Checks
 //!
 //! | code | default | what it finds |
@@ -307,6 +367,7 @@ pub mod limits;
 mod member;
 mod money;
 mod pledge;
+mod pledge_record;
 mod source;
 mod spelling;
 mod withdrawn;
@@ -328,6 +389,7 @@ pub use lifecycle::{Evidence, Stage};
 pub use member::{Member, Role};
 pub use money::{Currency, Money, parse_amount};
 pub use pledge::{Capability, Condition, Contribution, Kind, NewPledge, Pledge, StageDates};
+pub use pledge_record::PledgeRecord;
 pub use query::{
     Basis, Coverage, Dimension, Key, Measure, Query, Row, Scenario, Table, Target, Total,
 };

@@ -11,6 +11,7 @@
 //! | display names, titles, locations, reasons, named conditions | [`MAX_TEXT_CHARS`] characters |
 //! | notes and URLs | [`MAX_NOTE_CHARS`] characters |
 //! | groups per member | [`MAX_GROUPS_PER_MEMBER`] |
+//! | roles listed for a member in a file | [`MAX_ROLES_PER_MEMBER`] |
 //! | conditions per pledge | [`MAX_CONDITIONS_PER_PLEDGE`] |
 //! | sources cited by one entry | [`MAX_SOURCES_PER_ENTRY`] |
 //! | decimal places of an amount | [`MAX_DECIMAL_SCALE`] (the most `rust_decimal` holds; never rounded) |
@@ -34,6 +35,9 @@ pub const MAX_TEXT_CHARS: usize = 256;
 pub const MAX_NOTE_CHARS: usize = 4096;
 /// Most groups a member can belong to.
 pub const MAX_GROUPS_PER_MEMBER: usize = 32;
+/// Most roles listed for one member when reading a file (there are four
+/// roles; a list may not repeat them endlessly).
+pub const MAX_ROLES_PER_MEMBER: usize = 4;
 /// Most conditions one pledge can carry.
 pub const MAX_CONDITIONS_PER_PLEDGE: usize = 16;
 /// Most sources one entry can cite.
@@ -117,4 +121,80 @@ pub(crate) fn check_text(
         ));
     }
     Ok(())
+}
+
+/// Deserializes a list of at most `MAX` items, failing at item `MAX + 1`
+/// before reading it: a document listing 300,000 sources costs no more than
+/// one listing 17.
+fn bounded_seq<'de, D, T, const MAX: usize>(
+    deserializer: D,
+    what: &'static str,
+) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    struct Visitor<T, const MAX: usize>(&'static str, std::marker::PhantomData<T>);
+
+    impl<'de, T: serde::Deserialize<'de>, const MAX: usize> serde::de::Visitor<'de>
+        for Visitor<T, MAX>
+    {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "a list of at most {MAX} {}", self.0)
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX));
+            while let Some(item) = seq.next_element()? {
+                if items.len() == MAX {
+                    return Err(serde::de::Error::custom(format!(
+                        "number of {} exceeds the limit of {MAX}",
+                        self.0
+                    )));
+                }
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+
+    deserializer.deserialize_seq(Visitor::<T, MAX>(what, std::marker::PhantomData))
+}
+
+/// Serde: the sources an entry cites, at most [`MAX_SOURCES_PER_ENTRY`].
+pub(crate) fn bounded_sources<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    bounded_seq::<D, T, MAX_SOURCES_PER_ENTRY>(d, "sources cited by one entry")
+}
+
+/// Serde: a member's groups, at most [`MAX_GROUPS_PER_MEMBER`].
+pub(crate) fn bounded_groups<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    bounded_seq::<D, T, MAX_GROUPS_PER_MEMBER>(d, "groups of one member")
+}
+
+/// Serde: a pledge's conditions, at most [`MAX_CONDITIONS_PER_PLEDGE`].
+pub(crate) fn bounded_conditions<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    bounded_seq::<D, T, MAX_CONDITIONS_PER_PLEDGE>(d, "conditions of one pledge")
+}
+
+/// Serde: a member's roles, at most [`MAX_ROLES_PER_MEMBER`].
+pub(crate) fn bounded_roles<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    bounded_seq::<D, T, MAX_ROLES_PER_MEMBER>(d, "roles of one member")
 }

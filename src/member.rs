@@ -9,6 +9,17 @@ use crate::ids::{GroupId, MemberId};
 use crate::limits::{MAX_GROUPS_PER_MEMBER, MAX_TEXT_CHARS, check_text};
 
 /// What a member does in the coalition. A member may hold several roles.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// assert_eq!("guarantor".parse::<Role>()?, Role::Guarantor);
+/// assert_eq!(Role::Beneficiary.to_string(), "beneficiary");
+/// assert!("ally".parse::<Role>().is_err());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
     /// Offers troops, equipment or money.
@@ -50,9 +61,17 @@ crate::spelling::spelled!(Role, "role", {
 pub struct Member {
     id: MemberId,
     name: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::limits::bounded_groups"
+    )]
     groups: Vec<GroupId>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::limits::bounded_roles"
+    )]
     roles: Vec<Role>,
 }
 

@@ -463,6 +463,29 @@ pub(crate) mod amount {
     }
 }
 
+/// Serde adapter: an optional `Decimal` as a strict amount string or `null`.
+pub(crate) mod amount_option {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(
+        value: &Option<Decimal>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => s.collect_str(v),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        #[derive(Deserialize)]
+        struct Amount(#[serde(with = "super::amount")] Decimal);
+        Ok(Option::<Amount>::deserialize(d)?.map(|a| a.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,17 @@ use crate::money::{Currency, Money};
 /// The four kinds of contribution, as a plain enum for filters and grouping.
 ///
 /// Ordered `Troops < Equipment < Funding < Backstop`, the order of table rows.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// assert_eq!(Kind::ALL, [Kind::Troops, Kind::Equipment, Kind::Funding, Kind::Backstop]);
+/// assert_eq!("funding".parse::<Kind>()?, Kind::Funding);
+/// assert!(Kind::Troops < Kind::Backstop);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// Personnel.
@@ -496,7 +507,11 @@ pub struct NewPledge {
     member: MemberId,
     contribution: Contribution,
     stage: Stage,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::limits::bounded_conditions"
+    )]
     conditions: Vec<Condition>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     category: Option<Category>,
@@ -841,6 +856,27 @@ impl NewPledge {
 }
 
 /// The dates a pledge reached each stage, as recorded by dated entries.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// ledger.advance(&PledgeId::new("FRA-1")?, Stage::Committed, Provenance::new(Evidence::Verified).on(parse_date("2025-10-01")?))?;
+/// let dates = ledger.pledge(&PledgeId::new("FRA-1")?).map(|p| p.dates()).unwrap_or_default();
+/// assert_eq!(dates.announced, Some(parse_date("2025-09-04")?));
+/// assert_eq!(dates.committed, Some(parse_date("2025-10-01")?));
+/// assert_eq!(dates.delivered, None);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StageDates {

@@ -32,6 +32,7 @@ pub use crate::lifecycle::{Evidence, Stage};
 pub use crate::member::{Member, Role};
 pub use crate::money::{Currency, Money, parse_amount};
 pub use crate::pledge::{Capability, Condition, Contribution, Kind, NewPledge, Pledge, StageDates};
+pub use crate::pledge_record::PledgeRecord;
 pub use crate::query::{
     Basis, Coverage, Dimension, Key, Measure, Query, Row, Scenario, Table, Target, Total,
 };

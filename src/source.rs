@@ -10,6 +10,17 @@ use crate::ids::SourceId;
 use crate::limits::{MAX_NOTE_CHARS, MAX_TEXT_CHARS, check_text};
 
 /// The kind of a source, which says something about how far to trust it.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// assert_eq!("briefing".parse::<SourceKind>()?, SourceKind::Briefing);
+/// assert_eq!(SourceKind::ALL.len(), 5);
+/// assert!("rumour".parse::<SourceKind>().is_err());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SourceKind {
     /// An official statement or document.

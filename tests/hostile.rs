@@ -460,3 +460,166 @@ mod csv_round_trip {
         }
     }
 }
+
+mod json_input {
+    use coalition_ledger::io::json;
+    use coalition_ledger::limits::*;
+
+    fn document(members: &str, entries: &str) -> String {
+        format!(
+            "{{\"format\":\"coalition-ledger\",\"version\":1,\"members\":[{members}],\"sources\":[{{\"id\":\"s\",\"publisher\":\"p\",\"kind\":\"media\"}}],\"entries\":[{entries}]}}"
+        )
+    }
+
+    fn citing(n: usize) -> String {
+        let sources = vec!["\"s\""; n].join(",");
+        document(
+            "{\"id\":\"FRA\",\"name\":\"France\"}",
+            &format!(
+                "{{\"evidence\":\"reported\",\"sources\":[{sources}],\"action\":{{\"pledge\":{{\"id\":\"P\",\"member\":\"FRA\",\"contribution\":{{\"troops\":{{\"personnel\":\"unspecified\"}}}},\"stage\":\"announced\"}}}}}}"
+            ),
+        )
+    }
+
+    #[test]
+    fn a_list_past_its_limit_fails_at_the_first_item_too_many() {
+        // The same source repeated: at the limit it is a duplicate, which the
+        // loader refuses; past it, the limit speaks first, with the place.
+        let err = json::from_str(&citing(MAX_SOURCES_PER_ENTRY + 1)).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("number of sources cited by one entry exceeds the limit of 16"),
+            "{err}"
+        );
+        assert!(err.to_string().starts_with("JSON line 1, column"), "{err}");
+        // 300,000 sources (a 1.2 MB document) took 5 s before failing; the
+        // 17th now stops the reader, whatever follows.
+        let err = json::from_str(&citing(300_000)).unwrap_err();
+        assert!(err.to_string().contains("exceeds the limit of 16"), "{err}");
+    }
+
+    #[test]
+    fn groups_roles_and_conditions_are_bounded_while_reading() {
+        let member = |groups: usize, roles: usize| {
+            let groups: Vec<String> = (0..groups).map(|i| format!("\"G{i:03}\"")).collect();
+            let roles = vec!["\"contributor\""; roles].join(",");
+            document(
+                &format!(
+                    "{{\"id\":\"FRA\",\"name\":\"France\",\"groups\":[{}],\"roles\":[{roles}]}}",
+                    groups.join(",")
+                ),
+                "",
+            )
+        };
+        assert!(json::from_str(&member(MAX_GROUPS_PER_MEMBER, 1)).is_ok());
+        let err = json::from_str(&member(MAX_GROUPS_PER_MEMBER + 1, 1)).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("number of groups of one member exceeds the limit of 32"),
+            "{err}"
+        );
+        // Roles: four at most; repeats are refused by the roster rules anyway.
+        let err = json::from_str(&member(1, MAX_ROLES_PER_MEMBER + 1)).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("number of roles of one member exceeds the limit of 4"),
+            "{err}"
+        );
+        let err = json::from_str(&member(1, MAX_ROLES_PER_MEMBER)).unwrap_err();
+        assert!(!err.to_string().contains("limit"), "{err}");
+        let conditions = |n: usize| {
+            let list = vec!["\"ceasefire\""; n].join(",");
+            document(
+                "{\"id\":\"FRA\",\"name\":\"France\"}",
+                &format!(
+                    "{{\"evidence\":\"reported\",\"action\":{{\"pledge\":{{\"id\":\"P\",\"member\":\"FRA\",\"contribution\":{{\"troops\":{{\"personnel\":\"unspecified\"}}}},\"stage\":\"announced\",\"conditions\":[{list}]}}}}}}"
+                ),
+            )
+        };
+        let err = json::from_str(&conditions(MAX_CONDITIONS_PER_PLEDGE + 1)).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("number of conditions of one pledge exceeds the limit of 16"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn positional_lists_are_refused_with_their_place() {
+        let positional = r#"["coalition-ledger",1,[["FRA","France"]],[],[]]"#;
+        let err = json::from_str(positional).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("JSON line 1, column 1: expected an object"),
+            "{err}"
+        );
+        let member = document(r#"["FRA","France"]"#, "");
+        let err = json::from_str(&member).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("expected an object with named fields"),
+            "{err}"
+        );
+        let range = document(
+            r#"{"id":"FRA","name":"France"}"#,
+            r#"{"evidence":"reported","action":{"pledge":{"id":"P","member":"FRA","contribution":{"troops":{"personnel":{"range":[1,2]}}},"stage":"announced"}}}"#,
+        );
+        let err = json::from_str(&range).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("expected an object with named fields"),
+            "{err}"
+        );
+        // The same written with names loads.
+        let named = range.replace(r#"[1,2]"#, r#"{"low":1,"high":2}"#);
+        json::from_str(&named).unwrap();
+    }
+
+    #[test]
+    fn amounts_have_one_spelling() {
+        let funding = |amount: &str| {
+            document(
+                r#"{"id":"FRA","name":"France"}"#,
+                &format!(
+                    r#"{{"evidence":"reported","action":{{"pledge":{{"id":"P","member":"FRA","contribution":{{"funding":{{"amount":{{"exact":{{"amount":"{amount}","currency":"EUR"}}}}}}}},"stage":"announced"}}}}}}"#
+                ),
+            )
+        };
+        let text = funding("123.50");
+        let ledger = json::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(ledger.pledge_count(), 1);
+        for bad in ["000123", "-0", "-0.00", "0123.5"] {
+            let err = json::from_str(&funding(bad)).unwrap_err();
+            assert!(
+                err.to_string().starts_with("JSON line 1, column"),
+                "{bad}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn citing_many_sources_through_the_api_stops_at_the_limit() {
+    let limit = coalition_ledger::limits::MAX_SOURCES_PER_ENTRY;
+    let mut ledger = roster();
+    let ids: Vec<SourceId> = (0..300_000).map(|i| sid(&format!("s{i:06}"))).collect();
+    for id in ids.iter().take(limit + 1) {
+        ledger
+            .add_source(Source::new(id.clone(), "p", SourceKind::Media))
+            .unwrap();
+    }
+    let cite = |n: usize| {
+        ids.iter()
+            .take(n)
+            .fold(reported("2025-01-01"), |p, id| p.cite(id.clone()))
+    };
+    // Past the limit a provenance keeps no more sources: no sorting of
+    // 300,000 ids before the refusal.
+    assert_eq!(cite(300_000).sources().len(), limit + 1);
+    let open = |ledger: &mut Ledger, n: usize| {
+        ledger.open_pledge(troops(&format!("P{n}"), "FRA", Estimate::Exact(1)), cite(n))
+    };
+    assert!(open(&mut ledger, limit).is_ok());
+    let err = open(&mut ledger, 300_000).unwrap_err();
+    assert!(err.to_string().contains("exceeds the limit of 16"), "{err}");
+}

@@ -699,7 +699,7 @@ fn tables_serialize_deterministically() {
     };
     let json = serde_json::to_string(&run()).expect("serializes");
     assert_eq!(json, serde_json::to_string(&run()).expect("serializes"));
-    assert!(json.contains(r#""keys":["FRA","committed"],"total":{"low":"1000","high":"1000","count":1,"unspecified":0,"rounded":false}"#), "{json}");
+    assert!(json.contains(r#""keys":[{"member":"FRA"},{"stage":"committed"}],"total":{"low":"1000","high":"1000","count":1,"unspecified":0,"rounded":false}"#), "{json}");
     assert!(json.contains(r#""high":null"#));
     assert_eq!(run().to_string(), run().to_string());
 }

@@ -153,3 +153,119 @@ fn a_ledger_serializes_as_its_json_document_and_is_validated_on_load() -> TestRe
     );
     Ok(())
 }
+
+#[test]
+fn pledge_records_are_owned_and_round_trip() -> TestResult {
+    let ledger = fixtures::paris_summit();
+    for pledge in ledger.pledges() {
+        let record = round_trip(&pledge.to_record())?;
+        assert_eq!(&record.id, pledge.id());
+        assert_eq!(record.stage, pledge.stage());
+        assert_eq!(record.conditions, pledge.conditions());
+        assert_eq!(record.sources.iter().collect::<Vec<_>>(), pledge.sources());
+    }
+    // A delivered and a withdrawn pledge keep their amounts, dates and reason.
+    let mut ledger = Ledger::new();
+    ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    let id = PledgeId::new("DEU-fund")?;
+    let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+    let spec = NewPledge::new(
+        id.clone(),
+        MemberId::new("DEU")?,
+        Contribution::Funding { amount },
+    );
+    let on = |d: &str| -> coalition_ledger::Result<Provenance> {
+        Ok(Provenance::new(Evidence::Verified).on(parse_date(d)?))
+    };
+    ledger.open_pledge(spec, on("2025-01-10")?)?;
+    ledger.deliver(&id, parse_amount("12500000.50")?, on("2025-03-01")?)?;
+    ledger.withdraw(&id, "budget cut", on("2025-04-01")?)?;
+    let record = ledger.pledge(&id).map(|p| p.to_record()).ok_or("opened")?;
+    let back = round_trip(&record)?;
+    assert_eq!(back.delivered, parse_amount("12500000.50")?);
+    assert_eq!(back.withdrawal_reason.as_deref(), Some("budget cut"));
+    assert_eq!(back.dates.withdrawn, Some(parse_date("2025-04-01")?));
+    assert!(serde_json::to_string(&back)?.contains(r#""delivered":"12500000.50""#));
+    Ok(())
+}
+
+#[test]
+fn tables_rows_totals_and_keys_round_trip() -> TestResult {
+    let ledger = fixtures::paris_summit();
+    let fx = fixtures::september_2025_rates();
+    let dimensions = [
+        vec![Dimension::Member],
+        vec![Dimension::Group, Dimension::Kind],
+        vec![Dimension::Category, Dimension::Stage, Dimension::Evidence],
+        vec![Dimension::Year, Dimension::Month, Dimension::Conditional],
+    ];
+    for group_by in dimensions {
+        let table = ledger.query().group_by(group_by.clone()).run()?;
+        let back = round_trip(&table)?;
+        assert_eq!(back.to_string(), table.to_string());
+        for row in back.rows() {
+            round_trip(row)?;
+            round_trip(row.total())?;
+            for key in row.keys() {
+                round_trip(key)?;
+            }
+        }
+        let value = ledger
+            .query()
+            .group_by(group_by)
+            .measure(Measure::Value {
+                currency: Currency::EUR,
+                fx: &fx,
+            })
+            .leave_out_unconvertible(true)
+            .run()?;
+        round_trip(&value)?;
+        round_trip(value.left_out())?;
+    }
+    assert_eq!(
+        serde_json::to_string(&Key::Member(MemberId::new("FRA")?))?,
+        r#"{"member":"FRA"}"#
+    );
+    round_trip(&Key::Month(Some((2025, 9))))?;
+    round_trip(&Key::Group(None))?;
+    Ok(())
+}
+
+#[test]
+fn a_loaded_total_is_checked() {
+    let ok = r#"{"low":"5","high":null,"count":2,"unspecified":1,"rounded":false}"#;
+    assert!(serde_json::from_str::<Total>(ok).is_ok());
+    for bad in [
+        r#"{"low":"5","high":"4","count":1,"unspecified":0,"rounded":false}"#,
+        r#"{"low":"5","high":null,"count":1,"unspecified":2,"rounded":false}"#,
+        r#"{"low":5,"high":null,"count":1,"unspecified":0,"rounded":false}"#,
+    ] {
+        assert!(serde_json::from_str::<Total>(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn coverage_and_scenarios_round_trip() -> TestResult {
+    let ledger = fixtures::paris_summit();
+    let usa = MemberId::new("USA")?;
+    let scenarios = [
+        Scenario::new(),
+        Scenario::firm_only(),
+        Scenario::new()
+            .holds(Condition::Ceasefire)
+            .fails(Condition::Backstop { by: usa.clone() }),
+    ];
+    for scenario in &scenarios {
+        let back = round_trip(scenario)?;
+        let coverage = ledger
+            .query()
+            .scenario(&back)
+            .coverage(&Target::personnel(25_000))?;
+        let loaded = round_trip(&coverage)?;
+        assert_eq!(loaded.to_string(), coverage.to_string());
+    }
+    // A condition cannot both hold and fail.
+    let both = r#"{"holds":["ceasefire"],"fails":["ceasefire"],"firm_only":false}"#;
+    assert!(serde_json::from_str::<Scenario>(both).is_err());
+    Ok(())
+}

@@ -8,6 +8,16 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{MemberId, PledgeId, SourceId};
 
 /// How serious a diagnostic is. Ordered `Info < Warning < Error`.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// assert!(Severity::Info < Severity::Warning && Severity::Warning < Severity::Error);
+/// assert_eq!("warning".parse::<Severity>()?, Severity::Warning);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
     /// Worth knowing.
@@ -28,6 +38,17 @@ macro_rules! codes {
     ($($variant:ident = $number:literal, $text:literal, $severity:ident, $doc:literal;)*) => {
         /// A stable diagnostic code. The codes and their meaning never change;
         /// new rules get new codes.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use coalition_ledger::prelude::*;
+        ///
+        /// assert_eq!(Code::OverDelivered.as_str(), "CL006");
+        /// assert_eq!("CL006".parse::<Code>()?, Code::OverDelivered);
+        /// assert!("CL999".parse::<Code>().is_err());
+        /// # Ok::<(), coalition_ledger::Error>(())
+        /// ```
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Code {
@@ -92,6 +113,17 @@ codes! {
 }
 
 /// What a diagnostic is about.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let subject = Subject::Pledge(PledgeId::new("DEU-mil-17")?);
+/// assert_eq!(subject.to_string(), "pledge DEU-mil-17");
+/// assert_eq!(Subject::Entry(17).to_string(), "entry 17");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -118,6 +150,18 @@ impl fmt::Display for Subject {
 }
 
 /// One finding of a check.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-12-31")?));
+/// for d in report.iter() {
+///     assert!(d.to_string().starts_with(d.severity().as_str()));
+/// }
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Diagnostic {
@@ -219,6 +263,18 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The result of a check: diagnostics in a stable order.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let report = fixtures::paris_summit().check(&CheckOptions::new(parse_date("2025-12-31")?));
+/// assert_eq!(report.len(), report.iter().count());
+/// // Printed like a compiler's diagnostics, with a summary line.
+/// assert!(report.to_string().lines().last().is_some_and(|l| l.ends_with("infos")));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Report {

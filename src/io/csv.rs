@@ -42,7 +42,8 @@
 //! a single quote in front, as OWASP recommends; a text that itself begins
 //! with `'` gets one too. Import removes exactly one leading `'` from those
 //! cells, so round trips keep every text. Numeric columns stay numeric, and
-//! ids cannot begin with a formula character at all ([`crate::ids`]).
+//! ids cannot begin with a formula character at all (see the id rules on
+//! [`MemberId::new`](crate::MemberId::new)).
 //!
 //! Importing turns each row into entries (open, deliver, advance or
 //! withdraw), all dated with the row's date and carrying its evidence and
@@ -163,6 +164,19 @@ fn neutralise(text: String) -> String {
 pub const REQUIRED: [&str; 6] = ["id", "member", "kind", "estimate", "stage", "evidence"];
 
 /// Builds a ledger from a CSV pledge table.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// use coalition_ledger::io::csv::Importer;
+///
+/// let text = "id,member,kind,estimate,low,high,stage,evidence\nFRA-1,FRA,troops,range,2000,5000,announced,reported\n";
+/// let ledger = Importer::new().add_missing_members(true).import(text.as_bytes())?;
+/// assert_eq!(ledger.pledge_count(), 1);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Importer {
     roster: Option<Ledger>,

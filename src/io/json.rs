@@ -87,7 +87,7 @@ struct EntryIn {
     #[serde(default, with = "crate::dates::strict_option")]
     date: Option<NaiveDate>,
     evidence: Evidence,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::bounded_sources")]
     sources: Vec<SourceId>,
     key: Option<ClientKey>,
     accepted_under: Option<u32>,
@@ -228,7 +228,7 @@ pub fn to_string(ledger: &Ledger) -> String {
 /// ```
 pub fn from_str(text: &str) -> Result<Ledger> {
     check_size(text, MAX_DOCUMENT_BYTES)?;
-    check_depth(text)?;
+    check_shape(text)?;
     let document: DocumentIn = serde_json::from_str(text).map_err(|e| json_error(&e))?;
     replay(document)
 }
@@ -457,31 +457,84 @@ fn check_size(text: &str, limit: usize) -> Result<()> {
     Ok(())
 }
 
-/// Rejects nesting deeper than [`MAX_JSON_DEPTH`] before parsing.
-fn check_depth(text: &str) -> Result<()> {
+/// The fields whose value is a list. Everything else in the document is an
+/// object with named fields, a string, a number or a boolean.
+const LIST_FIELDS: [&[u8]; 6] = [
+    b"members",
+    b"sources",
+    b"entries",
+    b"groups",
+    b"roles",
+    b"conditions",
+];
+
+/// Checks the document's shape in one pass before parsing: nesting no
+/// deeper than [`MAX_JSON_DEPTH`], an object at the top, and a list only as
+/// the value of one of [`LIST_FIELDS`]. `serde` would also read a record
+/// written as a positional list (`["FRA","France"]` for a member); the
+/// document has one spelling, objects with named fields, so that is refused
+/// here with its line and column.
+fn check_shape(text: &str) -> Result<()> {
+    let bytes = text.as_bytes();
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     let (mut line, mut column) = (1usize, 0usize);
-    for byte in text.bytes() {
+    // The last string's bytes, the key it became (after `:`), and the last
+    // byte outside strings that was not whitespace.
+    let (mut string_start, mut last_string) = (0usize, (0usize, 0usize));
+    let mut key: Option<(usize, usize)> = None;
+    let mut previous: Option<u8> = None;
+    let error = |line, column, message: String| Error::Json {
+        line,
+        column,
+        message,
+    };
+    for (at, &byte) in bytes.iter().enumerate() {
         column = column.saturating_add(1);
         if in_string {
             match byte {
                 _ if escaped => escaped = false,
                 b'\\' => escaped = true,
-                b'"' => in_string = false,
+                b'"' => {
+                    in_string = false;
+                    last_string = (string_start, at);
+                    previous = Some(b'"');
+                }
+                b'\n' => {
+                    line = line.saturating_add(1);
+                    column = 0;
+                }
                 _ => {}
             }
             continue;
         }
         match byte {
-            b'"' => in_string = true,
+            b'"' => {
+                in_string = true;
+                string_start = at.saturating_add(1);
+            }
+            b':' => key = Some(last_string),
             b'{' | b'[' => {
+                if byte == b'[' {
+                    let named = key
+                        .and_then(|(from, to)| bytes.get(from..to))
+                        .is_some_and(|k| LIST_FIELDS.contains(&k));
+                    if previous != Some(b':') || !named {
+                        return Err(error(
+                            line,
+                            column,
+                            "expected an object with named fields: a list is only the value of \
+                             `members`, `sources`, `entries`, `groups`, `roles` or `conditions`"
+                                .into(),
+                        ));
+                    }
+                }
                 depth = depth.saturating_add(1);
                 if depth > MAX_JSON_DEPTH {
-                    return Err(Error::Json {
+                    return Err(error(
                         line,
                         column,
-                        message: format!("nesting deeper than {MAX_JSON_DEPTH} levels"),
-                    });
+                        format!("nesting deeper than {MAX_JSON_DEPTH} levels"),
+                    ));
                 }
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
@@ -490,6 +543,9 @@ fn check_depth(text: &str) -> Result<()> {
                 column = 0;
             }
             _ => {}
+        }
+        if !byte.is_ascii_whitespace() && byte != b'"' {
+            previous = Some(byte);
         }
     }
     Ok(())

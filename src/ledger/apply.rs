@@ -19,6 +19,18 @@ use crate::pledge::{Condition, Contribution, Kind, NewPledge, StageDates};
 use crate::source::Source;
 
 /// What recording an action did.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// let member = Member::new(MemberId::new("FRA")?, "France");
+/// assert_eq!(ledger.add_member(member.clone())?, Recorded::Appended { sequence: 0 });
+/// assert_eq!(ledger.add_member(member)?, Recorded::AlreadyPresent { sequence: 0 });
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Recorded {
     /// A new entry was appended with this sequence number.

@@ -20,6 +20,16 @@ use super::{Ledger, Rules};
 use crate::entry::{Action, Entry};
 
 /// What `as_of` does with undated pledge entries.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// assert_eq!(Undated::default(), Undated::Exclude);
+/// assert_eq!("include".parse::<Undated>()?, Undated::Include);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Undated {
     /// Leave undated pledge entries out (the default: an undated claim cannot
@@ -37,6 +47,25 @@ crate::spelling::spelled!(Undated, "undated policy", {
 
 /// The ledger as it stood on a date, with the entries that had to be left
 /// out.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let snapshot: Snapshot = ledger.as_of(parse_date("2025-09-03")?);
+/// assert_eq!(snapshot.ledger().pledge_count(), 0); // before the pledges
+/// assert!(snapshot.left_out().is_empty());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     ledger: Ledger,

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Prepared;
 use super::left_out::LeftOut;
@@ -37,6 +37,16 @@ pub struct Target<'a> {
 
 impl<'a> Target<'a> {
     /// A number of troops.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let target = Target::personnel(25_000);
+    /// assert_eq!(target.required(), Decimal::from(25_000));
+    /// assert_eq!(target.measure(), Measure::Personnel);
+    /// ```
     pub fn personnel(required: u64) -> Target<'static> {
         Target {
             measure: Measure::Personnel,
@@ -45,6 +55,15 @@ impl<'a> Target<'a> {
     }
 
     /// A number of equipment units.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let target = Target::units(12);
+    /// assert_eq!(target.measure(), Measure::Units);
+    /// ```
     pub fn units(required: u64) -> Target<'static> {
         Target {
             measure: Measure::Units,
@@ -54,6 +73,18 @@ impl<'a> Target<'a> {
 
     /// An amount of money (funding and equipment value), converted with
     /// `fx`, whose base must be the amount's currency.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = fixtures::september_2025_rates();
+    /// let target = Target::value(Money::parse("1000000000", Currency::EUR)?, &fx);
+    /// assert_eq!(target.required(), Decimal::from(1_000_000_000));
+    /// assert_eq!(target.measure().currency(), Some(Currency::EUR));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn value(required: Money, fx: &'a FxRates) -> Target<'a> {
         Target {
             measure: Measure::Value {
@@ -65,11 +96,27 @@ impl<'a> Target<'a> {
     }
 
     /// The measure the target is expressed in.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Target::personnel(1).measure().name(), "personnel");
+    /// ```
     pub fn measure(&self) -> Measure<'a> {
         self.measure
     }
 
     /// The required amount.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Target::units(3).required(), Decimal::from(3));
+    /// ```
     pub fn required(&self) -> Decimal {
         self.required
     }
@@ -89,7 +136,28 @@ impl<'a> Target<'a> {
 /// The gaps are what remains of the target after the firm pledges, and
 /// after everything counted. Where a bucket holds pledges of unspecified size,
 /// the gap's low bound is zero: an unknown size might cover everything.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let coverage = ledger.query().coverage(&Target::personnel(10_000))?;
+/// assert_eq!(coverage.firm().count(), 0); // announced and reported only
+/// assert_eq!(coverage.gap_after_all().low(), Decimal::from(5_000));
+/// println!("{coverage}");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Coverage {
     measure: String,
     #[serde(with = "crate::money::amount")]
@@ -105,42 +173,236 @@ pub struct Coverage {
 
 impl Coverage {
     /// The required amount.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for id in ["FRA", "GBR"] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+    /// }
+    /// let troops = |n| Contribution::Troops { personnel: Estimate::Exact(n) };
+    /// let reported = Provenance::new(Evidence::Reported);
+    /// let open = |id: &str, member: &str, n: u64, stage: Stage| -> coalition_ledger::Result<NewPledge> {
+    ///     Ok(NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, troops(n)).with_stage(stage))
+    /// };
+    /// ledger.open_pledge(open("FRA-1", "FRA", 2_000, Stage::Committed)?, Provenance::new(Evidence::Verified))?; // firm
+    /// ledger.open_pledge(open("GBR-1", "GBR", 3_000, Stage::Announced)?, reported.clone())?; // likely
+    /// ledger.open_pledge(open("FRA-2", "FRA", 1_000, Stage::Announced)?.with_condition(Condition::Ceasefire), reported.clone())?; // conditional
+    /// ledger.open_pledge(open("GBR-2", "GBR", 500, Stage::Considering)?, reported)?; // possible
+    /// let coverage = ledger.query().coverage(&Target::personnel(10_000))?;
+    /// assert_eq!(coverage.required(), Decimal::from(10_000));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn required(&self) -> Decimal {
         self.required
     }
 
     /// Committed or delivered, verified, unconditional.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for id in ["FRA", "GBR"] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+    /// }
+    /// let troops = |n| Contribution::Troops { personnel: Estimate::Exact(n) };
+    /// let reported = Provenance::new(Evidence::Reported);
+    /// let open = |id: &str, member: &str, n: u64, stage: Stage| -> coalition_ledger::Result<NewPledge> {
+    ///     Ok(NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, troops(n)).with_stage(stage))
+    /// };
+    /// ledger.open_pledge(open("FRA-1", "FRA", 2_000, Stage::Committed)?, Provenance::new(Evidence::Verified))?; // firm
+    /// ledger.open_pledge(open("GBR-1", "GBR", 3_000, Stage::Announced)?, reported.clone())?; // likely
+    /// ledger.open_pledge(open("FRA-2", "FRA", 1_000, Stage::Announced)?.with_condition(Condition::Ceasefire), reported.clone())?; // conditional
+    /// ledger.open_pledge(open("GBR-2", "GBR", 500, Stage::Considering)?, reported)?; // possible
+    /// let coverage = ledger.query().coverage(&Target::personnel(10_000))?;
+    /// // Committed, verified and unconditional.
+    /// assert_eq!(coverage.firm().low(), Decimal::from(2_000));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn firm(&self) -> &Total {
         &self.firm
     }
 
     /// Announced or later with weaker evidence, unconditional.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for id in ["FRA", "GBR"] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+    /// }
+    /// let troops = |n| Contribution::Troops { personnel: Estimate::Exact(n) };
+    /// let reported = Provenance::new(Evidence::Reported);
+    /// let open = |id: &str, member: &str, n: u64, stage: Stage| -> coalition_ledger::Result<NewPledge> {
+    ///     Ok(NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, troops(n)).with_stage(stage))
+    /// };
+    /// ledger.open_pledge(open("FRA-1", "FRA", 2_000, Stage::Committed)?, Provenance::new(Evidence::Verified))?; // firm
+    /// ledger.open_pledge(open("GBR-1", "GBR", 3_000, Stage::Announced)?, reported.clone())?; // likely
+    /// ledger.open_pledge(open("FRA-2", "FRA", 1_000, Stage::Announced)?.with_condition(Condition::Ceasefire), reported.clone())?; // conditional
+    /// ledger.open_pledge(open("GBR-2", "GBR", 500, Stage::Considering)?, reported)?; // possible
+    /// let coverage = ledger.query().coverage(&Target::personnel(10_000))?;
+    /// // Announced, not yet firm, not waiting on a condition.
+    /// assert_eq!(coverage.likely().low(), Decimal::from(3_000));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn likely(&self) -> &Total {
         &self.likely
     }
 
     /// Counted only if its conditions hold.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for id in ["FRA", "GBR"] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+    /// }
+    /// let troops = |n| Contribution::Troops { personnel: Estimate::Exact(n) };
+    /// let reported = Provenance::new(Evidence::Reported);
+    /// let open = |id: &str, member: &str, n: u64, stage: Stage| -> coalition_ledger::Result<NewPledge> {
+    ///     Ok(NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, troops(n)).with_stage(stage))
+    /// };
+    /// ledger.open_pledge(open("FRA-1", "FRA", 2_000, Stage::Committed)?, Provenance::new(Evidence::Verified))?; // firm
+    /// ledger.open_pledge(open("GBR-1", "GBR", 3_000, Stage::Announced)?, reported.clone())?; // likely
+    /// ledger.open_pledge(open("FRA-2", "FRA", 1_000, Stage::Announced)?.with_condition(Condition::Ceasefire), reported.clone())?; // conditional
+    /// ledger.open_pledge(open("GBR-2", "GBR", 500, Stage::Considering)?, reported)?; // possible
+    /// let coverage = ledger.query().coverage(&Target::personnel(10_000))?;
+    /// // The ceasefire is not known to hold.
+    /// assert_eq!(coverage.conditional().low(), Decimal::from(1_000));
+    /// let with_ceasefire = Scenario::new().holds(Condition::Ceasefire);
+    /// let assumed = ledger.query().scenario(&with_ceasefire).coverage(&Target::personnel(10_000))?;
+    /// assert_eq!(assumed.conditional().count(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn conditional(&self) -> &Total {
         &self.conditional
     }
 
     /// Still under consideration, unconditional.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for id in ["FRA", "GBR"] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+    /// }
+    /// let troops = |n| Contribution::Troops { personnel: Estimate::Exact(n) };
+    /// let reported = Provenance::new(Evidence::Reported);
+    /// let open = |id: &str, member: &str, n: u64, stage: Stage| -> coalition_ledger::Result<NewPledge> {
+    ///     Ok(NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, troops(n)).with_stage(stage))
+    /// };
+    /// ledger.open_pledge(open("FRA-1", "FRA", 2_000, Stage::Committed)?, Provenance::new(Evidence::Verified))?; // firm
+    /// ledger.open_pledge(open("GBR-1", "GBR", 3_000, Stage::Announced)?, reported.clone())?; // likely
+    /// ledger.open_pledge(open("FRA-2", "FRA", 1_000, Stage::Announced)?.with_condition(Condition::Ceasefire), reported.clone())?; // conditional
+    /// ledger.open_pledge(open("GBR-2", "GBR", 500, Stage::Considering)?, reported)?; // possible
+    /// let coverage = ledger.query().coverage(&Target::personnel(10_000))?;
+    /// // Still under consideration.
+    /// assert_eq!(coverage.possible().low(), Decimal::from(500));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn possible(&self) -> &Total {
         &self.possible
     }
 
     /// What the firm pledges leave uncovered.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for id in ["FRA", "GBR"] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+    /// }
+    /// let troops = |n| Contribution::Troops { personnel: Estimate::Exact(n) };
+    /// let reported = Provenance::new(Evidence::Reported);
+    /// let open = |id: &str, member: &str, n: u64, stage: Stage| -> coalition_ledger::Result<NewPledge> {
+    ///     Ok(NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, troops(n)).with_stage(stage))
+    /// };
+    /// ledger.open_pledge(open("FRA-1", "FRA", 2_000, Stage::Committed)?, Provenance::new(Evidence::Verified))?; // firm
+    /// ledger.open_pledge(open("GBR-1", "GBR", 3_000, Stage::Announced)?, reported.clone())?; // likely
+    /// ledger.open_pledge(open("FRA-2", "FRA", 1_000, Stage::Announced)?.with_condition(Condition::Ceasefire), reported.clone())?; // conditional
+    /// ledger.open_pledge(open("GBR-2", "GBR", 500, Stage::Considering)?, reported)?; // possible
+    /// let coverage = ledger.query().coverage(&Target::personnel(10_000))?;
+    /// assert_eq!(coverage.gap().low(), Decimal::from(8_000)); // after the firm pledges
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn gap(&self) -> &Total {
         &self.gap_after_firm
     }
 
     /// What remains if every counted pledge is delivered in full.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for id in ["FRA", "GBR"] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+    /// }
+    /// let troops = |n| Contribution::Troops { personnel: Estimate::Exact(n) };
+    /// let reported = Provenance::new(Evidence::Reported);
+    /// let open = |id: &str, member: &str, n: u64, stage: Stage| -> coalition_ledger::Result<NewPledge> {
+    ///     Ok(NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, troops(n)).with_stage(stage))
+    /// };
+    /// ledger.open_pledge(open("FRA-1", "FRA", 2_000, Stage::Committed)?, Provenance::new(Evidence::Verified))?; // firm
+    /// ledger.open_pledge(open("GBR-1", "GBR", 3_000, Stage::Announced)?, reported.clone())?; // likely
+    /// ledger.open_pledge(open("FRA-2", "FRA", 1_000, Stage::Announced)?.with_condition(Condition::Ceasefire), reported.clone())?; // conditional
+    /// ledger.open_pledge(open("GBR-2", "GBR", 500, Stage::Considering)?, reported)?; // possible
+    /// let coverage = ledger.query().coverage(&Target::personnel(10_000))?;
+    /// assert_eq!(coverage.gap_after_all().low(), Decimal::from(3_500)); // after everything counted
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn gap_after_all(&self) -> &Total {
         &self.gap_after_all
     }
 
     /// What the coverage did not count, and why (see [`LeftOut`]); its
     /// `Display` prints it as notes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for id in ["FRA", "GBR"] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+    /// }
+    /// let troops = |n| Contribution::Troops { personnel: Estimate::Exact(n) };
+    /// let reported = Provenance::new(Evidence::Reported);
+    /// let open = |id: &str, member: &str, n: u64, stage: Stage| -> coalition_ledger::Result<NewPledge> {
+    ///     Ok(NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, troops(n)).with_stage(stage))
+    /// };
+    /// ledger.open_pledge(open("FRA-1", "FRA", 2_000, Stage::Committed)?, Provenance::new(Evidence::Verified))?; // firm
+    /// ledger.open_pledge(open("GBR-1", "GBR", 3_000, Stage::Announced)?, reported.clone())?; // likely
+    /// ledger.open_pledge(open("FRA-2", "FRA", 1_000, Stage::Announced)?.with_condition(Condition::Ceasefire), reported.clone())?; // conditional
+    /// ledger.open_pledge(open("GBR-2", "GBR", 500, Stage::Considering)?, reported)?; // possible
+    /// let coverage = ledger.query().coverage(&Target::personnel(10_000))?;
+    /// assert!(coverage.left_out().is_empty());
+    /// let no_ceasefire = Scenario::new().fails(Condition::Ceasefire);
+    /// let without = ledger.query().scenario(&no_ceasefire).coverage(&Target::personnel(10_000))?;
+    /// assert_eq!(without.left_out().by_scenario(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn left_out(&self) -> &LeftOut {
         &self.left_out
     }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use chrono::Datelike;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::ids::{Category, GroupId, MemberId};
 use crate::ledger::{Ledger, NONE, PledgeState};
@@ -14,6 +14,25 @@ use crate::pledge::Kind;
 ///
 /// `Group` overlaps: a member in two groups appears in both, so group rows do
 /// not add up to the grand total (the [`Table`](crate::Table) says so).
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let table = ledger.query().group_by([Dimension::Stage]).run()?;
+/// assert_eq!(table.rows().len(), 1); // both announced
+/// assert_eq!("month".parse::<Dimension>()?, Dimension::Month);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Dimension {
@@ -55,7 +74,31 @@ crate::spelling::spelled!(Dimension, "dimension", {
 /// alphabetically; kinds, stages and evidence in their enum order; years and
 /// months chronologically; firm before conditional. A missing value (no
 /// group, no category, undated) sorts before the others.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Its serde form names its dimension: `{"member": "FRA"}`,
+/// `{"group": null}`, `{"month": [2025, 9]}`, `{"conditional": true}`.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let table = ledger.query().group_by([Dimension::Member, Dimension::Year]).run()?;
+/// let row = table.row(&[Key::Member(MemberId::new("GBR")?), Key::Year(Some(2025))]);
+/// assert_eq!(row.map(|r| r.total().count()), Some(1));
+/// assert_eq!(Key::Year(None).to_string(), "undated");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Key {
     /// A member.
@@ -96,12 +139,6 @@ impl fmt::Display for Key {
             Key::Conditional(false) => "firm".into(),
         };
         f.pad(&text)
-    }
-}
-
-impl Serialize for Key {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What an answer did not count, and why, as numbers a caller can read.
 ///
@@ -46,7 +46,8 @@ use serde::Serialize;
 /// assert!(in_2025.to_string().contains("note: 1 undated entry left out by as_of"));
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LeftOut {
     by_scenario: u64,
     in_cycle: u64,
@@ -58,6 +59,16 @@ pub struct LeftOut {
 impl LeftOut {
     /// Pledges the scenario excluded (a condition fails, or is not known to
     /// hold under `firm_only`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let table = fixtures::paris_summit().query().scenario(&Scenario::new().fails(Condition::Ceasefire)).run()?;
+    /// let _ = table.left_out().by_scenario();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn by_scenario(&self) -> u64 {
         self.by_scenario
     }

@@ -19,6 +19,25 @@ use crate::pledge::Kind;
 /// Each measure applies to some kinds; pledges of other kinds are not
 /// counted: `Personnel` counts troops, `Units` equipment, `Value` funding and
 /// equipment value, `Count` every pledge.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// assert_eq!(ledger.query().measure(Measure::Personnel).run()?.total().low(), Decimal::from(5_000));
+/// assert_eq!(ledger.query().measure(Measure::Count).run()?.total().low(), Decimal::from(2));
+/// assert_eq!(ledger.query().measure(Measure::Units).run()?.total().count(), 0); // troops have no units
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub enum Measure<'a> {
@@ -46,6 +65,15 @@ pub enum Measure<'a> {
 impl Measure<'_> {
     /// The measure's name as shown in tables (`personnel`, `units`,
     /// `value`, `count`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Measure::Personnel.name(), "personnel");
+    /// assert_eq!(Measure::Count.name(), "count");
+    /// ```
     pub fn name(&self) -> &'static str {
         match self {
             Measure::Personnel => "personnel",
@@ -56,6 +84,16 @@ impl Measure<'_> {
     }
 
     /// The currency of a value measure.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// assert_eq!(Measure::Value { currency: Currency::EUR, fx: &fx }.currency(), Some(Currency::EUR));
+    /// assert_eq!(Measure::Units.currency(), None);
+    /// ```
     pub fn currency(&self) -> Option<Currency> {
         match self {
             Measure::Value { currency, .. } => Some(*currency),
@@ -64,6 +102,16 @@ impl Measure<'_> {
     }
 
     /// True when the measure counts pledges of `kind`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert!(Measure::Personnel.applies_to(Kind::Troops));
+    /// assert!(!Measure::Personnel.applies_to(Kind::Funding));
+    /// assert!(Measure::Count.applies_to(Kind::Backstop));
+    /// ```
     pub fn applies_to(&self, kind: Kind) -> bool {
         match self {
             Measure::Personnel => kind == Kind::Troops,
@@ -95,6 +143,16 @@ impl fmt::Display for Measure<'_> {
 }
 
 /// Which part of each pledge a query adds up.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// assert_eq!(Basis::default(), Basis::Pledged);
+/// assert_eq!("outstanding".parse::<Basis>()?, Basis::Outstanding);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Basis {
     /// The pledged size.

@@ -96,6 +96,25 @@ pub struct Query<'a> {
 
 impl Ledger {
     /// Starts a query over the ledger.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// let table = ledger.query().run()?;
+    /// assert_eq!(table.total().count(), 3);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn query(&self) -> Query<'_> {
         Query {
             ledger: self,
@@ -119,6 +138,27 @@ impl Ledger {
 
 impl<'a> Query<'a> {
     /// Only pledges of this member (repeat for several).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// let fra = ledger.query().member(&MemberId::new("FRA")?).measure(Measure::Personnel).run()?;
+    /// assert_eq!(fra.total().low(), Decimal::from(2_000));
+    /// // An unknown member is an error, not an empty table.
+    /// assert!(ledger.query().member(&MemberId::new("XYZ")?).run().is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn member(mut self, member: &MemberId) -> Self {
         self.members.insert(member.clone());
@@ -126,6 +166,26 @@ impl<'a> Query<'a> {
     }
 
     /// Only pledges of members in this group (repeat for several).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// let eu = ledger.query().group(&GroupId::new("EU")?).measure(Measure::Personnel).run()?;
+    /// assert_eq!(eu.total().low(), Decimal::from(3_000));
+    /// assert!(ledger.query().group(&GroupId::new("G7")?).run().is_err()); // unknown group
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn group(mut self, group: &GroupId) -> Self {
         self.groups.insert(group.clone());
@@ -133,6 +193,25 @@ impl<'a> Query<'a> {
     }
 
     /// Only pledges of this kind (repeat for several).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// assert_eq!(ledger.query().kind(Kind::Troops).run()?.total().count(), 3);
+    /// assert_eq!(ledger.query().kind(Kind::Funding).run()?.total().count(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn kind(mut self, kind: Kind) -> Self {
         self.kinds.insert(kind);
@@ -140,6 +219,17 @@ impl<'a> Query<'a> {
     }
 
     /// Only pledges of this category (repeat for several).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let table = fixtures::paris_summit().query().category(&Category::new("reassurance-force")?).run()?;
+    /// assert!(table.total().count() > 0);
+    /// assert!(fixtures::paris_summit().query().category(&Category::new("no-such-label")?).run().is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn category(mut self, category: &Category) -> Self {
         self.categories.insert(category.clone());
@@ -147,6 +237,25 @@ impl<'a> Query<'a> {
     }
 
     /// Only pledges at this stage or later (withdrawn ones aside).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// ledger.advance(&PledgeId::new("GBR-1")?, Stage::Committed, Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.query().stage_at_least(Stage::Committed).run()?.total().count(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn stage_at_least(mut self, stage: Stage) -> Self {
         self.stage_min = stage;
@@ -154,6 +263,25 @@ impl<'a> Query<'a> {
     }
 
     /// Only pledges at this stage or earlier (withdrawn ones aside).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// ledger.advance(&PledgeId::new("GBR-1")?, Stage::Committed, Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.query().stage_at_most(Stage::Announced).run()?.total().count(), 2);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn stage_at_most(mut self, stage: Stage) -> Self {
         self.stage_max = stage;
@@ -161,6 +289,25 @@ impl<'a> Query<'a> {
     }
 
     /// Only pledges whose current evidence is at least this.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// ledger.annotate(&PledgeId::new("FRA-1")?, Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.query().evidence_at_least(Evidence::Verified).run()?.total().count(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn evidence_at_least(mut self, evidence: Evidence) -> Self {
         self.evidence_min = evidence;
@@ -168,6 +315,26 @@ impl<'a> Query<'a> {
     }
 
     /// Also count withdrawn pledges (left out by default).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// ledger.withdraw(&PledgeId::new("DEU-1")?, "cabinet decision", Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.query().run()?.total().count(), 2);
+    /// assert_eq!(ledger.query().include_withdrawn(true).run()?.total().count(), 3);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn include_withdrawn(mut self, include: bool) -> Self {
         self.include_withdrawn = include;
@@ -176,6 +343,25 @@ impl<'a> Query<'a> {
 
     /// Answers as the ledger stood on `date`, undated entries left out (see
     /// [`Ledger::as_of`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// assert_eq!(ledger.query().as_of(parse_date("2025-09-01")?).run()?.total().count(), 0);
+    /// assert_eq!(ledger.query().as_of(parse_date("2025-09-04")?).run()?.total().count(), 3);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn as_of(mut self, date: NaiveDate) -> Self {
         self.as_of = Some((date, Undated::Exclude));
@@ -184,6 +370,21 @@ impl<'a> Query<'a> {
 
     /// Answers as the ledger stood on `date`, with an explicit rule for
     /// undated entries.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let date = parse_date("2025-12-31")?;
+    /// let strict = ledger.query().as_of(date).run()?;
+    /// let counted = ledger.query().as_of_with(date, Undated::Include).run()?;
+    /// // Undated entries are counted only when asked, and the strict table says what it left out.
+    /// assert!(counted.total().count() >= strict.total().count());
+    /// assert!(strict.left_out().undated_entries() > 0); // the undated US backstop
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn as_of_with(mut self, date: NaiveDate, undated: Undated) -> Self {
         self.as_of = Some((date, undated));
@@ -191,6 +392,18 @@ impl<'a> Query<'a> {
     }
 
     /// Counts pledges under this scenario.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let no_ceasefire = Scenario::new().fails(Condition::Ceasefire);
+    /// let table = ledger.query().kind(Kind::Troops).scenario(&no_ceasefire).run()?;
+    /// assert!(table.total().count() <= ledger.query().kind(Kind::Troops).run()?.total().count());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn scenario(mut self, scenario: &'a Scenario) -> Self {
         self.scenario = Some(scenario);
@@ -198,6 +411,26 @@ impl<'a> Query<'a> {
     }
 
     /// Splits the totals into rows by these dimensions, in this order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// let table = ledger.query().group_by([Dimension::Group]).measure(Measure::Personnel).run()?;
+    /// let eu = table.row(&[Key::Group(Some(GroupId::new("EU")?))]).map(|r| r.total().low());
+    /// assert_eq!(eu, Some(Decimal::from(3_000)));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn group_by(mut self, dimensions: impl IntoIterator<Item = Dimension>) -> Self {
         self.dimensions = dimensions.into_iter().collect();
@@ -205,6 +438,25 @@ impl<'a> Query<'a> {
     }
 
     /// What to add up.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// assert_eq!(ledger.query().measure(Measure::Personnel).run()?.total().low(), Decimal::from(6_000));
+    /// assert_eq!(ledger.query().measure(Measure::Count).run()?.total().low(), Decimal::from(3));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn measure(mut self, measure: Measure<'a>) -> Self {
         self.measure = measure;
@@ -212,6 +464,28 @@ impl<'a> Query<'a> {
     }
 
     /// Which part of each pledge to add up.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// ledger.deliver(&PledgeId::new("FRA-1")?, Decimal::from(500), Provenance::new(Evidence::Verified))?;
+    /// let delivered = ledger.query().measure(Measure::Personnel).basis(Basis::Delivered).run()?;
+    /// assert_eq!(delivered.total().low(), Decimal::from(500));
+    /// let outstanding = ledger.query().measure(Measure::Personnel).basis(Basis::Outstanding).run()?;
+    /// assert_eq!(outstanding.total().low(), Decimal::from(5_500));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn basis(mut self, basis: Basis) -> Self {
         self.basis = basis;
@@ -222,6 +496,24 @@ impl<'a> Query<'a> {
     /// converted into the measure's currency (no usable rate, or no date to
     /// convert at). They are counted in [`LeftOut::unconvertible`] and the
     /// table's note. By default such a pledge is an error.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
+    /// let amount = Estimate::Exact(Money::parse("1000", Currency::GBP)?);
+    /// let spec = NewPledge::new(PledgeId::new("GBR-fund")?, MemberId::new("GBR")?, Contribution::Funding { amount });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Verified).on(parse_date("2025-09-05")?))?;
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate); // no GBP rate at all
+    /// let value = Measure::Value { currency: Currency::EUR, fx: &fx };
+    /// assert!(ledger.query().measure(value).run().is_err()); // by default: an error
+    /// let table = ledger.query().measure(value).leave_out_unconvertible(true).run()?;
+    /// assert_eq!(table.left_out().unconvertible(), 1); // counted, and printed as a note
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn leave_out_unconvertible(mut self, leave_out: bool) -> Self {
         self.leave_out_unconvertible = leave_out;
@@ -237,6 +529,26 @@ impl<'a> Query<'a> {
     /// [`Error::MissingRate`] or [`Error::UndatedConversion`] when a value
     /// cannot be converted (unless [`Query::leave_out_unconvertible`]),
     /// [`Error::Overflow`] when an exact total does not fit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// let table = ledger.query().measure(Measure::Personnel).group_by([Dimension::Member]).run()?;
+    /// assert_eq!(table.rows().len(), 3);
+    /// assert_eq!(table.total().to_string(), "6,000 (3 pledges)");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn run(&self) -> Result<Table> {
         self.measure.validate()?;
         match self.as_of {
@@ -258,6 +570,29 @@ impl<'a> Query<'a> {
     ///
     /// As [`Query::run`], and an invalid-value error when the query's basis
     /// is not [`Basis::Pledged`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// let coverage = ledger.query().coverage(&Target::personnel(10_000))?;
+    /// assert_eq!(coverage.required(), Decimal::from(10_000));
+    /// // Announced, verified by nobody yet: likely, not firm.
+    /// assert_eq!(coverage.likely().low(), Decimal::from(6_000));
+    /// assert_eq!(coverage.gap().low(), Decimal::from(10_000));
+    /// assert_eq!(coverage.gap_after_all().low(), Decimal::from(4_000));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn coverage(&self, target: &Target<'a>) -> Result<Coverage> {
         if self.basis != Basis::Pledged {
             return Err(Error::invalid(

@@ -39,7 +39,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, NONE};
@@ -61,16 +61,58 @@ use crate::pledge::{Condition, Kind};
 /// assert_eq!(without_us.total().count(), 0); // every troop pledge needs the US backstop
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(try_from = "ScenarioIn")]
 pub struct Scenario {
     holds: BTreeSet<Condition>,
     fails: BTreeSet<Condition>,
     firm_only: bool,
 }
 
+/// A deserialized scenario, checked: no condition both holds and fails.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioIn {
+    #[serde(default)]
+    holds: BTreeSet<Condition>,
+    #[serde(default)]
+    fails: BTreeSet<Condition>,
+    #[serde(default)]
+    firm_only: bool,
+}
+
+impl TryFrom<ScenarioIn> for Scenario {
+    type Error = Error;
+
+    fn try_from(input: ScenarioIn) -> Result<Scenario> {
+        if let Some(both) = input.holds.intersection(&input.fails).next() {
+            return Err(Error::invalid(
+                "scenario",
+                "holds",
+                format!("`{both}` both holds and fails"),
+            ));
+        }
+        Ok(Scenario {
+            holds: input.holds,
+            fails: input.fails,
+            firm_only: input.firm_only,
+        })
+    }
+}
+
 impl Scenario {
     /// The default scenario: nothing stated, derived conditions from the
     /// ledger.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let scenario = Scenario::new();
+    /// assert!(!scenario.is_firm_only());
+    /// assert_eq!(scenario.holding().count() + scenario.failing().count(), 0);
+    /// ```
     pub fn new() -> Scenario {
         Scenario::default()
     }
@@ -84,6 +126,18 @@ impl Scenario {
     }
 
     /// Only pledges whose every condition holds count.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let firm = ledger.query().scenario(&Scenario::firm_only()).run()?;
+    /// let all = ledger.query().run()?;
+    /// assert!(firm.total().count() <= all.total().count());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn firm_only() -> Scenario {
         Scenario {
             firm_only: true,
@@ -92,6 +146,15 @@ impl Scenario {
     }
 
     /// Assumes `condition` holds (and no longer that it fails).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let scenario = Scenario::new().holds(Condition::Ceasefire);
+    /// assert_eq!(scenario.holding().collect::<Vec<_>>(), [&Condition::Ceasefire]);
+    /// ```
     #[must_use]
     pub fn holds(mut self, condition: Condition) -> Scenario {
         self.fails.remove(&condition);
@@ -100,6 +163,17 @@ impl Scenario {
     }
 
     /// Assumes `condition` fails (and no longer that it holds).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let usa = MemberId::new("USA")?;
+    /// let scenario = Scenario::new().fails(Condition::Backstop { by: usa.clone() });
+    /// assert_eq!(scenario.failing().collect::<Vec<_>>(), [&Condition::Backstop { by: usa }]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     #[must_use]
     pub fn fails(mut self, condition: Condition) -> Scenario {
         self.holds.remove(&condition);
@@ -108,16 +182,42 @@ impl Scenario {
     }
 
     /// The conditions assumed to hold.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let scenario = Scenario::new().holds(Condition::Ceasefire).holds(Condition::Named("UN mandate".into()));
+    /// assert_eq!(scenario.holding().count(), 2);
+    /// ```
     pub fn holding(&self) -> impl Iterator<Item = &Condition> {
         self.holds.iter()
     }
 
     /// The conditions assumed to fail.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Scenario::new().fails(Condition::Ceasefire).failing().count(), 1);
+    /// ```
     pub fn failing(&self) -> impl Iterator<Item = &Condition> {
         self.fails.iter()
     }
 
     /// True for a [`Scenario::firm_only`] scenario.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert!(Scenario::firm_only().is_firm_only());
+    /// assert!(!Scenario::new().is_firm_only());
+    /// ```
     pub fn is_firm_only(&self) -> bool {
         self.firm_only
     }

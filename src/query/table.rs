@@ -3,7 +3,9 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use super::dimension::{Dimension, Key};
 use super::left_out::LeftOut;
@@ -26,21 +28,76 @@ use crate::money::{Currency, group_thousands};
 /// comes from a division (the delivered or outstanding share of an
 /// equipment value): such a bound is rounded outward and
 /// [`Total::is_rounded`] says so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let spec = NewPledge::new(PledgeId::new("GBR-2")?, MemberId::new("GBR")?, Contribution::Troops { personnel: Estimate::Unspecified });
+/// ledger.open_pledge(spec, Provenance::new(Evidence::Unconfirmed))?;
+/// let total = *ledger.query().measure(Measure::Personnel).run()?.total();
+/// assert_eq!((total.low(), total.high(), total.count(), total.unspecified()), (Decimal::from(5_000), None, 3, 1));
+/// assert_eq!(total.to_string(), "≥ 5,000 (3 pledges, 1 unspecified)");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "TotalIn")]
 pub struct Total {
     #[serde(with = "crate::money::amount")]
     low: Decimal,
-    #[serde(serialize_with = "serialize_high")]
+    #[serde(with = "crate::money::amount_option")]
     high: Option<Decimal>,
     count: u64,
     unspecified: u64,
     rounded: bool,
 }
 
-fn serialize_high<S: serde::Serializer>(high: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-    match high {
-        Some(h) => s.collect_str(h),
-        None => s.serialize_none(),
+/// A deserialized total, checked before it becomes a [`Total`]: the low
+/// bound is not above the high bound and unspecified sizes are among the
+/// pledges counted. (A gap may be bounded although sizes are unspecified:
+/// it cannot exceed the target.)
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TotalIn {
+    #[serde(with = "crate::money::amount")]
+    low: Decimal,
+    #[serde(with = "crate::money::amount_option")]
+    high: Option<Decimal>,
+    count: u64,
+    unspecified: u64,
+    rounded: bool,
+}
+
+impl TryFrom<TotalIn> for Total {
+    type Error = Error;
+
+    fn try_from(t: TotalIn) -> Result<Total> {
+        if t.high.is_some_and(|high| high < t.low) {
+            return Err(Error::invalid("total", "high", "below the low bound"));
+        }
+        if t.unspecified > t.count {
+            return Err(Error::invalid(
+                "total",
+                "unspecified",
+                "more than the pledges counted",
+            ));
+        }
+        Ok(Total {
+            low: t.low,
+            high: t.high,
+            count: t.count,
+            unspecified: t.unspecified,
+            rounded: t.rounded,
+        })
     }
 }
 
@@ -59,33 +116,139 @@ impl Default for Total {
 
 impl Total {
     /// The lower bound.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let table = fixtures::paris_summit().query().kind(Kind::Troops).group_by([Dimension::Member]).run()?;
+    /// assert!(table.total().low() >= Decimal::ZERO);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn low(&self) -> Decimal {
         self.low
     }
 
     /// The upper bound; `None` when unbounded (an open-ended or unspecified
     /// size was counted).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: if size == 1_000 { Estimate::AtLeast(size) } else { Estimate::Exact(size) } });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// let total = ledger.query().measure(Measure::Personnel).run()?;
+    /// assert_eq!(total.total().high(), None); // "at least" has no upper bound
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn high(&self) -> Option<Decimal> {
         self.high
     }
 
     /// Number of pledges counted (including unspecified ones).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// assert_eq!(ledger.query().run()?.total().count(), 3);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn count(&self) -> u64 {
         self.count
     }
 
     /// Number of pledges counted whose size is unspecified.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// let spec = NewPledge::new(PledgeId::new("FRA-2")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Unspecified });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Unconfirmed))?;
+    /// let total = ledger.query().measure(Measure::Personnel).run()?;
+    /// assert_eq!(total.total().unspecified(), 1); // unknown, not zero
+    /// assert_eq!(total.total().high(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn unspecified(&self) -> u64 {
         self.unspecified
     }
 
     /// True when low and high are equal and nothing is unspecified.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// assert!(ledger.query().measure(Measure::Personnel).run()?.total().is_exact());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn is_exact(&self) -> bool {
         self.unspecified == 0 && self.high == Some(self.low) && !self.rounded
     }
 
     /// True when a bound was rounded outward after a division (low down,
     /// high up, to 28 significant digits); sums and conversions never round.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// // Sums of exact sizes are exact: nothing was rounded.
+    /// assert!(!ledger.query().measure(Measure::Personnel).run()?.total().is_rounded());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn is_rounded(&self) -> bool {
         self.rounded
     }
@@ -179,7 +342,28 @@ impl fmt::Display for Total {
 }
 
 /// One row of a table: a key per dimension and the total.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// for id in ["FRA", "GBR"] {
+///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+/// }
+/// for (id, member, n) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000)] {
+///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
+///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+/// }
+/// let table = ledger.query().group_by([Dimension::Member]).measure(Measure::Personnel).run()?;
+/// let first: &Row = table.rows().next().ok_or(coalition_ledger::Error::Internal { what: "no row".into() })?;
+/// assert_eq!(first.keys(), [Key::Member(MemberId::new("FRA")?)]);
+/// assert_eq!(first.total().low(), Decimal::from(2_000));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Row {
     keys: Vec<Key>,
     total: Total,
@@ -191,11 +375,31 @@ impl Row {
     }
 
     /// The key values, one per dimension of the query, in the same order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let table = fixtures::paris_summit().query().kind(Kind::Troops).group_by([Dimension::Member]).run()?;
+    /// assert!(table.rows().all(|row| matches!(row.keys(), [Key::Member(_)])));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn keys(&self) -> &[Key] {
         &self.keys
     }
 
     /// The total of the row.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let table = fixtures::paris_summit().query().kind(Kind::Troops).group_by([Dimension::Member]).run()?;
+    /// assert!(table.rows().all(|row| row.total().count() > 0));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn total(&self) -> &Total {
         &self.total
     }
@@ -219,10 +423,11 @@ impl Row {
 /// println!("{table}");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Table {
     dimensions: Vec<Dimension>,
-    measure: &'static str,
+    measure: Cow<'static, str>,
     currency: Option<Currency>,
     basis: Basis,
     rows: Vec<Row>,
@@ -242,7 +447,7 @@ impl Table {
     ) -> Table {
         Table {
             dimensions,
-            measure: measure.0,
+            measure: Cow::Borrowed(measure.0),
             currency: measure.1,
             basis,
             rows,
@@ -259,26 +464,97 @@ impl Table {
 
     /// What the table did not count, and why (see [`LeftOut`]); its
     /// `Display` prints it as notes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let no_ceasefire = Scenario::new().fails(Condition::Ceasefire);
+    /// let table = fixtures::paris_summit().query().scenario(&no_ceasefire).run()?;
+    /// assert_eq!(table.left_out().is_empty(), table.left_out().by_scenario() == 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn left_out(&self) -> &LeftOut {
         &self.left_out
     }
 
     /// The dimensions, in the order of each row's keys.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let table = fixtures::paris_summit().query().kind(Kind::Troops).group_by([Dimension::Member]).run()?;
+    /// assert_eq!(table.dimensions(), [Dimension::Member]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn dimensions(&self) -> &[Dimension] {
         &self.dimensions
     }
 
     /// The rows, in key order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let table = fixtures::paris_summit().query().kind(Kind::Troops).group_by([Dimension::Member]).run()?;
+    /// let counted = table.rows().map(|r| r.total().count()).fold(0, |a, n| a + n);
+    /// assert_eq!(counted, table.total().count()); // members do not overlap
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn rows(&self) -> impl ExactSizeIterator<Item = &Row> {
         self.rows.iter()
     }
 
     /// The row with exactly these keys.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// let table = ledger.query().group_by([Dimension::Member]).measure(Measure::Personnel).run()?;
+    /// let gbr = table.row(&[Key::Member(MemberId::new("GBR")?)]).map(|r| r.total().low());
+    /// assert_eq!(gbr, Some(Decimal::from(3_000)));
+    /// assert!(table.row(&[Key::Member(MemberId::new("USA")?)]).is_none());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn row(&self, keys: &[Key]) -> Option<&Row> {
         self.rows.iter().find(|r| r.keys == keys)
     }
 
     /// The grand total, counting every pledge once.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// assert_eq!(ledger.query().measure(Measure::Personnel).run()?.total().low(), Decimal::from(6_000));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn total(&self) -> &Total {
         &self.total
     }
@@ -286,21 +562,99 @@ impl Table {
     /// True when some pledge appears in more than one row (grouping by
     /// `Group` with members in several groups): the rows then add up to more
     /// than the grand total.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// // France is in a second group: group rows now overlap.
+    /// let mut two = Ledger::new();
+    /// two.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?).with_group(GroupId::new("NATO")?))?;
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(1) });
+    /// two.open_pledge(spec, Provenance::new(Evidence::Reported))?;
+    /// assert!(two.query().group_by([Dimension::Group]).run()?.is_overlapping());
+    /// assert!(!ledger.query().group_by([Dimension::Member]).run()?.is_overlapping());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn is_overlapping(&self) -> bool {
         self.overlapping
     }
 
     /// The measure's name (`personnel`, `units`, `value`, `count`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// assert_eq!(ledger.query().measure(Measure::Personnel).run()?.measure(), "personnel");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn measure(&self) -> &str {
-        self.measure
+        &self.measure
     }
 
     /// The currency of a value table.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// assert_eq!(ledger.query().measure(Measure::Personnel).run()?.currency(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn currency(&self) -> Option<Currency> {
         self.currency
     }
 
     /// The basis.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for (id, group) in [("FRA", "EU"), ("GBR", "NATO"), ("DEU", "EU")] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id).with_group(GroupId::new(group)?))?;
+    /// }
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?);
+    /// for (id, member, size) in [("FRA-1", "FRA", 2_000), ("GBR-1", "GBR", 3_000), ("DEU-1", "DEU", 1_000)] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(size) });
+    ///     ledger.open_pledge(spec, on.clone())?;
+    /// }
+    /// assert_eq!(ledger.query().run()?.basis(), Basis::Pledged);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn basis(&self) -> Basis {
         self.basis
     }

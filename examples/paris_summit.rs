@@ -1,98 +1,129 @@
-//! The main demo: the Paris summit coalition as publicly reported.
+//! The main demo: the Paris summit coalition as publicly reported, and the
+//! article's central question: what stands if the US backstop fails?
 //!
-//! Prints members by group, pledges by kind with stage and evidence, and what
-//! is unconfirmed; then writes the ledger as a JSON document.
+//! Prints the members by name, the pledges with stage, evidence and
+//! conditions, what is unconfirmed, the reassurance force with and without
+//! the US backstop, and its coverage of an illustrative target under both;
+//! then writes the ledger as a JSON document.
 //!
 //! ```text
 //! cargo run --example paris_summit [-- OUTPUT.json]
 //! ```
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use coalition_ledger::{Evidence, Kind, fixtures, io::json};
+use coalition_ledger::io::json;
+use coalition_ledger::prelude::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ledger = fixtures::build_paris_summit()?;
-    println!("Coalition of the willing — Paris summit, as publicly reported\n");
+    println!("Coalition of the willing: Paris summit, as publicly reported\n");
 
-    println!("Members by group ({} members):", ledger.members().count());
-    let mut by_group: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    println!(
+        "Participants named in the report ({}):",
+        ledger.members().count()
+    );
     for member in ledger.members() {
-        if member.groups().is_empty() {
-            by_group
-                .entry("(no group)".into())
-                .or_default()
-                .push(member.id().as_str());
-        }
-        for group in member.groups() {
-            by_group
-                .entry(group.to_string())
-                .or_default()
-                .push(member.id().as_str());
-        }
-    }
-    for (group, members) in &by_group {
-        println!("  {group:<10} {:>2}  {}", members.len(), members.join(" "));
+        let roles: Vec<String> = member.roles().iter().map(ToString::to_string).collect();
+        let groups: Vec<&str> = member.groups().iter().map(GroupId::as_str).collect();
+        println!(
+            "  {:<4} {:<50} {:<12} {}",
+            member.id(),
+            member.name(),
+            groups.join(", "),
+            roles.join(", ")
+        );
     }
 
-    println!("\nPledges by kind:");
-    for kind in Kind::ALL {
-        let pledges: Vec<_> = ledger.pledges_of_kind(kind).collect();
-        if pledges.is_empty() {
-            continue;
-        }
-        println!("  {kind} ({})", pledges.len());
-        for p in pledges {
-            let conditions: Vec<String> = p.conditions().iter().map(ToString::to_string).collect();
-            let size = p.contribution().to_string();
-            println!(
-                "    {:<22} {:<4} {:<12} {:<12} {:<28} {}",
-                p.id().as_str(),
-                p.member().as_str(),
-                p.stage(),
-                p.evidence(),
-                size,
-                if conditions.is_empty() {
-                    String::new()
-                } else {
-                    format!("if {}", conditions.join(", "))
-                }
-            );
-        }
+    println!("\nPledges:");
+    for p in ledger.pledges() {
+        let conditions: Vec<String> = p.conditions().iter().map(ToString::to_string).collect();
+        println!(
+            "  {:<24} {:<10} {:<11} {:<24} {}",
+            p.id(),
+            p.stage(),
+            p.evidence(),
+            p.contribution().to_string(),
+            if conditions.is_empty() {
+                String::new()
+            } else {
+                format!("if {}", conditions.join(", "))
+            }
+        );
     }
 
-    let unconfirmed: Vec<_> = ledger
+    println!("\nUnconfirmed:");
+    for p in ledger
         .pledges()
         .filter(|p| p.evidence() == Evidence::Unconfirmed)
-        .collect();
-    println!(
-        "\nUnconfirmed ({} pledges, no public figures):",
-        unconfirmed.len()
-    );
-    for p in &unconfirmed {
-        println!("  {} — {}", p.id(), p.notes().unwrap_or("not confirmed"));
+    {
+        let dated = if p.dates().opened.is_some() {
+            ""
+        } else {
+            "; undated"
+        };
+        println!(
+            "  {}: {}{dated}",
+            p.id(),
+            p.notes().unwrap_or("not confirmed")
+        );
     }
-    let undated: Vec<_> = ledger
-        .entries()
-        .iter()
-        .filter(|e| e.date().is_none())
-        .filter_map(|e| e.action().pledge())
-        .collect();
-    println!(
-        "\nEntries: {}; undated pledge entries: {}",
-        ledger.len(),
-        undated.len()
-    );
-    for pledge in undated {
-        println!("  {pledge} (the report gives no date)");
+    for p in ledger.pledges() {
+        if let Contribution::Troops { personnel } = p.contribution() {
+            if personnel.is_unspecified() {
+                println!(
+                    "  {}: size not disclosed; {}",
+                    p.id(),
+                    p.notes().unwrap_or("")
+                );
+            }
+        }
     }
 
-    let path = std::env::args_os()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("paris_summit.json"));
+    // The central question: what stands if the US backstop fails?
+    let us_backstop = Condition::Backstop {
+        by: MemberId::new("USA")?,
+    };
+    let scenarios = [
+        ("as reported (the US backstop unknown)", Scenario::new()),
+        (
+            "if the US backstop fails",
+            Scenario::new().fails(us_backstop.clone()),
+        ),
+        (
+            "if the US backstop and a ceasefire hold",
+            Scenario::firm_only()
+                .holds(us_backstop)
+                .holds(Condition::Ceasefire),
+        ),
+    ];
+    let force = Category::new("reassurance-force")?;
+    // No figure was published: the target below is illustrative only.
+    let target = Target::personnel(25_000);
+    for (label, scenario) in &scenarios {
+        println!("\nReassurance force, {label}:");
+        let table = ledger
+            .query()
+            .category(&force)
+            .scenario(scenario)
+            .group_by([Dimension::Member, Dimension::Conditional])
+            .measure(Measure::Personnel)
+            .run()?;
+        print!("{table}");
+        let coverage = ledger
+            .query()
+            .category(&force)
+            .scenario(scenario)
+            .coverage(&target)?;
+        println!("Coverage of an illustrative 25,000 (not a figure from the report):");
+        print!("{coverage}");
+    }
+
+    let path = std::env::args_os().nth(1).map_or_else(
+        || std::env::temp_dir().join("paris_summit.json"),
+        PathBuf::from,
+    );
     json::save(&ledger, &path)?;
-    println!("Wrote the ledger as JSON to {}", path.display());
+    println!("\nWrote the ledger as JSON to {}", path.display());
     Ok(())
 }

@@ -34,7 +34,7 @@ pub use crate::money::{Currency, Money, parse_amount};
 pub use crate::pledge::{Capability, Condition, Contribution, Kind, NewPledge, Pledge, StageDates};
 pub use crate::pledge_record::PledgeRecord;
 pub use crate::query::{
-    Basis, Coverage, Dimension, Key, Measure, Query, Row, Scenario, Table, Target, Total,
+    Basis, Coverage, Dimension, Key, LeftOut, Measure, Query, Row, Scenario, Table, Target, Total,
 };
 pub use crate::source::{Source, SourceKind};
 pub use crate::testing::fixtures;

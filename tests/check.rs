@@ -521,7 +521,7 @@ fn report_order_is_stable_and_prints_like_a_compiler() {
     sorted.sort();
     assert_eq!(codes, sorted);
     assert!(
-        a.to_string().ends_with("0 errors, 0 warnings, 15 infos\n"),
+        a.to_string().ends_with("0 errors, 0 warnings, 6 infos\n"),
         "{a}"
     );
     let json = serde_json::to_string(&a).unwrap();

@@ -252,15 +252,15 @@ pub fn from_str(text: &str) -> Result<Ledger> {
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
-    let mut text = String::new();
-    let limit = u64::try_from(MAX_DOCUMENT_BYTES)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    reader
-        .take(limit)
-        .read_to_string(&mut text)
-        .map_err(|e| Error::io(None, &e))?;
-    from_str(&text)
+    // The text is checked as it streams and never held whole.
+    let guard = Guard {
+        inner: reader,
+        read: 0,
+        shape: Shape::default(),
+    };
+    let reader = std::io::BufReader::with_capacity(1 << 16, guard);
+    let document: DocumentIn = serde_json::from_reader(reader).map_err(reader_error)?;
+    replay(document)
 }
 
 /// Saves the ledger to a file.
@@ -475,80 +475,156 @@ const LIST_FIELDS: [&[u8]; 6] = [
 /// document has one spelling, objects with named fields, so that is refused
 /// here with its line and column.
 fn check_shape(text: &str) -> Result<()> {
-    let bytes = text.as_bytes();
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    let (mut line, mut column) = (1usize, 0usize);
-    // The last string's bytes, the key it became (after `:`), and the last
-    // byte outside strings that was not whitespace.
-    let (mut string_start, mut last_string) = (0usize, (0usize, 0usize));
-    let mut key: Option<(usize, usize)> = None;
-    let mut previous: Option<u8> = None;
-    let error = |line, column, message: String| Error::Json {
-        line,
-        column,
-        message,
-    };
-    for (at, &byte) in bytes.iter().enumerate() {
-        column = column.saturating_add(1);
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => {
-                    in_string = false;
-                    last_string = (string_start, at);
-                    previous = Some(b'"');
+    Shape::default().feed(text.as_bytes())
+}
+
+/// The state of the shape check, fed a chunk at a time, so a reader can be
+/// checked as it streams ([`Guard`]).
+#[derive(Default)]
+struct Shape {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    line: usize,
+    column: usize,
+    /// The first bytes of the string being read and of the last one read
+    /// (enough to tell the list fields apart), and whether they were cut.
+    string: Vec<u8>,
+    string_cut: bool,
+    last: (Vec<u8>, bool),
+    /// The key of the value being read: the last string before a `:`.
+    key: Option<(Vec<u8>, bool)>,
+    /// The last byte outside strings that was not whitespace.
+    previous: Option<u8>,
+}
+
+/// Longest list field name, the most of a string the check keeps.
+const KEY_BYTES: usize = 16;
+
+impl Shape {
+    fn error(&self, message: String) -> Error {
+        Error::Json {
+            line: self.line.saturating_add(1),
+            column: self.column,
+            message,
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) -> Result<()> {
+        for &byte in bytes {
+            self.column = self.column.saturating_add(1);
+            if self.in_string {
+                match byte {
+                    _ if self.escaped => self.escaped = false,
+                    b'\\' => self.escaped = true,
+                    b'"' => {
+                        self.in_string = false;
+                        self.last = (std::mem::take(&mut self.string), self.string_cut);
+                        self.previous = Some(b'"');
+                        continue;
+                    }
+                    _ => {}
                 }
+                if self.string.len() < KEY_BYTES {
+                    self.string.push(byte);
+                } else {
+                    self.string_cut = true;
+                }
+                continue;
+            }
+            match byte {
+                b'"' => {
+                    self.in_string = true;
+                    self.string.clear();
+                    self.string_cut = false;
+                }
+                b':' => self.key = Some(self.last.clone()),
+                b'{' | b'[' => {
+                    if byte == b'[' {
+                        let named = self
+                            .key
+                            .as_ref()
+                            .is_some_and(|(k, cut)| !cut && LIST_FIELDS.contains(&k.as_slice()));
+                        if self.previous != Some(b':') || !named {
+                            return Err(self.error(
+                                "expected an object with named fields: a list is only the value of \
+                                 `members`, `sources`, `entries`, `groups`, `roles` or `conditions`"
+                                    .into(),
+                            ));
+                        }
+                    }
+                    self.depth = self.depth.saturating_add(1);
+                    if self.depth > MAX_JSON_DEPTH {
+                        return Err(
+                            self.error(format!("nesting deeper than {MAX_JSON_DEPTH} levels"))
+                        );
+                    }
+                }
+                b'}' | b']' => self.depth = self.depth.saturating_sub(1),
                 b'\n' => {
-                    line = line.saturating_add(1);
-                    column = 0;
+                    self.line = self.line.saturating_add(1);
+                    self.column = 0;
                 }
                 _ => {}
             }
-            continue;
-        }
-        match byte {
-            b'"' => {
-                in_string = true;
-                string_start = at.saturating_add(1);
+            if !byte.is_ascii_whitespace() && byte != b'"' {
+                self.previous = Some(byte);
             }
-            b':' => key = Some(last_string),
-            b'{' | b'[' => {
-                if byte == b'[' {
-                    let named = key
-                        .and_then(|(from, to)| bytes.get(from..to))
-                        .is_some_and(|k| LIST_FIELDS.contains(&k));
-                    if previous != Some(b':') || !named {
-                        return Err(error(
-                            line,
-                            column,
-                            "expected an object with named fields: a list is only the value of \
-                             `members`, `sources`, `entries`, `groups`, `roles` or `conditions`"
-                                .into(),
-                        ));
-                    }
-                }
-                depth = depth.saturating_add(1);
-                if depth > MAX_JSON_DEPTH {
-                    return Err(error(
-                        line,
-                        column,
-                        format!("nesting deeper than {MAX_JSON_DEPTH} levels"),
-                    ));
-                }
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            b'\n' => {
-                line = line.saturating_add(1);
-                column = 0;
-            }
-            _ => {}
         }
-        if !byte.is_ascii_whitespace() && byte != b'"' {
-            previous = Some(byte);
-        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// Why a [`Guard`] stopped the reader: the error to report.
+#[derive(Debug)]
+struct Stop(Error);
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Stop {}
+
+/// Checks the size and shape of a document as the parser reads it, so that
+/// loading from a reader never holds the document's text: peak memory is the
+/// ledger being built plus a buffer.
+struct Guard<R> {
+    inner: R,
+    read: usize,
+    shape: Shape,
+}
+
+impl<R: Read> Read for Guard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read = self.read.saturating_add(n);
+        let stop = |error| std::io::Error::new(std::io::ErrorKind::InvalidData, Stop(error));
+        if self.read > MAX_DOCUMENT_BYTES {
+            return Err(stop(Error::limit(
+                "JSON document size in bytes",
+                MAX_DOCUMENT_BYTES,
+                self.read,
+            )));
+        }
+        self.shape
+            .feed(buf.get(..n).unwrap_or_default())
+            .map_err(stop)?;
+        Ok(n)
+    }
+}
+
+/// The error of a parse from a [`Guard`]: the guard's own, or serde's.
+fn reader_error(error: serde_json::Error) -> Error {
+    if error.io_error_kind().is_some() {
+        let io = std::io::Error::from(error);
+        if let Some(Stop(inner)) = io.get_ref().and_then(|e| e.downcast_ref::<Stop>()) {
+            return inner.clone();
+        }
+        return Error::io(None, &io);
+    }
+    json_error(&error)
 }
 
 #[cold]

@@ -25,7 +25,9 @@ use crate::money::{Money, group_thousands};
 ///
 /// let coverage = fixtures::paris_summit().query().coverage(&Target::personnel(25_000))?;
 /// assert_eq!(coverage.firm().count(), 0);
-/// assert_eq!(coverage.conditional().unspecified(), 14); // every troop pledge is conditional and unsized
+/// // The reassurance force is conditional (a ceasefire, a US backstop) and unsized.
+/// assert_eq!(coverage.conditional().unspecified(), 1);
+/// assert_eq!(coverage.gap_after_all().high(), Some(25_000.into()));
 /// println!("{coverage}");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```

@@ -57,8 +57,9 @@ use crate::pledge::{Condition, Kind};
 /// let us_fails = Scenario::new().fails(Condition::Backstop { by: MemberId::new("USA")? });
 /// let all = ledger.query().kind(Kind::Troops).measure(Measure::Count).run()?;
 /// let without_us = ledger.query().kind(Kind::Troops).measure(Measure::Count).scenario(&us_fails).run()?;
-/// assert_eq!(all.total().count(), 14);
-/// assert_eq!(without_us.total().count(), 0); // every troop pledge needs the US backstop
+/// assert_eq!(all.total().count(), 1); // the reassurance force
+/// assert_eq!(without_us.total().count(), 0); // it needs the US backstop
+/// assert_eq!(without_us.left_out().by_scenario(), 1);
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

@@ -418,8 +418,9 @@ impl Row {
 ///     .group_by([Dimension::Evidence])
 ///     .measure(Measure::Personnel)
 ///     .run()?;
-/// assert_eq!(table.rows().count(), 2); // unconfirmed and reported
-/// assert_eq!(table.total().unspecified(), 14); // no public figures at all
+/// assert_eq!(table.rows().count(), 1); // the reassurance force, reported
+/// assert_eq!(table.total().unspecified(), 1); // no public figures at all
+/// assert_eq!(table.total().high(), None); // so no upper bound either
 /// println!("{table}");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```

@@ -1,70 +1,76 @@
 //! Ready-made ledgers for tests, docs and demos.
 //!
-//! [`paris_summit`] is the "coalition of the willing" meeting in Paris as
-//! publicly reported (`shared/seeds/paris-summit-article.txt` in the
-//! repository): about 30 leaders, mostly European plus Turkey, Australia and
-//! Canada; the UK and France leading planning; Ukraine as beneficiary; a US
-//! backstop promised in general terms only. No figure was published, so every
-//! size is [`Estimate::Unspecified`]: the fixture invents nothing.
+//! [`paris_summit`] is the "coalition of the willing" meeting in Paris as a
+//! Reuters report described it. The fixture invents nothing: each fact below
+//! is recorded with the sentence it comes from, and the two public facts
+//! taken from outside the report (the summit's date and the EU and NATO
+//! membership of the named countries) cite their own source,
+//! `public-record`.
+//!
+//! | fact in the ledger | the report's sentence |
+//! |---|---|
+//! | members France, United Kingdom, Turkey, Australia, Canada, Ukraine | "The summit in Paris brought together leaders from mostly European countries plus Turkey, Australia and Canada" and "Around 30 leaders gathered in Paris on Thursday with Ukrainian President Volodymyr Zelenskiy" |
+//! | France coordinates, Ukraine benefits | "French President Emmanuel Macron and President Volodymyr Zelenskiy opened discussions and presented the coalition's work on security guarantees." |
+//! | the United Kingdom coordinates | "the British and French army chiefs held detailed meetings last week with coalition counterparts and were due to brief leaders on operational planning during the summit" (a concept note seen by Reuters) |
+//! | the coalition as a member whose contributors are not named | "A French briefing declined to name which countries would contribute to any reassurance force." and "Which specific countries will commit troops, equipment or financial support to a reassurance force has not been publicly confirmed." |
+//! | a reassurance force of unspecified size, announced, conditional on a ceasefire | "present plans for security guarantees that would protect Kyiv if a ceasefire with Russia is agreed" |
+//! | ... in Ukraine and neighbouring states | "combining enduring military assistance with an international reassurance presence in Ukraine and neighbouring states" |
+//! | ... conditional on a US backstop | "European leaders have repeatedly said a credible multinational reassurance force will require U.S. backing as a backstop." |
+//! | technical plans complete but undisclosed | "Two European officials told attendees that the detailed \"technical\" plans prepared by participating militaries are complete, but they did not provide a public inventory of forces, locations or timelines." |
+//! | European security guarantees, on the record, conditional on a ceasefire | Macron: "We are ready, us Europeans, to provide security guarantees to Ukraine." |
+//! | a US backstop only considered, unconfirmed, undated, undefined | "President Donald Trump has made general promises of support but has not spelled out concrete security guarantees." and "The exact nature and scale of any U.S. contribution or legal guarantees remain undefined." |
+//!
+//! No figure was published, so every size is [`Estimate::Unspecified`](crate::Estimate::Unspecified).
+//! The coalition stands as one member (`COW`) for the contributors the
+//! report does not name, as trackers list "EU institutions" or SIPRI lists
+//! "unknown" suppliers: it is not a country, and its name says so.
 
 use crate::Record;
 use crate::{
-    Capability, Condition, Contribution, Currency, Estimate, Evidence, FxRates, GroupId, Ledger,
-    Member, MemberId, NewPledge, PledgeId, Provenance, RatePolicy, Result, Role, Source, SourceId,
-    SourceKind, Stage, parse_amount, parse_date,
+    Capability, Category, Condition, Contribution, Currency, Estimate, Evidence, FxRates, GroupId,
+    Ledger, Member, MemberId, NewPledge, PledgeId, Provenance, RatePolicy, Result, Role, Source,
+    SourceId, SourceKind, Stage, parse_amount, parse_date,
 };
 
-/// Members as (id, name, groups); roles are added below.
-const MEMBERS: [(&str, &str, &[&str]); 30] = [
-    ("FRA", "France", &["CoW", "EU", "NATO"]),
-    ("GBR", "United Kingdom", &["CoW", "NATO"]),
-    ("UKR", "Ukraine", &[]),
-    ("USA", "United States", &["NATO"]),
-    ("DEU", "Germany", &["CoW", "EU", "NATO"]),
-    ("ITA", "Italy", &["CoW", "EU", "NATO"]),
-    ("ESP", "Spain", &["CoW", "EU", "NATO"]),
-    ("POL", "Poland", &["CoW", "EU", "NATO"]),
-    ("NLD", "Netherlands", &["CoW", "EU", "NATO"]),
-    ("BEL", "Belgium", &["CoW", "EU", "NATO"]),
-    ("DNK", "Denmark", &["CoW", "EU", "NATO"]),
-    ("SWE", "Sweden", &["CoW", "EU", "NATO"]),
-    ("FIN", "Finland", &["CoW", "EU", "NATO"]),
-    ("NOR", "Norway", &["CoW", "NATO"]),
-    ("EST", "Estonia", &["CoW", "EU", "NATO"]),
-    ("LVA", "Latvia", &["CoW", "EU", "NATO"]),
-    ("LTU", "Lithuania", &["CoW", "EU", "NATO"]),
-    ("CZE", "Czechia", &["CoW", "EU", "NATO"]),
-    ("PRT", "Portugal", &["CoW", "EU", "NATO"]),
-    ("ROU", "Romania", &["CoW", "EU", "NATO"]),
-    ("BGR", "Bulgaria", &["CoW", "EU", "NATO"]),
-    ("GRC", "Greece", &["CoW", "EU", "NATO"]),
-    ("HRV", "Croatia", &["CoW", "EU", "NATO"]),
-    ("SVN", "Slovenia", &["CoW", "EU", "NATO"]),
-    ("LUX", "Luxembourg", &["CoW", "EU", "NATO"]),
-    ("IRL", "Ireland", &["CoW", "EU"]),
-    ("ISL", "Iceland", &["CoW", "NATO"]),
-    ("TUR", "Türkiye", &["CoW", "NATO"]),
-    ("AUS", "Australia", &["CoW"]),
-    ("CAN", "Canada", &["CoW", "NATO"]),
+/// The report's sentence behind the roster: the participants it names.
+const PARTICIPANTS: &str = "The summit in Paris brought together leaders from mostly European \
+    countries plus Turkey, Australia and Canada to set out how they would deter a renewed \
+    Russian attack if a formal truce were reached.";
+
+/// Members as (id, name, groups from the public record, roles).
+const MEMBERS: [(&str, &str, &[&str], &[Role]); 8] = [
+    ("FRA", "France", &["EU", "NATO"], &[Role::Coordinator]),
+    ("GBR", "United Kingdom", &["NATO"], &[Role::Coordinator]),
+    ("TUR", "Turkey", &["NATO"], &[]),
+    ("AUS", "Australia", &[], &[]),
+    ("CAN", "Canada", &["NATO"], &[]),
+    ("UKR", "Ukraine", &[], &[Role::Beneficiary]),
+    ("USA", "United States", &["NATO"], &[]),
+    (
+        "COW",
+        "Coalition of the willing (contributors not named)",
+        &[],
+        &[Role::Contributor],
+    ),
 ];
 
-/// The Paris summit coalition as publicly reported.
-///
-/// Verified facts from the report are `Verified` or `Reported` entries; its
-/// "Unconfirmed" items are `Unconfirmed` pledges with unspecified sizes. The
-/// reassurance-force pledges are conditional on a ceasefire and on a US
-/// backstop. The US backstop itself is undated (the report gives no date
-/// for the general promises) and stands at `Considering`.
+/// The Paris summit coalition as publicly reported (see the [module
+/// docs](self) for each fact and its sentence).
 ///
 /// # Example
 ///
 /// ```
-/// use coalition_ledger::{fixtures, Evidence, MemberId};
+/// use coalition_ledger::prelude::*;
 ///
 /// let ledger = fixtures::paris_summit();
-/// assert_eq!(ledger.members().count(), 30);
-/// assert!(ledger.pledges().any(|p| p.evidence() == Evidence::Unconfirmed));
-/// assert!(ledger.member(&MemberId::new("UKR")?).is_some());
+/// let names: Vec<&str> = ledger.members().map(|m| m.name()).collect();
+/// assert!(names.contains(&"Turkey") && names.contains(&"Canada"));
+/// // One reassurance force, its contributors and size undisclosed.
+/// let force = ledger.pledge(&PledgeId::new("COW-reassurance-force")?).expect("recorded");
+/// assert_eq!(force.contribution(), &Contribution::Troops { personnel: Estimate::Unspecified });
+/// // The US backstop is only considered, and unconfirmed.
+/// let us = ledger.pledge(&PledgeId::new("USA-backstop")?).expect("recorded");
+/// assert_eq!((us.stage(), us.evidence()), (Stage::Considering, Evidence::Unconfirmed));
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 pub fn paris_summit() -> Ledger {
@@ -78,21 +84,26 @@ pub fn paris_summit() -> Ledger {
 /// # Errors
 ///
 /// None in practice; the function exists so tests can see a failure.
+///
+/// # Example
+///
+/// ```
+/// let ledger = coalition_ledger::fixtures::build_paris_summit()?;
+/// assert_eq!(ledger.members().count(), 8);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 pub fn build_paris_summit() -> Result<Ledger> {
     let mut ledger = Ledger::new();
-    for (id, name, groups) in MEMBERS {
+    for (id, name, groups, roles) in MEMBERS {
         let mut member = Member::new(MemberId::new(id)?, name);
         for group in groups {
             member = member.with_group(GroupId::new(group)?);
         }
-        member = match id {
-            "FRA" | "GBR" => member
-                .with_role(Role::Coordinator)
-                .with_role(Role::Contributor),
-            "UKR" => member.with_role(Role::Beneficiary),
-            "USA" => member.with_role(Role::Guarantor),
-            _ => member.with_role(Role::Contributor),
-        };
+        for role in roles {
+            member = member.with_role(*role);
+        }
+        // Named in the report (`reuters-paris`); groups from the public
+        // record (`public-record`). Roster entries are undated and verified.
         ledger.add_member(member)?;
     }
     add_sources(&mut ledger)?;
@@ -108,35 +119,50 @@ fn add_sources(ledger: &mut Ledger) -> Result<()> {
             "Reuters",
             SourceKind::Media,
         )
-        .with_title("Coalition of the willing meets in Paris on security guarantees for Ukraine")
+        .with_title(PARTICIPANTS)
         .with_published(summit),
         Source::new(
             SourceId::new("macron-statement")?,
-            "Élysée",
+            "Emmanuel Macron, quoted by Reuters",
             SourceKind::Official,
         )
-        .with_title("\"We are ready, us Europeans, to provide security guarantees to Ukraine\"")
+        .with_title("We are ready, us Europeans, to provide security guarantees to Ukraine.")
         .with_published(summit),
         Source::new(
             SourceId::new("eu-officials")?,
-            "Two European officials",
+            "Two European officials, reported by Reuters",
             SourceKind::Briefing,
         )
-        .with_title("Technical plans of participating militaries are complete")
+        .with_title(
+            "The detailed technical plans prepared by participating militaries are complete; \
+             no public inventory of forces, locations or timelines",
+        )
         .with_published(summit),
         Source::new(
             SourceId::new("french-briefing")?,
-            "French presidency briefing",
+            "French briefing, reported by Reuters",
             SourceKind::Briefing,
         )
-        .with_title("Declined to name contributors to a reassurance force")
+        .with_title("Declined to name which countries would contribute to any reassurance force")
         .with_published(summit),
         Source::new(
             SourceId::new("concept-note")?,
-            "Coalition concept note seen by Reuters",
+            "Concept note seen by Reuters",
             SourceKind::Leak,
         )
-        .with_title("UK and French army chiefs to brief leaders on operational planning"),
+        .with_title(
+            "The British and French army chiefs held detailed meetings with coalition \
+             counterparts and were due to brief leaders on operational planning",
+        ),
+        Source::new(
+            SourceId::new("public-record")?,
+            "Public record (outside the report)",
+            SourceKind::Official,
+        )
+        .with_title(
+            "The Paris summit was held on Thursday 4 September 2025; EU and NATO membership \
+             of the named countries",
+        ),
     ];
     for source in sources {
         ledger.add_source(source)?;
@@ -147,96 +173,82 @@ fn add_sources(ledger: &mut Ledger) -> Result<()> {
 fn add_pledges(ledger: &mut Ledger) -> Result<()> {
     let summit = parse_date("2025-09-04")?;
     let usa = MemberId::new("USA")?;
-    let cite = |evidence: Evidence, source: &str| -> Result<Provenance> {
+    let cow = MemberId::new("COW")?;
+    // Dated the summit's day: the report says "Thursday"; the date is from
+    // the public record.
+    let on_summit = |evidence: Evidence, source: &str| -> Result<Provenance> {
         Ok(Provenance::new(evidence)
             .on(summit)
-            .cite(SourceId::new(source)?))
-    };
-    let force_conditions = |pledge: NewPledge| {
-        pledge
-            .with_condition(Condition::Ceasefire)
-            .with_condition(Condition::Backstop { by: usa.clone() })
-            .with_location("Ukraine and neighbouring states")
+            .cite(SourceId::new(source)?)
+            .cite(SourceId::new("public-record")?))
     };
 
-    // "President Trump has made general promises of support but has not
-    // spelled out concrete security guarantees": undated, no capability given.
+    // "President Donald Trump has made general promises of support but has
+    // not spelled out concrete security guarantees." / Unconfirmed: "The
+    // exact nature and scale of any U.S. contribution or legal guarantees
+    // remain undefined." No date is given for the promises.
     let us_backstop = NewPledge::new(
         PledgeId::new("USA-backstop")?,
         usa.clone(),
-        Contribution::Backstop { capability: Capability::SecurityGuarantee },
-    )
-    .with_stage(Stage::Considering)
-    .with_notes("General promises of support; nature and scale of any contribution or legal guarantee undefined");
-    ledger.open_pledge(
-        us_backstop,
-        Provenance::new(Evidence::Reported).cite(SourceId::new("reuters-paris")?),
-    )?;
-
-    // Macron: "We are ready, us Europeans, to provide security guarantees."
-    let fra_guarantee = NewPledge::new(
-        PledgeId::new("FRA-guarantee")?,
-        MemberId::new("FRA")?,
         Contribution::Backstop {
             capability: Capability::SecurityGuarantee,
         },
     )
-    .with_condition(Condition::Ceasefire);
-    ledger.open_pledge(fra_guarantee, cite(Evidence::Verified, "macron-statement")?)?;
+    .with_stage(Stage::Considering)
+    .with_notes(
+        "General promises of support; concrete security guarantees not spelled out; \
+         nature and scale of any U.S. contribution undefined",
+    );
+    ledger.open_pledge(
+        us_backstop,
+        Provenance::new(Evidence::Unconfirmed).cite(SourceId::new("reuters-paris")?),
+    )?;
 
-    // The UK and France lead planning of a reassurance force; contributors
-    // and sizes were not disclosed.
-    for (id, member) in [("FRA-reassurance", "FRA"), ("GBR-reassurance", "GBR")] {
-        let pledge = NewPledge::new(
-            PledgeId::new(id)?,
-            MemberId::new(member)?,
-            Contribution::Troops {
-                personnel: Estimate::Unspecified,
-            },
-        )
-        .with_category(crate::Category::new("reassurance-force")?);
-        ledger.open_pledge(
-            force_conditions(pledge),
-            cite(Evidence::Reported, "concept-note")?,
-        )?;
-    }
-
-    // "Which specific countries will commit troops, equipment or financial
-    // support ... has not been publicly confirmed."
-    for member in [
-        "DEU", "ITA", "POL", "NLD", "DNK", "SWE", "FIN", "NOR", "EST", "TUR", "AUS", "CAN",
-    ] {
-        let pledge = NewPledge::new(
-            PledgeId::new(format!("{member}-reassurance"))?,
-            MemberId::new(member)?,
-            Contribution::Troops {
-                personnel: Estimate::Unspecified,
-            },
-        )
-        .with_stage(Stage::Considering)
-        .with_category(crate::Category::new("reassurance-force")?)
-        .with_notes(
-            "Attended the summit; whether it will commit troops has not been publicly confirmed",
-        );
-        ledger.open_pledge(
-            force_conditions(pledge),
-            cite(Evidence::Unconfirmed, "french-briefing")?,
-        )?;
-    }
-
-    // "European militaries have prepared technical plans for contributions":
-    // enduring military assistance, sizes undisclosed.
-    let assistance = NewPledge::new(
-        PledgeId::new("DEU-enduring-support")?,
-        MemberId::new("DEU")?,
-        Contribution::Funding {
-            amount: Estimate::Unspecified,
+    // "...to present plans for security guarantees that would protect Kyiv if
+    // a ceasefire with Russia is agreed" / "a credible multinational
+    // reassurance force will require U.S. backing as a backstop" / "an
+    // international reassurance presence in Ukraine and neighbouring
+    // states" / "A French briefing declined to name which countries would
+    // contribute to any reassurance force."
+    let force_id = PledgeId::new("COW-reassurance-force")?;
+    let force = NewPledge::new(
+        force_id.clone(),
+        cow.clone(),
+        Contribution::Troops {
+            personnel: Estimate::Unspecified,
         },
     )
-    .with_stage(Stage::Considering)
-    .with_category(crate::Category::new("enduring-assistance")?)
-    .with_notes("Technical plans prepared; contributors and amounts not disclosed");
-    ledger.open_pledge(assistance, cite(Evidence::Unconfirmed, "eu-officials")?)?;
+    .with_stage(Stage::Announced)
+    .with_category(Category::new("reassurance-force")?)
+    .with_condition(Condition::Ceasefire)
+    .with_condition(Condition::Backstop { by: usa })
+    .with_location("Ukraine and neighbouring states")
+    .with_notes(
+        "Contributors not named (French briefing); which countries will commit troops \
+         has not been publicly confirmed",
+    );
+    ledger.open_pledge(force, on_summit(Evidence::Reported, "french-briefing")?)?;
+    // "Two European officials told attendees that the detailed technical
+    // plans prepared by participating militaries are complete, but they did
+    // not provide a public inventory of forces, locations or timelines."
+    ledger.annotate(&force_id, on_summit(Evidence::Reported, "eu-officials")?)?;
+
+    // Macron: "We are ready, us Europeans, to provide security guarantees to
+    // Ukraine." The guarantees would protect Kyiv "if a ceasefire with
+    // Russia is agreed".
+    let guarantees = NewPledge::new(
+        PledgeId::new("COW-security-guarantees")?,
+        cow,
+        Contribution::Backstop {
+            capability: Capability::SecurityGuarantee,
+        },
+    )
+    .with_stage(Stage::Announced)
+    .with_condition(Condition::Ceasefire);
+    ledger.open_pledge(
+        guarantees,
+        on_summit(Evidence::Verified, "macron-statement")?,
+    )?;
     Ok(())
 }
 

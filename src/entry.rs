@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::ids::{PledgeId, SourceId};
 use crate::lifecycle::{Evidence, Stage};
-use crate::limits::{MAX_SOURCES_PER_ENTRY, MAX_TEXT_CHARS, check_text};
+use crate::limits::{MAX_KEY_CHARS, MAX_SOURCES_PER_ENTRY, MAX_TEXT_CHARS, check_date, check_text};
 use crate::member::Member;
 use crate::money::Currency;
 use crate::pledge::{Contribution, NewPledge};
@@ -233,8 +233,8 @@ impl<'de> Deserialize<'de> for SourceList {
 /// ```
 ///
 /// Its serde form is the one entries use in the JSON document:
-/// `{"date": "2025-09-04", "evidence": "reported", "sources": ["elysee"]}`,
-/// with `date` and `sources` left out when empty.
+/// `{"date": "2025-09-04", "evidence": "reported", "sources": ["elysee"],
+/// "key": "feed-17"}`, with `date`, `sources` and `key` left out when empty.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, from = "ProvenanceIn")]
 pub struct Provenance {
@@ -247,6 +247,8 @@ pub struct Provenance {
     evidence: Evidence,
     #[serde(default, skip_serializing_if = "SourceList::is_empty")]
     sources: SourceList,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<ClientKey>,
 }
 
 /// A deserialized provenance, rebuilt through `cite` so its sources are
@@ -259,12 +261,15 @@ struct ProvenanceIn {
     evidence: Evidence,
     #[serde(default)]
     sources: Vec<SourceId>,
+    #[serde(default)]
+    key: Option<ClientKey>,
 }
 
 impl From<ProvenanceIn> for Provenance {
     fn from(input: ProvenanceIn) -> Provenance {
         let mut provenance = Provenance::new(input.evidence);
         provenance.date = input.date;
+        provenance.key = input.key;
         for source in input.sources {
             provenance = provenance.cite(source);
         }
@@ -288,6 +293,7 @@ impl Provenance {
             date: None,
             evidence,
             sources: SourceList::None,
+            key: None,
         }
     }
 
@@ -328,6 +334,30 @@ impl Provenance {
     #[must_use]
     pub fn cite(mut self, source: SourceId) -> Provenance {
         self.sources.insert(source);
+        self
+    }
+
+    /// Sets the client's idempotency key: recording an entry whose key was
+    /// already recorded with the same content appends nothing and returns
+    /// [`Recorded::AlreadyPresent`](crate::Recorded::AlreadyPresent); the
+    /// same key with different content is an
+    /// [`Error::Conflict`] naming the field that differs.
+    ///
+    /// ```
+    /// use coalition_ledger::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// let fra = || Action::AddMember(Box::new(Member::new(MemberId::new("FRA").unwrap(), "France")));
+    /// let key = ClientKey::new("feed-123")?;
+    /// let first = ledger.record(fra(), Provenance::new(Evidence::Verified).key(key.clone()))?;
+    /// let again = ledger.record(fra(), Provenance::new(Evidence::Verified).key(key))?;
+    /// assert_eq!(again, Recorded::AlreadyPresent { sequence: first.sequence() });
+    /// assert_eq!(ledger.len(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn key(mut self, key: ClientKey) -> Provenance {
+        self.key = Some(key);
         self
     }
 
@@ -372,6 +402,33 @@ impl Provenance {
         self.sources.as_slice()
     }
 
+    /// The client's idempotency key, if any.
+    ///
+    /// ```
+    /// use coalition_ledger::{ClientKey, Evidence, Provenance};
+    /// let p = Provenance::new(Evidence::Reported).key(ClientKey::new("feed-7")?);
+    /// assert_eq!(p.client_key().map(ClientKey::as_str), Some("feed-7"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn client_key(&self) -> Option<&ClientKey> {
+        self.key.as_ref()
+    }
+
+    /// The first provenance field that differs from `other`, if any.
+    pub(crate) fn first_difference(&self, other: &Provenance) -> Option<&'static str> {
+        if self.date != other.date {
+            Some("date")
+        } else if self.evidence != other.evidence {
+            Some("evidence")
+        } else if self.sources != other.sources {
+            Some("sources")
+        } else if self.key != other.key {
+            Some("key")
+        } else {
+            None
+        }
+    }
+
     pub(crate) fn sources_mut(&mut self) -> &mut [SourceId] {
         self.sources.as_mut_slice()
     }
@@ -414,6 +471,16 @@ pub struct Entry {
     evidence: Evidence,
     #[serde(default, skip_serializing_if = "SourceList::is_empty")]
     sources: SourceList,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<ClientKey>,
+    /// The format version whose rules this entry was recorded under, for an
+    /// entry of a file an older version wrote; `None` for the current rules.
+    #[serde(
+        default,
+        rename = "accepted_under",
+        skip_serializing_if = "Option::is_none"
+    )]
+    accepted_under: Option<u32>,
     action: Action,
 }
 
@@ -424,8 +491,49 @@ impl Entry {
             date: provenance.date,
             evidence: provenance.evidence,
             sources: provenance.sources,
+            key: provenance.key,
+            accepted_under: None,
             action,
         }
+    }
+
+    /// Marks the entry as recorded under the rules of an older format
+    /// version.
+    pub(crate) fn accepted_under_version(mut self, version: Option<u32>) -> Entry {
+        self.accepted_under = version;
+        self
+    }
+
+    /// The format version whose rules this entry was recorded under, when it
+    /// comes from a file an older version wrote (`None` for entries recorded
+    /// under the current rules). Files saved later keep it, so the entry
+    /// keeps loading under those rules; `check` reports (CL015) the ones the
+    /// current rules refuse, and CL004 the dependency cycles.
+    ///
+    /// ```
+    /// use coalition_ledger::*;
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// assert_eq!(ledger.entry(0).and_then(Entry::accepted_under), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn accepted_under(&self) -> Option<u32> {
+        self.accepted_under
+    }
+
+    /// The client's idempotency key, if the entry carries one.
+    ///
+    /// ```
+    /// use coalition_ledger::*;
+    /// let mut ledger = Ledger::new();
+    /// let fra = Member::new(MemberId::new("FRA")?, "France");
+    /// let key = ClientKey::new("roster-1")?;
+    /// ledger.record(Action::AddMember(Box::new(fra)), Provenance::new(Evidence::Verified).key(key.clone()))?;
+    /// assert_eq!(ledger.entry(0).and_then(Entry::client_key), Some(&key));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn client_key(&self) -> Option<&ClientKey> {
+        self.key.as_ref()
     }
 
     /// The sequence number: the entry's 0-based position in the ledger.
@@ -546,6 +654,7 @@ impl Entry {
             date: self.date,
             evidence: self.evidence,
             sources: self.sources.clone(),
+            key: self.key.clone(),
         }
     }
 
@@ -575,6 +684,7 @@ impl Entry {
             date: self.date,
             evidence: self.evidence,
             sources: self.sources,
+            key: self.key,
         };
         (self.action, provenance)
     }
@@ -582,6 +692,9 @@ impl Entry {
 
 /// Validates what an entry says about itself, independent of the ledger.
 pub(crate) fn validate_provenance(provenance: &Provenance) -> Result<()> {
+    if let Some(date) = provenance.date {
+        check_date(|| "entry".to_string(), "date", date)?;
+    }
     let sources = provenance.sources();
     if sources.len() > MAX_SOURCES_PER_ENTRY {
         return Err(Error::limit(
@@ -611,4 +724,94 @@ pub(crate) fn validate_reason(pledge: &PledgeId, reason: &str) -> Result<()> {
         ));
     }
     check_text(subject, "reason", reason, MAX_TEXT_CHARS)
+}
+
+/// A client-supplied idempotency key: non-empty, at most
+/// [`MAX_KEY_CHARS`] characters, no control characters, no surrounding
+/// white space.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::ClientKey;
+/// assert_eq!(ClientKey::new("feed-123")?.as_str(), "feed-123");
+/// assert!(ClientKey::new("").is_err());
+/// assert!(ClientKey::new(" padded").is_err());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClientKey(Box<str>);
+
+impl ClientKey {
+    /// Validates and wraps a key.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidId`] for an empty key, one longer than
+    /// [`MAX_KEY_CHARS`] characters, or one holding control characters or
+    /// surrounding white space.
+    ///
+    /// ```
+    /// use coalition_ledger::ClientKey;
+    /// assert!(ClientKey::new("order-42/line-1").is_ok());
+    /// assert!(ClientKey::new("a\nb").is_err());
+    /// ```
+    pub fn new(text: impl AsRef<str>) -> Result<ClientKey> {
+        let text = text.as_ref();
+        let reason = if text.is_empty() {
+            Some("must not be empty")
+        } else if text.chars().count() > MAX_KEY_CHARS {
+            Some("too long")
+        } else if text.chars().any(char::is_control) {
+            Some("contains a control character")
+        } else if text.trim() != text {
+            Some("has surrounding white space")
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => Err(Error::InvalidId {
+                kind: "client key",
+                value: text.chars().take(MAX_KEY_CHARS).collect(),
+                reason: reason.to_string(),
+            }),
+            None => Ok(ClientKey(text.into())),
+        }
+    }
+
+    /// The key as text.
+    ///
+    /// ```
+    /// use coalition_ledger::ClientKey;
+    /// assert_eq!(ClientKey::new("k1")?.as_str(), "k1");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ClientKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for ClientKey {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<ClientKey> {
+        ClientKey::new(text)
+    }
+}
+
+impl Serialize for ClientKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClientKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<ClientKey, D::Error> {
+        crate::dates::from_str_with(d, "a client key", |text: &str| ClientKey::new(text))
+    }
 }

@@ -270,6 +270,39 @@ pub enum Error {
         /// How many bytes the torn line holds.
         bytes: u64,
     },
+    /// A complete journal line is damaged (its checksum does not verify, or
+    /// it is not a journal record). Nothing is cut or deleted: see
+    /// `io::journal::salvage` to copy the intact prefix to a new file.
+    #[error("journal line {line} (byte {offset}): {message}")]
+    JournalCorrupt {
+        /// 1-based line.
+        line: u64,
+        /// Byte offset of the start of the line.
+        offset: u64,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// Another handle holds the journal's exclusive write lock.
+    #[error("journal `{path}` is locked by another writer (open it read-only to read it)")]
+    JournalLocked {
+        /// The journal file.
+        path: String,
+    },
+    /// The journal file was truncated, replaced, deleted or written by
+    /// someone else while open: the append was not acknowledged.
+    #[error("journal `{path}` changed underneath: {reason}; the write was not acknowledged")]
+    JournalChanged {
+        /// The journal file.
+        path: String,
+        /// What changed.
+        reason: String,
+    },
+    /// An append on a journal opened read-only.
+    #[error("journal `{path}` is open read-only")]
+    JournalReadOnly {
+        /// The journal file.
+        path: String,
+    },
     /// A journal refuses appends after a failed write or sync, until it is
     /// reopened.
     #[error("journal `{path}` refuses appends after a failed write or sync: reopen it")]
@@ -507,6 +540,7 @@ impl Error {
                 | Error::Csv { .. }
                 | Error::CsvErrors { .. }
                 | Error::Journal { .. }
+                | Error::JournalCorrupt { .. }
         )
     }
 

@@ -20,6 +20,10 @@
 //! | CSV record length, enforced while reading (quotes and delimiters count) | [`MAX_CSV_RECORD_BYTES`] bytes |
 //! | errors an importer collects (the rest are counted) | [`MAX_COLLECTED_ERRORS`] |
 //! | journal line length | [`MAX_JOURNAL_LINE_BYTES`] bytes |
+//! | journal file size read on open | [`MAX_JOURNAL_BYTES`] bytes |
+//! | entries in one journal batch | [`MAX_BATCH_ENTRIES`] |
+//! | client idempotency key | [`MAX_KEY_CHARS`] characters |
+//! | dates (entries, sources) | [`EARLIEST_DATE`] to [`LATEST_DATE`]: every date a four-digit `YYYY-MM-DD` can spell |
 //! | pledges named in one dependency-cycle diagnostic (CL004) | [`MAX_CYCLE_PLEDGES_SHOWN`] |
 //! | diagnostics of one code in a check report | [`MAX_DIAGNOSTICS_PER_CODE`] (the rest are counted) |
 
@@ -54,6 +58,41 @@ pub const MAX_COLLECTED_ERRORS: usize = 1_000;
 /// Longest journal line accepted on open (1 MiB).
 pub const MAX_JOURNAL_LINE_BYTES: usize = 1 << 20;
 
+/// Largest journal file [`Journal::open`](crate::io::journal::Journal::open)
+/// replays (64 GiB); replay streams the file, so memory does not grow with it.
+pub const MAX_JOURNAL_BYTES: u64 = 64 << 30;
+/// Most entries in one atomic journal batch: a batch is held in memory until
+/// its last line is read back.
+pub const MAX_BATCH_ENTRIES: usize = 100_000;
+/// Most characters in a client idempotency key.
+pub const MAX_KEY_CHARS: usize = 128;
+/// Earliest date an entry or source may carry: `0000-01-01`.
+pub const EARLIEST_DATE: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(0, 1, 1) {
+    Some(date) => date,
+    None => chrono::NaiveDate::MIN,
+};
+/// Latest date an entry or source may carry: `9999-12-31`.
+pub const LATEST_DATE: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(date) => date,
+    None => chrono::NaiveDate::MAX,
+};
+
+/// Checks that a date has a four-digit year, so that every reader of every
+/// format accepts it back.
+pub(crate) fn check_date(
+    subject: impl FnOnce() -> String,
+    field: &'static str,
+    date: chrono::NaiveDate,
+) -> crate::Result<()> {
+    if (EARLIEST_DATE..=LATEST_DATE).contains(&date) {
+        return Ok(());
+    }
+    Err(crate::Error::invalid(
+        subject(),
+        field,
+        format!("{date} is outside {EARLIEST_DATE} to {LATEST_DATE}"),
+    ))
+}
 /// Most pledges a dependency-cycle diagnostic (CL004) names: a longer cycle
 /// is shown as its length and its first pledges.
 pub const MAX_CYCLE_PLEDGES_SHOWN: usize = 5;

@@ -23,11 +23,11 @@
 
 pub use crate::check::{CheckOptions, Code, Diagnostic, Report, Severity, Subject};
 pub use crate::dates::parse_date;
-pub use crate::entry::{Action, Entry, Provenance};
+pub use crate::entry::{Action, ClientKey, Entry, Provenance};
 pub use crate::estimate::Estimate;
 pub use crate::fx::{FxRates, RatePolicy};
 pub use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
-pub use crate::ledger::{Ledger, Recorded, Snapshot, Undated};
+pub use crate::ledger::{Ledger, Record, Recorded, Snapshot, Undated};
 pub use crate::lifecycle::{Evidence, Stage};
 pub use crate::member::{Member, Role};
 pub use crate::money::{Currency, Money, parse_amount};

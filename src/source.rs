@@ -267,6 +267,9 @@ impl Source {
         if let Some(url) = &self.url {
             check_text(subject, "url", url, MAX_NOTE_CHARS)?;
         }
+        if let Some(date) = self.published {
+            crate::limits::check_date(subject, "published", date)?;
+        }
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 
 use coalition_ledger::{
     Contribution, Currency, Error, Estimate, Evidence, FxRates, Ledger, Measure, Member, MemberId,
-    Money, NewPledge, PledgeId, Provenance, RatePolicy, Result, parse_amount, parse_date,
+    Money, NewPledge, PledgeId, Provenance, RatePolicy, Record, Result, parse_amount, parse_date,
 };
 
 fn croatian_funding(date: &str) -> Result<Ledger> {

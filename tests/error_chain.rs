@@ -60,10 +60,11 @@ fn journal_replay_keeps_the_ledger_error_typed() -> Result<()> {
     journal.append(add("DEU")?, verified())?;
     drop(journal);
 
-    // The third line of the full journal (a withdrawal of FRA-x, sequence 2)
-    // appended to a journal where FRA-x was never opened.
+    // The third entry of the full journal (a withdrawal of FRA-x, sequence
+    // 2; line 4, after the header) appended to a journal where FRA-x was
+    // never opened.
     let full_text = std::fs::read_to_string(&full)?;
-    let third = full_text.lines().nth(2).unwrap_or_default();
+    let third = full_text.lines().nth(3).unwrap_or_default();
     let mut short_text = std::fs::read_to_string(&short)?;
     short_text.push_str(third);
     short_text.push('\n');
@@ -74,7 +75,7 @@ fn journal_replay_keeps_the_ledger_error_typed() -> Result<()> {
         what: "no error".into(),
     });
     assert!(
-        matches!(err, Error::InJournalLine { line: 3, .. }),
+        matches!(err, Error::InJournalLine { line: 4, .. }),
         "{err:?}"
     );
     assert!(err.is_unknown_reference(), "{err}");
@@ -84,7 +85,7 @@ fn journal_replay_keeps_the_ledger_error_typed() -> Result<()> {
             pledge: "FRA-x".into()
         }
     );
-    assert_eq!(chain(&err), ["journal line 3: unknown pledge `FRA-x`"]);
+    assert_eq!(chain(&err), ["journal line 4: unknown pledge `FRA-x`"]);
     std::fs::remove_dir_all(&dir).ok();
     Ok(())
 }

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use coalition_ledger::io::journal::{Journal, Recovery, TornTail};
+use coalition_ledger::io::journal::{self, Journal, Recovery};
 use coalition_ledger::*;
 use common::*;
 
@@ -189,42 +189,76 @@ fn rejected_and_repeated_appends_write_nothing() {
     assert_eq!(std::fs::metadata(&path).expect("exists").len(), size);
 }
 
+/// Writes `all` as: the first `singles` one at a time, the rest in batches
+/// of `batch`. Returns, for each unit written (header, single line or
+/// batch), the file length after it and the number of entries so far.
+fn write_mixed(
+    path: &PathBuf,
+    all: &[(Action, Provenance)],
+    singles: usize,
+    batch: usize,
+) -> Vec<(usize, usize)> {
+    let mut journal = Journal::open(path, Recovery::Fail).expect("creates");
+    let len = |p: &PathBuf| std::fs::metadata(p).expect("exists").len() as usize;
+    let mut units = vec![(len(path), 0)];
+    for (action, provenance) in &all[..singles] {
+        journal
+            .append(action.clone(), provenance.clone())
+            .expect("valid");
+        units.push((len(path), journal.ledger().len()));
+    }
+    for chunk in all[singles..].chunks(batch) {
+        journal
+            .append_batch(chunk.iter().cloned())
+            .expect("valid batch");
+        units.push((len(path), journal.ledger().len()));
+    }
+    units
+}
+
+/// Issue 11.4 and 11.7: an append torn at any byte loses no earlier entry,
+/// and a torn batch is never half-applied.
 #[test]
-fn cutting_at_every_byte_recovers_exactly_the_complete_entries() {
+fn cutting_at_every_byte_loses_no_earlier_entry_and_no_batch_is_half_applied() {
     let dir = TempDir::new("cut");
     let path = dir.file("j");
-    let all = actions(40);
-    assert!(all.len() >= 50, "at least 50 entries");
-    write_journal(&path, &all);
+    let all = actions(16);
+    let units = write_mixed(&path, &all, 8, 5);
     let bytes = std::fs::read(&path).expect("reads");
-    let ends = line_ends(&bytes);
-    assert_eq!(ends.len(), all.len());
     let expected = prefixes(&all);
     let cut_path = dir.file("cut");
     for cut in 0..=bytes.len() {
-        let complete = ends.iter().take_while(|&&end| end <= cut).count();
-        let boundary = if complete == 0 { 0 } else { ends[complete - 1] };
+        // Complete units, and the entries they hold.
+        let done = units.iter().take_while(|(end, _)| *end <= cut).count();
+        let (boundary, entries) = if done == 0 { (0, 0) } else { units[done - 1] };
+        // A unit missing only its final newline verifies and is kept.
+        let kept_without_newline = units
+            .get(done)
+            .filter(|(end, _)| *end == cut + 1 && cut > 0);
         std::fs::write(&cut_path, &bytes[..cut]).expect("writes");
         let strict = Journal::open(&cut_path, Recovery::Fail);
+        if let Some(&(end, entries)) = kept_without_newline {
+            let journal = strict.expect("a verified last line is kept");
+            assert_eq!(journal.ledger(), &expected[entries], "cut {cut}");
+            drop(journal);
+            assert_eq!(
+                std::fs::metadata(&cut_path).expect("exists").len() as usize,
+                end
+            );
+            continue;
+        }
         if cut == boundary {
             assert_eq!(
                 strict.expect("a clean cut opens").ledger(),
-                &expected[complete],
+                &expected[entries],
                 "cut {cut}"
             );
             continue;
         }
-        let torn = TornTail {
-            line: complete as u64 + 1,
-            bytes: (cut - boundary) as u64,
-        };
-        assert_eq!(
-            strict.unwrap_err(),
-            Error::TornTail {
-                line: torn.line,
-                bytes: torn.bytes
-            },
-            "cut {cut}"
+        let err = strict.expect_err("a torn write is refused under Recovery::Fail");
+        assert!(
+            matches!(err, Error::TornTail { bytes, .. } if bytes == (cut - boundary) as u64),
+            "cut {cut}: {err}"
         );
         assert_eq!(
             std::fs::metadata(&cut_path).expect("exists").len(),
@@ -232,57 +266,105 @@ fn cutting_at_every_byte_recovers_exactly_the_complete_entries() {
             "a refused open changes nothing"
         );
         let recovered = Journal::open(&cut_path, Recovery::TruncateTornTail).expect("truncates");
-        assert_eq!(recovered.recovered(), Some(torn));
-        assert_eq!(recovered.ledger(), &expected[complete], "cut {cut}");
         assert_eq!(
-            std::fs::metadata(&cut_path).expect("exists").len(),
-            boundary as u64
+            recovered.recovered().map(|t| t.bytes),
+            Some((cut - boundary) as u64)
+        );
+        assert_eq!(recovered.ledger(), &expected[entries], "cut {cut}");
+        drop(recovered);
+        let after = std::fs::metadata(&cut_path).expect("exists").len() as usize;
+        // An empty file gets its header back; otherwise only the torn write is cut.
+        assert_eq!(
+            after,
+            if boundary == 0 { units[0].0 } else { boundary },
+            "cut {cut}"
         );
     }
 }
 
+/// Issue 11.4: every single-bit flip of a small journal (single lines and a
+/// batch) is detected, the file is left as it is, and no open returns a
+/// ledger missing an acknowledged entry.
 #[test]
-fn every_single_bit_flip_is_detected() {
+fn every_single_bit_flip_is_detected_and_nothing_is_lost_silently() {
     let dir = TempDir::new("flip");
     let path = dir.file("j");
-    let all = actions(6);
-    write_journal(&path, &all);
+    let all = actions(4);
+    write_mixed(&path, &all, 5, 3);
+    let full = prefixes(&all).pop().expect("full");
     let bytes = std::fs::read(&path).expect("reads");
-    let turns_into_newline = |b: u8| (0..8).any(|bit| b ^ (1 << bit) == b'\n');
-    assert!(
-        !bytes.iter().any(|&b| b != b'\n' && turns_into_newline(b)),
-        "test data must not hold bytes one flip away from a newline"
-    );
-    let ends = line_ends(&bytes);
-    let last_start = ends[ends.len() - 2];
     let flipped_path = dir.file("flipped");
+    let mut detected = 0;
     for position in 0..bytes.len() {
         for bit in 0..8 {
             let mut copy = bytes.clone();
             copy[position] ^= 1 << bit;
             std::fs::write(&flipped_path, &copy).expect("writes");
-            let err = Journal::open(&flipped_path, Recovery::Fail)
-                .expect_err("a flipped bit must be detected");
-            let line = ends.iter().take_while(|&&end| end <= position).count() as u64 + 1;
-            if position >= last_start {
-                assert!(
-                    matches!(err, Error::TornTail { line: l, .. } if l == ends.len() as u64),
-                    "byte {position} bit {bit}: {err}"
-                );
-            } else if position == last_start - 1 {
-                // The newline ending the line before the last: the two merge into a torn last line.
-                assert!(
-                    matches!(err, Error::TornTail { line: l, .. } if l == ends.len() as u64 - 1),
-                    "byte {position} bit {bit}: {err}"
-                );
-            } else {
-                assert!(
-                    matches!(err, Error::Journal { line: l, .. } if l == line),
-                    "byte {position} bit {bit}: {err}"
+            for recovery in [Recovery::Fail, Recovery::TruncateTornTail] {
+                match Journal::open(&flipped_path, recovery) {
+                    Ok(journal) => assert_eq!(
+                        journal.ledger(),
+                        &full,
+                        "byte {position} bit {bit}: opened with entries missing"
+                    ),
+                    Err(_) => detected += 1,
+                }
+                assert_eq!(
+                    std::fs::read(&flipped_path).expect("reads"),
+                    copy,
+                    "byte {position} bit {bit}: the damaged file is left as it is"
                 );
             }
         }
     }
+    assert_eq!(detected, bytes.len() * 8 * 2, "every flip is detected");
+}
+
+/// Issue 11.4: a corrupted complete last line is an error naming it, never
+/// cut; salvage copies the intact prefix and leaves the original.
+#[test]
+fn a_corrupted_complete_line_is_an_error_and_salvage_keeps_the_original() {
+    let dir = TempDir::new("corrupt");
+    let path = dir.file("j");
+    let all = actions(3);
+    write_journal(&path, &all);
+    let mut bytes = std::fs::read(&path).expect("reads");
+    let ends = line_ends(&bytes);
+    let last_start = ends[ends.len() - 2];
+    bytes[last_start + 12] ^= 0x01;
+    std::fs::write(&path, &bytes).expect("writes");
+    let err = Journal::open(&path, Recovery::TruncateTornTail).unwrap_err();
+    assert_eq!(
+        err,
+        Error::JournalCorrupt {
+            line: ends.len() as u64,
+            offset: last_start as u64,
+            message: match &err {
+                Error::JournalCorrupt { message, .. } => message.clone(),
+                _ => String::new(),
+            },
+        }
+    );
+    assert!(err.to_string().contains("checksum mismatch"), "{err}");
+    assert_eq!(std::fs::read(&path).expect("reads"), bytes, "nothing cut");
+
+    let report = journal::salvage(&path, dir.file("salvaged")).expect("salvages");
+    assert_eq!(report.entries, all.len() as u64 - 1);
+    assert_eq!(report.bytes_kept, last_start as u64);
+    assert_eq!(
+        report.bytes_not_recovered,
+        (bytes.len() - last_start) as u64
+    );
+    assert!(matches!(report.problem, Some(Error::JournalCorrupt { .. })));
+    assert_eq!(
+        std::fs::read(&path).expect("reads"),
+        bytes,
+        "original untouched"
+    );
+    let salvaged = Journal::open(dir.file("salvaged"), Recovery::Fail).expect("opens");
+    assert_eq!(salvaged.ledger(), &prefixes(&all)[all.len() - 1]);
+    // Salvage never overwrites.
+    assert!(journal::salvage(&path, dir.file("salvaged")).is_err());
 }
 
 #[test]
@@ -292,36 +374,416 @@ fn a_sequence_gap_is_corruption_naming_the_line() {
     write_journal(&path, &actions(3));
     let text = std::fs::read_to_string(&path).expect("reads");
     let mut lines: Vec<&str> = text.lines().collect();
-    lines.remove(1);
+    lines.remove(2);
     std::fs::write(&path, lines.join("\n") + "\n").expect("writes");
     let err = Journal::open(&path, Recovery::TruncateTornTail).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "journal line 2: sequence number 2 where 1 was expected"
+        "journal line 3: sequence number 2 where 1 was expected"
     );
 }
 
-#[cfg(target_os = "linux")]
+/// Issue 11.1: two handles on one path both acknowledged different entries
+/// as sequence 1 and the journal became unreadable.
 #[test]
-fn a_failed_write_poisons_the_journal() {
-    let mut journal = Journal::open("/dev/full", Recovery::Fail).expect("opens the device");
-    let member = || Action::AddMember(Box::new(Member::new(mid("FRA"), "France")));
-    let err = journal
-        .append(member(), Provenance::new(Evidence::Verified))
-        .unwrap_err();
-    assert!(matches!(err, Error::Io { .. }), "{err}");
-    assert_eq!(
-        journal.ledger().len(),
-        0,
-        "nothing is applied when the write fails"
-    );
-    let err = journal
-        .append(member(), Provenance::new(Evidence::Verified))
-        .unwrap_err();
+fn a_second_writer_is_refused_at_once_and_a_reader_still_reads() {
+    let dir = TempDir::new("lock");
+    let path = dir.file("j");
+    let mut first = Journal::open(&path, Recovery::Fail).expect("opens");
+    first
+        .add_member(Member::new(mid("FRA"), "France"))
+        .expect("appends");
+    let handle = {
+        let path = path.clone();
+        std::thread::spawn(move || Journal::open(&path, Recovery::Fail).map(|_| ()))
+    };
+    let err = handle.join().expect("thread").unwrap_err();
     assert_eq!(
         err,
-        Error::JournalPoisoned {
-            path: "/dev/full".into()
+        Error::JournalLocked {
+            path: path.display().to_string()
         }
     );
+    assert!(err.to_string().contains(&path.display().to_string()));
+    let reader = Journal::open_read_only(&path).expect("a reader needs no lock");
+    assert_eq!(reader.ledger().len(), 1);
+    first
+        .add_member(Member::new(mid("GBR"), "United Kingdom"))
+        .expect("the writer goes on");
+    drop(first);
+    let after = Journal::open(&path, Recovery::Fail).expect("the lock is released on drop");
+    assert_eq!(after.ledger().len(), 2);
+}
+
+/// Issue 11.2: truncating, replacing or deleting the file while a journal is
+/// open still acknowledged appends, and a reopen showed none of them.
+#[test]
+fn a_file_changed_underneath_is_never_acknowledged() {
+    let dir = TempDir::new("underneath");
+    let fra = || Member::new(mid("FRA"), "France");
+    let gbr = || Member::new(mid("GBR"), "United Kingdom");
+    // Truncated.
+    let path = dir.file("truncated");
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    journal.add_member(fra()).expect("appends");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("opens")
+        .set_len(0)
+        .expect("truncates");
+    let err = journal.add_member(gbr()).unwrap_err();
+    assert!(matches!(err, Error::JournalChanged { .. }), "{err}");
+    assert!(err.to_string().contains("truncated"), "{err}");
+    assert!(matches!(
+        journal.add_member(gbr()),
+        Err(Error::JournalPoisoned { .. })
+    ));
+    drop(journal);
+    // Replaced by a rename.
+    let path = dir.file("replaced");
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    journal.add_member(fra()).expect("appends");
+    std::fs::write(dir.file("other"), b"").expect("writes");
+    std::fs::rename(dir.file("other"), &path).expect("renames over");
+    let err = journal.add_member(gbr()).unwrap_err();
+    assert!(err.to_string().contains("replaced"), "{err}");
+    drop(journal);
+    // Deleted.
+    let path = dir.file("deleted");
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    journal.add_member(fra()).expect("appends");
+    std::fs::remove_file(&path).expect("deletes");
+    let err = journal.add_member(gbr()).unwrap_err();
+    assert!(err.to_string().contains("deleted"), "{err}");
+}
+
+/// Issue 11.5: a FIFO or a device is refused at open; a file over the size
+/// limit is refused before it is read.
+#[cfg(target_os = "linux")]
+#[test]
+fn special_files_and_oversized_journals_are_refused() {
+    let err = Journal::open("/dev/null", Recovery::Fail).unwrap_err();
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    assert!(Journal::open_read_only("/dev/zero").is_err());
+    let dir = TempDir::new("special");
+    let fifo = dir.file("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let err = Journal::open(&fifo, Recovery::Fail).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+    }
+    let big = dir.file("big");
+    let file = std::fs::File::create(&big).expect("creates");
+    if file.set_len(limits::MAX_JOURNAL_BYTES + 1).is_ok() {
+        let err = Journal::open_read_only(&big).unwrap_err();
+        assert!(matches!(err, Error::Limit { .. }), "{err}");
+    }
+}
+
+/// Issue 11.6: `Journal` had only `append`, and a raw delivery of money
+/// failed with "a money delivery needs a currency" where `Ledger::deliver`
+/// fills it in.
+#[test]
+fn a_journal_has_the_ledger_helpers() {
+    let dir = TempDir::new("helpers");
+    let path = dir.file("j");
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    let mut ledger = Ledger::new();
+    fn story(w: &mut impl Record) -> Result<()> {
+        w.add_member(Member::new(mid("GBR"), "United Kingdom"))?;
+        w.open_pledge(
+            funding("GBR-1", "GBR", Estimate::Exact(eur("500"))),
+            reported("2025-09-04"),
+        )?;
+        w.advance(&pid("GBR-1"), Stage::Committed, verified("2025-09-05"))?;
+        w.deliver(&pid("GBR-1"), dec("400"), verified("2025-09-06"))?;
+        w.correct_delivery(&pid("GBR-1"), dec("-1"), verified("2025-09-07"))?;
+        Ok(())
+    }
+    story(&mut journal).expect("the journal records");
+    story(&mut ledger).expect("the ledger records");
+    assert_eq!(journal.ledger(), &ledger);
+    drop(journal);
+    assert_eq!(
+        Journal::open(&path, Recovery::Fail)
+            .expect("reopens")
+            .ledger(),
+        &ledger
+    );
+}
+
+/// Issue 11.7: a batch is atomic: an error anywhere leaves nothing behind.
+#[test]
+fn a_failing_batch_writes_and_applies_nothing() {
+    let dir = TempDir::new("batch");
+    let path = dir.file("j");
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    journal
+        .add_member(Member::new(mid("FRA"), "France"))
+        .expect("appends");
+    let size = std::fs::metadata(&path).expect("exists").len();
+    let before = journal.ledger().clone();
+    let err = journal
+        .batch(|b| {
+            b.add_member(Member::new(mid("GBR"), "United Kingdom"))?;
+            b.open_pledge(
+                troops("GBR-1", "GBR", Estimate::Exact(10)),
+                reported("2025-01-01"),
+            )?;
+            b.advance(&pid("GBR-1"), Stage::Considering, verified("2025-01-02"))
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidTransition { .. }), "{err}");
+    assert_eq!(journal.ledger(), &before);
+    assert_eq!(std::fs::metadata(&path).expect("exists").len(), size);
+    let recorded = journal
+        .append_batch(actions(30).into_iter().skip(1))
+        .expect("a valid batch");
+    assert_eq!(recorded.len(), actions(30).len() - 1);
+    assert!(
+        recorded.iter().skip(1).all(|r| r.is_appended()),
+        "FRA is already present"
+    );
+    let ledger = journal.ledger().clone();
+    drop(journal);
+    assert_eq!(
+        Journal::open(&path, Recovery::Fail)
+            .expect("reopens")
+            .ledger(),
+        &ledger
+    );
+}
+
+/// Issue 11.8: a re-sent delivery counted twice (400 -> 800); a re-sent
+/// advance was an error.
+#[test]
+fn client_keys_make_resending_idempotent_across_restarts() {
+    let dir = TempDir::new("keys");
+    let path = dir.file("j");
+    let key = |k: &str| ClientKey::new(k).expect("key");
+    let send = |journal: &mut Journal| -> Result<Vec<Recorded>> {
+        Ok(vec![
+            journal.record(
+                Action::AddMember(Box::new(Member::new(mid("GBR"), "United Kingdom"))),
+                Provenance::new(Evidence::Verified).key(key("feed-1")),
+            )?,
+            journal.open_pledge(
+                funding("GBR-1", "GBR", Estimate::Exact(eur("500"))),
+                reported("2025-09-04").key(key("feed-2")),
+            )?,
+            journal.advance(
+                &pid("GBR-1"),
+                Stage::Committed,
+                verified("2025-09-05").key(key("feed-3")),
+            )?,
+            journal.deliver(
+                &pid("GBR-1"),
+                dec("400"),
+                verified("2025-09-06").key(key("feed-4")),
+            )?,
+        ])
+    };
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    let first = send(&mut journal).expect("records");
+    assert!(first.iter().all(|r| r.is_appended()));
+    drop(journal);
+    // The application restarts and re-sends everything.
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("reopens");
+    let again = send(&mut journal).expect("idempotent");
+    let sequences: Vec<u64> = first.iter().map(|r| r.sequence()).collect();
+    assert_eq!(
+        again,
+        sequences
+            .iter()
+            .map(|&sequence| Recorded::AlreadyPresent { sequence })
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        journal
+            .ledger()
+            .pledge(&pid("GBR-1"))
+            .map(|p| p.delivered()),
+        Some(dec("400"))
+    );
+    assert_eq!(
+        journal
+            .ledger()
+            .entry_by_key(&key("feed-4"))
+            .map(Entry::sequence),
+        Some(3)
+    );
+    // The same key with another content is a conflict naming the field.
+    let err = journal
+        .deliver(
+            &pid("GBR-1"),
+            dec("300"),
+            verified("2025-09-06").key(key("feed-4")),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "entry with client key `feed-4` already exists with a different `deliver`"
+    );
+    let err = journal
+        .deliver(
+            &pid("GBR-1"),
+            dec("400"),
+            verified("2025-09-07").key(key("feed-4")),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "entry with client key `feed-4` already exists with a different `date`"
+    );
+    // Keys survive the JSON document.
+    let json = journal.ledger().to_json();
+    assert!(json.contains(r#""key":"feed-4""#), "{json}");
+    let loaded = Ledger::from_json(&json).expect("loads");
+    assert_eq!(&loaded, journal.ledger());
+    assert_eq!(
+        loaded.entry_by_key(&key("feed-2")).map(Entry::sequence),
+        Some(1)
+    );
+}
+
+/// Issue 11.9: a snapshot is cheap and stays valid while the writer
+/// appends; readers never wait for the writer's syncs.
+#[test]
+fn snapshots_stay_valid_while_the_writer_appends() {
+    use std::sync::{Arc, RwLock};
+    let dir = TempDir::new("snap");
+    let path = dir.file("j");
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    let all = actions(60);
+    let published = Arc::new(RwLock::new(Arc::new(journal.snapshot())));
+    let readers: Vec<_> = (0..3)
+        .map(|_| {
+            let published = Arc::clone(&published);
+            std::thread::spawn(move || {
+                let mut seen = 0;
+                for _ in 0..200 {
+                    let snapshot = Arc::clone(&published.read().expect("not poisoned"));
+                    // Every snapshot is a consistent ledger.
+                    assert!(snapshot.len() >= seen);
+                    seen = snapshot.len();
+                    let pledges = snapshot.pledges().count();
+                    assert_eq!(pledges, snapshot.pledge_count());
+                }
+                seen
+            })
+        })
+        .collect();
+    for chunk in all.chunks(10) {
+        journal
+            .append_batch(chunk.iter().cloned())
+            .expect("appends");
+        *published.write().expect("not poisoned") = Arc::new(journal.snapshot());
+    }
+    for reader in readers {
+        assert!(reader.join().expect("reader") <= all.len());
+    }
+    let old = journal.snapshot();
+    journal
+        .annotate(&pid("P1"), Provenance::new(Evidence::Verified))
+        .expect("appends");
+    assert_eq!(
+        old.len() + 1,
+        journal.ledger().len(),
+        "the snapshot did not move"
+    );
+}
+
+/// Issue 11.11: a version-1 journal written by the crate before format
+/// version 2 opens read-only as it is, and opened for writing is migrated
+/// with the original kept beside it.
+#[test]
+fn a_version_1_journal_keeps_opening_and_is_migrated_with_the_original_kept() {
+    let dir = TempDir::new("v1");
+    let path = dir.file("ledger.journal");
+    let original = std::fs::read("tests/data/v1/ledger.journal").expect("fixture");
+    std::fs::write(&path, &original).expect("copies");
+    let expected = coalition_ledger::io::json::from_str(
+        &std::fs::read_to_string("tests/data/v1/ledger.json").expect("fixture"),
+    )
+    .expect("the version-1 document loads");
+    let read_only = Journal::open_read_only(&path).expect("reads version 1");
+    assert_eq!(read_only.ledger().len(), expected.len());
+    assert_eq!(
+        std::fs::read(&path).expect("reads"),
+        original,
+        "a reader changes nothing"
+    );
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("migrates");
+    assert_eq!(journal.ledger().len(), 17);
+    assert_eq!(
+        std::fs::read(dir.file("ledger.journal.v1")).expect("the original is kept"),
+        original
+    );
+    journal
+        .annotate(&pid("GBR-fund"), Provenance::new(Evidence::Verified))
+        .expect("appends after migration");
+    let ledger = journal.ledger().clone();
+    drop(journal);
+    let text = std::fs::read_to_string(&path).expect("reads");
+    assert!(
+        text.lines()
+            .next()
+            .is_some_and(|l| l.contains(r#""version":2"#)),
+        "{text}"
+    );
+    assert_eq!(
+        Journal::open(&path, Recovery::Fail)
+            .expect("reopens")
+            .ledger(),
+        &ledger
+    );
+}
+
+/// Issue 11.12: a checkpoint lets open replay only what follows it; a bad
+/// checkpoint is ignored with a report and the full replay used.
+#[test]
+fn checkpoints_skip_the_covered_prefix_and_bad_ones_are_ignored() {
+    let dir = TempDir::new("checkpoint");
+    let path = dir.file("j");
+    let all = actions(20);
+    let (first, rest) = all.split_at(30);
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    journal
+        .append_batch(first.iter().cloned())
+        .expect("appends");
+    journal.checkpoint().expect("checkpoints");
+    for (action, provenance) in rest {
+        journal
+            .record(action.clone(), provenance.clone())
+            .expect("appends");
+    }
+    let ledger = journal.ledger().clone();
+    drop(journal);
+    let reopened = Journal::open(&path, Recovery::Fail).expect("reopens");
+    assert_eq!(reopened.ledger(), &ledger);
+    assert_eq!(reopened.checkpoint_ignored(), None);
+    drop(reopened);
+
+    // Proof that the covered prefix is not replayed: damage a line inside
+    // it (not the last covered one, which ties the checkpoint to the file).
+    let original = std::fs::read(&path).expect("reads");
+    let mut damaged = original.clone();
+    let ends = line_ends(&original);
+    damaged[ends[2] + 20] ^= 0x01;
+    std::fs::write(&path, &damaged).expect("writes");
+    let reopened = Journal::open_read_only(&path).expect("opens from the checkpoint");
+    assert_eq!(reopened.ledger(), &ledger);
+    std::fs::write(&path, &original).expect("restores");
+
+    // A damaged checkpoint is ignored, with the reason, and everything replayed.
+    let checkpoint = dir.file("j.checkpoint");
+    let mut bytes = std::fs::read(&checkpoint).expect("reads");
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x01;
+    std::fs::write(&checkpoint, &bytes).expect("writes");
+    let reopened = Journal::open(&path, Recovery::Fail).expect("opens");
+    assert_eq!(reopened.ledger(), &ledger);
+    let reason = reopened.checkpoint_ignored().expect("reported");
+    assert!(reason.contains("checksum"), "{reason}");
 }

@@ -105,16 +105,17 @@ fn amounts_are_strings_and_keep_every_digit() {
         text.contains(r#""amount":"95000.00""#),
         "trailing zeros are kept"
     );
-    // One member, source or entry per line.
+    // One entry per line, members and sources included, each with its
+    // sequence number.
     assert_eq!(
         text.lines().filter(|l| l.contains(r#""action":"#)).count(),
-        11
+        17
     );
     assert_eq!(
         text.lines()
-            .filter(|l| l.starts_with(r#"    {"id":"#))
+            .filter(|l| l.starts_with(r#"    {"seq":"#))
             .count(),
-        6
+        17
     );
 }
 
@@ -215,10 +216,10 @@ fn unknown_fields_are_rejected_with_position() {
 
 #[test]
 fn unknown_version_and_format_are_rejected() {
-    let err = load_err(r#"{"format": "coalition-ledger", "version": 2, "entries": []}"#);
+    let err = load_err(r#"{"format": "coalition-ledger", "version": 3, "entries": []}"#);
     assert_eq!(
         err.to_string(),
-        "JSON line 1, column 43: unsupported version 2: this crate reads version 1"
+        "JSON line 1, column 43: unsupported version 3: this crate reads versions 1 to 2"
     );
     let err = load_err(r#"{"format": "other", "version": 1}"#);
     assert!(err.to_string().contains("unknown format `other`"), "{err}");

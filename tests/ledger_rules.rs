@@ -233,13 +233,21 @@ fn identical_resubmission_is_idempotent() {
         }
     );
     let second = ledger
-        .open_pledge(spec, reported("2025-03-01"))
+        .open_pledge(spec.clone(), reported("2025-01-01"))
         .expect("idempotent");
     assert_eq!(
         second,
         Recorded::AlreadyPresent {
             sequence: len as u64
         }
+    );
+    // The same body with another provenance is not dropped silently.
+    let err = ledger
+        .open_pledge(spec, reported("2025-03-01"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "pledge `FRA-1` already exists with a different `date`"
     );
     assert_eq!(ledger.len(), len + 1);
 }

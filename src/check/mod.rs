@@ -22,6 +22,7 @@
 //! | CL012 | info | an entry dated before an earlier entry | `entry 9: dated 2025-01-01, before entry 8 (2025-03-01)` |
 //! | CL013 | info | an undated pledge entry | `entry 12: undated advance of pledge FRA-1` |
 //! | CL014 | warning | a condition that can no longer hold: it depends on a withdrawn pledge | `pledge FRA-2: depends on FRA-1, which is withdrawn` |
+//! | CL015 | warning | an entry accepted under an older format version's rules that the current rules refuse | `entry 12: accepted under the rules of format version 1; the current rules refuse it: ...` |
 //!
 //! # Example
 //!

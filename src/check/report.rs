@@ -109,6 +109,7 @@ codes! {
     OutOfOrder = 12, "CL012", Info, "An entry dated before an earlier entry.";
     UndatedEntry = 13, "CL013", Info, "An undated pledge entry.";
     ConditionCannotHold = 14, "CL014", Warning, "A condition that can no longer hold: it depends on a withdrawn pledge.";
+    OlderFormatRule = 15, "CL015", Warning, "An entry accepted under an older format version's rules that the current rules refuse (loaded from an older file).";
 }
 
 /// What a diagnostic is about.

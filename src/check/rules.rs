@@ -23,7 +23,7 @@ type Finding = (Subject, String);
 /// A rule: reads the ledger and options, pushes findings.
 type Rule = fn(&Ledger, &CheckOptions, &mut Vec<Finding>);
 
-const RULES: [(Code, Rule); 14] = [
+const RULES: [(Code, Rule); 15] = [
     (Code::NoSource, no_source),
     (Code::CommittedButUnconfirmed, committed_but_unconfirmed),
     (Code::BackstopWithoutPledge, backstop_without_pledge),
@@ -38,6 +38,7 @@ const RULES: [(Code, Rule); 14] = [
     (Code::OutOfOrder, out_of_order),
     (Code::UndatedEntry, undated_entry),
     (Code::ConditionCannotHold, condition_cannot_hold),
+    (Code::OlderFormatRule, older_format_rule),
 ];
 
 /// Runs every enabled rule. Each code keeps its first
@@ -643,13 +644,27 @@ fn condition_cannot_hold(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Findin
     }
 }
 
+/// CL015.
+fn older_format_rule(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
+    for (ix, refusal) in ledger.entries_under_older_rules() {
+        let Some(entry) = ledger.entry(u64::from(*ix)) else {
+            continue;
+        };
+        let version = entry.accepted_under().unwrap_or(1);
+        let message = format!(
+            "accepted under the rules of format version {version}; the current rules refuse it: {refusal}"
+        );
+        out.push((Subject::Entry(entry.sequence()), message));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::entry::Provenance;
     use crate::estimate::Estimate;
     use crate::ids::{MemberId, PledgeId};
-    use crate::ledger::Rules;
+    use crate::ledger::{Record, Rules};
     use crate::member::Member;
     use crate::pledge::NewPledge;
 

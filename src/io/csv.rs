@@ -92,7 +92,7 @@ use crate::entry::{Action, Provenance};
 use crate::error::{Collected, Error, Result};
 use crate::estimate::Estimate;
 use crate::ids::{Category, MemberId, PledgeId, SourceId};
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, Record};
 use crate::lifecycle::{Evidence, Stage};
 use crate::limits::{MAX_CONDITIONS_PER_PLEDGE, MAX_CSV_RECORD_BYTES, MAX_SOURCES_PER_ENTRY};
 use crate::member::Member;

@@ -1,50 +1,100 @@
-//! A durable, append-only journal file of entries.
+//! A durable, append-only journal file of entries, held by one writer.
+//!
+//! An application keeps its ledger in a journal: every acknowledged write
+//! is on disk before the call returns, and survives anything short of the
+//! disk dying.
+//!
+//! * **One writer.** [`Journal::open`] takes an exclusive lock on the file
+//!   for the life of the handle; a second writer (thread or process) gets
+//!   [`Error::JournalLocked`] at once, never a wait.
+//!   [`Journal::open_read_only`] reads without the lock.
+//! * **Acknowledged means durable.** An append is validated, written,
+//!   synced, and only then applied and acknowledged. Before and after each
+//!   write the journal checks that the file is still the one it opened,
+//!   with the length it expects: a file truncated, replaced or deleted
+//!   underneath is [`Error::JournalChanged`], never an acknowledgement.
+//! * **The same helpers as a ledger.** `Journal` implements
+//!   [`Record`](crate::Record): `open_pledge`, `advance`, `deliver`, ... all
+//!   work on a journal exactly as on a [`Ledger`], and reads go to
+//!   [`Journal::ledger`].
+//! * **Batches.** [`Journal::batch`] records many entries with one sync:
+//!   all become durable and applied together, or none do. On disk a batch
+//!   is a frame line announcing its size followed by its entries, so that
+//!   recovery can tell a finished batch from an unfinished one.
+//! * **Idempotency keys.** An entry may carry a client key
+//!   ([`Provenance::key`](crate::Provenance::key)); re-sending it after a
+//!   crash returns `AlreadyPresent` instead of counting twice, and
+//!   [`Ledger::entry_by_key`] says where to resume.
+//! * **Snapshots.** [`Journal::snapshot`] is a cheap copy of the ledger (its
+//!   arrays share immutable chunks) that stays valid while the writer
+//!   appends: hand it to reader threads.
+//! * **Recovery never deletes a complete line.** On open, only an
+//!   unfinished final write may be cut ([`Recovery::TruncateTornTail`]): a
+//!   final fragment without a newline whose checksum does not verify, or an
+//!   unfinished batch. A damaged complete line anywhere is
+//!   [`Error::JournalCorrupt`] naming its line and byte offset; [`salvage`]
+//!   copies the intact prefix to a new file and leaves the original as it
+//!   is.
+//! * **Bounded memory.** Replay streams the file; files larger than
+//!   [`MAX_JOURNAL_BYTES`](crate::limits::MAX_JOURNAL_BYTES) and paths that
+//!   are not regular files (a FIFO, `/dev/null`) are refused at open.
+//! * **Checkpoints.** [`Journal::checkpoint`] writes a checksummed snapshot
+//!   beside the journal; open then replays only what follows it. A bad
+//!   checkpoint is ignored (and reported by [`Journal::checkpoint_ignored`])
+//!   in favour of the full replay.
+//!
+//! # Format
 //!
 //! Each line is `CRC32 JSON\n`: eight lower-case hex digits of the CRC-32 of
-//! the JSON, one space, the entry as JSON (with its sequence number), a
-//! newline. [`Journal::append`] validates the action against the ledger,
-//! writes the line, syncs it to disk, and only then applies it: an
-//! acknowledged entry survives a crash.
+//! the JSON, one space, the JSON, a newline. Format version 2 starts with a
+//! header line `{"format":"coalition-ledger-journal","version":2}`; then
+//! come entry lines (`{"seq":0,...}`, the entry with its sequence number) and
+//! batch frames (`{"batch":N}` followed by N entry lines).
 //!
-//! On [`Journal::open`]:
-//!
-//! * a torn last line (no newline, a bad checksum, or not an entry: a crash
-//!   mid-write) is [`Error::TornTail`] with its size, unless the caller asks
-//!   for [`Recovery::TruncateTornTail`], which cuts it off and says so in
-//!   [`Journal::recovered`]; it is never dropped silently;
-//! * a bad line before the end is [`Error::Journal`] naming the line;
-//! * every entry is replayed through the ledger's validation, and its
-//!   sequence number must be its position.
-//!
-//! After a failed write or sync the journal refuses further appends
-//! ([`Error::JournalPoisoned`]) until it is reopened, because the file may
-//! then hold a partial line that only reopening can recover.
+//! Files outlive rules: a version-1 journal (crate 0.1.0: entry lines only,
+//! no header) opens read-only as it is; opened for writing it is migrated
+//! into a version-2 file at the same path, and the original is kept beside
+//! it as `PATH.v1`. Its entries are read under the rules of version 1: an
+//! entry a newer rule refuses loads and is reported by `check` (CL015).
+
+mod checkpoint;
+mod format;
+mod replay;
+mod salvage;
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::entry::{Action, Entry, Provenance};
 use crate::error::{Error, Result};
-use crate::ledger::{Ledger, Recorded};
-use crate::limits::MAX_JOURNAL_LINE_BYTES;
+use crate::ledger::{Ledger, Record, Recorded};
+use crate::limits::{MAX_BATCH_ENTRIES, MAX_JOURNAL_BYTES};
 
-/// What [`Journal::open`] does with a torn last line.
+pub use salvage::{Salvaged, salvage};
+
+/// The journal format version this crate writes; it reads versions 1 and 2.
+pub const VERSION: u32 = 2;
+
+/// What [`Journal::open`] does with an unfinished final write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Recovery {
     /// Refuse to open: return [`Error::TornTail`] and leave the file alone.
     #[default]
     Fail,
-    /// Cut the torn line off the file (and sync), then open.
+    /// Cut the unfinished write (a torn final line, or an unfinished batch)
+    /// off the file, sync, then open. A complete line is never cut.
     TruncateTornTail,
 }
 
-/// A torn line that was cut off when the journal was opened.
+/// An unfinished final write found when the journal was opened: cut off
+/// under [`Recovery::TruncateTornTail`], left in place (and ignored) by a
+/// read-only open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TornTail {
-    /// 1-based line number of the torn line.
+    /// 1-based line number where the unfinished write starts.
     pub line: u64,
-    /// How many bytes were cut off.
+    /// How many bytes it holds.
     pub bytes: u64,
 }
 
@@ -61,10 +111,9 @@ pub struct TornTail {
 /// let path = dir.join("coalition.journal");
 /// # let _ = std::fs::remove_file(&path);
 /// let mut journal = Journal::open(&path, Recovery::Fail)?;
-/// journal.append(
-///     Action::AddMember(Box::new(Member::new(MemberId::new("FRA")?, "France"))),
-///     Provenance::new(Evidence::Verified),
-/// )?;
+/// journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+/// // A second writer is refused at once.
+/// assert!(matches!(Journal::open(&path, Recovery::Fail), Err(coalition_ledger::Error::JournalLocked { .. })));
 /// drop(journal);
 ///
 /// let reopened = Journal::open(&path, Recovery::Fail)?;
@@ -78,103 +127,278 @@ pub struct Journal {
     file: File,
     ledger: Ledger,
     poisoned: bool,
+    read_only: bool,
     recovered: Option<TornTail>,
+    checkpoint_ignored: Option<String>,
+    /// The file's identity when opened, to detect a replacement.
+    identity: Identity,
+    /// The file's length after the last acknowledged write.
+    length: u64,
+    /// Lines in the file (for checkpoints' line numbering).
+    lines: u64,
 }
 
 impl Journal {
-    /// Opens the journal at `path`, creating it (and syncing its directory)
-    /// when it does not exist, and rebuilds the ledger from it.
+    /// Opens the journal at `path` for writing, creating it (and syncing its
+    /// directory) when it does not exist, takes its exclusive lock, and
+    /// rebuilds the ledger from it (from its checkpoint on, when a valid one
+    /// is beside it).
     ///
     /// # Errors
     ///
-    /// [`Error::TornTail`] for a torn last line under [`Recovery::Fail`],
-    /// [`Error::Journal`] for a bad line before the end or an entry the
-    /// ledger rejects, [`Error::Io`] for file errors.
+    /// [`Error::JournalLocked`] when another handle holds the lock;
+    /// [`Error::TornTail`] for an unfinished final write under
+    /// [`Recovery::Fail`]; [`Error::JournalCorrupt`] for a damaged line;
+    /// [`Error::Journal`] for an entry the ledger rejects;
+    /// [`Error::Limit`] for a file over
+    /// [`MAX_JOURNAL_BYTES`](crate::limits::MAX_JOURNAL_BYTES); [`Error::Io`]
+    /// for file errors and for a path that is not a regular file.
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// let err = Journal::open("/dev/null", Recovery::Fail).unwrap_err();
+    /// assert!(err.to_string().contains("not a regular file"), "{err}");
+    /// ```
     pub fn open(path: impl AsRef<Path>, recovery: Recovery) -> Result<Journal> {
         let path = path.as_ref().to_path_buf();
-        let io = |e: std::io::Error| Error::io(Some(&path), &e);
-        let created = match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(file) => {
-                file.sync_all().map_err(io)?;
-                sync_directory(&path)?;
-                true
+        let (file, identity) = open_locked(&path)?;
+        let (mut journal, version) = Journal::load(path, file, identity, false, recovery)?;
+        match version {
+            0 => {
+                journal.write_durably(&format::header_line())?;
+                journal.lines = 1;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
-            Err(e) => return Err(io(e)),
-        };
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .open(&path)
-            .map_err(io)?;
-        let mut bytes = Vec::new();
-        if !created {
-            // Read what the file held when opened: the size on disk, not
-            // "until end of stream" (a device can stream forever).
-            let size = file.metadata().map_err(io)?.len();
-            (&mut file).take(size).read_to_end(&mut bytes).map_err(io)?;
+            1 => journal.migrate_version_1()?,
+            _ => {}
         }
-        let (ledger, torn) = replay(&bytes)?;
-        let recovered = match (torn, recovery) {
-            (None, _) => None,
-            (Some((torn, _)), Recovery::Fail) => {
-                return Err(Error::TornTail {
-                    line: torn.line,
-                    bytes: torn.bytes,
-                });
-            }
-            (Some((torn, keep)), Recovery::TruncateTornTail) => {
-                file.set_len(keep).map_err(io)?;
-                file.sync_all().map_err(io)?;
-                file.seek(SeekFrom::End(0)).map_err(io)?;
-                Some(torn)
-            }
-        };
-        Ok(Journal {
-            path,
-            file,
-            ledger,
-            poisoned: false,
-            recovered,
-        })
+        Ok(journal)
     }
 
-    /// The ledger as the journal holds it.
+    /// Opens the journal at `path` for reading only: no lock is taken (a
+    /// writer may hold it), nothing is written, an unfinished final write is
+    /// left in place and ignored (see [`Journal::recovered`]), a version-1
+    /// file is read as it is, and appends are refused with
+    /// [`Error::JournalReadOnly`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Journal::open`], except for the lock and the torn tail.
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// use coalition_ledger::*;
+    ///
+    /// let path = std::env::temp_dir().join(format!("journal-ro-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut writer = Journal::open(&path, Recovery::Fail)?;
+    /// writer.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// // The writer keeps its lock; a reader still opens.
+    /// let mut reader = Journal::open_read_only(&path)?;
+    /// assert_eq!(reader.ledger().len(), 1);
+    /// let refused = reader.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"));
+    /// assert!(matches!(refused, Err(Error::JournalReadOnly { .. })));
+    /// # drop(writer); std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Journal> {
+        let path = path.as_ref().to_path_buf();
+        refuse_special(&path)?;
+        let file = File::open(&path).map_err(|e| Error::io(Some(&path), &e))?;
+        let identity = Identity::of(&file.metadata().map_err(|e| Error::io(Some(&path), &e))?);
+        Journal::load(path, file, identity, true, Recovery::Fail).map(|(journal, _)| journal)
+    }
+
+    /// Reads the file into a journal handle; returns it and the file's
+    /// format version (0 for an empty file).
+    fn load(
+        path: PathBuf,
+        mut file: File,
+        identity: Identity,
+        read_only: bool,
+        recovery: Recovery,
+    ) -> Result<(Journal, u32)> {
+        let io = |e: std::io::Error| Error::io(Some(&path), &e);
+        let metadata = file.metadata().map_err(io)?;
+        if !metadata.is_file() {
+            return Err(not_regular(&path));
+        }
+        let length = metadata.len();
+        check_journal_size(length)?;
+        let (start, checkpoint_ignored) = checkpoint::resume(&path, length);
+        file.seek(SeekFrom::Start(start.offset)).map_err(io)?;
+        let remaining = length.saturating_sub(start.offset);
+        let reader = BufReader::with_capacity(1 << 16, (&file).take(remaining));
+        let replayed = replay::replay(reader, start, false, &path)?;
+        let recovered = replayed.tail.map(|t| TornTail {
+            line: t.line,
+            bytes: t.bytes,
+        });
+        let mut journal = Journal {
+            path,
+            file,
+            ledger: replayed.ledger,
+            poisoned: false,
+            read_only,
+            recovered,
+            checkpoint_ignored,
+            identity,
+            length,
+            lines: replayed.good_lines,
+        };
+        if read_only {
+            return Ok((journal, replayed.version));
+        }
+        match (replayed.tail, recovery) {
+            (Some(tail), Recovery::Fail) => {
+                return Err(Error::TornTail {
+                    line: tail.line,
+                    bytes: tail.bytes,
+                });
+            }
+            (Some(tail), Recovery::TruncateTornTail) => {
+                let io = |e: std::io::Error| Error::io(Some(&journal.path), &e);
+                journal.file.set_len(tail.start).map_err(io)?;
+                journal.file.sync_all().map_err(io)?;
+                journal.length = tail.start;
+            }
+            (None, _) if replayed.missing_newline => {
+                // A verified last line without its newline is kept; complete
+                // it so that the next line starts on a line of its own.
+                journal.write_durably(b"\n")?;
+            }
+            (None, _) => {}
+        }
+        Ok((journal, replayed.version))
+    }
+
+    /// The ledger as the journal holds it: every acknowledged entry.
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// use coalition_ledger::*;
+    /// let path = std::env::temp_dir().join(format!("journal-ledger-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let journal = Journal::open(&path, Recovery::Fail)?;
+    /// assert!(journal.ledger().is_empty());
+    /// # drop(journal); std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
     }
 
-    /// Takes the ledger out of the journal.
+    /// A copy of the ledger for readers, cheap to take (its arrays share
+    /// immutable chunks with the journal's own) and unaffected by later
+    /// appends. Send it to reader threads (e.g. behind an `Arc`): they query
+    /// it without ever waiting for the writer's syncs.
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// use coalition_ledger::*;
+    /// let path = std::env::temp_dir().join(format!("journal-snap-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut journal = Journal::open(&path, Recovery::Fail)?;
+    /// journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// let snapshot = std::sync::Arc::new(journal.snapshot());
+    /// journal.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
+    /// let reader = { let s = snapshot.clone(); std::thread::spawn(move || s.members().count()) };
+    /// assert_eq!(reader.join().ok(), Some(1));
+    /// assert_eq!(journal.ledger().members().count(), 2);
+    /// # drop(journal); std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn snapshot(&self) -> Ledger {
+        self.ledger.clone()
+    }
+
+    /// Takes the ledger out of the journal (releasing the lock).
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// let path = std::env::temp_dir().join(format!("journal-into-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let ledger = Journal::open(&path, Recovery::Fail)?.into_ledger();
+    /// assert!(ledger.is_empty());
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn into_ledger(self) -> Ledger {
         self.ledger
     }
 
-    /// The torn line cut off when the journal was opened, if any.
+    /// The unfinished final write found at open, if any: cut off under
+    /// [`Recovery::TruncateTornTail`], left in place by a read-only open.
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// let path = std::env::temp_dir().join(format!("journal-rec-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// assert_eq!(Journal::open(&path, Recovery::Fail)?.recovered(), None);
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn recovered(&self) -> Option<TornTail> {
         self.recovered
     }
 
+    /// Why the checkpoint beside the journal was ignored at open (and the
+    /// whole journal replayed instead), if it was.
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// let path = std::env::temp_dir().join(format!("journal-cpi-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// assert_eq!(Journal::open(&path, Recovery::Fail)?.checkpoint_ignored(), None);
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn checkpoint_ignored(&self) -> Option<&str> {
+        self.checkpoint_ignored.as_deref()
+    }
+
     /// The journal file.
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// let path = std::env::temp_dir().join(format!("journal-path-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// assert_eq!(Journal::open(&path, Recovery::Fail)?.path(), path.as_path());
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Validates the action, writes and syncs its line, then applies it.
+    /// Validates the action, writes and syncs its line, then applies it;
+    /// the same as [`Record::record`].
     ///
-    /// An identical re-submission of a member, source or pledge is reported
-    /// as [`Recorded::AlreadyPresent`] and writes nothing.
+    /// An identical re-submission of a member, source or pledge, or of an
+    /// entry with the same client key, is reported as
+    /// [`Recorded::AlreadyPresent`] and writes nothing.
     ///
     /// # Errors
     ///
-    /// Any rule the action breaks (nothing is written), [`Error::Io`] when
-    /// the write or sync fails (the journal then refuses appends until
-    /// reopened), [`Error::JournalPoisoned`] after such a failure.
+    /// Any rule the action breaks (nothing is written),
+    /// [`Error::JournalChanged`] when the file was truncated, replaced or
+    /// deleted underneath, [`Error::Io`] when the write or sync fails (the
+    /// journal then refuses appends until reopened),
+    /// [`Error::JournalPoisoned`] after such a failure,
+    /// [`Error::JournalReadOnly`] on a read-only handle.
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// use coalition_ledger::*;
+    /// let path = std::env::temp_dir().join(format!("journal-append-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut journal = Journal::open(&path, Recovery::Fail)?;
+    /// let fra = Action::AddMember(Box::new(Member::new(MemberId::new("FRA")?, "France")));
+    /// assert_eq!(journal.append(fra, Provenance::new(Evidence::Verified))?, Recorded::Appended { sequence: 0 });
+    /// # drop(journal); std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn append(&mut self, action: Action, provenance: Provenance) -> Result<Recorded> {
-        if self.poisoned {
-            return Err(Error::JournalPoisoned {
-                path: self.path.display().to_string(),
-            });
-        }
+        self.writable()?;
         let sequence = match self.ledger.validate(&action, &provenance)? {
             Recorded::AlreadyPresent { sequence } => {
                 return Ok(Recorded::AlreadyPresent { sequence });
@@ -182,132 +406,431 @@ impl Journal {
             Recorded::Appended { sequence } => sequence,
         };
         let entry = Entry::new(sequence, action, provenance);
-        let line = encode_line(&entry)?;
-        if let Err(e) = self
-            .file
-            .write_all(&line)
-            .and_then(|()| self.file.sync_data())
-        {
-            self.poisoned = true;
-            return Err(Error::io(Some(&self.path), &e));
-        }
+        let mut line = Vec::with_capacity(256);
+        format::push_entry_line(&mut line, &entry)?;
+        self.write_durably(&line)?;
+        self.lines = self.lines.saturating_add(1);
         let (action, provenance) = entry.into_parts();
-        self.ledger.record(action, provenance)
+        self.ledger.record(action, provenance).inspect_err(|_| {
+            // Validated above, so this cannot happen; if it did, the file
+            // and the ledger would differ: refuse further appends.
+            self.poisoned = true;
+        })
     }
-}
 
-/// Encodes an entry as one journal line.
-pub(crate) fn encode_line(entry: &Entry) -> Result<Vec<u8>> {
-    let json = serde_json::to_vec(entry).map_err(|e| Error::Journal {
-        line: entry.sequence().saturating_add(1),
-        message: e.to_string(),
-    })?;
-    let mut line = Vec::with_capacity(json.len().saturating_add(10));
-    line.extend_from_slice(format!("{:08x} ", crc32fast::hash(&json)).as_bytes());
-    line.extend_from_slice(&json);
-    line.push(b'\n');
-    Ok(line)
-}
+    /// Records several entries atomically with one sync: `build` records
+    /// them into a [`Batch`] (which has every [`Record`] helper and sees its
+    /// own entries); when it returns `Ok`, all of them are written as one
+    /// framed batch, synced, and applied together. When `build` or the
+    /// write fails, nothing is applied, and a batch torn by a crash is never
+    /// half-applied on recovery.
+    ///
+    /// # Errors
+    ///
+    /// The first error of `build` (nothing is written), a batch larger than
+    /// [`MAX_BATCH_ENTRIES`](crate::limits::MAX_BATCH_ENTRIES), and the
+    /// errors of [`Journal::append`].
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// use coalition_ledger::*;
+    /// let path = std::env::temp_dir().join(format!("journal-batch-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut journal = Journal::open(&path, Recovery::Fail)?;
+    /// let opened = journal.batch(|batch| {
+    ///     batch.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    ///     let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(500) });
+    ///     batch.open_pledge(spec, Provenance::new(Evidence::Reported))
+    /// })?;
+    /// assert_eq!(opened, Recorded::Appended { sequence: 1 });
+    /// // A failing batch leaves nothing behind.
+    /// let failed = journal.batch(|batch| {
+    ///     batch.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
+    ///     batch.advance(&PledgeId::new("nope")?, Stage::Committed, Provenance::new(Evidence::Verified))
+    /// });
+    /// assert!(failed.is_err());
+    /// assert_eq!(journal.ledger().len(), 2);
+    /// # drop(journal); std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn batch<T>(&mut self, build: impl FnOnce(&mut Batch) -> Result<T>) -> Result<T> {
+        self.writable()?;
+        let mut batch = Batch {
+            ledger: self.ledger.clone(),
+            lines: Vec::new(),
+            count: 0,
+        };
+        let value = build(&mut batch)?;
+        if batch.count == 0 {
+            return Ok(value);
+        }
+        let mut frame = format::batch_line(batch.count);
+        frame.append(&mut batch.lines);
+        self.write_durably(&frame)?;
+        self.lines = self
+            .lines
+            .saturating_add(batch.count as u64)
+            .saturating_add(1);
+        self.ledger = batch.ledger;
+        Ok(value)
+    }
 
-/// Rebuilds the ledger; returns it and, for a torn last line, the line and
-/// the length of the file without it.
-fn replay(bytes: &[u8]) -> Result<(Ledger, Option<(TornTail, u64)>)> {
-    let mut ledger = Ledger::new();
-    let mut offset = 0usize;
-    let mut number = 0u64;
-    while offset < bytes.len() {
-        number = number.saturating_add(1);
-        let rest = bytes.get(offset..).unwrap_or_default();
-        let (line, complete) = match rest.iter().position(|&b| b == b'\n') {
-            Some(end) => (rest.get(..end).unwrap_or_default(), true),
-            None => (rest, false),
+    /// Records `items` as one atomic batch; see [`Journal::batch`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Journal::batch`].
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// use coalition_ledger::*;
+    /// let path = std::env::temp_dir().join(format!("journal-batch-items-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut journal = Journal::open(&path, Recovery::Fail)?;
+    /// let member = |id: &str| Ok::<_, Error>(Action::AddMember(Box::new(Member::new(MemberId::new(id)?, id))));
+    /// let items = vec![
+    ///     (member("FRA")?, Provenance::new(Evidence::Verified)),
+    ///     (member("GBR")?, Provenance::new(Evidence::Verified)),
+    /// ];
+    /// let recorded = journal.append_batch(items)?;
+    /// assert_eq!(recorded.len(), 2);
+    /// # drop(journal); std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn append_batch(
+        &mut self,
+        items: impl IntoIterator<Item = (Action, Provenance)>,
+    ) -> Result<Vec<Recorded>> {
+        self.batch(|batch| {
+            items
+                .into_iter()
+                .map(|(action, provenance)| batch.record(action, provenance))
+                .collect()
+        })
+    }
+
+    /// Writes a checkpoint beside the journal (`PATH.checkpoint`): the
+    /// ledger as it is now, checksummed, with the journal length it covers.
+    /// The next open reads it and replays only the entries after it. It is
+    /// written to a temporary file, synced and renamed into place, so a
+    /// crash leaves the previous checkpoint or the new one.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] naming the checkpoint file.
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// use coalition_ledger::*;
+    /// let path = std::env::temp_dir().join(format!("journal-cp-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut journal = Journal::open(&path, Recovery::Fail)?;
+    /// journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// journal.checkpoint()?;
+    /// journal.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
+    /// drop(journal);
+    /// let reopened = Journal::open(&path, Recovery::Fail)?;
+    /// assert_eq!(reopened.ledger().members().count(), 2);
+    /// assert_eq!(reopened.checkpoint_ignored(), None);
+    /// # drop(reopened); std::fs::remove_file(&path).ok();
+    /// # std::fs::remove_file(path.with_extension("checkpoint")).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn checkpoint(&self) -> Result<()> {
+        checkpoint::write(&self.path, &self.ledger, self.length, self.lines)
+    }
+
+    fn writable(&self) -> Result<()> {
+        let path = || self.path.display().to_string();
+        if self.read_only {
+            return Err(Error::JournalReadOnly { path: path() });
+        }
+        if self.poisoned {
+            return Err(Error::JournalPoisoned { path: path() });
+        }
+        Ok(())
+    }
+
+    /// Writes and syncs `bytes` at the end of the file, checking before and
+    /// after that the file is still the one opened, with the expected
+    /// length. Any failure poisons the journal.
+    fn write_durably(&mut self, bytes: &[u8]) -> Result<()> {
+        self.writable()?;
+        let result = self.check_file().and_then(|()| {
+            self.file
+                .write_all(bytes)
+                .and_then(|()| self.file.sync_data())
+                .map_err(|e| Error::io(Some(&self.path), &e))?;
+            self.length = self.length.saturating_add(bytes.len() as u64);
+            self.check_file()
+        });
+        if result.is_err() {
+            self.poisoned = true;
+        }
+        result
+    }
+
+    /// The file at the path is the one opened, and holds what was written.
+    fn check_file(&self) -> Result<()> {
+        let changed = |reason: String| Error::JournalChanged {
+            path: self.path.display().to_string(),
+            reason,
         };
-        let next = offset
-            .saturating_add(line.len())
-            .saturating_add(usize::from(complete));
-        let is_last = next >= bytes.len();
-        let decoded = if complete {
-            decode_line(line)
-        } else {
-            Err("no newline at the end".to_string())
-        };
-        let entry = match decoded {
-            Ok(entry) => entry,
-            Err(_) if is_last => {
-                let torn = TornTail {
-                    line: number,
-                    bytes: bytes.len().saturating_sub(offset) as u64,
-                };
-                return Ok((ledger, Some((torn, offset as u64))));
+        let length = self
+            .file
+            .metadata()
+            .map_err(|e| Error::io(Some(&self.path), &e))?
+            .len();
+        if length != self.length {
+            return Err(changed(format!(
+                "it holds {length} bytes where {} were written (truncated, or written by another program)",
+                self.length
+            )));
+        }
+        match std::fs::metadata(&self.path) {
+            Ok(metadata) if Identity::of(&metadata) == self.identity => Ok(()),
+            Ok(_) => Err(changed("the path now names another file (replaced)".into())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(changed("the file was deleted or renamed".into()))
             }
-            Err(message) => {
-                return Err(Error::Journal {
-                    line: number,
-                    message,
-                });
+            Err(e) => Err(Error::io(Some(&self.path), &e)),
+        }
+    }
+
+    /// Rewrites a version-1 journal as version 2 at the same path, keeping
+    /// the original beside it as `PATH.v1`. At every moment the path holds
+    /// a complete journal: the old one until the new one is renamed over it.
+    fn migrate_version_1(&mut self) -> Result<()> {
+        let kept = sibling(&self.path, "v1");
+        let fresh = sibling(&self.path, "v2-migrating");
+        let mut bytes = format::header_line();
+        for entry in self.ledger.entries() {
+            format::push_entry_line(&mut bytes, entry)?;
+        }
+        let mut file = File::create(&fresh).map_err(io_at(&fresh))?;
+        file.write_all(&bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(io_at(&fresh))?;
+        drop(file);
+        std::fs::hard_link(&self.path, &kept).map_err(io_at(&kept))?;
+        sync_directory(&self.path)?;
+        std::fs::rename(&fresh, &self.path).map_err(io_at(&self.path))?;
+        sync_directory(&self.path)?;
+        let (file, identity) = open_locked(&self.path)?;
+        self.length = file.metadata().map_err(io_at(&self.path))?.len();
+        self.file = file;
+        self.identity = identity;
+        self.lines = (self.ledger.len() as u64).saturating_add(1);
+        Ok(())
+    }
+}
+
+impl Record for Journal {
+    fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    fn record(&mut self, action: Action, provenance: Provenance) -> Result<Recorded> {
+        self.append(action, provenance)
+    }
+}
+
+/// Entries being collected for one atomic write; see [`Journal::batch`].
+///
+/// A batch has every [`Record`] helper; each entry is validated against the
+/// journal's ledger plus the batch's earlier entries, and an error leaves
+/// the batch (and the journal) as they were before that entry.
+///
+/// ```
+/// use coalition_ledger::io::journal::{Journal, Recovery};
+/// use coalition_ledger::*;
+/// let path = std::env::temp_dir().join(format!("journal-batch-doc-{}", std::process::id()));
+/// # let _ = std::fs::remove_file(&path);
+/// let mut journal = Journal::open(&path, Recovery::Fail)?;
+/// journal.batch(|batch| {
+///     batch.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+///     assert_eq!(batch.len(), 1);
+///     assert_eq!(batch.ledger().members().count(), 1);
+///     Ok(())
+/// })?;
+/// # drop(journal); std::fs::remove_file(&path).ok();
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Batch {
+    ledger: Ledger,
+    lines: Vec<u8>,
+    count: usize,
+}
+
+impl Batch {
+    /// How many entries the batch will append.
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// let path = std::env::temp_dir().join(format!("journal-batch-len-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut journal = Journal::open(&path, Recovery::Fail)?;
+    /// journal.batch(|batch| { assert!(batch.is_empty()); Ok(()) })?;
+    /// # drop(journal); std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// True when the batch appends nothing.
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::{Journal, Recovery};
+    /// let path = std::env::temp_dir().join(format!("journal-batch-empty-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut journal = Journal::open(&path, Recovery::Fail)?;
+    /// journal.batch(|batch| { assert!(batch.is_empty()); Ok(()) })?;
+    /// # drop(journal); std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
+impl Record for Batch {
+    fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    fn record(&mut self, action: Action, provenance: Provenance) -> Result<Recorded> {
+        if self.count >= MAX_BATCH_ENTRIES {
+            return Err(Error::limit(
+                "number of entries in one journal batch",
+                MAX_BATCH_ENTRIES,
+                self.count.saturating_add(1),
+            ));
+        }
+        let recorded = self.ledger.record(action, provenance)?;
+        if let Recorded::Appended { sequence } = recorded {
+            if let Some(entry) = self.ledger.entry(sequence) {
+                format::push_entry_line(&mut self.lines, entry)?;
             }
-        };
-        apply(&mut ledger, entry, number)?;
-        offset = next;
+            self.count = self.count.saturating_add(1);
+        }
+        Ok(recorded)
     }
-    Ok((ledger, None))
 }
 
-/// Checks a line's checksum and parses its entry.
-fn decode_line(line: &[u8]) -> std::result::Result<Entry, String> {
-    if line.len() > MAX_JOURNAL_LINE_BYTES {
-        return Err(format!(
-            "line of {} bytes exceeds the limit of {MAX_JOURNAL_LINE_BYTES}",
-            line.len()
-        ));
-    }
-    let (Some(hex), Some(b' '), Some(json)) = (line.get(..8), line.get(8), line.get(9..)) else {
-        return Err("expected an 8-digit checksum, a space and an entry".into());
-    };
-    // Lower-case only, so that a flipped case bit cannot go unnoticed.
-    let stated = hex.iter().try_fold(0u32, |acc, &b| {
-        let digit = match b {
-            b'0'..=b'9' | b'a'..=b'f' => char::from(b).to_digit(16)?,
-            _ => return None,
-        };
-        Some((acc << 4) | digit)
-    });
-    let Some(stated) = stated else {
-        return Err("checksum is not 8 lower-case hex digits".into());
-    };
-    let actual = crc32fast::hash(json);
-    if stated != actual {
-        return Err(format!(
-            "checksum mismatch: line says {stated:08x}, content has {actual:08x}"
-        ));
-    }
-    serde_json::from_slice(json)
-        .map_err(|e| format!("not an entry: {}", super::json::json_error(&e)))
+/// A file's identity: device and inode on Unix, so that a file renamed over
+/// the journal's path is noticed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Identity {
+    device: u64,
+    inode: u64,
 }
 
-fn apply(ledger: &mut Ledger, entry: Entry, number: u64) -> Result<()> {
-    let expected = ledger.len() as u64;
-    if entry.sequence() != expected {
-        return Err(Error::Journal {
-            line: number,
-            message: format!(
-                "sequence number {} where {expected} was expected",
-                entry.sequence()
-            ),
+impl Identity {
+    #[cfg(unix)]
+    fn of(metadata: &std::fs::Metadata) -> Identity {
+        use std::os::unix::fs::MetadataExt;
+        Identity {
+            device: metadata.dev(),
+            inode: metadata.ino(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn of(_: &std::fs::Metadata) -> Identity {
+        Identity {
+            device: 0,
+            inode: 0,
+        }
+    }
+}
+
+/// Opens (creating) the file for appending and takes its exclusive lock,
+/// making sure the locked file is the one the path names.
+fn open_locked(path: &Path) -> Result<(File, Identity)> {
+    let io = |e: std::io::Error| Error::io(Some(path), &e);
+    refuse_special(path)?;
+    let file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(Error::JournalLocked {
+                path: path.display().to_string(),
+            });
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+    }
+    let metadata = file.metadata().map_err(io)?;
+    if !metadata.is_file() {
+        return Err(not_regular(path));
+    }
+    let identity = Identity::of(&metadata);
+    let named = std::fs::metadata(path).map_err(io)?;
+    if Identity::of(&named) != identity {
+        // Renamed or replaced between open and lock (another writer
+        // migrating it, say): the caller may simply retry.
+        return Err(Error::JournalChanged {
+            path: path.display().to_string(),
+            reason: "the path was replaced while it was being opened".into(),
         });
     }
-    let (action, provenance) = entry.into_parts();
-    match ledger.record(action, provenance) {
-        Ok(Recorded::Appended { .. }) => Ok(()),
-        Ok(Recorded::AlreadyPresent { .. }) => Err(Error::Journal {
-            line: number,
-            message: "repeats an earlier entry".into(),
-        }),
-        Err(error) => Err(error.in_journal_line(number)),
+    if metadata.len() == 0 {
+        // Possibly just created: make its name durable.
+        sync_directory(path)?;
+    }
+    Ok((file, identity))
+}
+
+/// Refuses an existing path that is not a regular file (a FIFO would block
+/// the open, a device would stream forever or swallow writes).
+fn refuse_special(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => Err(not_regular(path)),
+        _ => Ok(()),
     }
 }
 
-/// Syncs the directory holding `path`, so that a new file's name is durable.
+#[cold]
+fn not_regular(path: &Path) -> Error {
+    Error::Io {
+        path: Some(path.display().to_string()),
+        kind: std::io::ErrorKind::InvalidInput,
+        message: "not a regular file: a journal must be a regular file".into(),
+    }
+}
+
+/// Refuses a journal larger than [`MAX_JOURNAL_BYTES`].
+fn check_journal_size(length: u64) -> Result<()> {
+    if length > MAX_JOURNAL_BYTES {
+        return Err(Error::Limit {
+            what: "journal size in bytes".into(),
+            limit: MAX_JOURNAL_BYTES,
+            actual: length,
+        });
+    }
+    Ok(())
+}
+
+/// Maps an I/O error to [`Error::Io`] naming `path`.
+fn io_at(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::io(Some(path), &e)
+}
+
+/// `PATH.suffix`, beside the journal.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Syncs the directory holding `path`, so that a new name is durable.
 fn sync_directory(path: &Path) -> Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -322,4 +845,48 @@ fn sync_directory(path: &Path) -> Result<()> {
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Evidence, Member, MemberId};
+
+    #[test]
+    fn the_size_limit_is_checked_below_at_and_above() {
+        assert!(check_journal_size(MAX_JOURNAL_BYTES - 1).is_ok());
+        assert!(check_journal_size(MAX_JOURNAL_BYTES).is_ok());
+        let err = check_journal_size(MAX_JOURNAL_BYTES + 1).unwrap_err();
+        assert!(matches!(err, Error::Limit { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_failed_write_poisons_the_journal() {
+        let path = std::env::temp_dir().join(format!("cl-poison-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+        // A handle that cannot write: the next write fails like a full disk.
+        journal.file = File::open(&path).expect("opens for reading");
+        let member = || {
+            Action::AddMember(Box::new(Member::new(
+                MemberId::new("FRA").unwrap(),
+                "France",
+            )))
+        };
+        let err = journal
+            .append(member(), Provenance::new(Evidence::Verified))
+            .unwrap_err();
+        assert!(matches!(err, Error::Io { .. }), "{err}");
+        assert_eq!(
+            journal.ledger().len(),
+            0,
+            "nothing is applied when the write fails"
+        );
+        let err = journal
+            .append(member(), Provenance::new(Evidence::Verified))
+            .unwrap_err();
+        assert!(matches!(err, Error::JournalPoisoned { .. }), "{err}");
+        drop(journal);
+        std::fs::remove_file(&path).ok();
+    }
 }

@@ -3,31 +3,29 @@
 //! ```json
 //! {
 //!   "format": "coalition-ledger",
-//!   "version": 1,
-//!   "members": [
-//!     {"id":"FRA","name":"France","groups":["EU","NATO"]}
-//!   ],
-//!   "sources": [
-//!     {"id":"elysee","publisher":"Élysée","kind":"official"}
-//!   ],
+//!   "version": 2,
 //!   "entries": [
-//!     {"date":"2025-09-04","evidence":"reported","sources":["elysee"],"action":{"pledge":{"id":"FRA-troops","member":"FRA","contribution":{"troops":{"personnel":"unspecified"}},"stage":"announced"}}}
+//!     {"seq":0,"evidence":"verified","action":{"add_member":{"id":"FRA","name":"France","groups":["EU","NATO"]}}},
+//!     {"seq":1,"evidence":"verified","action":{"add_source":{"id":"elysee","publisher":"Élysée","kind":"official"}}},
+//!     {"seq":2,"date":"2025-09-04","evidence":"reported","sources":["elysee"],"key":"feed-17","action":{"pledge":{"id":"FRA-troops","member":"FRA","contribution":{"troops":{"personnel":"unspecified"}},"stage":"announced"}}}
 //!   ]
 //! }
 //! ```
 //!
-//! Each member, source and entry is written on a line of its own, so that a
-//! diff of two saved ledgers shows the entries that differ.
+//! Each entry is written on a line of its own, so that a diff of two saved
+//! ledgers shows the entries that differ.
 //!
-//! * Loading adds the members, then the sources, then replays every entry
-//!   through the same validation as the API: a file cannot smuggle in a state
-//!   the API would refuse. The roster therefore comes first in a loaded
-//!   ledger, whatever order it was built in; the derived state is the same.
+//! * Every entry keeps its sequence number (`seq`), provenance and client
+//!   key, roster entries included: `Ledger::from_json(&l.to_json())? == l`.
+//!   An entry that came from a file of an older format version says so
+//!   (`"accepted_under": 1`) and is loaded under that version's rules again.
+//! * Loading replays every entry through the same validation as the API: a
+//!   file cannot smuggle in a state the API would refuse.
 //! * Amounts are strings (`"61900000.50"`), never JSON numbers, so no value
 //!   passes through a float. Dates are strictly `YYYY-MM-DD`.
 //! * Unknown fields, an unknown `format` or `version`, and malformed JSON are
 //!   errors with the line and column; a rejected entry is an error with its
-//!   index in `entries`.
+//!   sequence number.
 //! * Saving is deterministic: save → load → save gives the same bytes.
 //! * Limits: at most [`MAX_DOCUMENT_BYTES`] bytes and [`MAX_JSON_DEPTH`]
 //!   levels of nesting; every list is bounded as it is read (see
@@ -38,6 +36,19 @@
 //!   parsed, and [`from_reader`] and [`load`] check size and shape as the
 //!   text streams, never holding it whole: loading a 197 MB document peaks
 //!   at about 1.5 times its size (the ledger itself).
+//!
+//! # Format versions
+//!
+//! Files outlive rules: every earlier version keeps loading.
+//!
+//! * **Version 1** (crate 0.1.0) listed the roster in `members` and
+//!   `sources` arrays before the entries, and its entries carried no `seq`,
+//!   `key` or `accepted_under`. It loads with the roster first (undated,
+//!   `verified`), then the entries, every one under the rules of version 1:
+//!   an entry that a newer rule refuses loads and is reported by `check`
+//!   (CL015; a dependency cycle by CL004) instead of failing the load.
+//! * **Version 2** lists every entry, roster included, with its sequence
+//!   number; `members` and `sources` arrays are refused.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -45,10 +56,10 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::entry::{Action, Provenance};
+use crate::entry::{Action, ClientKey, Provenance};
 use crate::error::{Error, Result};
 use crate::ids::SourceId;
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, Rules};
 use crate::lifecycle::Evidence;
 use crate::limits::{MAX_DOCUMENT_BYTES, MAX_JSON_DEPTH};
 use crate::member::Member;
@@ -56,39 +67,23 @@ use crate::source::Source;
 
 /// The value of the `format` field.
 pub const FORMAT: &str = "coalition-ledger";
-/// The document version this crate reads and writes.
-pub const VERSION: u32 = 1;
+/// The document version this crate writes; it reads every version from 1
+/// to this one.
+pub const VERSION: u32 = 2;
 
-#[derive(Serialize)]
-struct DocumentOut<'a> {
-    format: &'static str,
-    version: u32,
-    members: Vec<&'a Member>,
-    sources: Vec<&'a Source>,
-    entries: Vec<EntryOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct EntryOut<'a> {
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::dates::strict_option"
-    )]
-    date: Option<NaiveDate>,
-    evidence: Evidence,
-    #[serde(skip_serializing_if = "<[SourceId]>::is_empty")]
-    sources: &'a [SourceId],
-    action: &'a Action,
-}
-
+/// An entry of either version; which fields a version allows is checked
+/// as it is recorded, so that the document is read in one pass.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EntryIn {
+    seq: Option<u64>,
     #[serde(default, with = "crate::dates::strict_option")]
     date: Option<NaiveDate>,
     evidence: Evidence,
     #[serde(default, deserialize_with = "crate::limits::bounded_sources")]
     sources: Vec<SourceId>,
+    key: Option<ClientKey>,
+    accepted_under: Option<u32>,
     action: Action,
 }
 
@@ -109,18 +104,17 @@ impl<'de> Deserialize<'de> for FormatTag {
     }
 }
 
-/// Accepts only [`VERSION`].
-struct VersionTag;
+/// Accepts the versions 1 to [`VERSION`].
+struct VersionTag(u32);
 
 impl<'de> Deserialize<'de> for VersionTag {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<VersionTag, D::Error> {
         let version = u64::deserialize(d)?;
-        if version == u64::from(VERSION) {
-            Ok(VersionTag)
-        } else {
-            Err(serde::de::Error::custom(format!(
-                "unsupported version {version}: this crate reads version {VERSION}"
-            )))
+        match u32::try_from(version) {
+            Ok(v @ 1..=VERSION) => Ok(VersionTag(v)),
+            _ => Err(serde::de::Error::custom(format!(
+                "unsupported version {version}: this crate reads versions 1 to {VERSION}"
+            ))),
         }
     }
 }
@@ -144,7 +138,6 @@ impl<'de> Deserialize<'de> for VersionTag {
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 pub fn to_writer<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
-    let document = document_out(ledger);
     let mut out = std::io::BufWriter::with_capacity(1 << 16, writer);
     let io = |e: std::io::Error| Error::io(None, &e);
     write!(
@@ -152,30 +145,29 @@ pub fn to_writer<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
         "{{\n  \"format\": \"{FORMAT}\",\n  \"version\": {VERSION},\n"
     )
     .map_err(io)?;
-    write_records(&mut out, "members", &document.members, ",")?;
-    write_records(&mut out, "sources", &document.sources, ",")?;
-    write_records(&mut out, "entries", &document.entries, "")?;
+    write_records(&mut out, "entries", ledger.entries().iter(), "")?;
     out.write_all(b"}\n").map_err(io)?;
     out.flush().map_err(io)
 }
 
 /// Writes one array with a record per line: compact records (fast to write
 /// and read) on lines of their own (readable, and diffs show what changed).
-fn write_records<W: Write, T: Serialize>(
+fn write_records<'a, W: Write, T: Serialize + 'a>(
     out: &mut W,
     name: &str,
-    records: &[T],
+    records: impl ExactSizeIterator<Item = &'a T>,
     comma: &str,
 ) -> Result<()> {
     let io = |e: std::io::Error| Error::io(None, &e);
-    if records.is_empty() {
+    if records.len() == 0 {
         return writeln!(out, "  \"{name}\": []{comma}").map_err(io);
     }
     writeln!(out, "  \"{name}\": [").map_err(io)?;
-    for (i, record) in records.iter().enumerate() {
+    let count = records.len();
+    for (i, record) in records.enumerate() {
         out.write_all(b"    ").map_err(io)?;
         serde_json::to_writer(&mut *out, record).map_err(|e| serde_error_to_io(&e))?;
-        out.write_all(if i.saturating_add(1) < records.len() {
+        out.write_all(if i.saturating_add(1) < count {
             b",\n"
         } else {
             b"\n"
@@ -205,27 +197,6 @@ pub fn to_string(ledger: &Ledger) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-fn document_out(ledger: &Ledger) -> DocumentOut<'_> {
-    let entries = ledger
-        .entries()
-        .iter()
-        .filter(|e| !matches!(e.action(), Action::AddMember(_) | Action::AddSource(_)))
-        .map(|e| EntryOut {
-            date: e.date(),
-            evidence: e.evidence(),
-            sources: e.sources(),
-            action: e.action(),
-        })
-        .collect();
-    DocumentOut {
-        format: FORMAT,
-        version: VERSION,
-        members: ledger.members().collect(),
-        sources: ledger.sources().collect(),
-        entries,
-    }
-}
-
 /// Reads a ledger from a JSON document.
 ///
 /// # Errors
@@ -242,10 +213,10 @@ fn document_out(ledger: &Ledger) -> DocumentOut<'_> {
 /// use coalition_ledger::io::json;
 /// use coalition_ledger::prelude::*;
 ///
-/// let err = json::from_str(r#"{"format": "coalition-ledger", "version": 2}"#).unwrap_err();
+/// let err = json::from_str(r#"{"format": "coalition-ledger", "version": 3}"#).unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "JSON line 1, column 44: unsupported version 2: this crate reads version 1"
+///     "JSON line 1, column 44: unsupported version 3: this crate reads versions 1 to 2"
 /// );
 /// ```
 pub fn from_str(text: &str) -> Result<Ledger> {
@@ -349,9 +320,10 @@ pub fn load(path: impl AsRef<Path>) -> Result<Ledger> {
 /// Builds the ledger while the document is parsed: each member, source and
 /// entry is recorded as soon as it is read, so the parsed document is never
 /// held whole next to the ledger (peak memory is the ledger plus one
-/// record). Members and sources come first in every document this crate
-/// writes; entries listed before them are held until the end and replayed
-/// after, so a hand-written order still loads as before.
+/// record). Every document this crate writes lists `format` and `version`
+/// first, and (version 1) the roster before the entries; records read before
+/// what they need wait for it and are replayed at the end, so a hand-written
+/// order still loads as before.
 #[derive(Default)]
 struct Loader {
     ledger: Ledger,
@@ -359,9 +331,13 @@ struct Loader {
     /// typed error waits here and wins over the parse error it caused.
     failure: Option<Error>,
     seen: [bool; 5],
+    version: Option<u32>,
     /// Index of the next entry in `entries`.
     next: u64,
-    /// Entries read before the roster.
+    /// Records read before the version (or, in version 1, entries read
+    /// before the roster).
+    members: Vec<Member>,
+    sources: Vec<Source>,
     pending: Vec<EntryIn>,
 }
 
@@ -373,6 +349,18 @@ impl Loader {
             return Err(error);
         }
         parsed?;
+        if self.seen[2] || self.seen[3] {
+            self.roster_allowed()?;
+        }
+        for member in std::mem::take(&mut self.members) {
+            self.member(member)?;
+        }
+        for source in std::mem::take(&mut self.sources) {
+            self.source(source)?;
+        }
+        // Everything the entries wait for is known now.
+        self.seen[2] = true;
+        self.seen[3] = true;
         for entry in std::mem::take(&mut self.pending) {
             self.entry(entry)?;
         }
@@ -386,9 +374,32 @@ impl Loader {
         E::custom(message)
     }
 
+    /// Members and sources are arrays of version 1 only.
+    fn roster_allowed(&self) -> Result<()> {
+        if self.version.is_some_and(|v| v >= 2) {
+            return Err(Error::invalid(
+                "document",
+                "members",
+                "format version 2 lists members and sources as entries, not in arrays",
+            ));
+        }
+        Ok(())
+    }
+
     fn member(&mut self, member: Member) -> Result<()> {
+        self.roster_allowed()?;
+        if self.version.is_none() {
+            self.members.push(member);
+            return Ok(());
+        }
         let id = member.id().to_string();
-        if self.ledger.add_member(member)?.is_appended() {
+        let action = Action::AddMember(Box::new(member));
+        let verified = Provenance::new(Evidence::Verified);
+        if self
+            .ledger
+            .record_under(action, verified, Rules::Version1)?
+            .is_appended()
+        {
             Ok(())
         } else {
             Err(duplicate("member", &id))
@@ -396,8 +407,19 @@ impl Loader {
     }
 
     fn source(&mut self, source: Source) -> Result<()> {
+        self.roster_allowed()?;
+        if self.version.is_none() {
+            self.sources.push(source);
+            return Ok(());
+        }
         let id = source.id().to_string();
-        if self.ledger.add_source(source)?.is_appended() {
+        let action = Action::AddSource(Box::new(source));
+        let verified = Provenance::new(Evidence::Verified);
+        if self
+            .ledger
+            .record_under(action, verified, Rules::Version1)?
+            .is_appended()
+        {
             Ok(())
         } else {
             Err(duplicate("source", &id))
@@ -405,27 +427,67 @@ impl Loader {
     }
 
     fn entry(&mut self, entry: EntryIn) -> Result<()> {
+        let ready = match self.version {
+            None => false,
+            Some(1) => self.seen[2] && self.seen[3],
+            Some(_) => true,
+        };
+        if !ready {
+            self.pending.push(entry);
+            return Ok(());
+        }
         let index = self.next;
         self.next = self.next.saturating_add(1);
-        let mut provenance = Provenance::new(entry.evidence);
-        if let Some(date) = entry.date {
-            provenance = provenance.on(date);
-        }
-        let count = entry.sources.len();
-        for source in entry.sources {
-            provenance = provenance.cite(source);
-        }
-        if provenance.sources().len() != count {
-            let error = Error::invalid("entry", "sources", "lists a source twice");
-            return Err(error.in_entry(index));
-        }
-        match self.ledger.record(entry.action, provenance) {
-            Ok(recorded) if recorded.is_appended() => Ok(()),
-            Ok(_) => {
-                Err(Error::invalid("entry", "action", "repeats an earlier entry").in_entry(index))
-            }
-            Err(error) => Err(error.in_entry(index)),
-        }
+        let rules = if self.version == Some(1) {
+            version_1_entry(&entry)
+        } else {
+            version_2_entry(&entry, index)
+        };
+        rules
+            .and_then(|rules| record_entry(&mut self.ledger, entry, rules))
+            .map_err(|e| e.in_entry(index))
+    }
+}
+
+/// Version 1: entries without sequence numbers, all under the rules of
+/// version 1.
+fn version_1_entry(entry: &EntryIn) -> Result<Rules> {
+    let newer = [
+        ("seq", entry.seq.is_some()),
+        ("key", entry.key.is_some()),
+        ("accepted_under", entry.accepted_under.is_some()),
+    ];
+    if let Some((field, _)) = newer.iter().find(|(_, present)| *present) {
+        return Err(Error::invalid(
+            "entry",
+            field,
+            "is not part of format version 1",
+        ));
+    }
+    Ok(Rules::Version1)
+}
+
+/// Version 2: every entry with its sequence number, under the current rules
+/// unless it says it was accepted under an earlier version's.
+fn version_2_entry(entry: &EntryIn, index: u64) -> Result<Rules> {
+    if entry.seq != Some(index) {
+        let reason = match entry.seq {
+            Some(seq) => format!("sequence number {seq} where {index} was expected"),
+            None => "missing sequence number".into(),
+        };
+        return Err(Error::invalid("entry", "seq", reason));
+    }
+    match entry.accepted_under {
+        None => Ok(Rules::Current),
+        Some(version) => Rules::for_format_version(version)
+            .filter(|r| *r != Rules::Current)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "entry",
+                    "accepted_under",
+                    format!("{version} is not an earlier format version"),
+                )
+            }),
     }
 }
 
@@ -461,7 +523,19 @@ impl<'de> serde::de::Visitor<'de> for &mut Loader {
                     map.next_value::<FormatTag>()?;
                 }
                 1 => {
-                    map.next_value::<VersionTag>()?;
+                    let VersionTag(version) = map.next_value()?;
+                    self.version = Some(version);
+                    // Records that waited for the version.
+                    for member in std::mem::take(&mut self.members) {
+                        if let Err(error) = self.member(member) {
+                            return Err(self.fail(error));
+                        }
+                    }
+                    for source in std::mem::take(&mut self.sources) {
+                        if let Err(error) = self.source(source) {
+                            return Err(self.fail(error));
+                        }
+                    }
                 }
                 2 => map.next_value_seed(Records::<Member>(self, std::marker::PhantomData))?,
                 3 => map.next_value_seed(Records::<Source>(self, std::marker::PhantomData))?,
@@ -499,13 +573,7 @@ impl Record for Source {
 
 impl Record for EntryIn {
     fn load(self, loader: &mut Loader) -> Result<()> {
-        // Before the roster is complete, an entry waits for it.
-        if loader.seen[2] && loader.seen[3] {
-            loader.entry(self)
-        } else {
-            loader.pending.push(self);
-            Ok(())
-        }
+        loader.entry(self)
     }
 }
 
@@ -531,6 +599,31 @@ impl<'de, T: Record> serde::de::Visitor<'de> for Records<'_, T> {
             }
         }
         Ok(())
+    }
+}
+
+fn record_entry(ledger: &mut Ledger, entry: EntryIn, rules: Rules) -> Result<()> {
+    let mut provenance = Provenance::new(entry.evidence);
+    if let Some(date) = entry.date {
+        provenance = provenance.on(date);
+    }
+    if let Some(key) = entry.key {
+        provenance = provenance.key(key);
+    }
+    let count = entry.sources.len();
+    for source in entry.sources {
+        provenance = provenance.cite(source);
+    }
+    if provenance.sources().len() != count {
+        return Err(Error::invalid("entry", "sources", "lists a source twice"));
+    }
+    match ledger.record_under(entry.action, provenance, rules)? {
+        recorded if recorded.is_appended() => Ok(()),
+        _ => Err(Error::invalid(
+            "entry",
+            "action",
+            "repeats an earlier entry",
+        )),
     }
 }
 
@@ -820,7 +913,22 @@ impl Ledger {
 /// ```
 impl Serialize for Ledger {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        document_out(self).serialize(s)
+        use serde::ser::SerializeStruct;
+        /// The entries, serialized as a sequence without collecting them.
+        struct Entries<'a>(&'a Ledger);
+        impl Serialize for Entries<'_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.entries().iter())
+            }
+        }
+        let mut document = s.serialize_struct("Document", 3)?;
+        document.serialize_field("format", FORMAT)?;
+        document.serialize_field("version", &VERSION)?;
+        document.serialize_field("entries", &Entries(self))?;
+        document.end()
     }
 }
 

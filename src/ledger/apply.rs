@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::ids::{MemberId, PledgeId};
 use crate::lifecycle::{Evidence, Stage};
 use crate::member::Member;
-use crate::money::{Currency, Money};
+use crate::money::Currency;
 use crate::pledge::{Condition, Contribution, Kind, NewPledge, StageDates};
 use crate::source::Source;
 
@@ -97,8 +97,8 @@ enum Change {
 impl Ledger {
     /// Validates an action and appends it with its provenance.
     ///
-    /// This is the one general entry point; the other recording methods
-    /// ([`Ledger::open_pledge`], [`Ledger::advance`], ...) build the action and
+    /// This is the one general entry point; the helpers of [`Record`](super::Record)
+    /// ([`Record::open_pledge`](super::Record::open_pledge), [`Record::advance`](super::Record::advance), ...) build the action and
     /// call it.
     ///
     /// # Errors
@@ -138,10 +138,22 @@ impl Ledger {
         rules: Rules,
     ) -> Result<Recorded> {
         let change = self.plan(&action, &provenance, rules)?;
+        let accepted_under = rules.format_version();
+        if accepted_under.is_some() && !matches!(change, Change::Existing(_)) {
+            // An entry of an older file: say what the current rules think of
+            // it, for CL015. Cycles are left to CL004, which finds them all
+            // in linear time (searching here would be quadratic on an old
+            // dense web).
+            if let Err(refusal) = self.plan(&action, &provenance, Rules::CurrentExceptCycles) {
+                let entry = self.next_entry_index();
+                self.older_rules
+                    .push((entry, refusal.to_string().into_boxed_str()));
+            }
+        }
         if !matches!(change, Change::Existing(_)) {
             self.share_ids(&mut action, &mut provenance);
         }
-        Ok(self.commit(change, action, provenance))
+        Ok(self.commit(change, action, provenance, accepted_under))
     }
 
     /// Reserves room for `entries` more entries of which `pledges` open
@@ -212,345 +224,12 @@ impl Ledger {
         })
     }
 
-    /// Adds a member to the roster (evidence `Verified`, undated).
-    ///
-    /// # Errors
-    ///
-    /// An invalid member, or a different member under the same id.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use coalition_ledger::prelude::*;
-    ///
-    /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
-    /// let err = ledger.add_member(Member::new(MemberId::new("FRA")?, "Francia")).unwrap_err();
-    /// assert_eq!(err.to_string(), "member `FRA` already exists with a different `name`");
-    /// # Ok::<(), coalition_ledger::Error>(())
-    /// ```
-    pub fn add_member(&mut self, member: Member) -> Result<Recorded> {
-        self.record(
-            Action::AddMember(Box::new(member)),
-            Provenance::new(Evidence::Verified),
-        )
-    }
-
-    /// Adds a source (evidence `Verified`, undated).
-    ///
-    /// # Errors
-    ///
-    /// An invalid source, or a different source under the same id.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use coalition_ledger::prelude::*;
-    ///
-    /// let mut ledger = Ledger::new();
-    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
-    /// assert_eq!(ledger.sources().len(), 1);
-    /// # Ok::<(), coalition_ledger::Error>(())
-    /// ```
-    pub fn add_source(&mut self, source: Source) -> Result<Recorded> {
-        self.record(
-            Action::AddSource(Box::new(source)),
-            Provenance::new(Evidence::Verified),
-        )
-    }
-
-    /// Opens a pledge.
-    ///
-    /// # Errors
-    ///
-    /// An unknown member or source, an invalid size, or a different pledge
-    /// under the same id.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use coalition_ledger::prelude::*;
-    ///
-    /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
-    /// let id = PledgeId::new("FRA-1")?;
-    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
-    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
-    /// // A pledge by a member not on the roster is refused, and nothing changes.
-    /// let spec = NewPledge::new(PledgeId::new("XYZ-1")?, MemberId::new("XYZ")?, Contribution::Troops { personnel: Estimate::Unspecified });
-    /// let err = ledger.open_pledge(spec, Provenance::new(Evidence::Reported)).unwrap_err();
-    /// assert!(err.is_unknown_reference());
-    /// assert_eq!(ledger.pledge_count(), 1);
-    /// # Ok::<(), coalition_ledger::Error>(())
-    /// ```
-    pub fn open_pledge(&mut self, pledge: NewPledge, provenance: Provenance) -> Result<Recorded> {
-        self.record(Action::Pledge(Box::new(pledge)), provenance)
-    }
-
-    /// Moves a pledge to a later stage.
-    ///
-    /// # Errors
-    ///
-    /// An unknown pledge, a backward or terminal transition.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use coalition_ledger::prelude::*;
-    ///
-    /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
-    /// let id = PledgeId::new("FRA-1")?;
-    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
-    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
-    /// ledger.advance(&id, Stage::Committed, Provenance::new(Evidence::Verified).on(parse_date("2025-10-01")?))?;
-    /// let err = ledger.advance(&id, Stage::Announced, Provenance::new(Evidence::Verified)).unwrap_err();
-    /// assert_eq!(err.to_string(), "pledge `FRA-1`: cannot move from stage committed to announced");
-    /// # Ok::<(), coalition_ledger::Error>(())
-    /// ```
-    pub fn advance(
-        &mut self,
-        pledge: &PledgeId,
-        stage: Stage,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        let action = Action::Advance {
-            pledge: pledge.clone(),
-            stage,
-        };
-        self.record(action, provenance)
-    }
-
-    /// Replaces the size of a pledge (a revision or a correction).
-    ///
-    /// # Errors
-    ///
-    /// An unknown or withdrawn pledge, a different kind, category or currency.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use coalition_ledger::prelude::*;
-    ///
-    /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
-    /// let id = PledgeId::new("FRA-1")?;
-    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
-    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
-    /// ledger.revise(&id, Contribution::Troops { personnel: Estimate::Exact(3_000) }, Provenance::new(Evidence::Verified))?;
-    /// assert_eq!(ledger.pledge(&id).map(|p| p.contribution().clone()), Some(Contribution::Troops { personnel: Estimate::Exact(3_000) }));
-    /// // A revision keeps the kind: troops cannot become funding.
-    /// let money = Contribution::Funding { amount: Estimate::Exact(Money::parse("1", Currency::EUR)?) };
-    /// assert!(ledger.revise(&id, money, Provenance::new(Evidence::Verified)).is_err());
-    /// # Ok::<(), coalition_ledger::Error>(())
-    /// ```
-    pub fn revise(
-        &mut self,
-        pledge: &PledgeId,
-        contribution: Contribution,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        let action = Action::Revise {
-            pledge: pledge.clone(),
-            contribution: Box::new(contribution),
-        };
-        self.record(action, provenance)
-    }
-
-    /// Records a delivery in the pledge's own unit. For money the pledge's
-    /// currency is used; see [`Ledger::deliver_money`] to state it.
-    ///
-    /// # Errors
-    ///
-    /// An unknown or withdrawn pledge, a backstop, a fractional number of
-    /// personnel or units, a quantity that is not positive, an overflow.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use coalition_ledger::prelude::*;
-    ///
-    /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
-    /// let id = PledgeId::new("FRA-1")?;
-    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
-    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
-    /// ledger.deliver(&id, Decimal::from(1_000), Provenance::new(Evidence::Verified))?;
-    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(Decimal::from(1_000)));
-    /// // Personnel are whole people.
-    /// assert!(ledger.deliver(&id, parse_amount("0.5")?, Provenance::new(Evidence::Verified)).is_err());
-    /// # Ok::<(), coalition_ledger::Error>(())
-    /// ```
-    pub fn deliver(
-        &mut self,
-        pledge: &PledgeId,
-        quantity: Decimal,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        self.deliver_in_own_unit(pledge, quantity, false, provenance)
-    }
-
-    /// Records a money delivery, checking its currency against the pledge's.
-    ///
-    /// # Errors
-    ///
-    /// As [`Ledger::deliver`], and a currency that differs from the pledge's.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use coalition_ledger::prelude::*;
-    ///
-    /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
-    /// let id = PledgeId::new("DEU-fund")?;
-    /// let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
-    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount }), Provenance::new(Evidence::Verified))?;
-    /// ledger.deliver_money(&id, Money::parse("10000000", Currency::EUR)?, Provenance::new(Evidence::Verified))?;
-    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(Decimal::from(10_000_000)));
-    /// // In the pledge's own currency only.
-    /// assert!(ledger.deliver_money(&id, Money::parse("1", Currency::USD)?, Provenance::new(Evidence::Verified)).is_err());
-    /// # Ok::<(), coalition_ledger::Error>(())
-    /// ```
-    pub fn deliver_money(
-        &mut self,
-        pledge: &PledgeId,
-        money: Money,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        let action = Action::Deliver {
-            pledge: pledge.clone(),
-            quantity: money.amount(),
-            currency: Some(money.currency()),
-            correction: false,
-        };
-        self.record(action, provenance)
-    }
-
-    /// Records a correction of the delivered quantity; it may be negative, but
-    /// the cumulative delivered amount never drops below zero.
-    ///
-    /// # Errors
-    ///
-    /// As [`Ledger::deliver`], and a correction that would make the delivered
-    /// amount negative.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use coalition_ledger::prelude::*;
-    ///
-    /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
-    /// let id = PledgeId::new("DEU-fund")?;
-    /// let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
-    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount }), Provenance::new(Evidence::Verified))?;
-    /// ledger.deliver(&id, Decimal::from(10_000_000), Provenance::new(Evidence::Verified))?;
-    /// ledger.correct_delivery(&id, Decimal::from(-2_000_000), Provenance::new(Evidence::Verified))?;
-    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(Decimal::from(8_000_000)));
-    /// // The delivered total never drops below zero.
-    /// assert!(ledger.correct_delivery(&id, Decimal::from(-9_000_000), Provenance::new(Evidence::Verified)).is_err());
-    /// # Ok::<(), coalition_ledger::Error>(())
-    /// ```
-    pub fn correct_delivery(
-        &mut self,
-        pledge: &PledgeId,
-        quantity: Decimal,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        self.deliver_in_own_unit(pledge, quantity, true, provenance)
-    }
-
-    /// A delivery in the pledge's own unit; money takes the pledge's
-    /// currency.
-    fn deliver_in_own_unit(
-        &mut self,
-        pledge: &PledgeId,
-        quantity: Decimal,
-        correction: bool,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        let currency = self
-            .pledge(pledge)
-            .filter(|p| p.kind() == Kind::Funding)
-            .and_then(|p| p.currency());
-        let action = Action::Deliver {
-            pledge: pledge.clone(),
-            quantity,
-            currency,
-            correction,
-        };
-        self.record(action, provenance)
-    }
-
-    /// Withdraws a pledge, giving a reason.
-    ///
-    /// # Errors
-    ///
-    /// An unknown, delivered or already withdrawn pledge; an empty reason.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use coalition_ledger::prelude::*;
-    ///
-    /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
-    /// let id = PledgeId::new("FRA-1")?;
-    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
-    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
-    /// ledger.withdraw(&id, "the ceasefire talks collapsed", Provenance::new(Evidence::Reported))?;
-    /// assert_eq!(ledger.pledge(&id).map(|p| p.stage()), Some(Stage::Withdrawn));
-    /// // Nothing happens to a withdrawn pledge.
-    /// assert!(ledger.annotate(&id, Provenance::new(Evidence::Verified)).is_err());
-    /// # Ok::<(), coalition_ledger::Error>(())
-    /// ```
-    pub fn withdraw(
-        &mut self,
-        pledge: &PledgeId,
-        reason: impl Into<String>,
-        provenance: Provenance,
-    ) -> Result<Recorded> {
-        let action = Action::Withdraw {
-            pledge: pledge.clone(),
-            reason: reason.into(),
-        };
-        self.record(action, provenance)
-    }
-
-    /// Attaches the provenance's sources and evidence to a pledge.
-    ///
-    /// # Errors
-    ///
-    /// An unknown or withdrawn pledge, an unknown source.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use coalition_ledger::prelude::*;
-    ///
-    /// let mut ledger = Ledger::new();
-    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France").with_group(GroupId::new("EU")?))?;
-    /// let id = PledgeId::new("FRA-1")?;
-    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
-    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
-    /// ledger.add_source(Source::new(SourceId::new("mod")?, "Ministry", SourceKind::Official))?;
-    /// ledger.annotate(&id, Provenance::new(Evidence::Verified).cite(SourceId::new("mod")?))?;
-    /// assert_eq!(ledger.pledge(&id).map(|p| (p.stage(), p.evidence())), Some((Stage::Announced, Evidence::Verified)));
-    /// # Ok::<(), coalition_ledger::Error>(())
-    /// ```
-    pub fn annotate(&mut self, pledge: &PledgeId, provenance: Provenance) -> Result<Recorded> {
-        self.record(
-            Action::Annotate {
-                pledge: pledge.clone(),
-            },
-            provenance,
-        )
-    }
-
     fn plan(&self, action: &Action, provenance: &Provenance, rules: Rules) -> Result<Change> {
         validate_provenance(provenance)?;
         super::alphabet::check(action, provenance, rules)?;
+        if let Some(existing) = self.keyed_entry(action, provenance)? {
+            return Ok(Change::Existing(existing));
+        }
         for source in provenance.sources() {
             if !self.source_index.contains_key(source) {
                 return Err(Error::UnknownSource {
@@ -568,9 +247,9 @@ impl Ledger {
         let date = provenance.date();
         let evidence = provenance.evidence();
         match action {
-            Action::AddMember(member) => self.plan_member(member),
-            Action::AddSource(source) => self.plan_source(source),
-            Action::Pledge(spec) => self.plan_open(spec, date, evidence, rules),
+            Action::AddMember(member) => self.plan_member(member, provenance),
+            Action::AddSource(source) => self.plan_source(source, provenance),
+            Action::Pledge(spec) => self.plan_open(spec, provenance, rules),
             Action::Advance { pledge, stage } => {
                 let (ix, state) = self.live_pledge(pledge)?;
                 if *stage == Stage::Withdrawn {
@@ -619,7 +298,62 @@ impl Ledger {
         }
     }
 
-    fn plan_member(&self, member: &Member) -> Result<Change> {
+    /// The entry already recorded under the provenance's client key, when
+    /// it holds the same action and provenance; a different one under the
+    /// same key is a conflict naming the first field that differs.
+    fn keyed_entry(&self, action: &Action, provenance: &Provenance) -> Result<Option<u64>> {
+        let Some(key) = provenance.client_key() else {
+            return Ok(None);
+        };
+        let Some(&ix) = self.keys.get(key) else {
+            return Ok(None);
+        };
+        let entry = self
+            .entries
+            .get(ix as usize)
+            .ok_or_else(|| internal("key index"))?;
+        let field = if entry.action().name() != action.name() {
+            Some("action")
+        } else if entry.action() != action {
+            Some(action.name())
+        } else {
+            entry.provenance().first_difference(provenance)
+        };
+        match field {
+            None => Ok(Some(entry.sequence())),
+            Some(field) => Err(Error::Conflict {
+                kind: "entry with client key",
+                id: key.to_string(),
+                field,
+            }),
+        }
+    }
+
+    /// An identical body re-submitted is already present only when its
+    /// provenance is the same too: a new date, evidence or source is not
+    /// dropped silently.
+    fn same_provenance(
+        &self,
+        kind: &'static str,
+        id: &impl std::fmt::Display,
+        sequence: u64,
+        provenance: &Provenance,
+    ) -> Result<Change> {
+        let entry = usize::try_from(sequence)
+            .ok()
+            .and_then(|i| self.entries.get(i))
+            .ok_or_else(|| internal("roster entries"))?;
+        match entry.provenance().first_difference(provenance) {
+            None => Ok(Change::Existing(sequence)),
+            Some(field) => Err(Error::Conflict {
+                kind,
+                id: id.to_string(),
+                field,
+            }),
+        }
+    }
+
+    fn plan_member(&self, member: &Member, provenance: &Provenance) -> Result<Change> {
         member.validate()?;
         if let Some(&ix) = self.member_index.get(member.id()) {
             let existing = self
@@ -627,7 +361,12 @@ impl Ledger {
                 .get(ix as usize)
                 .ok_or_else(|| internal("member index"))?;
             return match existing.first_difference(member) {
-                None => Ok(Change::Existing(entry_of(&self.member_entries, ix))),
+                None => self.same_provenance(
+                    "member",
+                    member.id(),
+                    entry_of(&self.member_entries, ix),
+                    provenance,
+                ),
                 Some(field) => Err(Error::Conflict {
                     kind: "member",
                     id: member.id().to_string(),
@@ -645,7 +384,7 @@ impl Ledger {
         Ok(Change::Member(member.clone()))
     }
 
-    fn plan_source(&self, source: &Source) -> Result<Change> {
+    fn plan_source(&self, source: &Source, provenance: &Provenance) -> Result<Change> {
         source.validate()?;
         if let Some(&ix) = self.source_index.get(source.id()) {
             let existing = self
@@ -653,7 +392,12 @@ impl Ledger {
                 .get(ix as usize)
                 .ok_or_else(|| internal("source index"))?;
             return match existing.first_difference(source) {
-                None => Ok(Change::Existing(entry_of(&self.source_entries, ix))),
+                None => self.same_provenance(
+                    "source",
+                    source.id(),
+                    entry_of(&self.source_entries, ix),
+                    provenance,
+                ),
                 Some(field) => Err(Error::Conflict {
                     kind: "source",
                     id: source.id().to_string(),
@@ -664,13 +408,8 @@ impl Ledger {
         Ok(Change::Source(source.clone()))
     }
 
-    fn plan_open(
-        &self,
-        spec: &NewPledge,
-        date: Option<NaiveDate>,
-        evidence: Evidence,
-        rules: Rules,
-    ) -> Result<Change> {
+    fn plan_open(&self, spec: &NewPledge, provenance: &Provenance, rules: Rules) -> Result<Change> {
+        let (date, evidence) = (provenance.date(), provenance.evidence());
         let currency = spec.validate()?;
         if let Some(&ix) = self.pledge_index.get(spec.id()) {
             let state = self
@@ -679,7 +418,12 @@ impl Ledger {
                 .ok_or_else(|| internal("pledge index"))?;
             let existing = self.spec_of(state).ok_or_else(|| internal("pledge spec"))?;
             return match existing.first_difference(spec) {
-                None => Ok(Change::Existing(u64::from(state.spec_entry))),
+                None => self.same_provenance(
+                    "pledge",
+                    spec.id(),
+                    u64::from(state.spec_entry),
+                    provenance,
+                ),
                 Some(field) => Err(Error::Conflict {
                     kind: "pledge",
                     id: spec.id().to_string(),
@@ -810,7 +554,13 @@ impl Ledger {
         u32::try_from(self.entries.len()).unwrap_or(NONE)
     }
 
-    fn commit(&mut self, change: Change, action: Action, provenance: Provenance) -> Recorded {
+    fn commit(
+        &mut self,
+        change: Change,
+        action: Action,
+        provenance: Provenance,
+        accepted_under: Option<u32>,
+    ) -> Recorded {
         let sequence = self.entries.len() as u64;
         let entry_ix = self.next_entry_index();
         let mut previous = NONE;
@@ -840,7 +590,11 @@ impl Ledger {
             }
         }
         self.previous_on_pledge.push(previous);
-        self.entries.push(Entry::new(sequence, action, provenance));
+        if let Some(key) = provenance.client_key() {
+            self.keys.insert(key.clone(), entry_ix);
+        }
+        self.entries
+            .push(Entry::new(sequence, action, provenance).accepted_under_version(accepted_under));
         Recorded::Appended { sequence }
     }
 

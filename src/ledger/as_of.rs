@@ -220,9 +220,13 @@ impl Ledger {
                 continue;
             }
             // Every entry here was accepted once, possibly under the rules
-            // of an older file format: replay it under the most lenient.
-            let result =
-                ledger.record_under(entry.action().clone(), entry.provenance(), Rules::Version1);
+            // of an older file format: replay it under the rules it was
+            // recorded under.
+            let rules = entry
+                .accepted_under()
+                .and_then(Rules::for_format_version)
+                .unwrap_or(Rules::Current);
+            let result = ledger.record_under(entry.action().clone(), entry.provenance(), rules);
             if result.is_err() {
                 left_out.push(entry.sequence());
             }

@@ -11,6 +11,7 @@ mod alphabet;
 mod apply;
 mod as_of;
 mod cycles;
+mod record;
 mod rules;
 mod state;
 
@@ -23,6 +24,7 @@ use crate::source::Source;
 
 pub use apply::Recorded;
 pub use as_of::{Snapshot, Undated};
+pub use record::Record;
 pub(crate) use rules::Rules;
 pub(crate) use state::{NONE, PledgeState};
 
@@ -80,6 +82,11 @@ pub struct Ledger {
     by_kind: [Vec<u32>; 4],
     /// Indexes of the pledges that have conditions.
     conditional: Vec<u32>,
+    /// Entries accepted only under an older format version's rules, with
+    /// what the current rules say about them (for `check`).
+    older_rules: Vec<(u32, Box<str>)>,
+    /// The entry index of each client idempotency key.
+    keys: IdMap<crate::entry::ClientKey>,
     /// Pledge ids named by a `DependsOn` condition before being recorded.
     awaited: IdMap<PledgeId>,
     /// Per member: some pledge is conditional on this member's backstop.
@@ -154,6 +161,23 @@ impl Ledger {
         usize::try_from(sequence)
             .ok()
             .and_then(|i| self.entries.get(i))
+    }
+
+    /// The entry recorded with this client idempotency key: where an
+    /// application restarting after a crash resumes.
+    ///
+    /// ```
+    /// use coalition_ledger::*;
+    /// let mut ledger = Ledger::new();
+    /// let key = ClientKey::new("feed-1")?;
+    /// let fra = Member::new(MemberId::new("FRA")?, "France");
+    /// ledger.record(Action::AddMember(Box::new(fra)), Provenance::new(Evidence::Verified).key(key.clone()))?;
+    /// assert_eq!(ledger.entry_by_key(&key).map(Entry::sequence), Some(0));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn entry_by_key(&self, key: &crate::entry::ClientKey) -> Option<&Entry> {
+        let ix = *self.keys.get(key)?;
+        self.entries.get(ix as usize)
     }
 
     /// Number of entries.
@@ -465,6 +489,12 @@ impl Ledger {
     }
 
     // Dense views for the query and check layers.
+
+    /// Entries accepted only under an older format version's rules, with
+    /// the current rules' refusal.
+    pub(crate) fn entries_under_older_rules(&self) -> &[(u32, Box<str>)] {
+        &self.older_rules
+    }
 
     pub(crate) fn states(&self) -> &[PledgeState] {
         &self.pledges

@@ -23,13 +23,43 @@ pub(crate) enum Rules {
     ///   controls (see [`crate::ids`]).
     /// * a named condition or other capability may be blank, and an amount
     ///   may be a negative zero.
+    ///
+    /// The date range (`0000-01-01` to `9999-12-31`, format version 2) needs
+    /// no relaxing: version 1 read only four-digit years, so no file it
+    /// accepted holds a date outside that range.
     Version1,
+    /// The current rules except that a dependency cycle is not searched
+    /// for: used only to tell which entries of an older file the current
+    /// rules refuse (CL015). Cycles are left to CL004, which finds them all
+    /// in linear time, where searching at every entry of an old dense web
+    /// would be quadratic.
+    CurrentExceptCycles,
 }
 
 impl Rules {
+    /// The rules files of format `version` were written under; `None` for
+    /// a version this crate does not know.
+    pub(crate) fn for_format_version(version: u32) -> Option<Rules> {
+        match version {
+            1 => Some(Rules::Version1),
+            2 => Some(Rules::Current),
+            _ => None,
+        }
+    }
+
+    /// The format version whose rules these are, as every entry recorded
+    /// under them records it (`accepted_under`, so that a newer file keeps
+    /// loading it under the same rules); `None` for the current rules.
+    pub(crate) fn format_version(self) -> Option<u32> {
+        match self {
+            Rules::Current | Rules::CurrentExceptCycles => None,
+            Rules::Version1 => Some(1),
+        }
+    }
+
     /// True when a `DependsOn` condition may close a dependency cycle.
     pub(crate) fn allows_cycles(self) -> bool {
-        matches!(self, Rules::Version1)
+        matches!(self, Rules::Version1 | Rules::CurrentExceptCycles)
     }
 
     /// True when ids and texts may break the alphabet of [`crate::ids`].

@@ -1,0 +1,178 @@
+//! Checkpoints: the ledger saved beside the journal, so that open replays
+//! only what follows.
+//!
+//! `PATH.checkpoint` holds a header line, checksummed like a journal line:
+//! `{"format":"coalition-ledger-checkpoint","version":2,"entries":N,
+//! "offset":B,"lines":L,"document":"CRC","last_line":"CRC"}`, then the
+//! ledger as a JSON document (format version 2). `B` is the journal length
+//! it covers, `L` the journal lines in it, `document` the CRC-32 of the
+//! document and `last_line` the CRC-32 of the journal's last line before
+//! `B`, which ties the checkpoint to this journal. Anything that does not
+//! verify makes open ignore the checkpoint, say why, and replay everything.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::io_at;
+use super::replay::Start;
+use super::{format, sibling, sync_directory};
+use crate::error::{Error, Result};
+use crate::ledger::Ledger;
+use crate::limits::{MAX_DOCUMENT_BYTES, MAX_JOURNAL_LINE_BYTES};
+use crc32fast::hash as crc32;
+
+const FORMAT: &str = "coalition-ledger-checkpoint";
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Header {
+    format: String,
+    version: u32,
+    entries: u64,
+    offset: u64,
+    lines: u64,
+    document: String,
+    last_line: String,
+}
+
+/// Writes the checkpoint for a journal of `length` bytes and `lines` lines.
+pub(crate) fn write(path: &Path, ledger: &Ledger, length: u64, lines: u64) -> Result<()> {
+    let target = sibling(path, "checkpoint");
+    let temporary = sibling(path, "checkpoint.tmp");
+    let last_line = last_line_crc(path, length)
+        .map_err(io_at(path))?
+        .ok_or_else(|| {
+            Error::invalid(
+                format!("journal `{}`", path.display()),
+                "checkpoint",
+                "the journal holds no complete line to checkpoint",
+            )
+        })?;
+    let document = crate::io::json::to_string(ledger);
+    let header = Header {
+        format: FORMAT.into(),
+        version: super::VERSION,
+        entries: ledger.len() as u64,
+        offset: length,
+        lines,
+        document: format!("{:08x}", crc32(document.as_bytes())),
+        last_line: format!("{last_line:08x}"),
+    };
+    let json = serde_json::to_vec(&header)
+        .map_err(|e| Error::invalid("checkpoint", "header", e.to_string()))?;
+    let mut bytes = format!("{:08x} ", crc32(&json)).into_bytes();
+    bytes.extend_from_slice(&json);
+    bytes.push(b'\n');
+    bytes.extend_from_slice(document.as_bytes());
+    let mut file = std::fs::File::create(&temporary).map_err(io_at(&temporary))?;
+    file.write_all(&bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(io_at(&temporary))?;
+    drop(file);
+    std::fs::rename(&temporary, &target).map_err(io_at(&target))?;
+    sync_directory(&target)
+}
+
+/// Where replay starts for the journal at `path` of `length` bytes: after
+/// its checkpoint when a valid one is beside it, else at the beginning;
+/// with the reason a checkpoint present was ignored.
+pub(crate) fn resume(path: &Path, length: u64) -> (Start, Option<String>) {
+    let target = sibling(path, "checkpoint");
+    match std::fs::metadata(&target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Start::beginning(), None),
+        _ => {}
+    }
+    match read(path, &target, length) {
+        Ok(start) => (start, None),
+        Err(reason) => (
+            Start::beginning(),
+            Some(format!(
+                "checkpoint `{}` ignored: {reason}",
+                target.display()
+            )),
+        ),
+    }
+}
+
+fn read(path: &Path, target: &Path, length: u64) -> std::result::Result<Start, String> {
+    let file = std::fs::File::open(target).map_err(|e| e.to_string())?;
+    let size = file.metadata().map_err(|e| e.to_string())?.len();
+    let cap = (MAX_DOCUMENT_BYTES as u64).saturating_add(MAX_JOURNAL_LINE_BYTES as u64);
+    if size > cap {
+        return Err(format!("{size} bytes, more than a checkpoint can hold"));
+    }
+    let mut bytes = Vec::new();
+    file.take(cap)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    let newline = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or("no header line")?;
+    let (line, document) = bytes.split_at(newline);
+    let document = document.get(1..).unwrap_or_default();
+    let json = format::verify(line)?;
+    let header: Header = serde_json::from_slice(json).map_err(|e| e.to_string())?;
+    if header.format != FORMAT || header.version != super::VERSION {
+        return Err(format!(
+            "format {} version {}",
+            header.format, header.version
+        ));
+    }
+    if format!("{:08x}", crc32(document)) != header.document {
+        return Err("the document's checksum does not verify".into());
+    }
+    if header.offset > length {
+        return Err(format!(
+            "it covers {} bytes but the journal holds {length}",
+            header.offset
+        ));
+    }
+    match last_line_crc(path, header.offset) {
+        Ok(Some(crc)) if format!("{crc:08x}") == header.last_line => {}
+        Ok(_) => return Err("it was written for another journal".into()),
+        Err(e) => return Err(e.to_string()),
+    }
+    let text = std::str::from_utf8(document).map_err(|e| e.to_string())?;
+    let ledger = crate::io::json::from_str(text).map_err(|e| e.to_string())?;
+    if ledger.len() as u64 != header.entries {
+        return Err(format!(
+            "it holds {} entries where its header says {}",
+            ledger.len(),
+            header.entries
+        ));
+    }
+    Ok(Start {
+        ledger,
+        offset: header.offset,
+        line: header.lines,
+        version: super::VERSION,
+    })
+}
+
+/// The CRC-32 of the journal's last complete line ending at `end` (newline
+/// included), or `None` when no line ends there.
+fn last_line_crc(path: &Path, end: u64) -> std::io::Result<Option<u32>> {
+    if end == 0 {
+        return Ok(None);
+    }
+    let mut file = std::fs::File::open(path)?;
+    let window = end.min((MAX_JOURNAL_LINE_BYTES as u64).saturating_add(1));
+    file.seek(SeekFrom::Start(end.saturating_sub(window)))?;
+    let mut chunk = Vec::new();
+    file.take(window).read_to_end(&mut chunk)?;
+    if chunk.len() as u64 != window || chunk.last() != Some(&b'\n') {
+        return Ok(None);
+    }
+    let body = chunk
+        .get(..chunk.len().saturating_sub(1))
+        .unwrap_or_default();
+    let start = match body.iter().rposition(|&b| b == b'\n') {
+        Some(at) => at.saturating_add(1),
+        None if window == end => 0,
+        None => return Ok(None),
+    };
+    Ok(chunk.get(start..).map(crc32))
+}

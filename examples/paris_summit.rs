@@ -69,14 +69,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     for p in ledger.pledges() {
-        if let Contribution::Troops { personnel } = p.contribution() {
-            if personnel.is_unspecified() {
-                println!(
-                    "  {}: size not disclosed; {}",
-                    p.id(),
-                    p.notes().unwrap_or("")
-                );
-            }
+        if let Contribution::Troops { personnel } = p.contribution()
+            && personnel.is_unspecified()
+        {
+            println!(
+                "  {}: size not disclosed; {}",
+                p.id(),
+                p.notes().unwrap_or("")
+            );
         }
     }
 

@@ -365,6 +365,7 @@ mod ledger;
 mod lifecycle;
 pub mod limits;
 mod member;
+mod minor_units;
 mod money;
 mod pledge;
 mod pledge_record;

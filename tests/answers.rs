@@ -511,3 +511,39 @@ fn a_generated_ledger_accounts_for_every_pledge() -> Result<()> {
     }
     Ok(())
 }
+
+// 10. Money shown to people is rounded to the minor unit, bounds outward;
+// the exact values stay in the API.
+#[test]
+fn shown_money_is_rounded_to_the_minor_unit_outward() {
+    let mut l = roster();
+    let range = Estimate::range(eur("1000.004"), eur("2000.001")).expect("range");
+    l.open_pledge(funding("A", "FRA", range), verified("2025-01-01"))
+        .expect("opens");
+    let yen = Money::parse("12.345", Currency::JPY).expect("sub-minor amounts are allowed");
+    l.open_pledge(
+        funding("B", "GBR", Estimate::Exact(yen)),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+        .with_rate(Currency::JPY, d("2025-01-01"), dec("1"))
+        .expect("rate");
+    let table = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .run()
+        .expect("runs");
+    assert_eq!(table.total().low(), dec("1012.349"));
+    assert_eq!(table.total().high(), Some(dec("2012.346")));
+    let text = table.to_string();
+    assert!(text.contains("1,012.34 – 2,012.35"), "{text}");
+    assert_eq!(yen.to_string(), "JPY 12");
+    let troops = Contribution::Troops {
+        personnel: Estimate::AtLeast(3_000),
+    };
+    assert_eq!(troops.to_string(), "troops ≥ 3,000");
+}

@@ -264,7 +264,7 @@ fn add_pledges(ledger: &mut Ledger) -> Result<()> {
 ///
 /// let fx = fixtures::september_2025_rates();
 /// let gbp = Money::parse("100", Currency::GBP)?;
-/// assert_eq!(fx.convert(gbp, parse_date("2025-09-04")?)?.to_string(), "EUR 116.5");
+/// assert_eq!(fx.convert(gbp, parse_date("2025-09-04")?)?.to_string(), "EUR 116.50");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 pub fn september_2025_rates() -> FxRates {

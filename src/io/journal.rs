@@ -14,7 +14,7 @@
 //!   with the length it expects: a file truncated, replaced or deleted
 //!   underneath is [`Error::JournalChanged`], never an acknowledgement.
 //! * **The same helpers as a ledger.** `Journal` implements
-//!   [`Record`](crate::Record): `open_pledge`, `advance`, `deliver`, ... all
+//!   [`Record`]: `open_pledge`, `advance`, `deliver`, ... all
 //!   work on a journal exactly as on a [`Ledger`], and reads go to
 //!   [`Journal::ledger`].
 //! * **Batches.** [`Journal::batch`] records many entries with one sync:
@@ -36,7 +36,7 @@
 //!   copies the intact prefix to a new file and leaves the original as it
 //!   is.
 //! * **Bounded memory.** Replay streams the file; files larger than
-//!   [`MAX_JOURNAL_BYTES`](crate::limits::MAX_JOURNAL_BYTES) and paths that
+//!   [`MAX_JOURNAL_BYTES`] and paths that
 //!   are not regular files (a FIFO, `/dev/null`) are refused at open.
 //! * **Checkpoints.** [`Journal::checkpoint`] writes a checksummed snapshot
 //!   beside the journal; open then replays only what follows it. A bad
@@ -151,7 +151,7 @@ impl Journal {
     /// [`Recovery::Fail`]; [`Error::JournalCorrupt`] for a damaged line;
     /// [`Error::Journal`] for an entry the ledger rejects;
     /// [`Error::Limit`] for a file over
-    /// [`MAX_JOURNAL_BYTES`](crate::limits::MAX_JOURNAL_BYTES); [`Error::Io`]
+    /// [`MAX_JOURNAL_BYTES`]; [`Error::Io`]
     /// for file errors and for a path that is not a regular file.
     ///
     /// ```
@@ -428,7 +428,7 @@ impl Journal {
     /// # Errors
     ///
     /// The first error of `build` (nothing is written), a batch larger than
-    /// [`MAX_BATCH_ENTRIES`](crate::limits::MAX_BATCH_ENTRIES), and the
+    /// [`MAX_BATCH_ENTRIES`], and the
     /// errors of [`Journal::append`].
     ///
     /// ```

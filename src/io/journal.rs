@@ -77,6 +77,32 @@ pub use salvage::{Salvaged, salvage};
 pub const VERSION: u32 = 2;
 
 /// What [`Journal::open`] does with an unfinished final write.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// use coalition_ledger::io::journal::{Journal, Recovery};
+///
+/// let dir = std::env::temp_dir().join(format!("{}-{}", "recovery-doc", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("coalition.journal");
+/// let mut journal = Journal::open(&path, Recovery::Fail)?;
+/// journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+/// drop(journal);
+/// // An interrupted write: a final fragment without its newline.
+/// let mut file = std::fs::OpenOptions::new().append(true).open(&path)?;
+/// std::io::Write::write_all(&mut file, b"0123abcd {\"seq\":1")?;
+/// drop(file);
+/// assert!(Journal::open(&path, Recovery::Fail).is_err()); // the default leaves the file alone
+/// let journal = Journal::open(&path, Recovery::TruncateTornTail)?;
+/// assert_eq!(journal.recovered().map(|t| t.bytes), Some(17));
+/// assert_eq!("truncate_torn_tail".parse::<Recovery>()?, Recovery::TruncateTornTail);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Recovery {
     /// Refuse to open: return [`Error::TornTail`] and leave the file alone.
@@ -87,9 +113,39 @@ pub enum Recovery {
     TruncateTornTail,
 }
 
+crate::spelling::spelled!(Recovery, "recovery", "io::journal::Recovery", {
+    Fail => "fail",
+    TruncateTornTail => "truncate_torn_tail",
+});
+
 /// An unfinished final write found when the journal was opened: cut off
 /// under [`Recovery::TruncateTornTail`], left in place (and ignored) by a
 /// read-only open.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// use coalition_ledger::io::journal::{Journal, Recovery};
+///
+/// let dir = std::env::temp_dir().join(format!("{}-{}", "torn-doc", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("coalition.journal");
+/// let mut journal = Journal::open(&path, Recovery::Fail)?;
+/// journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+/// drop(journal);
+/// let mut file = std::fs::OpenOptions::new().append(true).open(&path)?;
+/// std::io::Write::write_all(&mut file, b"deadbeef {")?;
+/// drop(file);
+/// let journal = Journal::open(&path, Recovery::TruncateTornTail)?;
+/// let torn = journal.recovered();
+/// assert_eq!(torn.map(|t| t.bytes), Some(10));
+/// assert_eq!(journal.ledger().members().count(), 1); // the complete lines are kept
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TornTail {
     /// 1-based line number where the unfinished write starts.

@@ -547,3 +547,37 @@ fn shown_money_is_rounded_to_the_minor_unit_outward() {
     };
     assert_eq!(troops.to_string(), "troops ≥ 3,000");
 }
+
+// Found by the reference model: an unconditional backstop stated to fail
+// makes the pledges that need it fail too.
+#[test]
+fn a_backstop_stated_to_fail_takes_its_dependants_with_it() {
+    let mut l = roster();
+    l.open_pledge(backstop("FRA-b", "FRA"), verified("2025-01-01"))
+        .expect("opens");
+    l.open_pledge(
+        troops("T", "GBR", Estimate::Exact(10))
+            .with_condition(Condition::Backstop { by: mid("FRA") }),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    let fails = Scenario::new().fails(Condition::DependsOn(pid("FRA-b")));
+    assert_eq!(personnel(&l, &fails).count(), 0);
+}
+
+// Found by the reference model: a backstop conditional on its own member's
+// backstop points at itself.
+#[test]
+fn a_backstop_needing_its_own_backstop_is_a_refused_cycle() {
+    let mut l = roster();
+    let err = rejected(&mut l, |l| {
+        l.open_pledge(
+            backstop("USA-b", "USA").with_condition(Condition::Backstop { by: mid("USA") }),
+            verified("2025-01-01"),
+        )
+    });
+    assert_eq!(
+        err.to_string(),
+        "dependency cycle of 1 pledge: USA-b -> USA-b"
+    );
+}

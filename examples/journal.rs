@@ -7,7 +7,7 @@
 //! Without a path the journal goes to a fresh file in the temp directory.
 
 use coalition_ledger::io::journal::{Journal, Recovery};
-use coalition_ledger::*;
+use coalition_ledger::prelude::*;
 
 fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let path = match std::env::args().nth(1) {

@@ -242,7 +242,8 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::Error;
+    /// use coalition_ledger::prelude::*;
     ///
     /// let path = std::env::temp_dir().join(format!("journal-ro-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
@@ -331,7 +332,7 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let path = std::env::temp_dir().join(format!("journal-ledger-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
     /// let journal = Journal::open(&path, Recovery::Fail)?;
@@ -350,7 +351,7 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let path = std::env::temp_dir().join(format!("journal-snap-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
     /// let mut journal = Journal::open(&path, Recovery::Fail)?;
@@ -444,7 +445,7 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let path = std::env::temp_dir().join(format!("journal-append-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
     /// let mut journal = Journal::open(&path, Recovery::Fail)?;
@@ -489,7 +490,7 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let path = std::env::temp_dir().join(format!("journal-batch-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
     /// let mut journal = Journal::open(&path, Recovery::Fail)?;
@@ -539,7 +540,8 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::Error;
+    /// use coalition_ledger::prelude::*;
     /// let path = std::env::temp_dir().join(format!("journal-batch-items-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
     /// let mut journal = Journal::open(&path, Recovery::Fail)?;
@@ -577,7 +579,7 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let path = std::env::temp_dir().join(format!("journal-cp-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
     /// let mut journal = Journal::open(&path, Recovery::Fail)?;
@@ -699,7 +701,7 @@ impl Record for Journal {
 ///
 /// ```
 /// use coalition_ledger::io::journal::{Journal, Recovery};
-/// use coalition_ledger::*;
+/// use coalition_ledger::prelude::*;
 /// let path = std::env::temp_dir().join(format!("journal-batch-doc-{}", std::process::id()));
 /// # let _ = std::fs::remove_file(&path);
 /// let mut journal = Journal::open(&path, Recovery::Fail)?;

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 /// # Example
 ///
 /// ```
-/// use coalition_ledger::*;
+/// use coalition_ledger::prelude::*;
 ///
 /// let mut ledger = Ledger::new();
 /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;

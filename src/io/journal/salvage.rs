@@ -60,7 +60,8 @@ pub struct Salvaged {
 ///
 /// ```
 /// use coalition_ledger::io::journal::{self, Journal, Recovery};
-/// use coalition_ledger::*;
+/// use coalition_ledger::Error;
+/// use coalition_ledger::prelude::*;
 /// # fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
 ///
 /// let dir = std::env::temp_dir().join(format!("salvage-doc-{}", std::process::id()));

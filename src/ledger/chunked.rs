@@ -1,7 +1,7 @@
 //! [`Chunked`]: a growable array whose clone is cheap.
 //!
-//! The elements live in chunks of [`CHUNK`] behind `Arc`s. Cloning copies
-//! one pointer per chunk (O(n / CHUNK)), so a snapshot of a million-pledge
+//! The elements live in chunks behind `Arc`s. Cloning copies one pointer
+//! per chunk (O(n / chunk size)), so a snapshot of a million-pledge
 //! ledger costs a few thousand pointer copies, not a deep copy. Full chunks
 //! are never written again except by an update in place, which copies that
 //! one chunk first when a snapshot still shares it (copy on write); pushes
@@ -9,20 +9,20 @@
 
 use std::sync::Arc;
 
-/// Elements per chunk.
-const CHUNK_BITS: u32 = 10;
-pub(crate) const CHUNK: usize = 1 << CHUNK_BITS;
-const MASK: usize = CHUNK - 1;
-
-/// A growable array of chunks shared between clones.
+/// A growable array of chunks of `2^BITS` elements shared between clones.
+///
+/// Arrays that only grow use big chunks (the default, 1,024 elements: a
+/// clone copies n / 1,024 pointers); arrays updated in place anywhere (the
+/// pledges' derived state) use small ones, so that an update after a
+/// snapshot copies a few kilobytes, not a large chunk.
 #[derive(Debug, Clone)]
-pub(crate) struct Chunked<T> {
+pub(crate) struct Chunked<T, const BITS: u32 = 10> {
     chunks: Vec<Arc<Vec<T>>>,
     len: usize,
 }
 
-impl<T> Default for Chunked<T> {
-    fn default() -> Chunked<T> {
+impl<T, const BITS: u32> Default for Chunked<T, BITS> {
+    fn default() -> Chunked<T, BITS> {
         Chunked::new()
     }
 }
@@ -30,17 +30,21 @@ impl<T> Default for Chunked<T> {
 /// An empty list of indexes, for lookups that find no list.
 pub(crate) static NO_INDEXES: Chunked<u32> = Chunked::new();
 
-impl<T: PartialEq> PartialEq for Chunked<T> {
-    fn eq(&self, other: &Chunked<T>) -> bool {
+impl<T: PartialEq, const BITS: u32> PartialEq for Chunked<T, BITS> {
+    fn eq(&self, other: &Chunked<T, BITS>) -> bool {
         self.len == other.len && self.iter().eq(other.iter())
     }
 }
 
-impl<T: Eq> Eq for Chunked<T> {}
+impl<T: Eq, const BITS: u32> Eq for Chunked<T, BITS> {}
 
-impl<T> Chunked<T> {
+impl<T, const BITS: u32> Chunked<T, BITS> {
+    /// Elements per chunk.
+    pub(crate) const CHUNK: usize = 1 << BITS;
+    const MASK: usize = Self::CHUNK - 1;
+
     /// An empty array.
-    pub(crate) const fn new() -> Chunked<T> {
+    pub(crate) const fn new() -> Chunked<T, BITS> {
         Chunked {
             chunks: Vec::new(),
             len: 0,
@@ -59,11 +63,11 @@ impl<T> Chunked<T> {
 
     /// The element at `index`.
     pub(crate) fn get(&self, index: usize) -> Option<&T> {
-        self.chunks.get(index >> CHUNK_BITS)?.get(index & MASK)
+        self.chunks.get(index >> BITS)?.get(index & Self::MASK)
     }
 
     /// Every element, in order.
-    pub(crate) fn iter(&self) -> Iter<'_, T> {
+    pub(crate) fn iter(&self) -> Iter<'_, T, BITS> {
         Iter {
             chunked: self,
             front: 0,
@@ -73,17 +77,17 @@ impl<T> Chunked<T> {
 
     /// Makes room for `additional` more elements' chunk pointers.
     pub(crate) fn reserve(&mut self, additional: usize) {
-        self.chunks.reserve(additional.div_ceil(CHUNK));
+        self.chunks.reserve(additional.div_ceil(Self::CHUNK));
     }
 }
 
-impl<T: Clone> Chunked<T> {
+impl<T: Clone, const BITS: u32> Chunked<T, BITS> {
     /// Appends an element; copies the last chunk first if a clone shares it.
     pub(crate) fn push(&mut self, value: T) {
         match self.chunks.last_mut() {
-            Some(last) if last.len() < CHUNK => Arc::make_mut(last).push(value),
+            Some(last) if last.len() < Self::CHUNK => Arc::make_mut(last).push(value),
             _ => {
-                let mut chunk = Vec::with_capacity(CHUNK);
+                let mut chunk = Vec::with_capacity(Self::CHUNK);
                 chunk.push(value);
                 self.chunks.push(Arc::new(chunk));
             }
@@ -94,23 +98,23 @@ impl<T: Clone> Chunked<T> {
     /// The element at `index`, for an update in place; copies its chunk
     /// first if a clone shares it.
     pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut T> {
-        let chunk = self.chunks.get_mut(index >> CHUNK_BITS)?;
-        if index & MASK >= chunk.len() {
+        let chunk = self.chunks.get_mut(index >> BITS)?;
+        if index & Self::MASK >= chunk.len() {
             return None;
         }
-        Arc::make_mut(chunk).get_mut(index & MASK)
+        Arc::make_mut(chunk).get_mut(index & Self::MASK)
     }
 }
 
 /// An iterator over a [`Chunked`], both ways, with an exact length.
 #[derive(Debug, Clone)]
-pub(crate) struct Iter<'a, T> {
-    chunked: &'a Chunked<T>,
+pub(crate) struct Iter<'a, T, const BITS: u32 = 10> {
+    chunked: &'a Chunked<T, BITS>,
     front: usize,
     back: usize,
 }
 
-impl<'a, T> Iterator for Iter<'a, T> {
+impl<'a, T, const BITS: u32> Iterator for Iter<'a, T, BITS> {
     type Item = &'a T;
 
     fn next(&mut self) -> Option<&'a T> {
@@ -133,7 +137,7 @@ impl<'a, T> Iterator for Iter<'a, T> {
     }
 }
 
-impl<T> DoubleEndedIterator for Iter<'_, T> {
+impl<T, const BITS: u32> DoubleEndedIterator for Iter<'_, T, BITS> {
     fn next_back(&mut self) -> Option<Self::Item> {
         if self.front >= self.back {
             return None;
@@ -143,13 +147,13 @@ impl<T> DoubleEndedIterator for Iter<'_, T> {
     }
 }
 
-impl<T> ExactSizeIterator for Iter<'_, T> {}
+impl<T, const BITS: u32> ExactSizeIterator for Iter<'_, T, BITS> {}
 
-impl<'a, T> IntoIterator for &'a Chunked<T> {
+impl<'a, T, const BITS: u32> IntoIterator for &'a Chunked<T, BITS> {
     type Item = &'a T;
-    type IntoIter = Iter<'a, T>;
+    type IntoIter = Iter<'a, T, BITS>;
 
-    fn into_iter(self) -> Iter<'a, T> {
+    fn into_iter(self) -> Iter<'a, T, BITS> {
         self.iter()
     }
 }
@@ -158,9 +162,11 @@ impl<'a, T> IntoIterator for &'a Chunked<T> {
 mod tests {
     use super::*;
 
+    const CHUNK: usize = 1 << 10;
+
     #[test]
     fn clones_share_chunks_and_writes_copy_only_what_is_shared() {
-        let mut a = Chunked::default();
+        let mut a: Chunked<usize> = Chunked::default();
         for i in 0..(CHUNK * 3 + 5) {
             a.push(i);
         }

@@ -24,6 +24,10 @@ use crate::member::Member;
 use crate::pledge::{Kind, NewPledge, Pledge};
 use crate::source::Source;
 pub(crate) use chunked::Chunked;
+
+/// The pledges' derived state: updated in place anywhere, so in small
+/// chunks (64 states, about 11 KB) that a write after a snapshot copies.
+pub(crate) type States = Chunked<PledgeState, 6>;
 use shared_index::SharedIndex;
 
 pub use apply::Recorded;
@@ -79,7 +83,7 @@ pub struct Ledger {
     /// `members` and `sources`.
     member_entries: Vec<u32>,
     source_entries: Vec<u32>,
-    pledges: Chunked<PledgeState>,
+    pledges: States,
     pledge_index: SharedIndex<PledgeId>,
     categories: Vec<Category>,
     category_index: IdMap<Category>,
@@ -505,7 +509,7 @@ impl Ledger {
         &self.older_rules
     }
 
-    pub(crate) fn states(&self) -> &Chunked<PledgeState> {
+    pub(crate) fn states(&self) -> &States {
         &self.pledges
     }
 

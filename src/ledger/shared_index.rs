@@ -17,7 +17,7 @@ use std::sync::Arc;
 use crate::hash::IdMap;
 
 /// Entries the top level holds before it is merged down.
-const TOP: usize = 1024;
+const TOP: usize = 4096;
 
 /// An id → index map made of shared levels.
 #[derive(Debug, Clone)]

@@ -10,7 +10,8 @@
 //! cargo run --example analyst_totals
 //! ```
 
-use coalition_ledger::*;
+use coalition_ledger::Result;
+use coalition_ledger::prelude::*;
 
 fn main() -> Result<()> {
     let mut ledger = fixtures::build_paris_summit()?;

@@ -344,7 +344,7 @@ impl Provenance {
     /// [`Error::Conflict`] naming the field that differs.
     ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     ///
     /// let mut ledger = Ledger::new();
     /// let fra = || Action::AddMember(Box::new(Member::new(MemberId::new("FRA").unwrap(), "France")));
@@ -511,7 +511,7 @@ impl Entry {
     /// current rules refuse, and CL004 the dependency cycles.
     ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let mut ledger = Ledger::new();
     /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
     /// assert_eq!(ledger.entry(0).and_then(Entry::accepted_under), None);
@@ -524,7 +524,7 @@ impl Entry {
     /// The client's idempotency key, if the entry carries one.
     ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let mut ledger = Ledger::new();
     /// let fra = Member::new(MemberId::new("FRA")?, "France");
     /// let key = ClientKey::new("roster-1")?;

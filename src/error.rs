@@ -204,7 +204,7 @@ pub enum Error {
         currency: String,
     },
     /// `DependsOn` and `Backstop` conditions would form a cycle.
-    #[error("dependency cycle of {length} pledges: {}", cycle.join(" -> "))]
+    #[error("dependency cycle of {length} pledge{}: {}", if *length == 1 { "" } else { "s" }, cycle.join(" -> "))]
     DependencyCycle {
         /// The pledge ids on the cycle, the first repeated at the end; a
         /// long cycle shows its first few pledges and `…`.

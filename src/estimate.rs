@@ -153,14 +153,43 @@ impl<T: Copy> Estimate<T> {
     }
 }
 
-impl<T: fmt::Display> fmt::Display for Estimate<T> {
+impl fmt::Display for Estimate<u64> {
+    /// `5,000`, `2,000–5,000`, `≥ 3,000` or `unspecified`: counts grouped in
+    /// thousands, as every count and amount the crate shows.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Estimate::Exact(v) => write!(f, "{v}"),
-            Estimate::Range { low, high } => write!(f, "{low}–{high}"),
-            Estimate::AtLeast(v) => write!(f, "≥ {v}"),
-            Estimate::Unspecified => f.write_str("unspecified"),
+        let show = |v: u64| crate::money::group_thousands(Decimal::from(v));
+        write_estimate(f, self.map_ref(show))
+    }
+}
+
+impl fmt::Display for Estimate<Money> {
+    /// `EUR 1,200,000,000–EUR 1,600,000,000`, `≥ GBP 250,000,000`, ...: each
+    /// amount as [`Money`] shows it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_estimate(f, self.map_ref(|m| m.to_string()))
+    }
+}
+
+impl<T: Copy> Estimate<T> {
+    fn map_ref(&self, show: impl Fn(T) -> String) -> Estimate<String> {
+        match *self {
+            Estimate::Exact(v) => Estimate::Exact(show(v)),
+            Estimate::Range { low, high } => Estimate::Range {
+                low: show(low),
+                high: show(high),
+            },
+            Estimate::AtLeast(v) => Estimate::AtLeast(show(v)),
+            Estimate::Unspecified => Estimate::Unspecified,
         }
+    }
+}
+
+fn write_estimate(f: &mut fmt::Formatter<'_>, shown: Estimate<String>) -> fmt::Result {
+    match shown {
+        Estimate::Exact(v) => f.write_str(&v),
+        Estimate::Range { low, high } => write!(f, "{low}–{high}"),
+        Estimate::AtLeast(v) => write!(f, "≥ {v}"),
+        Estimate::Unspecified => f.write_str("unspecified"),
     }
 }
 

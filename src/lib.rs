@@ -168,6 +168,65 @@
 //! # Ok::<(), coalition_ledger::Error>(())
 //! ```
 //!
+//! # Embedding in an application
+//!
+//! An application keeps its ledger in an [`io::journal::Journal`]: one
+//! file, held by one writer (a second writer gets an error at once), where
+//! every acknowledged write is synced before the call returns. The journal
+//! implements [`Record`], so the ledger's write helpers (`add_member`,
+//! `open_pledge`, `advance`, ...) work on it unchanged; reads go to
+//! [`Journal::ledger`](io::journal::Journal::ledger). For throughput,
+//! [`Journal::batch`](io::journal::Journal::batch) makes many entries
+//! durable with one sync, all or nothing.
+//!
+//! Readers never wait for the writer: [`Journal::snapshot`](io::journal::Journal::snapshot)
+//! is a cheap copy of the ledger (its columns share immutable chunks) that
+//! stays valid while the writer appends. A [`Ledger`] is `Send + Sync`:
+//! hand snapshots to reader threads, and take a new one when they need
+//! newer data.
+//!
+//! ```
+//! use std::thread;
+//!
+//! use coalition_ledger::io::journal::{Journal, Recovery};
+//! use coalition_ledger::prelude::*;
+//!
+//! let dir = std::env::temp_dir().join(format!("embedding-doc-{}", std::process::id()));
+//! # let _ = std::fs::remove_dir_all(&dir);
+//! std::fs::create_dir_all(&dir)?;
+//! let mut journal = Journal::open(dir.join("coalition.journal"), Recovery::Fail)?;
+//! journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+//!
+//! // A reader works on a snapshot while the writer goes on appending.
+//! let snapshot = journal.snapshot();
+//! let reader = thread::spawn(move || snapshot.query().run().map(|t| t.total().count()));
+//! journal.batch(|batch| {
+//!     for n in 1..=3 {
+//!         let spec = NewPledge::new(
+//!             PledgeId::new(format!("FRA-{n}"))?,
+//!             MemberId::new("FRA")?,
+//!             Contribution::Troops { personnel: Estimate::Unspecified },
+//!         );
+//!         batch.open_pledge(spec, Provenance::new(Evidence::Reported))?;
+//!     }
+//!     Ok(())
+//! })?;
+//! let seen_by_reader = reader.join().map_err(|_| "reader panicked")??;
+//! assert_eq!(seen_by_reader, 0); // the snapshot predates the batch
+//! assert_eq!(journal.ledger().pledge_count(), 3);
+//!
+//! // After a restart, the journal replays to the same state.
+//! drop(journal);
+//! let reopened = Journal::open(dir.join("coalition.journal"), Recovery::TruncateTornTail)?;
+//! assert_eq!(reopened.ledger().pledge_count(), 3);
+//! # std::fs::remove_dir_all(&dir).ok();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! See [`io::journal`] for recovery after a crash, idempotency keys,
+//! checkpoints and salvage, and [`io::json`] for whole-document snapshots
+//! on disk.
+//!
 //! # `as_of` and undated entries
 //!
 //! [`Ledger::as_of`] replays the history up to a date. Real rows are often
@@ -365,6 +424,7 @@ mod ledger;
 mod lifecycle;
 pub mod limits;
 mod member;
+mod minor_units;
 mod money;
 mod pledge;
 mod pledge_record;

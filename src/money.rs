@@ -124,6 +124,31 @@ impl Currency {
         })
     }
 
+    /// Decimal places of the currency's minor unit (ISO 4217): 2 for EUR, 0
+    /// for JPY, 3 for KWD; `None` for codes without one (such as XDR).
+    ///
+    /// Amounts below the minor unit are allowed (a prorated value or a
+    /// converted amount needs them) and kept exactly by the API, JSON and
+    /// CSV; only `Display` rounds to the minor unit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(Currency::EUR.minor_units(), Some(2));
+    /// assert_eq!(Currency::JPY.minor_units(), Some(0));
+    /// assert_eq!(Currency::new("XDR")?.minor_units(), None); // special drawing rights
+    /// // Sub-minor amounts are kept, and shown rounded.
+    /// let yen = Money::parse("12.345", Currency::JPY)?;
+    /// assert_eq!(yen.amount().to_string(), "12.345");
+    /// assert_eq!(yen.to_string(), "JPY 12");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn minor_units(self) -> Option<u32> {
+        crate::minor_units::of(self.as_str())
+    }
+
     /// The three-letter code.
     ///
     /// # Example
@@ -345,9 +370,17 @@ impl PartialOrd for Money {
 }
 
 impl fmt::Display for Money {
-    /// `EUR 61,900,000.50`: the code, then the amount grouped in thousands.
+    /// `EUR 61,900,000` or `EUR 116.50`: the code, then the amount grouped in
+    /// thousands and rounded to the currency's minor unit (half away from
+    /// zero; a whole amount shows no fraction). The exact amount is
+    /// [`Money::amount`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.currency, group_thousands(self.amount))
+        let shown = crate::minor_units::round(
+            self.amount,
+            self.currency.minor_units(),
+            crate::minor_units::Shown::Nearest,
+        );
+        write!(f, "{} {}", self.currency, group_thousands(shown))
     }
 }
 

@@ -192,12 +192,12 @@ pub enum Contribution {
 }
 
 impl fmt::Display for Contribution {
-    /// `troops 2000–5000`, `equipment air-defence 4 units worth EUR 1.2bn`, ...
+    /// `troops 2,000–5,000`, `equipment air-defence 4 units worth EUR 1,200,000,000`, ...
     ///
     /// ```
     /// use coalition_ledger::{Contribution, Estimate};
     /// let c = Contribution::Troops { personnel: Estimate::AtLeast(3_000) };
-    /// assert_eq!(c.to_string(), "troops ≥ 3000");
+    /// assert_eq!(c.to_string(), "troops ≥ 3,000");
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

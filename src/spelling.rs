@@ -10,7 +10,10 @@
 /// Implements the one text form of a fieldless enum from a table of
 /// `Variant => "spelling"` pairs; `$what` names the type in errors.
 macro_rules! spelled {
-    ($type:ident, $what:literal, {
+    ($type:ident, $what:literal, { $($table:tt)* }) => {
+        $crate::spelling::spelled!($type, $what, stringify!($type), { $($table)* });
+    };
+    ($type:ident, $what:literal, $path:expr, {
         $first_variant:ident => $first_text:literal
         $(, $variant:ident => $text:literal)* $(,)?
     }) => {
@@ -18,7 +21,7 @@ macro_rules! spelled {
             #[doc = concat!(
                 "Every `", stringify!($type), "`, in order.\n\n",
                 "```\n",
-                "use coalition_ledger::", stringify!($type), ";\n\n",
+                "use coalition_ledger::", $path, ";\n\n",
                 "for value in ", stringify!($type), "::ALL {\n",
                 "    // One spelling, read back by `FromStr` and serde alike.\n",
                 "    assert_eq!(value.as_str().parse::<", stringify!($type), ">()?, value);\n",
@@ -34,7 +37,7 @@ macro_rules! spelled {
                 "The `", stringify!($type), "`'s one spelling, shared by `Display`, `FromStr`, serde and CSV: ",
                 "`", $first_text, "`", $(", `", $text, "`",)* ".\n\n",
                 "```\n",
-                "use coalition_ledger::", stringify!($type), ";\n\n",
+                "use coalition_ledger::", $path, ";\n\n",
                 "let first = ", stringify!($type), "::ALL[0];\n",
                 "assert_eq!(first.as_str(), \"", $first_text, "\");\n",
                 "assert_eq!(serde_json::to_string(&first)?, \"\\\"", $first_text, "\\\"\");\n",

@@ -511,3 +511,73 @@ fn a_generated_ledger_accounts_for_every_pledge() -> Result<()> {
     }
     Ok(())
 }
+
+// 10. Money shown to people is rounded to the minor unit, bounds outward;
+// the exact values stay in the API.
+#[test]
+fn shown_money_is_rounded_to_the_minor_unit_outward() {
+    let mut l = roster();
+    let range = Estimate::range(eur("1000.004"), eur("2000.001")).expect("range");
+    l.open_pledge(funding("A", "FRA", range), verified("2025-01-01"))
+        .expect("opens");
+    let yen = Money::parse("12.345", Currency::JPY).expect("sub-minor amounts are allowed");
+    l.open_pledge(
+        funding("B", "GBR", Estimate::Exact(yen)),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+        .with_rate(Currency::JPY, d("2025-01-01"), dec("1"))
+        .expect("rate");
+    let table = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .run()
+        .expect("runs");
+    assert_eq!(table.total().low(), dec("1012.349"));
+    assert_eq!(table.total().high(), Some(dec("2012.346")));
+    let text = table.to_string();
+    assert!(text.contains("1,012.34 – 2,012.35"), "{text}");
+    assert_eq!(yen.to_string(), "JPY 12");
+    let troops = Contribution::Troops {
+        personnel: Estimate::AtLeast(3_000),
+    };
+    assert_eq!(troops.to_string(), "troops ≥ 3,000");
+}
+
+// Found by the reference model: an unconditional backstop stated to fail
+// makes the pledges that need it fail too.
+#[test]
+fn a_backstop_stated_to_fail_takes_its_dependants_with_it() {
+    let mut l = roster();
+    l.open_pledge(backstop("FRA-b", "FRA"), verified("2025-01-01"))
+        .expect("opens");
+    l.open_pledge(
+        troops("T", "GBR", Estimate::Exact(10))
+            .with_condition(Condition::Backstop { by: mid("FRA") }),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    let fails = Scenario::new().fails(Condition::DependsOn(pid("FRA-b")));
+    assert_eq!(personnel(&l, &fails).count(), 0);
+}
+
+// Found by the reference model: a backstop conditional on its own member's
+// backstop points at itself.
+#[test]
+fn a_backstop_needing_its_own_backstop_is_a_refused_cycle() {
+    let mut l = roster();
+    let err = rejected(&mut l, |l| {
+        l.open_pledge(
+            backstop("USA-b", "USA").with_condition(Condition::Backstop { by: mid("USA") }),
+            verified("2025-01-01"),
+        )
+    });
+    assert_eq!(
+        err.to_string(),
+        "dependency cycle of 1 pledge: USA-b -> USA-b"
+    );
+}

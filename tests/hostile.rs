@@ -623,3 +623,152 @@ fn citing_many_sources_through_the_api_stops_at_the_limit() {
     let err = open(&mut ledger, 300_000).unwrap_err();
     assert!(err.to_string().contains("exceeds the limit of 16"), "{err}");
 }
+
+mod json_streaming {
+    use coalition_ledger::io::json;
+
+    const MEMBERS: &str = r#""members":[{"id":"FRA","name":"France"}]"#;
+    const SOURCES: &str = r#""sources":[]"#;
+    const ENTRIES: &str = r#""entries":[{"evidence":"reported","action":{"pledge":{"id":"P","member":"FRA","contribution":{"troops":{"personnel":"unspecified"}},"stage":"announced"}}}]"#;
+    const HEAD: &str = r#""format":"coalition-ledger","version":1"#;
+
+    #[test]
+    fn entries_listed_before_the_roster_still_load() {
+        for text in [
+            format!("{{{HEAD},{MEMBERS},{SOURCES},{ENTRIES}}}"),
+            format!("{{{ENTRIES},{SOURCES},{MEMBERS},{HEAD}}}"),
+            format!("{{{HEAD},{ENTRIES},{MEMBERS}}}"),
+        ] {
+            let ledger = json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            assert_eq!(ledger.pledge_count(), 1);
+            let again = json::from_reader(text.as_bytes()).unwrap();
+            assert_eq!(again.to_json(), ledger.to_json());
+        }
+    }
+
+    #[test]
+    fn missing_repeated_and_unknown_fields_are_located_errors() {
+        let err = json::from_str(&format!("{{{MEMBERS}}}")).unwrap_err();
+        assert!(err.to_string().contains("missing field `format`"), "{err}");
+        let err = json::from_str(&format!("{{{HEAD},{MEMBERS},{MEMBERS}}}")).unwrap_err();
+        assert!(
+            err.to_string().contains("duplicate field `members`"),
+            "{err}"
+        );
+        let err = json::from_str(&format!("{{{HEAD},\"extra\":1}}")).unwrap_err();
+        assert!(err.to_string().starts_with("JSON line 1"), "{err}");
+        assert!(err.to_string().contains("unknown field `extra`"), "{err}");
+        // A ledger error while streaming keeps its type and entry index.
+        let bad = ENTRIES.replace("\"FRA\",\"contribution\"", "\"XXX\",\"contribution\"");
+        let err = json::from_reader(format!("{{{HEAD},{MEMBERS},{SOURCES},{bad}}}").as_bytes())
+            .unwrap_err();
+        assert_eq!(err.to_string(), "entry 0: unknown member `XXX`");
+    }
+}
+
+/// Files outlive rules: what a version-1 file may hold loads, and check
+/// reports it.
+mod version_1_files {
+    use coalition_ledger::io::json;
+    use coalition_ledger::*;
+
+    fn v1(members: &str, entries: &[String]) -> String {
+        format!(
+            "{{\"format\":\"coalition-ledger\",\"version\":1,\"members\":[{members}],\"sources\":[],\"entries\":[\n{}\n]}}",
+            entries.join(",\n")
+        )
+    }
+
+    fn pledge(id: &str, member: &str, depends: &[String]) -> String {
+        let conditions: Vec<String> = depends
+            .iter()
+            .map(|d| format!("{{\"depends_on\":\"{d}\"}}"))
+            .collect();
+        format!(
+            "{{\"evidence\":\"reported\",\"action\":{{\"pledge\":{{\"id\":\"{id}\",\"member\":\"{member}\",\"contribution\":{{\"troops\":{{\"personnel\":{{\"exact\":1}}}}}},\"stage\":\"announced\",\"conditions\":[{}]}}}}}}",
+            conditions.join(",")
+        )
+    }
+
+    fn report(ledger: &Ledger) -> Report {
+        ledger.check(&CheckOptions::new(parse_date("2026-01-01").unwrap()))
+    }
+
+    #[test]
+    fn a_dense_dependency_web_from_a_version_1_file_is_one_bounded_diagnostic() {
+        for n in [10_000usize, 20_000] {
+            let entries: Vec<String> = (0..n)
+                .map(|i| {
+                    let mut depends = Vec::new();
+                    if i > 0 {
+                        depends.push("P0".to_string());
+                    }
+                    if i + 1 < n {
+                        depends.push(format!("P{}", i + 1));
+                    }
+                    pledge(&format!("P{i}"), "FRA", &depends)
+                })
+                .collect();
+            let text = v1(r#"{"id":"FRA","name":"France"}"#, &entries);
+            let ledger = json::from_str(&text).expect("version 1 accepted the cycles");
+            let report = report(&ledger);
+            let cycles: Vec<&Diagnostic> = report.with_code(Code::DependencyCycle).collect();
+            // Before: 2n - 2 diagnostics, 441 MB of text at n = 10,000.
+            assert_eq!(cycles.len(), 1, "n = {n}");
+            assert_eq!(
+                cycles[0].to_string(),
+                format!(
+                    "error[CL004]: pledge P0: dependency cycle P0 -> P1 -> P0; {n} pledges depend on each other through cycles"
+                )
+            );
+            // Every code's list is bounded too.
+            for code in Code::ALL {
+                assert!(report.with_code(code).count() <= limits::MAX_DIAGNOSTICS_PER_CODE);
+            }
+        }
+    }
+
+    #[test]
+    fn a_look_alike_id_in_a_version_1_file_loads_and_is_reported() {
+        let text = v1(
+            r#"{"id":"FRA","name":"France"},{"id":"FRA\u200b","name":"France"}"#,
+            &[pledge("P\u{202e}1", "FRA\u{200b}", &[])],
+        );
+        let ledger = json::from_str(&text).expect("version 1 accepted look-alike ids");
+        assert_eq!(ledger.members().count(), 2);
+        let report = report(&ledger);
+        let older: Vec<String> = report
+            .with_code(Code::OlderFormatRule)
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(older.len(), 2, "{older:?}");
+        assert!(
+            older[0].contains("U+200B, an invisible character"),
+            "{older:?}"
+        );
+        assert!(
+            older[1].contains("U+202E, a bidirectional control"),
+            "{older:?}"
+        );
+        // Saved again, it keeps loading: the entries say which rules took them.
+        let again = json::from_str(&ledger.to_json()).expect("reloads");
+        assert_eq!(again.to_json(), ledger.to_json());
+    }
+
+    #[test]
+    fn a_current_document_with_a_look_alike_id_is_refused_at_its_entry() {
+        let ledger = {
+            let mut l = Ledger::new();
+            l.add_member(Member::new(MemberId::new("FRA").unwrap(), "France"))
+                .unwrap();
+            l
+        };
+        let text = ledger.to_json().replace("\"FRA\"", "\"FRA\\u200b\"");
+        let err = json::from_str(&text).unwrap_err();
+        assert!(
+            err.to_string().starts_with("entry 0: invalid member id"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("U+200B"), "{err}");
+    }
+}

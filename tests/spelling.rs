@@ -77,6 +77,68 @@ fn every_fieldless_enum_has_one_spelling() {
     agrees(&Basis::ALL, "basis");
     agrees(&RatePolicy::ALL, "rate policy");
     agrees(&Undated::ALL, "undated policy");
+    agrees(&coalition_ledger::io::journal::Recovery::ALL, "recovery");
+}
+
+/// Every public enum without data in `src/` gets its spellings from a
+/// `spelled!` table, so a new one cannot ship with a second spelling.
+#[test]
+fn every_fieldless_public_enum_is_spelled() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(std::fs::read_to_string(&path).unwrap_or_default());
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut files,
+    );
+    let all = files.join("\n");
+    let mut fieldless = Vec::new();
+    for file in &files {
+        let mut lines = file.lines();
+        while let Some(line) = lines.next() {
+            let Some(name) = line.trim().strip_prefix("pub enum ") else {
+                continue;
+            };
+            let name = name.trim_end_matches(" {").trim();
+            if name.contains('<') {
+                continue;
+            }
+            let mut unit_only = true;
+            for body in lines.by_ref() {
+                let body = body.trim();
+                if body == "}" {
+                    break;
+                }
+                if body.is_empty() || body.starts_with("//") || body.starts_with("#[") {
+                    continue;
+                }
+                let variant = body.trim_end_matches(',');
+                let is_unit = variant.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    || variant
+                        .split_once(" = ")
+                        .is_some_and(|(v, _)| v.chars().all(char::is_alphanumeric));
+                unit_only &= is_unit;
+            }
+            if unit_only {
+                fieldless.push(name.to_string());
+            }
+        }
+    }
+    assert!(fieldless.len() >= 10, "{fieldless:?}");
+    for name in fieldless {
+        assert!(
+            all.contains(&format!("spelled!({name},")),
+            "{name} has no spelled! table"
+        );
+    }
 }
 
 #[test]

@@ -729,6 +729,49 @@ mod tests {
         }
     }
 
+    fn ring(n: usize) -> Ledger {
+        let mut ledger = Ledger::new();
+        let fra = MemberId::new("FRA").expect("valid id");
+        ledger
+            .add_member(Member::new(fra.clone(), "France"))
+            .expect("member");
+        for i in 0..n {
+            let spec = NewPledge::new(
+                pid(i),
+                fra.clone(),
+                Contribution::Troops {
+                    personnel: Estimate::Exact(1),
+                },
+            )
+            .with_condition(Condition::DependsOn(pid((i + 1) % n)));
+            ledger
+                .record_under(
+                    Action::Pledge(Box::new(spec)),
+                    Provenance::new(Evidence::Reported),
+                    Rules::Version1,
+                )
+                .expect("version 1 accepts cycles");
+        }
+        ledger
+    }
+
+    #[test]
+    fn cycle_pledges_shown_below_at_and_above_the_limit() {
+        let message = |n: usize| cycles(&ring(n)).pop().map(|(_, m)| m).unwrap_or_default();
+        assert_eq!(
+            message(MAX_CYCLE_PLEDGES_SHOWN - 1),
+            "dependency cycle P0 -> P1 -> P2 -> P3 -> P0"
+        );
+        assert_eq!(
+            message(MAX_CYCLE_PLEDGES_SHOWN),
+            "dependency cycle P0 -> P1 -> P2 -> P3 -> P4 -> P0"
+        );
+        assert_eq!(
+            message(MAX_CYCLE_PLEDGES_SHOWN + 1),
+            "dependency cycle of 6 pledges: P0 -> P1 -> P2 -> P3 -> P4 -> … -> P0"
+        );
+    }
+
     #[test]
     fn a_long_cycle_shows_its_length_and_first_pledges() {
         let mut ledger = Ledger::new();

@@ -55,7 +55,7 @@
 //! nothing is imported and [`Error::CsvErrors`] holds the first
 //! [`MAX_COLLECTED_ERRORS`](crate::limits::MAX_COLLECTED_ERRORS) and the
 //! total count. A record longer than
-//! [`MAX_CSV_RECORD_BYTES`](crate::limits::MAX_CSV_RECORD_BYTES) and a quoted
+//! [`MAX_CSV_RECORD_BYTES`] and a quoted
 //! field still open at the end of the input stop the import with the line.
 //!
 //! Export → import → export gives the same bytes.

@@ -14,7 +14,7 @@
 //!   with the length it expects: a file truncated, replaced or deleted
 //!   underneath is [`Error::JournalChanged`], never an acknowledgement.
 //! * **The same helpers as a ledger.** `Journal` implements
-//!   [`Record`](crate::Record): `open_pledge`, `advance`, `deliver`, ... all
+//!   [`Record`]: `open_pledge`, `advance`, `deliver`, ... all
 //!   work on a journal exactly as on a [`Ledger`], and reads go to
 //!   [`Journal::ledger`].
 //! * **Batches.** [`Journal::batch`] records many entries with one sync:
@@ -36,7 +36,7 @@
 //!   copies the intact prefix to a new file and leaves the original as it
 //!   is.
 //! * **Bounded memory.** Replay streams the file; files larger than
-//!   [`MAX_JOURNAL_BYTES`](crate::limits::MAX_JOURNAL_BYTES) and paths that
+//!   [`MAX_JOURNAL_BYTES`] and paths that
 //!   are not regular files (a FIFO, `/dev/null`) are refused at open.
 //! * **Checkpoints.** [`Journal::checkpoint`] writes a checksummed snapshot
 //!   beside the journal; open then replays only what follows it. A bad
@@ -77,6 +77,32 @@ pub use salvage::{Salvaged, salvage};
 pub const VERSION: u32 = 2;
 
 /// What [`Journal::open`] does with an unfinished final write.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// use coalition_ledger::io::journal::{Journal, Recovery};
+///
+/// let dir = std::env::temp_dir().join(format!("{}-{}", "recovery-doc", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("coalition.journal");
+/// let mut journal = Journal::open(&path, Recovery::Fail)?;
+/// journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+/// drop(journal);
+/// // An interrupted write: a final fragment without its newline.
+/// let mut file = std::fs::OpenOptions::new().append(true).open(&path)?;
+/// std::io::Write::write_all(&mut file, b"0123abcd {\"seq\":1")?;
+/// drop(file);
+/// assert!(Journal::open(&path, Recovery::Fail).is_err()); // the default leaves the file alone
+/// let journal = Journal::open(&path, Recovery::TruncateTornTail)?;
+/// assert_eq!(journal.recovered().map(|t| t.bytes), Some(17));
+/// assert_eq!("truncate_torn_tail".parse::<Recovery>()?, Recovery::TruncateTornTail);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Recovery {
     /// Refuse to open: return [`Error::TornTail`] and leave the file alone.
@@ -87,9 +113,39 @@ pub enum Recovery {
     TruncateTornTail,
 }
 
+crate::spelling::spelled!(Recovery, "recovery", "io::journal::Recovery", {
+    Fail => "fail",
+    TruncateTornTail => "truncate_torn_tail",
+});
+
 /// An unfinished final write found when the journal was opened: cut off
 /// under [`Recovery::TruncateTornTail`], left in place (and ignored) by a
 /// read-only open.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// use coalition_ledger::io::journal::{Journal, Recovery};
+///
+/// let dir = std::env::temp_dir().join(format!("{}-{}", "torn-doc", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("coalition.journal");
+/// let mut journal = Journal::open(&path, Recovery::Fail)?;
+/// journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+/// drop(journal);
+/// let mut file = std::fs::OpenOptions::new().append(true).open(&path)?;
+/// std::io::Write::write_all(&mut file, b"deadbeef {")?;
+/// drop(file);
+/// let journal = Journal::open(&path, Recovery::TruncateTornTail)?;
+/// let torn = journal.recovered();
+/// assert_eq!(torn.map(|t| t.bytes), Some(10));
+/// assert_eq!(journal.ledger().members().count(), 1); // the complete lines are kept
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TornTail {
     /// 1-based line number where the unfinished write starts.
@@ -151,7 +207,7 @@ impl Journal {
     /// [`Recovery::Fail`]; [`Error::JournalCorrupt`] for a damaged line;
     /// [`Error::Journal`] for an entry the ledger rejects;
     /// [`Error::Limit`] for a file over
-    /// [`MAX_JOURNAL_BYTES`](crate::limits::MAX_JOURNAL_BYTES); [`Error::Io`]
+    /// [`MAX_JOURNAL_BYTES`]; [`Error::Io`]
     /// for file errors and for a path that is not a regular file.
     ///
     /// ```
@@ -186,7 +242,8 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::Error;
+    /// use coalition_ledger::prelude::*;
     ///
     /// let path = std::env::temp_dir().join(format!("journal-ro-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
@@ -275,7 +332,7 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let path = std::env::temp_dir().join(format!("journal-ledger-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
     /// let journal = Journal::open(&path, Recovery::Fail)?;
@@ -294,7 +351,7 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let path = std::env::temp_dir().join(format!("journal-snap-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
     /// let mut journal = Journal::open(&path, Recovery::Fail)?;
@@ -388,7 +445,7 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let path = std::env::temp_dir().join(format!("journal-append-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
     /// let mut journal = Journal::open(&path, Recovery::Fail)?;
@@ -428,12 +485,12 @@ impl Journal {
     /// # Errors
     ///
     /// The first error of `build` (nothing is written), a batch larger than
-    /// [`MAX_BATCH_ENTRIES`](crate::limits::MAX_BATCH_ENTRIES), and the
+    /// [`MAX_BATCH_ENTRIES`], and the
     /// errors of [`Journal::append`].
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let path = std::env::temp_dir().join(format!("journal-batch-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
     /// let mut journal = Journal::open(&path, Recovery::Fail)?;
@@ -483,7 +540,8 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::Error;
+    /// use coalition_ledger::prelude::*;
     /// let path = std::env::temp_dir().join(format!("journal-batch-items-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
     /// let mut journal = Journal::open(&path, Recovery::Fail)?;
@@ -521,7 +579,7 @@ impl Journal {
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let path = std::env::temp_dir().join(format!("journal-cp-{}", std::process::id()));
     /// # let _ = std::fs::remove_file(&path);
     /// let mut journal = Journal::open(&path, Recovery::Fail)?;
@@ -643,7 +701,7 @@ impl Record for Journal {
 ///
 /// ```
 /// use coalition_ledger::io::journal::{Journal, Recovery};
-/// use coalition_ledger::*;
+/// use coalition_ledger::prelude::*;
 /// let path = std::env::temp_dir().join(format!("journal-batch-doc-{}", std::process::id()));
 /// # let _ = std::fs::remove_file(&path);
 /// let mut journal = Journal::open(&path, Recovery::Fail)?;

@@ -28,7 +28,14 @@
 //!   sequence number.
 //! * Saving is deterministic: save → load → save gives the same bytes.
 //! * Limits: at most [`MAX_DOCUMENT_BYTES`] bytes and [`MAX_JSON_DEPTH`]
-//!   levels of nesting.
+//!   levels of nesting; every list is bounded as it is read (see
+//!   [`crate::limits`]). The document has one spelling: objects with named
+//!   fields (a record written as a positional list is refused), amounts
+//!   without leading zeros or negative zero.
+//! * Memory: each member, source and entry is recorded as soon as it is
+//!   parsed, and [`from_reader`] and [`load`] check size and shape as the
+//!   text streams, never holding it whole: loading a 197 MB document peaks
+//!   at about 1.5 times its size (the ledger itself).
 //!
 //! # Format versions
 //!
@@ -64,22 +71,8 @@ pub const FORMAT: &str = "coalition-ledger";
 /// to this one.
 pub const VERSION: u32 = 2;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DocumentIn {
-    #[allow(dead_code)]
-    format: FormatTag,
-    version: VersionTag,
-    /// Version 1 only.
-    members: Option<Vec<Member>>,
-    /// Version 1 only.
-    sources: Option<Vec<Source>>,
-    #[serde(default)]
-    entries: Vec<EntryIn>,
-}
-
 /// An entry of either version; which fields a version allows is checked
-/// after parsing, so that the document is read in one pass.
+/// as it is recorded, so that the document is read in one pass.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EntryIn {
@@ -229,8 +222,11 @@ pub fn to_string(ledger: &Ledger) -> String {
 pub fn from_str(text: &str) -> Result<Ledger> {
     check_size(text, MAX_DOCUMENT_BYTES)?;
     check_shape(text)?;
-    let document: DocumentIn = serde_json::from_str(text).map_err(|e| json_error(&e))?;
-    replay(document)
+    let mut loader = Loader::default();
+    let mut parser = serde_json::Deserializer::from_str(text);
+    let parsed = serde::de::DeserializeSeed::deserialize(&mut loader, &mut parser)
+        .and_then(|()| parser.end());
+    loader.finish(parsed.map_err(|e| json_error(&e)))
 }
 
 /// Reads a ledger from a reader holding a JSON document.
@@ -259,8 +255,11 @@ pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
         shape: Shape::default(),
     };
     let reader = std::io::BufReader::with_capacity(1 << 16, guard);
-    let document: DocumentIn = serde_json::from_reader(reader).map_err(reader_error)?;
-    replay(document)
+    let mut loader = Loader::default();
+    let mut parser = serde_json::Deserializer::from_reader(reader);
+    let parsed = serde::de::DeserializeSeed::deserialize(&mut loader, &mut parser)
+        .and_then(|()| parser.end());
+    loader.finish(parsed.map_err(reader_error))
 }
 
 /// Saves the ledger to a file.
@@ -318,97 +317,289 @@ pub fn load(path: impl AsRef<Path>) -> Result<Ledger> {
     from_reader(file)
 }
 
-fn replay(document: DocumentIn) -> Result<Ledger> {
-    let mut ledger = Ledger::new();
-    let pledges = document
-        .entries
-        .iter()
-        .filter(|e| matches!(e.action, Action::Pledge(_)))
-        .count();
-    let roster = document
-        .members
-        .as_ref()
-        .map_or(0, Vec::len)
-        .saturating_add(document.sources.as_ref().map_or(0, Vec::len));
-    ledger.reserve(roster.saturating_add(document.entries.len()), pledges);
-    match document.version.0 {
-        1 => replay_version_1(&mut ledger, document)?,
-        _ => replay_version_2(&mut ledger, document)?,
-    }
-    Ok(ledger)
+/// Builds the ledger while the document is parsed: each member, source and
+/// entry is recorded as soon as it is read, so the parsed document is never
+/// held whole next to the ledger (peak memory is the ledger plus one
+/// record). Every document this crate writes lists `format` and `version`
+/// first, and (version 1) the roster before the entries; records read before
+/// what they need wait for it and are replayed at the end, so a hand-written
+/// order still loads as before.
+#[derive(Default)]
+struct Loader {
+    ledger: Ledger,
+    /// A ledger error found while parsing; serde only carries text, so the
+    /// typed error waits here and wins over the parse error it caused.
+    failure: Option<Error>,
+    seen: [bool; 5],
+    version: Option<u32>,
+    /// Index of the next entry in `entries`.
+    next: u64,
+    /// Records read before the version (or, in version 1, entries read
+    /// before the roster).
+    members: Vec<Member>,
+    sources: Vec<Source>,
+    pending: Vec<EntryIn>,
 }
 
-/// Version 1: the roster first, then entries without sequence numbers, all
-/// under the rules of version 1.
-fn replay_version_1(ledger: &mut Ledger, document: DocumentIn) -> Result<()> {
-    let rules = Rules::Version1;
-    let verified = || Provenance::new(Evidence::Verified);
-    for member in document.members.unwrap_or_default() {
+const FIELDS: [&str; 5] = ["format", "version", "members", "sources", "entries"];
+
+impl Loader {
+    fn finish(mut self, parsed: Result<()>) -> Result<Ledger> {
+        if let Some(error) = self.failure.take() {
+            return Err(error);
+        }
+        parsed?;
+        if self.seen[2] || self.seen[3] {
+            self.roster_allowed()?;
+        }
+        for member in std::mem::take(&mut self.members) {
+            self.member(member)?;
+        }
+        for source in std::mem::take(&mut self.sources) {
+            self.source(source)?;
+        }
+        // Everything the entries wait for is known now.
+        self.seen[2] = true;
+        self.seen[3] = true;
+        for entry in std::mem::take(&mut self.pending) {
+            self.entry(entry)?;
+        }
+        Ok(self.ledger)
+    }
+
+    /// Keeps a ledger error and gives serde one to stop the parse with.
+    fn fail<E: serde::de::Error>(&mut self, error: Error) -> E {
+        let message = error.to_string();
+        self.failure = Some(error);
+        E::custom(message)
+    }
+
+    /// Members and sources are arrays of version 1 only.
+    fn roster_allowed(&self) -> Result<()> {
+        if self.version.is_some_and(|v| v >= 2) {
+            return Err(Error::invalid(
+                "document",
+                "members",
+                "format version 2 lists members and sources as entries, not in arrays",
+            ));
+        }
+        Ok(())
+    }
+
+    fn member(&mut self, member: Member) -> Result<()> {
+        self.roster_allowed()?;
+        if self.version.is_none() {
+            self.members.push(member);
+            return Ok(());
+        }
         let id = member.id().to_string();
-        let recorded =
-            ledger.record_under(Action::AddMember(Box::new(member)), verified(), rules)?;
-        if !recorded.is_appended() {
-            return Err(duplicate("member", &id));
+        let action = Action::AddMember(Box::new(member));
+        let verified = Provenance::new(Evidence::Verified);
+        if self
+            .ledger
+            .record_under(action, verified, Rules::Version1)?
+            .is_appended()
+        {
+            Ok(())
+        } else {
+            Err(duplicate("member", &id))
         }
     }
-    for source in document.sources.unwrap_or_default() {
+
+    fn source(&mut self, source: Source) -> Result<()> {
+        self.roster_allowed()?;
+        if self.version.is_none() {
+            self.sources.push(source);
+            return Ok(());
+        }
         let id = source.id().to_string();
-        let recorded =
-            ledger.record_under(Action::AddSource(Box::new(source)), verified(), rules)?;
-        if !recorded.is_appended() {
-            return Err(duplicate("source", &id));
+        let action = Action::AddSource(Box::new(source));
+        let verified = Provenance::new(Evidence::Verified);
+        if self
+            .ledger
+            .record_under(action, verified, Rules::Version1)?
+            .is_appended()
+        {
+            Ok(())
+        } else {
+            Err(duplicate("source", &id))
         }
     }
-    for (index, entry) in document.entries.into_iter().enumerate() {
-        let index = index as u64;
-        let newer = [
-            ("seq", entry.seq.is_some()),
-            ("key", entry.key.is_some()),
-            ("accepted_under", entry.accepted_under.is_some()),
-        ];
-        if let Some((field, _)) = newer.iter().find(|(_, present)| *present) {
-            let error = Error::invalid("entry", field, "is not part of format version 1");
-            return Err(error.in_entry(index));
+
+    fn entry(&mut self, entry: EntryIn) -> Result<()> {
+        let ready = match self.version {
+            None => false,
+            Some(1) => self.seen[2] && self.seen[3],
+            Some(_) => true,
+        };
+        if !ready {
+            self.pending.push(entry);
+            return Ok(());
         }
-        record_entry(ledger, entry, rules).map_err(|e| e.in_entry(index))?;
+        let index = self.next;
+        self.next = self.next.saturating_add(1);
+        let rules = if self.version == Some(1) {
+            version_1_entry(&entry)
+        } else {
+            version_2_entry(&entry, index)
+        };
+        rules
+            .and_then(|rules| record_entry(&mut self.ledger, entry, rules))
+            .map_err(|e| e.in_entry(index))
     }
-    Ok(())
 }
 
-/// Version 2: every entry with its sequence number.
-fn replay_version_2(ledger: &mut Ledger, document: DocumentIn) -> Result<()> {
-    if document.members.is_some() || document.sources.is_some() {
+/// Version 1: entries without sequence numbers, all under the rules of
+/// version 1.
+fn version_1_entry(entry: &EntryIn) -> Result<Rules> {
+    let newer = [
+        ("seq", entry.seq.is_some()),
+        ("key", entry.key.is_some()),
+        ("accepted_under", entry.accepted_under.is_some()),
+    ];
+    if let Some((field, _)) = newer.iter().find(|(_, present)| *present) {
         return Err(Error::invalid(
-            "document",
-            "members",
-            "format version 2 lists members and sources as entries, not in arrays",
+            "entry",
+            field,
+            "is not part of format version 1",
         ));
     }
-    for (index, entry) in document.entries.into_iter().enumerate() {
-        let index = index as u64;
-        if entry.seq != Some(index) {
-            let reason = match entry.seq {
-                Some(seq) => format!("sequence number {seq} where {index} was expected"),
-                None => "missing sequence number".into(),
-            };
-            return Err(Error::invalid("entry", "seq", reason).in_entry(index));
-        }
-        let rules = match entry.accepted_under {
-            None => Rules::Current,
-            Some(version) => Rules::for_format_version(version)
-                .filter(|r| *r != Rules::Current)
-                .ok_or_else(|| {
-                    Error::invalid(
-                        "entry",
-                        "accepted_under",
-                        format!("{version} is not an earlier format version"),
-                    )
-                    .in_entry(index)
-                })?,
+    Ok(Rules::Version1)
+}
+
+/// Version 2: every entry with its sequence number, under the current rules
+/// unless it says it was accepted under an earlier version's.
+fn version_2_entry(entry: &EntryIn, index: u64) -> Result<Rules> {
+    if entry.seq != Some(index) {
+        let reason = match entry.seq {
+            Some(seq) => format!("sequence number {seq} where {index} was expected"),
+            None => "missing sequence number".into(),
         };
-        record_entry(ledger, entry, rules).map_err(|e| e.in_entry(index))?;
+        return Err(Error::invalid("entry", "seq", reason));
     }
-    Ok(())
+    match entry.accepted_under {
+        None => Ok(Rules::Current),
+        Some(version) => Rules::for_format_version(version)
+            .filter(|r| *r != Rules::Current)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "entry",
+                    "accepted_under",
+                    format!("{version} is not an earlier format version"),
+                )
+            }),
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for &mut Loader {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for &mut Loader {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a coalition-ledger document")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error as _;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let Some(field) = FIELDS.iter().position(|f| *f == key) else {
+                return Err(A::Error::unknown_field(&key, &FIELDS));
+            };
+            if let Some(seen) = self.seen.get_mut(field) {
+                if *seen {
+                    return Err(A::Error::custom(format!("duplicate field `{key}`")));
+                }
+                *seen = true;
+            }
+            match field {
+                0 => {
+                    map.next_value::<FormatTag>()?;
+                }
+                1 => {
+                    let VersionTag(version) = map.next_value()?;
+                    self.version = Some(version);
+                    // Records that waited for the version.
+                    for member in std::mem::take(&mut self.members) {
+                        if let Err(error) = self.member(member) {
+                            return Err(self.fail(error));
+                        }
+                    }
+                    for source in std::mem::take(&mut self.sources) {
+                        if let Err(error) = self.source(source) {
+                            return Err(self.fail(error));
+                        }
+                    }
+                }
+                2 => map.next_value_seed(Records::<Member>(self, std::marker::PhantomData))?,
+                3 => map.next_value_seed(Records::<Source>(self, std::marker::PhantomData))?,
+                _ => map.next_value_seed(Records::<EntryIn>(self, std::marker::PhantomData))?,
+            }
+        }
+        for (field, seen) in FIELDS.iter().zip(self.seen).take(2) {
+            if !seen {
+                return Err(A::Error::missing_field(field));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One list of the document, each record handed to the loader as it is read.
+struct Records<'l, T>(&'l mut Loader, std::marker::PhantomData<T>);
+
+/// What the loader does with one record of a list.
+trait Record: for<'de> Deserialize<'de> {
+    fn load(self, loader: &mut Loader) -> Result<()>;
+}
+
+impl Record for Member {
+    fn load(self, loader: &mut Loader) -> Result<()> {
+        loader.member(self)
+    }
+}
+
+impl Record for Source {
+    fn load(self, loader: &mut Loader) -> Result<()> {
+        loader.source(self)
+    }
+}
+
+impl Record for EntryIn {
+    fn load(self, loader: &mut Loader) -> Result<()> {
+        loader.entry(self)
+    }
+}
+
+impl<'de, T: Record> serde::de::DeserializeSeed<'de> for Records<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Record> serde::de::Visitor<'de> for Records<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of records")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(record) = seq.next_element::<T>()? {
+            if let Err(error) = record.load(self.0) {
+                return Err(self.0.fail(error));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn record_entry(ledger: &mut Ledger, entry: EntryIn, rules: Rules) -> Result<()> {
@@ -743,8 +934,13 @@ impl Serialize for Ledger {
 
 impl<'de> Deserialize<'de> for Ledger {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Ledger, D::Error> {
-        let document = DocumentIn::deserialize(d)?;
-        replay(document).map_err(serde::de::Error::custom)
+        let mut loader = Loader::default();
+        let parsed = serde::de::DeserializeSeed::deserialize(&mut loader, d);
+        if let Some(error) = loader.failure.take() {
+            return Err(serde::de::Error::custom(error));
+        }
+        parsed?;
+        loader.finish(Ok(())).map_err(serde::de::Error::custom)
     }
 }
 

@@ -143,7 +143,7 @@ impl Snapshot {
     /// [`Undated::Include`]).
     ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     ///
     /// let mut ledger = Ledger::new();
     /// ledger.add_member(Member::new(MemberId::new("USA")?, "United States"))?;

@@ -31,13 +31,20 @@ impl Ledger {
     /// True when some recorded pledge points at the pledge `spec` opens.
     fn is_awaited(&self, spec: &NewPledge) -> bool {
         let named = self.awaited.contains_key(spec.id());
+        // A backstop is needed by earlier pledges, or by itself: a backstop
+        // conditional on its own member's backstop points at itself.
+        let needs_own = spec
+            .conditions()
+            .iter()
+            .any(|c| matches!(c, Condition::Backstop { by } if by == spec.member()));
         let backstop_needed = spec.contribution().kind() == Kind::Backstop
-            && self
-                .member_index
-                .get(spec.member())
-                .and_then(|&m| self.backstop_needed.get(m as usize))
-                .copied()
-                .unwrap_or(false);
+            && (needs_own
+                || self
+                    .member_index
+                    .get(spec.member())
+                    .and_then(|&m| self.backstop_needed.get(m as usize))
+                    .copied()
+                    .unwrap_or(false));
         named || backstop_needed
     }
 

@@ -180,7 +180,7 @@ impl Ledger {
     /// application restarting after a crash resumes.
     ///
     /// ```
-    /// use coalition_ledger::*;
+    /// use coalition_ledger::prelude::*;
     /// let mut ledger = Ledger::new();
     /// let key = ClientKey::new("feed-1")?;
     /// let fra = Member::new(MemberId::new("FRA")?, "France");

@@ -23,14 +23,15 @@ use crate::source::Source;
 
 /// Something entries are recorded into: a [`Ledger`], a journal, a journal
 /// batch. Bring it into scope (`use coalition_ledger::Record;`, or
-/// `use coalition_ledger::*;`) to call the helpers.
+/// `use coalition_ledger::prelude::*;`) to call the helpers.
 ///
 /// # Example
 ///
 /// A function written once for any writer:
 ///
 /// ```
-/// use coalition_ledger::*;
+/// use coalition_ledger::Result;
+/// use coalition_ledger::prelude::*;
 ///
 /// fn roster(writer: &mut impl Record) -> Result<()> {
 ///     writer.add_member(Member::new(MemberId::new("FRA")?, "France"))?;

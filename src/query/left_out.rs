@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 /// # Example
 ///
 /// ```
-/// use coalition_ledger::*;
+/// use coalition_ledger::prelude::*;
 ///
 /// let mut ledger = Ledger::new();
 /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
@@ -65,8 +65,13 @@ impl LeftOut {
     /// ```
     /// use coalition_ledger::prelude::*;
     ///
-    /// let table = fixtures::paris_summit().query().scenario(&Scenario::new().fails(Condition::Ceasefire)).run()?;
-    /// let _ = table.left_out().by_scenario();
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(100) })
+    ///     .with_condition(Condition::Ceasefire);
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported))?;
+    /// let firm = ledger.query().scenario(&Scenario::firm_only()).run()?;
+    /// assert_eq!(firm.left_out().by_scenario(), 1); // the ceasefire is not known to hold
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn by_scenario(&self) -> u64 {
@@ -75,27 +80,101 @@ impl LeftOut {
 
     /// Pledges in a dependency cycle, whose conditions inside the cycle were
     /// taken as unknown.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let table = fixtures::paris_summit().query().run()?;
+    /// // Cycles are refused when recorded: only a file written before that rule
+    /// // can hold one, and its pledges are counted here.
+    /// assert_eq!(table.left_out().in_cycle(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn in_cycle(&self) -> u64 {
         self.in_cycle
     }
 
     /// Undated pledge entries that `as_of` left out.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(100) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported))?; // undated
+    /// ledger.advance(&id, Stage::Committed, Provenance::new(Evidence::Verified).on(parse_date("2025-09-10")?))?;
+    /// let table = ledger.query().as_of(parse_date("2025-12-31")?).run()?;
+    /// assert_eq!(table.left_out().undated_entries(), 1);
+    /// assert_eq!(table.total().count(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn undated_entries(&self) -> u64 {
         self.undated_entries
     }
 
     /// Dated entries that `as_of` could not apply because an entry they
     /// need was left out (see [`Snapshot::left_out`](crate::Snapshot::left_out)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(100) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported))?; // undated
+    /// ledger.advance(&id, Stage::Committed, Provenance::new(Evidence::Verified).on(parse_date("2025-09-10")?))?;
+    /// let table = ledger.query().as_of(parse_date("2025-12-31")?).run()?;
+    /// // The dated advance needs the undated opening.
+    /// assert_eq!(table.left_out().unapplied_entries(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn unapplied_entries(&self) -> u64 {
         self.unapplied_entries
     }
 
     /// Pledges left out because their amount could not be converted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
+    /// let amount = Estimate::Exact(Money::parse("1000", Currency::GBP)?);
+    /// let spec = NewPledge::new(PledgeId::new("GBR-fund")?, MemberId::new("GBR")?, Contribution::Funding { amount });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Verified).on(parse_date("2025-09-05")?))?;
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// let table = ledger.query().measure(Measure::Value { currency: Currency::EUR, fx: &fx }).leave_out_unconvertible(true).run()?;
+    /// assert_eq!(table.left_out().unconvertible(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn unconvertible(&self) -> u64 {
         self.unconvertible
     }
 
     /// True when nothing was left out.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let table = fixtures::paris_summit().query().kind(Kind::Backstop).run()?;
+    /// assert!(table.left_out().is_empty()); // no as_of, no scenario: everything counted
+    /// let undated = fixtures::paris_summit().query().as_of(parse_date("2025-12-31")?).run()?;
+    /// assert!(!undated.left_out().is_empty());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         *self == LeftOut::default()
     }

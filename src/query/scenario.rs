@@ -590,6 +590,10 @@ impl Tarjan {
     }
 
     fn decide(&self, graph: &Graph<'_>, eval: &Evaluation, node: Node) -> Verdict {
+        if graph.is_settled(eval, node) {
+            // No conditions, or stated to fail: already decided.
+            return eval.conditions.get(node).copied().unwrap_or_default();
+        }
         if node < graph.pledges {
             let mut verdict = Verdict::Holds;
             for condition in graph.conditions(node) {

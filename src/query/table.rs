@@ -13,6 +13,7 @@ use super::measure::Basis;
 use crate::error::{Error, Result};
 use crate::estimate::Bounds;
 use crate::exact::{self, Toward};
+use crate::minor_units::{self, Shown};
 use crate::money::{Currency, group_thousands};
 
 /// A total with its uncertainty.
@@ -310,13 +311,32 @@ impl Total {
     }
 
     pub(crate) fn range_text(&self) -> String {
+        self.range_text_in(None)
+    }
+
+    /// The bounds as text, amounts of `currency` rounded to its minor unit
+    /// outward (low down, high up), numbers grouped in thousands.
+    pub(crate) fn range_text_in(&self, currency: Option<Currency>) -> String {
         if self.count > 0 && self.unspecified == self.count {
             return "unspecified".into();
         }
+        let places = currency.and_then(Currency::minor_units);
+        let show = |value: Decimal, shown: Shown| {
+            let value = if currency.is_some() {
+                minor_units::round(value, places, shown)
+            } else {
+                value
+            };
+            group_thousands(value)
+        };
         match self.high {
-            Some(high) if high == self.low => group_thousands(self.low),
-            Some(high) => format!("{} – {}", group_thousands(self.low), group_thousands(high)),
-            None => format!("≥ {}", group_thousands(self.low)),
+            Some(high) if high == self.low => show(high, Shown::Nearest),
+            Some(high) => format!(
+                "{} – {}",
+                show(self.low, Shown::Low),
+                show(high, Shown::High)
+            ),
+            None => format!("≥ {}", show(self.low, Shown::Low)),
         }
     }
 }
@@ -674,7 +694,7 @@ impl fmt::Display for Table {
         let line = |keys: Vec<String>, total: &Total| {
             let mut cells = keys;
             cells.extend([
-                total.range_text(),
+                total.range_text_in(self.currency),
                 total.count.to_string(),
                 total.unspecified.to_string(),
             ]);

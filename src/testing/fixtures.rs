@@ -20,7 +20,7 @@
 //! | European security guarantees, on the record, conditional on a ceasefire | Macron: "We are ready, us Europeans, to provide security guarantees to Ukraine." |
 //! | a US backstop only considered, unconfirmed, undated, undefined | "President Donald Trump has made general promises of support but has not spelled out concrete security guarantees." and "The exact nature and scale of any U.S. contribution or legal guarantees remain undefined." |
 //!
-//! No figure was published, so every size is [`Estimate::Unspecified`](crate::Estimate::Unspecified).
+//! No figure was published, so every size is [`Estimate::Unspecified`].
 //! The coalition stands as one member (`COW`) for the contributors the
 //! report does not name, as trackers list "EU institutions" or SIPRI lists
 //! "unknown" suppliers: it is not a country, and its name says so.
@@ -264,7 +264,7 @@ fn add_pledges(ledger: &mut Ledger) -> Result<()> {
 ///
 /// let fx = fixtures::september_2025_rates();
 /// let gbp = Money::parse("100", Currency::GBP)?;
-/// assert_eq!(fx.convert(gbp, parse_date("2025-09-04")?)?.to_string(), "EUR 116.5");
+/// assert_eq!(fx.convert(gbp, parse_date("2025-09-04")?)?.to_string(), "EUR 116.50");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 pub fn september_2025_rates() -> FxRates {

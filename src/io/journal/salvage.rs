@@ -9,6 +9,29 @@ use super::{TornTail, sync_directory};
 use crate::error::{Error, Result};
 
 /// What [`salvage`] recovered, and exactly what it did not.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// use coalition_ledger::io::journal::{Journal, Recovery};
+///
+/// let dir = std::env::temp_dir().join(format!("{}-{}", "salvaged-doc", std::process::id()));
+/// # let _ = std::fs::remove_dir_all(&dir);
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("coalition.journal");
+/// let mut journal = Journal::open(&path, Recovery::Fail)?;
+/// journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+/// drop(journal);
+/// use coalition_ledger::io::journal::salvage;
+/// // An intact journal is copied whole, and the report says nothing was lost.
+/// let report = salvage(&path, dir.join("copy.journal"))?;
+/// assert_eq!((report.entries, report.bytes_not_recovered), (1, 0));
+/// assert!(report.problem.is_none() && report.unfinished.is_none());
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Salvaged {
     /// Entries in the new file.
@@ -37,7 +60,8 @@ pub struct Salvaged {
 ///
 /// ```
 /// use coalition_ledger::io::journal::{self, Journal, Recovery};
-/// use coalition_ledger::*;
+/// use coalition_ledger::Error;
+/// use coalition_ledger::prelude::*;
 /// # fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
 ///
 /// let dir = std::env::temp_dir().join(format!("salvage-doc-{}", std::process::id()));

@@ -54,5 +54,5 @@ fn run() -> Result<bool, coalition_ledger::Error> {
 }
 
 fn latest_date(ledger: &Ledger) -> Option<NaiveDate> {
-    ledger.entries().iter().filter_map(|e| e.date()).max()
+    ledger.entries().filter_map(|e| e.date()).max()
 }

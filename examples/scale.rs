@@ -7,7 +7,10 @@
 //! Generates N pledges (about 3 entries each) and prints one line per step:
 //! `step=<name> n=<pledges> seconds=<float> ns_per_pledge=<float>`, then
 //! `peak_rss_bytes=<int>` and `bytes_per_pledge=<int>` (resident memory of
-//! the built ledger divided by N). With `--csv PATH` it also writes the
+//! the built ledger divided by N). Step `snapshot` is one `Ledger::clone`;
+//! step `journal_batch` writes every entry to a journal in durable batches
+//! of 1,000 (it also prints the entries per second, and the latency of a
+//! single durable append). With `--csv PATH` it also writes the
 //! pledges as `id,member,kind,stage,amount,currency,date` so other tools can
 //! aggregate the same data.
 
@@ -36,6 +39,7 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     step("generate", started.elapsed().as_secs_f64());
     let entries = actions.len();
 
+    let journal_actions = actions.clone();
     let started = Instant::now();
     let mut ledger = Ledger::new();
     ledger.reserve(entries, pledges);
@@ -105,6 +109,53 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let report = ledger.check(&CheckOptions::new(parse_date("2026-12-31")?));
     step("check", started.elapsed().as_secs_f64());
     eprintln!("diagnostics={}", report.len());
+
+    // A snapshot for readers: the ledger's arrays share immutable chunks,
+    // so a clone copies pointers, not entries.
+    let clones: u32 = 20;
+    let started = Instant::now();
+    let mut snapshots = Vec::with_capacity(clones as usize);
+    for _ in 0..clones {
+        snapshots.push(ledger.clone());
+    }
+    let per_clone = started.elapsed().as_secs_f64() / f64::from(clones);
+    step("snapshot", per_clone);
+    println!("snapshot_ms={:.3}", per_clone * 1e3);
+    drop(snapshots);
+
+    // The same entries written durably to a journal in batches of 1,000
+    // (one fsync each), then single appends (one fsync each).
+    let dir = std::env::temp_dir().join(format!("scale-journal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("scale.journal");
+    let mut journal = io::journal::Journal::open(&path, io::journal::Recovery::Fail)?;
+    let started = Instant::now();
+    let mut batch = Vec::with_capacity(1_000);
+    for item in journal_actions {
+        batch.push(item);
+        if batch.len() == 1_000 {
+            journal.append_batch(batch.drain(..))?;
+        }
+    }
+    journal.append_batch(batch.drain(..))?;
+    let seconds = started.elapsed().as_secs_f64();
+    step("journal_batch", seconds);
+    println!(
+        "journal_batch_entries_per_second={:.0}",
+        entries as f64 / seconds.max(1e-9)
+    );
+    let target = ledger.pledges().next().map(|p| p.id().clone());
+    if let Some(pledge) = target {
+        let singles: u32 = 200;
+        let started = Instant::now();
+        for _ in 0..singles {
+            journal.annotate(&pledge, Provenance::new(Evidence::Reported))?;
+        }
+        let per_append = started.elapsed().as_secs_f64() / f64::from(singles);
+        println!("journal_single_append_us={:.1}", per_append * 1e6);
+    }
+    drop(journal);
+    std::fs::remove_dir_all(&dir)?;
 
     if let Some(path) = csv {
         write_csv(&ledger, &path)?;

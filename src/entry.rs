@@ -548,7 +548,7 @@ impl Entry {
     /// let id = PledgeId::new("FRA-1")?;
     /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
     /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
-    /// let sequences: Vec<u64> = ledger.entries().iter().map(|e| e.sequence()).collect();
+    /// let sequences: Vec<u64> = ledger.entries().map(|e| e.sequence()).collect();
     /// assert_eq!(sequences, [0, 1]);
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
@@ -672,7 +672,7 @@ impl Entry {
     /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
     /// // Replaying the parts of every entry rebuilds the same ledger.
     /// let mut copy = Ledger::new();
-    /// for entry in ledger.entries().iter().cloned() {
+    /// for entry in ledger.entries().cloned() {
     ///     let (action, provenance) = entry.into_parts();
     ///     copy.record(action, provenance)?;
     /// }

@@ -62,12 +62,7 @@ fn a_version_1_document_loads_with_its_roster_first() {
     let expected: Vec<u64> = refused.into_iter().filter(|s| *s != cycle_closer).collect();
     assert_eq!(cl015(&ledger), expected);
     // Every entry remembers the rules it was recorded under.
-    assert!(
-        ledger
-            .entries()
-            .iter()
-            .all(|e| e.accepted_under() == Some(1))
-    );
+    assert!(ledger.entries().all(|e| e.accepted_under() == Some(1)));
 }
 
 #[test]

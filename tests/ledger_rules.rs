@@ -751,7 +751,7 @@ fn entries_are_numbered_and_immutable_history() {
     ledger
         .advance(&id, Stage::Committed, verified("2025-01-02"))
         .expect("advances");
-    for (i, entry) in ledger.entries().iter().enumerate() {
+    for (i, entry) in ledger.entries().enumerate() {
         assert_eq!(entry.sequence(), i as u64);
         assert_eq!(ledger.entry(i as u64), Some(entry));
     }

@@ -609,7 +609,7 @@ fn out_of_order(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
 
 /// CL013.
 fn undated_entry(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
-    for entry in ledger.entries().iter().filter(|e| e.date().is_none()) {
+    for entry in ledger.entries().filter(|e| e.date().is_none()) {
         let Some(pledge) = entry.action().pledge() else {
             continue;
         };

@@ -145,7 +145,7 @@ pub fn to_writer<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
         "{{\n  \"format\": \"{FORMAT}\",\n  \"version\": {VERSION},\n"
     )
     .map_err(io)?;
-    write_records(&mut out, "entries", ledger.entries().iter(), "")?;
+    write_records(&mut out, "entries", ledger.entries(), "")?;
     out.write_all(b"}\n").map_err(io)?;
     out.flush().map_err(io)
 }
@@ -921,7 +921,7 @@ impl Serialize for Ledger {
                 &self,
                 s: S,
             ) -> std::result::Result<S::Ok, S::Error> {
-                s.collect_seq(self.0.entries().iter())
+                s.collect_seq(self.0.entries())
             }
         }
         let mut document = s.serialize_struct("Document", 3)?;

@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{Ledger, NONE, PledgeState, Rules};
+use super::{Chunked, Ledger, NONE, PledgeState, Rules};
 use crate::entry::{Action, Entry, Provenance, validate_provenance, validate_reason};
 use crate::error::{Error, Result};
 use crate::ids::{MemberId, PledgeId};
@@ -169,7 +169,6 @@ impl Ledger {
         self.entries.reserve(entries);
         self.previous_on_pledge.reserve(entries);
         self.pledges.reserve(pledges);
-        self.pledge_index.reserve(pledges);
     }
 
     /// Replaces ids in a validated action with the ledger's own copies, so
@@ -189,7 +188,11 @@ impl Ledger {
             | Action::Revise { pledge, .. }
             | Action::Deliver { pledge, .. }
             | Action::Withdraw { pledge, .. }
-            | Action::Annotate { pledge } => share(&self.pledge_index, pledge),
+            | Action::Annotate { pledge } => {
+                if let Some((own, _)) = self.pledge_index.get_key_value(pledge) {
+                    *pledge = own.clone();
+                }
+            }
             Action::AddMember(_) | Action::AddSource(_) => {}
         }
     }
@@ -607,7 +610,7 @@ impl Ledger {
             .collect();
         self.member_index.insert(member.id().clone(), ix);
         self.member_groups.push(groups);
-        self.by_member.push(Vec::new());
+        self.by_member.push(Chunked::default());
         self.backstop_needed.push(false);
         self.members.push(member);
     }

@@ -101,7 +101,7 @@ impl Ledger {
                 let pledges = self
                     .by_member
                     .get(member as usize)
-                    .map_or(&[][..], Vec::as_slice);
+                    .unwrap_or(&super::chunked::NO_INDEXES);
                 let new_is_backstop = spec.contribution().kind() == Kind::Backstop
                     && self.member_index.get(spec.member()) == Some(&member);
                 return match pledges.get(index) {

@@ -10,9 +10,11 @@
 mod alphabet;
 mod apply;
 mod as_of;
+mod chunked;
 mod cycles;
 mod record;
 mod rules;
+mod shared_index;
 mod state;
 
 use crate::entry::Entry;
@@ -21,6 +23,12 @@ use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
 use crate::member::Member;
 use crate::pledge::{Kind, NewPledge, Pledge};
 use crate::source::Source;
+pub(crate) use chunked::Chunked;
+
+/// The pledges' derived state: updated in place anywhere, so in small
+/// chunks (64 states, about 11 KB) that a write after a snapshot copies.
+pub(crate) type States = Chunked<PledgeState, 6>;
+use shared_index::SharedIndex;
 
 pub use apply::Recorded;
 pub use as_of::{Snapshot, Undated};
@@ -57,9 +65,12 @@ pub(crate) use state::{NONE, PledgeState};
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
-    entries: Vec<Entry>,
+    // The growable arrays share immutable chunks between clones, so that a
+    // clone (a snapshot for readers, a journal batch's scratch copy) costs
+    // O(n / CHUNK) pointer copies instead of a deep copy.
+    entries: Chunked<Entry>,
     /// For each entry, the previous entry on the same pledge, or [`NONE`].
-    previous_on_pledge: Vec<u32>,
+    previous_on_pledge: Chunked<u32>,
     members: Vec<Member>,
     member_index: IdMap<MemberId>,
     /// Interned groups of each member, parallel to `members`.
@@ -72,21 +83,21 @@ pub struct Ledger {
     /// `members` and `sources`.
     member_entries: Vec<u32>,
     source_entries: Vec<u32>,
-    pledges: Vec<PledgeState>,
-    pledge_index: IdMap<PledgeId>,
+    pledges: States,
+    pledge_index: SharedIndex<PledgeId>,
     categories: Vec<Category>,
     category_index: IdMap<Category>,
     /// Pledge indexes of each member, parallel to `members`.
-    by_member: Vec<Vec<u32>>,
+    by_member: Vec<Chunked<u32>>,
     /// Pledge indexes of each kind, in [`Kind::ALL`] order.
-    by_kind: [Vec<u32>; 4],
+    by_kind: [Chunked<u32>; 4],
     /// Indexes of the pledges that have conditions.
-    conditional: Vec<u32>,
+    conditional: Chunked<u32>,
     /// Entries accepted only under an older format version's rules, with
     /// what the current rules say about them (for `check`).
     older_rules: Vec<(u32, Box<str>)>,
     /// The entry index of each client idempotency key.
-    keys: IdMap<crate::entry::ClientKey>,
+    keys: SharedIndex<crate::entry::ClientKey>,
     /// Pledge ids named by a `DependsOn` condition before being recorded.
     awaited: IdMap<PledgeId>,
     /// Per member: some pledge is conditional on this member's backstop.
@@ -133,12 +144,14 @@ impl Ledger {
     /// let id = PledgeId::new("FRA-1")?;
     /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
     /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
-    /// let names: Vec<&str> = ledger.entries().iter().map(|e| e.action().name()).collect();
+    /// let names: Vec<&str> = ledger.entries().map(|e| e.action().name()).collect();
     /// assert_eq!(names, ["add_member", "pledge"]);
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    pub fn entries(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = &Entry> + ExactSizeIterator + Clone + '_ {
+        self.entries.iter()
     }
 
     /// The entry with this sequence number.
@@ -389,7 +402,7 @@ impl Ledger {
             .member_index
             .get(member)
             .and_then(|&m| self.by_member.get(m as usize))
-            .map_or(&[][..], Vec::as_slice);
+            .unwrap_or(&chunked::NO_INDEXES);
         list.iter().filter_map(move |&ix| self.pledge_at(ix))
     }
 
@@ -413,7 +426,7 @@ impl Ledger {
         let list = self
             .by_kind
             .get(kind.index())
-            .map_or(&[][..], Vec::as_slice);
+            .unwrap_or(&chunked::NO_INDEXES);
         list.iter().filter_map(move |&ix| self.pledge_at(ix))
     }
 
@@ -496,7 +509,7 @@ impl Ledger {
         &self.older_rules
     }
 
-    pub(crate) fn states(&self) -> &[PledgeState] {
+    pub(crate) fn states(&self) -> &States {
         &self.pledges
     }
 
@@ -504,7 +517,7 @@ impl Ledger {
         let list = self
             .by_kind
             .get(kind.index())
-            .map_or(&[][..], Vec::as_slice);
+            .unwrap_or(&chunked::NO_INDEXES);
         list.iter().filter_map(|&ix| self.pledges.get(ix as usize))
     }
 
@@ -512,7 +525,7 @@ impl Ledger {
         &self.cache
     }
 
-    pub(crate) fn conditional_pledges(&self) -> &[u32] {
+    pub(crate) fn conditional_pledges(&self) -> &Chunked<u32> {
         &self.conditional
     }
 

@@ -506,7 +506,6 @@ fn check_invariants(
 fn check_history(ledger: &Ledger, step: usize) -> Result<(), String> {
     let last = ledger
         .entries()
-        .iter()
         .filter_map(Entry::date)
         .max()
         .unwrap_or_else(|| day(0));

@@ -1,0 +1,141 @@
+//! [`SharedIndex`]: an id index whose clone is cheap.
+//!
+//! The index is a stack of hash maps behind `Arc`s, largest and oldest
+//! first, each at most half the size of the one below it (like the levels
+//! of a log-structured merge tree). Inserts go to the small top map; when
+//! it fills, it is merged into the levels below, so each id is copied
+//! O(log n) times over the life of the index. A clone copies one pointer
+//! per level (about log2(n / TOP) of them), and a snapshot sharing a level
+//! only costs a copy of the levels that a later merge rewrites. Lookups
+//! probe each level, newest first; ids are never removed or remapped, so
+//! at most one level holds a given id.
+
+use std::borrow::Borrow;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use crate::hash::IdMap;
+
+/// Entries the top level holds before it is merged down.
+const TOP: usize = 4096;
+
+/// An id → index map made of shared levels.
+#[derive(Debug, Clone)]
+pub(crate) struct SharedIndex<K> {
+    /// Oldest and largest first.
+    levels: Vec<Arc<IdMap<K>>>,
+    len: usize,
+}
+
+impl<K> Default for SharedIndex<K> {
+    fn default() -> SharedIndex<K> {
+        SharedIndex {
+            levels: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone> SharedIndex<K> {
+    /// The index of `key`.
+    pub(crate) fn get<Q>(&self, key: &Q) -> Option<&u32>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.levels.iter().rev().find_map(|level| level.get(key))
+    }
+
+    /// The stored key equal to `key`, and its index.
+    pub(crate) fn get_key_value<Q>(&self, key: &Q) -> Option<(&K, &u32)>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.levels
+            .iter()
+            .rev()
+            .find_map(|level| level.get_key_value(key))
+    }
+
+    /// True when `key` is in the index.
+    pub(crate) fn contains_key<Q>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.get(key).is_some()
+    }
+
+    /// Number of ids.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Adds a new id (the caller has checked that it is not present).
+    pub(crate) fn insert(&mut self, key: K, value: u32) {
+        let top_full = self.levels.last().is_none_or(|top| top.len() >= TOP);
+        if top_full {
+            self.merge_down();
+            self.levels.push(Arc::new(IdMap::default()));
+        }
+        if let Some(top) = self.levels.last_mut() {
+            Arc::make_mut(top).insert(key, value);
+        }
+        self.len = self.len.saturating_add(1);
+    }
+
+    /// Merges the top level into the ones below while a level is no more
+    /// than twice the size of the one above it, keeping the sizes
+    /// geometric.
+    fn merge_down(&mut self) {
+        while self.levels.len() >= 2 {
+            let (upper, lower) = match self.levels.as_slice() {
+                [.., lower, upper] => (upper.len(), lower.len()),
+                _ => return,
+            };
+            if lower > upper.saturating_mul(2) {
+                return;
+            }
+            let Some(top) = self.levels.pop() else { return };
+            if let Some(below) = self.levels.last_mut() {
+                let below = Arc::make_mut(below);
+                below.reserve(top.len());
+                match Arc::try_unwrap(top) {
+                    Ok(map) => below.extend(map),
+                    Err(shared) => below.extend(shared.iter().map(|(k, v)| (k.clone(), *v))),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_id_is_found_and_clones_are_unaffected_by_later_inserts() {
+        let mut index = SharedIndex::default();
+        let n = TOP * 20 + 7;
+        let mut snapshot = None;
+        for i in 0..n {
+            index.insert(format!("id-{i}"), u32::try_from(i).expect("fits"));
+            if i == TOP * 9 {
+                snapshot = Some(index.clone());
+            }
+        }
+        assert_eq!(index.len(), n);
+        for i in 0..n {
+            assert_eq!(index.get(format!("id-{i}").as_str()), Some(&(i as u32)));
+        }
+        assert!(!index.contains_key("id-missing"));
+        // Levels stay few: log2(n / TOP) or so.
+        assert!(index.levels.len() <= 8, "{} levels", index.levels.len());
+        let snapshot = snapshot.expect("taken");
+        assert_eq!(snapshot.len(), TOP * 9 + 1);
+        assert!(snapshot.contains_key("id-0"));
+        assert!(!snapshot.contains_key(format!("id-{}", TOP * 9 + 1).as_str()));
+    }
+}

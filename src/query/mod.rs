@@ -811,7 +811,12 @@ impl Prepared<'_> {
             return;
         }
         let mut left_out = self.left_out;
-        for (ix, state) in self.view.states().iter().enumerate() {
+        let states = self.view.states();
+        for &ix in self.eval.noted() {
+            let ix = ix as usize;
+            let Some(state) = states.get(ix) else {
+                continue;
+            };
             if !self.passes_filters(state) || !self.query.measure.applies_to(state.kind) {
                 continue;
             }

@@ -256,6 +256,9 @@ pub(crate) struct Evaluation {
     /// Pledges in a dependency cycle (possible only in files written before
     /// cycles were refused): the conditions inside the cycle are unknown.
     in_cycle: Vec<bool>,
+    /// The pledges not known to stand firm or in a cycle, in index order:
+    /// the only ones a table's notes can be about.
+    noted: Vec<u32>,
     firm_only: bool,
 }
 
@@ -278,7 +281,12 @@ impl Evaluation {
     /// True when some pledge is not known to stand firm or sits in a cycle,
     /// so that a table may have something to note.
     pub(crate) fn has_notes(&self) -> bool {
-        !self.in_cycle.is_empty() || self.conditions.iter().any(|v| *v != Verdict::Holds)
+        !self.noted.is_empty()
+    }
+
+    /// The pledges a note may be about (see [`Evaluation::has_notes`]).
+    pub(crate) fn noted(&self) -> &[u32] {
+        &self.noted
     }
 
     /// True when the pledge is part of a dependency cycle.
@@ -300,6 +308,7 @@ pub(crate) fn evaluate(ledger: &Ledger, scenario: &Scenario) -> Result<Evaluatio
     let mut eval = Evaluation {
         conditions: vec![Verdict::Holds; pledges],
         in_cycle: Vec::new(),
+        noted: Vec::new(),
         firm_only: scenario.firm_only,
     };
     for condition in &scenario.fails {
@@ -319,6 +328,10 @@ pub(crate) fn evaluate(ledger: &Ledger, scenario: &Scenario) -> Result<Evaluatio
             search.run(&graph, &mut eval, ix as usize)?;
         }
     }
+    eval.noted = (0..pledges)
+        .filter(|&ix| eval.is_conditional(ix) || eval.is_in_cycle(ix))
+        .filter_map(|ix| u32::try_from(ix).ok())
+        .collect();
     Ok(eval)
 }
 

@@ -43,6 +43,18 @@ fn main() -> Result<()> {
         .run()?;
     println!("{value}");
 
+    println!("== Outstanding value by kind in EUR\n");
+    let outstanding = ledger
+        .query()
+        .group_by([Dimension::Kind])
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .basis(Basis::Outstanding)
+        .run()?;
+    println!("{outstanding}");
+
     let us = Condition::Backstop {
         by: MemberId::new("USA")?,
     };
@@ -56,17 +68,20 @@ fn main() -> Result<()> {
         ("US backstop fails", us_fails.clone()),
         ("firm only", Scenario::firm_only()),
     ] {
-        let total = *ledger
+        let table = ledger
             .query()
             .kind(Kind::Troops)
             .scenario(&scenario)
             .measure(Measure::Personnel)
-            .run()?
-            .total();
-        println!("  {name:<22} {total}");
+            .run()?;
+        let left_out = table.left_out().by_scenario();
+        println!(
+            "  {name:<22} {}; left out by the scenario: {left_out}",
+            table.total()
+        );
     }
 
-    println!("\n== Coverage of a 25,000-strong reassurance force\n");
+    println!("\n== Coverage of an illustrative 25,000-strong reassurance force\n");
     let force = Category::new("reassurance-force")?;
     let default_scenario = Scenario::new();
     for (name, scenario) in [
@@ -83,26 +98,37 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// Illustrative figures, not from the report: they only show the arithmetic.
+/// Illustrative figures, not from the report: they only show the
+/// arithmetic. Each pledge id ends in `-illustrative` and carries a note.
 fn add_illustrative_pledges(ledger: &mut Ledger) -> Result<()> {
     let on = |date: &str, evidence: Evidence| -> Result<Provenance> {
         Ok(Provenance::new(evidence).on(parse_date(date)?))
     };
     let note = "ILLUSTRATIVE: not in the Paris summit report";
-    let fra = PledgeId::new("FRA-reassurance")?;
-    ledger.revise(
-        &fra,
-        Contribution::Troops {
-            personnel: Estimate::range(2_000, 5_000)?,
-        },
+    let usa = MemberId::new("USA")?;
+    let force = Category::new("reassurance-force")?;
+    let troops = |id: &str, member: &str, personnel: Estimate<u64>| -> Result<NewPledge> {
+        Ok(NewPledge::new(
+            PledgeId::new(id)?,
+            MemberId::new(member)?,
+            Contribution::Troops { personnel },
+        )
+        .with_category(force.clone())
+        .with_condition(Condition::Ceasefire)
+        .with_condition(Condition::Backstop { by: usa.clone() })
+        .with_notes(note))
+    };
+    ledger.open_pledge(
+        troops(
+            "FRA-troops-illustrative",
+            "FRA",
+            Estimate::range(2_000, 5_000)?,
+        )?,
         on("2025-09-10", Evidence::Reported)?,
     )?;
-    let gbr = PledgeId::new("GBR-reassurance")?;
-    ledger.revise(
-        &gbr,
-        Contribution::Troops {
-            personnel: Estimate::AtLeast(3_000),
-        },
+    let gbr = PledgeId::new("GBR-troops-illustrative")?;
+    ledger.open_pledge(
+        troops(gbr.as_str(), "GBR", Estimate::AtLeast(3_000))?,
         on("2025-09-10", Evidence::Reported)?,
     )?;
     ledger.advance(
@@ -114,7 +140,7 @@ fn add_illustrative_pledges(ledger: &mut Ledger) -> Result<()> {
         Ok(Estimate::Exact(Money::parse(amount, currency)?))
     };
     let training = NewPledge::new(
-        PledgeId::new("GBR-training-fund")?,
+        PledgeId::new("GBR-training-fund-illustrative")?,
         MemberId::new("GBR")?,
         Contribution::Funding {
             amount: money("250000000", Currency::GBP)?,
@@ -123,9 +149,10 @@ fn add_illustrative_pledges(ledger: &mut Ledger) -> Result<()> {
     .with_stage(Stage::Committed)
     .with_notes(note);
     ledger.open_pledge(training, on("2025-09-05", Evidence::Verified)?)?;
+    let air_defence_id = PledgeId::new("FRA-air-defence-illustrative")?;
     let air_defence = NewPledge::new(
-        PledgeId::new("DEU-air-defence")?,
-        MemberId::new("DEU")?,
+        air_defence_id.clone(),
+        MemberId::new("FRA")?,
         Contribution::Equipment {
             category: Category::new("air-defence")?,
             units: Estimate::Exact(4),
@@ -137,16 +164,20 @@ fn add_illustrative_pledges(ledger: &mut Ledger) -> Result<()> {
     )
     .with_notes(note);
     ledger.open_pledge(air_defence, on("2025-09-06", Evidence::Reported)?)?;
+    // One of the four units delivered: the outstanding value is 900m–1.2bn.
+    ledger.deliver(
+        &air_defence_id,
+        Decimal::ONE,
+        on("2025-09-25", Evidence::Verified)?,
+    )?;
     let canada = NewPledge::new(
-        PledgeId::new("CAN-fund")?,
+        PledgeId::new("CAN-fund-illustrative")?,
         MemberId::new("CAN")?,
         Contribution::Funding {
             amount: money("500000000", Currency::CAD)?,
         },
     )
-    .with_condition(Condition::Backstop {
-        by: MemberId::new("USA")?,
-    })
+    .with_condition(Condition::Backstop { by: usa })
     .with_notes(note);
     ledger.open_pledge(canada, on("2025-09-07", Evidence::Unconfirmed)?)?;
     Ok(())

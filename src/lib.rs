@@ -114,7 +114,28 @@
 //! # Ok::<(), coalition_ledger::Error>(())
 //! ```
 //!
+//! A total's `high` is `None` (shown `≥ low`) as soon as one pledge counted
+//! is open-ended *or unspecified*: an unknown size could be any size.
+//!
 //! # Scenarios
+//!
+//! A [`Scenario`] says which conditions hold or fail; the rest are derived
+//! (the full rule is in the [`Scenario`] docs):
+//!
+//! * **A backstop holds only where it stands.** `Backstop { by }` holds when
+//!   a backstop pledge of `by` at `Committed` or later stands *in the same
+//!   scenario* with its own conditions holding; it fails when every backstop
+//!   pledge of `by` is withdrawn or falls; otherwise it is unknown.
+//! * **Unknown is not failed.** A backstop or a pledge that is not known (not
+//!   recorded, or left out by `as_of`) makes a condition *unknown*: the
+//!   pledge still counts, as conditional, unless the scenario is
+//!   [`Scenario::firm_only`].
+//! * **Saying a pledge fails removes it** (`fails(Condition::DependsOn(p))`)
+//!   with everything that depends on it.
+//! * **No cycles.** `DependsOn` and `Backstop` conditions form one graph; the
+//!   entry that would close a cycle is refused by `record`, JSON load and CSV
+//!   import alike. A file written before that rule may still hold one: only
+//!   the pledges on it count as unknown, and tables say so.
 //!
 //! ```
 //! use coalition_ledger::prelude::*;
@@ -153,6 +174,20 @@
 //! assert_eq!(err.to_string(), "no exchange rate for GBP on 2025-09-05 into EUR");
 //! # Ok::<(), coalition_ledger::Error>(())
 //! ```
+//!
+//! # Exact money
+//!
+//! Every sum, product, conversion and delivery is exact or an
+//! [`Error::Overflow`] naming the pledge: `rust_decimal`'s own checked
+//! operations round once a result needs more than 28 significant digits,
+//! so the crate computes each result exactly and refuses what does not fit.
+//! The one operation that cannot always be exact, dividing an equipment
+//! value into its delivered and outstanding shares, rounds outward (a low
+//! bound down, a high bound up) and marks the total
+//! ([`Total::is_rounded`], and a note in its `Display`). Text for people
+//! rounds money to the currency's minor unit ([`Currency::minor_units`];
+//! bounds outward) and groups thousands; the API, JSON and CSV keep every
+//! digit, and amounts below the minor unit are allowed.
 //!
 //! # Coverage of a target
 //!

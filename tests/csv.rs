@@ -304,3 +304,21 @@ fn generated_ledgers_round_trip() {
         assert_eq!(export_string(&imported), first, "seed {seed}");
     }
 }
+
+#[test]
+fn an_import_row_closing_a_dependency_cycle_is_refused_with_its_line() {
+    let header = COLUMNS.join(",");
+    let row = |id: &str, depends: &str| {
+        format!(
+            "{id},FRA,troops,,,exact,10,,,,,,announced,reported,2025-09-04,depends:{depends},,0,,,"
+        )
+    };
+    let text = format!("{header}\n{}\n{}\n", row("A", "B"), row("B", "A"));
+    let err = importer().import(text.as_bytes()).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("line 3"), "{message}");
+    assert!(
+        message.contains("dependency cycle of 2 pledges"),
+        "{message}"
+    );
+}

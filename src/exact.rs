@@ -111,6 +111,17 @@ pub(crate) fn div(a: Decimal, b: Decimal, toward: Toward) -> Option<(Decimal, bo
     if mul(quotient, b) == Some(a) {
         return Some((quotient, false));
     }
+    if quotient.is_zero() {
+        // The quotient underflowed: bound it by the smallest step there is.
+        let tiny = Decimal::new(1, 28);
+        let positive = a.is_sign_negative() == b.is_sign_negative();
+        let bound = match (toward, positive) {
+            (Toward::Up, true) => tiny,
+            (Toward::Down, false) => Decimal::ZERO.checked_sub(tiny)?,
+            _ => Decimal::ZERO,
+        };
+        return Some((bound, true));
+    }
     Some((step(quotient, toward)?, true))
 }
 

@@ -26,6 +26,7 @@
 //! | dates (entries, sources) | [`EARLIEST_DATE`] to [`LATEST_DATE`]: every date a four-digit `YYYY-MM-DD` can spell |
 //! | pledges named in one dependency-cycle diagnostic (CL004) | [`MAX_CYCLE_PLEDGES_SHOWN`] |
 //! | diagnostics of one code in a check report | [`MAX_DIAGNOSTICS_PER_CODE`] (the rest are counted) |
+//! | rows one query may produce (lower per query with `Query::max_rows`) | [`MAX_QUERY_ROWS`] |
 
 /// Most characters in an identifier.
 pub const MAX_ID_CHARS: usize = 64;
@@ -198,3 +199,9 @@ where
 {
     bounded_seq::<D, T, MAX_ROLES_PER_MEMBER>(d, "roles of one member")
 }
+
+/// Most rows one query may produce; a query that would produce more is an
+/// error, found while the rows are being built (a `group_by` dimension may
+/// appear once, so a pledge lands in at most as many rows as its member has
+/// groups).
+pub const MAX_QUERY_ROWS: usize = 1_000_000;

@@ -581,3 +581,186 @@ fn a_backstop_needing_its_own_backstop_is_a_refused_cycle() {
         "dependency cycle of 1 pledge: USA-b -> USA-b"
     );
 }
+
+// Found in review: a withdrawn pledge covers nothing.
+#[test]
+fn coverage_refuses_withdrawn_pledges_and_negative_targets() {
+    let mut l = roster();
+    l.open_pledge(
+        troops("T", "FRA", Estimate::Exact(5_000)).with_stage(Stage::Committed),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    l.withdraw(&pid("T"), "no", verified("2025-09-05"))
+        .expect("withdraws");
+    let err = l
+        .query()
+        .include_withdrawn(true)
+        .coverage(&Target::personnel(10_000))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a withdrawn pledge covers nothing"),
+        "{err}"
+    );
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let err = l
+        .query()
+        .coverage(&Target::value(eur("-100"), &fx))
+        .unwrap_err();
+    assert!(err.to_string().contains("must not be negative"), "{err}");
+}
+
+// Found in review: a gap is exact or an error, and shown in minor units.
+#[test]
+fn coverage_gaps_are_exact_and_shown_in_minor_units() {
+    let mut l = roster();
+    l.open_pledge(
+        funding("F", "FRA", Estimate::Exact(eur("0.5"))).with_stage(Stage::Committed),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let huge = Target::value(eur("79228162514264337593543950335"), &fx);
+    assert!(l.query().coverage(&huge).is_err_and(|e| e.is_overflow()));
+    let coverage = l
+        .query()
+        .coverage(&Target::value(eur("1000.555"), &fx))
+        .expect("runs");
+    assert_eq!(coverage.gap_after_all().low(), dec("1000.055"));
+    let text = coverage.to_string();
+    assert!(text.starts_with("target: 1,000.56 value (EUR)"), "{text}");
+    assert!(text.contains("gap after all   1,000.06"), "{text}");
+}
+
+// Found in review: once units are delivered there are at least that many.
+#[test]
+fn the_delivered_share_never_exceeds_the_value() {
+    let mut l = roster();
+    let value = Estimate::range(eur("100"), eur("200")).expect("range");
+    l.open_pledge(
+        equipment(
+            "E",
+            "FRA",
+            "tanks",
+            Estimate::range(2, 10).expect("range"),
+            Some(value),
+        ),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    l.deliver(&pid("E"), dec("5"), verified("2025-02-01"))
+        .expect("delivers");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let total = *l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .basis(Basis::Delivered)
+        .run()
+        .expect("runs")
+        .total();
+    assert_eq!((total.low(), total.high()), (dec("50"), Some(dec("200"))));
+}
+
+// Found in review: a quotient below 1e-28 is bounded by 1e-28, not by 1.
+#[test]
+fn an_underflowing_share_is_bounded_tightly() {
+    let mut l = roster();
+    l.open_pledge(
+        equipment(
+            "E",
+            "FRA",
+            "rounds",
+            Estimate::Exact(3_000_000_000_000_000_000),
+            Some(Estimate::Exact(eur("0.0000000000000000000000000001"))),
+        ),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    l.deliver(&pid("E"), dec("1"), verified("2025-02-01"))
+        .expect("delivers");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let total = *l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .basis(Basis::Delivered)
+        .run()
+        .expect("runs")
+        .total();
+    assert_eq!(total.high(), Some(dec("0.0000000000000000000000000001")));
+    assert!(total.is_rounded());
+}
+
+// Found in review: as_of notes concern only the pledges asked about.
+#[test]
+fn as_of_notes_count_only_entries_in_scope() {
+    let mut l = roster();
+    l.open_pledge(
+        troops("T", "FRA", Estimate::Exact(5)),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    l.open_pledge(
+        funding("G", "GBR", Estimate::Exact(eur("1"))),
+        Provenance::new(Evidence::Reported),
+    )
+    .expect("opens");
+    let query = || l.query().measure(Measure::Personnel).as_of(d("2025-12-31"));
+    assert_eq!(query().run().expect("runs").left_out().undated_entries(), 0);
+    assert_eq!(
+        l.query()
+            .as_of(d("2025-12-31"))
+            .run()
+            .expect("runs")
+            .left_out()
+            .undated_entries(),
+        1
+    );
+}
+
+// Hostile input: a repeated dimension is refused and rows are bounded.
+#[test]
+fn a_repeated_dimension_is_refused_and_rows_are_bounded() {
+    let mut l = roster();
+    for (id, member) in [("A", "FRA"), ("B", "GBR"), ("C", "DEU")] {
+        l.open_pledge(
+            troops(id, member, Estimate::Exact(1)),
+            verified("2025-01-01"),
+        )
+        .expect("opens");
+    }
+    let err = l
+        .query()
+        .group_by([Dimension::Group, Dimension::Group])
+        .run()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("dimension `group` appears more than once"),
+        "{err}"
+    );
+    // Three rows by member (fast path) and by group + member (map path).
+    for dims in [
+        vec![Dimension::Member],
+        vec![Dimension::Month, Dimension::Member],
+    ] {
+        let run = |max: usize| l.query().group_by(dims.clone()).max_rows(max).run();
+        assert_eq!(run(4).expect("below").rows().len(), 3);
+        assert_eq!(run(3).expect("at").rows().len(), 3);
+        let err = run(2).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("rows of a query exceeds the limit of 2"),
+            "{err}"
+        );
+    }
+    assert_eq!(coalition_ledger::limits::MAX_QUERY_ROWS, 1_000_000);
+    // A larger cap than the limit is lowered to it.
+    assert!(l.query().max_rows(usize::MAX).run().is_ok());
+}

@@ -10,10 +10,12 @@ use super::Prepared;
 use super::left_out::LeftOut;
 use super::measure::Measure;
 use super::table::Total;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::exact;
 use crate::fx::FxRates;
 use crate::lifecycle::{Evidence, Stage};
-use crate::money::{Money, group_thousands};
+use crate::minor_units::{self, Shown};
+use crate::money::{Currency, Money, group_thousands};
 
 /// What is required: an amount of a measure, such as 25,000 personnel or
 /// EUR 10bn.
@@ -162,6 +164,8 @@ impl<'a> Target<'a> {
 #[serde(deny_unknown_fields)]
 pub struct Coverage {
     measure: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    currency: Option<Currency>,
     #[serde(with = "crate::money::amount")]
     required: Decimal,
     firm: Total,
@@ -412,12 +416,13 @@ impl Coverage {
 
 impl fmt::Display for Coverage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "target: {} {}",
-            group_thousands(self.required),
-            self.measure
-        )?;
+        let required = match self.currency {
+            Some(currency) => {
+                minor_units::round(self.required, currency.minor_units(), Shown::Nearest)
+            }
+            None => self.required,
+        };
+        writeln!(f, "target: {} {}", group_thousands(required), self.measure)?;
         let lines = [
             ("firm", &self.firm),
             ("likely", &self.likely),
@@ -437,15 +442,40 @@ impl fmt::Display for Coverage {
     }
 }
 
+/// A gap's bounds as text: money rounded to its minor unit outward.
 fn gap_text(gap: &Total) -> String {
+    let places = gap.currency().and_then(Currency::minor_units);
+    let show = |value: Decimal, shown: Shown| {
+        let value = if gap.currency().is_some() {
+            minor_units::round(value, places, shown)
+        } else {
+            value
+        };
+        group_thousands(value)
+    };
     match gap.high() {
-        Some(high) if high == gap.low() => group_thousands(high),
-        Some(high) => format!("{} – {}", group_thousands(gap.low()), group_thousands(high)),
-        None => format!("≥ {}", group_thousands(gap.low())),
+        Some(high) if high == gap.low() => show(high, Shown::Nearest),
+        Some(high) => format!(
+            "{} – {}",
+            show(gap.low(), Shown::Low),
+            show(high, Shown::High)
+        ),
+        None => format!("≥ {}", show(gap.low(), Shown::Low)),
     }
 }
 
 pub(crate) fn compute(prepared: &Prepared<'_>, target: &Target<'_>) -> Result<Coverage> {
+    if target.required.is_sign_negative() && !target.required.is_zero() {
+        return Err(Error::invalid(
+            "coverage",
+            "target",
+            format!(
+                "a required amount must not be negative (got {})",
+                target.required
+            ),
+        ));
+    }
+    let currency = target.measure.currency();
     let mut buckets = [
         Total::default(),
         Total::default(),
@@ -455,10 +485,7 @@ pub(crate) fn compute(prepared: &Prepared<'_>, target: &Target<'_>) -> Result<Co
     let left_out = prepared.for_each(|ix, state, bounds, _| {
         let bucket = if prepared.conditional(ix) {
             2
-        } else if state.stage >= Stage::Committed
-            && state.stage != Stage::Withdrawn
-            && state.evidence == Evidence::Verified
-        {
+        } else if state.stage >= Stage::Committed && state.evidence == Evidence::Verified {
             0
         } else if state.stage >= Stage::Announced {
             1
@@ -470,16 +497,17 @@ pub(crate) fn compute(prepared: &Prepared<'_>, target: &Target<'_>) -> Result<Co
             None => Ok(()),
         }
     })?;
-    let [firm, likely, conditional, possible] = buckets;
+    let [firm, likely, conditional, possible] = buckets.map(|t| t.in_currency(currency));
     let mut all = firm;
     for other in [&likely, &conditional, &possible] {
         all.merge(other)?;
     }
     Ok(Coverage {
         measure: target.measure.to_string(),
+        currency,
         required: target.required,
-        gap_after_firm: gap(target.required, &firm),
-        gap_after_all: gap(target.required, &all),
+        gap_after_firm: gap(target.required, &firm)?.in_currency(currency),
+        gap_after_all: gap(target.required, &all)?.in_currency(currency),
         firm,
         likely,
         conditional,
@@ -488,18 +516,25 @@ pub(crate) fn compute(prepared: &Prepared<'_>, target: &Target<'_>) -> Result<Co
     })
 }
 
-/// `required − covered`, clamped at zero, as bounds.
-fn gap(required: Decimal, covered: &Total) -> Total {
+/// `required − covered`, clamped at zero, as bounds: exact, or an error.
+/// A covered total with a rounded bound leaves the gap rounded too.
+fn gap(required: Decimal, covered: &Total) -> Result<Total> {
     let remaining = |c: Decimal| {
-        required
-            .checked_sub(c)
-            .unwrap_or(Decimal::ZERO)
-            .max(Decimal::ZERO)
+        exact::sub(required, c)
+            .map(|d| d.max(Decimal::ZERO))
+            .ok_or_else(|| {
+                Error::overflow(format!(
+                    "subtracting {c} from the target {required}: the exact difference does not fit 28 significant digits"
+                ))
+            })
     };
     let low = match covered.high() {
-        Some(high) if covered.unspecified() == 0 => remaining(high),
+        Some(high) if covered.unspecified() == 0 => remaining(high)?,
         _ => Decimal::ZERO,
     };
-    let high = remaining(covered.low());
-    Total::from_parts(low, Some(high), covered.count(), covered.unspecified())
+    let high = remaining(covered.low())?;
+    Ok(
+        Total::from_parts(low, Some(high), covered.count(), covered.unspecified())
+            .with_rounded(covered.is_rounded()),
+    )
 }

@@ -266,10 +266,13 @@ fn equipment_value(state: &PledgeState, value: Bounds, basis: Basis) -> Result<B
             _ => value,
         });
     }
-    let units = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
+    let mut units = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
     if value.unspecified || units.unspecified {
         return Ok(Bounds::UNSPECIFIED);
     }
+    // Once `delivered` units have arrived there are at least that many.
+    units.low = units.low.max(delivered);
+    units.high = units.high.map(|h| h.max(delivered));
     let mut rounded = value.rounded;
     let mut share = |v: Decimal, part: Decimal, whole: Decimal, toward: Toward| {
         let (q, r) = exact::mul(v, part)

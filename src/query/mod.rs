@@ -92,6 +92,7 @@ pub struct Query<'a> {
     measure: Measure<'a>,
     basis: Basis,
     leave_out_unconvertible: bool,
+    max_rows: usize,
 }
 
 impl Ledger {
@@ -132,6 +133,7 @@ impl Ledger {
             measure: Measure::Count,
             basis: Basis::Pledged,
             leave_out_unconvertible: false,
+            max_rows: crate::limits::MAX_QUERY_ROWS,
         }
     }
 }
@@ -520,6 +522,44 @@ impl<'a> Query<'a> {
         self
     }
 
+    /// Refuses to produce more than `rows` rows (at most
+    /// [`MAX_QUERY_ROWS`](crate::limits::MAX_QUERY_ROWS), the default; a
+    /// larger number is lowered to it).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let by_kind = || ledger.query().group_by([Dimension::Kind]);
+    /// assert_eq!(by_kind().max_rows(2).run()?.rows().len(), 2); // troops, backstop
+    /// let err = by_kind().max_rows(1).run().unwrap_err();
+    /// assert_eq!(err.to_string(), "rows of a query exceeds the limit of 1 (got 2)");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn max_rows(mut self, rows: usize) -> Self {
+        self.max_rows = rows.min(crate::limits::MAX_QUERY_ROWS);
+        self
+    }
+
+    /// Refuses a dimension named twice: it would only repeat the same keys
+    /// (and with `Group`, multiply the rows by the number of groups each
+    /// time).
+    fn check_dimensions(&self) -> Result<()> {
+        for (i, dimension) in self.dimensions.iter().enumerate() {
+            if self.dimensions.iter().take(i).any(|d| d == dimension) {
+                return Err(Error::invalid(
+                    "query",
+                    "group_by",
+                    format!("dimension `{dimension}` appears more than once"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Runs the query.
     ///
     /// # Errors
@@ -551,10 +591,11 @@ impl<'a> Query<'a> {
     /// ```
     pub fn run(&self) -> Result<Table> {
         self.measure.validate()?;
+        self.check_dimensions()?;
         match self.as_of {
             Some((date, undated)) => {
                 let snapshot = self.ledger.as_of_with(date, undated);
-                self.run_on(snapshot.ledger(), as_of_counts(&snapshot))
+                self.run_on(snapshot.ledger(), self.as_of_counts(&snapshot, undated))
             }
             None => self.run_on(self.ledger, (0, 0)),
         }
@@ -594,6 +635,13 @@ impl<'a> Query<'a> {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn coverage(&self, target: &Target<'a>) -> Result<Coverage> {
+        if self.include_withdrawn {
+            return Err(Error::invalid(
+                "coverage",
+                "include_withdrawn",
+                "a withdrawn pledge covers nothing; coverage counts only pledges that stand",
+            ));
+        }
         if self.basis != Basis::Pledged {
             return Err(Error::invalid(
                 "coverage",
@@ -609,7 +657,8 @@ impl<'a> Query<'a> {
         match self.as_of {
             Some((date, undated)) => {
                 let snapshot = self.ledger.as_of_with(date, undated);
-                let prepared = query.prepare(snapshot.ledger(), as_of_counts(&snapshot))?;
+                let prepared =
+                    query.prepare(snapshot.ledger(), query.as_of_counts(&snapshot, undated))?;
                 coverage::compute(&prepared, target)
             }
             None => coverage::compute(&query.prepare(self.ledger, (0, 0))?, target),
@@ -618,14 +667,22 @@ impl<'a> Query<'a> {
 
     fn run_on(&self, view: &Ledger, as_of: (u64, u64)) -> Result<Table> {
         let prepared = self.prepare(view, as_of)?;
+        let mut table = None;
         if fast::supports(&self.dimensions) {
             if let Some(column) = view.query_cache().column(view, &self.measure, self.basis) {
-                if let Some(table) = fast::run(&prepared, &column) {
-                    return Ok(table);
-                }
+                table = fast::run(&prepared, &column);
             }
         }
-        self.run_exact(&prepared)
+        let table = match table {
+            Some(table) => table,
+            None => self.run_exact(&prepared)?,
+        };
+        // Both paths build at most a bounded dense array or stop a growing
+        // map at the limit; this catches a dense array with too many rows.
+        if table.rows().len() > self.max_rows {
+            return Err(rows_limit(self.max_rows, table.rows().len()));
+        }
+        Ok(table)
     }
 
     /// The `Decimal` path: every amount computed and added as a `Decimal`.
@@ -636,7 +693,7 @@ impl<'a> Query<'a> {
             .iter()
             .map(|&d| Coder::new(view, d))
             .collect();
-        let mut cells = Cells::new(&coders);
+        let mut cells = Cells::new(&coders, self.max_rows);
         let mut total = Total::default();
         let mut overlapping = false;
         let mut codes: Vec<u32> = vec![0; coders.len()];
@@ -742,14 +799,74 @@ impl<'a> Query<'a> {
 }
 
 /// Undated entries and unapplied entries of an `as_of` snapshot.
-fn as_of_counts(snapshot: &crate::ledger::Snapshot) -> (u64, u64) {
-    (
-        snapshot.undated_left_out(),
-        snapshot.left_out().len() as u64,
-    )
+impl Query<'_> {
+    /// Entries `as_of` left out that concern the pledges this query asks
+    /// about (its member, group, kind and category filters, and the kinds
+    /// its measure applies to) or that conditions can depend on (backstop
+    /// pledges, and pledges named by a `DependsOn`): undated pledge entries,
+    /// and entries that could not apply. An entry on an unknown pledge is
+    /// counted.
+    fn as_of_counts(&self, snapshot: &crate::ledger::Snapshot, undated: Undated) -> (u64, u64) {
+        let depended_on: std::collections::BTreeSet<&crate::ids::PledgeId> = self
+            .ledger
+            .pledges()
+            .filter(crate::pledge::Pledge::is_conditional)
+            .flat_map(|p| p.conditions())
+            .filter_map(|c| match c {
+                crate::pledge::Condition::DependsOn(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        let in_scope = |id: &crate::ids::PledgeId| -> bool {
+            let Some(pledge) = self.ledger.pledge(id) else {
+                return true;
+            };
+            if pledge.kind() == Kind::Backstop || depended_on.contains(id) {
+                return true;
+            }
+            let member_ok = self.members.is_empty() || self.members.contains(pledge.member());
+            let group_ok = self.groups.is_empty()
+                || self
+                    .ledger
+                    .member(pledge.member())
+                    .is_some_and(|m| m.groups().iter().any(|g| self.groups.contains(g)));
+            let category_ok = self.categories.is_empty()
+                || pledge
+                    .category()
+                    .is_some_and(|c| self.categories.contains(c));
+            member_ok
+                && group_ok
+                && category_ok
+                && (self.kinds.is_empty() || self.kinds.contains(&pledge.kind()))
+                && self.measure.applies_to(pledge.kind())
+        };
+        let undated_count = if undated == Undated::Exclude {
+            self.ledger
+                .entries()
+                .filter(|e| e.date().is_none())
+                .filter_map(|e| e.action().pledge())
+                .filter(|id| in_scope(id))
+                .count()
+        } else {
+            0
+        };
+        let unapplied = snapshot
+            .left_out()
+            .iter()
+            .filter_map(|&sequence| self.ledger.entry(sequence))
+            .filter_map(|e| e.action().pledge())
+            .filter(|id| in_scope(id))
+            .count();
+        (undated_count as u64, unapplied as u64)
+    }
 }
 
 static DEFAULT_SCENARIO: Scenario = Scenario::const_default();
+
+#[cold]
+fn rows_limit(limit: usize, actual: usize) -> Error {
+    Error::limit("rows of a query", limit, actual)
+}
 
 /// A query bound to the ledger it runs on, with its filters compiled.
 pub(crate) struct Prepared<'v> {
@@ -868,17 +985,18 @@ impl Prepared<'_> {
 /// when the combinations are few, a map otherwise.
 enum Cells {
     Dense(Vec<Option<Total>>),
-    Sparse(BTreeMap<Vec<u32>, Total>),
+    /// A map, and the most rows it may grow to.
+    Sparse(BTreeMap<Vec<u32>, Total>, usize),
 }
 
 impl Cells {
-    fn new(coders: &[Coder]) -> Cells {
+    fn new(coders: &[Coder], max_rows: usize) -> Cells {
         let cells = coders
             .iter()
             .try_fold(1usize, |acc, c| acc.checked_mul(c.cardinality()));
         match cells {
             Some(n) if n <= MAX_DENSE_CELLS => Cells::Dense(vec![None; n]),
-            _ => Cells::Sparse(BTreeMap::new()),
+            _ => Cells::Sparse(BTreeMap::new(), max_rows),
         }
     }
 
@@ -942,7 +1060,12 @@ impl Cells {
                     None => Err(Error::internal("a query placing a row")),
                 }
             }
-            Cells::Sparse(map) => map.entry(codes.to_vec()).or_default().add(bounds),
+            Cells::Sparse(map, max_rows) => {
+                if map.len() >= *max_rows && !map.contains_key(codes) {
+                    return Err(rows_limit(*max_rows, map.len().saturating_add(1)));
+                }
+                map.entry(codes.to_vec()).or_default().add(bounds)
+            }
         }
     }
 
@@ -965,7 +1088,7 @@ impl Cells {
                 }
                 rows
             }
-            Cells::Sparse(map) => map
+            Cells::Sparse(map, _) => map
                 .into_iter()
                 .map(|(codes, total)| decode(&codes, total))
                 .collect::<Result<_>>()?,

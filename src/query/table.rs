@@ -60,6 +60,10 @@ pub struct Total {
     count: u64,
     unspecified: u64,
     rounded: bool,
+    /// The currency of a money total, so that `Display` can round it to the
+    /// minor unit; `None` for counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    currency: Option<Currency>,
 }
 
 /// A deserialized total, checked before it becomes a [`Total`]: the low
@@ -76,6 +80,8 @@ struct TotalIn {
     count: u64,
     unspecified: u64,
     rounded: bool,
+    #[serde(default)]
+    currency: Option<Currency>,
 }
 
 impl TryFrom<TotalIn> for Total {
@@ -98,6 +104,7 @@ impl TryFrom<TotalIn> for Total {
             count: t.count,
             unspecified: t.unspecified,
             rounded: t.rounded,
+            currency: t.currency,
         })
     }
 }
@@ -111,6 +118,7 @@ impl Default for Total {
             count: 0,
             unspecified: 0,
             rounded: false,
+            currency: None,
         }
     }
 }
@@ -307,11 +315,26 @@ impl Total {
             count,
             unspecified,
             rounded: false,
+            currency: None,
         }
     }
 
-    pub(crate) fn range_text(&self) -> String {
-        self.range_text_in(None)
+    /// The same total, in `currency` (money totals round to its minor unit
+    /// when shown).
+    pub(crate) fn in_currency(mut self, currency: Option<Currency>) -> Total {
+        self.currency = currency;
+        self
+    }
+
+    /// The same total, marked rounded when `rounded` is set.
+    pub(crate) fn with_rounded(mut self, rounded: bool) -> Total {
+        self.rounded |= rounded;
+        self
+    }
+
+    /// The currency of a money total (`None` for counts).
+    pub fn currency(&self) -> Option<Currency> {
+        self.currency
     }
 
     /// The bounds as text, amounts of `currency` rounded to its minor unit
@@ -353,7 +376,12 @@ impl fmt::Display for Total {
     /// `12,000 – 15,000 (4 pledges, 1 unspecified)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let plural = if self.count == 1 { "" } else { "s" };
-        write!(f, "{} ({} pledge{plural}", self.range_text(), self.count)?;
+        write!(
+            f,
+            "{} ({} pledge{plural}",
+            self.range_text_in(self.currency),
+            self.count
+        )?;
         if self.unspecified > 0 {
             write!(f, ", {} unspecified", self.unspecified)?;
         }
@@ -466,13 +494,17 @@ impl Table {
         total: Total,
         overlapping: bool,
     ) -> Table {
+        let rows = rows
+            .into_iter()
+            .map(|row| Row::new(row.keys, row.total.in_currency(measure.1)))
+            .collect();
         Table {
             dimensions,
             measure: Cow::Borrowed(measure.0),
             currency: measure.1,
             basis,
             rows,
-            total,
+            total: total.in_currency(measure.1),
             overlapping,
             left_out: LeftOut::default(),
         }

@@ -27,9 +27,9 @@
 
 use crate::Record;
 use crate::{
-    Capability, Category, Condition, Contribution, Currency, Estimate, Evidence, FxRates, GroupId,
-    Ledger, Member, MemberId, NewPledge, PledgeId, Provenance, RatePolicy, Result, Role, Source,
-    SourceId, SourceKind, Stage, parse_amount, parse_date,
+    Action, Capability, Category, Condition, Contribution, Currency, Estimate, Evidence, FxRates,
+    GroupId, Ledger, Member, MemberId, NewPledge, PledgeId, Provenance, RatePolicy, Result, Role,
+    Source, SourceId, SourceKind, Stage, parse_amount, parse_date,
 };
 
 /// The report's sentence behind the roster: the participants it names.
@@ -94,6 +94,7 @@ pub fn paris_summit() -> Ledger {
 /// ```
 pub fn build_paris_summit() -> Result<Ledger> {
     let mut ledger = Ledger::new();
+    add_sources(&mut ledger)?;
     for (id, name, groups, roles) in MEMBERS {
         let mut member = Member::new(MemberId::new(id)?, name);
         for group in groups {
@@ -103,10 +104,14 @@ pub fn build_paris_summit() -> Result<Ledger> {
             member = member.with_role(*role);
         }
         // Named in the report (`reuters-paris`); groups from the public
-        // record (`public-record`). Roster entries are undated and verified.
-        ledger.add_member(member)?;
+        // record (`public-record`).
+        let mut provenance =
+            Provenance::new(Evidence::Verified).cite(SourceId::new("reuters-paris")?);
+        if !groups.is_empty() {
+            provenance = provenance.cite(SourceId::new("public-record")?);
+        }
+        ledger.record(Action::AddMember(Box::new(member)), provenance)?;
     }
-    add_sources(&mut ledger)?;
     add_pledges(&mut ledger)?;
     Ok(ledger)
 }

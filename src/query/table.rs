@@ -333,6 +333,24 @@ impl Total {
     }
 
     /// The currency of a money total (`None` for counts).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
+    /// let amount = Estimate::Exact(Money::parse("250000000", Currency::GBP)?);
+    /// let spec = NewPledge::new(PledgeId::new("GBR-fund")?, MemberId::new("GBR")?, Contribution::Funding { amount });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Verified).on(parse_date("2025-09-05")?))?;
+    /// let fx = fixtures::september_2025_rates();
+    /// let value = ledger.query().measure(Measure::Value { currency: Currency::EUR, fx: &fx }).run()?;
+    /// assert_eq!(value.total().currency(), Some(Currency::EUR));
+    /// let count = ledger.query().measure(Measure::Count).run()?;
+    /// assert_eq!(count.total().currency(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
     pub fn currency(&self) -> Option<Currency> {
         self.currency
     }

@@ -17,8 +17,9 @@ use super::Ledger;
 use crate::error::{Error, Result};
 use crate::pledge::{Condition, Kind, NewPledge};
 
-/// Most pledge ids an error names when it reports a long cycle.
-const CYCLE_IDS_SHOWN: usize = 8;
+/// Most pledge ids an error names when it reports a long cycle (the same
+/// bound as a CL004 diagnostic's).
+const CYCLE_IDS_SHOWN: usize = crate::limits::MAX_CYCLE_PLEDGES_SHOWN;
 
 /// A node of the search: an existing pledge, or a member's backstop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -21,6 +21,19 @@ const MAX_MANTISSA: u128 = (1 << 96) - 1;
 /// that scale needs more than 96 bits, no `Decimal` holds the sum.
 pub(crate) fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
     let natural = a.scale().max(b.scale());
+    // `Decimal` adds at the larger scale and lowers the scale only when it
+    // rounds: a sum that kept it is exact (the common case, kept cheap).
+    if let Some(sum) = a.checked_add(b) {
+        if sum.scale() == natural {
+            return Some(sum);
+        }
+    }
+    add_by_integers(a, b, natural)
+}
+
+/// The sum computed on integer mantissas (the reference the fast path is
+/// tested against).
+fn add_by_integers(a: Decimal, b: Decimal, natural: u32) -> Option<Decimal> {
     let (a, b) = (a.normalize(), b.normalize());
     let scale = a.scale().max(b.scale());
     let ma = a
@@ -42,6 +55,18 @@ pub(crate) fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
 /// magnitude beyond `Decimal::MAX`).
 pub(crate) fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
     let natural = a.scale().saturating_add(b.scale());
+    // A product at the sum of the scales was not rounded.
+    if let Some(product) = a.checked_mul(b) {
+        if product.scale() == natural {
+            return Some(product);
+        }
+    }
+    mul_by_integers(a, b, natural)
+}
+
+/// The product computed on integer mantissas (the reference the fast path
+/// is tested against).
+fn mul_by_integers(a: Decimal, b: Decimal, natural: u32) -> Option<Decimal> {
     let (a, b) = (a.normalize(), b.normalize());
     let scale = a.scale().checked_add(b.scale())?;
     let negative = a.is_sign_negative() != b.is_sign_negative() && !a.is_zero() && !b.is_zero();
@@ -282,5 +307,30 @@ mod tests {
         assert!(mul(high, d("3")).expect("fits") > Decimal::ONE);
         assert_eq!(div(d("3"), d("4"), Toward::Down), Some((d("0.75"), false)));
         assert_eq!(div(Decimal::ONE, Decimal::ZERO, Toward::Up), None);
+    }
+
+    fn decimal() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        (any::<u128>(), 0u32..=28, any::<bool>(), 0u32..4).prop_map(
+            |(m, scale, negative, width)| {
+                // Mantissas of every width up to 96 bits.
+                let bits = [8, 40, 80, 96][width as usize];
+                let m = m & ((1u128 << bits) - 1);
+                let m = i128::try_from(m).expect("below 2^96");
+                Decimal::from_i128_with_scale(if negative { -m } else { m }, scale)
+            },
+        )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_paths_agree_with_the_integer_reference(a in decimal(), b in decimal()) {
+            // Same value and same scale, or both refused.
+            let with_scale = |d: Option<Decimal>| d.map(|d| (d, d.scale()));
+            let natural = a.scale().max(b.scale());
+            proptest::prop_assert_eq!(with_scale(add(a, b)), with_scale(add_by_integers(a, b, natural)));
+            let natural = a.scale() + b.scale();
+            proptest::prop_assert_eq!(with_scale(mul(a, b)), with_scale(mul_by_integers(a, b, natural)));
+        }
     }
 }

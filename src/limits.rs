@@ -59,7 +59,7 @@ pub const MAX_COLLECTED_ERRORS: usize = 1_000;
 /// Longest journal line accepted on open (1 MiB).
 pub const MAX_JOURNAL_LINE_BYTES: usize = 1 << 20;
 
-/// Largest journal file [`Journal::open`](crate::io::journal::Journal::open)
+/// Largest journal file `io::journal::Journal::open`
 /// replays (64 GiB); replay streams the file, so memory does not grow with it.
 pub const MAX_JOURNAL_BYTES: u64 = 64 << 30;
 /// Most entries in one atomic journal batch: a batch is held in memory until

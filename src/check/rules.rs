@@ -10,12 +10,13 @@ use rust_decimal::Decimal;
 use super::options::CheckOptions;
 use super::report::{Code, Diagnostic, Subject};
 use crate::entry::Action;
+use crate::ledger::Pledge;
 use crate::ledger::{Ledger, NONE, PledgeState};
 use crate::lifecycle::{Evidence, Stage};
 use crate::limits::{MAX_CYCLE_PLEDGES_SHOWN, MAX_DIAGNOSTICS_PER_CODE};
 use crate::member::Role;
 use crate::money::{Currency, Money, group_thousands};
-use crate::pledge::{Condition, Contribution, Kind, Pledge};
+use crate::pledge::{Condition, Contribution, Kind};
 
 /// What a rule reports: a subject and a message.
 type Finding = (Subject, String);

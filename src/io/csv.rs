@@ -92,12 +92,13 @@ use crate::entry::{Action, Provenance};
 use crate::error::{Collected, Error, Result};
 use crate::estimate::Estimate;
 use crate::ids::{Category, MemberId, PledgeId, SourceId};
+use crate::ledger::Pledge;
 use crate::ledger::{Ledger, Record};
 use crate::lifecycle::{Evidence, Stage};
 use crate::limits::{MAX_CONDITIONS_PER_PLEDGE, MAX_CSV_RECORD_BYTES, MAX_SOURCES_PER_ENTRY};
 use crate::member::Member;
 use crate::money::{Currency, Money, parse_amount};
-use crate::pledge::{Condition, Contribution, Kind, NewPledge, Pledge};
+use crate::pledge::{Condition, Contribution, Kind, NewPledge};
 use crate::query::Table;
 use crate::source::{Source, SourceKind};
 

@@ -568,7 +568,7 @@ impl Ledger {
         let entry_ix = self.next_entry_index();
         let mut previous = NONE;
         if !matches!(change, Change::Existing(_)) {
-            self.cache.clear();
+            self.derived.clear();
         }
         match change {
             Change::Existing(sequence) => return Recorded::AlreadyPresent { sequence },

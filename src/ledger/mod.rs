@@ -12,6 +12,9 @@ mod apply;
 mod as_of;
 mod chunked;
 mod cycles;
+mod derived;
+mod pledge_record;
+mod pledge_view;
 mod record;
 mod rules;
 mod shared_index;
@@ -21,7 +24,7 @@ use crate::entry::Entry;
 use crate::hash::IdMap;
 use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
 use crate::member::Member;
-use crate::pledge::{Kind, NewPledge, Pledge};
+use crate::pledge::{Kind, NewPledge};
 use crate::source::Source;
 pub(crate) use chunked::Chunked;
 
@@ -32,6 +35,8 @@ use shared_index::SharedIndex;
 
 pub use apply::Recorded;
 pub use as_of::{Snapshot, Undated};
+pub use pledge_record::PledgeRecord;
+pub use pledge_view::Pledge;
 pub use record::Record;
 pub(crate) use rules::Rules;
 pub(crate) use state::{NONE, PledgeState};
@@ -102,8 +107,9 @@ pub struct Ledger {
     awaited: IdMap<PledgeId>,
     /// Per member: some pledge is conditional on this member's backstop.
     backstop_needed: Vec<bool>,
-    /// Amounts computed for queries; cleared by every append.
-    cache: crate::query::QueryCache,
+    /// What upper layers derive from this version (queries' cached
+    /// amounts); emptied by every append.
+    derived: derived::Derived,
 }
 
 impl PartialEq for Ledger {
@@ -521,8 +527,13 @@ impl Ledger {
         list.iter().filter_map(|&ix| self.pledges.get(ix as usize))
     }
 
-    pub(crate) fn query_cache(&self) -> &crate::query::QueryCache {
-        &self.cache
+    /// The value upper layers derive from this version of the ledger, made
+    /// by `make` on first use (see [`derived`]).
+    pub(crate) fn derived<T: std::any::Any + Send + Sync>(
+        &self,
+        make: impl FnOnce() -> T,
+    ) -> Option<&T> {
+        self.derived.get_or_init(make)
     }
 
     pub(crate) fn conditional_pledges(&self) -> &Chunked<u32> {

@@ -103,21 +103,12 @@ pub(crate) struct QueryCache {
     evaluations: Mutex<Vec<(Scenario, Arc<Evaluation>)>>,
 }
 
-impl Clone for QueryCache {
-    fn clone(&self) -> QueryCache {
-        QueryCache::default()
-    }
-}
-
 impl QueryCache {
-    /// Forgets everything (the ledger changed).
-    pub(crate) fn clear(&mut self) {
-        if let Ok(columns) = self.columns.get_mut() {
-            columns.clear();
-        }
-        if let Ok(evaluations) = self.evaluations.get_mut() {
-            evaluations.clear();
-        }
+    /// The cache of one ledger version, kept in the ledger's derived slot
+    /// (which every append empties); `None` only if that slot held another
+    /// type, and then queries compute without caching.
+    pub(crate) fn of(ledger: &Ledger) -> Option<&QueryCache> {
+        ledger.derived(QueryCache::default)
     }
 
     /// The column for a measure and basis, built if needed; `None` when the

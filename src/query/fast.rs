@@ -242,9 +242,8 @@ mod tests {
                             .include_withdrawn(seed % 2 == 0);
                         let prepared = query.prepare(&ledger, (0, 0)).expect("prepares");
                         let exact = query.run_exact(&prepared).expect("runs");
-                        let column = ledger
-                            .query_cache()
-                            .column(&ledger, &measure, basis)
+                        let column = crate::query::QueryCache::of(&ledger)
+                            .and_then(|cache| cache.column(&ledger, &measure, basis))
                             .expect("a column");
                         let Some(fast) = super::run(&prepared, &column) else {
                             // Pro-rata equipment values carry 28 significant

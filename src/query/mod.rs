@@ -669,7 +669,9 @@ impl<'a> Query<'a> {
         let prepared = self.prepare(view, as_of)?;
         let mut table = None;
         if fast::supports(&self.dimensions) {
-            if let Some(column) = view.query_cache().column(view, &self.measure, self.basis) {
+            let column = QueryCache::of(view)
+                .and_then(|cache| cache.column(view, &self.measure, self.basis));
+            if let Some(column) = column {
                 table = fast::run(&prepared, &column);
             }
         }
@@ -758,9 +760,11 @@ impl<'a> Query<'a> {
 
     fn prepare<'v>(&'v self, view: &'v Ledger, as_of: (u64, u64)) -> Result<Prepared<'v>> {
         self.check_filters()?;
-        let eval = view
-            .query_cache()
-            .evaluation(view, self.scenario.unwrap_or(&DEFAULT_SCENARIO))?;
+        let scenario = self.scenario.unwrap_or(&DEFAULT_SCENARIO);
+        let eval = match QueryCache::of(view) {
+            Some(cache) => cache.evaluation(view, scenario)?,
+            None => std::sync::Arc::new(scenario::evaluate(view, scenario)?),
+        };
         let mut member_ok =
             vec![self.members.is_empty() && self.groups.is_empty(); view.members().len()];
         if !self.members.is_empty() || !self.groups.is_empty() {
@@ -810,7 +814,7 @@ impl Query<'_> {
         let depended_on: std::collections::BTreeSet<&crate::ids::PledgeId> = self
             .ledger
             .pledges()
-            .filter(crate::pledge::Pledge::is_conditional)
+            .filter(crate::ledger::Pledge::is_conditional)
             .flat_map(|p| p.conditions())
             .filter_map(|c| match c {
                 crate::pledge::Condition::DependsOn(id) => Some(id),

@@ -6,9 +6,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::Pledge;
 use crate::ids::{Category, MemberId, PledgeId, SourceId};
 use crate::lifecycle::{Evidence, Stage};
-use crate::pledge::{Condition, Contribution, Pledge, StageDates};
+use crate::pledge::{Condition, Contribution, StageDates};
 
 /// The current state of a pledge, owned: what [`Pledge`] shows, without the
 /// borrow of the ledger.

@@ -1,0 +1,453 @@
+//! The [`Pledge`] view: a pledge's derived current state, read from the
+//! ledger's columns and the entries they point at.
+//!
+//! It lives with the ledger because it reads the ledger's internals; the
+//! domain values it returns (`NewPledge`, `Contribution`, ...) stay below in
+//! `pledge.rs`.
+
+use rust_decimal::Decimal;
+
+use super::{Ledger, PledgeState};
+use crate::ids::{Category, MemberId, PledgeId, SourceId};
+use crate::lifecycle::{Evidence, Stage};
+use crate::money::Currency;
+use crate::pledge::{Condition, Contribution, Kind, NewPledge, StageDates};
+
+/// The derived current state of a pledge, borrowed from a
+/// [`Ledger`](crate::Ledger).
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{fixtures, PledgeId, Stage};
+///
+/// let ledger = fixtures::paris_summit();
+/// let pledge = ledger.pledge(&PledgeId::new("USA-backstop")?).expect("in the fixture");
+/// assert_eq!(pledge.member().as_str(), "USA");
+/// assert!(pledge.stage() < Stage::Committed);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Pledge<'a> {
+    pub(crate) spec: &'a NewPledge,
+    pub(crate) contribution: &'a Contribution,
+    pub(crate) state: &'a PledgeState,
+    pub(crate) ledger: &'a Ledger,
+}
+
+impl<'a> Pledge<'a> {
+    /// The id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.id(), &id);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn id(&self) -> &'a PledgeId {
+        self.spec.id()
+    }
+
+    /// The pledging member.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.member().as_str(), "FRA");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn member(&self) -> &'a MemberId {
+        self.spec.member()
+    }
+
+    /// The contribution at its current size (after revisions).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.contribution(), &Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn contribution(&self) -> &'a Contribution {
+        self.contribution
+    }
+
+    /// The kind.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.kind(), Kind::Troops);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn kind(&self) -> Kind {
+        self.state.kind
+    }
+
+    /// The current stage.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.stage(), Stage::Announced);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn stage(&self) -> Stage {
+        self.state.stage
+    }
+
+    /// The evidence of the latest entry on the pledge.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.evidence(), Evidence::Reported);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn evidence(&self) -> Evidence {
+        self.state.evidence
+    }
+
+    /// The best evidence any entry on the pledge has had.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// ledger.annotate(&id, Provenance::new(Evidence::Verified))?;
+    /// ledger.annotate(&id, Provenance::new(Evidence::Unconfirmed))?;
+    /// let now = ledger.pledge(&id).map(|p| (p.evidence(), p.best_evidence()));
+    /// // The latest entry sets the evidence; the best one seen is kept apart.
+    /// assert_eq!(now, Some((Evidence::Unconfirmed, Evidence::Verified)));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn best_evidence(&self) -> Evidence {
+        self.state.best_evidence
+    }
+
+    /// The conditions, sorted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.conditions(), [Condition::Ceasefire]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn conditions(&self) -> &'a [Condition] {
+        self.spec.conditions()
+    }
+
+    /// True when the pledge has at least one condition.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert!(pledge.is_conditional());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn is_conditional(&self) -> bool {
+        !self.spec.conditions().is_empty()
+    }
+
+    /// The category: the equipment category or the pledge's label.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.category(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn category(&self) -> Option<&'a Category> {
+        self.spec.category()
+    }
+
+    /// The location, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.location(), Some("Ukraine"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn location(&self) -> Option<&'a str> {
+        self.spec.location()
+    }
+
+    /// The notes, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.notes(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn notes(&self) -> Option<&'a str> {
+        self.spec.notes()
+    }
+
+    /// The currency of the pledge's money (funding amount, equipment value,
+    /// or the first money delivery), if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-fund")?;
+    /// let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount }), Provenance::new(Evidence::Verified).on(parse_date("2025-01-10")?))?;
+    /// assert_eq!(ledger.pledge(&id).and_then(|p| p.currency()), Some(Currency::EUR));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn currency(&self) -> Option<Currency> {
+        self.state.currency
+    }
+
+    /// Delivered so far, in the pledge's own unit (personnel, units, or money
+    /// in [`Pledge::currency`]). Never negative.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-fund")?;
+    /// let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount }), Provenance::new(Evidence::Verified).on(parse_date("2025-01-10")?))?;
+    /// ledger.deliver(&id, Decimal::from(20_000_000), Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.delivered()), Some(Decimal::from(20_000_000)));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn delivered(&self) -> Decimal {
+        self.state.delivered
+    }
+
+    /// The dates of the stages.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-fund")?;
+    /// let amount = Estimate::Exact(Money::parse("50000000", Currency::EUR)?);
+    /// ledger.open_pledge(NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Funding { amount }), Provenance::new(Evidence::Verified).on(parse_date("2025-01-10")?))?;
+    /// ledger.advance(&id, Stage::Delivered, Provenance::new(Evidence::Verified).on(parse_date("2025-06-01")?))?;
+    /// let dates = ledger.pledge(&id).map(|p| p.dates()).unwrap_or_default();
+    /// assert_eq!(dates.opened, Some(parse_date("2025-01-10")?));
+    /// assert_eq!(dates.delivered, Some(parse_date("2025-06-01")?));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn dates(&self) -> StageDates {
+        self.state.dates
+    }
+
+    /// The reason given when the pledge was withdrawn.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// ledger.withdraw(&id, "no ceasefire", Provenance::new(Evidence::Reported))?;
+    /// assert_eq!(ledger.pledge(&id).and_then(|p| p.withdrawal_reason()), Some("no ceasefire"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn withdrawal_reason(&self) -> Option<&'a str> {
+        self.ledger.withdrawal_reason(self.state)
+    }
+
+    /// Every source cited by the pledge's entries, sorted and unique.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.sources(), [&SourceId::new("elysee")?]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn sources(&self) -> Vec<&'a SourceId> {
+        self.ledger.pledge_sources(self.state)
+    }
+
+    /// The sequence numbers of the entries on this pledge, oldest first.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// ledger.add_source(Source::new(SourceId::new("elysee")?, "Élysée", SourceKind::Official))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? })
+    ///     .with_condition(Condition::Ceasefire)
+    ///     .with_location("Ukraine");
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?).cite(SourceId::new("elysee")?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// ledger.advance(&id, Stage::Committed, Provenance::new(Evidence::Verified))?;
+    /// // Sequence numbers of the entries about this pledge.
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.history()), Some(vec![2, 3]));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn history(&self) -> Vec<u64> {
+        self.ledger.pledge_history(self.state)
+    }
+}

@@ -18,6 +18,19 @@ fn personnel(ledger: &Ledger, scenario: &Scenario) -> Total {
         .total()
 }
 
+/// The EUR value of every pledge on a basis, with no exchange rates (every
+/// amount here is in EUR).
+fn eur_value(l: &Ledger, basis: Basis) -> Result<Table> {
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    l.query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .basis(basis)
+        .run()
+}
+
 /// A US backstop conditional on a ceasefire, and a French troop pledge that
 /// needs the US backstop.
 fn backstop_on_ceasefire() -> Ledger {
@@ -299,15 +312,7 @@ fn sums_that_need_more_than_28_digits_are_errors_naming_the_pledge() {
         )
         .expect("opens");
     }
-    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
-    let err = l
-        .query()
-        .measure(Measure::Value {
-            currency: Currency::EUR,
-            fx: &fx,
-        })
-        .run()
-        .unwrap_err();
+    let err = eur_value(&l, Basis::Pledged).unwrap_err();
     assert!(err.is_overflow(), "{err}");
     assert!(err.to_string().contains("(pledge `F"), "{err}");
 }
@@ -329,14 +334,7 @@ fn a_sum_that_would_round_is_refused() {
         verified("2025-01-01"),
     )
     .expect("opens");
-    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
-    let result = l
-        .query()
-        .measure(Measure::Value {
-            currency: Currency::EUR,
-            fx: &fx,
-        })
-        .run();
+    let result = eur_value(&l, Basis::Pledged);
     assert!(result.is_err_and(|e| e.is_overflow()));
 }
 
@@ -403,16 +401,7 @@ fn an_inexact_division_rounds_outward_and_says_so() {
     .expect("opens");
     l.deliver(&pid("E"), dec("1"), verified("2025-02-01"))
         .expect("delivers");
-    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
-    let table = l
-        .query()
-        .measure(Measure::Value {
-            currency: Currency::EUR,
-            fx: &fx,
-        })
-        .basis(Basis::Delivered)
-        .run()
-        .expect("runs");
+    let table = eur_value(&l, Basis::Delivered).expect("runs");
     let total = table.total();
     assert!(total.is_rounded());
     assert!(!total.is_exact());
@@ -651,17 +640,7 @@ fn the_delivered_share_never_exceeds_the_value() {
     .expect("opens");
     l.deliver(&pid("E"), dec("5"), verified("2025-02-01"))
         .expect("delivers");
-    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
-    let total = *l
-        .query()
-        .measure(Measure::Value {
-            currency: Currency::EUR,
-            fx: &fx,
-        })
-        .basis(Basis::Delivered)
-        .run()
-        .expect("runs")
-        .total();
+    let total = *eur_value(&l, Basis::Delivered).expect("runs").total();
     assert_eq!((total.low(), total.high()), (dec("50"), Some(dec("200"))));
 }
 
@@ -682,17 +661,7 @@ fn an_underflowing_share_is_bounded_tightly() {
     .expect("opens");
     l.deliver(&pid("E"), dec("1"), verified("2025-02-01"))
         .expect("delivers");
-    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
-    let total = *l
-        .query()
-        .measure(Measure::Value {
-            currency: Currency::EUR,
-            fx: &fx,
-        })
-        .basis(Basis::Delivered)
-        .run()
-        .expect("runs")
-        .total();
+    let total = *eur_value(&l, Basis::Delivered).expect("runs").total();
     assert_eq!(total.high(), Some(dec("0.0000000000000000000000000001")));
     assert!(total.is_rounded());
 }

@@ -375,13 +375,28 @@ impl fmt::Display for Money {
     /// zero; a whole amount shows no fraction). The exact amount is
     /// [`Money::amount`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = crate::minor_units::round(
+        let shown = show_amount(
             self.amount,
-            self.currency.minor_units(),
+            Some(self.currency),
             crate::minor_units::Shown::Nearest,
         );
-        write!(f, "{} {}", self.currency, group_thousands(shown))
+        write!(f, "{} {shown}", self.currency)
     }
+}
+
+/// An amount as people read it: for money (`currency` given) rounded to the
+/// currency's minor unit the way `shown` says, then grouped in thousands;
+/// a count is only grouped.
+pub(crate) fn show_amount(
+    value: Decimal,
+    currency: Option<Currency>,
+    shown: crate::minor_units::Shown,
+) -> String {
+    let value = match currency {
+        Some(currency) => crate::minor_units::round(value, currency.minor_units(), shown),
+        None => value,
+    };
+    group_thousands(value)
 }
 
 /// Writes a decimal with `,` between groups of three integer digits, keeping

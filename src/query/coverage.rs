@@ -14,8 +14,8 @@ use crate::error::{Error, Result};
 use crate::exact;
 use crate::fx::FxRates;
 use crate::lifecycle::{Evidence, Stage};
-use crate::minor_units::{self, Shown};
-use crate::money::{Currency, Money, group_thousands};
+use crate::minor_units::Shown;
+use crate::money::{Currency, Money, show_amount};
 
 /// What is required: an amount of a measure, such as 25,000 personnel or
 /// EUR 10bn.
@@ -416,13 +416,8 @@ impl Coverage {
 
 impl fmt::Display for Coverage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let required = match self.currency {
-            Some(currency) => {
-                minor_units::round(self.required, currency.minor_units(), Shown::Nearest)
-            }
-            None => self.required,
-        };
-        writeln!(f, "target: {} {}", group_thousands(required), self.measure)?;
+        let required = show_amount(self.required, self.currency, Shown::Nearest);
+        writeln!(f, "target: {required} {}", self.measure)?;
         let lines = [
             ("firm", &self.firm),
             ("likely", &self.likely),
@@ -436,31 +431,9 @@ impl fmt::Display for Coverage {
             ("gap after firm", &self.gap_after_firm),
             ("gap after all", &self.gap_after_all),
         ] {
-            writeln!(f, "  {label:<15} {}", gap_text(gap))?;
+            writeln!(f, "  {label:<15} {}", gap.bounds_text())?;
         }
         write!(f, "{}", self.left_out)
-    }
-}
-
-/// A gap's bounds as text: money rounded to its minor unit outward.
-fn gap_text(gap: &Total) -> String {
-    let places = gap.currency().and_then(Currency::minor_units);
-    let show = |value: Decimal, shown: Shown| {
-        let value = if gap.currency().is_some() {
-            minor_units::round(value, places, shown)
-        } else {
-            value
-        };
-        group_thousands(value)
-    };
-    match gap.high() {
-        Some(high) if high == gap.low() => show(high, Shown::Nearest),
-        Some(high) => format!(
-            "{} – {}",
-            show(gap.low(), Shown::Low),
-            show(high, Shown::High)
-        ),
-        None => format!("≥ {}", show(gap.low(), Shown::Low)),
     }
 }
 

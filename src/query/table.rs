@@ -13,8 +13,8 @@ use super::measure::Basis;
 use crate::error::{Error, Result};
 use crate::estimate::Bounds;
 use crate::exact::{self, Toward};
-use crate::minor_units::{self, Shown};
-use crate::money::{Currency, group_thousands};
+use crate::minor_units::Shown;
+use crate::money::{Currency, show_amount};
 
 /// A total with its uncertainty.
 ///
@@ -355,21 +355,20 @@ impl Total {
         self.currency
     }
 
-    /// The bounds as text, amounts of `currency` rounded to its minor unit
-    /// outward (low down, high up), numbers grouped in thousands.
-    pub(crate) fn range_text_in(&self, currency: Option<Currency>) -> String {
+    /// The total's range as text (`unspecified` when every pledge counted
+    /// is), see [`Total::bounds_text`].
+    pub(crate) fn range_text(&self) -> String {
         if self.count > 0 && self.unspecified == self.count {
             return "unspecified".into();
         }
-        let places = currency.and_then(Currency::minor_units);
-        let show = |value: Decimal, shown: Shown| {
-            let value = if currency.is_some() {
-                minor_units::round(value, places, shown)
-            } else {
-                value
-            };
-            group_thousands(value)
-        };
+        self.bounds_text()
+    }
+
+    /// The bounds as text: `low – high`, one value, or `≥ low`; money
+    /// rounded to its currency's minor unit outward (low down, high up),
+    /// numbers grouped in thousands.
+    pub(crate) fn bounds_text(&self) -> String {
+        let show = |value: Decimal, shown: Shown| show_amount(value, self.currency, shown);
         match self.high {
             Some(high) if high == self.low => show(high, Shown::Nearest),
             Some(high) => format!(
@@ -394,12 +393,7 @@ impl fmt::Display for Total {
     /// `12,000 – 15,000 (4 pledges, 1 unspecified)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let plural = if self.count == 1 { "" } else { "s" };
-        write!(
-            f,
-            "{} ({} pledge{plural}",
-            self.range_text_in(self.currency),
-            self.count
-        )?;
+        write!(f, "{} ({} pledge{plural}", self.range_text(), self.count)?;
         if self.unspecified > 0 {
             write!(f, ", {} unspecified", self.unspecified)?;
         }
@@ -744,7 +738,7 @@ impl fmt::Display for Table {
         let line = |keys: Vec<String>, total: &Total| {
             let mut cells = keys;
             cells.extend([
-                total.range_text_in(self.currency),
+                total.range_text(),
                 total.count.to_string(),
                 total.unspecified.to_string(),
             ]);

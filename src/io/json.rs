@@ -393,17 +393,7 @@ impl Loader {
             return Ok(());
         }
         let id = member.id().to_string();
-        let action = Action::AddMember(Box::new(member));
-        let verified = Provenance::new(Evidence::Verified);
-        if self
-            .ledger
-            .record_under(action, verified, Rules::Version1)?
-            .is_appended()
-        {
-            Ok(())
-        } else {
-            Err(duplicate("member", &id))
-        }
+        self.add_roster_item(Action::AddMember(Box::new(member)), "member", &id)
     }
 
     fn source(&mut self, source: Source) -> Result<()> {
@@ -413,7 +403,12 @@ impl Loader {
             return Ok(());
         }
         let id = source.id().to_string();
-        let action = Action::AddSource(Box::new(source));
+        self.add_roster_item(Action::AddSource(Box::new(source)), "source", &id)
+    }
+
+    /// Records a roster item of a version-1 document (verified, undated);
+    /// a repeated one is an error, not an idempotent re-submission.
+    fn add_roster_item(&mut self, action: Action, kind: &'static str, id: &str) -> Result<()> {
         let verified = Provenance::new(Evidence::Verified);
         if self
             .ledger
@@ -422,7 +417,7 @@ impl Loader {
         {
             Ok(())
         } else {
-            Err(duplicate("source", &id))
+            Err(duplicate(kind, id))
         }
     }
 

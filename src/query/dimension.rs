@@ -54,6 +54,8 @@ pub enum Dimension {
     Month,
     /// Firm (every condition holds in the scenario) or conditional.
     Conditional,
+    /// The calendar quarter of the pledge's date (`2025-Q3`).
+    Quarter,
 }
 
 crate::spelling::spelled!(Dimension, "dimension", {
@@ -66,6 +68,7 @@ crate::spelling::spelled!(Dimension, "dimension", {
     Year => "year",
     Month => "month",
     Conditional => "conditional",
+    Quarter => "quarter",
 });
 
 /// The value of one dimension in a row.
@@ -119,6 +122,8 @@ pub enum Key {
     Month(Option<(i32, u32)>),
     /// `true` for conditional, `false` for firm.
     Conditional(bool),
+    /// A year and quarter (1–4), or `None` for undated pledges.
+    Quarter(Option<(i32, u32)>),
 }
 
 impl fmt::Display for Key {
@@ -134,7 +139,8 @@ impl fmt::Display for Key {
             Key::Evidence(e) => e.to_string(),
             Key::Year(Some(y)) => format!("{y:04}"),
             Key::Month(Some((y, m))) => format!("{y:04}-{m:02}"),
-            Key::Year(None) | Key::Month(None) => "undated".into(),
+            Key::Quarter(Some((y, q))) => format!("{y:04}-Q{q}"),
+            Key::Year(None) | Key::Month(None) | Key::Quarter(None) => "undated".into(),
             Key::Conditional(true) => "conditional".into(),
             Key::Conditional(false) => "firm".into(),
         };
@@ -153,7 +159,7 @@ pub(crate) struct Coder {
 impl Coder {
     pub(crate) fn new(ledger: &Ledger, dimension: Dimension) -> Coder {
         let (first, span) = match dimension {
-            Dimension::Year | Dimension::Month => time_span(ledger, dimension),
+            Dimension::Year | Dimension::Month | Dimension::Quarter => time_span(ledger, dimension),
             _ => (0, 0),
         };
         let cardinality = match dimension {
@@ -163,7 +169,7 @@ impl Coder {
             Dimension::Category => ledger.category_count().saturating_add(1),
             Dimension::Stage => Stage::ALL.len(),
             Dimension::Evidence => Evidence::ALL.len(),
-            Dimension::Year | Dimension::Month => span.saturating_add(1),
+            Dimension::Year | Dimension::Month | Dimension::Quarter => span.saturating_add(1),
             Dimension::Conditional => 2,
         };
         Coder {
@@ -191,14 +197,16 @@ impl Coder {
             Dimension::Category => state.category.saturating_add(1),
             Dimension::Stage => state.stage.index() as u32,
             Dimension::Evidence => state.evidence.index() as u32,
-            Dimension::Year | Dimension::Month => match state.dates.pledge_date() {
-                None => 0,
-                Some(date) => {
-                    let value = time_value(self.dimension, date);
-                    u32::try_from(value.saturating_sub(self.first))
-                        .map_or(0, |c| c.saturating_add(1))
+            Dimension::Year | Dimension::Month | Dimension::Quarter => {
+                match state.dates.pledge_date() {
+                    None => 0,
+                    Some(date) => {
+                        let value = time_value(self.dimension, date);
+                        u32::try_from(value.saturating_sub(self.first))
+                            .map_or(0, |c| c.saturating_add(1))
+                    }
                 }
-            },
+            }
             Dimension::Conditional => u32::from(conditional),
         }
     }
@@ -229,6 +237,13 @@ impl Coder {
                 )
             })),
             Dimension::Conditional => Key::Conditional(code == 1),
+            Dimension::Quarter => Key::Quarter(optional(code).map(|c| {
+                let quarters = self.first.saturating_add(c as i32);
+                (
+                    quarters.div_euclid(4),
+                    quarters.rem_euclid(4).unsigned_abs().saturating_add(1),
+                )
+            })),
         };
         Some(key)
     }
@@ -268,6 +283,10 @@ pub(crate) fn keys_of(coders: &[Coder], ledger: &Ledger, codes: &[u32]) -> Optio
 /// A year, or months since year 0, for the time dimensions.
 fn time_value(dimension: Dimension, date: chrono::NaiveDate) -> i32 {
     match dimension {
+        Dimension::Quarter => date
+            .year()
+            .saturating_mul(4)
+            .saturating_add((date.month0() / 3) as i32),
         Dimension::Month => date
             .year()
             .saturating_mul(12)

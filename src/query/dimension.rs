@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
+use crate::dates::DatePrecision;
 use crate::ids::{Category, GroupId, MemberId};
 use crate::ledger::{Ledger, NONE, PledgeState};
 use crate::lifecycle::{Evidence, Stage};
@@ -117,6 +118,10 @@ pub enum Key {
     Year(Option<i32>),
     /// A year and month (1–12), or `None` for undated pledges.
     Month(Option<(i32, u32)>),
+    /// In a `Month` dimension: pledges dated only to this year, whose month
+    /// is unknown (shown as the year, `2024`). They are not spread over the
+    /// year's months, nor put in December.
+    MonthUnknown(i32),
     /// `true` for conditional, `false` for firm.
     Conditional(bool),
 }
@@ -132,7 +137,7 @@ impl fmt::Display for Key {
             Key::Category(None) => "(none)".into(),
             Key::Stage(s) => s.to_string(),
             Key::Evidence(e) => e.to_string(),
-            Key::Year(Some(y)) => format!("{y:04}"),
+            Key::Year(Some(y)) | Key::MonthUnknown(y) => format!("{y:04}"),
             Key::Month(Some((y, m))) => format!("{y:04}-{m:02}"),
             Key::Year(None) | Key::Month(None) => "undated".into(),
             Key::Conditional(true) => "conditional".into(),
@@ -148,12 +153,20 @@ pub(crate) struct Coder {
     cardinality: usize,
     /// For `Year`/`Month`: the smallest value seen (code 1); code 0 is undated.
     first: i32,
+    /// For `Month`: the number of month codes; codes after them are the
+    /// years of pledges dated only to a year, from `first_year_only`.
+    months: usize,
+    first_year_only: i32,
 }
 
 impl Coder {
     pub(crate) fn new(ledger: &Ledger, dimension: Dimension) -> Coder {
         let (first, span) = match dimension {
-            Dimension::Year | Dimension::Month => time_span(ledger, dimension),
+            Dimension::Year | Dimension::Month => time_span(ledger, dimension, false),
+            _ => (0, 0),
+        };
+        let (first_year_only, years) = match dimension {
+            Dimension::Month => time_span(ledger, Dimension::Year, true),
             _ => (0, 0),
         };
         let cardinality = match dimension {
@@ -163,13 +176,16 @@ impl Coder {
             Dimension::Category => ledger.category_count().saturating_add(1),
             Dimension::Stage => Stage::ALL.len(),
             Dimension::Evidence => Evidence::ALL.len(),
-            Dimension::Year | Dimension::Month => span.saturating_add(1),
+            Dimension::Year => span.saturating_add(1),
+            Dimension::Month => span.saturating_add(1).saturating_add(years),
             Dimension::Conditional => 2,
         };
         Coder {
             dimension,
             cardinality: cardinality.max(1),
             first,
+            months: span,
+            first_year_only,
         }
     }
 
@@ -193,6 +209,16 @@ impl Coder {
             Dimension::Evidence => state.evidence.index() as u32,
             Dimension::Year | Dimension::Month => match state.dates.pledge_date() {
                 None => 0,
+                Some(date)
+                    if self.dimension == Dimension::Month
+                        && state.date_precision == DatePrecision::Year =>
+                {
+                    let offset = date.year().saturating_sub(self.first_year_only);
+                    u32::try_from(offset)
+                        .ok()
+                        .and_then(|o| u32::try_from(self.months).ok()?.checked_add(o))
+                        .map_or(0, |c| c.saturating_add(1))
+                }
                 Some(date) => {
                     let value = time_value(self.dimension, date);
                     u32::try_from(value.saturating_sub(self.first))
@@ -220,6 +246,13 @@ impl Coder {
             Dimension::Evidence => Key::Evidence(*Evidence::ALL.get(code as usize)?),
             Dimension::Year => {
                 Key::Year(optional(code).map(|c| self.first.saturating_add(c as i32)))
+            }
+            Dimension::Month if code as usize > self.months => {
+                let offset = (code as usize).checked_sub(self.months)?.checked_sub(1)?;
+                Key::MonthUnknown(
+                    self.first_year_only
+                        .saturating_add(i32::try_from(offset).ok()?),
+                )
             }
             Dimension::Month => Key::Month(optional(code).map(|c| {
                 let months = self.first.saturating_add(c as i32);
@@ -276,11 +309,17 @@ fn time_value(dimension: Dimension, date: chrono::NaiveDate) -> i32 {
     }
 }
 
-/// The first value and the number of distinct values a time dimension spans.
-fn time_span(ledger: &Ledger, dimension: Dimension) -> (i32, usize) {
+/// The first value and the number of distinct values a time dimension
+/// spans, over the pledges dated only to a year (`year_only`) or, for
+/// `Month`, the others.
+fn time_span(ledger: &Ledger, dimension: Dimension, year_only: bool) -> (i32, usize) {
     let values = ledger
         .states()
         .iter()
+        .filter(|s| {
+            dimension == Dimension::Year && !year_only
+                || (s.date_precision == DatePrecision::Year) == year_only
+        })
         .filter_map(|s| s.dates.pledge_date())
         .map(|d| time_value(dimension, d));
     let (min, max) = values.fold((i32::MAX, i32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));

@@ -497,7 +497,7 @@ pub mod prelude {
     pub use crate::dates::{DatePrecision, PartialDate, parse_date};
     pub use crate::entry::{Action, ClientKey, Entry, Provenance};
     pub use crate::estimate::Estimate;
-    pub use crate::fx::{FxRates, RatePolicy};
+    pub use crate::fx::{Converted, FxRates, RatePolicy};
     pub use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
     pub use crate::ledger::{Ledger, Record, Recorded, Snapshot, Undated};
     pub use crate::ledger::{Pledge, PledgeRecord};
@@ -523,7 +523,7 @@ pub use dates::{DatePrecision, PartialDate, parse_date};
 pub use entry::{Action, ClientKey, Entry, Provenance};
 pub use error::{Error, Result};
 pub use estimate::Estimate;
-pub use fx::{FxRates, RatePolicy};
+pub use fx::{Converted, FxRates, RatePolicy};
 pub use ids::{Category, GroupId, MemberId, PledgeId, SourceId};
 pub use ledger::{Ledger, Record, Recorded, Snapshot, Undated};
 pub use ledger::{Pledge, PledgeRecord};

@@ -927,9 +927,11 @@ impl Prepared<'_> {
             let bounds = match measure::pledge_amount(self.view, state, &q.measure, q.basis) {
                 Ok(Some(bounds)) => bounds,
                 Ok(None) => continue,
-                Err(Error::MissingRate { .. } | Error::UndatedConversion { .. })
-                    if q.leave_out_unconvertible =>
-                {
+                Err(
+                    Error::MissingRate { .. }
+                    | Error::StaleRate { .. }
+                    | Error::UndatedConversion { .. },
+                ) if q.leave_out_unconvertible => {
                     left_out.count_unconvertible();
                     continue;
                 }

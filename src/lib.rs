@@ -509,6 +509,7 @@ pub mod prelude {
         Basis, Coverage, Dimension, Key, LeftOut, Measure, Query, Row, Scenario, Table, Target,
         Total,
     };
+    pub use crate::query::{Interval, Period, RunningTotals};
     pub use crate::source::{Source, SourceKind};
     pub use crate::testing::fixtures;
 
@@ -534,6 +535,7 @@ pub use pledge::{Capability, Condition, Contribution, Kind, NewPledge, StageDate
 pub use query::{
     Basis, Coverage, Dimension, Key, LeftOut, Measure, Query, Row, Scenario, Table, Target, Total,
 };
+pub use query::{Interval, Period, RunningTotals};
 pub use source::{Source, SourceKind};
 pub use testing::fixtures;
 

@@ -101,12 +101,27 @@ fn a_year_only_date_has_its_own_month_key_and_counts_in_its_year() {
         .expect("March has a row");
     assert_eq!(march.total().low(), Decimal::from(110));
     let year_only = by_month
-        .row(&[Key::MonthUnknown(2024)])
+        .row(&[Key::YearOnly(2024)])
         .expect("the year-only pledge has its own key");
     assert_eq!(year_only.total().low(), Decimal::from(50));
     // Not put in December.
     assert!(by_month.row(&[Key::Month(Some((2024, 12)))]).is_none());
-    assert_eq!(Key::MonthUnknown(2024).to_string(), "2024");
+    assert_eq!(Key::YearOnly(2024).to_string(), "2024");
+    let by_quarter = ledger
+        .query()
+        .measure(Measure::Personnel)
+        .group_by([Dimension::Quarter])
+        .run()
+        .expect("runs");
+    let q1 = by_quarter
+        .row(&[Key::Quarter(Some((2024, 1)))])
+        .expect("Q1 has a row");
+    assert_eq!(q1.total().low(), Decimal::from(110));
+    let year_only = by_quarter
+        .row(&[Key::YearOnly(2024)])
+        .expect("the year-only pledge has its own quarter key");
+    assert_eq!(year_only.total().low(), Decimal::from(50));
+    assert!(by_quarter.row(&[Key::Quarter(Some((2024, 4)))]).is_none());
     let by_year = ledger
         .query()
         .measure(Measure::Personnel)

@@ -223,15 +223,7 @@ impl Ledger {
                 }
                 continue;
             }
-            // Every entry here was accepted once, possibly under the rules
-            // of an older file format: replay it under the rules it was
-            // recorded under.
-            let rules = entry
-                .accepted_under()
-                .and_then(Rules::for_format_version)
-                .unwrap_or(Rules::Current);
-            let result = ledger.record_under(entry.action().clone(), entry.provenance(), rules);
-            if result.is_err() {
+            if !ledger.replay(entry) {
                 left_out.push(entry.sequence());
             }
         }
@@ -240,6 +232,25 @@ impl Ledger {
             left_out,
             undated: undated_count,
         }
+    }
+}
+
+impl Ledger {
+    /// Applies an entry of another ledger again, under the rules it was
+    /// accepted under; `false` when it cannot apply here (an entry it
+    /// needs was not replayed). Replays that answer for several dates in
+    /// one pass (running totals) apply entries through this, as `as_of`
+    /// does.
+    pub(crate) fn replay(&mut self, entry: &Entry) -> bool {
+        // Every entry here was accepted once, possibly under the rules
+        // of an older file format: replay it under the rules it was
+        // recorded under.
+        let rules = entry
+            .accepted_under()
+            .and_then(Rules::for_format_version)
+            .unwrap_or(Rules::Current);
+        self.record_under(entry.action().clone(), entry.provenance(), rules)
+            .is_ok()
     }
 }
 

@@ -25,6 +25,7 @@ mod dimension;
 mod fast;
 mod left_out;
 mod measure;
+mod running;
 mod scenario;
 mod table;
 
@@ -36,6 +37,7 @@ pub use coverage::{Coverage, Target};
 pub use dimension::{Dimension, Key};
 pub use left_out::LeftOut;
 pub use measure::{Basis, Measure};
+pub use running::{Interval, Period, RunningTotals};
 pub use scenario::Scenario;
 pub use table::{Row, Table, Total};
 
@@ -836,6 +838,12 @@ impl Query<'_> {
     }
 
     fn as_of_counts(&self, snapshot: &crate::ledger::Snapshot, undated: Undated) -> (u64, u64) {
+        self.left_out_counts(snapshot.left_out(), undated)
+    }
+
+    /// Undated entries and entries that could not apply (`left_out`, by
+    /// sequence number) that bear on this query.
+    fn left_out_counts(&self, left_out: &[u64], undated: Undated) -> (u64, u64) {
         let depended_on: std::collections::BTreeSet<&crate::ids::PledgeId> = self
             .ledger
             .pledges()
@@ -879,8 +887,7 @@ impl Query<'_> {
         } else {
             0
         };
-        let unapplied = snapshot
-            .left_out()
+        let unapplied = left_out
             .iter()
             .filter_map(|&sequence| self.ledger.entry(sequence))
             .filter_map(|e| e.action().pledge())

@@ -802,7 +802,7 @@ impl fmt::Display for Table {
         if self.total.rounded {
             writeln!(
                 f,
-                "note: a division (an equipment value's delivered share) was rounded outward"
+                "note: a division (an equipment value's share, an inverse or cross rate) was rounded outward"
             )?;
         }
         write!(f, "{}", self.left_out)

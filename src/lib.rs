@@ -494,7 +494,7 @@ pub mod prelude {
     //! their path (`coalition_ledger::Result<()>`), or import them by name.
 
     pub use crate::check::{CheckOptions, Code, Diagnostic, Report, Severity, Subject};
-    pub use crate::dates::parse_date;
+    pub use crate::dates::{DatePrecision, PartialDate, parse_date};
     pub use crate::entry::{Action, ClientKey, Entry, Provenance};
     pub use crate::estimate::Estimate;
     pub use crate::fx::{Converted, FxRates, RatePolicy};
@@ -521,7 +521,7 @@ mod query;
 pub mod testing;
 
 pub use check::{CheckOptions, Code, Diagnostic, Report, Severity, Subject};
-pub use dates::parse_date;
+pub use dates::{DatePrecision, PartialDate, parse_date};
 pub use entry::{Action, ClientKey, Entry, Provenance};
 pub use error::{Error, Result};
 pub use estimate::Estimate;

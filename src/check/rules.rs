@@ -576,7 +576,10 @@ fn same_currency(
 fn future_entry(ledger: &Ledger, options: &CheckOptions, out: &mut Vec<Finding>) {
     let today = options.reference_date;
     for entry in ledger.entries() {
-        if let Some(date) = entry.date().filter(|d| *d > today) {
+        // A month or a year is in the future only once it begins after the
+        // reference date; `2026-11` is not future on 2026-11-29.
+        let period = entry.period().filter(|d| d.first_day() > today);
+        if let Some(date) = period {
             let message = format!("dated {date}, after the reference date {today}");
             out.push((Subject::Entry(entry.sequence()), message));
         }

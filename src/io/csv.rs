@@ -16,7 +16,7 @@
 //! | `value_estimate`, `value_low`, `value_high` | equipment value, as for the size; empty when unknown |
 //! | `stage` | current stage (required) |
 //! | `evidence` | current evidence (required) |
-//! | `date` | the pledge's date, `YYYY-MM-DD`, or empty when undated |
+//! | `date` | the pledge's date, `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when known only to the month or year, or empty when undated |
 //! | `conditions` | `;`-separated: `ceasefire`, `backstop:MEMBER`, `parliament:MEMBER`, `depends:PLEDGE`, `named:TEXT` |
 //! | `sources` | `;`-separated source ids |
 //! | `delivered` | delivered so far, in the pledge's unit (empty = 0) |
@@ -519,7 +519,7 @@ impl Row {
         let kind: Kind = f.parse("kind", str::parse)?;
         let stage: Stage = f.parse("stage", str::parse)?;
         let evidence: Evidence = f.parse("evidence", str::parse)?;
-        let date = f.optional("date", crate::dates::parse_date)?;
+        let date = f.optional("date", str::parse::<crate::dates::PartialDate>)?;
         let currency = f.optional("currency", Currency::new)?;
         let contribution = contribution(&f, kind, currency)?;
         let mut spec =
@@ -550,7 +550,7 @@ impl Row {
         }
         let mut provenance = Provenance::new(evidence);
         if let Some(date) = date {
-            provenance = provenance.on(date);
+            provenance = provenance.within(date);
         }
         let sources = split_list(f.get("sources"), MAX_SOURCES_PER_ENTRY, "sources")
             .map_err(|m| f.error("sources", m))?;
@@ -852,10 +852,7 @@ fn row_fields(p: &Pledge<'_>) -> [String; 21] {
         value_high,
         p.stage().to_string(),
         p.evidence().to_string(),
-        p.dates()
-            .pledge_date()
-            .map(crate::dates::format_date)
-            .unwrap_or_default(),
+        p.period().map(|d| d.to_string()).unwrap_or_default(),
         neutralise(join_list(p.conditions().iter().map(ToString::to_string))),
         neutralise(join_list(p.sources().into_iter().map(ToString::to_string))),
         delivered,

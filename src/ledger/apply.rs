@@ -249,7 +249,7 @@ impl Ledger {
         }
         let date = provenance.date();
         let evidence = provenance.evidence();
-        match action {
+        let change = match action {
             Action::AddMember(member) => self.plan_member(member, provenance),
             Action::AddSource(source) => self.plan_source(source, provenance),
             Action::Pledge(spec) => self.plan_open(spec, provenance, rules),
@@ -298,6 +298,33 @@ impl Ledger {
                 let (ix, state) = self.live_pledge(pledge)?;
                 Ok(Change::Update(ix, with_evidence(*state, evidence)))
             }
+        }?;
+        Ok(self.with_date_precision(change, provenance))
+    }
+
+    /// Records how precisely the pledge's date is known when this entry is
+    /// the one that sets it (the opening, or the first announcement), so
+    /// that the `Month` dimension can tell a year-only date.
+    fn with_date_precision(&self, change: Change, provenance: &Provenance) -> Change {
+        let precision = provenance
+            .period()
+            .map_or(crate::dates::DatePrecision::Day, |d| d.precision());
+        match change {
+            Change::Open(mut state) => {
+                state.date_precision = precision;
+                Change::Open(state)
+            }
+            Change::Update(ix, mut next) => {
+                let before = self
+                    .pledges
+                    .get(ix as usize)
+                    .and_then(|s| s.dates.pledge_date());
+                if before != next.dates.pledge_date() {
+                    next.date_precision = precision;
+                }
+                Change::Update(ix, next)
+            }
+            other => other,
         }
     }
 
@@ -474,6 +501,7 @@ impl Ledger {
                 opened: date,
                 ..StageDates::default()
             },
+            date_precision: crate::dates::DatePrecision::Day,
         };
         mark_stage_dates(&mut state.dates, spec.stage(), date);
         Ok(Change::Open(state))

@@ -7,7 +7,11 @@
 //!
 //! * roster entries (`AddMember`, `AddSource`) always apply: the roster is
 //!   not a claim about time;
-//! * a dated pledge entry applies when its date is on or before `date`;
+//! * a dated pledge entry applies when its date is on or before `date`; a
+//!   date known only to a month or a year (`2024-03`, `2024`) takes effect
+//!   at the end of its period, so `as_of(2024-03-15)` leaves a `2024-03`
+//!   entry out and `as_of(2024-03-31)` includes it (a query counts such
+//!   entries in [`LeftOut::pending_periods`](crate::LeftOut::pending_periods));
 //! * an undated pledge entry applies only with [`Undated::Include`].
 //!
 //! An entry that passes the date filter but cannot apply without an entry

@@ -379,6 +379,33 @@ impl<'a> Pledge<'a> {
         self.state.dates
     }
 
+    /// The pledge's date ([`StageDates::pledge_date`]) as recorded: a day,
+    /// a month or a year. A month or a year takes effect at the end of its
+    /// period, which is what [`StageDates::pledge_date`] gives.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Troops { personnel: Estimate::Exact(10) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Verified).within("2024".parse()?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.period().map(|d| d.to_string()), Some("2024".to_string()));
+    /// assert_eq!(pledge.dates().pledge_date(), Some(parse_date("2024-12-31")?));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn period(&self) -> Option<crate::dates::PartialDate> {
+        let date = self.state.dates.pledge_date()?;
+        Some(crate::dates::PartialDate::from_effective(
+            date,
+            self.state.date_precision,
+        ))
+    }
+
     /// The reason given when the pledge was withdrawn.
     ///
     /// # Example

@@ -178,6 +178,13 @@ pub struct Coverage {
 }
 
 impl Coverage {
+    /// Counts the entries `as_of` left out because their month or year had
+    /// not ended.
+    pub(crate) fn with_pending(mut self, pending: u64) -> Coverage {
+        self.left_out.set_pending(pending);
+        self
+    }
+
     /// The required amount.
     ///
     /// # Example

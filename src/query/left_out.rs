@@ -54,6 +54,8 @@ pub struct LeftOut {
     undated_entries: u64,
     unapplied_entries: u64,
     unconvertible: u64,
+    #[serde(default)]
+    pending_periods: u64,
 }
 
 impl LeftOut {
@@ -162,6 +164,30 @@ impl LeftOut {
         self.unconvertible
     }
 
+    /// Entries dated only to a month or a year that `as_of` left out
+    /// because the period had begun but not ended on the date: such an
+    /// entry takes effect at the end of its period.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(100) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).within("2024-03".parse()?))?;
+    /// let mid_march = ledger.query().as_of(parse_date("2024-03-15")?).run()?;
+    /// assert_eq!((mid_march.total().count(), mid_march.left_out().pending_periods()), (0, 1));
+    /// assert!(mid_march.to_string().contains("note: 1 entry dated to a month or year not yet ended left out by as_of"));
+    /// let end_of_march = ledger.query().as_of(parse_date("2024-03-31")?).run()?;
+    /// assert_eq!((end_of_march.total().count(), end_of_march.left_out().pending_periods()), (1, 0));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn pending_periods(&self) -> u64 {
+        self.pending_periods
+    }
+
     /// True when nothing was left out.
     ///
     /// # Example
@@ -189,6 +215,10 @@ impl LeftOut {
 
     pub(crate) fn count_unconvertible(&mut self) {
         self.unconvertible = self.unconvertible.saturating_add(1);
+    }
+
+    pub(crate) fn set_pending(&mut self, pending: u64) {
+        self.pending_periods = pending;
     }
 
     pub(crate) fn set_as_of(&mut self, undated: u64, unapplied: u64) {
@@ -229,6 +259,14 @@ impl fmt::Display for LeftOut {
             writeln!(
                 f,
                 "note: {n} {what} left out by as_of because an entry they need was left out"
+            )?;
+        }
+        if self.pending_periods > 0 {
+            let n = self.pending_periods;
+            let what = plural(n, "entry", "entries");
+            writeln!(
+                f,
+                "note: {n} {what} dated to a month or year not yet ended left out by as_of"
             )?;
         }
         if self.unconvertible > 0 {

@@ -599,7 +599,11 @@ impl<'a> Query<'a> {
         match self.as_of {
             Some((date, undated)) => {
                 let snapshot = self.ledger.as_of_with(date, undated);
-                self.run_on(snapshot.ledger(), self.as_of_counts(&snapshot, undated))
+                let table =
+                    self.run_on(snapshot.ledger(), self.as_of_counts(&snapshot, undated))?;
+                let mut left_out = *table.left_out();
+                left_out.set_pending(self.pending_count(date));
+                Ok(table.with_left_out(left_out))
             }
             None => self.run_on(self.ledger, (0, 0)),
         }
@@ -663,7 +667,8 @@ impl<'a> Query<'a> {
                 let snapshot = self.ledger.as_of_with(date, undated);
                 let prepared =
                     query.prepare(snapshot.ledger(), query.as_of_counts(&snapshot, undated))?;
-                coverage::compute(&prepared, target)
+                let coverage = coverage::compute(&prepared, target)?;
+                Ok(coverage.with_pending(query.pending_count(date)))
             }
             None => coverage::compute(&query.prepare(self.ledger, (0, 0))?, target),
         }
@@ -814,6 +819,26 @@ impl Query<'_> {
     /// pledges, and pledges named by a `DependsOn`): undated pledge entries,
     /// and entries that could not apply. An entry on an unknown pledge is
     /// counted.
+    /// Entries dated to a month or a year that has begun but not ended on
+    /// `date`: `as_of` leaves them out (they take effect at the end of their
+    /// period), and the answer says so. Counted among the entries the query
+    /// is about, as [`Query::as_of_counts`] does.
+    fn pending_count(&self, date: NaiveDate) -> u64 {
+        let pending = self
+            .ledger
+            .entries()
+            .filter(|e| e.period().is_some_and(|p| p.is_pending_on(date)))
+            .filter_map(|e| e.action().pledge())
+            .filter_map(|id| self.ledger.pledge(id))
+            .filter(|pledge| {
+                (self.members.is_empty() || self.members.contains(pledge.member()))
+                    && (self.kinds.is_empty() || self.kinds.contains(&pledge.kind()))
+                    && self.measure.applies_to(pledge.kind())
+            })
+            .count();
+        pending as u64
+    }
+
     fn as_of_counts(&self, snapshot: &crate::ledger::Snapshot, undated: Undated) -> (u64, u64) {
         self.left_out_counts(snapshot.left_out(), undated)
     }

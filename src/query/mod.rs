@@ -26,6 +26,7 @@ mod dimension;
 mod fast;
 mod left_out;
 mod measure;
+mod relative;
 mod running;
 mod scenario;
 mod table;
@@ -39,6 +40,7 @@ pub use coverage::{Coverage, Target};
 pub use dimension::{Dimension, Key};
 pub use left_out::LeftOut;
 pub use measure::{Basis, Measure};
+pub use relative::{Relative, RelativeRow, RelativeTable};
 pub use running::{Interval, Period, RunningTotals};
 pub use scenario::Scenario;
 pub use table::{Row, Table, Total};
@@ -677,7 +679,7 @@ impl<'a> Query<'a> {
     fn run_on(&self, view: &Ledger, as_of: (u64, u64)) -> Result<Table> {
         let prepared = self.prepare(view, as_of)?;
         let mut table = None;
-        if fast::supports(&self.dimensions) {
+        if fast::supports(&self.dimensions) && self.measure.is_cacheable() {
             let column = QueryCache::of(view)
                 .and_then(|cache| cache.column(view, &self.measure, self.basis));
             if let Some(column) = column {
@@ -939,6 +941,7 @@ impl Prepared<'_> {
                 Err(
                     Error::MissingRate { .. }
                     | Error::StaleRate { .. }
+                    | Error::MissingDeflator { .. }
                     | Error::UndatedConversion { .. },
                 ) if q.leave_out_unconvertible => {
                     left_out.count_unconvertible();

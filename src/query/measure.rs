@@ -12,7 +12,7 @@ use crate::exact::{self, Toward};
 use crate::fx::FxRates;
 use crate::ledger::{Ledger, PledgeState};
 use crate::money::Currency;
-use crate::pledge::Kind;
+use crate::pledge::{AdjustmentBasis, Kind};
 
 /// What a query adds up.
 ///
@@ -192,6 +192,9 @@ pub(crate) fn pledge_amount(
     if !measure.applies_to(state.kind) {
         return Ok(None);
     }
+    if let Some(adjusts) = state.adjusts {
+        return adjustment_amount(ledger, state, measure, basis, adjusts);
+    }
     match measure {
         Measure::Count => Ok(Some(exact(Decimal::ONE))),
         Measure::Personnel | Measure::Units => {
@@ -205,6 +208,45 @@ pub(crate) fn pledge_amount(
             value_amount(ledger, state, into, basis).map(Some)
         }
     }
+}
+
+/// The amount an adjustment contributes: its (possibly negative) amount on
+/// its own basis, negated in the outstanding total when it adjusts what was
+/// delivered, nothing on the other basis; it is not a pledge to count.
+fn adjustment_amount(
+    ledger: &Ledger,
+    state: &PledgeState,
+    measure: &Measure<'_>,
+    basis: Basis,
+    adjusts: AdjustmentBasis,
+) -> Result<Option<Bounds>> {
+    let Measure::Value { fx, currency } = measure else {
+        return Ok(None);
+    };
+    let native = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
+    let signed = match (adjusts, basis) {
+        (AdjustmentBasis::Pledged, Basis::Pledged | Basis::Outstanding)
+        | (AdjustmentBasis::Delivered, Basis::Delivered) => native,
+        (AdjustmentBasis::Delivered, Basis::Outstanding) => {
+            // Negating a Decimal cannot overflow; checked all the same.
+            let negate = |d: Decimal| {
+                Decimal::ZERO
+                    .checked_sub(d)
+                    .ok_or_else(|| Error::overflow("negating an adjustment"))
+            };
+            Bounds {
+                low: negate(native.high.unwrap_or(native.low))?,
+                high: Some(negate(native.low)?),
+                ..native
+            }
+        }
+        _ => return Ok(None),
+    };
+    let into = Conversion {
+        fx,
+        currency: *currency,
+    };
+    convert(ledger, state, signed, into, state.dates.pledge_date()).map(Some)
 }
 
 /// Where money is converted to: the query's currency through its rates.

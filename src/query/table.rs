@@ -805,6 +805,22 @@ impl fmt::Display for Table {
                 "note: a division (an equipment value's share, an inverse or cross rate) was rounded outward"
             )?;
         }
+        // Only adjustments can take a total below zero: say so rather than
+        // let a negative low bound pass for a typo.
+        let below_zero = self
+            .rows
+            .iter()
+            .map(Row::total)
+            .chain(std::iter::once(&self.total))
+            .filter(|total| total.low() < rust_decimal::Decimal::ZERO)
+            .count();
+        if below_zero > 0 {
+            let what = if below_zero == 1 { "total" } else { "totals" };
+            writeln!(
+                f,
+                "note: {below_zero} {what} below zero: adjustments (corrections naming no pledge) exceed what was recorded"
+            )?;
+        }
         write!(f, "{}", self.left_out)
     }
 }

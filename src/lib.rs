@@ -512,6 +512,7 @@ pub mod prelude {
         Basis, Coverage, Dimension, Key, LeftOut, Measure, Query, Row, Scenario, Table, Target,
         Total,
     };
+    pub use crate::query::{Change, ChangeKind, ChangeRow, Changes};
     pub use crate::query::{Interval, Period, RunningTotals};
     pub use crate::source::{Source, SourceKind};
     pub use crate::testing::fixtures;
@@ -540,6 +541,7 @@ pub use pledge::{
 pub use query::{
     Basis, Coverage, Dimension, Key, LeftOut, Measure, Query, Row, Scenario, Table, Target, Total,
 };
+pub use query::{Change, ChangeKind, ChangeRow, Changes};
 pub use query::{Interval, Period, RunningTotals};
 pub use source::{Source, SourceKind};
 pub use testing::fixtures;

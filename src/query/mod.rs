@@ -20,6 +20,7 @@
 //! [`Basis::Pledged`], the default scenario [`Scenario::new`].
 
 mod cache;
+mod changes;
 mod coverage;
 mod dimension;
 mod fast;
@@ -33,6 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
+pub use changes::{Change, ChangeKind, ChangeRow, Changes};
 pub use coverage::{Coverage, Target};
 pub use dimension::{Dimension, Key};
 pub use left_out::LeftOut;

@@ -23,6 +23,7 @@ mod cache;
 mod changes;
 mod coverage;
 mod dimension;
+mod every_cell;
 mod fast;
 mod left_out;
 mod measure;
@@ -760,10 +761,13 @@ impl<'a> Query<'a> {
                 table = fast::run(&prepared, &column);
             }
         }
-        let table = match table {
+        let mut table = match table {
             Some(table) => table,
             None => self.run_exact(&prepared)?,
         };
+        if self.every_cell {
+            table = every_cell::fill(table, view, &self.measure, self.max_rows)?;
+        }
         // Both paths build at most a bounded dense array or stop a growing
         // map at the limit; this catches a dense array with too many rows.
         if table.rows().len() > self.max_rows {

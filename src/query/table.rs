@@ -522,6 +522,11 @@ impl Table {
         }
     }
 
+    pub(crate) fn with_rows(mut self, rows: Vec<Row>) -> Table {
+        self.rows = rows;
+        self
+    }
+
     pub(crate) fn with_left_out(mut self, left_out: LeftOut) -> Table {
         self.left_out = left_out;
         self
@@ -807,8 +812,12 @@ impl fmt::Display for Table {
         }
         // Only adjustments can take a total below zero: say so rather than
         // let a negative low bound pass for a typo.
-        let below_zero = self
-            .rows
+        let rows = if self.dimensions.is_empty() {
+            &[][..]
+        } else {
+            &self.rows[..]
+        };
+        let below_zero = rows
             .iter()
             .map(Row::total)
             .chain(std::iter::once(&self.total))

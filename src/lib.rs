@@ -74,7 +74,7 @@
 //! * **Find the gap.** [`Query::coverage`] compares the pledges with a
 //!   [`Target`] and splits them by firmness into a [`Coverage`].
 //! * **Lint the data.** [`Ledger::check`] reports what is allowed but
-//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL015`,
+//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL016`,
 //!   listed in the [`Code`] docs and below).
 //! * **Convert money.** [`FxRates`] holds dated rates with an explicit
 //!   [`RatePolicy`]; a missing rate is an error, never a guess.
@@ -341,6 +341,7 @@
 //! | CL013 | info | an undated pledge entry |
 //! | CL014 | warning | a condition that depends on a withdrawn pledge |
 //! | CL015 | warning | an entry from an older file that only that format version's rules accept |
+//! | CL016 | info | an adjustment: a change to a member's total that names no pledge |
 //!
 //! ```
 //! use coalition_ledger::prelude::*;
@@ -508,7 +509,9 @@ pub mod prelude {
     pub use crate::lifecycle::{Evidence, Stage};
     pub use crate::member::{Member, Role};
     pub use crate::money::{Currency, Money, parse_amount};
-    pub use crate::pledge::{Capability, Condition, Contribution, Kind, NewPledge, StageDates};
+    pub use crate::pledge::{
+        AdjustmentBasis, Capability, Condition, Contribution, Kind, NewPledge, StageDates,
+    };
     pub use crate::query::{
         Basis, Coverage, Dimension, Key, LeftOut, Measure, Query, Row, Scenario, Table, Target,
         Total,
@@ -539,7 +542,9 @@ pub use ledger::{Pledge, PledgeRecord};
 pub use lifecycle::{Evidence, Stage};
 pub use member::{Member, Role};
 pub use money::{Currency, Money, parse_amount};
-pub use pledge::{Capability, Condition, Contribution, Kind, NewPledge, StageDates};
+pub use pledge::{
+    AdjustmentBasis, Capability, Condition, Contribution, Kind, NewPledge, StageDates,
+};
 pub use query::{
     Basis, Coverage, Dimension, Key, LeftOut, Measure, Query, Row, Scenario, Table, Target, Total,
 };

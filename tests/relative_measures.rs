@@ -311,3 +311,37 @@ proptest! {
         prop_assert_eq!(row.is_rounded(), row.low().checked_mul(p) != Some(Decimal::from(low)) || row.high().and_then(|h| h.checked_mul(p)) != Some(Decimal::from(high)));
     }
 }
+
+#[test]
+fn adjustments_count_in_constant_prices_too() -> Result<()> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        funding("DEU-1", "DEU", Estimate::Exact(eur("1000"))),
+        verified("2024-01-10"),
+    )?;
+    ledger.open_pledge(
+        NewPledge::adjustment(
+            pid("DEU-fix"),
+            mid("DEU"),
+            AdjustmentBasis::Pledged,
+            eur("-200"),
+        ),
+        verified("2024-03-01"),
+    )?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let deflators = Deflators::new()
+        .with_index(Currency::EUR, 2024, dec("80"))?
+        .with_index(Currency::EUR, 2025, dec("100"))?;
+    let table = ledger
+        .query()
+        .measure(Measure::RealValue {
+            currency: Currency::EUR,
+            fx: &fx,
+            deflators: &deflators,
+            base_year: 2025,
+        })
+        .run()?;
+    // (1,000 − 200) of 2024 × 100 / 80 = 1,000 in 2025 prices.
+    assert_eq!(table.total().low(), dec("1000"));
+    Ok(())
+}

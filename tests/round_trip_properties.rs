@@ -99,6 +99,22 @@ fn ledger_of(
         let provenance = Provenance::new(Evidence::Reported)
             .within(*date)
             .cite(sid("src"));
+        // A correction of the same size, negative, on alternate bases.
+        let basis = if i % 2 == 0 {
+            AdjustmentBasis::Pledged
+        } else {
+            AdjustmentBasis::Delivered
+        };
+        let adjustment = NewPledge::adjustment(
+            PledgeId::new(format!("{id}-adj-{i}")).unwrap_or_else(|_| pid(&format!("adj-{i}"))),
+            member.clone(),
+            basis,
+            Money::new(
+                Decimal::ZERO.checked_sub(*amount).unwrap_or_default(),
+                Currency::EUR,
+            ),
+        );
+        let _ = ledger.open_pledge(adjustment, provenance.clone());
         if ledger.open_pledge(spec, provenance).is_ok() {
             let _ = ledger.deliver(
                 &pledge,

@@ -24,7 +24,7 @@ type Finding = (Subject, String);
 /// A rule: reads the ledger and options, pushes findings.
 type Rule = fn(&Ledger, &CheckOptions, &mut Vec<Finding>);
 
-const RULES: [(Code, Rule); 15] = [
+const RULES: [(Code, Rule); 16] = [
     (Code::NoSource, no_source),
     (Code::CommittedButUnconfirmed, committed_but_unconfirmed),
     (Code::BackstopWithoutPledge, backstop_without_pledge),
@@ -40,6 +40,7 @@ const RULES: [(Code, Rule); 15] = [
     (Code::UndatedEntry, undated_entry),
     (Code::ConditionCannotHold, condition_cannot_hold),
     (Code::OlderFormatRule, older_format_rule),
+    (Code::Adjustment, adjustment),
 ];
 
 /// Runs every enabled rule. Each code keeps its first
@@ -659,6 +660,27 @@ fn older_format_rule(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) 
             "accepted under the rules of format version {version}; the current rules refuse it: {refusal}"
         );
         out.push((Subject::Entry(entry.sequence()), message));
+    }
+}
+
+/// CL016.
+fn adjustment(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
+    for p in ledger.pledges() {
+        let Some(basis) = p.adjusts() else { continue };
+        let amount = p
+            .contribution()
+            .quantity_bounds()
+            .map(|b| quantity_text(&p, b.low))
+            .unwrap_or_default();
+        let category = p
+            .category()
+            .map(|c| format!(" in `{c}`"))
+            .unwrap_or_default();
+        let message = format!(
+            "adjusts the {basis} total of {}{category} by {amount}, naming no pledge",
+            p.member()
+        );
+        out.push((pledge_subject(&p), message));
     }
 }
 

@@ -254,7 +254,7 @@ impl Ledger {
             Action::AddSource(source) => self.plan_source(source, provenance),
             Action::Pledge(spec) => self.plan_open(spec, provenance, rules),
             Action::Advance { pledge, stage } => {
-                let (ix, state) = self.live_pledge(pledge)?;
+                let (ix, state) = self.pledge_with_lifecycle(pledge)?;
                 if *stage == Stage::Withdrawn {
                     let reason = "withdrawal is its own action, with a reason";
                     return Err(Error::invalid(
@@ -269,7 +269,7 @@ impl Ledger {
                 pledge,
                 contribution,
             } => {
-                let (ix, state) = self.live_pledge(pledge)?;
+                let (ix, state) = self.pledge_with_lifecycle(pledge)?;
                 self.plan_revise(pledge, state, contribution, evidence)
                     .map(|s| Change::Update(ix, s))
             }
@@ -279,7 +279,7 @@ impl Ledger {
                 currency,
                 correction,
             } => {
-                let (ix, state) = self.live_pledge(pledge)?;
+                let (ix, state) = self.pledge_with_lifecycle(pledge)?;
                 let delivery = Delivery {
                     quantity: *quantity,
                     currency: *currency,
@@ -289,7 +289,7 @@ impl Ledger {
                     .map(|s| Change::Update(ix, s))
             }
             Action::Withdraw { pledge, reason } => {
-                let (ix, state) = self.live_pledge(pledge)?;
+                let (ix, state) = self.pledge_with_lifecycle(pledge)?;
                 validate_reason(pledge, reason)?;
                 plan_advance(pledge, state, Stage::Withdrawn, date, evidence)
                     .map(|s| Change::Update(ix, s))
@@ -502,6 +502,7 @@ impl Ledger {
                 ..StageDates::default()
             },
             date_precision: crate::dates::DatePrecision::Day,
+            adjusts: spec.adjusts(),
         };
         mark_stage_dates(&mut state.dates, spec.stage(), date);
         Ok(Change::Open(state))
@@ -552,6 +553,20 @@ impl Ledger {
     }
 
     /// The index and state of a pledge that still accepts entries.
+    /// A pledge that a lifecycle action may change: live, and not an
+    /// adjustment (which has no lifecycle).
+    fn pledge_with_lifecycle(&self, pledge: &PledgeId) -> Result<(u32, &PledgeState)> {
+        let (ix, state) = self.live_pledge(pledge)?;
+        if state.adjusts.is_some() {
+            return Err(Error::invalid(
+                format!("adjustment `{pledge}`"),
+                "action",
+                "an adjustment has no lifecycle: record another adjustment to correct it",
+            ));
+        }
+        Ok((ix, state))
+    }
+
     fn live_pledge(&self, pledge: &PledgeId) -> Result<(u32, &PledgeState)> {
         let ix = *self
             .pledge_index
@@ -677,6 +692,9 @@ impl Ledger {
         }
         if state.conditional {
             self.conditional.push(ix);
+        }
+        if state.adjusts.is_some() {
+            self.adjustments = self.adjustments.saturating_add(1);
         }
         self.pledges.push(state);
     }

@@ -379,6 +379,26 @@ impl<'a> Pledge<'a> {
         self.state.dates
     }
 
+    /// The basis an adjustment changes, or `None` for a pledge (see
+    /// [`NewPledge::adjustment`](crate::NewPledge::adjustment)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let fix = NewPledge::adjustment(PledgeId::new("DEU-fix")?, MemberId::new("DEU")?,
+    ///     AdjustmentBasis::Pledged, Money::parse("-5", Currency::EUR)?);
+    /// ledger.open_pledge(fix, Provenance::new(Evidence::Reported))?;
+    /// assert_eq!(ledger.pledge(&PledgeId::new("DEU-fix")?).and_then(|p| p.adjusts()), Some(AdjustmentBasis::Pledged));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn adjusts(&self) -> Option<crate::pledge::AdjustmentBasis> {
+        self.state.adjusts
+    }
+
     /// The pledge's date ([`StageDates::pledge_date`]) as recorded: a day,
     /// a month or a year. A month or a year takes effect at the end of its
     /// period, which is what [`StageDates::pledge_date`] gives.

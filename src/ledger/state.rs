@@ -41,6 +41,8 @@ pub(crate) struct PledgeState {
     /// How precisely [`StageDates::pledge_date`] is known (a month or a
     /// year dates it at the end of its period).
     pub(crate) date_precision: crate::dates::DatePrecision,
+    /// Set for an adjustment (see [`NewPledge::adjustment`](crate::NewPledge::adjustment)).
+    pub(crate) adjusts: Option<crate::pledge::AdjustmentBasis>,
 }
 
 impl PledgeState {

@@ -462,7 +462,13 @@ pub(crate) fn compute(prepared: &Prepared<'_>, target: &Target<'_>) -> Result<Co
         Total::default(),
         Total::default(),
     ];
-    let left_out = prepared.for_each(|ix, state, bounds, _| {
+    let mut adjustments = 0u64;
+    let mut left_out = prepared.for_each(|ix, state, bounds, _| {
+        // An adjustment corrects a total; it is no pledge of any firmness.
+        if state.adjusts.is_some() {
+            adjustments = adjustments.saturating_add(1);
+            return Ok(());
+        }
         let bucket = if prepared.conditional(ix) {
             2
         } else if state.stage >= Stage::Committed && state.evidence == Evidence::Verified {
@@ -477,6 +483,7 @@ pub(crate) fn compute(prepared: &Prepared<'_>, target: &Target<'_>) -> Result<Co
             None => Ok(()),
         }
     })?;
+    left_out.set_adjustments(adjustments);
     let [firm, likely, conditional, possible] = buckets.map(|t| t.in_currency(currency));
     let mut all = firm;
     for other in [&likely, &conditional, &possible] {

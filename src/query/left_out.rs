@@ -56,6 +56,8 @@ pub struct LeftOut {
     unconvertible: u64,
     #[serde(default)]
     pending_periods: u64,
+    #[serde(default)]
+    adjustments: u64,
 }
 
 impl LeftOut {
@@ -188,6 +190,31 @@ impl LeftOut {
         self.pending_periods
     }
 
+    /// Adjustments a coverage left out of its firmness buckets: they
+    /// correct totals and are no pledge of any firmness (a table counts
+    /// them, unless [`Query::adjustments`](crate::Query::adjustments) says
+    /// otherwise).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let fix = NewPledge::adjustment(PledgeId::new("DEU-fix")?, MemberId::new("DEU")?,
+    ///     AdjustmentBasis::Pledged, Money::parse("-5", Currency::EUR)?);
+    /// ledger.open_pledge(fix, Provenance::new(Evidence::Reported).on(parse_date("2024-05-01")?))?;
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// let coverage = ledger.query().coverage(&Target::value(Money::parse("100", Currency::EUR)?, &fx))?;
+    /// assert_eq!(coverage.left_out().adjustments(), 1);
+    /// assert!(coverage.to_string().contains("note: 1 adjustment left out"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn adjustments(&self) -> u64 {
+        self.adjustments
+    }
+
     /// True when nothing was left out.
     ///
     /// # Example
@@ -215,6 +242,10 @@ impl LeftOut {
 
     pub(crate) fn count_unconvertible(&mut self) {
         self.unconvertible = self.unconvertible.saturating_add(1);
+    }
+
+    pub(crate) fn set_adjustments(&mut self, adjustments: u64) {
+        self.adjustments = adjustments;
     }
 
     pub(crate) fn set_pending(&mut self, pending: u64) {
@@ -259,6 +290,14 @@ impl fmt::Display for LeftOut {
             writeln!(
                 f,
                 "note: {n} {what} left out by as_of because an entry they need was left out"
+            )?;
+        }
+        if self.adjustments > 0 {
+            let n = self.adjustments;
+            let what = plural(n, "adjustment", "adjustments");
+            writeln!(
+                f,
+                "note: {n} {what} left out: a correction of a total is no pledge of any firmness"
             )?;
         }
         if self.pending_periods > 0 {

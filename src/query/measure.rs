@@ -13,7 +13,7 @@ use crate::exact::{self, Toward};
 use crate::fx::FxRates;
 use crate::ledger::{Ledger, PledgeState};
 use crate::money::Currency;
-use crate::pledge::Kind;
+use crate::pledge::{AdjustmentBasis, Kind};
 
 /// What a query adds up.
 ///
@@ -231,33 +231,54 @@ pub(crate) fn pledge_amount(
     if !measure.applies_to(state.kind) {
         return Ok(None);
     }
+    if let Some(adjusts) = state.adjusts {
+        return adjustment_amount(ledger, state, measure, basis, adjusts);
+    }
     match measure {
         Measure::Count => Ok(Some(exact(Decimal::ONE))),
         Measure::Personnel | Measure::Units => {
             on_basis(state.quantity, state.delivered, basis).map(Some)
         }
-        Measure::Value { fx, currency } => {
-            let into = Conversion {
-                fx,
-                currency: *currency,
-                deflate: None,
-            };
-            value_amount(ledger, state, into, basis).map(Some)
-        }
-        Measure::RealValue {
-            fx,
-            currency,
-            deflators,
-            base_year,
-        } => {
-            let into = Conversion {
-                fx,
-                currency: *currency,
-                deflate: Some((deflators, *base_year)),
-            };
-            value_amount(ledger, state, into, basis).map(Some)
-        }
+        Measure::Value { .. } | Measure::RealValue { .. } => match Conversion::of(measure) {
+            Some(into) => value_amount(ledger, state, into, basis).map(Some),
+            None => Ok(None),
+        },
     }
+}
+
+/// The amount an adjustment contributes: its (possibly negative) amount on
+/// its own basis, negated in the outstanding total when it adjusts what was
+/// delivered, nothing on the other basis; it is not a pledge to count.
+fn adjustment_amount(
+    ledger: &Ledger,
+    state: &PledgeState,
+    measure: &Measure<'_>,
+    basis: Basis,
+    adjusts: AdjustmentBasis,
+) -> Result<Option<Bounds>> {
+    let Some(into) = Conversion::of(measure) else {
+        return Ok(None);
+    };
+    let native = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
+    let signed = match (adjusts, basis) {
+        (AdjustmentBasis::Pledged, Basis::Pledged | Basis::Outstanding)
+        | (AdjustmentBasis::Delivered, Basis::Delivered) => native,
+        (AdjustmentBasis::Delivered, Basis::Outstanding) => {
+            // Negating a Decimal cannot overflow; checked all the same.
+            let negate = |d: Decimal| {
+                Decimal::ZERO
+                    .checked_sub(d)
+                    .ok_or_else(|| Error::overflow("negating an adjustment"))
+            };
+            Bounds {
+                low: negate(native.high.unwrap_or(native.low))?,
+                high: Some(negate(native.low)?),
+                ..native
+            }
+        }
+        _ => return Ok(None),
+    };
+    convert(ledger, state, signed, into, state.dates.pledge_date()).map(Some)
 }
 
 /// Where money is converted to: the query's currency through its rates.
@@ -269,7 +290,29 @@ struct Conversion<'a> {
     deflate: Option<(&'a Deflators, i32)>,
 }
 
-impl Conversion<'_> {
+impl<'a> Conversion<'a> {
+    /// The conversion a money measure asks for; `None` for other measures.
+    fn of(measure: &Measure<'a>) -> Option<Conversion<'a>> {
+        match *measure {
+            Measure::Value { fx, currency } => Some(Conversion {
+                fx,
+                currency,
+                deflate: None,
+            }),
+            Measure::RealValue {
+                fx,
+                currency,
+                deflators,
+                base_year,
+            } => Some(Conversion {
+                fx,
+                currency,
+                deflate: Some((deflators, base_year)),
+            }),
+            _ => None,
+        }
+    }
+
     /// True when an amount already in the target currency stays as it is.
     fn is_identity_for(&self, currency: Currency) -> bool {
         currency == self.currency && self.deflate.is_none()

@@ -23,6 +23,7 @@ mod cache;
 mod changes;
 mod coverage;
 mod dimension;
+mod every_cell;
 mod fast;
 mod left_out;
 mod measure;
@@ -82,6 +83,10 @@ const MAX_DENSE_CELLS: usize = 1 << 20;
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of a builder, each set by its own method"
+)]
 pub struct Query<'a> {
     ledger: &'a Ledger,
     members: BTreeSet<MemberId>,
@@ -99,6 +104,8 @@ pub struct Query<'a> {
     basis: Basis,
     leave_out_unconvertible: bool,
     max_rows: usize,
+    include_adjustments: bool,
+    every_cell: bool,
 }
 
 impl Ledger {
@@ -140,6 +147,8 @@ impl Ledger {
             basis: Basis::Pledged,
             leave_out_unconvertible: false,
             max_rows: crate::limits::MAX_QUERY_ROWS,
+            include_adjustments: true,
+            every_cell: false,
         }
     }
 }
@@ -346,6 +355,72 @@ impl<'a> Query<'a> {
     #[must_use]
     pub fn include_withdrawn(mut self, include: bool) -> Self {
         self.include_withdrawn = include;
+        self
+    }
+
+    /// Counts adjustments ([`NewPledge::adjustment`](crate::NewPledge::adjustment)):
+    /// corrections that change a member's total without naming a pledge
+    /// (the default). `false` filters them out, to see the pledges alone.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let fix = NewPledge::adjustment(PledgeId::new("DEU-fix")?, MemberId::new("DEU")?,
+    ///     AdjustmentBasis::Pledged, Money::parse("-51900000", Currency::EUR)?);
+    /// ledger.open_pledge(fix, Provenance::new(Evidence::Reported).on(parse_date("2024-05-01")?))?;
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// let value = Measure::Value { currency: Currency::EUR, fx: &fx };
+    /// let with = ledger.query().measure(value).run()?;
+    /// assert_eq!(with.total().low(), Decimal::from(-51_900_000));
+    /// assert!(with.to_string().contains("note: 1 total below zero"));
+    /// let without = ledger.query().measure(value).adjustments(false).run()?;
+    /// assert_eq!(without.total().count(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn adjustments(mut self, include: bool) -> Self {
+        self.include_adjustments = include;
+        self
+    }
+
+    /// Lists every combination of the grouped dimensions' known values,
+    /// with a zero total where nothing counts (default: only the
+    /// combinations something counts in).
+    ///
+    /// The known values are: every member of the roster, every group, the
+    /// kinds the measure applies to, every category in the ledger, every
+    /// stage and evidence level, both `Conditional` values, and every year,
+    /// quarter or month from the earliest pledge date to the latest. "No
+    /// group", "no category", "undated" and year-only keys are listed only
+    /// when something counts in them. The number of rows is bounded by
+    /// [`Query::max_rows`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for id in ["FRA", "GBR"] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+    /// }
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(10) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// let sparse = ledger.query().group_by([Dimension::Member]).run()?;
+    /// assert_eq!(sparse.rows().len(), 1);
+    /// let every = ledger.query().group_by([Dimension::Member]).every_cell(true).run()?;
+    /// assert_eq!(every.rows().len(), 2);
+    /// let gbr = every.row(&[Key::Member(MemberId::new("GBR")?)]).map(|r| r.total().count());
+    /// assert_eq!(gbr, Some(0));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn every_cell(mut self, every: bool) -> Self {
+        self.every_cell = every;
         self
     }
 
@@ -679,17 +754,25 @@ impl<'a> Query<'a> {
     fn run_on(&self, view: &Ledger, as_of: (u64, u64)) -> Result<Table> {
         let prepared = self.prepare(view, as_of)?;
         let mut table = None;
-        if fast::supports(&self.dimensions) && self.measure.is_cacheable() {
+        // The fast path does not know adjustments (negative amounts on one
+        // basis, a filter of their own): the exact path answers for them.
+        if fast::supports(&self.dimensions)
+            && !view.has_adjustments()
+            && self.measure.is_cacheable()
+        {
             let column = QueryCache::of(view)
                 .and_then(|cache| cache.column(view, &self.measure, self.basis));
             if let Some(column) = column {
                 table = fast::run(&prepared, &column);
             }
         }
-        let table = match table {
+        let mut table = match table {
             Some(table) => table,
             None => self.run_exact(&prepared)?,
         };
+        if self.every_cell {
+            table = every_cell::fill(table, view, &self.measure, self.max_rows)?;
+        }
         // Both paths build at most a bounded dense array or stop a growing
         // map at the limit; this catches a dense array with too many rows.
         if table.rows().len() > self.max_rows {
@@ -1006,6 +1089,7 @@ impl Prepared<'_> {
             state.stage >= q.stage_min && state.stage <= q.stage_max
         };
         stage_ok
+            && (q.include_adjustments || state.adjusts.is_none())
             && state.evidence >= q.evidence_min
             && (q.kinds.is_empty() || q.kinds.contains(&state.kind))
             && self

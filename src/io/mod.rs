@@ -7,4 +7,6 @@ pub mod csv;
 mod csv_guard;
 pub mod journal;
 pub mod json;
+#[cfg(feature = "csv")]
+pub mod mapping;
 pub mod rates;

@@ -210,6 +210,15 @@ pub enum Error {
         /// The year asked for.
         year: i32,
     },
+    /// Constant prices need a deflator index for a currency and year, and
+    /// the caller supplied none.
+    #[error("no deflator for {currency} in {year}")]
+    MissingDeflator {
+        /// The currency.
+        currency: String,
+        /// The year.
+        year: i32,
+    },
     /// A name that is none of a type's spellings (a stage, a kind, a
     /// diagnostic code, ...).
     #[error("unknown {what} `{value}`: expected one of {expected}")]

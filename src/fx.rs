@@ -542,6 +542,10 @@ pub struct Converted {
 }
 
 impl Converted {
+    pub(crate) fn from_bounds(low: crate::Money, high: crate::Money, rounded: bool) -> Converted {
+        Converted { low, high, rounded }
+    }
+
     /// The low bound (rounded down when inexact).
     ///
     /// # Example

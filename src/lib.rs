@@ -447,8 +447,10 @@
 // nested form stays allowed so that the bump does not rewrite every module.
 #![allow(clippy::collapsible_if)]
 
+mod attributes;
 mod check;
 mod dates;
+mod deflators;
 mod entry;
 mod error;
 mod estimate;
@@ -494,8 +496,10 @@ pub mod prelude {
     //! `std::result::Result` and any other `Error` in scope. Name them with
     //! their path (`coalition_ledger::Result<()>`), or import them by name.
 
+    pub use crate::attributes::{Attribute, MemberAttributes};
     pub use crate::check::{CheckOptions, Code, Diagnostic, Report, Severity, Subject};
     pub use crate::dates::{DatePrecision, PartialDate, parse_date};
+    pub use crate::deflators::Deflators;
     pub use crate::entry::{Action, ClientKey, Entry, Provenance};
     pub use crate::estimate::Estimate;
     pub use crate::fx::{Converted, FxRates, RatePolicy};
@@ -514,6 +518,7 @@ pub mod prelude {
     };
     pub use crate::query::{Change, ChangeKind, ChangeRow, Changes};
     pub use crate::query::{Interval, Period, RunningTotals};
+    pub use crate::query::{Relative, RelativeRow, RelativeTable};
     pub use crate::source::{Source, SourceKind};
     pub use crate::testing::fixtures;
 
@@ -523,8 +528,10 @@ pub mod prelude {
 mod query;
 pub mod testing;
 
+pub use attributes::{Attribute, MemberAttributes};
 pub use check::{CheckOptions, Code, Diagnostic, Report, Severity, Subject};
 pub use dates::{DatePrecision, PartialDate, parse_date};
+pub use deflators::Deflators;
 pub use entry::{Action, ClientKey, Entry, Provenance};
 pub use error::{Error, Result};
 pub use estimate::Estimate;
@@ -543,6 +550,7 @@ pub use query::{
 };
 pub use query::{Change, ChangeKind, ChangeRow, Changes};
 pub use query::{Interval, Period, RunningTotals};
+pub use query::{Relative, RelativeRow, RelativeTable};
 pub use source::{Source, SourceKind};
 pub use testing::fixtures;
 

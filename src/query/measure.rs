@@ -3,9 +3,10 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+use crate::deflators::Deflators;
 use crate::error::{Error, Result};
 use crate::estimate::Bounds;
 use crate::exact::{self, Toward};
@@ -64,6 +65,23 @@ pub enum Measure<'a> {
         /// The rates into `currency`.
         fx: &'a FxRates,
     },
+    /// Money as [`Measure::Value`], then in prices of `base_year`: each
+    /// amount, once converted into `currency` at its date, is deflated
+    /// from that date's year with the index of `currency` (`amount ×
+    /// index(base_year) / index(year)`), as trackers report "inflation
+    /// adjusted to 2025 USD". A year without an index is an error naming
+    /// the currency and the year; a quotient that is not exact is rounded
+    /// outward and the total says so.
+    RealValue {
+        /// The currency of the result.
+        currency: Currency,
+        /// The rates into `currency`.
+        fx: &'a FxRates,
+        /// The price index per currency and year.
+        deflators: &'a Deflators,
+        /// The year whose prices the result is in.
+        base_year: i32,
+    },
     /// Number of pledges, whatever the basis.
     Count,
 }
@@ -85,6 +103,7 @@ impl Measure<'_> {
             Measure::Personnel => "personnel",
             Measure::Units => "units",
             Measure::Value { .. } => "value",
+            Measure::RealValue { .. } => "real_value",
             Measure::Count => "count",
         }
     }
@@ -102,7 +121,9 @@ impl Measure<'_> {
     /// ```
     pub fn currency(&self) -> Option<Currency> {
         match self {
-            Measure::Value { currency, .. } => Some(*currency),
+            Measure::Value { currency, .. } | Measure::RealValue { currency, .. } => {
+                Some(*currency)
+            }
             _ => None,
         }
     }
@@ -122,20 +143,33 @@ impl Measure<'_> {
         match self {
             Measure::Personnel => kind == Kind::Troops,
             Measure::Units => kind == Kind::Equipment,
-            Measure::Value { .. } => matches!(kind, Kind::Funding | Kind::Equipment),
+            Measure::Value { .. } | Measure::RealValue { .. } => {
+                matches!(kind, Kind::Funding | Kind::Equipment)
+            }
             Measure::Count => true,
         }
     }
 
     pub(crate) fn validate(&self) -> Result<()> {
         match self {
-            Measure::Value { currency, fx } if !fx.converts_into(*currency) => Err(Error::invalid(
-                "query",
-                "currency",
-                format!("the rates convert into {}, not {currency}", fx.base()),
-            )),
+            Measure::Value { currency, fx } | Measure::RealValue { currency, fx, .. }
+                if !fx.converts_into(*currency) =>
+            {
+                Err(Error::invalid(
+                    "query",
+                    "currency",
+                    format!("the rates convert into {}, not {currency}", fx.base()),
+                ))
+            }
             _ => Ok(()),
         }
+    }
+
+    /// Whether per-pledge amounts may be kept between queries under the
+    /// measure's name, currency and rates: not for constant prices, whose
+    /// deflators and base year are not part of that key.
+    pub(crate) fn is_cacheable(&self) -> bool {
+        !matches!(self, Measure::RealValue { .. })
     }
 }
 
@@ -143,6 +177,11 @@ impl fmt::Display for Measure<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Measure::Value { currency, .. } => write!(f, "value ({currency})"),
+            Measure::RealValue {
+                currency,
+                base_year,
+                ..
+            } => write!(f, "value ({currency}, {base_year} prices)"),
             other => f.write_str(other.name()),
         }
     }
@@ -200,13 +239,10 @@ pub(crate) fn pledge_amount(
         Measure::Personnel | Measure::Units => {
             on_basis(state.quantity, state.delivered, basis).map(Some)
         }
-        Measure::Value { fx, currency } => {
-            let into = Conversion {
-                fx,
-                currency: *currency,
-            };
-            value_amount(ledger, state, into, basis).map(Some)
-        }
+        Measure::Value { .. } | Measure::RealValue { .. } => match Conversion::of(measure) {
+            Some(into) => value_amount(ledger, state, into, basis).map(Some),
+            None => Ok(None),
+        },
     }
 }
 
@@ -220,7 +256,7 @@ fn adjustment_amount(
     basis: Basis,
     adjusts: AdjustmentBasis,
 ) -> Result<Option<Bounds>> {
-    let Measure::Value { fx, currency } = measure else {
+    let Some(into) = Conversion::of(measure) else {
         return Ok(None);
     };
     let native = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
@@ -242,10 +278,6 @@ fn adjustment_amount(
         }
         _ => return Ok(None),
     };
-    let into = Conversion {
-        fx,
-        currency: *currency,
-    };
     convert(ledger, state, signed, into, state.dates.pledge_date()).map(Some)
 }
 
@@ -254,6 +286,57 @@ fn adjustment_amount(
 struct Conversion<'a> {
     fx: &'a FxRates,
     currency: Currency,
+    /// Constant prices: the deflators and the base year.
+    deflate: Option<(&'a Deflators, i32)>,
+}
+
+impl<'a> Conversion<'a> {
+    /// The conversion a money measure asks for; `None` for other measures.
+    fn of(measure: &Measure<'a>) -> Option<Conversion<'a>> {
+        match *measure {
+            Measure::Value { fx, currency } => Some(Conversion {
+                fx,
+                currency,
+                deflate: None,
+            }),
+            Measure::RealValue {
+                fx,
+                currency,
+                deflators,
+                base_year,
+            } => Some(Conversion {
+                fx,
+                currency,
+                deflate: Some((deflators, base_year)),
+            }),
+            _ => None,
+        }
+    }
+
+    /// True when an amount already in the target currency stays as it is.
+    fn is_identity_for(&self, currency: Currency) -> bool {
+        currency == self.currency && self.deflate.is_none()
+    }
+
+    /// One bound of `amount` in `from`, dated `date`, in the target
+    /// currency (and prices); `true` when a division was rounded.
+    fn bound(
+        &self,
+        amount: Decimal,
+        from: Currency,
+        date: NaiveDate,
+        toward: Toward,
+    ) -> Result<(Decimal, bool)> {
+        let (converted, rounded) =
+            self.fx
+                .convert_bound(amount, from, self.currency, date, toward)?;
+        let Some((deflators, base_year)) = self.deflate else {
+            return Ok((converted, rounded));
+        };
+        let (real, deflated) =
+            deflators.deflate(converted, self.currency, date.year(), base_year, toward)?;
+        Ok((real, rounded || deflated))
+    }
 }
 
 fn value_amount(
@@ -301,7 +384,7 @@ fn tranches<'l>(
 
 /// Delivered money: the sum of every tranche converted at its own date.
 fn funding_delivered(ledger: &Ledger, state: &PledgeState, into: Conversion<'_>) -> Result<Bounds> {
-    let Some(currency) = state.currency.filter(|c| *c != into.currency) else {
+    let Some(currency) = state.currency.filter(|c| !into.is_identity_for(*c)) else {
         return Ok(exact(state.delivered));
     };
     if state.delivered.is_zero() && tranches(ledger, state).next().is_none() {
@@ -310,12 +393,8 @@ fn funding_delivered(ledger: &Ledger, state: &PledgeState, into: Conversion<'_>)
     let mut sum = Sum::default();
     for (quantity, date) in tranches(ledger, state) {
         let date = date.ok_or_else(|| undated(ledger, state, currency))?;
-        let low = into
-            .fx
-            .convert_bound(quantity, currency, into.currency, date, Toward::Down)?;
-        let high = into
-            .fx
-            .convert_bound(quantity, currency, into.currency, date, Toward::Up)?;
+        let low = into.bound(quantity, currency, date, Toward::Down)?;
+        let high = into.bound(quantity, currency, date, Toward::Up)?;
         sum.add(low, high)?;
     }
     Ok(sum.into_bounds())
@@ -388,12 +467,11 @@ fn equipment_delivered(
     };
     for (quantity, date) in tranches(ledger, state) {
         let at = |amount: Decimal, toward: Toward| -> Result<(Decimal, bool)> {
-            if currency == into.currency {
+            if into.is_identity_for(currency) {
                 return Ok((amount, false));
             }
             let date = date.ok_or_else(|| undated(ledger, state, currency))?;
-            into.fx
-                .convert_bound(amount, currency, into.currency, date, toward)
+            into.bound(amount, currency, date, toward)
         };
         // A negative correction takes the other end of a rounded rate.
         let (down, up) = if quantity.is_sign_negative() {
@@ -553,22 +631,17 @@ fn convert(
     let Some(currency) = state.currency else {
         return Ok(native);
     };
-    if native.unspecified || currency == into.currency {
+    if native.unspecified || into.is_identity_for(currency) {
         return Ok(native);
     }
     if native.low.is_zero() && native.high == Some(Decimal::ZERO) {
         return Ok(native);
     }
     let date = date.ok_or_else(|| undated(ledger, state, currency))?;
-    let (low, low_rounded) =
-        into.fx
-            .convert_bound(native.low, currency, into.currency, date, Toward::Down)?;
+    let (low, low_rounded) = into.bound(native.low, currency, date, Toward::Down)?;
     let high = native
         .high
-        .map(|h| {
-            into.fx
-                .convert_bound(h, currency, into.currency, date, Toward::Up)
-        })
+        .map(|h| into.bound(h, currency, date, Toward::Up))
         .transpose()?;
     Ok(Bounds {
         low,

@@ -27,6 +27,7 @@ mod every_cell;
 mod fast;
 mod left_out;
 mod measure;
+mod relative;
 mod running;
 mod scenario;
 mod table;
@@ -40,6 +41,7 @@ pub use coverage::{Coverage, Target};
 pub use dimension::{Dimension, Key};
 pub use left_out::LeftOut;
 pub use measure::{Basis, Measure};
+pub use relative::{Relative, RelativeRow, RelativeTable};
 pub use running::{Interval, Period, RunningTotals};
 pub use scenario::Scenario;
 pub use table::{Row, Table, Total};
@@ -754,7 +756,10 @@ impl<'a> Query<'a> {
         let mut table = None;
         // The fast path does not know adjustments (negative amounts on one
         // basis, a filter of their own): the exact path answers for them.
-        if fast::supports(&self.dimensions) && !view.has_adjustments() {
+        if fast::supports(&self.dimensions)
+            && !view.has_adjustments()
+            && self.measure.is_cacheable()
+        {
             let column = QueryCache::of(view)
                 .and_then(|cache| cache.column(view, &self.measure, self.basis));
             if let Some(column) = column {
@@ -1019,6 +1024,7 @@ impl Prepared<'_> {
                 Err(
                     Error::MissingRate { .. }
                     | Error::StaleRate { .. }
+                    | Error::MissingDeflator { .. }
                     | Error::UndatedConversion { .. },
                 ) if q.leave_out_unconvertible => {
                     left_out.count_unconvertible();

@@ -86,6 +86,22 @@ impl<K: Hash + Eq + Clone> SharedIndex<K> {
         self.len = self.len.saturating_add(1);
     }
 
+    /// Removes `key` (undoing an insert when a batch is rolled back). The
+    /// level holding it is copied first if a clone shares it: rare, since
+    /// a rolled-back id is almost always still in the small top level.
+    pub(crate) fn remove<Q>(&mut self, key: &Q)
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let holder = self.levels.iter_mut().rev().find(|l| l.contains_key(key));
+        if let Some(level) = holder {
+            if Arc::make_mut(level).remove(key).is_some() {
+                self.len = self.len.saturating_sub(1);
+            }
+        }
+    }
+
     /// Merges the top level into the ones below while a level is no more
     /// than twice the size of the one above it, keeping the sizes
     /// geometric.

@@ -76,6 +76,252 @@ pub(crate) fn format_date(date: NaiveDate) -> String {
     out
 }
 
+/// How precisely an entry's date is known: to the day, the month or the
+/// year.
+///
+/// Published trackers often give only a month or a year. A date known to a
+/// month or a year takes effect at the **end** of its period: `2024-03` is
+/// counted by `as_of(2024-03-31)` and left out by `as_of(2024-03-15)`, and
+/// money dated `2024` converts at the rate of `2024-12-31`.
+///
+/// ```
+/// use coalition_ledger::DatePrecision;
+/// assert_eq!("month".parse::<DatePrecision>()?, DatePrecision::Month);
+/// assert_eq!(DatePrecision::default(), DatePrecision::Day);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum DatePrecision {
+    /// A calendar date, `YYYY-MM-DD`.
+    #[default]
+    Day,
+    /// A month, `YYYY-MM`: the day is unknown.
+    Month,
+    /// A year, `YYYY`: the month and day are unknown.
+    Year,
+}
+
+crate::spelling::spelled!(DatePrecision, "date precision", {
+    Day => "day",
+    Month => "month",
+    Year => "year",
+});
+
+/// A date known to the day, the month or the year: `2024-03-15`, `2024-03`
+/// or `2024`, with one spelling in JSON, CSV and the journal.
+///
+/// It takes effect at the end of its period ([`PartialDate::effective`]):
+/// that is the date `as_of`, currency conversion, the `Year`/`Month`
+/// dimensions and the checks see. See [`DatePrecision`].
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::{DatePrecision, PartialDate, parse_date};
+///
+/// let march: PartialDate = "2024-03".parse()?;
+/// assert_eq!(march.precision(), DatePrecision::Month);
+/// assert_eq!(march.effective(), parse_date("2024-03-31")?);
+/// assert_eq!(march.first_day(), parse_date("2024-03-01")?);
+/// assert_eq!(march.to_string(), "2024-03");
+/// assert_eq!("2024".parse::<PartialDate>()?.effective(), parse_date("2024-12-31")?);
+/// assert!("2024-3".parse::<PartialDate>().is_err());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartialDate {
+    /// The last day of the period (the date itself for a day).
+    end: NaiveDate,
+    precision: DatePrecision,
+}
+
+impl PartialDate {
+    /// A date known to the day.
+    ///
+    /// ```
+    /// use coalition_ledger::{PartialDate, parse_date};
+    /// let day = PartialDate::day(parse_date("2024-03-15")?);
+    /// assert_eq!(day.effective(), parse_date("2024-03-15")?);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn day(date: NaiveDate) -> PartialDate {
+        PartialDate {
+            end: date,
+            precision: DatePrecision::Day,
+        }
+    }
+
+    /// A date known to the month.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] for a month outside 1–12 or a year outside
+    /// 0–9999.
+    ///
+    /// ```
+    /// use coalition_ledger::{PartialDate, parse_date};
+    /// assert_eq!(PartialDate::month(2024, 2)?.effective(), parse_date("2024-02-29")?);
+    /// assert!(PartialDate::month(2024, 13).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn month(year: i32, month: u32) -> Result<PartialDate> {
+        let (next_year, next_month) = if month == 12 {
+            (year.checked_add(1), 1)
+        } else {
+            (Some(year), month.saturating_add(1))
+        };
+        let end = (1..=12)
+            .contains(&month)
+            .then_some(())
+            .and(next_year)
+            .filter(|_| (0..=9999).contains(&year))
+            .and_then(|y| NaiveDate::from_ymd_opt(y, next_month, 1))
+            .and_then(|d| d.pred_opt())
+            .ok_or_else(|| bad_partial(&format!("{year:04}-{month:02}")))?;
+        Ok(PartialDate {
+            end,
+            precision: DatePrecision::Month,
+        })
+    }
+
+    /// A date known to the year.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] for a year outside 0–9999.
+    ///
+    /// ```
+    /// use coalition_ledger::{PartialDate, parse_date};
+    /// assert_eq!(PartialDate::year(2023)?.effective(), parse_date("2023-12-31")?);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn year(year: i32) -> Result<PartialDate> {
+        let end = (0..=9999)
+            .contains(&year)
+            .then(|| NaiveDate::from_ymd_opt(year, 12, 31))
+            .flatten()
+            .ok_or_else(|| bad_partial(&year.to_string()))?;
+        Ok(PartialDate {
+            end,
+            precision: DatePrecision::Year,
+        })
+    }
+
+    /// Rebuilds a partial date from its effective date and precision (the
+    /// period that `effective` falls in).
+    pub(crate) fn from_effective(date: NaiveDate, precision: DatePrecision) -> PartialDate {
+        let made = match precision {
+            DatePrecision::Day => Ok(PartialDate::day(date)),
+            DatePrecision::Month => PartialDate::month(date.year(), date.month()),
+            DatePrecision::Year => PartialDate::year(date.year()),
+        };
+        made.unwrap_or(PartialDate::day(date))
+    }
+
+    /// How precisely the date is known.
+    ///
+    /// ```
+    /// use coalition_ledger::{DatePrecision, PartialDate};
+    /// assert_eq!("2024".parse::<PartialDate>()?.precision(), DatePrecision::Year);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn precision(&self) -> DatePrecision {
+        self.precision
+    }
+
+    /// The date it takes effect: the last day of its period.
+    ///
+    /// ```
+    /// use coalition_ledger::{PartialDate, parse_date};
+    /// assert_eq!("2023-11".parse::<PartialDate>()?.effective(), parse_date("2023-11-30")?);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn effective(&self) -> NaiveDate {
+        self.end
+    }
+
+    /// The first day of its period.
+    ///
+    /// ```
+    /// use coalition_ledger::{PartialDate, parse_date};
+    /// assert_eq!("2023".parse::<PartialDate>()?.first_day(), parse_date("2023-01-01")?);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn first_day(&self) -> NaiveDate {
+        let first = match self.precision {
+            DatePrecision::Day => Some(self.end),
+            DatePrecision::Month => self.end.with_day(1),
+            DatePrecision::Year => NaiveDate::from_ymd_opt(self.end.year(), 1, 1),
+        };
+        first.unwrap_or(self.end)
+    }
+
+    /// True when `date` falls inside the period but before its end: the
+    /// entry has not taken effect yet although its period has begun.
+    ///
+    /// ```
+    /// use coalition_ledger::{PartialDate, parse_date};
+    /// let march: PartialDate = "2024-03".parse()?;
+    /// assert!(march.is_pending_on(parse_date("2024-03-15")?));
+    /// assert!(!march.is_pending_on(parse_date("2024-03-31")?));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn is_pending_on(&self, date: NaiveDate) -> bool {
+        self.first_day() <= date && date < self.end
+    }
+}
+
+impl std::fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, m) = (self.end.year(), self.end.month());
+        match self.precision {
+            DatePrecision::Day => f.pad(&format_date(self.end)),
+            DatePrecision::Month => f.pad(&format!("{y:04}-{m:02}")),
+            DatePrecision::Year => f.pad(&format!("{y:04}")),
+        }
+    }
+}
+
+impl std::str::FromStr for PartialDate {
+    type Err = Error;
+
+    /// Reads `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, digits only.
+    fn from_str(text: &str) -> Result<PartialDate> {
+        let bytes = text.as_bytes();
+        let year = || digits(bytes.get(0..4)?).and_then(|y| i32::try_from(y).ok());
+        match bytes.len() {
+            10 => parse_date(text).map(PartialDate::day),
+            7 if bytes.get(4) == Some(&b'-') => match (year(), bytes.get(5..7).and_then(digits)) {
+                (Some(y), Some(m)) => PartialDate::month(y, m),
+                _ => Err(bad_partial(text)),
+            },
+            4 => year().map_or_else(|| Err(bad_partial(text)), PartialDate::year),
+            _ => Err(bad_partial(text)),
+        }
+    }
+}
+
+#[cold]
+fn bad_partial(text: &str) -> Error {
+    Error::invalid(
+        format!("`{}`", text.escape_debug()),
+        "date",
+        "expected a date written YYYY-MM-DD, YYYY-MM or YYYY",
+    )
+}
+
+impl serde::Serialize for PartialDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PartialDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<PartialDate, D::Error> {
+        from_str_with(d, "a date written YYYY-MM-DD, YYYY-MM or YYYY", str::parse)
+    }
+}
+
 /// Serde adapter for an optional strict `NaiveDate`.
 pub(crate) mod strict_option {
     use super::*;

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::dates::PartialDate;
 use crate::error::{Error, Result};
 use crate::ids::{PledgeId, SourceId};
 use crate::lifecycle::{Evidence, Stage};
@@ -238,12 +239,8 @@ impl<'de> Deserialize<'de> for SourceList {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, from = "ProvenanceIn")]
 pub struct Provenance {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::dates::strict_option"
-    )]
-    date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    date: Option<PartialDate>,
     evidence: Evidence,
     #[serde(default, skip_serializing_if = "SourceList::is_empty")]
     sources: SourceList,
@@ -256,8 +253,8 @@ pub struct Provenance {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ProvenanceIn {
-    #[serde(default, with = "crate::dates::strict_option")]
-    date: Option<NaiveDate>,
+    #[serde(default)]
+    date: Option<PartialDate>,
     evidence: Evidence,
     #[serde(default)]
     sources: Vec<SourceId>,
@@ -310,8 +307,41 @@ impl Provenance {
     /// ```
     #[must_use]
     pub fn on(mut self, date: NaiveDate) -> Provenance {
+        self.date = Some(PartialDate::day(date));
+        self
+    }
+
+    /// Sets an effective date known only to the month or the year (or to
+    /// the day): the entry takes effect at the end of the period (see
+    /// [`DatePrecision`](crate::DatePrecision)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let p = Provenance::new(Evidence::Reported).within("2024-03".parse()?);
+    /// assert_eq!(p.date(), Some(parse_date("2024-03-31")?));
+    /// assert_eq!(p.period().map(|d| d.to_string()), Some("2024-03".to_string()));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn within(mut self, date: PartialDate) -> Provenance {
         self.date = Some(date);
         self
+    }
+
+    /// The effective date as given: a day, a month or a year.
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let p = Provenance::new(Evidence::Reported).within("2024".parse()?);
+    /// assert_eq!(p.period().map(|d| d.precision()), Some(DatePrecision::Year));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn period(&self) -> Option<PartialDate> {
+        self.date
     }
 
     /// Cites a source (kept sorted, duplicates ignored). Past
@@ -361,7 +391,8 @@ impl Provenance {
         self
     }
 
-    /// The effective date.
+    /// The effective date: the date itself, or the last day of a month or
+    /// year (see [`Provenance::within`]).
     ///
     /// # Example
     ///
@@ -371,7 +402,7 @@ impl Provenance {
     /// assert_eq!(Provenance::new(Evidence::Reported).date(), None); // undated
     /// ```
     pub fn date(&self) -> Option<NaiveDate> {
-        self.date
+        self.date.map(|d| d.effective())
     }
 
     /// The evidence level.
@@ -462,12 +493,8 @@ impl Provenance {
 pub struct Entry {
     #[serde(rename = "seq")]
     sequence: u64,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::dates::strict_option"
-    )]
-    date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    date: Option<PartialDate>,
     evidence: Evidence,
     #[serde(default, skip_serializing_if = "SourceList::is_empty")]
     sources: SourceList,
@@ -556,7 +583,8 @@ impl Entry {
         self.sequence
     }
 
-    /// The effective date, if the entry is dated.
+    /// The effective date, if the entry is dated: for a date known only to
+    /// a month or a year, the last day of that period ([`Entry::period`]).
     ///
     /// # Example
     ///
@@ -573,6 +601,26 @@ impl Entry {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn date(&self) -> Option<NaiveDate> {
+        self.date.map(|d| d.effective())
+    }
+
+    /// The effective date as recorded: a day, a month (`2024-03`) or a year
+    /// (`2024`). [`Entry::date`] is the day it takes effect, the end of the
+    /// period.
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(10) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).within("2024-03".parse()?))?;
+    /// let entry = ledger.entry(1).ok_or(coalition_ledger::Error::Internal { what: "no entry".into() })?;
+    /// assert_eq!(entry.period().map(|d| d.to_string()), Some("2024-03".to_string()));
+    /// assert_eq!(entry.date(), Some(parse_date("2024-03-31")?));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn period(&self) -> Option<PartialDate> {
         self.date
     }
 
@@ -693,7 +741,7 @@ impl Entry {
 /// Validates what an entry says about itself, independent of the ledger.
 pub(crate) fn validate_provenance(provenance: &Provenance) -> Result<()> {
     if let Some(date) = provenance.date {
-        check_date(|| "entry".to_string(), "date", date)?;
+        check_date(|| "entry".to_string(), "date", date.effective())?;
     }
     let sources = provenance.sources();
     if sources.len() > MAX_SOURCES_PER_ENTRY {

@@ -184,6 +184,41 @@ pub enum Error {
         /// The last day of the month of its withdrawal.
         withdrawn: NaiveDate,
     },
+    /// The only rate on or before a date is older than the rate table's
+    /// maximum age ([`FxRates::with_max_age_days`](crate::FxRates::with_max_age_days)).
+    #[error(
+        "the latest rate for {currency} on or before {date} is from {rate_date}, older than {max_age_days} days"
+    )]
+    StaleRate {
+        /// The currency to convert from.
+        currency: String,
+        /// The date of the amount.
+        date: NaiveDate,
+        /// The date of the latest rate found.
+        rate_date: NaiveDate,
+        /// The maximum age the table allows, in days.
+        max_age_days: u32,
+    },
+    /// A relative measure needs a member attribute (population, GDP, ...)
+    /// for a year, and the caller supplied none.
+    #[error("member `{member}` has no {attribute} for {year}")]
+    MissingAttribute {
+        /// The member.
+        member: String,
+        /// The attribute (`population`, `gdp`, `defence_budget`, `deflator`).
+        attribute: String,
+        /// The year asked for.
+        year: i32,
+    },
+    /// Constant prices need a deflator index for a currency and year, and
+    /// the caller supplied none.
+    #[error("no deflator for {currency} in {year}")]
+    MissingDeflator {
+        /// The currency.
+        currency: String,
+        /// The year.
+        year: i32,
+    },
     /// A name that is none of a type's spellings (a stage, a kind, a
     /// diagnostic code, ...).
     #[error("unknown {what} `{value}`: expected one of {expected}")]

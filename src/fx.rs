@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::exact::{self, Toward};
 use crate::limits::MAX_DECIMAL_SCALE;
 use crate::money::Currency;
 
@@ -64,6 +65,14 @@ crate::spelling::spelled!(RatePolicy, "rate policy", {
 pub struct FxRates {
     base: Currency,
     policy: RatePolicy,
+    /// With [`RatePolicy::LatestOnOrBefore`], the oldest rate (in days before
+    /// the amount's date) a lookup may use; `None` for any age.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_age_days: Option<u32>,
+    /// Whether amounts may be converted into a currency other than the base
+    /// (an inverse or cross rate through the base).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    cross_rates: bool,
     rates: BTreeMap<Currency, BTreeMap<NaiveDate, Decimal>>,
 }
 
@@ -73,6 +82,10 @@ pub struct FxRates {
 struct FxRatesIn {
     base: Currency,
     policy: RatePolicy,
+    #[serde(default)]
+    max_age_days: Option<u32>,
+    #[serde(default)]
+    cross_rates: bool,
     rates: BTreeMap<Currency, BTreeMap<NaiveDate, Decimal>>,
 }
 
@@ -81,6 +94,8 @@ impl TryFrom<FxRatesIn> for FxRates {
 
     fn try_from(input: FxRatesIn) -> Result<FxRates> {
         let mut fx = FxRates::new(input.base, input.policy);
+        fx.max_age_days = input.max_age_days;
+        fx.cross_rates = input.cross_rates;
         for (currency, by_date) in input.rates {
             for (date, rate) in by_date {
                 fx.insert(currency, date, rate)?;
@@ -105,6 +120,8 @@ impl FxRates {
         FxRates {
             base,
             policy,
+            max_age_days: None,
+            cross_rates: false,
             rates: BTreeMap::new(),
         }
     }
@@ -135,6 +152,168 @@ impl FxRates {
     /// ```
     pub fn policy(&self) -> RatePolicy {
         self.policy
+    }
+
+    /// Refuses rates older than `days` before the amount's date (with
+    /// [`RatePolicy::LatestOnOrBefore`]; an `OnDate` rate has age 0): a
+    /// 2026 pledge is not converted at a rate from 2025 unless asked.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore)
+    ///     .with_rate(Currency::USD, parse_date("2025-09-01")?, parse_amount("0.92")?)?
+    ///     .with_max_age_days(31);
+    /// assert_eq!(fx.max_age_days(), Some(31));
+    /// assert!(fx.rate(Currency::USD, parse_date("2025-10-02")?).is_ok()); // 31 days old
+    /// let err = fx.rate(Currency::USD, parse_date("2026-01-15")?).unwrap_err();
+    /// assert_eq!(err.to_string(), "the latest rate for USD on or before 2026-01-15 is from 2025-09-01, older than 31 days");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_max_age_days(mut self, days: u32) -> FxRates {
+        self.max_age_days = Some(days);
+        self
+    }
+
+    /// The maximum age of a rate, in days, if one is set.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(FxRates::new(Currency::EUR, RatePolicy::OnDate).max_age_days(), None);
+    /// ```
+    pub fn max_age_days(&self) -> Option<u32> {
+        self.max_age_days
+    }
+
+    /// Allows converting into a currency other than the base: through the
+    /// inverse of its rate (base into `USD`) or a cross rate through the
+    /// base (`GBP` into `USD` = GBP→EUR ÷ USD→EUR). Such a conversion
+    /// divides, so it may be rounded; see [`FxRates::convert_into`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate).with_cross_rates(true);
+    /// assert!(fx.allows_cross_rates());
+    /// ```
+    #[must_use]
+    pub fn with_cross_rates(mut self, allow: bool) -> FxRates {
+        self.cross_rates = allow;
+        self
+    }
+
+    /// True when conversions into currencies other than the base are
+    /// allowed ([`FxRates::with_cross_rates`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert!(!FxRates::new(Currency::EUR, RatePolicy::OnDate).allows_cross_rates());
+    /// ```
+    pub fn allows_cross_rates(&self) -> bool {
+        self.cross_rates
+    }
+
+    /// True when amounts can be converted into `currency`: the base, or any
+    /// currency once cross rates are allowed.
+    pub(crate) fn converts_into(&self, currency: Currency) -> bool {
+        currency == self.base || self.cross_rates
+    }
+
+    /// Converts `money` into `into` on `date`: exactly into the base; into
+    /// another currency (when [cross rates](FxRates::with_cross_rates) are
+    /// allowed) through the base, dividing by `into`'s rate. A quotient
+    /// that is not exact is given as two bounds rounded outward, one unit
+    /// of the 28th significant digit apart.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] when `into` is not the base and cross rates
+    /// are not allowed; the errors of [`FxRates::rate`] for either currency;
+    /// [`Error::Overflow`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let on = parse_date("2025-09-01")?;
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+    ///     .with_rate(Currency::USD, on, parse_amount("0.8")?)?
+    ///     .with_rate(Currency::GBP, on, parse_amount("1.2")?)?
+    ///     .with_cross_rates(true);
+    /// // Inverse: EUR 100 is USD 125.
+    /// let usd = fx.convert_into(Money::parse("100", Currency::EUR)?, Currency::USD, on)?;
+    /// assert_eq!((usd.low().to_string(), usd.is_exact()), ("USD 125".to_string(), true));
+    /// // Cross: GBP 100 = EUR 120 = USD 150.
+    /// let usd = fx.convert_into(Money::parse("100", Currency::GBP)?, Currency::USD, on)?;
+    /// assert_eq!(usd.high().to_string(), "USD 150");
+    /// // Not asked for: an error, not a silent inverse.
+    /// let strict = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// assert!(strict.convert_into(Money::parse("1", Currency::EUR)?, Currency::USD, on).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn convert_into(
+        &self,
+        money: crate::Money,
+        into: Currency,
+        date: NaiveDate,
+    ) -> Result<Converted> {
+        if !self.converts_into(into) {
+            return Err(Error::invalid(
+                format!("converting {} into {into}", money.currency()),
+                "currency",
+                format!(
+                    "the rates convert into {}; allow cross rates to convert into {into}",
+                    self.base
+                ),
+            ));
+        }
+        let low = self.convert_bound(money.amount(), money.currency(), into, date, Toward::Down)?;
+        let high = self.convert_bound(money.amount(), money.currency(), into, date, Toward::Up)?;
+        Ok(Converted {
+            low: crate::Money::new(low.0, into),
+            high: crate::Money::new(high.0, into),
+            rounded: low.1 || high.1,
+        })
+    }
+
+    /// One bound of `amount` in `from` converted into `into` on `date`:
+    /// exact into the base or between equal currencies, else through the
+    /// base and rounded toward `toward`; `true` when rounded.
+    pub(crate) fn convert_bound(
+        &self,
+        amount: Decimal,
+        from: Currency,
+        into: Currency,
+        date: NaiveDate,
+        toward: Toward,
+    ) -> Result<(Decimal, bool)> {
+        if from == into {
+            return Ok((amount, false));
+        }
+        let in_base = self.convert_amount(amount, from, date)?;
+        if into == self.base {
+            return Ok((in_base, false));
+        }
+        let rate = self.rate(into, date)?;
+        let (quotient, rounded) = exact::div(in_base, rate, toward).ok_or_else(|| {
+            Error::overflow(format!(
+                "converting {in_base} {} into {into} at {rate}",
+                self.base
+            ))
+        })?;
+        Ok((quotient.normalize(), rounded))
     }
 
     /// Adds or replaces the rate of `currency` on `date`.
@@ -247,14 +426,28 @@ impl FxRates {
             .rates
             .get(&currency)
             .and_then(|by_date| match self.policy {
-                RatePolicy::OnDate => by_date.get(&date).copied(),
-                RatePolicy::LatestOnOrBefore => by_date.range(..=date).next_back().map(|(_, r)| *r),
+                RatePolicy::OnDate => by_date.get_key_value(&date),
+                RatePolicy::LatestOnOrBefore => by_date.range(..=date).next_back(),
             });
-        found.ok_or_else(|| Error::MissingRate {
-            currency: currency.to_string(),
-            base: self.base.to_string(),
-            date,
-        })
+        let Some((&rate_date, &rate)) = found else {
+            return Err(Error::MissingRate {
+                currency: currency.to_string(),
+                base: self.base.to_string(),
+                date,
+            });
+        };
+        if let Some(max_age_days) = self.max_age_days {
+            let age = date.signed_duration_since(rate_date).num_days();
+            if age > i64::from(max_age_days) {
+                return Err(Error::StaleRate {
+                    currency: currency.to_string(),
+                    date,
+                    rate_date,
+                    max_age_days,
+                });
+            }
+        }
+        Ok(rate)
     }
 
     /// Converts an amount into the base currency at the rate for `date`.
@@ -321,5 +514,82 @@ impl FxRates {
         self.rates
             .iter()
             .flat_map(|(c, by_date)| by_date.iter().map(move |(d, r)| (*c, *d, *r)))
+    }
+}
+
+/// An amount converted into another currency: two bounds, equal unless a
+/// division had to be rounded (outward: the exact value lies between them).
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let on = parse_date("2025-09-01")?;
+/// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+///     .with_rate(Currency::USD, on, parse_amount("3")?)?
+///     .with_cross_rates(true);
+/// let third: Converted = fx.convert_into(Money::parse("1", Currency::EUR)?, Currency::USD, on)?;
+/// assert!(!third.is_exact());
+/// assert!(third.low().amount() < third.high().amount());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Converted {
+    low: crate::Money,
+    high: crate::Money,
+    rounded: bool,
+}
+
+impl Converted {
+    pub(crate) fn from_bounds(low: crate::Money, high: crate::Money, rounded: bool) -> Converted {
+        Converted { low, high, rounded }
+    }
+
+    /// The low bound (rounded down when inexact).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// let same = fx.convert_into(Money::parse("5", Currency::EUR)?, Currency::EUR, parse_date("2025-01-01")?)?;
+    /// assert_eq!(same.low().to_string(), "EUR 5");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn low(&self) -> crate::Money {
+        self.low
+    }
+
+    /// The high bound (rounded up when inexact).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// let same = fx.convert_into(Money::parse("5", Currency::EUR)?, Currency::EUR, parse_date("2025-01-01")?)?;
+    /// assert_eq!(same.high(), same.low());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn high(&self) -> crate::Money {
+        self.high
+    }
+
+    /// True when no division had to be rounded (the bounds are equal).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// assert!(fx.convert_into(Money::parse("5", Currency::EUR)?, Currency::EUR, parse_date("2025-01-01")?)?.is_exact());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn is_exact(&self) -> bool {
+        !self.rounded
     }
 }

@@ -74,7 +74,7 @@
 //! * **Find the gap.** [`Query::coverage`] compares the pledges with a
 //!   [`Target`] and splits them by firmness into a [`Coverage`].
 //! * **Lint the data.** [`Ledger::check`] reports what is allowed but
-//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL015`,
+//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL016`,
 //!   listed in the [`Code`] docs and below).
 //! * **Convert money.** [`FxRates`] holds dated rates with an explicit
 //!   [`RatePolicy`]; a missing rate is an error, never a guess.
@@ -341,6 +341,7 @@
 //! | CL013 | info | an undated pledge entry |
 //! | CL014 | warning | a condition that depends on a withdrawn pledge |
 //! | CL015 | warning | an entry from an older file that only that format version's rules accept |
+//! | CL016 | info | an adjustment: a change to a member's total that names no pledge |
 //!
 //! ```
 //! use coalition_ledger::prelude::*;
@@ -446,8 +447,10 @@
 // nested form stays allowed so that the bump does not rewrite every module.
 #![allow(clippy::collapsible_if)]
 
+mod attributes;
 mod check;
 mod dates;
+mod deflators;
 mod entry;
 mod error;
 mod estimate;
@@ -466,6 +469,9 @@ mod source;
 mod spelling;
 mod withdrawn;
 
+#[cfg(feature = "charts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "charts")))]
+pub mod charts;
 pub mod io;
 // The prelude lives at the crate root because it re-exports from every
 // layer, and only the root may reach all of them.
@@ -493,22 +499,29 @@ pub mod prelude {
     //! `std::result::Result` and any other `Error` in scope. Name them with
     //! their path (`coalition_ledger::Result<()>`), or import them by name.
 
+    pub use crate::attributes::{Attribute, MemberAttributes};
     pub use crate::check::{CheckOptions, Code, Diagnostic, Report, Severity, Subject};
-    pub use crate::dates::parse_date;
+    pub use crate::dates::{DatePrecision, PartialDate, parse_date};
+    pub use crate::deflators::Deflators;
     pub use crate::entry::{Action, ClientKey, Entry, Provenance};
     pub use crate::estimate::Estimate;
-    pub use crate::fx::{FxRates, RatePolicy};
+    pub use crate::fx::{Converted, FxRates, RatePolicy};
     pub use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
     pub use crate::ledger::{Ledger, Record, Recorded, Snapshot, Undated};
     pub use crate::ledger::{Pledge, PledgeRecord};
     pub use crate::lifecycle::{Evidence, Stage};
     pub use crate::member::{Member, Role};
     pub use crate::money::{Currency, Money, parse_amount};
-    pub use crate::pledge::{Capability, Condition, Contribution, Kind, NewPledge, StageDates};
+    pub use crate::pledge::{
+        AdjustmentBasis, Capability, Condition, Contribution, Kind, NewPledge, StageDates,
+    };
     pub use crate::query::{
         Basis, Coverage, Dimension, Key, LeftOut, Measure, Query, Row, Scenario, Table, Target,
         Total,
     };
+    pub use crate::query::{Change, ChangeKind, ChangeRow, Changes};
+    pub use crate::query::{Interval, Period, RunningTotals};
+    pub use crate::query::{Relative, RelativeRow, RelativeTable};
     pub use crate::source::{Source, SourceKind};
     pub use crate::testing::fixtures;
 
@@ -518,22 +531,29 @@ pub mod prelude {
 mod query;
 pub mod testing;
 
+pub use attributes::{Attribute, MemberAttributes};
 pub use check::{CheckOptions, Code, Diagnostic, Report, Severity, Subject};
-pub use dates::parse_date;
+pub use dates::{DatePrecision, PartialDate, parse_date};
+pub use deflators::Deflators;
 pub use entry::{Action, ClientKey, Entry, Provenance};
 pub use error::{Error, Result};
 pub use estimate::Estimate;
-pub use fx::{FxRates, RatePolicy};
+pub use fx::{Converted, FxRates, RatePolicy};
 pub use ids::{Category, GroupId, MemberId, PledgeId, SourceId};
 pub use ledger::{Ledger, Record, Recorded, Snapshot, Undated};
 pub use ledger::{Pledge, PledgeRecord};
 pub use lifecycle::{Evidence, Stage};
 pub use member::{Member, Role};
 pub use money::{Currency, Money, parse_amount};
-pub use pledge::{Capability, Condition, Contribution, Kind, NewPledge, StageDates};
+pub use pledge::{
+    AdjustmentBasis, Capability, Condition, Contribution, Kind, NewPledge, StageDates,
+};
 pub use query::{
     Basis, Coverage, Dimension, Key, LeftOut, Measure, Query, Row, Scenario, Table, Target, Total,
 };
+pub use query::{Change, ChangeKind, ChangeRow, Changes};
+pub use query::{Interval, Period, RunningTotals};
+pub use query::{Relative, RelativeRow, RelativeTable};
 pub use source::{Source, SourceKind};
 pub use testing::fixtures;
 

@@ -27,6 +27,7 @@
 //! | pledges named in one dependency-cycle diagnostic (CL004) | [`MAX_CYCLE_PLEDGES_SHOWN`] |
 //! | diagnostics of one code in a check report | [`MAX_DIAGNOSTICS_PER_CODE`] (the rest are counted) |
 //! | rows one query may produce (lower per query with `Query::max_rows`) | [`MAX_QUERY_ROWS`] |
+//! | periods of one running-totals answer | [`MAX_RUNNING_PERIODS`] |
 
 /// Most characters in an identifier.
 pub const MAX_ID_CHARS: usize = 64;
@@ -205,3 +206,7 @@ where
 /// appear once, so a pledge lands in at most as many rows as its member has
 /// groups).
 pub const MAX_QUERY_ROWS: usize = 1_000_000;
+
+/// Most periods (months, quarters or years) one running-totals answer may
+/// hold: a century of months. Each period is a full table.
+pub const MAX_RUNNING_PERIODS: usize = 1_200;

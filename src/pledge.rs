@@ -477,6 +477,31 @@ impl std::str::FromStr for Condition {
     }
 }
 
+/// Which total an adjustment changes: what was pledged or what was
+/// delivered.
+///
+/// Published trackers correct earlier rows with new, sometimes negative,
+/// rows that name no pledge (−61.97m EUR of commitments, say). An
+/// adjustment records such a row as it is: see [`NewPledge::adjustment`].
+///
+/// ```
+/// use coalition_ledger::AdjustmentBasis;
+/// assert_eq!("delivered".parse::<AdjustmentBasis>()?, AdjustmentBasis::Delivered);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AdjustmentBasis {
+    /// Changes the pledged (committed) total.
+    Pledged,
+    /// Changes the delivered (allocated) total.
+    Delivered,
+}
+
+crate::spelling::spelled!(AdjustmentBasis, "adjustment basis", {
+    Pledged => "pledged",
+    Delivered => "delivered",
+});
+
 /// The body of a new pledge: the [`Action::Pledge`](crate::Action::Pledge)
 /// that opens it.
 ///
@@ -519,6 +544,10 @@ pub struct NewPledge {
     location: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     notes: Option<String>,
+    /// Set for an adjustment: a change to a member's total on one basis
+    /// that names no pledge (format version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    adjusts: Option<AdjustmentBasis>,
 }
 
 impl NewPledge {
@@ -544,7 +573,87 @@ impl NewPledge {
             category: None,
             location: None,
             notes: None,
+            adjusts: None,
         }
+    }
+
+    /// An **adjustment**: a change of `amount` (negative, zero or positive)
+    /// to `member`'s total on one basis, naming no pledge, as published
+    /// trackers record corrections. Give it the category it corrects with
+    /// [`NewPledge::with_category`].
+    ///
+    /// Its rules:
+    ///
+    /// * it is funding of an exact amount, which may be negative, and has
+    ///   no conditions; it opens `Committed` (pledged basis) or `Delivered`
+    ///   (delivered basis), and has no lifecycle after that: advancing,
+    ///   revising, delivering on or withdrawing it is refused (record
+    ///   another adjustment to correct it);
+    /// * a value query counts it on its own basis only: a pledged
+    ///   adjustment adds to the pledged and outstanding totals, a delivered
+    ///   one to the delivered total and (negated) to the outstanding one; it
+    ///   is not a pledge for [`Measure::Count`](crate::Measure::Count), and
+    ///   coverage leaves it out of its firmness buckets (and says so);
+    /// * [`Query::adjustments`](crate::Query::adjustments)`(false)` filters
+    ///   adjustments out; a total they drive below zero shows its negative
+    ///   low bound and the table says so in a note;
+    /// * `check` lists each adjustment (CL016).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let on = Provenance::new(Evidence::Reported).on(parse_date("2024-03-01")?);
+    /// let amount = Estimate::Exact(Money::parse("100000000", Currency::EUR)?);
+    /// let spec = NewPledge::new(PledgeId::new("DEU-1")?, MemberId::new("DEU")?, Contribution::Funding { amount });
+    /// ledger.open_pledge(spec.with_stage(Stage::Committed), on.clone())?;
+    /// let fix = NewPledge::adjustment(PledgeId::new("DEU-fix")?, MemberId::new("DEU")?,
+    ///     AdjustmentBasis::Pledged, Money::parse("-61970000", Currency::EUR)?);
+    /// ledger.open_pledge(fix, on)?;
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// let value = Measure::Value { currency: Currency::EUR, fx: &fx };
+    /// assert_eq!(ledger.query().measure(value).run()?.total().low(), Decimal::from(38_030_000));
+    /// assert_eq!(ledger.query().measure(value).adjustments(false).run()?.total().low(), Decimal::from(100_000_000));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn adjustment(
+        id: PledgeId,
+        member: MemberId,
+        basis: AdjustmentBasis,
+        amount: Money,
+    ) -> NewPledge {
+        let stage = match basis {
+            AdjustmentBasis::Pledged => Stage::Committed,
+            AdjustmentBasis::Delivered => Stage::Delivered,
+        };
+        NewPledge {
+            stage,
+            adjusts: Some(basis),
+            ..NewPledge::new(
+                id,
+                member,
+                Contribution::Funding {
+                    amount: Estimate::Exact(amount),
+                },
+            )
+        }
+    }
+
+    /// The basis an adjustment changes; `None` for a pledge.
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    /// let fix = NewPledge::adjustment(PledgeId::new("x")?, MemberId::new("FRA")?,
+    ///     AdjustmentBasis::Delivered, Money::parse("-5", Currency::EUR)?);
+    /// assert_eq!(fix.adjusts(), Some(AdjustmentBasis::Delivered));
+    /// assert_eq!(fix.stage(), Stage::Delivered);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn adjusts(&self) -> Option<AdjustmentBasis> {
+        self.adjusts
     }
 
     /// Sets the opening stage.
@@ -769,8 +878,55 @@ impl NewPledge {
         &mut self.member
     }
 
+    /// Checks an adjustment's own rules; returns its currency.
+    fn validate_adjustment(&self, basis: AdjustmentBasis) -> Result<Option<Currency>> {
+        let subject = || format!("adjustment `{}`", self.id);
+        let expected = match basis {
+            AdjustmentBasis::Pledged => Stage::Committed,
+            AdjustmentBasis::Delivered => Stage::Delivered,
+        };
+        if self.stage != expected {
+            return Err(Error::invalid(
+                subject(),
+                "stage",
+                format!("an adjustment of the {basis} total opens as {expected}"),
+            ));
+        }
+        if !self.conditions.is_empty() {
+            return Err(Error::invalid(
+                subject(),
+                "conditions",
+                "an adjustment corrects a total; it has no conditions",
+            ));
+        }
+        let Contribution::Funding {
+            amount: Estimate::Exact(money),
+        } = &self.contribution
+        else {
+            return Err(Error::invalid(
+                subject(),
+                "contribution",
+                "an adjustment is funding of an exact amount",
+            ));
+        };
+        for (field, text) in [("location", &self.location), ("notes", &self.notes)] {
+            if let Some(text) = text {
+                let max = if field == "notes" {
+                    MAX_NOTE_CHARS
+                } else {
+                    MAX_TEXT_CHARS
+                };
+                check_text(subject, field, text, max)?;
+            }
+        }
+        Ok(Some(money.currency()))
+    }
+
     /// Checks everything that does not need the ledger; returns the currency.
     pub(crate) fn validate(&self) -> Result<Option<Currency>> {
+        if let Some(basis) = self.adjusts {
+            return self.validate_adjustment(basis);
+        }
         let subject = || format!("pledge `{}`", self.id);
         if !matches!(
             self.stage,
@@ -849,6 +1005,8 @@ impl NewPledge {
             Some("location")
         } else if self.notes != other.notes {
             Some("notes")
+        } else if self.adjusts != other.adjusts {
+            Some("adjusts")
         } else {
             None
         }

@@ -66,11 +66,11 @@ fn a_version_1_document_loads_with_its_roster_first() {
 }
 
 #[test]
-fn a_version_1_document_saves_as_version_2_and_reloads_the_same() {
+fn a_version_1_document_saves_as_the_current_version_and_reloads_the_same() {
     let ledger = json::from_str(V1_JSON).expect("loads");
     let text = ledger.to_json();
-    assert!(text.contains("\"version\": 2,"), "{text}");
-    let again = Ledger::from_json(&text).expect("version 2 loads");
+    assert!(text.contains("\"version\": 3,"), "{text}");
+    let again = Ledger::from_json(&text).expect("version 3 loads");
     assert_eq!(again, ledger);
     assert_eq!(again.to_json(), text);
     assert_eq!(cl015(&again), cl015(&ledger));

@@ -730,7 +730,7 @@ fn a_version_1_journal_keeps_opening_and_is_migrated_with_the_original_kept() {
     assert!(
         text.lines()
             .next()
-            .is_some_and(|l| l.contains(r#""version":2"#)),
+            .is_some_and(|l| l.contains(r#""version":3"#)),
         "{text}"
     );
     assert_eq!(

@@ -216,10 +216,10 @@ fn unknown_fields_are_rejected_with_position() {
 
 #[test]
 fn unknown_version_and_format_are_rejected() {
-    let err = load_err(r#"{"format": "coalition-ledger", "version": 3, "entries": []}"#);
+    let err = load_err(r#"{"format": "coalition-ledger", "version": 4, "entries": []}"#);
     assert_eq!(
         err.to_string(),
-        "JSON line 1, column 43: unsupported version 3: this crate reads versions 1 to 2"
+        "JSON line 1, column 43: unsupported version 4: this crate reads versions 1 to 3"
     );
     let err = load_err(r#"{"format": "other", "version": 1}"#);
     assert!(err.to_string().contains("unknown format `other`"), "{err}");

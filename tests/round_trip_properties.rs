@@ -18,6 +18,15 @@ fn any_date() -> impl Strategy<Value = NaiveDate> {
     (first..=last).prop_map(|days| NaiveDate::from_num_days_from_ce_opt(days).expect("in range"))
 }
 
+/// Any date the API accepts, known to the day, the month or the year.
+fn any_period() -> impl Strategy<Value = PartialDate> {
+    (any_date(), 0u8..3).prop_map(|(date, precision)| match precision {
+        0 => PartialDate::day(date),
+        1 => PartialDate::month(date.year(), date.month()).expect("in range"),
+        _ => PartialDate::year(date.year()).expect("in range"),
+    })
+}
+
 /// Amounts of every scale, up to the largest `Decimal`.
 fn any_amount() -> impl Strategy<Value = Decimal> {
     (any::<i64>(), 0u32..=28, any::<bool>()).prop_map(|(mantissa, scale, huge)| {
@@ -47,14 +56,21 @@ fn any_id() -> impl Strategy<Value = String> {
 
 /// A ledger built from the generated values: whatever the API refuses is
 /// left out, whatever it accepts must round-trip.
-fn ledger_of(name: &str, id: &str, dates: &[NaiveDate], amounts: &[Decimal], note: &str) -> Ledger {
+fn ledger_of(
+    name: &str,
+    id: &str,
+    dates: &[PartialDate],
+    amounts: &[Decimal],
+    note: &str,
+) -> Ledger {
     let mut ledger = Ledger::new();
     let member = MemberId::new(id).expect("checked");
     ledger
         .add_member(Member::new(member.clone(), name))
         .or_else(|_| ledger.add_member(Member::new(member.clone(), "Member")))
         .expect("a plain name is accepted");
-    let source = Source::new(sid("src"), "Publisher", SourceKind::Media).with_published(dates[0]);
+    let source = Source::new(sid("src"), "Publisher", SourceKind::Media)
+        .with_published(dates[0].effective());
     ledger
         .add_source(source)
         .expect("any date in range is accepted");
@@ -81,13 +97,29 @@ fn ledger_of(name: &str, id: &str, dates: &[NaiveDate], amounts: &[Decimal], not
             _ => spec,
         };
         let provenance = Provenance::new(Evidence::Reported)
-            .on(*date)
+            .within(*date)
             .cite(sid("src"));
+        // A correction of the same size, negative, on alternate bases.
+        let basis = if i % 2 == 0 {
+            AdjustmentBasis::Pledged
+        } else {
+            AdjustmentBasis::Delivered
+        };
+        let adjustment = NewPledge::adjustment(
+            PledgeId::new(format!("{id}-adj-{i}")).unwrap_or_else(|_| pid(&format!("adj-{i}"))),
+            member.clone(),
+            basis,
+            Money::new(
+                Decimal::ZERO.checked_sub(*amount).unwrap_or_default(),
+                Currency::EUR,
+            ),
+        );
+        let _ = ledger.open_pledge(adjustment, provenance.clone());
         if ledger.open_pledge(spec, provenance).is_ok() {
             let _ = ledger.deliver(
                 &pledge,
                 *amount,
-                Provenance::new(Evidence::Verified).on(*date),
+                Provenance::new(Evidence::Verified).within(*date),
             );
         }
     }
@@ -102,7 +134,7 @@ proptest! {
         name in any_text(),
         id in any_id(),
         note in any_text(),
-        dates in proptest::collection::vec(any_date(), 1..4),
+        dates in proptest::collection::vec(any_period(), 1..4),
         amounts in proptest::collection::vec(any_amount(), 1..4),
     ) {
         let ledger = ledger_of(&name, &id, &dates, &amounts, &note);

@@ -23,6 +23,7 @@
 //! | CL013 | info | an undated pledge entry | `entry 12: undated advance of pledge FRA-1` |
 //! | CL014 | warning | a condition that can no longer hold: it depends on a withdrawn pledge | `pledge FRA-2: depends on FRA-1, which is withdrawn` |
 //! | CL015 | warning | an entry accepted under an older format version's rules that the current rules refuse | `entry 12: accepted under the rules of format version 1; the current rules refuse it: ...` |
+//! | CL016 | info | an adjustment: a change to a member's total that names no pledge | `pledge DEU-fix: adjusts the pledged total of DEU in `military` by EUR -61,970,000, naming no pledge` |
 //!
 //! # Example
 //!

@@ -110,6 +110,7 @@ codes! {
     UndatedEntry = 13, "CL013", Info, "An undated pledge entry.";
     ConditionCannotHold = 14, "CL014", Warning, "A condition that can no longer hold: it depends on a withdrawn pledge.";
     OlderFormatRule = 15, "CL015", Warning, "An entry accepted under an older format version's rules that the current rules refuse (loaded from an older file).";
+    Adjustment = 16, "CL016", Info, "An adjustment: a change to a member's total that names no pledge (a correction row of a published dataset).";
 }
 
 /// What a diagnostic is about.

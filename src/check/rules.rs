@@ -24,7 +24,7 @@ type Finding = (Subject, String);
 /// A rule: reads the ledger and options, pushes findings.
 type Rule = fn(&Ledger, &CheckOptions, &mut Vec<Finding>);
 
-const RULES: [(Code, Rule); 15] = [
+const RULES: [(Code, Rule); 16] = [
     (Code::NoSource, no_source),
     (Code::CommittedButUnconfirmed, committed_but_unconfirmed),
     (Code::BackstopWithoutPledge, backstop_without_pledge),
@@ -40,6 +40,7 @@ const RULES: [(Code, Rule); 15] = [
     (Code::UndatedEntry, undated_entry),
     (Code::ConditionCannotHold, condition_cannot_hold),
     (Code::OlderFormatRule, older_format_rule),
+    (Code::Adjustment, adjustment),
 ];
 
 /// Runs every enabled rule. Each code keeps its first
@@ -576,7 +577,10 @@ fn same_currency(
 fn future_entry(ledger: &Ledger, options: &CheckOptions, out: &mut Vec<Finding>) {
     let today = options.reference_date;
     for entry in ledger.entries() {
-        if let Some(date) = entry.date().filter(|d| *d > today) {
+        // A month or a year is in the future only once it begins after the
+        // reference date; `2026-11` is not future on 2026-11-29.
+        let period = entry.period().filter(|d| d.first_day() > today);
+        if let Some(date) = period {
             let message = format!("dated {date}, after the reference date {today}");
             out.push((Subject::Entry(entry.sequence()), message));
         }
@@ -656,6 +660,27 @@ fn older_format_rule(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) 
             "accepted under the rules of format version {version}; the current rules refuse it: {refusal}"
         );
         out.push((Subject::Entry(entry.sequence()), message));
+    }
+}
+
+/// CL016.
+fn adjustment(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
+    for p in ledger.pledges() {
+        let Some(basis) = p.adjusts() else { continue };
+        let amount = p
+            .contribution()
+            .quantity_bounds()
+            .map(|b| quantity_text(&p, b.low))
+            .unwrap_or_default();
+        let category = p
+            .category()
+            .map(|c| format!(" in `{c}`"))
+            .unwrap_or_default();
+        let message = format!(
+            "adjusts the {basis} total of {}{category} by {amount}, naming no pledge",
+            p.member()
+        );
+        out.push((pledge_subject(&p), message));
     }
 }
 

@@ -16,12 +16,13 @@
 //! | `value_estimate`, `value_low`, `value_high` | equipment value, as for the size; empty when unknown |
 //! | `stage` | current stage (required) |
 //! | `evidence` | current evidence (required) |
-//! | `date` | the pledge's date, `YYYY-MM-DD`, or empty when undated |
+//! | `date` | the pledge's date, `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when known only to the month or year, or empty when undated |
 //! | `conditions` | `;`-separated: `ceasefire`, `backstop:MEMBER`, `parliament:MEMBER`, `depends:PLEDGE`, `named:TEXT` |
 //! | `sources` | `;`-separated source ids |
 //! | `delivered` | delivered so far, in the pledge's unit (empty = 0) |
 //! | `location`, `notes` | free text |
 //! | `withdrawal_reason` | required when the stage is `withdrawn` |
+//! | `adjusts` | `pledged` or `delivered` for an adjustment (a funding row of an exact, possibly negative, amount that names no pledge: see [`NewPledge::adjustment`](crate::NewPledge::adjustment)); empty for a pledge. Export writes this column only when the ledger holds an adjustment, so tables without them keep their 21 columns |
 //!
 //! In `conditions` and `sources`, `\;` is a literal `;` and `\\` a `\`; they
 //! hold at most 16 items each, an error found before any item is read.
@@ -98,12 +99,12 @@ use crate::lifecycle::{Evidence, Stage};
 use crate::limits::{MAX_CONDITIONS_PER_PLEDGE, MAX_CSV_RECORD_BYTES, MAX_SOURCES_PER_ENTRY};
 use crate::member::Member;
 use crate::money::{Currency, Money, parse_amount};
-use crate::pledge::{Condition, Contribution, Kind, NewPledge};
+use crate::pledge::{AdjustmentBasis, Condition, Contribution, Kind, NewPledge};
 use crate::query::Table;
 use crate::source::{Source, SourceKind};
 
 /// Every column, in export order.
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 22] = [
     "id",
     "member",
     "kind",
@@ -125,6 +126,7 @@ pub const COLUMNS: [&str; 21] = [
     "location",
     "notes",
     "withdrawal_reason",
+    "adjusts",
 ];
 
 /// Columns read exactly as written, surrounding whitespace included, so
@@ -519,15 +521,20 @@ impl Row {
         let kind: Kind = f.parse("kind", str::parse)?;
         let stage: Stage = f.parse("stage", str::parse)?;
         let evidence: Evidence = f.parse("evidence", str::parse)?;
-        let date = f.optional("date", crate::dates::parse_date)?;
+        let date = f.optional("date", str::parse::<crate::dates::PartialDate>)?;
         let currency = f.optional("currency", Currency::new)?;
+        let adjusts = f.optional("adjusts", str::parse::<AdjustmentBasis>)?;
         let contribution = contribution(&f, kind, currency)?;
-        let mut spec =
-            NewPledge::new(id.clone(), member.clone(), contribution).with_stage(match stage {
-                Stage::Considering | Stage::Announced | Stage::Committed => stage,
-                Stage::Delivered => Stage::Committed,
-                Stage::Withdrawn => Stage::Considering,
-            });
+        let mut spec = match adjusts {
+            Some(basis) => adjustment_spec(&f, &id, &member, basis, contribution, stage)?,
+            None => {
+                NewPledge::new(id.clone(), member.clone(), contribution).with_stage(match stage {
+                    Stage::Considering | Stage::Announced | Stage::Committed => stage,
+                    Stage::Delivered => Stage::Committed,
+                    Stage::Withdrawn => Stage::Considering,
+                })
+            }
+        };
         if kind != Kind::Equipment {
             if let Some(label) = f.optional("category", |t| Category::new(t))? {
                 spec = spec.with_category(label);
@@ -550,7 +557,7 @@ impl Row {
         }
         let mut provenance = Provenance::new(evidence);
         if let Some(date) = date {
-            provenance = provenance.on(date);
+            provenance = provenance.within(date);
         }
         let sources = split_list(f.get("sources"), MAX_SOURCES_PER_ENTRY, "sources")
             .map_err(|m| f.error("sources", m))?;
@@ -605,6 +612,10 @@ impl Row {
     /// The entries the row stands for, in order.
     fn actions(&self) -> Vec<Action> {
         let mut actions = vec![Action::Pledge(Box::new(self.spec.clone()))];
+        if self.spec.adjusts().is_some() {
+            // An adjustment opens at its stage and has no lifecycle.
+            return actions;
+        }
         if !self.delivered.is_zero() {
             let currency = if self.spec.contribution().kind() == Kind::Funding {
                 self.currency
@@ -631,6 +642,38 @@ impl Row {
         }
         actions
     }
+}
+
+/// The body of an adjustment row: funding of an exact amount, at the stage
+/// of its basis, nothing delivered on it.
+fn adjustment_spec(
+    f: &Fields<'_>,
+    id: &PledgeId,
+    member: &MemberId,
+    basis: AdjustmentBasis,
+    contribution: Contribution,
+    stage: Stage,
+) -> Result<NewPledge> {
+    let Contribution::Funding {
+        amount: Estimate::Exact(amount),
+    } = contribution
+    else {
+        return Err(f.error(
+            "adjusts",
+            "an adjustment is a funding row of an exact amount",
+        ));
+    };
+    let spec = NewPledge::adjustment(id.clone(), member.clone(), basis, amount);
+    if stage != spec.stage() {
+        return Err(f.error(
+            "stage",
+            format!("an adjustment of the {basis} total is {}", spec.stage()),
+        ));
+    }
+    if !matches!(f.get("delivered"), "" | "0") {
+        return Err(f.error("delivered", "nothing is delivered on an adjustment"));
+    }
+    Ok(spec)
 }
 
 /// The contribution of a row, from its kind and size columns.
@@ -787,9 +830,18 @@ fn join_list(items: impl IntoIterator<Item = String>) -> String {
 /// ```
 pub fn export<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
     let mut csv = csv::Writer::from_writer(writer);
-    csv.write_record(COLUMNS).map_err(write_error)?;
+    // The `adjusts` column only when something needs it: files of ledgers
+    // without adjustments keep the columns they always had.
+    let width = if ledger.has_adjustments() {
+        COLUMNS.len()
+    } else {
+        COLUMNS.len().saturating_sub(1)
+    };
+    csv.write_record(COLUMNS.iter().take(width))
+        .map_err(write_error)?;
     for pledge in ledger.pledges() {
-        csv.write_record(row_fields(&pledge)).map_err(write_error)?;
+        csv.write_record(row_fields(&pledge).iter().take(width))
+            .map_err(write_error)?;
     }
     csv.flush().map_err(|e| Error::io(None, &e))
 }
@@ -802,7 +854,7 @@ fn write_error(error: csv::Error) -> Error {
     }
 }
 
-fn row_fields(p: &Pledge<'_>) -> [String; 21] {
+fn row_fields(p: &Pledge<'_>) -> [String; 22] {
     let contribution = p.contribution();
     let (size, capability) = match contribution {
         Contribution::Troops { personnel } => {
@@ -852,16 +904,14 @@ fn row_fields(p: &Pledge<'_>) -> [String; 21] {
         value_high,
         p.stage().to_string(),
         p.evidence().to_string(),
-        p.dates()
-            .pledge_date()
-            .map(crate::dates::format_date)
-            .unwrap_or_default(),
+        p.period().map(|d| d.to_string()).unwrap_or_default(),
         neutralise(join_list(p.conditions().iter().map(ToString::to_string))),
         neutralise(join_list(p.sources().into_iter().map(ToString::to_string))),
         delivered,
         neutralise(p.location().unwrap_or_default().to_string()),
         neutralise(p.notes().unwrap_or_default().to_string()),
         neutralise(p.withdrawal_reason().unwrap_or_default().to_string()),
+        p.adjusts().map(|a| a.to_string()).unwrap_or_default(),
     ]
 }
 

@@ -46,10 +46,13 @@
 //! # Format
 //!
 //! Each line is `CRC32 JSON\n`: eight lower-case hex digits of the CRC-32 of
-//! the JSON, one space, the JSON, a newline. Format version 2 starts with a
-//! header line `{"format":"coalition-ledger-journal","version":2}`; then
+//! the JSON, one space, the JSON, a newline. Format version 3 starts with a
+//! header line `{"format":"coalition-ledger-journal","version":3}`; then
 //! come entry lines (`{"seq":0,...}`, the entry with its sequence number) and
-//! batch frames (`{"batch":N}` followed by N entry lines).
+//! batch frames (`{"batch":N}` followed by N entry lines). Version 3 is
+//! version 2 with new entry values (dates known only to a month or a year);
+//! a version-2 journal opens and is appended to as it is, keeping its
+//! header.
 //!
 //! Files outlive rules: a version-1 journal (crate 0.1.0: entry lines only,
 //! no header) opens read-only as it is; opened for writing it is migrated
@@ -73,8 +76,8 @@ use crate::limits::{MAX_BATCH_ENTRIES, MAX_JOURNAL_BYTES};
 
 pub use salvage::{Salvaged, salvage};
 
-/// The journal format version this crate writes; it reads versions 1 and 2.
-pub const VERSION: u32 = 2;
+/// The journal format version this crate writes; it reads versions 1 to 3.
+pub const VERSION: u32 = 3;
 
 /// What [`Journal::open`] does with an unfinished final write.
 ///

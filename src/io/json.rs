@@ -3,7 +3,7 @@
 //! ```json
 //! {
 //!   "format": "coalition-ledger",
-//!   "version": 2,
+//!   "version": 3,
 //!   "entries": [
 //!     {"seq":0,"evidence":"verified","action":{"add_member":{"id":"FRA","name":"France","groups":["EU","NATO"]}}},
 //!     {"seq":1,"evidence":"verified","action":{"add_source":{"id":"elysee","publisher":"Élysée","kind":"official"}}},
@@ -49,11 +49,14 @@
 //!   (CL015; a dependency cycle by CL004) instead of failing the load.
 //! * **Version 2** lists every entry, roster included, with its sequence
 //!   number; `members` and `sources` arrays are refused.
+//! * **Version 3** is version 2 with new entry values: dates known only to
+//!   a month or a year (`"date": "2024-03"`, `"date": "2024"`). A version-2
+//!   document loads unchanged (it cannot hold them); this crate writes
+//!   version 3.
 
 use std::io::{Read, Write};
 use std::path::Path;
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::entry::{Action, ClientKey, Provenance};
@@ -69,7 +72,7 @@ use crate::source::Source;
 pub const FORMAT: &str = "coalition-ledger";
 /// The document version this crate writes; it reads every version from 1
 /// to this one.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// An entry of either version; which fields a version allows is checked
 /// as it is recorded, so that the document is read in one pass.
@@ -77,8 +80,8 @@ pub const VERSION: u32 = 2;
 #[serde(deny_unknown_fields)]
 struct EntryIn {
     seq: Option<u64>,
-    #[serde(default, with = "crate::dates::strict_option")]
-    date: Option<NaiveDate>,
+    #[serde(default)]
+    date: Option<crate::dates::PartialDate>,
     evidence: Evidence,
     #[serde(default, deserialize_with = "crate::limits::bounded_sources")]
     sources: Vec<SourceId>,
@@ -213,10 +216,10 @@ pub fn to_string(ledger: &Ledger) -> String {
 /// use coalition_ledger::io::json;
 /// use coalition_ledger::prelude::*;
 ///
-/// let err = json::from_str(r#"{"format": "coalition-ledger", "version": 3}"#).unwrap_err();
+/// let err = json::from_str(r#"{"format": "coalition-ledger", "version": 4}"#).unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "JSON line 1, column 44: unsupported version 3: this crate reads versions 1 to 2"
+///     "JSON line 1, column 44: unsupported version 4: this crate reads versions 1 to 3"
 /// );
 /// ```
 pub fn from_str(text: &str) -> Result<Ledger> {
@@ -600,7 +603,7 @@ impl<'de, T: Record> serde::de::Visitor<'de> for Records<'_, T> {
 fn record_entry(ledger: &mut Ledger, entry: EntryIn, rules: Rules) -> Result<()> {
     let mut provenance = Provenance::new(entry.evidence);
     if let Some(date) = entry.date {
-        provenance = provenance.on(date);
+        provenance = provenance.within(date);
     }
     if let Some(key) = entry.key {
         provenance = provenance.key(key);

@@ -7,3 +7,4 @@ pub mod csv;
 mod csv_guard;
 pub mod journal;
 pub mod json;
+pub mod rates;

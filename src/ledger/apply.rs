@@ -249,12 +249,12 @@ impl Ledger {
         }
         let date = provenance.date();
         let evidence = provenance.evidence();
-        match action {
+        let change = match action {
             Action::AddMember(member) => self.plan_member(member, provenance),
             Action::AddSource(source) => self.plan_source(source, provenance),
             Action::Pledge(spec) => self.plan_open(spec, provenance, rules),
             Action::Advance { pledge, stage } => {
-                let (ix, state) = self.live_pledge(pledge)?;
+                let (ix, state) = self.pledge_with_lifecycle(pledge)?;
                 if *stage == Stage::Withdrawn {
                     let reason = "withdrawal is its own action, with a reason";
                     return Err(Error::invalid(
@@ -269,7 +269,7 @@ impl Ledger {
                 pledge,
                 contribution,
             } => {
-                let (ix, state) = self.live_pledge(pledge)?;
+                let (ix, state) = self.pledge_with_lifecycle(pledge)?;
                 self.plan_revise(pledge, state, contribution, evidence)
                     .map(|s| Change::Update(ix, s))
             }
@@ -279,7 +279,7 @@ impl Ledger {
                 currency,
                 correction,
             } => {
-                let (ix, state) = self.live_pledge(pledge)?;
+                let (ix, state) = self.pledge_with_lifecycle(pledge)?;
                 let delivery = Delivery {
                     quantity: *quantity,
                     currency: *currency,
@@ -289,7 +289,7 @@ impl Ledger {
                     .map(|s| Change::Update(ix, s))
             }
             Action::Withdraw { pledge, reason } => {
-                let (ix, state) = self.live_pledge(pledge)?;
+                let (ix, state) = self.pledge_with_lifecycle(pledge)?;
                 validate_reason(pledge, reason)?;
                 plan_advance(pledge, state, Stage::Withdrawn, date, evidence)
                     .map(|s| Change::Update(ix, s))
@@ -298,6 +298,33 @@ impl Ledger {
                 let (ix, state) = self.live_pledge(pledge)?;
                 Ok(Change::Update(ix, with_evidence(*state, evidence)))
             }
+        }?;
+        Ok(self.with_date_precision(change, provenance))
+    }
+
+    /// Records how precisely the pledge's date is known when this entry is
+    /// the one that sets it (the opening, or the first announcement), so
+    /// that the `Month` dimension can tell a year-only date.
+    fn with_date_precision(&self, change: Change, provenance: &Provenance) -> Change {
+        let precision = provenance
+            .period()
+            .map_or(crate::dates::DatePrecision::Day, |d| d.precision());
+        match change {
+            Change::Open(mut state) => {
+                state.date_precision = precision;
+                Change::Open(state)
+            }
+            Change::Update(ix, mut next) => {
+                let before = self
+                    .pledges
+                    .get(ix as usize)
+                    .and_then(|s| s.dates.pledge_date());
+                if before != next.dates.pledge_date() {
+                    next.date_precision = precision;
+                }
+                Change::Update(ix, next)
+            }
+            other => other,
         }
     }
 
@@ -474,6 +501,8 @@ impl Ledger {
                 opened: date,
                 ..StageDates::default()
             },
+            date_precision: crate::dates::DatePrecision::Day,
+            adjusts: spec.adjusts(),
         };
         mark_stage_dates(&mut state.dates, spec.stage(), date);
         Ok(Change::Open(state))
@@ -524,6 +553,20 @@ impl Ledger {
     }
 
     /// The index and state of a pledge that still accepts entries.
+    /// A pledge that a lifecycle action may change: live, and not an
+    /// adjustment (which has no lifecycle).
+    fn pledge_with_lifecycle(&self, pledge: &PledgeId) -> Result<(u32, &PledgeState)> {
+        let (ix, state) = self.live_pledge(pledge)?;
+        if state.adjusts.is_some() {
+            return Err(Error::invalid(
+                format!("adjustment `{pledge}`"),
+                "action",
+                "an adjustment has no lifecycle: record another adjustment to correct it",
+            ));
+        }
+        Ok((ix, state))
+    }
+
     fn live_pledge(&self, pledge: &PledgeId) -> Result<(u32, &PledgeState)> {
         let ix = *self
             .pledge_index
@@ -652,6 +695,9 @@ impl Ledger {
         }
         if state.conditional {
             self.conditional.push(ix);
+        }
+        if state.adjusts.is_some() {
+            self.adjustments = self.adjustments.saturating_add(1);
         }
         self.pledges.push(state);
     }

@@ -7,7 +7,11 @@
 //!
 //! * roster entries (`AddMember`, `AddSource`) always apply: the roster is
 //!   not a claim about time;
-//! * a dated pledge entry applies when its date is on or before `date`;
+//! * a dated pledge entry applies when its date is on or before `date`; a
+//!   date known only to a month or a year (`2024-03`, `2024`) takes effect
+//!   at the end of its period, so `as_of(2024-03-15)` leaves a `2024-03`
+//!   entry out and `as_of(2024-03-31)` includes it (a query counts such
+//!   entries in [`LeftOut::pending_periods`](crate::LeftOut::pending_periods));
 //! * an undated pledge entry applies only with [`Undated::Include`].
 //!
 //! An entry that passes the date filter but cannot apply without an entry
@@ -219,15 +223,7 @@ impl Ledger {
                 }
                 continue;
             }
-            // Every entry here was accepted once, possibly under the rules
-            // of an older file format: replay it under the rules it was
-            // recorded under.
-            let rules = entry
-                .accepted_under()
-                .and_then(Rules::for_format_version)
-                .unwrap_or(Rules::Current);
-            let result = ledger.record_under(entry.action().clone(), entry.provenance(), rules);
-            if result.is_err() {
+            if !ledger.replay(entry) {
                 left_out.push(entry.sequence());
             }
         }
@@ -236,6 +232,25 @@ impl Ledger {
             left_out,
             undated: undated_count,
         }
+    }
+}
+
+impl Ledger {
+    /// Applies an entry of another ledger again, under the rules it was
+    /// accepted under; `false` when it cannot apply here (an entry it
+    /// needs was not replayed). Replays that answer for several dates in
+    /// one pass (running totals) apply entries through this, as `as_of`
+    /// does.
+    pub(crate) fn replay(&mut self, entry: &Entry) -> bool {
+        // Every entry here was accepted once, possibly under the rules
+        // of an older file format: replay it under the rules it was
+        // recorded under.
+        let rules = entry
+            .accepted_under()
+            .and_then(Rules::for_format_version)
+            .unwrap_or(Rules::Current);
+        self.record_under(entry.action().clone(), entry.provenance(), rules)
+            .is_ok()
     }
 }
 

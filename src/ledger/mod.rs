@@ -101,6 +101,9 @@ pub struct Ledger {
     by_kind: [Chunked<u32>; 4],
     /// Indexes of the pledges that have conditions.
     conditional: Chunked<u32>,
+    /// How many pledges are adjustments (the fast query path declines
+    /// when there are any).
+    adjustments: usize,
     /// Entries accepted only under an older format version's rules, with
     /// what the current rules say about them (for `check`).
     older_rules: Vec<(u32, Box<str>)>,
@@ -541,6 +544,11 @@ impl Ledger {
         make: impl FnOnce() -> T,
     ) -> Option<&T> {
         self.derived.get_or_init(make)
+    }
+
+    /// True when some pledge is an adjustment.
+    pub(crate) fn has_adjustments(&self) -> bool {
+        self.adjustments > 0
     }
 
     pub(crate) fn conditional_pledges(&self) -> &Chunked<u32> {

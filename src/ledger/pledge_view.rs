@@ -379,6 +379,53 @@ impl<'a> Pledge<'a> {
         self.state.dates
     }
 
+    /// The basis an adjustment changes, or `None` for a pledge (see
+    /// [`NewPledge::adjustment`](crate::NewPledge::adjustment)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let fix = NewPledge::adjustment(PledgeId::new("DEU-fix")?, MemberId::new("DEU")?,
+    ///     AdjustmentBasis::Pledged, Money::parse("-5", Currency::EUR)?);
+    /// ledger.open_pledge(fix, Provenance::new(Evidence::Reported))?;
+    /// assert_eq!(ledger.pledge(&PledgeId::new("DEU-fix")?).and_then(|p| p.adjusts()), Some(AdjustmentBasis::Pledged));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn adjusts(&self) -> Option<crate::pledge::AdjustmentBasis> {
+        self.state.adjusts
+    }
+
+    /// The pledge's date ([`StageDates::pledge_date`]) as recorded: a day,
+    /// a month or a year. A month or a year takes effect at the end of its
+    /// period, which is what [`StageDates::pledge_date`] gives.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Troops { personnel: Estimate::Exact(10) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Verified).within("2024".parse()?))?;
+    /// let pledge = ledger.pledge(&id).ok_or(coalition_ledger::Error::UnknownPledge { pledge: id.to_string() })?;
+    /// assert_eq!(pledge.period().map(|d| d.to_string()), Some("2024".to_string()));
+    /// assert_eq!(pledge.dates().pledge_date(), Some(parse_date("2024-12-31")?));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn period(&self) -> Option<crate::dates::PartialDate> {
+        let date = self.state.dates.pledge_date()?;
+        Some(crate::dates::PartialDate::from_effective(
+            date,
+            self.state.date_precision,
+        ))
+    }
+
     /// The reason given when the pledge was withdrawn.
     ///
     /// # Example

@@ -42,7 +42,8 @@ impl Rules {
     pub(crate) fn for_format_version(version: u32) -> Option<Rules> {
         match version {
             1 => Some(Rules::Version1),
-            2 => Some(Rules::Current),
+            // Version 3 added values, not rules.
+            2 | 3 => Some(Rules::Current),
             _ => None,
         }
     }

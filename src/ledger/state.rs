@@ -38,6 +38,11 @@ pub(crate) struct PledgeState {
     /// Delivered so far in the quantity's unit; never negative.
     pub(crate) delivered: Decimal,
     pub(crate) dates: StageDates,
+    /// How precisely [`StageDates::pledge_date`] is known (a month or a
+    /// year dates it at the end of its period).
+    pub(crate) date_precision: crate::dates::DatePrecision,
+    /// Set for an adjustment (see [`NewPledge::adjustment`](crate::NewPledge::adjustment)).
+    pub(crate) adjusts: Option<crate::pledge::AdjustmentBasis>,
 }
 
 impl PledgeState {

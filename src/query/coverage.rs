@@ -178,6 +178,13 @@ pub struct Coverage {
 }
 
 impl Coverage {
+    /// Counts the entries `as_of` left out because their month or year had
+    /// not ended.
+    pub(crate) fn with_pending(mut self, pending: u64) -> Coverage {
+        self.left_out.set_pending(pending);
+        self
+    }
+
     /// The required amount.
     ///
     /// # Example
@@ -204,6 +211,39 @@ impl Coverage {
     /// ```
     pub fn required(&self) -> Decimal {
         self.required
+    }
+
+    /// The measure the target is in (`personnel`, `units`, `value`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let coverage = fixtures::paris_summit().query().coverage(&Target::personnel(25_000))?;
+    /// assert_eq!(coverage.measure(), "personnel");
+    /// assert_eq!(coverage.currency(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn measure(&self) -> &str {
+        &self.measure
+    }
+
+    /// The currency of a value target.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// let target = Target::value(Money::parse("1000", Currency::EUR)?, &fx);
+    /// let coverage = fixtures::paris_summit().query().coverage(&target)?;
+    /// assert_eq!(coverage.currency(), Some(Currency::EUR));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn currency(&self) -> Option<Currency> {
+        self.currency
     }
 
     /// Committed or delivered, verified, unconditional.
@@ -455,7 +495,13 @@ pub(crate) fn compute(prepared: &Prepared<'_>, target: &Target<'_>) -> Result<Co
         Total::default(),
         Total::default(),
     ];
-    let left_out = prepared.for_each(|ix, state, bounds, _| {
+    let mut adjustments = 0u64;
+    let mut left_out = prepared.for_each(|ix, state, bounds, _| {
+        // An adjustment corrects a total; it is no pledge of any firmness.
+        if state.adjusts.is_some() {
+            adjustments = adjustments.saturating_add(1);
+            return Ok(());
+        }
         let bucket = if prepared.conditional(ix) {
             2
         } else if state.stage >= Stage::Committed && state.evidence == Evidence::Verified {
@@ -470,6 +516,7 @@ pub(crate) fn compute(prepared: &Prepared<'_>, target: &Target<'_>) -> Result<Co
             None => Ok(()),
         }
     })?;
+    left_out.set_adjustments(adjustments);
     let [firm, likely, conditional, possible] = buckets.map(|t| t.in_currency(currency));
     let mut all = firm;
     for other in [&likely, &conditional, &possible] {

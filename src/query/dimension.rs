@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
+use crate::dates::DatePrecision;
 use crate::ids::{Category, GroupId, MemberId};
 use crate::ledger::{Ledger, NONE, PledgeState};
 use crate::lifecycle::{Evidence, Stage};
@@ -54,6 +55,8 @@ pub enum Dimension {
     Month,
     /// Firm (every condition holds in the scenario) or conditional.
     Conditional,
+    /// The calendar quarter of the pledge's date (`2025-Q3`).
+    Quarter,
 }
 
 crate::spelling::spelled!(Dimension, "dimension", {
@@ -66,6 +69,7 @@ crate::spelling::spelled!(Dimension, "dimension", {
     Year => "year",
     Month => "month",
     Conditional => "conditional",
+    Quarter => "quarter",
 });
 
 /// The value of one dimension in a row.
@@ -119,6 +123,12 @@ pub enum Key {
     Month(Option<(i32, u32)>),
     /// `true` for conditional, `false` for firm.
     Conditional(bool),
+    /// A year and quarter (1–4), or `None` for undated pledges.
+    Quarter(Option<(i32, u32)>),
+    /// In a `Month` or `Quarter` dimension: pledges dated only to this
+    /// year, whose month is unknown (shown as the year, `2024`). They are
+    /// not spread over the year's months, nor put in its last one.
+    YearOnly(i32),
 }
 
 impl fmt::Display for Key {
@@ -132,9 +142,10 @@ impl fmt::Display for Key {
             Key::Category(None) => "(none)".into(),
             Key::Stage(s) => s.to_string(),
             Key::Evidence(e) => e.to_string(),
-            Key::Year(Some(y)) => format!("{y:04}"),
+            Key::Year(Some(y)) | Key::YearOnly(y) => format!("{y:04}"),
             Key::Month(Some((y, m))) => format!("{y:04}-{m:02}"),
-            Key::Year(None) | Key::Month(None) => "undated".into(),
+            Key::Quarter(Some((y, q))) => format!("{y:04}-Q{q}"),
+            Key::Year(None) | Key::Month(None) | Key::Quarter(None) => "undated".into(),
             Key::Conditional(true) => "conditional".into(),
             Key::Conditional(false) => "firm".into(),
         };
@@ -148,13 +159,25 @@ pub(crate) struct Coder {
     cardinality: usize,
     /// For `Year`/`Month`: the smallest value seen (code 1); code 0 is undated.
     first: i32,
+    /// For `Month`/`Quarter`: the number of month or quarter codes; codes
+    /// after them are the years of pledges dated only to a year, from
+    /// `first_year_only`.
+    periods: usize,
+    first_year_only: i32,
 }
 
 impl Coder {
     pub(crate) fn new(ledger: &Ledger, dimension: Dimension) -> Coder {
         let (first, span) = match dimension {
-            Dimension::Year | Dimension::Month => time_span(ledger, dimension),
+            Dimension::Year | Dimension::Month | Dimension::Quarter => {
+                time_span(ledger, dimension, false)
+            }
             _ => (0, 0),
+        };
+        let (first_year_only, years) = if splits_year(dimension) {
+            time_span(ledger, Dimension::Year, true)
+        } else {
+            (0, 0)
         };
         let cardinality = match dimension {
             Dimension::Member => ledger.members().len(),
@@ -163,13 +186,17 @@ impl Coder {
             Dimension::Category => ledger.category_count().saturating_add(1),
             Dimension::Stage => Stage::ALL.len(),
             Dimension::Evidence => Evidence::ALL.len(),
-            Dimension::Year | Dimension::Month => span.saturating_add(1),
+            Dimension::Year | Dimension::Month | Dimension::Quarter => {
+                span.saturating_add(1).saturating_add(years)
+            }
             Dimension::Conditional => 2,
         };
         Coder {
             dimension,
             cardinality: cardinality.max(1),
             first,
+            periods: span,
+            first_year_only,
         }
     }
 
@@ -191,14 +218,26 @@ impl Coder {
             Dimension::Category => state.category.saturating_add(1),
             Dimension::Stage => state.stage.index() as u32,
             Dimension::Evidence => state.evidence.index() as u32,
-            Dimension::Year | Dimension::Month => match state.dates.pledge_date() {
-                None => 0,
-                Some(date) => {
-                    let value = time_value(self.dimension, date);
-                    u32::try_from(value.saturating_sub(self.first))
-                        .map_or(0, |c| c.saturating_add(1))
+            Dimension::Year | Dimension::Month | Dimension::Quarter => {
+                match state.dates.pledge_date() {
+                    None => 0,
+                    Some(date)
+                        if splits_year(self.dimension)
+                            && state.date_precision == DatePrecision::Year =>
+                    {
+                        let offset = date.year().saturating_sub(self.first_year_only);
+                        u32::try_from(offset)
+                            .ok()
+                            .and_then(|o| u32::try_from(self.periods).ok()?.checked_add(o))
+                            .map_or(0, |c| c.saturating_add(1))
+                    }
+                    Some(date) => {
+                        let value = time_value(self.dimension, date);
+                        u32::try_from(value.saturating_sub(self.first))
+                            .map_or(0, |c| c.saturating_add(1))
+                    }
                 }
-            },
+            }
             Dimension::Conditional => u32::from(conditional),
         }
     }
@@ -208,6 +247,13 @@ impl Coder {
     pub(crate) fn key(&self, ledger: &Ledger, code: u32) -> Option<Key> {
         let optional = |code: u32| code.checked_sub(1);
         let key = match self.dimension {
+            Dimension::Month | Dimension::Quarter if code as usize > self.periods => {
+                let offset = (code as usize).checked_sub(self.periods)?.checked_sub(1)?;
+                Key::YearOnly(
+                    self.first_year_only
+                        .saturating_add(i32::try_from(offset).ok()?),
+                )
+            }
             Dimension::Member => Key::Member(ledger.member_at(code)?.id().clone()),
             Dimension::Group => {
                 Key::Group(optional(code).and_then(|g| ledger.group_at(g)).cloned())
@@ -229,6 +275,13 @@ impl Coder {
                 )
             })),
             Dimension::Conditional => Key::Conditional(code == 1),
+            Dimension::Quarter => Key::Quarter(optional(code).map(|c| {
+                let quarters = self.first.saturating_add(c as i32);
+                (
+                    quarters.div_euclid(4),
+                    quarters.rem_euclid(4).unsigned_abs().saturating_add(1),
+                )
+            })),
         };
         Some(key)
     }
@@ -268,6 +321,10 @@ pub(crate) fn keys_of(coders: &[Coder], ledger: &Ledger, codes: &[u32]) -> Optio
 /// A year, or months since year 0, for the time dimensions.
 fn time_value(dimension: Dimension, date: chrono::NaiveDate) -> i32 {
     match dimension {
+        Dimension::Quarter => date
+            .year()
+            .saturating_mul(4)
+            .saturating_add((date.month0() / 3) as i32),
         Dimension::Month => date
             .year()
             .saturating_mul(12)
@@ -276,11 +333,27 @@ fn time_value(dimension: Dimension, date: chrono::NaiveDate) -> i32 {
     }
 }
 
-/// The first value and the number of distinct values a time dimension spans.
-fn time_span(ledger: &Ledger, dimension: Dimension) -> (i32, usize) {
+/// True for the dimensions finer than a year, where a date known only to
+/// a year has a key of its own ([`Key::YearOnly`]).
+fn splits_year(dimension: Dimension) -> bool {
+    matches!(dimension, Dimension::Month | Dimension::Quarter)
+}
+
+/// The first value and the number of distinct values a time dimension
+/// spans: over the pledges dated only to a year (`year_only`) or, for the
+/// dimensions finer than a year, the others.
+fn time_span(ledger: &Ledger, dimension: Dimension, year_only: bool) -> (i32, usize) {
     let values = ledger
         .states()
         .iter()
+        .filter(|s| {
+            let is_year_only = s.date_precision == DatePrecision::Year;
+            if year_only {
+                is_year_only
+            } else {
+                !splits_year(dimension) || !is_year_only
+            }
+        })
         .filter_map(|s| s.dates.pledge_date())
         .map(|d| time_value(dimension, d));
     let (min, max) = values.fold((i32::MAX, i32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));

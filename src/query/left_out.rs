@@ -54,6 +54,10 @@ pub struct LeftOut {
     undated_entries: u64,
     unapplied_entries: u64,
     unconvertible: u64,
+    #[serde(default)]
+    pending_periods: u64,
+    #[serde(default)]
+    adjustments: u64,
 }
 
 impl LeftOut {
@@ -162,6 +166,55 @@ impl LeftOut {
         self.unconvertible
     }
 
+    /// Entries dated only to a month or a year that `as_of` left out
+    /// because the period had begun but not ended on the date: such an
+    /// entry takes effect at the end of its period.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(100) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).within("2024-03".parse()?))?;
+    /// let mid_march = ledger.query().as_of(parse_date("2024-03-15")?).run()?;
+    /// assert_eq!((mid_march.total().count(), mid_march.left_out().pending_periods()), (0, 1));
+    /// assert!(mid_march.to_string().contains("note: 1 entry dated to a month or year not yet ended left out by as_of"));
+    /// let end_of_march = ledger.query().as_of(parse_date("2024-03-31")?).run()?;
+    /// assert_eq!((end_of_march.total().count(), end_of_march.left_out().pending_periods()), (1, 0));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn pending_periods(&self) -> u64 {
+        self.pending_periods
+    }
+
+    /// Adjustments a coverage left out of its firmness buckets: they
+    /// correct totals and are no pledge of any firmness (a table counts
+    /// them, unless [`Query::adjustments`](crate::Query::adjustments) says
+    /// otherwise).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let fix = NewPledge::adjustment(PledgeId::new("DEU-fix")?, MemberId::new("DEU")?,
+    ///     AdjustmentBasis::Pledged, Money::parse("-5", Currency::EUR)?);
+    /// ledger.open_pledge(fix, Provenance::new(Evidence::Reported).on(parse_date("2024-05-01")?))?;
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// let coverage = ledger.query().coverage(&Target::value(Money::parse("100", Currency::EUR)?, &fx))?;
+    /// assert_eq!(coverage.left_out().adjustments(), 1);
+    /// assert!(coverage.to_string().contains("note: 1 adjustment left out"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn adjustments(&self) -> u64 {
+        self.adjustments
+    }
+
     /// True when nothing was left out.
     ///
     /// # Example
@@ -189,6 +242,14 @@ impl LeftOut {
 
     pub(crate) fn count_unconvertible(&mut self) {
         self.unconvertible = self.unconvertible.saturating_add(1);
+    }
+
+    pub(crate) fn set_adjustments(&mut self, adjustments: u64) {
+        self.adjustments = adjustments;
+    }
+
+    pub(crate) fn set_pending(&mut self, pending: u64) {
+        self.pending_periods = pending;
     }
 
     pub(crate) fn set_as_of(&mut self, undated: u64, unapplied: u64) {
@@ -229,6 +290,22 @@ impl fmt::Display for LeftOut {
             writeln!(
                 f,
                 "note: {n} {what} left out by as_of because an entry they need was left out"
+            )?;
+        }
+        if self.adjustments > 0 {
+            let n = self.adjustments;
+            let what = plural(n, "adjustment", "adjustments");
+            writeln!(
+                f,
+                "note: {n} {what} left out: a correction of a total is no pledge of any firmness"
+            )?;
+        }
+        if self.pending_periods > 0 {
+            let n = self.pending_periods;
+            let what = plural(n, "entry", "entries");
+            writeln!(
+                f,
+                "note: {n} {what} dated to a month or year not yet ended left out by as_of"
             )?;
         }
         if self.unconvertible > 0 {

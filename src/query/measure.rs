@@ -3,16 +3,17 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+use crate::deflators::Deflators;
 use crate::error::{Error, Result};
 use crate::estimate::Bounds;
 use crate::exact::{self, Toward};
 use crate::fx::FxRates;
 use crate::ledger::{Ledger, PledgeState};
 use crate::money::Currency;
-use crate::pledge::Kind;
+use crate::pledge::{AdjustmentBasis, Kind};
 
 /// What a query adds up.
 ///
@@ -46,17 +47,40 @@ pub enum Measure<'a> {
     /// Number of equipment units (equipment pledges).
     Units,
     /// Money (funding amounts and equipment values) converted into
-    /// `currency`, which must be the base of `fx`.
+    /// `currency`, which must be the base of `fx` unless `fx` allows
+    /// [cross rates](FxRates::with_cross_rates).
     ///
-    /// A pledged or outstanding amount is converted at the pledge's date
-    /// ([`StageDates::pledge_date`](crate::StageDates::pledge_date)); a
-    /// delivered amount at the date of the latest delivery. An amount that
-    /// needs a rate and has no date is an error.
+    /// A pledged amount is converted at the pledge's date
+    /// ([`StageDates::pledge_date`](crate::StageDates::pledge_date)).
+    /// *Delivered* sums the tranches, each converted at its own delivery's
+    /// date (an undated delivery at the pledge's date); for equipment each
+    /// tranche carries its share of the value. *Outstanding* is pledged
+    /// minus delivered in the pledge's own currency (or units), converted at
+    /// the pledge's date. So delivered + outstanding differs from pledged
+    /// when rates moved between the pledge and its deliveries. An amount
+    /// that needs a rate and has no date is an error.
     Value {
         /// The currency of the result.
         currency: Currency,
         /// The rates into `currency`.
         fx: &'a FxRates,
+    },
+    /// Money as [`Measure::Value`], then in prices of `base_year`: each
+    /// amount, once converted into `currency` at its date, is deflated
+    /// from that date's year with the index of `currency` (`amount ×
+    /// index(base_year) / index(year)`), as trackers report "inflation
+    /// adjusted to 2025 USD". A year without an index is an error naming
+    /// the currency and the year; a quotient that is not exact is rounded
+    /// outward and the total says so.
+    RealValue {
+        /// The currency of the result.
+        currency: Currency,
+        /// The rates into `currency`.
+        fx: &'a FxRates,
+        /// The price index per currency and year.
+        deflators: &'a Deflators,
+        /// The year whose prices the result is in.
+        base_year: i32,
     },
     /// Number of pledges, whatever the basis.
     Count,
@@ -79,6 +103,7 @@ impl Measure<'_> {
             Measure::Personnel => "personnel",
             Measure::Units => "units",
             Measure::Value { .. } => "value",
+            Measure::RealValue { .. } => "real_value",
             Measure::Count => "count",
         }
     }
@@ -96,7 +121,9 @@ impl Measure<'_> {
     /// ```
     pub fn currency(&self) -> Option<Currency> {
         match self {
-            Measure::Value { currency, .. } => Some(*currency),
+            Measure::Value { currency, .. } | Measure::RealValue { currency, .. } => {
+                Some(*currency)
+            }
             _ => None,
         }
     }
@@ -116,20 +143,33 @@ impl Measure<'_> {
         match self {
             Measure::Personnel => kind == Kind::Troops,
             Measure::Units => kind == Kind::Equipment,
-            Measure::Value { .. } => matches!(kind, Kind::Funding | Kind::Equipment),
+            Measure::Value { .. } | Measure::RealValue { .. } => {
+                matches!(kind, Kind::Funding | Kind::Equipment)
+            }
             Measure::Count => true,
         }
     }
 
     pub(crate) fn validate(&self) -> Result<()> {
         match self {
-            Measure::Value { currency, fx } if *currency != fx.base() => Err(Error::invalid(
-                "query",
-                "currency",
-                format!("the rates convert into {}, not {currency}", fx.base()),
-            )),
+            Measure::Value { currency, fx } | Measure::RealValue { currency, fx, .. }
+                if !fx.converts_into(*currency) =>
+            {
+                Err(Error::invalid(
+                    "query",
+                    "currency",
+                    format!("the rates convert into {}, not {currency}", fx.base()),
+                ))
+            }
             _ => Ok(()),
         }
+    }
+
+    /// Whether per-pledge amounts may be kept between queries under the
+    /// measure's name, currency and rates: not for constant prices, whose
+    /// deflators and base year are not part of that key.
+    pub(crate) fn is_cacheable(&self) -> bool {
+        !matches!(self, Measure::RealValue { .. })
     }
 }
 
@@ -137,6 +177,11 @@ impl fmt::Display for Measure<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Measure::Value { currency, .. } => write!(f, "value ({currency})"),
+            Measure::RealValue {
+                currency,
+                base_year,
+                ..
+            } => write!(f, "value ({currency}, {base_year} prices)"),
             other => f.write_str(other.name()),
         }
     }
@@ -172,6 +217,11 @@ crate::spelling::spelled!(Basis, "basis", {
 
 /// The amount one pledge contributes, or `None` when the measure does not
 /// apply to its kind.
+///
+/// Money is converted as trackers do: a pledged or outstanding amount at the
+/// pledge's date (outstanding is pledged minus delivered in the pledge's own
+/// currency, then converted), a delivered amount tranche by tranche, each
+/// delivery at its own date (an undated delivery at the pledge's date).
 pub(crate) fn pledge_amount(
     ledger: &Ledger,
     state: &PledgeState,
@@ -181,30 +231,296 @@ pub(crate) fn pledge_amount(
     if !measure.applies_to(state.kind) {
         return Ok(None);
     }
+    if let Some(adjusts) = state.adjusts {
+        return adjustment_amount(ledger, state, measure, basis, adjusts);
+    }
     match measure {
         Measure::Count => Ok(Some(exact(Decimal::ONE))),
         Measure::Personnel | Measure::Units => {
             on_basis(state.quantity, state.delivered, basis).map(Some)
         }
-        Measure::Value { fx, .. } if state.kind == Kind::Funding => {
-            let native = on_basis(state.quantity, state.delivered, basis)?;
-            convert(ledger, state, native, fx, basis).map(Some)
-        }
-        // Convert the whole value first (exact), then take the delivered or
-        // outstanding share: the one division comes last, so it is the only
-        // rounding.
-        Measure::Value { fx, .. } => {
-            let value = state.value.unwrap_or(Bounds::UNSPECIFIED);
-            let needs_value = basis == Basis::Pledged
-                || !state.delivered.is_zero()
-                || basis == Basis::Outstanding;
-            let value = if needs_value {
-                convert(ledger, state, value, fx, basis)?
-            } else {
-                value
+        Measure::Value { .. } | Measure::RealValue { .. } => match Conversion::of(measure) {
+            Some(into) => value_amount(ledger, state, into, basis).map(Some),
+            None => Ok(None),
+        },
+    }
+}
+
+/// The amount an adjustment contributes: its (possibly negative) amount on
+/// its own basis, negated in the outstanding total when it adjusts what was
+/// delivered, nothing on the other basis; it is not a pledge to count.
+fn adjustment_amount(
+    ledger: &Ledger,
+    state: &PledgeState,
+    measure: &Measure<'_>,
+    basis: Basis,
+    adjusts: AdjustmentBasis,
+) -> Result<Option<Bounds>> {
+    let Some(into) = Conversion::of(measure) else {
+        return Ok(None);
+    };
+    let native = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
+    let signed = match (adjusts, basis) {
+        (AdjustmentBasis::Pledged, Basis::Pledged | Basis::Outstanding)
+        | (AdjustmentBasis::Delivered, Basis::Delivered) => native,
+        (AdjustmentBasis::Delivered, Basis::Outstanding) => {
+            // Negating a Decimal cannot overflow; checked all the same.
+            let negate = |d: Decimal| {
+                Decimal::ZERO
+                    .checked_sub(d)
+                    .ok_or_else(|| Error::overflow("negating an adjustment"))
             };
-            equipment_value(state, value, basis).map(Some)
+            Bounds {
+                low: negate(native.high.unwrap_or(native.low))?,
+                high: Some(negate(native.low)?),
+                ..native
+            }
         }
+        _ => return Ok(None),
+    };
+    convert(ledger, state, signed, into, state.dates.pledge_date()).map(Some)
+}
+
+/// Where money is converted to: the query's currency through its rates.
+#[derive(Clone, Copy)]
+struct Conversion<'a> {
+    fx: &'a FxRates,
+    currency: Currency,
+    /// Constant prices: the deflators and the base year.
+    deflate: Option<(&'a Deflators, i32)>,
+}
+
+impl<'a> Conversion<'a> {
+    /// The conversion a money measure asks for; `None` for other measures.
+    fn of(measure: &Measure<'a>) -> Option<Conversion<'a>> {
+        match *measure {
+            Measure::Value { fx, currency } => Some(Conversion {
+                fx,
+                currency,
+                deflate: None,
+            }),
+            Measure::RealValue {
+                fx,
+                currency,
+                deflators,
+                base_year,
+            } => Some(Conversion {
+                fx,
+                currency,
+                deflate: Some((deflators, base_year)),
+            }),
+            _ => None,
+        }
+    }
+
+    /// True when an amount already in the target currency stays as it is.
+    fn is_identity_for(&self, currency: Currency) -> bool {
+        currency == self.currency && self.deflate.is_none()
+    }
+
+    /// One bound of `amount` in `from`, dated `date`, in the target
+    /// currency (and prices); `true` when a division was rounded.
+    fn bound(
+        &self,
+        amount: Decimal,
+        from: Currency,
+        date: NaiveDate,
+        toward: Toward,
+    ) -> Result<(Decimal, bool)> {
+        let (converted, rounded) =
+            self.fx
+                .convert_bound(amount, from, self.currency, date, toward)?;
+        let Some((deflators, base_year)) = self.deflate else {
+            return Ok((converted, rounded));
+        };
+        let (real, deflated) =
+            deflators.deflate(converted, self.currency, date.year(), base_year, toward)?;
+        Ok((real, rounded || deflated))
+    }
+}
+
+fn value_amount(
+    ledger: &Ledger,
+    state: &PledgeState,
+    into: Conversion<'_>,
+    basis: Basis,
+) -> Result<Bounds> {
+    if state.kind == Kind::Funding {
+        if basis == Basis::Delivered {
+            return funding_delivered(ledger, state, into);
+        }
+        let native = on_basis(state.quantity, state.delivered, basis)?;
+        return convert(ledger, state, native, into, state.dates.pledge_date());
+    }
+    // Equipment. Outstanding converts the whole value at the pledge's date
+    // first (exact), then takes the share: the one division comes last, so
+    // it is the only rounding.
+    let value = state.value.unwrap_or(Bounds::UNSPECIFIED);
+    match basis {
+        Basis::Pledged => convert(ledger, state, value, into, state.dates.pledge_date()),
+        Basis::Delivered => equipment_delivered(ledger, state, value, into),
+        Basis::Outstanding => {
+            let value = convert(ledger, state, value, into, state.dates.pledge_date())?;
+            equipment_value(state, value, basis)
+        }
+    }
+}
+
+/// The delivered tranches of a pledge: quantity and the date each converts
+/// at (its own date, or the pledge's date when it has none).
+fn tranches<'l>(
+    ledger: &'l Ledger,
+    state: &'l PledgeState,
+) -> impl Iterator<Item = (Decimal, Option<NaiveDate>)> + 'l {
+    ledger
+        .pledge_entries(state)
+        .filter_map(move |entry| match entry.action() {
+            crate::entry::Action::Deliver { quantity, .. } => {
+                Some((*quantity, entry.date().or(state.dates.pledge_date())))
+            }
+            _ => None,
+        })
+}
+
+/// Delivered money: the sum of every tranche converted at its own date.
+fn funding_delivered(ledger: &Ledger, state: &PledgeState, into: Conversion<'_>) -> Result<Bounds> {
+    let Some(currency) = state.currency.filter(|c| !into.is_identity_for(*c)) else {
+        return Ok(exact(state.delivered));
+    };
+    if state.delivered.is_zero() && tranches(ledger, state).next().is_none() {
+        return Ok(exact(Decimal::ZERO));
+    }
+    let mut sum = Sum::default();
+    for (quantity, date) in tranches(ledger, state) {
+        let date = date.ok_or_else(|| undated(ledger, state, currency))?;
+        let low = into.bound(quantity, currency, date, Toward::Down)?;
+        let high = into.bound(quantity, currency, date, Toward::Up)?;
+        sum.add(low, high)?;
+    }
+    Ok(sum.into_bounds())
+}
+
+/// Low and high sums of converted terms, rounded outward once a term was.
+#[derive(Default)]
+struct Sum {
+    low: Decimal,
+    high: Decimal,
+    rounded: bool,
+}
+
+impl Sum {
+    fn add(&mut self, low: (Decimal, bool), high: (Decimal, bool)) -> Result<()> {
+        self.rounded |= low.1 || high.1;
+        let step = |a: Decimal, b: Decimal, toward: Toward, rounded: bool| {
+            let result = if rounded {
+                exact::add_outward(a, b, toward)
+            } else {
+                exact::add(a, b).map(|s| (s, false))
+            };
+            result.ok_or_else(|| Error::overflow("adding delivered tranches"))
+        };
+        let (l, lr) = step(self.low, low.0, Toward::Down, self.rounded)?;
+        let (h, hr) = step(self.high, high.0, Toward::Up, self.rounded)?;
+        self.low = l;
+        self.high = h;
+        self.rounded |= lr || hr;
+        Ok(())
+    }
+
+    fn into_bounds(self) -> Bounds {
+        Bounds {
+            low: self.low.max(Decimal::ZERO),
+            high: Some(self.high.max(Decimal::ZERO)),
+            unspecified: false,
+            rounded: self.rounded,
+        }
+    }
+}
+
+/// The delivered value of equipment: each tranche of `dᵢ` units is worth
+/// `V × dᵢ / U` at the rate of its own date, so the value delivered is
+/// `Σ(Vᵢ × dᵢ) / U` with `Vᵢ` the value converted at the tranche's date:
+/// exact products and sums, and one division last (rounded outward, the
+/// total says so). Bounds take the matching ends of the value and unit
+/// ranges, as [`equipment_value`] explains.
+fn equipment_delivered(
+    ledger: &Ledger,
+    state: &PledgeState,
+    value: Bounds,
+    into: Conversion<'_>,
+) -> Result<Bounds> {
+    let delivered = state.delivered;
+    if delivered.is_zero() {
+        return Ok(exact(Decimal::ZERO));
+    }
+    let units = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
+    if value.unspecified || units.unspecified {
+        return Ok(Bounds::UNSPECIFIED);
+    }
+    // Once `delivered` units have arrived there are at least that many.
+    let units_low = units.low.max(delivered);
+    let units_high = units.high.map(|h| h.max(delivered));
+    let currency = state.currency.unwrap_or(into.currency);
+    let mut weighted = Sum {
+        rounded: value.rounded,
+        ..Sum::default()
+    };
+    for (quantity, date) in tranches(ledger, state) {
+        let at = |amount: Decimal, toward: Toward| -> Result<(Decimal, bool)> {
+            if into.is_identity_for(currency) {
+                return Ok((amount, false));
+            }
+            let date = date.ok_or_else(|| undated(ledger, state, currency))?;
+            into.bound(amount, currency, date, toward)
+        };
+        // A negative correction takes the other end of a rounded rate.
+        let (down, up) = if quantity.is_sign_negative() {
+            (Toward::Up, Toward::Down)
+        } else {
+            (Toward::Down, Toward::Up)
+        };
+        let times = |(v, r): (Decimal, bool)| {
+            exact::mul(v, quantity)
+                .map(|p| (p, r))
+                .ok_or_else(|| Error::overflow("weighing a delivered tranche"))
+        };
+        let low = times(at(value.low, down)?)?;
+        let high = match value.high {
+            Some(h) => times(at(h, up)?)?,
+            None => (Decimal::ZERO, false),
+        };
+        weighted.add(low, high)?;
+    }
+    let mut rounded = weighted.rounded;
+    let mut divide = |v: Decimal, whole: Decimal, toward: Toward| -> Result<Decimal> {
+        let (q, r) = exact::div(v, whole, toward)
+            .ok_or_else(|| Error::overflow("prorating an equipment value"))?;
+        rounded |= r;
+        Ok(q.max(Decimal::ZERO))
+    };
+    let low = match units_high {
+        Some(h) if h > Decimal::ZERO => divide(weighted.low, h, Toward::Down)?,
+        _ => Decimal::ZERO,
+    };
+    let high = match value.high {
+        Some(_) if units_low > Decimal::ZERO => Some(divide(weighted.high, units_low, Toward::Up)?),
+        _ => None,
+    };
+    Ok(Bounds {
+        low,
+        high,
+        unspecified: false,
+        rounded,
+    })
+}
+
+#[cold]
+fn undated(ledger: &Ledger, state: &PledgeState, currency: Currency) -> Error {
+    Error::UndatedConversion {
+        pledge: ledger
+            .spec_of(state)
+            .map_or_else(String::new, |s| s.id().to_string()),
+        currency: currency.to_string(),
     }
 }
 
@@ -256,16 +572,10 @@ fn outstanding(pledged: Bounds, delivered: Decimal) -> Result<Bounds> {
 /// These divisions are the only ones in a total: an inexact quotient is
 /// rounded outward (low down, high up) and the total says it was rounded.
 fn equipment_value(state: &PledgeState, value: Bounds, basis: Basis) -> Result<Bounds> {
-    if basis == Basis::Pledged {
+    if basis != Basis::Outstanding || state.delivered.is_zero() {
         return Ok(value);
     }
     let delivered = state.delivered;
-    if delivered.is_zero() {
-        return Ok(match basis {
-            Basis::Delivered => exact(Decimal::ZERO),
-            _ => value,
-        });
-    }
     let mut units = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
     if value.unspecified || units.unspecified {
         return Ok(Bounds::UNSPECIFIED);
@@ -281,19 +591,7 @@ fn equipment_value(state: &PledgeState, value: Bounds, basis: Basis) -> Result<B
         rounded |= r;
         Ok::<Decimal, Error>(q.max(Decimal::ZERO))
     };
-    let (low, high) = if basis == Basis::Delivered {
-        let low = match units.high {
-            Some(h) if h > Decimal::ZERO => share(value.low, delivered, h, Toward::Down)?,
-            _ => Decimal::ZERO,
-        };
-        let high = match value.high {
-            Some(v) if units.low > Decimal::ZERO => {
-                Some(share(v, delivered, units.low, Toward::Up)?)
-            }
-            _ => None,
-        };
-        (low, high)
-    } else {
+    let (low, high) = {
         let remaining = |u: Decimal| exact::sub(u, delivered).map(|r| r.max(Decimal::ZERO));
         let low = match remaining(units.low) {
             Some(left) if units.low > Decimal::ZERO && left > Decimal::ZERO => {
@@ -322,44 +620,33 @@ fn equipment_value(state: &PledgeState, value: Bounds, basis: Basis) -> Result<B
     })
 }
 
+/// Converts bounds in the pledge's currency at `date`.
 fn convert(
     ledger: &Ledger,
     state: &PledgeState,
     native: Bounds,
-    fx: &FxRates,
-    basis: Basis,
+    into: Conversion<'_>,
+    date: Option<NaiveDate>,
 ) -> Result<Bounds> {
     let Some(currency) = state.currency else {
         return Ok(native);
     };
-    if native.unspecified || currency == fx.base() {
+    if native.unspecified || into.is_identity_for(currency) {
         return Ok(native);
     }
     if native.low.is_zero() && native.high == Some(Decimal::ZERO) {
         return Ok(native);
     }
-    let date = conversion_date(state, basis).ok_or_else(|| Error::UndatedConversion {
-        pledge: ledger
-            .spec_of(state)
-            .map_or_else(String::new, |s| s.id().to_string()),
-        currency: currency.to_string(),
-    })?;
-    let low = fx.convert_amount(native.low, currency, date)?;
+    let date = date.ok_or_else(|| undated(ledger, state, currency))?;
+    let (low, low_rounded) = into.bound(native.low, currency, date, Toward::Down)?;
     let high = native
         .high
-        .map(|h| fx.convert_amount(h, currency, date))
+        .map(|h| into.bound(h, currency, date, Toward::Up))
         .transpose()?;
     Ok(Bounds {
         low,
-        high,
+        high: high.map(|(h, _)| h),
         unspecified: false,
-        rounded: native.rounded,
+        rounded: native.rounded || low_rounded || high.is_some_and(|(_, r)| r),
     })
-}
-
-fn conversion_date(state: &PledgeState, basis: Basis) -> Option<NaiveDate> {
-    match basis {
-        Basis::Delivered => state.dates.last_delivery.or(state.dates.pledge_date()),
-        Basis::Pledged | Basis::Outstanding => state.dates.pledge_date(),
-    }
 }

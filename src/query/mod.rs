@@ -20,11 +20,15 @@
 //! [`Basis::Pledged`], the default scenario [`Scenario::new`].
 
 mod cache;
+mod changes;
 mod coverage;
 mod dimension;
+mod every_cell;
 mod fast;
 mod left_out;
 mod measure;
+mod relative;
+mod running;
 mod scenario;
 mod table;
 
@@ -32,10 +36,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
+pub use changes::{Change, ChangeKind, ChangeRow, Changes};
 pub use coverage::{Coverage, Target};
 pub use dimension::{Dimension, Key};
 pub use left_out::LeftOut;
 pub use measure::{Basis, Measure};
+pub use relative::{Relative, RelativeRow, RelativeTable};
+pub use running::{Interval, Period, RunningTotals};
 pub use scenario::Scenario;
 pub use table::{Row, Table, Total};
 
@@ -76,6 +83,10 @@ const MAX_DENSE_CELLS: usize = 1 << 20;
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of a builder, each set by its own method"
+)]
 pub struct Query<'a> {
     ledger: &'a Ledger,
     members: BTreeSet<MemberId>,
@@ -93,6 +104,8 @@ pub struct Query<'a> {
     basis: Basis,
     leave_out_unconvertible: bool,
     max_rows: usize,
+    include_adjustments: bool,
+    every_cell: bool,
 }
 
 impl Ledger {
@@ -134,6 +147,8 @@ impl Ledger {
             basis: Basis::Pledged,
             leave_out_unconvertible: false,
             max_rows: crate::limits::MAX_QUERY_ROWS,
+            include_adjustments: true,
+            every_cell: false,
         }
     }
 }
@@ -340,6 +355,72 @@ impl<'a> Query<'a> {
     #[must_use]
     pub fn include_withdrawn(mut self, include: bool) -> Self {
         self.include_withdrawn = include;
+        self
+    }
+
+    /// Counts adjustments ([`NewPledge::adjustment`](crate::NewPledge::adjustment)):
+    /// corrections that change a member's total without naming a pledge
+    /// (the default). `false` filters them out, to see the pledges alone.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let fix = NewPledge::adjustment(PledgeId::new("DEU-fix")?, MemberId::new("DEU")?,
+    ///     AdjustmentBasis::Pledged, Money::parse("-51900000", Currency::EUR)?);
+    /// ledger.open_pledge(fix, Provenance::new(Evidence::Reported).on(parse_date("2024-05-01")?))?;
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// let value = Measure::Value { currency: Currency::EUR, fx: &fx };
+    /// let with = ledger.query().measure(value).run()?;
+    /// assert_eq!(with.total().low(), Decimal::from(-51_900_000));
+    /// assert!(with.to_string().contains("note: 1 total below zero"));
+    /// let without = ledger.query().measure(value).adjustments(false).run()?;
+    /// assert_eq!(without.total().count(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn adjustments(mut self, include: bool) -> Self {
+        self.include_adjustments = include;
+        self
+    }
+
+    /// Lists every combination of the grouped dimensions' known values,
+    /// with a zero total where nothing counts (default: only the
+    /// combinations something counts in).
+    ///
+    /// The known values are: every member of the roster, every group, the
+    /// kinds the measure applies to, every category in the ledger, every
+    /// stage and evidence level, both `Conditional` values, and every year,
+    /// quarter or month from the earliest pledge date to the latest. "No
+    /// group", "no category", "undated" and year-only keys are listed only
+    /// when something counts in them. The number of rows is bounded by
+    /// [`Query::max_rows`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// for id in ["FRA", "GBR"] {
+    ///     ledger.add_member(Member::new(MemberId::new(id)?, id))?;
+    /// }
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::Exact(10) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// let sparse = ledger.query().group_by([Dimension::Member]).run()?;
+    /// assert_eq!(sparse.rows().len(), 1);
+    /// let every = ledger.query().group_by([Dimension::Member]).every_cell(true).run()?;
+    /// assert_eq!(every.rows().len(), 2);
+    /// let gbr = every.row(&[Key::Member(MemberId::new("GBR")?)]).map(|r| r.total().count());
+    /// assert_eq!(gbr, Some(0));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn every_cell(mut self, every: bool) -> Self {
+        self.every_cell = every;
         self
     }
 
@@ -595,7 +676,11 @@ impl<'a> Query<'a> {
         match self.as_of {
             Some((date, undated)) => {
                 let snapshot = self.ledger.as_of_with(date, undated);
-                self.run_on(snapshot.ledger(), self.as_of_counts(&snapshot, undated))
+                let table =
+                    self.run_on(snapshot.ledger(), self.as_of_counts(&snapshot, undated))?;
+                let mut left_out = *table.left_out();
+                left_out.set_pending(self.pending_count(date));
+                Ok(table.with_left_out(left_out))
             }
             None => self.run_on(self.ledger, (0, 0)),
         }
@@ -659,7 +744,8 @@ impl<'a> Query<'a> {
                 let snapshot = self.ledger.as_of_with(date, undated);
                 let prepared =
                     query.prepare(snapshot.ledger(), query.as_of_counts(&snapshot, undated))?;
-                coverage::compute(&prepared, target)
+                let coverage = coverage::compute(&prepared, target)?;
+                Ok(coverage.with_pending(query.pending_count(date)))
             }
             None => coverage::compute(&query.prepare(self.ledger, (0, 0))?, target),
         }
@@ -668,17 +754,25 @@ impl<'a> Query<'a> {
     fn run_on(&self, view: &Ledger, as_of: (u64, u64)) -> Result<Table> {
         let prepared = self.prepare(view, as_of)?;
         let mut table = None;
-        if fast::supports(&self.dimensions) {
+        // The fast path does not know adjustments (negative amounts on one
+        // basis, a filter of their own): the exact path answers for them.
+        if fast::supports(&self.dimensions)
+            && !view.has_adjustments()
+            && self.measure.is_cacheable()
+        {
             let column = QueryCache::of(view)
                 .and_then(|cache| cache.column(view, &self.measure, self.basis));
             if let Some(column) = column {
                 table = fast::run(&prepared, &column);
             }
         }
-        let table = match table {
+        let mut table = match table {
             Some(table) => table,
             None => self.run_exact(&prepared)?,
         };
+        if self.every_cell {
+            table = every_cell::fill(table, view, &self.measure, self.max_rows)?;
+        }
         // Both paths build at most a bounded dense array or stop a growing
         // map at the limit; this catches a dense array with too many rows.
         if table.rows().len() > self.max_rows {
@@ -810,7 +904,33 @@ impl Query<'_> {
     /// pledges, and pledges named by a `DependsOn`): undated pledge entries,
     /// and entries that could not apply. An entry on an unknown pledge is
     /// counted.
+    /// Entries dated to a month or a year that has begun but not ended on
+    /// `date`: `as_of` leaves them out (they take effect at the end of their
+    /// period), and the answer says so. Counted among the entries the query
+    /// is about, as [`Query::as_of_counts`] does.
+    fn pending_count(&self, date: NaiveDate) -> u64 {
+        let pending = self
+            .ledger
+            .entries()
+            .filter(|e| e.period().is_some_and(|p| p.is_pending_on(date)))
+            .filter_map(|e| e.action().pledge())
+            .filter_map(|id| self.ledger.pledge(id))
+            .filter(|pledge| {
+                (self.members.is_empty() || self.members.contains(pledge.member()))
+                    && (self.kinds.is_empty() || self.kinds.contains(&pledge.kind()))
+                    && self.measure.applies_to(pledge.kind())
+            })
+            .count();
+        pending as u64
+    }
+
     fn as_of_counts(&self, snapshot: &crate::ledger::Snapshot, undated: Undated) -> (u64, u64) {
+        self.left_out_counts(snapshot.left_out(), undated)
+    }
+
+    /// Undated entries and entries that could not apply (`left_out`, by
+    /// sequence number) that bear on this query.
+    fn left_out_counts(&self, left_out: &[u64], undated: Undated) -> (u64, u64) {
         let depended_on: std::collections::BTreeSet<&crate::ids::PledgeId> = self
             .ledger
             .pledges()
@@ -854,8 +974,7 @@ impl Query<'_> {
         } else {
             0
         };
-        let unapplied = snapshot
-            .left_out()
+        let unapplied = left_out
             .iter()
             .filter_map(|&sequence| self.ledger.entry(sequence))
             .filter_map(|e| e.action().pledge())
@@ -902,9 +1021,12 @@ impl Prepared<'_> {
             let bounds = match measure::pledge_amount(self.view, state, &q.measure, q.basis) {
                 Ok(Some(bounds)) => bounds,
                 Ok(None) => continue,
-                Err(Error::MissingRate { .. } | Error::UndatedConversion { .. })
-                    if q.leave_out_unconvertible =>
-                {
+                Err(
+                    Error::MissingRate { .. }
+                    | Error::StaleRate { .. }
+                    | Error::MissingDeflator { .. }
+                    | Error::UndatedConversion { .. },
+                ) if q.leave_out_unconvertible => {
                     left_out.count_unconvertible();
                     continue;
                 }
@@ -967,6 +1089,7 @@ impl Prepared<'_> {
             state.stage >= q.stage_min && state.stage <= q.stage_max
         };
         stage_ok
+            && (q.include_adjustments || state.adjusts.is_none())
             && state.evidence >= q.evidence_min
             && (q.kinds.is_empty() || q.kinds.contains(&state.kind))
             && self

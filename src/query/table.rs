@@ -522,6 +522,11 @@ impl Table {
         }
     }
 
+    pub(crate) fn with_rows(mut self, rows: Vec<Row>) -> Table {
+        self.rows = rows;
+        self
+    }
+
     pub(crate) fn with_left_out(mut self, left_out: LeftOut) -> Table {
         self.left_out = left_out;
         self
@@ -802,7 +807,27 @@ impl fmt::Display for Table {
         if self.total.rounded {
             writeln!(
                 f,
-                "note: a division (an equipment value's delivered share) was rounded outward"
+                "note: a division (an equipment value's share, an inverse or cross rate) was rounded outward"
+            )?;
+        }
+        // Only adjustments can take a total below zero: say so rather than
+        // let a negative low bound pass for a typo.
+        let rows = if self.dimensions.is_empty() {
+            &[][..]
+        } else {
+            &self.rows[..]
+        };
+        let below_zero = rows
+            .iter()
+            .map(Row::total)
+            .chain(std::iter::once(&self.total))
+            .filter(|total| total.low() < rust_decimal::Decimal::ZERO)
+            .count();
+        if below_zero > 0 {
+            let what = if below_zero == 1 { "total" } else { "totals" };
+            writeln!(
+                f,
+                "note: {below_zero} {what} below zero: adjustments (corrections naming no pledge) exceed what was recorded"
             )?;
         }
         write!(f, "{}", self.left_out)

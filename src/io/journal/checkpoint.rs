@@ -2,9 +2,9 @@
 //! only what follows.
 //!
 //! `PATH.checkpoint` holds a header line, checksummed like a journal line:
-//! `{"format":"coalition-ledger-checkpoint","version":2,"entries":N,
+//! `{"format":"coalition-ledger-checkpoint","version":3,"entries":N,
 //! "offset":B,"lines":L,"document":"CRC","last_line":"CRC"}`, then the
-//! ledger as a JSON document (format version 2). `B` is the journal length
+//! ledger as a JSON document (format version 3). `B` is the journal length
 //! it covers, `L` the journal lines in it, `document` the CRC-32 of the
 //! document and `last_line` the CRC-32 of the journal's last line before
 //! `B`, which ties the checkpoint to this journal. Anything that does not
@@ -115,7 +115,7 @@ fn read(path: &Path, target: &Path, length: u64) -> std::result::Result<Start, S
     let document = document.get(1..).unwrap_or_default();
     let json = format::verify(line)?;
     let header: Header = serde_json::from_slice(json).map_err(|e| e.to_string())?;
-    if header.format != FORMAT || header.version != super::VERSION {
+    if header.format != FORMAT || !(2..=super::VERSION).contains(&header.version) {
         return Err(format!(
             "format {} version {}",
             header.format, header.version

@@ -1,11 +1,11 @@
 //! The bytes of a journal line.
 //!
 //! Every line is `CRC32 JSON\n`: eight lower-case hex digits of the CRC-32
-//! of the JSON, one space, the JSON, a newline. Version 2 has three kinds
+//! of the JSON, one space, the JSON, a newline. Versions 2 and 3 have three kinds
 //! of line:
 //!
 //! * the header, first and only there:
-//!   `{"format":"coalition-ledger-journal","version":2}`;
+//!   `{"format":"coalition-ledger-journal","version":3}` (or 2);
 //! * an entry: the entry as JSON, starting with its sequence number
 //!   (`{"seq":0,...}`);
 //! * a batch frame, `{"batch":N}`, followed by the batch's N entry lines: the

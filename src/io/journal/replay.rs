@@ -161,15 +161,21 @@ pub(crate) fn replay<R: BufRead>(
         }
         match record {
             Line::Header { version } if line_start == 0 => {
-                if version != u64::from(super::VERSION) {
+                // Version 3 added entry values (dates known to a month or a
+                // year, adjustments), not lines: a version-2 journal reads as
+                // it always did.
+                let Some(version) = u32::try_from(version)
+                    .ok()
+                    .filter(|v| (2..=super::VERSION).contains(v))
+                else {
                     let message = format!(
                         "journal format version {version}: this crate reads versions 1 to {}",
                         super::VERSION
                     );
                     stop(&mut out, corrupt(message))?;
                     return Ok(out);
-                }
-                out.version = super::VERSION;
+                };
+                out.version = version;
                 out.good = offset;
                 out.good_lines = number;
             }
@@ -178,7 +184,7 @@ pub(crate) fn replay<R: BufRead>(
                 return Ok(out);
             }
             Line::Batch { entries } => {
-                let problem = if out.version != super::VERSION {
+                let problem = if out.version < 2 {
                     Some("a batch frame in a journal without a version-2 header".to_string())
                 } else if batch.is_some() {
                     Some("a batch frame inside a batch".to_string())

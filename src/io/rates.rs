@@ -1,0 +1,213 @@
+//! Exchange rates and scenarios as files: [`FxRates`] and [`Scenario`] to
+//! and from JSON, and rates from and to CSV (`currency,date,rate`, feature
+//! `csv`).
+//!
+//! What a table answers depends on the rates and the scenario it was asked
+//! under, so both must be kept next to the answers and load back exactly as
+//! they were written: a JSON value loads into an equal value, and a CSV file
+//! written by [`write_fx_csv`] loads into the same rates.
+
+use crate::error::{Error, Result};
+use crate::fx::FxRates;
+use crate::query::Scenario;
+
+impl FxRates {
+    /// The rates as a JSON value: base, policy, maximum age and cross-rate
+    /// setting when set, and every rate as a string (no float round trip).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore)
+    ///     .with_rate(Currency::USD, parse_date("2025-09-01")?, parse_amount("0.92")?)?
+    ///     .with_max_age_days(31);
+    /// assert_eq!(
+    ///     fx.to_json(),
+    ///     r#"{"base":"EUR","policy":"latest_on_or_before","max_age_days":31,"rates":{"USD":{"2025-09-01":"0.92"}}}"#
+    /// );
+    /// assert_eq!(FxRates::from_json(&fx.to_json())?, fx);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        // Serializing plain maps of strings cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads rates written by [`FxRates::to_json`] (or by hand), checking
+    /// every rate as [`FxRates::insert`] does.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Json`] with line and column for malformed JSON, unknown
+    /// fields, an unknown currency or policy, or a rate
+    /// [`FxRates::insert`] refuses.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::from_json(r#"{"base":"EUR","policy":"on_date","rates":{"GBP":{"2025-09-01":"1.165"}}}"#)?;
+    /// assert_eq!(fx.rate(Currency::GBP, parse_date("2025-09-01")?)?, parse_amount("1.165")?);
+    /// let err = FxRates::from_json(r#"{"base":"EUR","policy":"on_date","rates":{"GBP":{"2025-09-01":"-1"}}}"#).unwrap_err();
+    /// assert!(err.is_format());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<FxRates> {
+        serde_json::from_str(text).map_err(|e| super::json::json_error(&e))
+    }
+}
+
+impl Scenario {
+    /// The scenario as a JSON value (the conditions it states hold or
+    /// fail, and whether it counts firm pledges only).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let scenario = Scenario::new().fails(Condition::Ceasefire);
+    /// assert_eq!(Scenario::from_json(&scenario.to_json())?, scenario);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a scenario written by [`Scenario::to_json`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Json`] with line and column for malformed JSON, unknown
+    /// fields, or a condition stated both to hold and to fail.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let scenario = Scenario::from_json(r#"{"holds":["ceasefire"]}"#)?;
+    /// assert_eq!(scenario, Scenario::new().holds(Condition::Ceasefire));
+    /// assert!(Scenario::from_json(r#"{"holds":["ceasefire"],"fails":["ceasefire"]}"#).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Scenario> {
+        serde_json::from_str(text).map_err(|e| super::json::json_error(&e))
+    }
+}
+
+/// Reads rates from CSV with the header `currency,date,rate` (one rate per
+/// row, the rate as how many units of `base` one unit of `currency` buys),
+/// into a table with the given base and policy.
+///
+/// # Errors
+///
+/// [`Error::Csv`] naming the line (and column) of the first bad row: a
+/// header other than `currency,date,rate`, an unknown currency, a date not
+/// `YYYY-MM-DD`, a rate that is not a plain decimal or that
+/// [`FxRates::insert`] refuses, or the same currency and date twice.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+/// use coalition_ledger::io::rates;
+///
+/// let text = "currency,date,rate\nUSD,2025-09-01,0.92\nGBP,2025-09-01,1.165\n";
+/// let fx = rates::read_fx_csv(text.as_bytes(), Currency::EUR, RatePolicy::OnDate)?;
+/// assert_eq!(fx.rate(Currency::USD, parse_date("2025-09-01")?)?, parse_amount("0.92")?);
+/// let err = rates::read_fx_csv("currency,date,rate\nUSD,2025-9-1,0.92\n".as_bytes(), Currency::EUR, RatePolicy::OnDate).unwrap_err();
+/// assert_eq!(err.to_string(), "CSV line 2, column `date`: `2025-9-1`: invalid date: expected a calendar date written YYYY-MM-DD");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[cfg(feature = "csv")]
+pub fn read_fx_csv<R: std::io::Read>(
+    reader: R,
+    base: crate::money::Currency,
+    policy: crate::fx::RatePolicy,
+) -> Result<FxRates> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(reader);
+    let header_error = |message: String| Error::Csv {
+        line: 1,
+        column: None,
+        message,
+    };
+    let headers = csv
+        .headers()
+        .map_err(|e| header_error(e.to_string()))?
+        .clone();
+    if headers
+        .iter()
+        .map(str::trim)
+        .ne(["currency", "date", "rate"])
+    {
+        return Err(header_error(format!(
+            "expected the header `currency,date,rate`, got `{}`",
+            headers.iter().collect::<Vec<_>>().join(",")
+        )));
+    }
+    let mut fx = FxRates::new(base, policy);
+    for record in csv.records() {
+        let record = record.map_err(|e| Error::Csv {
+            line: e.position().map_or(0, csv::Position::line),
+            column: None,
+            message: e.to_string(),
+        })?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let at = |column: &str, error: Error| Error::Csv {
+            line,
+            column: Some(column.into()),
+            message: error.to_string(),
+        };
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        let currency = crate::money::Currency::new(field(0)).map_err(|e| at("currency", e))?;
+        let date = crate::dates::parse_date(field(1)).map_err(|e| at("date", e))?;
+        let rate = crate::money::parse_amount(field(2)).map_err(|e| at("rate", e))?;
+        if fx.iter().any(|(c, d, _)| c == currency && d == date) {
+            let twice = Error::invalid(
+                format!("rate for {currency} on {date}"),
+                "date",
+                "appears twice",
+            );
+            return Err(at("date", twice));
+        }
+        fx.insert(currency, date, rate).map_err(|e| at("rate", e))?;
+    }
+    Ok(fx)
+}
+
+/// Writes the rates as CSV (`currency,date,rate`), currencies and dates in
+/// order; [`read_fx_csv`] reads them back with the same base and policy.
+///
+/// # Errors
+///
+/// [`Error::Io`] when writing fails.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+/// use coalition_ledger::io::rates;
+///
+/// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+///     .with_rate(Currency::USD, parse_date("2025-09-01")?, parse_amount("0.92")?)?;
+/// let mut out = Vec::new();
+/// rates::write_fx_csv(&fx, &mut out)?;
+/// assert_eq!(String::from_utf8_lossy(&out), "currency,date,rate\nUSD,2025-09-01,0.92\n");
+/// assert_eq!(rates::read_fx_csv(out.as_slice(), Currency::EUR, RatePolicy::OnDate)?, fx);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[cfg(feature = "csv")]
+pub fn write_fx_csv<W: std::io::Write>(fx: &FxRates, mut writer: W) -> Result<()> {
+    let io = |e: std::io::Error| Error::io(None, &e);
+    writeln!(writer, "currency,date,rate").map_err(io)?;
+    for (currency, date, rate) in fx.iter() {
+        writeln!(writer, "{currency},{date},{rate}").map_err(io)?;
+    }
+    writer.flush().map_err(io)
+}

@@ -1,0 +1,875 @@
+//! What changed between two dates: the entries dated in between, and the
+//! difference in totals.
+//!
+//! [`Query::changes`] answers "what changed since the last summit?": every
+//! pledge entry dated after `from` and on or before `to` (new pledges, stage
+//! moves, evidence changes, revisions, deliveries, corrections,
+//! withdrawals), and a table of the query's totals as of `from` and as of
+//! `to`, row by row, with the change in each bound. The two totals are
+//! exactly `query.as_of(from).run()` and `query.as_of(to).run()`; nothing is
+//! netted away: a row present on one date only shows a zero total on the
+//! other.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::Query;
+use super::dimension::Key;
+use super::table::{Table, Total};
+use crate::entry::{Action, Entry};
+use crate::error::{Error, Result};
+use crate::exact;
+use crate::ids::{MemberId, PledgeId};
+use crate::ledger::{Ledger, Undated};
+use crate::lifecycle::{Evidence, Stage};
+use crate::minor_units::Shown;
+use crate::money::{Currency, show_amount};
+use crate::pledge::Contribution;
+
+/// What one entry changed.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let ledger = fixtures::paris_summit();
+/// let changes = ledger.changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+/// assert!(changes.events().any(|c| matches!(c.what(), ChangeKind::NewPledge { .. })));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ChangeKind {
+    /// A pledge was opened.
+    NewPledge {
+        /// What was pledged, at its opening size.
+        contribution: Contribution,
+        /// The stage it opened at.
+        stage: Stage,
+    },
+    /// A pledge moved to a later stage.
+    StageMove {
+        /// The new stage.
+        to: Stage,
+    },
+    /// A source raised or lowered the evidence without a change of stage.
+    Evidence {
+        /// The evidence the entry carries.
+        to: Evidence,
+    },
+    /// The size was revised (up, or down as a correction).
+    Revision {
+        /// The pledge at its new size.
+        contribution: Contribution,
+    },
+    /// A delivery.
+    Delivery {
+        /// How much, in the pledge's unit.
+        quantity: Decimal,
+        /// The currency of money.
+        currency: Option<Currency>,
+    },
+    /// An explicit correction of the delivered amount (may be negative).
+    Correction {
+        /// How much, in the pledge's unit.
+        quantity: Decimal,
+        /// The currency of money.
+        currency: Option<Currency>,
+    },
+    /// The pledge was withdrawn.
+    Withdrawal {
+        /// Why.
+        reason: String,
+    },
+    /// Another kind of entry, by its action's name.
+    Other {
+        /// The action's name as written in files.
+        action: String,
+    },
+}
+
+impl ChangeKind {
+    fn of(action: &Action, evidence: Evidence) -> ChangeKind {
+        match action {
+            Action::Pledge(spec) => ChangeKind::NewPledge {
+                contribution: spec.contribution().clone(),
+                stage: spec.stage(),
+            },
+            Action::Advance { stage, .. } => ChangeKind::StageMove { to: *stage },
+            Action::Annotate { .. } => ChangeKind::Evidence { to: evidence },
+            Action::Revise { contribution, .. } => ChangeKind::Revision {
+                contribution: (**contribution).clone(),
+            },
+            Action::Deliver {
+                quantity,
+                currency,
+                correction: false,
+                ..
+            } => ChangeKind::Delivery {
+                quantity: *quantity,
+                currency: *currency,
+            },
+            Action::Deliver {
+                quantity, currency, ..
+            } => ChangeKind::Correction {
+                quantity: *quantity,
+                currency: *currency,
+            },
+            Action::Withdraw { reason, .. } => ChangeKind::Withdrawal {
+                reason: reason.clone(),
+            },
+            other => ChangeKind::Other {
+                action: other.name().to_string(),
+            },
+        }
+    }
+
+    /// How the change is named in the summary (`new pledge`, `stage move`,
+    /// ...).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// assert_eq!(ChangeKind::StageMove { to: Stage::Committed }.label(), "stage move");
+    /// ```
+    pub fn label(&self) -> &'static str {
+        match self {
+            ChangeKind::NewPledge { .. } => "new pledge",
+            ChangeKind::StageMove { .. } => "stage move",
+            ChangeKind::Evidence { .. } => "evidence change",
+            ChangeKind::Revision { .. } => "revision",
+            ChangeKind::Delivery { .. } => "delivery",
+            ChangeKind::Correction { .. } => "correction",
+            ChangeKind::Withdrawal { .. } => "withdrawal",
+            ChangeKind::Other { .. } => "other entry",
+        }
+    }
+}
+
+impl fmt::Display for ChangeKind {
+    /// `moved to committed`, `delivered 500`, `withdrawn: no ceasefire`, ...
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let amount = |quantity: &Decimal, currency: &Option<Currency>| match currency {
+            Some(c) => format!("{c} {}", show_amount(*quantity, Some(*c), Shown::Nearest)),
+            None => show_amount(*quantity, None, Shown::Nearest),
+        };
+        match self {
+            ChangeKind::NewPledge {
+                contribution,
+                stage,
+            } => write!(f, "new pledge: {contribution}, {stage}"),
+            ChangeKind::StageMove { to } => write!(f, "moved to {to}"),
+            ChangeKind::Evidence { to } => write!(f, "evidence now {to}"),
+            ChangeKind::Revision { contribution } => write!(f, "revised to {contribution}"),
+            ChangeKind::Delivery { quantity, currency } => {
+                write!(f, "delivered {}", amount(quantity, currency))
+            }
+            ChangeKind::Correction { quantity, currency } => {
+                write!(f, "delivery corrected by {}", amount(quantity, currency))
+            }
+            ChangeKind::Withdrawal { reason } => write!(f, "withdrawn: {reason}"),
+            ChangeKind::Other { action } => write!(f, "{action}"),
+        }
+    }
+}
+
+/// One entry dated between the two dates.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let ledger = fixtures::paris_summit();
+/// let changes = ledger.changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+/// let first: &Change = changes.events().next().expect("the summit's pledges");
+/// assert!(first.date() > parse_date("2025-01-01")?);
+/// assert!(first.is_applied());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    sequence: u64,
+    date: NaiveDate,
+    pledge: PledgeId,
+    member: Option<MemberId>,
+    what: ChangeKind,
+    applied: bool,
+}
+
+impl Change {
+    /// The entry's sequence number.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let changes = ledger.changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// let first = changes.events().next().expect("changes");
+    /// assert_eq!(ledger.entry(first.sequence()).and_then(Entry::date), Some(first.date()));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn sequence(&self) -> u64 {
+        self.sequence
+    }
+
+    /// The entry's date.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// let end = parse_date("2026-12-31")?;
+    /// assert!(changes.events().all(|c| c.date() <= end));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The pledge the entry is about.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let changes = ledger.changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(changes.events().all(|c| ledger.pledge(c.pledge()).is_some()));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn pledge(&self) -> &PledgeId {
+        &self.pledge
+    }
+
+    /// The pledge's member, when the pledge is known.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(changes.events().all(|c| c.member().is_some()));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn member(&self) -> Option<&MemberId> {
+        self.member.as_ref()
+    }
+
+    /// What changed.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(changes.events().any(|c| c.what().label() == "new pledge"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn what(&self) -> &ChangeKind {
+        &self.what
+    }
+
+    /// False when the entry could not apply as of `to` (an entry it needs
+    /// is undated or dated later): listed, not dropped.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(changes.events().filter(|c| !c.is_applied()).count() <= changes.events().count());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn is_applied(&self) -> bool {
+        self.applied
+    }
+}
+
+/// One row of the difference table: the totals as of each date and the
+/// change in each bound.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let ledger = fixtures::paris_summit();
+/// let changes = ledger.query().measure(Measure::Personnel).group_by([Dimension::Member])
+///     .changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+/// for row in changes.rows() {
+///     assert_eq!(row.before().low() + row.low_change(), row.after().low());
+/// }
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeRow {
+    keys: Vec<Key>,
+    before: Total,
+    after: Total,
+    #[serde(with = "crate::money::amount")]
+    low_change: Decimal,
+    #[serde(with = "crate::money::amount_option")]
+    high_change: Option<Decimal>,
+}
+
+impl ChangeRow {
+    fn new(keys: Vec<Key>, before: Total, after: Total) -> Result<ChangeRow> {
+        let minus = |a: Decimal, b: Decimal| {
+            exact::sub(a, b).ok_or_else(|| Error::overflow("subtracting two totals"))
+        };
+        let low_change = minus(after.low(), before.low())?;
+        let high_change = match (after.high(), before.high()) {
+            (Some(a), Some(b)) => Some(minus(a, b)?),
+            _ => None,
+        };
+        Ok(ChangeRow {
+            keys,
+            before,
+            after,
+            low_change,
+            high_change,
+        })
+    }
+
+    /// The row's key values, one per dimension.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().query().group_by([Dimension::Kind])
+    ///     .changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(changes.rows().all(|r| r.keys().len() == 1));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn keys(&self) -> &[Key] {
+        &self.keys
+    }
+
+    /// The total as of `from` (zero when the row had no pledge then).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2020-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert_eq!(changes.total().before().count(), 0); // nothing pledged in 2020
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn before(&self) -> &Total {
+        &self.before
+    }
+
+    /// The total as of `to`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2020-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(changes.total().after().count() > 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn after(&self) -> &Total {
+        &self.after
+    }
+
+    /// `after.low − before.low`, exactly.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2020-01-01")?, parse_date("2026-12-31")?)?;
+    /// let total = changes.total();
+    /// assert_eq!(total.low_change(), total.after().low() - total.before().low());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn low_change(&self) -> Decimal {
+        self.low_change
+    }
+
+    /// `after.high − before.high`, exactly; `None` when either is
+    /// unbounded (an unspecified size has no upper bound to compare).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2020-01-01")?, parse_date("2026-12-31")?)?;
+    /// let total = changes.total();
+    /// assert_eq!(total.high_change().is_none(), total.after().high().is_none() || total.before().high().is_none());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn high_change(&self) -> Option<Decimal> {
+        self.high_change
+    }
+
+    fn change_text(&self, currency: Option<Currency>) -> String {
+        let signed = |v: Decimal, shown: Shown| {
+            let text = show_amount(v, currency, shown);
+            if v.is_sign_positive() && !v.is_zero() {
+                format!("+{text}")
+            } else {
+                text
+            }
+        };
+        match self.high_change {
+            Some(high) if high == self.low_change => signed(high, Shown::Nearest),
+            Some(high) => format!(
+                "{} / {}",
+                signed(self.low_change, Shown::Low),
+                signed(high, Shown::High)
+            ),
+            None => format!("{} / unbounded", signed(self.low_change, Shown::Low)),
+        }
+    }
+}
+
+/// The answer of [`Query::changes`] and [`Ledger::changes`].
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let ledger = fixtures::paris_summit();
+/// let changes: Changes = ledger.query().measure(Measure::Personnel).group_by([Dimension::Member])
+///     .changes(parse_date("2025-08-31")?, parse_date("2026-01-31")?)?;
+/// let text = changes.to_string();
+/// assert!(text.starts_with("Since 2025-08-31, to 2026-01-31:"));
+/// // The totals are the two `as_of` answers.
+/// let after = ledger.query().measure(Measure::Personnel).group_by([Dimension::Member])
+///     .as_of(parse_date("2026-01-31")?).run()?;
+/// assert_eq!(changes.after(), &after);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Changes {
+    from: NaiveDate,
+    to: NaiveDate,
+    events: Vec<Change>,
+    rows: Vec<ChangeRow>,
+    total: ChangeRow,
+    before: Table,
+    after: Table,
+    undated: u64,
+}
+
+impl Changes {
+    /// The first date (changes are dated after it).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert_eq!(changes.from(), parse_date("2025-01-01")?);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn from(&self) -> NaiveDate {
+        self.from
+    }
+
+    /// The last date (changes are dated on or before it).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert_eq!(changes.to(), parse_date("2026-12-31")?);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn to(&self) -> NaiveDate {
+        self.to
+    }
+
+    /// The entries dated after `from` and on or before `to`, by date, then
+    /// in recorded order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// let dates: Vec<NaiveDate> = changes.events().map(|c| c.date()).collect();
+    /// assert!(dates.windows(2).all(|w| w[0] <= w[1]));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn events(&self) -> impl ExactSizeIterator<Item = &Change> {
+        self.events.iter()
+    }
+
+    /// The difference table's rows, sorted by key.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().query().group_by([Dimension::Member])
+    ///     .changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(changes.rows().len() >= 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = &ChangeRow> {
+        self.rows.iter()
+    }
+
+    /// The grand totals and their change.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2020-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(changes.total().low_change() > Decimal::ZERO);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn total(&self) -> &ChangeRow {
+        &self.total
+    }
+
+    /// The query's answer as of `from`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let from = parse_date("2025-09-01")?;
+    /// let changes = ledger.changes(from, parse_date("2026-12-31")?)?;
+    /// assert_eq!(changes.before(), &ledger.query().as_of(from).run()?);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn before(&self) -> &Table {
+        &self.before
+    }
+
+    /// The query's answer as of `to`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let to = parse_date("2026-12-31")?;
+    /// let changes = ledger.changes(parse_date("2025-09-01")?, to)?;
+    /// assert_eq!(changes.after(), &ledger.query().as_of(to).run()?);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn after(&self) -> &Table {
+        &self.after
+    }
+
+    /// Undated entries on the query's pledges: they cannot be placed
+    /// between two dates, so they are not listed (and not in either total).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(changes.undated_entries() > 0); // the undated US backstop
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn undated_entries(&self) -> u64 {
+        self.undated
+    }
+}
+
+impl Ledger {
+    /// What changed between two dates, counting pledges; see
+    /// [`Query::changes`] to choose the measure, filters and grouping.
+    ///
+    /// # Errors
+    ///
+    /// As [`Query::changes`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let changes = ledger.changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(changes.events().len() > 0);
+    /// assert!(ledger.changes(parse_date("2026-01-01")?, parse_date("2025-01-01")?).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn changes(&self, from: NaiveDate, to: NaiveDate) -> Result<Changes> {
+        self.query().changes(from, to)
+    }
+}
+
+impl Query<'_> {
+    /// What changed after `from` up to and including `to`: the entries
+    /// dated in between on the pledges the query's filters select (by
+    /// member, group, kind and category), and the query's totals as of
+    /// each date with their difference, row by row. Undated entries are
+    /// left out and counted.
+    ///
+    /// # Errors
+    ///
+    /// As [`Query::run`]; [`Error::InvalidValue`] when `from` is after `to`
+    /// or the query sets `as_of` (the two dates are the question).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// let id = PledgeId::new("FRA-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?,
+    ///     Contribution::Troops { personnel: Estimate::Exact(2_000) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// ledger.advance(&id, Stage::Committed, Provenance::new(Evidence::Verified).on(parse_date("2025-10-01")?))?;
+    /// let changes = ledger.query().measure(Measure::Personnel)
+    ///     .changes(parse_date("2025-09-10")?, parse_date("2025-12-31")?)?;
+    /// assert_eq!(changes.events().len(), 1);
+    /// assert_eq!(changes.total().low_change(), Decimal::ZERO); // same size, firmer
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn changes(&self, from: NaiveDate, to: NaiveDate) -> Result<Changes> {
+        if self.as_of.is_some() {
+            return Err(Error::invalid(
+                "changes",
+                "as_of",
+                "the two dates are the question; leave as_of unset",
+            ));
+        }
+        if from > to {
+            return Err(Error::invalid(
+                "changes",
+                "from",
+                format!("{from} is after {to}"),
+            ));
+        }
+        let before = self.clone().as_of(from).run()?;
+        let after = self.clone().as_of(to).run()?;
+        let snapshot = self.ledger.as_of_with(to, Undated::Exclude);
+        let selected = |entry: &Entry| {
+            entry
+                .action()
+                .pledge()
+                .is_some_and(|id| self.selects_pledge(id))
+        };
+        let mut events: Vec<Change> = self
+            .ledger
+            .entries()
+            .filter(|e| e.date().is_some_and(|d| d > from && d <= to))
+            .filter(|e| selected(e))
+            .filter_map(|e| {
+                let pledge = e.action().pledge()?.clone();
+                Some(Change {
+                    sequence: e.sequence(),
+                    date: e.date()?,
+                    member: self.ledger.pledge(&pledge).map(|p| p.member().clone()),
+                    pledge,
+                    what: ChangeKind::of(e.action(), e.evidence()),
+                    applied: !snapshot.left_out().contains(&e.sequence()),
+                })
+            })
+            .collect();
+        events.sort_by_key(|c| (c.date, c.sequence));
+        let undated = self
+            .ledger
+            .entries()
+            .filter(|e| e.date().is_none())
+            .filter(|e| selected(e))
+            .count();
+        let (rows, total) = difference(&before, &after)?;
+        Ok(Changes {
+            from,
+            to,
+            events,
+            rows,
+            total,
+            before,
+            after,
+            undated: u64::try_from(undated).unwrap_or(u64::MAX),
+        })
+    }
+
+    /// Whether the query's member, group, kind and category filters select
+    /// the pledge (in the full ledger).
+    fn selects_pledge(&self, id: &PledgeId) -> bool {
+        let Some(pledge) = self.ledger.pledge(id) else {
+            return false;
+        };
+        let member_ok = self.members.is_empty() || self.members.contains(pledge.member());
+        let group_ok = self.groups.is_empty()
+            || self
+                .ledger
+                .member(pledge.member())
+                .is_some_and(|m| m.groups().iter().any(|g| self.groups.contains(g)));
+        let kind_ok = self.kinds.is_empty() || self.kinds.contains(&pledge.kind());
+        let category_ok = self.categories.is_empty()
+            || pledge
+                .category()
+                .is_some_and(|c| self.categories.contains(c));
+        member_ok && group_ok && kind_ok && category_ok
+    }
+}
+
+/// The rows of both tables, matched by key, with their differences.
+fn difference(before: &Table, after: &Table) -> Result<(Vec<ChangeRow>, ChangeRow)> {
+    let empty = Total::default().in_currency(after.currency());
+    let mut matched: BTreeMap<&[Key], (Total, Total)> = BTreeMap::new();
+    for row in before.rows() {
+        matched.entry(row.keys()).or_insert((empty, empty)).0 = *row.total();
+    }
+    for row in after.rows() {
+        matched.entry(row.keys()).or_insert((empty, empty)).1 = *row.total();
+    }
+    let rows = matched
+        .into_iter()
+        .map(|(keys, (b, a))| ChangeRow::new(keys.to_vec(), b, a))
+        .collect::<Result<Vec<_>>>()?;
+    let total = ChangeRow::new(Vec::new(), *before.total(), *after.total())?;
+    Ok((rows, total))
+}
+
+impl fmt::Display for Changes {
+    /// A "since the last summit" summary: the counts of each kind of
+    /// change, one line per change, then the totals on both dates and the
+    /// change in each bound.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut counts: Vec<(&'static str, usize)> = Vec::new();
+        for event in &self.events {
+            let label = event.what.label();
+            match counts.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, n)) => *n = n.saturating_add(1),
+                None => counts.push((label, 1)),
+            }
+        }
+        let summary: Vec<String> = counts
+            .iter()
+            .map(|(label, n)| format!("{n} {label}{}", if *n == 1 { "" } else { "s" }))
+            .collect();
+        let summary = if summary.is_empty() {
+            "no changes".to_string()
+        } else {
+            summary.join(", ")
+        };
+        writeln!(f, "Since {}, to {}: {summary}", self.from, self.to)?;
+        for event in &self.events {
+            let member = event
+                .member
+                .as_ref()
+                .map_or_else(String::new, |m| format!(" ({m})"));
+            let unapplied = if event.applied {
+                ""
+            } else {
+                " [not applied: an entry it needs is undated or later]"
+            };
+            writeln!(
+                f,
+                "  {}  {}{member}: {}{unapplied}",
+                event.date, event.pledge, event.what
+            )?;
+        }
+        self.write_table(f)?;
+        // The later table's notes say what both answers left out (undated
+        // entries among them).
+        write!(f, "{}", self.after.left_out())
+    }
+}
+
+impl Changes {
+    fn write_table(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = match self.after.currency() {
+            Some(c) => format!("{} ({c}, {})", self.after.measure(), self.after.basis()),
+            None => format!("{} ({})", self.after.measure(), self.after.basis()),
+        };
+        writeln!(f, "{unit}:")?;
+        let dims = self.after.dimensions().len();
+        let mut header: Vec<String> = self
+            .after
+            .dimensions()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        header.extend([
+            self.from.to_string(),
+            self.to.to_string(),
+            "change".to_string(),
+        ]);
+        let currency = self.after.currency();
+        let line = |keys: Vec<String>, row: &ChangeRow| {
+            let mut cells = keys;
+            cells.extend([
+                row.before.range_text(),
+                row.after.range_text(),
+                row.change_text(currency),
+            ]);
+            cells
+        };
+        let mut lines = vec![header];
+        for row in &self.rows {
+            lines.push(line(
+                row.keys.iter().map(ToString::to_string).collect(),
+                row,
+            ));
+        }
+        let mut total_keys = vec![String::new(); dims];
+        if let Some(first) = total_keys.first_mut() {
+            *first = "TOTAL".into();
+        }
+        lines.push(line(total_keys, &self.total));
+        let mut widths = vec![0usize; dims.saturating_add(3)];
+        for cells in &lines {
+            for (w, cell) in widths.iter_mut().zip(cells) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        for cells in &lines {
+            let text: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(i, (cell, w))| {
+                    if i < dims {
+                        format!("{cell:<w$}")
+                    } else {
+                        format!("{cell:>w$}")
+                    }
+                })
+                .collect();
+            writeln!(f, "{}", text.join("  ").trim_end())?;
+        }
+        Ok(())
+    }
+}

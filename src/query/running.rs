@@ -1,0 +1,562 @@
+//! Running totals: cumulative totals at the end of each month, quarter or
+//! year, computed in one pass over the entries.
+//!
+//! The answer at each period's end is the answer of
+//! `query.as_of(end).run()` for the pledged, delivered and outstanding
+//! bases, with the same rows, bounds, counts and notes. Instead of one
+//! `as_of` replay per period, the pass applies the entries once, in date
+//! order, to one growing ledger and answers each period when it reaches its
+//! end. Entries recorded in date order (the usual case) apply one by one; a
+//! back-dated entry (dated before an entry recorded earlier) makes the pass
+//! replay the state at its date once, so that entries always apply in the
+//! order they were recorded, as `as_of` applies them.
+
+use std::fmt;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+
+use super::Query;
+use super::dimension::Key;
+use super::measure::Basis;
+use super::table::Table;
+use crate::entry::{Action, Entry};
+use crate::error::{Error, Result};
+use crate::ledger::{Ledger, Undated};
+use crate::limits::MAX_RUNNING_PERIODS;
+
+/// The length of the periods of [`RunningTotals`].
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// assert_eq!("quarter".parse::<Interval>()?, Interval::Quarter);
+/// assert_eq!(Interval::Month.to_string(), "month");
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Interval {
+    /// Calendar months.
+    Month,
+    /// Calendar quarters (January–March, ...).
+    Quarter,
+    /// Calendar years.
+    Year,
+}
+
+crate::spelling::spelled!(Interval, "interval", {
+    Month => "month",
+    Quarter => "quarter",
+    Year => "year",
+});
+
+impl Interval {
+    fn months(self) -> u32 {
+        match self {
+            Interval::Month => 1,
+            Interval::Quarter => 3,
+            Interval::Year => 12,
+        }
+    }
+
+    /// The first day of the period containing `date`.
+    fn start_of(self, date: NaiveDate) -> Option<NaiveDate> {
+        let month0 = date.month0();
+        let first_month = month0
+            .checked_sub(month0.checked_rem(self.months())?)?
+            .checked_add(1)?;
+        NaiveDate::from_ymd_opt(date.year(), first_month, 1)
+    }
+
+    /// The key naming the period that starts on `start`.
+    fn key(self, start: NaiveDate) -> Key {
+        match self {
+            Interval::Month => Key::Month(Some((start.year(), start.month()))),
+            Interval::Quarter => {
+                let quarter = (start.month0() / 3).saturating_add(1);
+                Key::Quarter(Some((start.year(), quarter)))
+            }
+            Interval::Year => Key::Year(Some(start.year())),
+        }
+    }
+}
+
+/// Cumulative totals at the end of each period: the answer of
+/// [`Query::running_totals`].
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let ledger = fixtures::paris_summit();
+/// let running = ledger
+///     .query()
+///     .measure(Measure::Personnel)
+///     .running_totals(Interval::Quarter, parse_date("2025-07-01")?, parse_date("2026-03-31")?)?;
+/// let keys: Vec<String> = running.periods().map(|p| p.key().to_string()).collect();
+/// assert_eq!(keys, ["2025-Q3", "2025-Q4", "2026-Q1"]);
+/// // Each period answers as `as_of` its end would.
+/// let last = running.periods().last().expect("three periods");
+/// let as_of = ledger.query().measure(Measure::Personnel).as_of(last.end()).run()?;
+/// assert_eq!(last.pledged(), &as_of);
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunningTotals {
+    interval: Interval,
+    from: NaiveDate,
+    to: NaiveDate,
+    periods: Vec<Period>,
+}
+
+/// One period of [`RunningTotals`]: its name, the date it is answered as
+/// of, and the three tables.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let ledger = fixtures::paris_summit();
+/// let running = ledger.query().running_totals(Interval::Year, parse_date("2025-01-01")?, parse_date("2025-12-31")?)?;
+/// let period: &Period = running.periods().next().expect("one year");
+/// assert_eq!(period.key(), &Key::Year(Some(2025)));
+/// assert_eq!(period.end(), parse_date("2025-12-31")?);
+/// assert_eq!(period.table(Basis::Pledged), period.pledged());
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Period {
+    key: Key,
+    end: NaiveDate,
+    pledged: Table,
+    delivered: Table,
+    outstanding: Table,
+}
+
+impl Period {
+    /// The period: [`Key::Month`], [`Key::Quarter`] or [`Key::Year`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let running = fixtures::paris_summit().query()
+    ///     .running_totals(Interval::Month, parse_date("2025-09-01")?, parse_date("2025-09-30")?)?;
+    /// assert_eq!(running.periods().next().map(|p| p.key().to_string()), Some("2025-09".into()));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn key(&self) -> &Key {
+        &self.key
+    }
+
+    /// The date the period is answered as of: its last day, or the end of
+    /// the range when that comes first.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let running = fixtures::paris_summit().query()
+    ///     .running_totals(Interval::Month, parse_date("2025-09-01")?, parse_date("2025-10-15")?)?;
+    /// let ends: Vec<NaiveDate> = running.periods().map(|p| p.end()).collect();
+    /// assert_eq!(ends, [parse_date("2025-09-30")?, parse_date("2025-10-15")?]);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn end(&self) -> NaiveDate {
+        self.end
+    }
+
+    /// The table on a basis.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let running = fixtures::paris_summit().query()
+    ///     .running_totals(Interval::Year, parse_date("2025-01-01")?, parse_date("2025-12-31")?)?;
+    /// let period = running.periods().next().expect("one year");
+    /// assert_eq!(period.table(Basis::Delivered).basis(), Basis::Delivered);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn table(&self, basis: Basis) -> &Table {
+        match basis {
+            Basis::Pledged => &self.pledged,
+            Basis::Delivered => &self.delivered,
+            Basis::Outstanding => &self.outstanding,
+        }
+    }
+
+    /// What was pledged by the period's end.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let running = fixtures::paris_summit().query()
+    ///     .running_totals(Interval::Year, parse_date("2025-01-01")?, parse_date("2025-12-31")?)?;
+    /// assert!(running.periods().next().expect("a year").pledged().total().count() > 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn pledged(&self) -> &Table {
+        &self.pledged
+    }
+
+    /// What was delivered by the period's end.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let running = fixtures::paris_summit().query().measure(Measure::Personnel)
+    ///     .running_totals(Interval::Year, parse_date("2025-01-01")?, parse_date("2025-12-31")?)?;
+    /// let delivered = running.periods().next().expect("a year").delivered().total().low();
+    /// assert!(delivered >= Decimal::ZERO);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn delivered(&self) -> &Table {
+        &self.delivered
+    }
+
+    /// What was outstanding at the period's end.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let running = fixtures::paris_summit().query().measure(Measure::Personnel)
+    ///     .running_totals(Interval::Year, parse_date("2025-01-01")?, parse_date("2025-12-31")?)?;
+    /// let period = running.periods().next().expect("a year");
+    /// assert!(period.outstanding().total().low() <= period.pledged().total().low());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn outstanding(&self) -> &Table {
+        &self.outstanding
+    }
+}
+
+impl RunningTotals {
+    /// The length of the periods.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let running = fixtures::paris_summit().query()
+    ///     .running_totals(Interval::Year, parse_date("2025-01-01")?, parse_date("2025-12-31")?)?;
+    /// assert_eq!(running.interval(), Interval::Year);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn interval(&self) -> Interval {
+        self.interval
+    }
+
+    /// The periods, oldest first.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let running = fixtures::paris_summit().query()
+    ///     .running_totals(Interval::Month, parse_date("2025-08-20")?, parse_date("2025-10-10")?)?;
+    /// assert_eq!(running.periods().len(), 3); // August, September, October
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn periods(&self) -> impl ExactSizeIterator<Item = &Period> {
+        self.periods.iter()
+    }
+}
+
+impl Query<'_> {
+    /// Cumulative totals at the end of each period from the one containing
+    /// `from` to the one containing `to` (the last answered as of `to`),
+    /// on every basis, with the query's filters, scenario, grouping and
+    /// measure; undated entries left out (see
+    /// [`Query::running_totals_with`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Query::run`]; [`Error::InvalidValue`] when `from` is after `to`
+    /// or the query sets `as_of` (each period is answered as of its own
+    /// end); [`Error::Limit`] beyond
+    /// [`MAX_RUNNING_PERIODS`](crate::limits::MAX_RUNNING_PERIODS) periods.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// for (id, n, on) in [("F1", 1_000, "2025-01-10"), ("F2", 2_000, "2025-05-02")] {
+    ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new("FRA")?,
+    ///         Contribution::Troops { personnel: Estimate::Exact(n) });
+    ///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date(on)?))?;
+    /// }
+    /// let running = ledger.query().measure(Measure::Personnel)
+    ///     .running_totals(Interval::Quarter, parse_date("2025-01-01")?, parse_date("2025-06-30")?)?;
+    /// let totals: Vec<Decimal> = running.periods().map(|p| p.pledged().total().low()).collect();
+    /// assert_eq!(totals, [Decimal::from(1_000), Decimal::from(3_000)]);
+    /// assert!(ledger.query().running_totals(Interval::Month, parse_date("2025-02-01")?, parse_date("2025-01-01")?).is_err());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn running_totals(
+        &self,
+        interval: Interval,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<RunningTotals> {
+        self.running_totals_with(interval, from, to, Undated::Exclude)
+    }
+
+    /// [`Query::running_totals`] with an explicit rule for undated entries
+    /// (as [`Query::as_of_with`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Query::running_totals`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let (from, to) = (parse_date("2025-09-01")?, parse_date("2025-12-31")?);
+    /// let with = ledger.query().running_totals_with(Interval::Year, from, to, Undated::Include)?;
+    /// let without = ledger.query().running_totals(Interval::Year, from, to)?;
+    /// let count = |r: &RunningTotals| r.periods().last().map(|p| p.pledged().total().count());
+    /// assert!(count(&with) > count(&without)); // the undated US backstop
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn running_totals_with(
+        &self,
+        interval: Interval,
+        from: NaiveDate,
+        to: NaiveDate,
+        undated: Undated,
+    ) -> Result<RunningTotals> {
+        self.measure.validate()?;
+        self.check_dimensions()?;
+        if self.as_of.is_some() {
+            return Err(Error::invalid(
+                "running totals",
+                "as_of",
+                "each period is answered as of its own end; leave as_of unset",
+            ));
+        }
+        if from > to {
+            return Err(Error::invalid(
+                "running totals",
+                "from",
+                format!("{from} is after {to}"),
+            ));
+        }
+        let ends = period_ends(interval, from, to)?;
+        let mut pass = Pass::new(self.ledger, undated);
+        let mut periods = Vec::with_capacity(ends.len());
+        for (key, end) in ends {
+            pass.advance_to(end);
+            let counts = self.left_out_counts(&pass.left_out, undated);
+            let answer = |basis: Basis| self.clone().basis(basis).run_on(&pass.ledger, counts);
+            periods.push(Period {
+                key,
+                end,
+                pledged: answer(Basis::Pledged)?,
+                delivered: answer(Basis::Delivered)?,
+                outstanding: answer(Basis::Outstanding)?,
+            });
+        }
+        Ok(RunningTotals {
+            interval,
+            from,
+            to,
+            periods,
+        })
+    }
+}
+
+/// The key and the as-of date of every period from `from` to `to`.
+fn period_ends(
+    interval: Interval,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(Key, NaiveDate)>> {
+    let overflow = || Error::invalid("running totals", "to", "a period ends beyond the calendar");
+    let mut start = interval.start_of(from).ok_or_else(overflow)?;
+    let mut ends = Vec::new();
+    while start <= to {
+        if ends.len() >= MAX_RUNNING_PERIODS {
+            let more = ends.len().saturating_add(1);
+            return Err(Error::limit(
+                "periods of running totals",
+                MAX_RUNNING_PERIODS,
+                more,
+            ));
+        }
+        let next = start
+            .checked_add_months(Months::new(interval.months()))
+            .ok_or_else(overflow)?;
+        let last_day = next.pred_opt().ok_or_else(overflow)?;
+        ends.push((interval.key(start), last_day.min(to)));
+        start = next;
+    }
+    Ok(ends)
+}
+
+/// The one pass: a ledger that grows entry by entry, in date order.
+struct Pass<'l> {
+    source: &'l Ledger,
+    undated: Undated,
+    /// Sequence numbers of the pledge entries to apply, by date (undated
+    /// first, when included), in recorded order within a date.
+    order: Vec<(Option<NaiveDate>, u64)>,
+    next: usize,
+    ledger: Ledger,
+    /// Entries that could not apply, as `Snapshot::left_out` lists them.
+    left_out: Vec<u64>,
+    /// The highest sequence number applied (or tried) so far.
+    latest: Option<u64>,
+}
+
+fn is_roster(entry: &Entry) -> bool {
+    matches!(entry.action(), Action::AddMember(_) | Action::AddSource(_))
+}
+
+impl<'l> Pass<'l> {
+    fn new(source: &'l Ledger, undated: Undated) -> Pass<'l> {
+        // The roster applies at every date (as in `as_of`); it goes first.
+        let mut ledger = Ledger::new();
+        let mut left_out = Vec::new();
+        for entry in source.entries().filter(|e| is_roster(e)) {
+            if !ledger.replay(entry) {
+                left_out.push(entry.sequence());
+            }
+        }
+        let mut order: Vec<(Option<NaiveDate>, u64)> = source
+            .entries()
+            .filter(|e| !is_roster(e))
+            .filter(|e| e.date().is_some() || undated == Undated::Include)
+            .map(|e| (e.date(), e.sequence()))
+            .collect();
+        // Stable: recorded order within a date.
+        order.sort_by_key(|(date, _)| *date);
+        Pass {
+            source,
+            undated,
+            order,
+            next: 0,
+            ledger,
+            left_out,
+            latest: None,
+        }
+    }
+
+    /// Applies every entry dated on or before `end`, a date at a time.
+    fn advance_to(&mut self, end: NaiveDate) {
+        while let Some(&(date, first)) = self.order.get(self.next) {
+            if date.is_some_and(|d| d > end) {
+                break;
+            }
+            let group_end = self
+                .order
+                .iter()
+                .skip(self.next)
+                .take_while(|(d, _)| *d == date)
+                .count()
+                .saturating_add(self.next);
+            let back_dated = self.latest.is_some_and(|latest| first < latest);
+            match date {
+                Some(day) if back_dated => {
+                    // Recorded before entries already applied: replay the
+                    // state at this date in recorded order.
+                    let snapshot = self.source.as_of_with(day, self.undated);
+                    self.left_out = snapshot.left_out().to_vec();
+                    self.ledger = snapshot.into_ledger();
+                }
+                _ => {
+                    for &(_, sequence) in self.order.get(self.next..group_end).unwrap_or(&[]) {
+                        let applied = self
+                            .source
+                            .entry(sequence)
+                            .is_some_and(|entry| self.ledger.replay(entry));
+                        if !applied {
+                            self.left_out.push(sequence);
+                        }
+                    }
+                }
+            }
+            let group_latest = self
+                .order
+                .get(self.next..group_end)
+                .and_then(|g| g.iter().map(|(_, s)| *s).max());
+            self.latest = self.latest.max(group_latest);
+            self.next = group_end;
+        }
+    }
+}
+
+impl fmt::Display for RunningTotals {
+    /// One line per period: its name, the date it is answered as of, and
+    /// the pledged, delivered and outstanding grand totals.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = self
+            .periods
+            .first()
+            .map(|p| match p.pledged.currency() {
+                Some(c) => format!("{} ({c})", p.pledged.measure()),
+                None => p.pledged.measure().to_string(),
+            })
+            .unwrap_or_default();
+        writeln!(
+            f,
+            "running totals of {unit} by {}, {} to {}",
+            self.interval, self.from, self.to
+        )?;
+        let mut lines = vec![[
+            "period".to_string(),
+            "as of".into(),
+            "pledged".into(),
+            "delivered".into(),
+            "outstanding".into(),
+        ]];
+        for p in &self.periods {
+            lines.push([
+                p.key.to_string(),
+                p.end.to_string(),
+                p.pledged.total().to_string(),
+                p.delivered.total().to_string(),
+                p.outstanding.total().to_string(),
+            ]);
+        }
+        let mut widths = [0usize; 5];
+        for line in &lines {
+            for (w, cell) in widths.iter_mut().zip(line) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        for line in &lines {
+            let [period, end, pledged, delivered, outstanding] = line;
+            let [w_period, w_end, w_pledged, w_delivered, w_outstanding] = widths;
+            writeln!(
+                f,
+                "{period:<w_period$}  {end:<w_end$}  {pledged:>w_pledged$}  {delivered:>w_delivered$}  {outstanding:>w_outstanding$}"
+            )?;
+        }
+        if let Some(last) = self.periods.last() {
+            write!(f, "{}", last.pledged.left_out())?;
+        }
+        Ok(())
+    }
+}

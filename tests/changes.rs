@@ -1,0 +1,268 @@
+//! What changed between two dates, checked against two `as_of` snapshots.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use coalition_ledger::testing::Generator;
+use coalition_ledger::*;
+use common::*;
+
+fn total_of(table: &Table, keys: &[Key]) -> Option<Total> {
+    table.row(keys).map(|r| *r.total())
+}
+
+/// The difference table equals the two `as_of` answers, row by row.
+fn assert_totals_match(query: &Query<'_>, from: NaiveDate, to: NaiveDate) -> Result<()> {
+    let changes = query.changes(from, to)?;
+    let before = query.clone().as_of(from).run()?;
+    let after = query.clone().as_of(to).run()?;
+    assert_eq!(changes.before(), &before);
+    assert_eq!(changes.after(), &after);
+    let mut keys: BTreeSet<Vec<Key>> = before.rows().map(|r| r.keys().to_vec()).collect();
+    keys.extend(after.rows().map(|r| r.keys().to_vec()));
+    assert_eq!(changes.rows().len(), keys.len());
+    for row in changes.rows() {
+        let b = total_of(&before, row.keys());
+        let a = total_of(&after, row.keys());
+        assert!(a.is_some() || b.is_some());
+        assert_eq!(row.before().low(), b.map_or(Decimal::ZERO, |t| t.low()));
+        assert_eq!(row.after().low(), a.map_or(Decimal::ZERO, |t| t.low()));
+        assert_eq!(row.before().count(), b.map_or(0, |t| t.count()));
+        assert_eq!(row.after().count(), a.map_or(0, |t| t.count()));
+        assert_eq!(row.low_change(), row.after().low() - row.before().low());
+        let high = match (row.after().high(), row.before().high()) {
+            (Some(a), Some(b)) => Some(a - b),
+            _ => None,
+        };
+        assert_eq!(row.high_change(), high);
+    }
+    assert_eq!(
+        changes.total().low_change(),
+        after.total().low() - before.total().low()
+    );
+    Ok(())
+}
+
+#[test]
+fn difference_tables_are_the_difference_of_two_as_of_answers() -> Result<()> {
+    let paris = fixtures::paris_summit();
+    let generator = Generator::seeded(5).members(6).pledges(120);
+    let generated = generator.ledger()?;
+    let fx = generator.fx_rates();
+    let dates = [
+        ("2020-01-01", "2026-12-31"),
+        ("2025-08-31", "2025-09-30"),
+        ("2023-01-01", "2024-06-30"),
+        ("2025-09-04", "2025-09-04"),
+    ];
+    for (from, to) in dates {
+        for ledger in [&paris, &generated] {
+            for dims in [
+                vec![],
+                vec![Dimension::Member],
+                vec![Dimension::Stage, Dimension::Kind],
+            ] {
+                let q = ledger.query().group_by(dims.clone());
+                assert_totals_match(&q, d(from), d(to))?;
+                let q = ledger
+                    .query()
+                    .group_by(dims.clone())
+                    .measure(Measure::Personnel)
+                    .basis(Basis::Outstanding);
+                assert_totals_match(&q, d(from), d(to))?;
+            }
+        }
+        let q = generated
+            .query()
+            .measure(Measure::Value {
+                currency: fx.base(),
+                fx: &fx,
+            })
+            .leave_out_unconvertible(true)
+            .group_by([Dimension::Member]);
+        assert_totals_match(&q, d(from), d(to))?;
+    }
+    Ok(())
+}
+
+#[test]
+fn listed_changes_explain_the_difference_between_two_snapshots() -> Result<()> {
+    let ledger = Generator::seeded(9).members(6).pledges(200).ledger()?;
+    for (from, to) in [("2023-01-01", "2023-12-31"), ("2022-06-30", "2025-06-30")] {
+        let (from, to) = (d(from), d(to));
+        let changes = ledger.changes(from, to)?;
+        let before = ledger.as_of(from).into_ledger();
+        let after = ledger.as_of(to).into_ledger();
+        let ids =
+            |l: &Ledger| -> BTreeSet<PledgeId> { l.pledges().map(|p| p.id().clone()).collect() };
+        let of_kind = |label: &str| -> BTreeSet<PledgeId> {
+            changes
+                .events()
+                .filter(|c| c.is_applied() && c.what().label() == label)
+                .map(|c| c.pledge().clone())
+                .collect()
+        };
+        // New pledges: in the later snapshot only.
+        let new: BTreeSet<PledgeId> = ids(&after).difference(&ids(&before)).cloned().collect();
+        assert_eq!(of_kind("new pledge"), new);
+        // Withdrawals: withdrawn later, not before.
+        let withdrawn = |l: &Ledger| -> BTreeSet<PledgeId> {
+            l.pledges()
+                .filter(|p| p.stage() == Stage::Withdrawn)
+                .map(|p| p.id().clone())
+                .collect()
+        };
+        let newly: BTreeSet<PledgeId> = withdrawn(&after)
+            .difference(&withdrawn(&before))
+            .cloned()
+            .collect();
+        assert_eq!(of_kind("withdrawal"), newly);
+        // Every pledge whose stage differs has a listed change that moves it.
+        for pledge in after.pledges() {
+            let earlier = before.pledge(pledge.id()).map(|p| p.stage());
+            if earlier != Some(pledge.stage()) {
+                assert!(changes.events().any(|c| c.pledge() == pledge.id()
+                    && matches!(
+                        c.what().label(),
+                        "new pledge" | "stage move" | "withdrawal" | "delivery"
+                    )));
+            }
+        }
+        // Deliveries and corrections add up to the change in delivered.
+        let mut delivered: BTreeMap<PledgeId, Decimal> = BTreeMap::new();
+        for change in changes.events().filter(|c| c.is_applied()) {
+            if let ChangeKind::Delivery { quantity, .. } | ChangeKind::Correction { quantity, .. } =
+                change.what()
+            {
+                *delivered.entry(change.pledge().clone()).or_default() += *quantity;
+            }
+        }
+        for pledge in after.pledges() {
+            let was = before
+                .pledge(pledge.id())
+                .map_or(Decimal::ZERO, |p| p.delivered());
+            let listed = delivered.get(pledge.id()).copied().unwrap_or_default();
+            assert_eq!(pledge.delivered() - was, listed, "pledge {}", pledge.id());
+        }
+        // Only entries dated in (from, to], in date order.
+        assert!(changes.events().all(|c| c.date() > from && c.date() <= to));
+        let expected = ledger
+            .entries()
+            .filter(|e| e.action().pledge().is_some())
+            .filter(|e| e.date().is_some_and(|x| x > from && x <= to))
+            .count();
+        assert_eq!(changes.events().len(), expected);
+    }
+    Ok(())
+}
+
+fn summit() -> Result<Ledger> {
+    let mut ledger = roster();
+    let fra = pid("FRA-1");
+    ledger.open_pledge(
+        troops("FRA-1", "FRA", Estimate::range(2_000, 5_000)?),
+        reported("2025-08-20"),
+    )?;
+    ledger.open_pledge(
+        troops("GBR-1", "GBR", Estimate::Exact(3_000)),
+        reported("2025-09-10"),
+    )?;
+    ledger.advance(&fra, Stage::Committed, verified("2025-09-15"))?;
+    ledger.revise(
+        &fra,
+        Contribution::Troops {
+            personnel: Estimate::Exact(4_000),
+        },
+        verified("2025-10-01"),
+    )?;
+    ledger.deliver(&fra, dec("1500"), verified("2025-11-01"))?;
+    ledger.correct_delivery(&fra, dec("-500"), verified("2025-11-20"))?;
+    ledger.annotate(&pid("GBR-1"), verified("2025-11-25"))?;
+    ledger.withdraw(&pid("GBR-1"), "no ceasefire", verified("2025-12-01"))?;
+    ledger.open_pledge(
+        troops("DEU-1", "DEU", Estimate::Unspecified),
+        Provenance::new(Evidence::Unconfirmed),
+    )?;
+    Ok(ledger)
+}
+
+#[test]
+fn the_summary_reads_as_since_the_last_summit() -> Result<()> {
+    let ledger = summit()?;
+    let changes = ledger
+        .query()
+        .measure(Measure::Personnel)
+        .group_by([Dimension::Member])
+        .changes(d("2025-09-04"), d("2025-12-31"))?;
+    let expected = "\
+Since 2025-09-04, to 2025-12-31: 1 new pledge, 1 stage move, 1 revision, 1 delivery, 1 correction, 1 evidence change, 1 withdrawal
+  2025-09-10  GBR-1 (GBR): new pledge: troops 3,000, announced
+  2025-09-15  FRA-1 (FRA): moved to committed
+  2025-10-01  FRA-1 (FRA): revised to troops 4,000
+  2025-11-01  FRA-1 (FRA): delivered 1,500
+  2025-11-20  FRA-1 (FRA): delivery corrected by -500
+  2025-11-25  GBR-1 (GBR): evidence now verified
+  2025-12-01  GBR-1 (GBR): withdrawn: no ceasefire
+personnel (pledged):
+member     2025-09-04  2025-12-31           change
+FRA     2,000 – 5,000       4,000  +2,000 / -1,000
+TOTAL   2,000 – 5,000       4,000  +2,000 / -1,000
+note: 1 undated entry left out by as_of
+";
+    assert_eq!(changes.to_string(), expected);
+    Ok(())
+}
+
+#[test]
+fn filters_choose_the_listed_changes_and_bad_dates_are_refused() -> Result<()> {
+    let ledger = summit()?;
+    let only_gbr = ledger
+        .query()
+        .member(&mid("GBR"))
+        .changes(d("2025-01-01"), d("2025-12-31"))?;
+    assert_eq!(only_gbr.events().len(), 3);
+    assert!(only_gbr.events().all(|c| c.member() == Some(&mid("GBR"))));
+    assert_eq!(only_gbr.undated_entries(), 0);
+    let all = ledger.changes(d("2025-01-01"), d("2025-12-31"))?;
+    assert_eq!(all.undated_entries(), 1);
+    assert_eq!(all.from(), d("2025-01-01"));
+    assert_eq!(all.to(), d("2025-12-31"));
+    let nothing = ledger.changes(d("2026-01-01"), d("2026-02-01"))?;
+    assert!(
+        nothing
+            .to_string()
+            .starts_with("Since 2026-01-01, to 2026-02-01: no changes\n")
+    );
+    let err = ledger
+        .changes(d("2025-12-31"), d("2025-01-01"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "changes: invalid from: 2025-12-31 is after 2025-01-01"
+    );
+    assert!(
+        ledger
+            .query()
+            .as_of(d("2025-10-01"))
+            .changes(d("2025-01-01"), d("2025-12-31"))
+            .is_err()
+    );
+    Ok(())
+}
+
+#[test]
+fn an_entry_that_cannot_apply_by_the_second_date_is_listed_as_such() -> Result<()> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(100)),
+        reported("2025-12-01"),
+    )?;
+    // Dated before the pledge it delivers on.
+    ledger.deliver(&pid("FRA-1"), dec("50"), verified("2025-10-01"))?;
+    let changes = ledger.changes(d("2025-09-01"), d("2025-10-31"))?;
+    let listed: Vec<bool> = changes.events().map(Change::is_applied).collect();
+    assert_eq!(listed, [false]);
+    assert!(changes.to_string().contains("[not applied"));
+    Ok(())
+}

@@ -469,6 +469,9 @@ mod source;
 mod spelling;
 mod withdrawn;
 
+#[cfg(feature = "charts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "charts")))]
+pub mod charts;
 pub mod io;
 // The prelude lives at the crate root because it re-exports from every
 // layer, and only the root may reach all of them.

@@ -213,6 +213,39 @@ impl Coverage {
         self.required
     }
 
+    /// The measure the target is in (`personnel`, `units`, `value`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let coverage = fixtures::paris_summit().query().coverage(&Target::personnel(25_000))?;
+    /// assert_eq!(coverage.measure(), "personnel");
+    /// assert_eq!(coverage.currency(), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn measure(&self) -> &str {
+        &self.measure
+    }
+
+    /// The currency of a value target.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    /// let target = Target::value(Money::parse("1000", Currency::EUR)?, &fx);
+    /// let coverage = fixtures::paris_summit().query().coverage(&target)?;
+    /// assert_eq!(coverage.currency(), Some(Currency::EUR));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn currency(&self) -> Option<Currency> {
+        self.currency
+    }
+
     /// Committed or delivered, verified, unconditional.
     ///
     /// # Example

@@ -1,0 +1,138 @@
+//! Axes: a linear scale from zero, "nice" ticks, and compact labels.
+//!
+//! Pixel positions are computed in `f64`: a chart is a picture of exact
+//! totals, not a place where they are added up. Every number a chart writes
+//! as text comes from the totals themselves or from these tick values.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::money::Currency;
+use crate::query::Total;
+
+/// A value as a plotting coordinate.
+pub(crate) fn to_f64(value: Decimal) -> f64 {
+    value.to_f64().unwrap_or(0.0)
+}
+
+/// A linear scale from `0..=max` onto `start..=end` pixels.
+#[derive(Clone, Copy)]
+pub(crate) struct Scale {
+    max: f64,
+    start: f64,
+    end: f64,
+}
+
+impl Scale {
+    /// A scale whose top is the first nice tick at or above `max`.
+    pub(crate) fn new(max: f64, start: f64, end: f64) -> Scale {
+        let ticks = ticks(max);
+        let top = ticks.last().copied().unwrap_or(1.0);
+        Scale {
+            max: top,
+            start,
+            end,
+        }
+    }
+
+    pub(crate) fn at(&self, value: f64) -> f64 {
+        let share = if self.max > 0.0 {
+            value / self.max
+        } else {
+            0.0
+        };
+        self.start + (self.end - self.start) * share.clamp(0.0, 1.05)
+    }
+
+    pub(crate) fn ticks(&self) -> Vec<f64> {
+        ticks(self.max)
+    }
+}
+
+/// Ticks from 0 to the first multiple of a 1-2-5 step at or above `max`,
+/// about five of them.
+pub(crate) fn ticks(max: f64) -> Vec<f64> {
+    if !(max.is_finite() && max > 0.0) {
+        return vec![0.0, 1.0];
+    }
+    let rough = max / 5.0;
+    let magnitude = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= rough)
+        .unwrap_or(10.0 * magnitude);
+    let mut out = vec![0.0];
+    let mut tick = 0.0;
+    while tick < max && out.len() < 12 {
+        tick += step;
+        out.push(tick);
+    }
+    out
+}
+
+/// `1.5bn`, `250m`, `12k`, `900`: short labels for axes, with the currency
+/// code in front for money.
+pub(crate) fn compact(value: f64, currency: Option<Currency>) -> String {
+    let abs = value.abs();
+    let (scaled, suffix) = if abs >= 1e12 {
+        (value / 1e12, "tn")
+    } else if abs >= 1e9 {
+        (value / 1e9, "bn")
+    } else if abs >= 1e6 {
+        (value / 1e6, "m")
+    } else if abs >= 1e3 {
+        (value / 1e3, "k")
+    } else {
+        (value, "")
+    };
+    let number = format!("{scaled:.2}");
+    let number = number.trim_end_matches('0').trim_end_matches('.');
+    let number = if number == "-0" { "0" } else { number };
+    match currency {
+        Some(c) => format!("{c} {number}{suffix}"),
+        None => format!("{number}{suffix}"),
+    }
+}
+
+/// A total in short form for labels: `EUR 1.2bn–1.6bn`, `≥ 3k`,
+/// `unspecified`, with its pledge count and unspecified sizes.
+pub(crate) fn compact_total(total: &Total, currency: Option<Currency>) -> String {
+    let low = to_f64(total.low());
+    let range = if total.count() > 0 && total.unspecified() == total.count() {
+        "unspecified".to_string()
+    } else {
+        match total.high().map(to_f64) {
+            Some(high) if high > low => {
+                format!("{}–{}", compact(low, currency), compact(high, None))
+            }
+            Some(_) => compact(low, currency),
+            None => format!("≥ {}", compact(low, currency)),
+        }
+    };
+    let plural = if total.count() == 1 { "" } else { "s" };
+    if total.unspecified() > 0 {
+        format!(
+            "{range} ({} pledge{plural}, {} unspecified)",
+            total.count(),
+            total.unspecified()
+        )
+    } else {
+        format!("{range} ({} pledge{plural})", total.count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_numbers_covering_the_maximum() {
+        assert_eq!(ticks(23.0), [0.0, 5.0, 10.0, 15.0, 20.0, 25.0]);
+        assert_eq!(ticks(1.0).len(), 6);
+        assert_eq!(ticks(0.0), [0.0, 1.0]);
+        assert_eq!(compact(1_500_000_000.0, Some(Currency::EUR)), "EUR 1.5bn");
+        assert_eq!(compact(25_000.0, None), "25k");
+        assert_eq!(compact(0.0, None), "0");
+    }
+}

@@ -1,0 +1,218 @@
+//! SVG charts: snapshot tests (the expected files are under
+//! tests/snapshots/; run with `UPDATE_SNAPSHOTS=1` to rewrite them after a
+//! deliberate change, and look at the result), well-formedness, and the
+//! refusals.
+#![cfg(feature = "charts")]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use coalition_ledger::charts::{self, ChartOptions, Layout};
+use coalition_ledger::testing::Generator;
+use coalition_ledger::*;
+use common::*;
+
+fn snapshot(name: &str, svg: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, svg).expect("snapshot written");
+    }
+    let expected = std::fs::read_to_string(&path).expect("snapshot present");
+    assert_eq!(svg, expected, "chart {name} differs from its snapshot");
+    well_formed(svg);
+}
+
+/// Every element's attributes are unique, tags balance, and the document
+/// is one `<svg>` element (what an XML parser would refuse first).
+fn well_formed(svg: &str) {
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.ends_with("</svg>\n"));
+    for tag in svg.split('<').skip(1) {
+        let Some(end) = tag.find('>') else {
+            panic!("unclosed tag: {tag}");
+        };
+        let inside = tag.get(..end).unwrap_or("");
+        let mut names = BTreeSet::new();
+        for part in inside.split('"').step_by(2) {
+            if let Some(name) = part
+                .trim()
+                .rsplit(' ')
+                .next()
+                .and_then(|p| p.strip_suffix('='))
+            {
+                assert!(
+                    names.insert(name.to_string()),
+                    "attribute {name} twice in <{inside}>"
+                );
+            }
+        }
+    }
+    assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
+}
+
+fn generated() -> (Ledger, FxRates) {
+    let generator = Generator::seeded(3).members(5).pledges(80);
+    (generator.ledger().expect("generated"), generator.fx_rates())
+}
+
+#[test]
+fn coverage_chart_snapshot() -> Result<()> {
+    let paris = fixtures::paris_summit();
+    let coverage = paris.query().coverage(&Target::personnel(25_000))?;
+    let svg = charts::coverage(
+        &coverage,
+        &ChartOptions::new("Paris summit: 25,000-troop target"),
+    );
+    assert!(svg.contains(">target 25k</text>"));
+    assert!(svg.contains("conditional: unspecified (1 pledge, 1 unspecified)"));
+    assert!(svg.contains("no upper bound"));
+    snapshot("coverage_paris.svg", &svg);
+
+    let (ledger, fx) = generated();
+    let target = Target::value(Money::parse("5000000000", Currency::EUR)?, &fx);
+    let coverage = ledger
+        .query()
+        .leave_out_unconvertible(true)
+        .coverage(&target)?;
+    let svg = charts::coverage(&coverage, &ChartOptions::new("Generated: EUR 5bn target"));
+    snapshot("coverage_generated.svg", &svg);
+    Ok(())
+}
+
+#[test]
+fn running_totals_chart_snapshots_lines_and_stacked_areas() -> Result<()> {
+    let (ledger, fx) = generated();
+    let running = ledger
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .leave_out_unconvertible(true)
+        .group_by([Dimension::Kind])
+        .running_totals(Interval::Year, d("2022-01-01"), d("2025-12-31"))?;
+    let stacked = charts::running_totals(
+        &running,
+        Basis::Pledged,
+        Layout::StackedAreas,
+        &ChartOptions::new("Value pledged by kind"),
+    )?;
+    assert!(stacked.contains(">2025</text>"));
+    snapshot("running_stacked.svg", &stacked);
+    let lines = charts::running_totals(
+        &running,
+        Basis::Delivered,
+        Layout::Lines,
+        &ChartOptions::new("Value delivered by kind"),
+    )?;
+    snapshot("running_lines.svg", &lines);
+    Ok(())
+}
+
+#[test]
+fn table_bars_chart_snapshot_with_ranges_and_unbounded_rows() -> Result<()> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        troops("FRA-1", "FRA", Estimate::range(2_000, 5_000)?),
+        reported("2025-09-04"),
+    )?;
+    ledger.open_pledge(
+        troops("GBR-1", "GBR", Estimate::Exact(3_000)),
+        reported("2025-09-04"),
+    )?;
+    ledger.open_pledge(
+        troops("DEU-1", "DEU", Estimate::AtLeast(1_000)),
+        reported("2025-09-04"),
+    )?;
+    ledger.open_pledge(
+        troops("USA-1", "USA", Estimate::Unspecified),
+        reported("2025-09-04"),
+    )?;
+    let table = ledger
+        .query()
+        .measure(Measure::Personnel)
+        .group_by([Dimension::Member])
+        .run()?;
+    let svg = charts::table_bars(&table, &ChartOptions::new("Troops by member <draft>"))?;
+    // Escaped title, each row's range, the unbounded ones drawn to the edge.
+    assert!(svg.contains("Troops by member &lt;draft&gt;"));
+    assert!(svg.contains("2k–5k (1 pledge)"));
+    assert!(svg.contains("≥ 1k (1 pledge)"));
+    assert!(svg.contains("unspecified (1 pledge, 1 unspecified)"));
+    snapshot("bars_troops.svg", &svg);
+    Ok(())
+}
+
+#[test]
+fn charts_are_deterministic_and_refuse_what_they_cannot_draw_honestly() -> Result<()> {
+    let (ledger, fx) = generated();
+    let query = ledger
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .leave_out_unconvertible(true);
+    let by_group = query.clone().group_by([Dimension::Group]).running_totals(
+        Interval::Year,
+        d("2023-01-01"),
+        d("2024-12-31"),
+    )?;
+    let options = ChartOptions::new("By group");
+    // Groups overlap: stacking would count members twice.
+    let err = charts::running_totals(&by_group, Basis::Pledged, Layout::StackedAreas, &options);
+    if by_group.periods().any(|p| p.pledged().is_overlapping()) {
+        assert!(err.is_err());
+    }
+    let a = charts::running_totals(&by_group, Basis::Pledged, Layout::Lines, &options)?;
+    let b = charts::running_totals(&by_group, Basis::Pledged, Layout::Lines, &options)?;
+    assert_eq!(a, b);
+    well_formed(&a);
+    // More than eight series: the smaller ones are drawn as "other".
+    let many = Generator::seeded(4).members(12).pledges(120).ledger()?;
+    let running = many.query().group_by([Dimension::Member]).running_totals(
+        Interval::Year,
+        d("2022-01-01"),
+        d("2025-12-31"),
+    )?;
+    let svg = charts::running_totals(&running, Basis::Pledged, Layout::StackedAreas, &options)?;
+    assert!(svg.contains("other (5)"), "{svg}");
+    // Too many rows for bars is an error, not an unreadable chart.
+    let big = Generator::seeded(5).members(70).pledges(400).ledger()?;
+    let table = big.query().group_by([Dimension::Member]).run()?;
+    let err = charts::table_bars(&table, &options).unwrap_err();
+    assert!(matches!(err, Error::Limit { limit: 60, .. }), "{err}");
+    Ok(())
+}
+
+#[test]
+fn the_chart_in_the_docs_is_the_one_the_example_draws() -> Result<()> {
+    let generator = Generator::seeded(7).members(10).pledges(400);
+    let ledger = generator.ledger()?;
+    let fx = generator.fx_rates();
+    let running = ledger
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .leave_out_unconvertible(true)
+        .group_by([Dimension::Kind])
+        .running_totals(Interval::Quarter, d("2022-01-01"), d("2025-12-31"))?;
+    let svg = charts::running_totals(
+        &running,
+        Basis::Delivered,
+        Layout::Lines,
+        &ChartOptions::new("Generated ledger: value delivered by kind"),
+    )?;
+    let docs = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/delivered_by_kind.svg"),
+    )
+    .expect("docs chart present");
+    assert_eq!(svg, docs);
+    Ok(())
+}

@@ -1,7 +1,7 @@
 //! Measures the ledger at scale.
 //!
 //! ```text
-//! cargo run --release --features testing --example scale -- --pledges N [--csv PATH]
+//! cargo run --release --features testing,csv --example scale -- --pledges N [--csv PATH] [--export DIR] [--steps a,b,..]
 //! ```
 //!
 //! Generates N pledges (about 3 entries each) and prints one line per step:
@@ -13,6 +13,15 @@
 //! single durable append). With `--csv PATH` it also writes the
 //! pledges as `id,member,kind,stage,amount,currency,date` so other tools can
 //! aggregate the same data.
+//!
+//! With `--export DIR` (feature `csv`) it writes `DIR/pledges.csv` (the
+//! crate's own CSV export) and `DIR/rates.csv` (`currency,date,rate`, the
+//! generator's rates into EUR), then times step `csv_import_query`: read
+//! both files from disk, import the pledges (adding missing members and
+//! sources) and answer the EUR value query by member × kind × stage, end to
+//! end. `../shared/bench/side_by_side.sh` runs polars and DuckDB on the same
+//! files. `--steps record,journal_batch` runs only the steps named
+//! (`generate` and `record` always run: the others need the ledger).
 
 use std::io::Write;
 use std::time::Instant;
@@ -22,7 +31,13 @@ use coalition_ledger::prelude::*;
 use coalition_ledger::testing::Generator;
 
 fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
-    let (pledges, csv) = arguments()?;
+    let Arguments {
+        pledges,
+        csv,
+        export,
+        steps,
+    } = arguments()?;
+    let wanted = |name: &str| steps.as_ref().is_none_or(|s| s.iter().any(|x| x == name));
     let generator = Generator::seeded(2025).members(60).pledges(pledges);
     let fx = generator.fx_rates();
     let n = pledges as f64;
@@ -62,100 +77,116 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
             })
             .run()
     };
-    let started = Instant::now();
-    let cold = query()?;
-    step(
-        "query_member_kind_stage_cold",
-        started.elapsed().as_secs_f64(),
-    );
-    let runs: u32 = std::env::var("SCALE_QUERY_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5);
-    let started = Instant::now();
-    for _ in 0..runs {
-        let warm = query()?;
-        assert_eq!(warm, cold);
+    if wanted("query_member_kind_stage") {
+        let started = Instant::now();
+        let cold = query()?;
+        step(
+            "query_member_kind_stage_cold",
+            started.elapsed().as_secs_f64(),
+        );
+        let runs: u32 = std::env::var("SCALE_QUERY_RUNS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(5);
+        let started = Instant::now();
+        for _ in 0..runs {
+            let warm = query()?;
+            assert_eq!(warm, cold);
+        }
+        step(
+            "query_member_kind_stage",
+            started.elapsed().as_secs_f64() / f64::from(runs),
+        );
+        eprintln!("rows={} total={}", cold.rows().len(), cold.total());
     }
-    step(
-        "query_member_kind_stage",
-        started.elapsed().as_secs_f64() / f64::from(runs),
-    );
-    eprintln!("rows={} total={}", cold.rows().len(), cold.total());
 
-    let scenario = Scenario::new().fails(Condition::Ceasefire);
-    let started = Instant::now();
-    let table = ledger
-        .query()
-        .as_of(parse_date("2024-06-30")?)
-        .scenario(&scenario)
-        .group_by([Dimension::Kind])
-        .measure(Measure::Count)
-        .run()?;
-    step("query_scenario_as_of", started.elapsed().as_secs_f64());
-    eprintln!("as_of_total={}", table.total());
+    if wanted("query_scenario_as_of") {
+        let scenario = Scenario::new().fails(Condition::Ceasefire);
+        let started = Instant::now();
+        let table = ledger
+            .query()
+            .as_of(parse_date("2024-06-30")?)
+            .scenario(&scenario)
+            .group_by([Dimension::Kind])
+            .measure(Measure::Count)
+            .run()?;
+        step("query_scenario_as_of", started.elapsed().as_secs_f64());
+        eprintln!("as_of_total={}", table.total());
+    }
 
-    let started = Instant::now();
-    let text = io::json::to_string(&ledger);
-    step("json_save", started.elapsed().as_secs_f64());
+    if wanted("json_load") || wanted("json_save") {
+        let started = Instant::now();
+        let text = io::json::to_string(&ledger);
+        step("json_save", started.elapsed().as_secs_f64());
 
-    let started = Instant::now();
-    let loaded = io::json::from_str(&text)?;
-    step("json_load", started.elapsed().as_secs_f64());
-    drop(text);
-    drop(loaded);
+        let started = Instant::now();
+        let loaded = io::json::from_str(&text)?;
+        step("json_load", started.elapsed().as_secs_f64());
+        drop(text);
+        drop(loaded);
+    }
 
-    let started = Instant::now();
-    let report = ledger.check(&CheckOptions::new(parse_date("2026-12-31")?));
-    step("check", started.elapsed().as_secs_f64());
-    eprintln!("diagnostics={}", report.len());
+    if wanted("check") {
+        let started = Instant::now();
+        let report = ledger.check(&CheckOptions::new(parse_date("2026-12-31")?));
+        step("check", started.elapsed().as_secs_f64());
+        eprintln!("diagnostics={}", report.len());
+    }
 
     // A snapshot for readers: the ledger's arrays share immutable chunks,
     // so a clone copies pointers, not entries.
-    let clones: u32 = 20;
-    let started = Instant::now();
-    let mut snapshots = Vec::with_capacity(clones as usize);
-    for _ in 0..clones {
-        snapshots.push(ledger.clone());
+    if wanted("snapshot") {
+        let clones: u32 = 20;
+        let started = Instant::now();
+        let mut snapshots = Vec::with_capacity(clones as usize);
+        for _ in 0..clones {
+            snapshots.push(ledger.clone());
+        }
+        let per_clone = started.elapsed().as_secs_f64() / f64::from(clones);
+        step("snapshot", per_clone);
+        println!("snapshot_ms={:.3}", per_clone * 1e3);
+        drop(snapshots);
     }
-    let per_clone = started.elapsed().as_secs_f64() / f64::from(clones);
-    step("snapshot", per_clone);
-    println!("snapshot_ms={:.3}", per_clone * 1e3);
-    drop(snapshots);
 
     // The same entries written durably to a journal in batches of 1,000
     // (one fsync each), then single appends (one fsync each).
-    let dir = std::env::temp_dir().join(format!("scale-journal-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("scale.journal");
-    let mut journal = io::journal::Journal::open(&path, io::journal::Recovery::Fail)?;
-    let started = Instant::now();
-    let mut batch = Vec::with_capacity(1_000);
-    for item in journal_actions {
-        batch.push(item);
-        if batch.len() == 1_000 {
-            journal.append_batch(batch.drain(..))?;
-        }
-    }
-    journal.append_batch(batch.drain(..))?;
-    let seconds = started.elapsed().as_secs_f64();
-    step("journal_batch", seconds);
-    println!(
-        "journal_batch_entries_per_second={:.0}",
-        entries as f64 / seconds.max(1e-9)
-    );
-    let target = ledger.pledges().next().map(|p| p.id().clone());
-    if let Some(pledge) = target {
-        let singles: u32 = 200;
+    if wanted("journal_batch") {
+        let dir = std::env::temp_dir().join(format!("scale-journal-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("scale.journal");
+        let mut journal = io::journal::Journal::open(&path, io::journal::Recovery::Fail)?;
         let started = Instant::now();
-        for _ in 0..singles {
-            journal.annotate(&pledge, Provenance::new(Evidence::Reported))?;
+        let mut batch = Vec::with_capacity(1_000);
+        for item in journal_actions {
+            batch.push(item);
+            if batch.len() == 1_000 {
+                journal.append_batch(batch.drain(..))?;
+            }
         }
-        let per_append = started.elapsed().as_secs_f64() / f64::from(singles);
-        println!("journal_single_append_us={:.1}", per_append * 1e6);
+        journal.append_batch(batch.drain(..))?;
+        let seconds = started.elapsed().as_secs_f64();
+        step("journal_batch", seconds);
+        println!(
+            "journal_batch_entries_per_second={:.0}",
+            entries as f64 / seconds.max(1e-9)
+        );
+        let target = ledger.pledges().next().map(|p| p.id().clone());
+        if let Some(pledge) = target {
+            let singles: u32 = 200;
+            let started = Instant::now();
+            for _ in 0..singles {
+                journal.annotate(&pledge, Provenance::new(Evidence::Reported))?;
+            }
+            let per_append = started.elapsed().as_secs_f64() / f64::from(singles);
+            println!("journal_single_append_us={:.1}", per_append * 1e6);
+        }
+        drop(journal);
+        std::fs::remove_dir_all(&dir)?;
     }
-    drop(journal);
-    std::fs::remove_dir_all(&dir)?;
+
+    if let Some(dir) = export {
+        csv_import_query(&ledger, &fx, &dir, pledges)?;
+    }
 
     if let Some(path) = csv {
         write_csv(&ledger, &path)?;
@@ -166,24 +197,109 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn arguments() -> std::result::Result<(usize, Option<String>), Box<dyn std::error::Error>> {
-    let mut pledges = 100_000;
-    let mut csv = None;
+/// The command line.
+struct Arguments {
+    pledges: usize,
+    csv: Option<String>,
+    export: Option<String>,
+    /// Only these steps, when given.
+    steps: Option<Vec<String>>,
+}
+
+fn arguments() -> std::result::Result<Arguments, Box<dyn std::error::Error>> {
+    let mut parsed = Arguments {
+        pledges: 100_000,
+        csv: None,
+        export: None,
+        steps: None,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--pledges" => {
-                pledges = args
+                parsed.pledges = args
                     .next()
                     .ok_or("--pledges needs a number")?
                     .replace('_', "")
                     .parse()?
             }
-            "--csv" => csv = Some(args.next().ok_or("--csv needs a path")?),
+            "--csv" => parsed.csv = Some(args.next().ok_or("--csv needs a path")?),
+            "--export" => parsed.export = Some(args.next().ok_or("--export needs a folder")?),
+            "--steps" => {
+                let list = args.next().ok_or("--steps needs a list")?;
+                parsed.steps = Some(list.split(',').map(str::to_owned).collect());
+            }
             other => return Err(format!("unknown argument `{other}`").into()),
         }
     }
-    Ok((pledges, csv))
+    Ok(parsed)
+}
+
+/// Writes `DIR/pledges.csv` and `DIR/rates.csv`, then times reading them
+/// back, importing and answering the EUR value query, end to end.
+#[cfg(feature = "csv")]
+fn csv_import_query(
+    ledger: &Ledger,
+    fx: &FxRates,
+    dir: &str,
+    pledges: usize,
+) -> std::result::Result<(), Box<dyn std::error::Error>> {
+    let dir = std::path::Path::new(dir);
+    std::fs::create_dir_all(dir)?;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("pledges.csv"))?);
+    io::csv::export(ledger, &mut out)?;
+    out.flush()?;
+    drop(out);
+    let mut rates = std::io::BufWriter::new(std::fs::File::create(dir.join("rates.csv"))?);
+    writeln!(rates, "currency,date,rate")?;
+    for (currency, date, rate) in fx.iter() {
+        writeln!(rates, "{currency},{date},{rate}")?;
+    }
+    rates.flush()?;
+    drop(rates);
+
+    let started = Instant::now();
+    let text = std::fs::read(dir.join("pledges.csv"))?;
+    let rates_text = std::fs::read_to_string(dir.join("rates.csv"))?;
+    let mut fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore);
+    for (n, line) in rates_text.lines().enumerate().skip(1) {
+        let mut fields = line.split(',');
+        let (Some(currency), Some(date), Some(rate), None) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            return Err(format!("rates.csv line {}: expected currency,date,rate", n + 1).into());
+        };
+        fx.insert(currency.parse()?, parse_date(date)?, rate.parse()?)?;
+    }
+    let imported = io::csv::Importer::new()
+        .add_missing_members(true)
+        .add_missing_sources(true)
+        .import(&text[..])?;
+    let table = imported
+        .query()
+        .group_by([Dimension::Member, Dimension::Kind, Dimension::Stage])
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .run()?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "step=csv_import_query n={pledges} seconds={seconds:.6} ns_per_pledge={:.2}",
+        seconds * 1e9 / (pledges.max(1) as f64)
+    );
+    eprintln!("csv_rows={} total={}", table.rows().len(), table.total());
+    Ok(())
+}
+
+#[cfg(not(feature = "csv"))]
+fn csv_import_query(
+    _: &Ledger,
+    _: &FxRates,
+    _: &str,
+    _: usize,
+) -> std::result::Result<(), Box<dyn std::error::Error>> {
+    Err("--export needs feature `csv`".into())
 }
 
 /// The flat table other tools can aggregate: the pledged value of pledges

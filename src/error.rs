@@ -278,7 +278,7 @@ pub enum Error {
         message: String,
     },
     /// Several CSV rows were wrong; nothing was imported.
-    #[error("{total} CSV errors, nothing imported; first: {}", errors.first().map(ToString::to_string).unwrap_or_default())]
+    #[error("{total} CSV {}, nothing imported; first: {}", if *total == 1 { "error" } else { "errors" }, errors.first().map(ToString::to_string).unwrap_or_default())]
     CsvErrors {
         /// The first errors found, in input order: at most
         /// [`MAX_COLLECTED_ERRORS`](crate::limits::MAX_COLLECTED_ERRORS).

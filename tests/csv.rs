@@ -133,12 +133,50 @@ fn header_must_name_required_and_known_columns() {
     let missing = errors("id,member,kind,estimate,stage\nP,FRA,troops,unspecified,announced\n");
     assert_eq!(
         missing,
-        vec![(1, None, "missing required column `evidence`".into())]
+        vec![(
+            1,
+            Some("evidence".into()),
+            "missing required column `evidence`".into()
+        )]
     );
     let unknown = errors("id,member,kind,estimate,stage,evidence,colour\n");
-    assert_eq!(unknown, vec![(1, None, "unknown column `colour`".into())]);
+    assert_eq!(
+        unknown,
+        vec![(1, Some("colour".into()), "unknown column `colour`".into())]
+    );
     let twice = errors("id,id,member,kind,estimate,stage,evidence\n");
-    assert_eq!(twice, vec![(1, None, "column `id` appears twice".into())]);
+    assert_eq!(
+        twice,
+        vec![(1, Some("id".into()), "column `id` appears twice".into())]
+    );
+}
+
+/// Every bad column of a header is named at once (it was only the first:
+/// `1 CSV errors, nothing imported; first: CSV line 1: unknown column 'giver'`).
+#[test]
+fn an_import_error_lists_every_bad_column_at_once() {
+    let text = "id,giver,kind,estimate,colour,stage,shade\n";
+    let errs = errors(text);
+    assert_eq!(
+        errs,
+        vec![
+            (1, Some("giver".into()), "unknown column `giver`".into()),
+            (1, Some("colour".into()), "unknown column `colour`".into()),
+            (1, Some("shade".into()), "unknown column `shade`".into()),
+            (
+                1,
+                Some("member".into()),
+                "missing required column `member`".into()
+            ),
+            (
+                1,
+                Some("evidence".into()),
+                "missing required column `evidence`".into()
+            ),
+        ]
+    );
+    let err = importer().import(text.as_bytes()).unwrap_err();
+    assert!(err.to_string().starts_with("5 CSV errors, nothing imported; first: CSV line 1, column `giver`: unknown column `giver`"), "{err}");
 }
 
 /// One bad value per column, each on its own line; all reported in one pass.

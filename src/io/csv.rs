@@ -30,8 +30,8 @@
 //! digits without leading zeros (`5`, not `05` or `+5`). Free text
 //! (`capability`, `conditions`, `location`, `notes`, `withdrawal_reason`) is
 //! read exactly as written, surrounding spaces included; other fields are
-//! trimmed. A header that lacks a required column or has an unknown one is
-//! an error naming it.
+//! trimmed. A header that lacks required columns or has unknown ones is an
+//! error naming every one of them at once.
 //!
 //! # Formula injection
 //!
@@ -413,32 +413,36 @@ fn located(error: Error, line: u64) -> Error {
 /// Positions of the columns present in the header.
 struct Columns(BTreeMap<&'static str, usize>);
 
+/// Reads the header; every unknown, repeated or missing column is named
+/// at once, each an error of its own.
 fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Columns> {
     let header = csv.headers().map_err(|e| read_error(&e))?;
     let mut columns = BTreeMap::new();
+    let mut errors = Collected::default();
+    let mut header_error = |column: &str, message: String| {
+        errors.push(Error::Csv {
+            line: 1,
+            column: Some(column.to_string()),
+            message,
+        });
+    };
     for (index, name) in header.iter().map(str::trim).enumerate() {
         let Some(known) = COLUMNS.iter().copied().find(|c| *c == name) else {
-            return Err(header_error(format!("unknown column `{name}`")));
+            header_error(name, format!("unknown column `{name}`"));
+            continue;
         };
         if columns.insert(known, index).is_some() {
-            return Err(header_error(format!("column `{name}` appears twice")));
+            header_error(name, format!("column `{name}` appears twice"));
         }
     }
-    if let Some(missing) = REQUIRED.iter().find(|c| !columns.contains_key(*c)) {
-        return Err(header_error(format!("missing required column `{missing}`")));
+    for missing in REQUIRED.iter().filter(|c| !columns.contains_key(*c)) {
+        header_error(missing, format!("missing required column `{missing}`"));
     }
-    Ok(Columns(columns))
-}
-
-#[cold]
-fn header_error(message: String) -> Error {
-    let mut errors = Collected::default();
-    errors.push(Error::Csv {
-        line: 1,
-        column: None,
-        message,
-    });
-    errors.into_csv_error()
+    if errors.is_empty() {
+        Ok(Columns(columns))
+    } else {
+        Err(errors.into_csv_error())
+    }
 }
 
 /// One parsed row.

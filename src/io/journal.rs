@@ -515,24 +515,46 @@ impl Journal {
     /// ```
     pub fn batch<T>(&mut self, build: impl FnOnce(&mut Batch) -> Result<T>) -> Result<T> {
         self.writable()?;
+        // The batch records straight into the ledger and rolls back on
+        // failure: recording into a clone would copy every chunk the batch
+        // touches (see `src/ledger/savepoint.rs`). While the ledger is lent to the
+        // batch the journal counts as poisoned, so a panic in `build`
+        // leaves a journal that refuses appends rather than one whose
+        // ledger and file disagree.
+        let mut ledger = std::mem::take(&mut self.ledger);
+        let save = ledger.savepoint();
+        self.poisoned = true;
         let mut batch = Batch {
-            ledger: self.ledger.clone(),
+            ledger,
             lines: Vec::new(),
             count: 0,
         };
-        let value = build(&mut batch)?;
-        if batch.count == 0 {
-            return Ok(value);
+        let built = build(&mut batch);
+        self.poisoned = false;
+        let written = match &built {
+            Ok(_) if batch.count > 0 => {
+                let mut frame = format::batch_line(batch.count);
+                frame.append(&mut batch.lines);
+                // Poisons the journal itself if the write fails.
+                self.write_durably(&frame)
+            }
+            _ => Ok(()),
+        };
+        let Batch {
+            mut ledger, count, ..
+        } = batch;
+        let outcome = written.and(built);
+        match outcome {
+            Ok(_) => {
+                ledger.release(save);
+                if count > 0 {
+                    self.lines = self.lines.saturating_add(count as u64).saturating_add(1);
+                }
+            }
+            Err(_) => ledger.rollback(save),
         }
-        let mut frame = format::batch_line(batch.count);
-        frame.append(&mut batch.lines);
-        self.write_durably(&frame)?;
-        self.lines = self
-            .lines
-            .saturating_add(batch.count as u64)
-            .saturating_add(1);
-        self.ledger = batch.ledger;
-        Ok(value)
+        self.ledger = ledger;
+        outcome
     }
 
     /// Records `items` as one atomic batch; see [`Journal::batch`].

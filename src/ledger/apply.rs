@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{Chunked, Ledger, NONE, PledgeState, Rules};
+use super::{Chunked, Ledger, NONE, PledgeState, Rules, savepoint};
 use crate::entry::{Action, Entry, Provenance, validate_provenance, validate_reason};
 use crate::error::{Error, Result};
 use crate::ids::{MemberId, PledgeId};
@@ -630,6 +630,9 @@ impl Ledger {
                 previous = state.last_entry;
                 state.last_entry = entry_ix;
                 debug_assert!(state.invariants_hold());
+                if let Some(&before) = self.pledges.get(ix as usize) {
+                    self.log_undo(|| savepoint::Undo::State(ix, before));
+                }
                 if let Some(slot) = self.pledges.get_mut(ix as usize) {
                     *slot = state;
                 }

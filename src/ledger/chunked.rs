@@ -1,23 +1,34 @@
 //! [`Chunked`]: a growable array whose clone is cheap.
 //!
-//! The elements live in chunks behind `Arc`s. Cloning copies one pointer
-//! per chunk (O(n / chunk size)), so a snapshot of a million-pledge
-//! ledger costs a few thousand pointer copies, not a deep copy. Full chunks
-//! are never written again except by an update in place, which copies that
-//! one chunk first when a snapshot still shares it (copy on write); pushes
-//! go to the last chunk, copied at most once per snapshot.
+//! The elements live in chunks behind `Arc`s, and the chunks in nodes of
+//! [`FAN`] chunks, also behind `Arc`s. Cloning copies one pointer per node
+//! (O(n / (chunk size × FAN))): a snapshot of a million-pledge ledger
+//! copies a few dozen pointers, not thousands, and dropping it releases as
+//! few. A write copies what a clone still shares on its way down (copy on
+//! write): an update in place copies its node's chunk pointers (2 KB) and
+//! its chunk; a push copies at most the last node and the last chunk. So a
+//! journal batch, which records into a clone of the ledger, pays for what
+//! it touches, not for the ledger's size.
 
 use std::sync::Arc;
 
+/// Chunks per node, as a power of two.
+const FAN_BITS: u32 = 8;
+/// Chunks per node.
+const FAN: usize = 1 << FAN_BITS;
+
+/// A node: up to [`FAN`] shared chunks.
+type Node<T> = Arc<Vec<Arc<Vec<T>>>>;
+
 /// A growable array of chunks of `2^BITS` elements shared between clones.
 ///
-/// Arrays that only grow use big chunks (the default, 1,024 elements: a
-/// clone copies n / 1,024 pointers); arrays updated in place anywhere (the
-/// pledges' derived state) use small ones, so that an update after a
-/// snapshot copies a few kilobytes, not a large chunk.
+/// Arrays that only grow use big chunks (the default, 1,024 elements);
+/// arrays updated in place anywhere (the pledges' derived state) use small
+/// ones, so that an update after a snapshot copies a few kilobytes, not a
+/// large chunk.
 #[derive(Debug, Clone)]
 pub(crate) struct Chunked<T, const BITS: u32 = 10> {
-    chunks: Vec<Arc<Vec<T>>>,
+    nodes: Vec<Node<T>>,
     len: usize,
 }
 
@@ -42,11 +53,12 @@ impl<T, const BITS: u32> Chunked<T, BITS> {
     /// Elements per chunk.
     pub(crate) const CHUNK: usize = 1 << BITS;
     const MASK: usize = Self::CHUNK - 1;
+    const NODE_SHIFT: u32 = BITS + FAN_BITS;
 
     /// An empty array.
     pub(crate) const fn new() -> Chunked<T, BITS> {
         Chunked {
-            chunks: Vec::new(),
+            nodes: Vec::new(),
             len: 0,
         }
     }
@@ -61,9 +73,22 @@ impl<T, const BITS: u32> Chunked<T, BITS> {
         self.len == 0
     }
 
+    /// The chunk holding `index`.
+    fn chunk(&self, index: usize) -> Option<&Vec<T>> {
+        self.nodes
+            .get(index >> Self::NODE_SHIFT)?
+            .get((index >> BITS) & (FAN - 1))
+            .map(|chunk| &**chunk)
+    }
+
     /// The element at `index`.
     pub(crate) fn get(&self, index: usize) -> Option<&T> {
-        self.chunks.get(index >> BITS)?.get(index & Self::MASK)
+        self.chunk(index)?.get(index & Self::MASK)
+    }
+
+    /// The last element.
+    pub(crate) fn last(&self) -> Option<&T> {
+        self.get(self.len.checked_sub(1)?)
     }
 
     /// Every element, in order.
@@ -72,46 +97,95 @@ impl<T, const BITS: u32> Chunked<T, BITS> {
             chunked: self,
             front: 0,
             back: self.len,
+            front_chunk: &[],
+            back_chunk: &[],
         }
     }
 
-    /// Makes room for `additional` more elements' chunk pointers.
+    /// Makes room for `additional` more elements' node pointers.
     pub(crate) fn reserve(&mut self, additional: usize) {
-        self.chunks.reserve(additional.div_ceil(Self::CHUNK));
+        self.nodes
+            .reserve(additional.div_ceil(Self::CHUNK.saturating_mul(FAN)));
     }
 }
 
 impl<T: Clone, const BITS: u32> Chunked<T, BITS> {
-    /// Appends an element; copies the last chunk first if a clone shares it.
+    /// Appends an element; copies the last node and chunk first if a clone
+    /// shares them.
     pub(crate) fn push(&mut self, value: T) {
-        match self.chunks.last_mut() {
+        let node = match self.nodes.last_mut() {
+            Some(node)
+                if node.len() < FAN || node.last().is_some_and(|c| c.len() < Self::CHUNK) =>
+            {
+                Arc::make_mut(node)
+            }
+            _ => {
+                self.nodes.push(Arc::new(Vec::with_capacity(FAN)));
+                match self.nodes.last_mut() {
+                    Some(node) => Arc::make_mut(node),
+                    None => return,
+                }
+            }
+        };
+        match node.last_mut() {
             Some(last) if last.len() < Self::CHUNK => Arc::make_mut(last).push(value),
             _ => {
                 let mut chunk = Vec::with_capacity(Self::CHUNK);
                 chunk.push(value);
-                self.chunks.push(Arc::new(chunk));
+                node.push(Arc::new(chunk));
             }
         }
         self.len = self.len.saturating_add(1);
     }
 
-    /// The element at `index`, for an update in place; copies its chunk
-    /// first if a clone shares it.
+    /// Shortens the array to `len` elements (undoing pushes when a batch is
+    /// rolled back); copies the new last node and chunk if a clone shares
+    /// them.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        let chunks = len.div_ceil(Self::CHUNK);
+        self.nodes.truncate(chunks.div_ceil(FAN));
+        if let Some(node) = self.nodes.last_mut() {
+            let node = Arc::make_mut(node);
+            node.truncate((chunks.saturating_sub(1) & (FAN - 1)).saturating_add(1));
+            if let Some(last) = node.last_mut() {
+                let keep = (len.saturating_sub(1) & Self::MASK).saturating_add(1);
+                if last.len() > keep {
+                    Arc::make_mut(last).truncate(keep);
+                }
+            }
+        }
+        self.len = len;
+    }
+
+    /// The element at `index`, for an update in place; copies its node and
+    /// chunk first if a clone shares them.
     pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut T> {
-        let chunk = self.chunks.get_mut(index >> BITS)?;
-        if index & Self::MASK >= chunk.len() {
+        if index >= self.len {
             return None;
         }
+        let node = Arc::make_mut(self.nodes.get_mut(index >> Self::NODE_SHIFT)?);
+        let chunk = node.get_mut((index >> BITS) & (FAN - 1))?;
         Arc::make_mut(chunk).get_mut(index & Self::MASK)
     }
 }
 
-/// An iterator over a [`Chunked`], both ways, with an exact length.
+/// An iterator over a [`Chunked`], both ways, with an exact length. It
+/// walks a chunk as a slice, so the next element is usually one step away.
 #[derive(Debug, Clone)]
 pub(crate) struct Iter<'a, T, const BITS: u32 = 10> {
     chunked: &'a Chunked<T, BITS>,
+    /// Index of the next element from the front (the first of
+    /// `front_chunk` when that is not empty).
     front: usize,
+    /// One past the next element from the back.
     back: usize,
+    /// What is left of the chunk being walked from the front.
+    front_chunk: &'a [T],
+    /// What is left of the chunk being walked from the back.
+    back_chunk: &'a [T],
 }
 
 impl<'a, T, const BITS: u32> Iterator for Iter<'a, T, BITS> {
@@ -121,9 +195,14 @@ impl<'a, T, const BITS: u32> Iterator for Iter<'a, T, BITS> {
         if self.front >= self.back {
             return None;
         }
-        let item = self.chunked.get(self.front);
+        if self.front_chunk.is_empty() {
+            let chunk = self.chunked.chunk(self.front)?;
+            self.front_chunk = chunk.get(self.front & Chunked::<T, BITS>::MASK..)?;
+        }
+        let (item, rest) = self.front_chunk.split_first()?;
+        self.front_chunk = rest;
         self.front = self.front.saturating_add(1);
-        item
+        Some(item)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -133,6 +212,7 @@ impl<'a, T, const BITS: u32> Iterator for Iter<'a, T, BITS> {
 
     fn nth(&mut self, n: usize) -> Option<&'a T> {
         self.front = self.front.saturating_add(n).min(self.back);
+        self.front_chunk = &[];
         self.next()
     }
 }
@@ -142,8 +222,15 @@ impl<T, const BITS: u32> DoubleEndedIterator for Iter<'_, T, BITS> {
         if self.front >= self.back {
             return None;
         }
-        self.back = self.back.saturating_sub(1);
-        self.chunked.get(self.back)
+        let last = self.back.saturating_sub(1);
+        if self.back_chunk.is_empty() {
+            let chunk = self.chunked.chunk(last)?;
+            self.back_chunk = chunk.get(..=last & Chunked::<T, BITS>::MASK)?;
+        }
+        let (item, rest) = self.back_chunk.split_last()?;
+        self.back_chunk = rest;
+        self.back = last;
+        Some(item)
     }
 }
 
@@ -171,7 +258,7 @@ mod tests {
             a.push(i);
         }
         let snapshot = a.clone();
-        assert!(Arc::ptr_eq(&a.chunks[0], &snapshot.chunks[0]));
+        assert!(Arc::ptr_eq(&a.nodes[0][0], &snapshot.nodes[0][0]));
         a.push(99_999);
         *a.get_mut(7).expect("in range") = 7_000;
         // The snapshot did not move; the untouched chunks are still shared.
@@ -179,13 +266,87 @@ mod tests {
         assert_eq!(snapshot.get(7), Some(&7));
         assert_eq!(a.get(7), Some(&7_000));
         assert_eq!(a.get(a.len() - 1), Some(&99_999));
-        assert!(Arc::ptr_eq(&a.chunks[1], &snapshot.chunks[1]));
-        assert!(!Arc::ptr_eq(&a.chunks[0], &snapshot.chunks[0]));
+        assert!(Arc::ptr_eq(&a.nodes[0][1], &snapshot.nodes[0][1]));
+        assert!(!Arc::ptr_eq(&a.nodes[0][0], &snapshot.nodes[0][0]));
         assert_eq!(a.iter().len(), a.len());
         assert_eq!(a.iter().nth_back(0), Some(&99_999));
         assert_eq!(a.get(a.len()), None);
         assert!(a.get_mut(a.len()).is_none());
         let collected: Vec<usize> = snapshot.iter().copied().collect();
         assert_eq!(collected, (0..(CHUNK * 3 + 5)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn many_nodes_behave_like_a_vec_from_both_ends() {
+        // Chunks of 2 elements, so that a few thousand elements span
+        // several nodes.
+        let n = 2 * FAN * 3 + 7;
+        let mut a: Chunked<usize, 1> = Chunked::default();
+        let mut model = Vec::new();
+        for i in 0..n {
+            a.push(i);
+            model.push(i);
+        }
+        let snapshot = a.clone();
+        assert_eq!(snapshot.nodes.len(), 4);
+        for i in (0..n).step_by(97) {
+            *a.get_mut(i).expect("in range") += 1_000_000;
+            model[i] += 1_000_000;
+        }
+        a.push(42);
+        model.push(42);
+        assert!(a.get_mut(a.len()).is_none());
+        assert!(a.iter().eq(model.iter()));
+        assert!(a.iter().rev().eq(model.iter().rev()));
+        assert!(snapshot.iter().eq((0..n).collect::<Vec<_>>().iter()));
+        // Meeting in the middle yields every element exactly once.
+        let mut it = a.iter();
+        let mut seen = Vec::new();
+        let mut back = Vec::new();
+        while let Some(x) = it.next() {
+            seen.push(*x);
+            if let Some(y) = it.next_back() {
+                back.push(*y);
+            }
+        }
+        back.reverse();
+        seen.extend(back);
+        assert_eq!(seen, model);
+        assert_eq!(a.iter().nth(FAN * 2 + 1), model.get(FAN * 2 + 1));
+        // A write copies its own node and leaves the others shared.
+        let second = a.clone();
+        *a.get_mut(0).expect("in range") = 5;
+        assert!(Arc::ptr_eq(&a.nodes[1], &second.nodes[1]));
+        assert!(!Arc::ptr_eq(&a.nodes[0], &second.nodes[0]));
+        assert_eq!(second.get(0), Some(&1_000_000));
+    }
+
+    #[test]
+    fn truncate_gives_back_the_prefix_and_leaves_clones_alone() {
+        for cut in [
+            0,
+            1,
+            2,
+            3,
+            2 * FAN - 1,
+            2 * FAN,
+            2 * FAN + 1,
+            5 * FAN + 3,
+            6 * FAN,
+        ] {
+            let mut a: Chunked<usize, 1> = Chunked::default();
+            for i in 0..6 * FAN {
+                a.push(i);
+            }
+            let snapshot = a.clone();
+            a.truncate(cut);
+            assert_eq!(a.len(), cut);
+            assert!(a.iter().copied().eq(0..cut), "cut at {cut}");
+            assert_eq!(a.last().copied(), cut.checked_sub(1));
+            assert_eq!(a.get(cut), None);
+            a.push(7);
+            assert_eq!(a.get(cut), Some(&7));
+            assert!(snapshot.iter().copied().eq(0..6 * FAN));
+        }
     }
 }

@@ -14,6 +14,7 @@
 use std::collections::HashSet;
 
 use super::Ledger;
+use super::savepoint::Undo;
 use crate::error::{Error, Result};
 use crate::pledge::{Condition, Kind, NewPledge};
 
@@ -159,19 +160,26 @@ impl Ledger {
 
     /// Records what a newly opened pledge points at, for [`Ledger::is_awaited`].
     pub(super) fn note_dependencies(&mut self, spec: &NewPledge) {
-        self.awaited.remove(spec.id());
+        if self.awaited.remove(spec.id()).is_some() {
+            self.log_undo(|| Undo::AwaitedRemoved(spec.id().clone()));
+        }
         for condition in spec.conditions() {
             match condition {
-                Condition::DependsOn(id) if !self.pledge_index.contains_key(id) => {
-                    self.awaited.insert(id.clone(), 0);
+                Condition::DependsOn(id)
+                    if !self.pledge_index.contains_key(id)
+                        && self.awaited.insert(id.clone(), 0).is_none() =>
+                {
+                    self.log_undo(|| Undo::AwaitedInserted(id.clone()));
                 }
                 Condition::Backstop { by } => {
-                    if let Some(flag) = self
-                        .member_index
-                        .get(by)
-                        .and_then(|&m| self.backstop_needed.get_mut(m as usize))
-                    {
-                        *flag = true;
+                    let Some(&m) = self.member_index.get(by) else {
+                        continue;
+                    };
+                    if let Some(flag) = self.backstop_needed.get_mut(m as usize) {
+                        if !*flag {
+                            *flag = true;
+                            self.log_undo(|| Undo::BackstopNeeded(m));
+                        }
                     }
                 }
                 _ => {}

@@ -17,6 +17,7 @@ mod pledge_record;
 mod pledge_view;
 mod record;
 mod rules;
+mod savepoint;
 mod shared_index;
 mod state;
 
@@ -72,8 +73,10 @@ pub(crate) use state::{NONE, PledgeState};
 pub struct Ledger {
     // The growable arrays share immutable chunks between clones, so that a
     // clone (a snapshot for readers, a journal batch's scratch copy) costs
-    // O(n / CHUNK) pointer copies instead of a deep copy.
-    entries: Chunked<Entry>,
+    // a few pointer copies instead of a deep copy.
+    /// Entries own heap data, so the chunk a push copies after a clone
+    /// (every journal batch copies its last one) is kept small: 64 entries.
+    entries: Chunked<Entry, 6>,
     /// For each entry, the previous entry on the same pledge, or [`NONE`].
     previous_on_pledge: Chunked<u32>,
     members: Vec<Member>,
@@ -113,6 +116,10 @@ pub struct Ledger {
     /// What upper layers derive from this version (queries' cached
     /// amounts); emptied by every append.
     derived: derived::Derived,
+    /// Changes in place since the open savepoint, if any (see
+    /// [`savepoint`]).
+    undo: Vec<savepoint::Undo>,
+    undo_active: bool,
 }
 
 impl PartialEq for Ledger {

@@ -1,0 +1,172 @@
+//! Savepoints: undoing every entry recorded since a point, in time
+//! proportional to what was recorded.
+//!
+//! A journal batch records its entries straight into the ledger and rolls
+//! them back if the batch fails. The alternative, recording into a clone,
+//! makes every write after the clone copy the chunk it touches (the clone
+//! still shares it): a batch of 1,000 entries updating pledges all over a
+//! million-pledge ledger copied megabytes per batch. A rollback instead
+//! replays a small undo log backwards and truncates what only grew.
+//!
+//! What only grows (entries, roster, pledges, interned groups and
+//! categories, the per-member and per-kind lists) is cut back to its length
+//! at the savepoint, and the ids the cut entries added are removed from the
+//! indexes. What is changed in place (a pledge's state, the ids awaited by
+//! a `DependsOn`, a member's "backstop needed" flag) is logged before the
+//! change while a savepoint is open.
+
+use super::state::PledgeState;
+use super::{Chunked, Ledger};
+use crate::entry::Action;
+use crate::ids::PledgeId;
+
+/// A change in place, with what it replaced.
+#[derive(Debug, Clone)]
+pub(crate) enum Undo {
+    /// Pledge `ix` had this state.
+    State(u32, PledgeState),
+    /// This id was awaited and no longer is.
+    AwaitedRemoved(PledgeId),
+    /// This id became awaited.
+    AwaitedInserted(PledgeId),
+    /// Member `ix`'s backstop became needed.
+    BackstopNeeded(u32),
+}
+
+/// The lengths of everything that only grows, and where the undo log
+/// stood, when the savepoint was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "a savepoint must be released or rolled back"]
+pub(crate) struct Savepoint {
+    entries: usize,
+    members: usize,
+    sources: usize,
+    groups: usize,
+    categories: usize,
+    pledges: usize,
+    older_rules: usize,
+}
+
+impl Ledger {
+    /// Starts logging changes in place so that [`Ledger::rollback`] can
+    /// undo everything recorded from now on. One savepoint at a time.
+    pub(crate) fn savepoint(&mut self) -> Savepoint {
+        self.undo.clear();
+        self.undo_active = true;
+        Savepoint {
+            entries: self.entries.len(),
+            members: self.members.len(),
+            sources: self.sources.len(),
+            groups: self.groups.len(),
+            categories: self.categories.len(),
+            pledges: self.pledges.len(),
+            older_rules: self.older_rules.len(),
+        }
+    }
+
+    /// Keeps what was recorded since the savepoint.
+    pub(crate) fn release(&mut self, _: Savepoint) {
+        self.undo.clear();
+        self.undo_active = false;
+    }
+
+    /// Logs a change in place while a savepoint is open.
+    pub(super) fn log_undo(&mut self, undo: impl FnOnce() -> Undo) {
+        if self.undo_active {
+            self.undo.push(undo());
+        }
+    }
+
+    /// Puts the ledger back exactly as it was at the savepoint.
+    pub(crate) fn rollback(&mut self, save: Savepoint) {
+        while let Some(undo) = self.undo.pop() {
+            match undo {
+                Undo::State(ix, state) => {
+                    if let Some(slot) = self.pledges.get_mut(ix as usize) {
+                        *slot = state;
+                    }
+                }
+                Undo::AwaitedRemoved(id) => {
+                    self.awaited.insert(id, 0);
+                }
+                Undo::AwaitedInserted(id) => {
+                    self.awaited.remove(&id);
+                }
+                Undo::BackstopNeeded(m) => {
+                    if let Some(flag) = self.backstop_needed.get_mut(m as usize) {
+                        *flag = false;
+                    }
+                }
+            }
+        }
+        self.undo_active = false;
+        // Every appended entry with a key inserted it, and every appended
+        // pledge entry opened a pledge (re-sent ones are not appended).
+        for ix in save.entries..self.entries.len() {
+            let Some(entry) = self.entries.get(ix) else {
+                break;
+            };
+            if let Some(key) = entry.client_key() {
+                let key = key.clone();
+                self.keys.remove(&key);
+            }
+            if let Action::Pledge(spec) = entry.action() {
+                let id = spec.id().clone();
+                self.pledge_index.remove(&id);
+            }
+        }
+        self.entries.truncate(save.entries);
+        self.previous_on_pledge.truncate(save.entries);
+
+        let new_pledge =
+            |list: &Chunked<u32>| list.last().is_some_and(|&p| p as usize >= save.pledges);
+        let cut = |list: &mut Chunked<u32>| {
+            let mut len = list.len();
+            // The lists hold pledge indexes in increasing order, so the
+            // new pledges are a suffix.
+            while let Some(before) = len.checked_sub(1) {
+                if list
+                    .get(before)
+                    .is_none_or(|&p| (p as usize) < save.pledges)
+                {
+                    break;
+                }
+                len = before;
+            }
+            list.truncate(len);
+        };
+        for list in self.by_member.iter_mut().chain(self.by_kind.iter_mut()) {
+            if new_pledge(list) {
+                cut(list);
+            }
+        }
+        if new_pledge(&self.conditional) {
+            cut(&mut self.conditional);
+        }
+        self.pledges.truncate(save.pledges);
+
+        for member in self.members.get(save.members..).unwrap_or_default() {
+            self.member_index.remove(member.id());
+        }
+        self.members.truncate(save.members);
+        self.member_groups.truncate(save.members);
+        self.member_entries.truncate(save.members);
+        self.by_member.truncate(save.members);
+        self.backstop_needed.truncate(save.members);
+        for source in self.sources.get(save.sources..).unwrap_or_default() {
+            self.source_index.remove(source.id());
+        }
+        self.sources.truncate(save.sources);
+        self.source_entries.truncate(save.sources);
+        for group in self.groups.get(save.groups..).unwrap_or_default() {
+            self.group_index.remove(group);
+        }
+        self.groups.truncate(save.groups);
+        for category in self.categories.get(save.categories..).unwrap_or_default() {
+            self.category_index.remove(category);
+        }
+        self.categories.truncate(save.categories);
+        self.older_rules.truncate(save.older_rules);
+        self.derived.clear();
+    }
+}

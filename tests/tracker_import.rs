@@ -1,0 +1,338 @@
+//! The mapping importer: a published tracker's layout in, the ledger out,
+//! every row kind once, every error with its line and column, and a new
+//! release applied to a living (journal-backed) ledger as a delta.
+#![cfg(feature = "csv")]
+
+mod common;
+
+use coalition_ledger::io::journal::{Journal, Recovery};
+use coalition_ledger::io::mapping::{Mapping, NegativeRows, Scale, ZeroRows};
+use coalition_ledger::*;
+use common::*;
+
+/// One row of every kind a tracker has (made up for the test).
+const EVERY_KIND: &str = "\
+id,donor,date,type,category,value_eur_m,status
+1,Germany,2024-03-12,Commitment,military,100,
+2,Germany,2024-05,Allocation,military,120,
+3,Germany,2024,Commitment,military,-61.97,
+4,Germany,,Allocation,military,-51.9,
+5,EIB,2023-11-02,Commitment,financial,6e-05,
+6,France,2024-02-01,Commitment,humanitarian,0,
+7,France,2024-02-01,Commitment,humanitarian,10,draft
+8,Total,,Commitment,financial,999,
+9,France,2024-06-30,Allocation,humanitarian,0.5,
+";
+
+fn mapping() -> Mapping {
+    Mapping::new()
+        .id_prefix("t-")
+        .id_column("id")
+        .member_column("donor")
+        .alias("Germany", mid("DEU"))
+        .alias("France", mid("FRA"))
+        .alias("EIB", mid("EU"))
+        .date_column("date")
+        .amount_column("value_eur_m")
+        .currency(Currency::EUR)
+        .scale(Scale::Millions)
+        .scientific(true)
+        .category_column("category")
+        .stage_column("type")
+        .stage_value("Commitment", Stage::Committed)
+        .stage_value("Allocation", Stage::Delivered)
+        .evidence(Evidence::Reported)
+        .skip_value("status", "draft")
+        .skip_if(|row| row.get("donor") == Some("Total"))
+        .source(Source::new(
+            sid("tracker"),
+            "Support tracker",
+            SourceKind::Dataset,
+        ))
+        .add_missing_members(true)
+}
+
+fn value<'a>(fx: &'a FxRates) -> Measure<'a> {
+    Measure::Value {
+        currency: Currency::EUR,
+        fx,
+    }
+}
+
+#[test]
+fn an_import_with_every_row_kind_once() {
+    let imported = mapping().import(EVERY_KIND.as_bytes()).expect("imports");
+    assert_eq!(imported.rows_imported(), 7);
+    assert_eq!(imported.rows_skipped(), 2, "a value map and a predicate");
+    assert_eq!(
+        imported.zero_rows_skipped(),
+        0,
+        "zero rows recorded by default"
+    );
+    assert_eq!(imported.adjustments(), 2);
+    assert_eq!(
+        imported.to_string(),
+        "7 rows imported (2 adjustments), 2 skipped, 0 zero rows skipped"
+    );
+    let ledger = imported.into_ledger();
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let deu = mid("DEU");
+    let pledged = ledger
+        .query()
+        .measure(value(&fx))
+        .member(&deu)
+        .run()
+        .expect("runs");
+    assert_eq!(pledged.total().low(), dec("38030000")); // 100m − 61.97m
+    let delivered = ledger
+        .query()
+        .measure(value(&fx))
+        .basis(Basis::Delivered)
+        .member(&deu)
+        .run()
+        .expect("runs");
+    assert_eq!(delivered.total().low(), dec("68100000")); // 120m − 51.9m
+    // The alias: the bank's row is on the EU's line, 6e-05 million exactly.
+    let eu = ledger.pledge(&pid("t-5")).expect("imported");
+    assert_eq!(eu.member(), &mid("EU"));
+    assert_eq!(
+        eu.contribution(),
+        &Contribution::Funding {
+            amount: Estimate::Exact(eur("60"))
+        }
+    );
+    // Dates as given: a day, a month, a year, none.
+    let period = |id: &str| {
+        ledger
+            .pledge(&pid(id))
+            .and_then(|p| p.period())
+            .map(|d| d.to_string())
+    };
+    assert_eq!(period("t-1").as_deref(), Some("2024-03-12"));
+    assert_eq!(period("t-2").as_deref(), Some("2024-05"));
+    assert_eq!(
+        ledger
+            .pledge(&pid("t-3"))
+            .and_then(|p| p.period())
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("2024")
+    );
+    assert_eq!(period("t-4"), None);
+    // The zero row is a pledge of zero; an allocation row delivers.
+    let zero = ledger.pledge(&pid("t-6")).expect("recorded");
+    assert_eq!(
+        zero.contribution().currency().ok().flatten(),
+        Some(Currency::EUR)
+    );
+    let allocation = ledger.pledge(&pid("t-9")).expect("recorded");
+    assert_eq!(
+        (allocation.stage(), allocation.delivered()),
+        (Stage::Delivered, dec("500000.0"))
+    );
+    // Every entry cites the tracker.
+    assert!(ledger.pledges().all(|p| p.sources().len() == 1));
+    // Adjustments are on their basis.
+    assert_eq!(
+        ledger.pledge(&pid("t-4")).and_then(|p| p.adjusts()),
+        Some(AdjustmentBasis::Delivered)
+    );
+    // Zero rows skipped by choice.
+    let skipping = mapping()
+        .zero_rows(ZeroRows::Skip)
+        .import(EVERY_KIND.as_bytes())
+        .expect("imports");
+    assert_eq!(
+        (skipping.rows_imported(), skipping.zero_rows_skipped()),
+        (6, 1)
+    );
+}
+
+#[test]
+fn an_import_error_names_every_missing_column_at_once() {
+    let text = "giver,when,eur\nFRA,2024-01-01,1\n";
+    let err = mapping().import(text.as_bytes()).unwrap_err();
+    let Error::CsvErrors { errors, total } = err else {
+        panic!("expected CSV errors, got {err:?}")
+    };
+    let columns: Vec<Option<String>> = errors
+        .iter()
+        .map(|e| match e {
+            Error::Csv {
+                line: 1, column, ..
+            } => column.clone(),
+            other => panic!("a header error, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            Some("id".to_string()),
+            Some("donor".to_string()),
+            Some("date".to_string()),
+            Some("value_eur_m".to_string()),
+            Some("category".to_string()),
+            Some("type".to_string()),
+            Some("status".to_string()),
+        ]
+    );
+    assert_eq!(total, 7);
+    assert!(
+        errors[1]
+            .to_string()
+            .contains("missing column `donor` (the file has: giver, when, eur)"),
+        "{}",
+        errors[1]
+    );
+}
+
+#[test]
+fn every_row_error_is_collected_with_its_line_and_column() {
+    let text = "\
+id,donor,date,type,category,value_eur_m,status
+1,Germany,2024-13,Commitment,military,100,
+2,Germany,2024-01-01,Pledge,military,1e3,
+3,,2024-01-01,Commitment,military,1.000.0,
+";
+    let err = mapping()
+        .scientific(false)
+        .import(text.as_bytes())
+        .unwrap_err();
+    let Error::CsvErrors { errors, total } = err else {
+        panic!("expected CSV errors")
+    };
+    let places: Vec<(u64, Option<String>)> = errors
+        .iter()
+        .map(|e| match e {
+            Error::Csv { line, column, .. } => (*line, column.clone()),
+            other => panic!("a row error, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (2, Some("date".to_string())),
+            (3, Some("value_eur_m".to_string())),
+            (3, Some("type".to_string())),
+            (4, Some("donor".to_string())),
+            (4, Some("value_eur_m".to_string())),
+        ]
+    );
+    assert_eq!(total, 5);
+    assert!(
+        errors[1]
+            .to_string()
+            .contains("scientific notation such as 6e-05 only when the mapping allows it"),
+        "{}",
+        errors[1]
+    );
+    assert!(
+        errors[2]
+            .to_string()
+            .contains("unmapped value `Pledge` (mapped: Allocation, Commitment)"),
+        "{}",
+        errors[2]
+    );
+}
+
+#[test]
+fn collected_errors_stop_at_the_cap_and_count_the_rest() {
+    let mut text = String::from("id,donor,date,type,category,value_eur_m,status\n");
+    let rows = limits::MAX_COLLECTED_ERRORS + 5;
+    for i in 0..rows {
+        text.push_str(&format!("{i},Germany,2024-01-01,Commitment,military,x,\n"));
+    }
+    let Error::CsvErrors { errors, total } = mapping().import(text.as_bytes()).unwrap_err() else {
+        panic!("expected CSV errors")
+    };
+    assert_eq!(errors.len(), limits::MAX_COLLECTED_ERRORS);
+    assert_eq!(total, rows as u64);
+}
+
+#[test]
+fn negative_rows_can_be_refused_and_a_scale_that_overflows_is_an_error() {
+    let err = mapping()
+        .negative_rows(NegativeRows::Refuse)
+        .import(EVERY_KIND.as_bytes())
+        .unwrap_err();
+    assert!(err.to_string().starts_with("2 CSV errors"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("CSV line 4, column `value_eur_m`: a negative amount (-61970000.00)"),
+        "{err}"
+    );
+    let huge = "id,donor,date,type,category,value_eur_m,status\n1,Germany,,Commitment,military,79228162514264337593543950,\n";
+    let err = mapping().import(huge.as_bytes()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("does not fit 28 significant digits"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_new_release_applies_to_a_journal_as_an_idempotent_delta() {
+    let path = std::env::temp_dir().join(format!("cl-delta-{}", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("creates");
+    let apply = |journal: &mut Journal, text: &str| {
+        let current = journal.ledger().clone();
+        let mut batches = 0;
+        let applied = mapping()
+            .apply(text.as_bytes(), &current, 2, |batch| {
+                batches += 1;
+                journal.append_batch(batch).map(|_| ())
+            })
+            .expect("applies");
+        (applied, batches)
+    };
+    let (first, batches) = apply(&mut journal, EVERY_KIND);
+    assert_eq!(first.rows_imported(), 7);
+    assert_eq!(batches, 4, "7 rows, 2 per batch");
+    let after_first = journal.ledger().clone();
+    // The same release again changes nothing.
+    let (again, batches) = apply(&mut journal, EVERY_KIND);
+    assert_eq!(
+        (again.rows_imported(), again.rows_already_present()),
+        (0, 7)
+    );
+    assert_eq!(batches, 0);
+    assert_eq!(journal.ledger(), &after_first);
+    // A new release with one more row appends that row only.
+    let next = format!("{EVERY_KIND}10,France,2024-09-01,Commitment,military,3,\n");
+    let (delta, _) = apply(&mut journal, &next);
+    assert_eq!(
+        (delta.rows_imported(), delta.rows_already_present()),
+        (1, 7)
+    );
+    assert_eq!(
+        journal.ledger().pledge_count(),
+        after_first.pledge_count() + 1
+    );
+    // A row changed in place is a conflict naming its line; nothing is appended.
+    let changed = EVERY_KIND.replace(
+        "1,Germany,2024-03-12,Commitment,military,100,",
+        "1,Germany,2024-03-12,Commitment,military,101,",
+    );
+    let before = journal.ledger().len();
+    let current = journal.ledger().clone();
+    let err = mapping()
+        .apply(changed.as_bytes(), &current, 2, |batch| {
+            journal.append_batch(batch).map(|_| ())
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("CSV line 2"), "{err}");
+    assert!(
+        err.to_string().contains("already exists with a different"),
+        "{err}"
+    );
+    assert_eq!(journal.ledger().len(), before);
+    drop(journal);
+    let reopened = Journal::open(&path, Recovery::Fail).expect("reopens");
+    assert_eq!(
+        reopened.ledger().pledge_count(),
+        after_first.pledge_count() + 1
+    );
+    drop(reopened);
+    let _ = std::fs::remove_file(&path);
+}

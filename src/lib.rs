@@ -74,7 +74,7 @@
 //! * **Find the gap.** [`Query::coverage`] compares the pledges with a
 //!   [`Target`] and splits them by firmness into a [`Coverage`].
 //! * **Lint the data.** [`Ledger::check`] reports what is allowed but
-//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL016`,
+//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL018`,
 //!   listed in the [`Code`] docs and below).
 //! * **Convert money.** [`FxRates`] holds dated rates with an explicit
 //!   [`RatePolicy`]; a missing rate is an error, never a guess.
@@ -333,7 +333,7 @@
 //! | CL005 | warning | money in a currency with no usable rate for its date (when rates are given) |
 //! | CL006 | warning | delivered exceeds the pledged upper bound |
 //! | CL007 | info | announced long before the reference date and never advanced |
-//! | CL008 | warning | same member, kind, size and date as another pledge |
+//! | CL008 | warning | same member, kind, category, size, date, stage and delivered amount as another pledge (sources aside) |
 //! | CL009 | warning | equipment value per unit below the category's plausible floor |
 //! | CL010 | warning | an entry dated after the reference date |
 //! | CL011 | info | a member with no pledges (beneficiaries aside) |
@@ -342,6 +342,8 @@
 //! | CL014 | warning | a condition that depends on a withdrawn pledge |
 //! | CL015 | warning | an entry from an older file that only that format version's rules accept |
 //! | CL016 | info | an adjustment: a change to a member's total that names no pledge |
+//! | CL017 | warning | a member delivered more money than it pledged in a category (threshold: a cent) |
+//! | CL018 | warning | a member delivered more than it pledged of a kind |
 //!
 //! ```
 //! use coalition_ledger::prelude::*;

@@ -276,12 +276,12 @@ fn cl008_probable_duplicate() {
             (
                 Severity::Warning,
                 pledge("B"),
-                "same member, kind, size and date as A".into()
+                "same member, kind, category, size, date, stage and delivered amount as A".into()
             ),
             (
                 Severity::Warning,
                 pledge("C"),
-                "same member, kind, size and date as A".into()
+                "same member, kind, category, size, date, stage and delivered amount as A".into()
             ),
         ]
     );

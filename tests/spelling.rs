@@ -78,6 +78,15 @@ fn every_fieldless_enum_has_one_spelling() {
     agrees(&RatePolicy::ALL, "rate policy");
     agrees(&Undated::ALL, "undated policy");
     agrees(&coalition_ledger::io::journal::Recovery::ALL, "recovery");
+    agrees(&coalition_ledger::DatePrecision::ALL, "date precision");
+    agrees(&coalition_ledger::AdjustmentBasis::ALL, "adjustment basis");
+    #[cfg(feature = "csv")]
+    {
+        use coalition_ledger::io::mapping::{NegativeRows, Scale, ZeroRows};
+        agrees(&Scale::ALL, "scale");
+        agrees(&ZeroRows::ALL, "zero-row policy");
+        agrees(&NegativeRows::ALL, "negative-row policy");
+    }
 }
 
 /// Every public enum without data in `src/` gets its spellings from a

@@ -35,11 +35,24 @@ pub struct CheckOptions {
     pub(crate) stale_after_days: u32,
     pub(crate) min_unit_values: BTreeMap<Category, Money>,
     pub(crate) fx: Option<FxRates>,
+    /// CL017/CL018: how far (in minor units of the currency) delivered may
+    /// exceed pledged before it is reported.
+    #[serde(default = "one_minor_unit")]
+    pub(crate) over_delivery_minor_units: u64,
+}
+
+fn one_minor_unit() -> u64 {
+    CheckOptions::DEFAULT_OVER_DELIVERY_MINOR_UNITS
 }
 
 impl CheckOptions {
     /// Default stale threshold, in days.
     pub const DEFAULT_STALE_AFTER_DAYS: u32 = 180;
+
+    /// Default threshold of CL017 and CL018, in minor units of the
+    /// currency: a cent (a yen for JPY, which has no minor unit), since
+    /// exact sums of published data differ by fractions of a cent.
+    pub const DEFAULT_OVER_DELIVERY_MINOR_UNITS: u64 = 1;
 
     /// Every code enabled at its default severity, checked against
     /// `reference_date` ("today" for the check).
@@ -62,6 +75,7 @@ impl CheckOptions {
             stale_after_days: Self::DEFAULT_STALE_AFTER_DAYS,
             min_unit_values: BTreeMap::new(),
             fx: None,
+            over_delivery_minor_units: Self::DEFAULT_OVER_DELIVERY_MINOR_UNITS,
         }
     }
 
@@ -174,6 +188,50 @@ impl CheckOptions {
     pub fn fx(mut self, rates: FxRates) -> Self {
         self.fx = Some(rates);
         self
+    }
+
+    /// How far delivered money may exceed pledged money for a member in a
+    /// category (CL017) or of a kind (CL018) before it is reported, in minor
+    /// units of the currency compared in (cents for EUR, yen for JPY).
+    /// Default [`CheckOptions::DEFAULT_OVER_DELIVERY_MINOR_UNITS`]. Counts
+    /// (personnel, units) are reported when delivered exceeds pledged at
+    /// all.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// // Report only excesses of more than 1,000 euros.
+    /// let options = CheckOptions::new(parse_date("2025-12-31")?).over_delivery_threshold(100_000);
+    /// assert_eq!(options.over_delivery_threshold_in(Currency::EUR), Decimal::from(1_000));
+    /// assert_eq!(options.over_delivery_threshold_in(Currency::JPY), Decimal::from(100_000));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn over_delivery_threshold(mut self, minor_units: u64) -> Self {
+        self.over_delivery_minor_units = minor_units;
+        self
+    }
+
+    /// The CL017/CL018 threshold as an amount of `currency`.
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    /// let options = CheckOptions::new(parse_date("2025-12-31")?);
+    /// assert_eq!(options.over_delivery_threshold_in(Currency::EUR).to_string(), "0.01");
+    /// assert_eq!(options.over_delivery_threshold_in(Currency::JPY).to_string(), "1");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn over_delivery_threshold_in(
+        &self,
+        currency: crate::money::Currency,
+    ) -> rust_decimal::Decimal {
+        let mut amount = rust_decimal::Decimal::from(self.over_delivery_minor_units);
+        // A currency without minor units (or an unknown number) counts whole
+        // units; a scale past 28 cannot be set and leaves the whole units.
+        let _ = amount.set_scale(currency.minor_units().unwrap_or(0));
+        amount
     }
 
     /// The reference date.

@@ -102,7 +102,7 @@ codes! {
     MissingRate = 5, "CL005", Warning, "Money in a currency with no usable exchange rate for its date (when rates are given).";
     OverDelivered = 6, "CL006", Warning, "Delivered exceeds the pledged upper bound.";
     Stale = 7, "CL007", Info, "Announced or considered long before the reference date and never advanced.";
-    ProbableDuplicate = 8, "CL008", Warning, "Same member, kind, size and date as another pledge.";
+    ProbableDuplicate = 8, "CL008", Warning, "Same member, kind, category, size, date, stage and delivered amount as another pledge.";
     ImplausibleUnitValue = 9, "CL009", Warning, "Equipment valued below the plausible floor per unit of its category.";
     FutureEntry = 10, "CL010", Warning, "An entry dated after the reference date.";
     MemberWithoutPledges = 11, "CL011", Info, "A member with no pledges (beneficiaries aside).";
@@ -111,6 +111,8 @@ codes! {
     ConditionCannotHold = 14, "CL014", Warning, "A condition that can no longer hold: it depends on a withdrawn pledge.";
     OlderFormatRule = 15, "CL015", Warning, "An entry accepted under an older format version's rules that the current rules refuse (loaded from an older file).";
     Adjustment = 16, "CL016", Info, "An adjustment: a change to a member's total that names no pledge (a correction row of a published dataset).";
+    MemberCategoryOverDelivered = 17, "CL017", Warning, "A member delivered more money than it pledged in a category, by more than the threshold.";
+    MemberKindOverDelivered = 18, "CL018", Warning, "A member delivered more than it pledged of a kind, by more than the threshold.";
 }
 
 /// What a diagnostic is about.

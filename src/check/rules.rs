@@ -24,7 +24,7 @@ type Finding = (Subject, String);
 /// A rule: reads the ledger and options, pushes findings.
 type Rule = fn(&Ledger, &CheckOptions, &mut Vec<Finding>);
 
-const RULES: [(Code, Rule); 16] = [
+const RULES: [(Code, Rule); 18] = [
     (Code::NoSource, no_source),
     (Code::CommittedButUnconfirmed, committed_but_unconfirmed),
     (Code::BackstopWithoutPledge, backstop_without_pledge),
@@ -41,6 +41,11 @@ const RULES: [(Code, Rule); 16] = [
     (Code::ConditionCannotHold, condition_cannot_hold),
     (Code::OlderFormatRule, older_format_rule),
     (Code::Adjustment, adjustment),
+    (
+        Code::MemberCategoryOverDelivered,
+        super::members::member_category,
+    ),
+    (Code::MemberKindOverDelivered, super::members::member_kind),
 ];
 
 /// Runs every enabled rule. Each code keeps its first
@@ -445,14 +450,17 @@ fn stale(ledger: &Ledger, options: &CheckOptions, out: &mut Vec<Finding>) {
 }
 
 /// The fields two pledges must share to look like the same pledge.
+/// What two pledges share to be probable duplicates: member, kind,
+/// category, currency, date (and how precisely it is known), size and
+/// value bounds, stage, delivered amount, and whether (and on which basis)
+/// it is an adjustment. Sources and evidence do not join the key: the same
+/// fact reported by two sources is the duplicate most worth finding.
 type DuplicateKey = (
-    u32,
-    Kind,
-    u32,
-    Option<Currency>,
-    NaiveDate,
+    (u32, Kind, u32, Option<Currency>),
+    (NaiveDate, crate::dates::DatePrecision),
     [Option<Decimal>; 4],
     [bool; 2],
+    (Stage, Decimal, Option<crate::pledge::AdjustmentBasis>),
 );
 
 fn duplicate_key(state: &PledgeState) -> Option<DuplicateKey> {
@@ -460,11 +468,8 @@ fn duplicate_key(state: &PledgeState) -> Option<DuplicateKey> {
     let q = state.quantity;
     let v = state.value;
     Some((
-        state.member,
-        state.kind,
-        state.category,
-        state.currency,
-        date,
+        (state.member, state.kind, state.category, state.currency),
+        (date, state.date_precision),
         [
             q.map(|b| b.low),
             q.and_then(|b| b.high),
@@ -475,6 +480,8 @@ fn duplicate_key(state: &PledgeState) -> Option<DuplicateKey> {
             q.is_some_and(|b| b.unspecified),
             v.is_some_and(|b| b.unspecified),
         ],
+        // Normalised, so that 5.0 and 5.00 delivered are the same amount.
+        (state.stage, state.delivered.normalize(), state.adjusts),
     ))
 }
 
@@ -496,7 +503,10 @@ fn probable_duplicate(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>)
                 if let (Some(original), Some(dup)) =
                     (ledger.pledge_at(*original), ledger.pledge_at(item.1))
                 {
-                    let message = format!("same member, kind, size and date as {}", original.id());
+                    let message = format!(
+                        "same member, kind, category, size, date, stage and delivered amount as {}",
+                        original.id()
+                    );
                     out.push((pledge_subject(&dup), message));
                 }
             }

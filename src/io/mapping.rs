@@ -128,6 +128,13 @@ pub enum Scale {
     Billions,
 }
 
+crate::spelling::spelled!(Scale, "scale", "io::mapping::Scale", {
+    Units => "units",
+    Thousands => "thousands",
+    Millions => "millions",
+    Billions => "billions",
+});
+
 impl Scale {
     /// The factor each amount is multiplied by (exactly).
     ///
@@ -161,6 +168,11 @@ pub enum ZeroRows {
     Skip,
 }
 
+crate::spelling::spelled!(ZeroRows, "zero-row policy", "io::mapping::ZeroRows", {
+    Record => "record",
+    Skip => "skip",
+});
+
 /// What the importer does with a row whose amount is negative.
 ///
 /// ```
@@ -178,6 +190,11 @@ pub enum NegativeRows {
     /// Refuses it: an error naming the line and the amount column.
     Refuse,
 }
+
+crate::spelling::spelled!(NegativeRows, "negative-row policy", "io::mapping::NegativeRows", {
+    Adjust => "adjust",
+    Refuse => "refuse",
+});
 
 /// Where a value comes from: a fixed value, or a column (read through the
 /// setting's value map, or as the crate's own spelling).

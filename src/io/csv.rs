@@ -1031,7 +1031,7 @@ pub fn export_table<W: Write>(table: &Table, writer: W) -> Result<()> {
         .map(String::from),
     );
     csv.write_record(&header).map_err(write_error)?;
-    let tail = |total: &crate::Total| {
+    let tail = |total: &crate::query::Total| {
         [
             table.measure().to_string(),
             table.basis().to_string(),

@@ -470,6 +470,7 @@ mod pledge;
 mod source;
 mod spelling;
 mod withdrawn;
+mod within_limits;
 
 #[cfg(feature = "charts")]
 #[cfg_attr(docsrs, doc(cfg(feature = "charts")))]

@@ -181,6 +181,29 @@ fn a_current_month_is_not_in_the_future() {
 }
 
 #[test]
+fn a_day_inside_an_earlier_year_is_not_out_of_order() {
+    let mut ledger = roster();
+    ledger
+        .open_pledge(troops("A", "FRA", Estimate::Exact(1)), within("2024"))
+        .expect("opens");
+    ledger
+        .open_pledge(troops("B", "FRA", Estimate::Exact(1)), within("2024-06-03"))
+        .expect("opens");
+    ledger
+        .open_pledge(troops("C", "FRA", Estimate::Exact(1)), within("2023-11"))
+        .expect("opens");
+    let out_of_order: Vec<String> = ledger
+        .check(&CheckOptions::new(d("2026-01-01")))
+        .with_code(Code::OutOfOrder)
+        .map(|diag| diag.to_string())
+        .collect();
+    assert_eq!(
+        out_of_order,
+        ["info[CL012]: entry 8: dated 2023-11, before entry 7 (2024-06-03)"]
+    );
+}
+
+#[test]
 fn partial_dates_round_trip_through_json_csv_and_the_journal() {
     let ledger = ledger();
     let text = ledger.to_json();

@@ -336,3 +336,43 @@ fn a_new_release_applies_to_a_journal_as_an_idempotent_delta() {
     drop(reopened);
     let _ = std::fs::remove_file(&path);
 }
+
+/// The example's data file (made up) imports with the example's mapping
+/// and shows what it is there to show.
+#[test]
+fn the_example_tracker_file_imports_and_flags_the_donors_that_over_delivered() {
+    let mapping = Mapping::new()
+        .comment_lines(true)
+        .id_column("activity_id")
+        .member_column("donor")
+        .alias("Germany", mid("DEU"))
+        .alias("France", mid("FRA"))
+        .alias("Poland", mid("POL"))
+        .alias("United Kingdom", mid("GBR"))
+        .alias("European Commission", mid("EU"))
+        .alias("European Investment Bank", mid("EU"))
+        .date_column("announcement_date")
+        .amount_column("value_eur_m")
+        .currency(Currency::EUR)
+        .scale(Scale::Millions)
+        .scientific(true)
+        .category_column("aid_type")
+        .stage_column("measure_type")
+        .stage_value("Commitment", Stage::Committed)
+        .stage_value("Allocation", Stage::Delivered)
+        .skip_value("measure_type", "Pledge (unconfirmed)")
+        .add_missing_members(true);
+    let text = include_str!("../examples/data/tracker.csv");
+    let imported = mapping.import(text.as_bytes()).expect("imports");
+    assert_eq!(
+        imported.to_string(),
+        "18 rows imported (2 adjustments), 1 skipped, 0 zero rows skipped"
+    );
+    let ledger = imported.into_ledger();
+    let flagged: Vec<String> = ledger
+        .check(&CheckOptions::new(d("2025-01-01")))
+        .with_code(Code::MemberCategoryOverDelivered)
+        .map(|diag| diag.subject().to_string())
+        .collect();
+    assert_eq!(flagged, ["member FRA", "member GBR"]);
+}

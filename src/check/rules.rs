@@ -608,16 +608,23 @@ fn member_without_pledges(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Findi
 }
 
 /// CL012.
+///
+/// A date known to a month or a year is a period: an entry is out of order
+/// only when its period ends before an earlier entry's period begins
+/// (`2024-06-03` after `2024` is in order).
 fn out_of_order(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
-    let mut latest: Option<(NaiveDate, u64)> = None;
+    let mut latest: Option<(NaiveDate, crate::dates::PartialDate, u64)> = None;
     for entry in ledger.entries() {
-        let Some(date) = entry.date() else { continue };
+        let Some(period) = entry.period() else {
+            continue;
+        };
         match latest {
-            Some((before, at)) if date < before => {
-                let message = format!("dated {date}, before entry {at} ({before})");
+            Some((begins, before, at)) if period.effective() < begins => {
+                let message = format!("dated {period}, before entry {at} ({before})");
                 out.push((Subject::Entry(entry.sequence()), message));
             }
-            _ => latest = Some((date, entry.sequence())),
+            Some((begins, ..)) if period.first_day() <= begins => {}
+            _ => latest = Some((period.first_day(), period, entry.sequence())),
         }
     }
 }

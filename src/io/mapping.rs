@@ -291,6 +291,7 @@ pub struct Mapping {
     source: Option<Source>,
     roster: Option<Ledger>,
     add_missing_members: bool,
+    comment_lines: bool,
 }
 
 impl std::fmt::Debug for Mapping {
@@ -737,6 +738,23 @@ impl Mapping {
         self
     }
 
+    /// Skips lines that begin with `#` (a note at the top of a file, say);
+    /// by default they are rows.
+    ///
+    /// ```
+    /// use coalition_ledger::io::mapping::Mapping;
+    /// use coalition_ledger::prelude::*;
+    /// let text = "# made up for this example\ndonor,v\nFRA,1\n";
+    /// let ledger = Mapping::new().comment_lines(true).member_column("donor").amount_column("v")
+    ///     .currency(Currency::EUR).add_missing_members(true).import(text.as_bytes())?.into_ledger();
+    /// assert_eq!(ledger.pledge_count(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn comment_lines(mut self, skip: bool) -> Mapping {
+        self.comment_lines = skip;
+        self
+    }
+
     /// Reads the whole file and builds the ledger.
     ///
     /// # Errors
@@ -865,6 +883,7 @@ impl Mapping {
     ) -> Result<()> {
         let mut csv = csv::ReaderBuilder::new()
             .flexible(false)
+            .comment(self.comment_lines.then_some(b'#'))
             .from_reader(Guard::new(reader, MAX_CSV_RECORD_BYTES));
         let header = csv.headers().map_err(|e| read_error(&e))?.clone();
         let columns = self.columns(&header)?;

@@ -661,7 +661,7 @@ impl Ledger {
         self.members.push(member);
     }
 
-    fn intern_group(&mut self, group: &crate::GroupId) -> u32 {
+    fn intern_group(&mut self, group: &crate::ids::GroupId) -> u32 {
         if let Some(&ix) = self.group_index.get(group) {
             return ix;
         }

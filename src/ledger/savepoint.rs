@@ -44,6 +44,7 @@ pub(crate) struct Savepoint {
     groups: usize,
     categories: usize,
     pledges: usize,
+    adjustments: usize,
     older_rules: usize,
 }
 
@@ -60,6 +61,7 @@ impl Ledger {
             groups: self.groups.len(),
             categories: self.categories.len(),
             pledges: self.pledges.len(),
+            adjustments: self.adjustments,
             older_rules: self.older_rules.len(),
         }
     }
@@ -166,6 +168,7 @@ impl Ledger {
             self.category_index.remove(category);
         }
         self.categories.truncate(save.categories);
+        self.adjustments = save.adjustments;
         self.older_rules.truncate(save.older_rules);
         self.derived.clear();
     }

@@ -89,6 +89,37 @@ fn query(c: &mut Criterion) {
                 });
             },
         );
+        // The first query after an append: a dashboard refreshing while
+        // a feed writes (the append is in the setup, not timed).
+        let target = ledger.pledges().next().map(|p| p.id().clone());
+        if let Some(target) = target {
+            group.bench_function(
+                BenchmarkId::new("member_kind_stage_value_eur_after_append", pledges),
+                |b| {
+                    b.iter_batched(
+                        || {
+                            let mut appended = ledger.clone();
+                            appended
+                                .annotate(&target, Provenance::new(Evidence::Reported))
+                                .expect("annotates");
+                            appended
+                        },
+                        |appended| {
+                            appended
+                                .query()
+                                .group_by([Dimension::Member, Dimension::Kind, Dimension::Stage])
+                                .measure(Measure::Value {
+                                    currency: Currency::EUR,
+                                    fx: &fx,
+                                })
+                                .run()
+                                .expect("runs")
+                        },
+                        BatchSize::LargeInput,
+                    );
+                },
+            );
+        }
         let scenario = Scenario::new().fails(Condition::Ceasefire);
         let date = parse_date("2024-06-30").expect("valid");
         group.bench_function(BenchmarkId::new("scenario_as_of", pledges), |b| {
@@ -134,6 +165,24 @@ fn csv_import(c: &mut Criterion) {
         group.throughput(Throughput::Elements(pledges as u64));
         group.bench_with_input(BenchmarkId::from_parameter(pledges), &text, |b, t| {
             b.iter(|| importer.import(&t[..]).expect("imports"))
+        });
+        // End to end, as `examples/scale --export` times it against polars
+        // and DuckDB: import, then the EUR value query.
+        let fx = generator(pledges).fx_rates();
+        group.bench_with_input(BenchmarkId::new("then_query", pledges), &text, |b, t| {
+            b.iter(|| {
+                importer
+                    .import(&t[..])
+                    .expect("imports")
+                    .query()
+                    .group_by([Dimension::Member, Dimension::Kind, Dimension::Stage])
+                    .measure(Measure::Value {
+                        currency: Currency::EUR,
+                        fx: &fx,
+                    })
+                    .run()
+                    .expect("runs")
+            })
         });
     }
     group.finish();

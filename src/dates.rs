@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serializer};
 
 use crate::error::{Error, Result};
+use crate::spelling::from_str_with;
 
 /// Parses a date written exactly as `YYYY-MM-DD`.
 ///
@@ -347,33 +348,6 @@ pub(crate) mod strict_option {
         }
         Ok(<Option<Date>>::deserialize(d)?.map(|date| date.0))
     }
-}
-
-/// Deserializes a string without copying it when the input allows, and
-/// converts it with `f`: ids, dates and currency codes are parsed straight
-/// from the input buffer.
-pub(crate) fn from_str_with<'de, D, T, E>(
-    d: D,
-    expecting: &'static str,
-    f: impl FnOnce(&str) -> Result<T, E>,
-) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    E: std::fmt::Display,
-{
-    struct Visitor<F>(F, &'static str);
-    impl<T, E: std::fmt::Display, F: FnOnce(&str) -> Result<T, E>> serde::de::Visitor<'_>
-        for Visitor<F>
-    {
-        type Value = T;
-        fn expecting(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            out.write_str(self.1)
-        }
-        fn visit_str<X: serde::de::Error>(self, text: &str) -> Result<T, X> {
-            (self.0)(text).map_err(X::custom)
-        }
-    }
-    d.deserialize_str(Visitor(f, expecting))
 }
 
 #[cfg(test)]

@@ -209,7 +209,7 @@ impl Deflators {
         money: Money,
         year: i32,
         base_year: i32,
-    ) -> Result<crate::Converted> {
+    ) -> Result<crate::fx::Converted> {
         let (low, low_rounded) = self.deflate(
             money.amount(),
             money.currency(),

@@ -13,11 +13,12 @@ use crate::dates::PartialDate;
 use crate::error::{Error, Result};
 use crate::ids::{PledgeId, SourceId};
 use crate::lifecycle::{Evidence, Stage};
-use crate::limits::{MAX_KEY_CHARS, MAX_SOURCES_PER_ENTRY, MAX_TEXT_CHARS, check_date, check_text};
+use crate::limits::{MAX_KEY_CHARS, MAX_SOURCES_PER_ENTRY, MAX_TEXT_CHARS};
 use crate::member::Member;
 use crate::money::Currency;
 use crate::pledge::{Contribution, NewPledge};
 use crate::source::Source;
+use crate::within_limits::{check_date, check_text};
 
 /// One event in the journal.
 ///
@@ -886,6 +887,6 @@ impl Serialize for ClientKey {
 
 impl<'de> Deserialize<'de> for ClientKey {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<ClientKey, D::Error> {
-        crate::dates::from_str_with(d, "a client key", |text: &str| ClientKey::new(text))
+        crate::spelling::from_str_with(d, "a client key", |text: &str| ClientKey::new(text))
     }
 }

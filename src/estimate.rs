@@ -272,7 +272,7 @@ fn bounds_of<T: Quantity>(estimate: &Estimate<T>) -> Bounds {
 impl Estimate<Money> {
     /// The currency of a money estimate (`None` when unspecified), after
     /// checking that both bounds of a range share it.
-    pub(crate) fn currency(&self) -> Result<Option<crate::Currency>> {
+    pub(crate) fn currency(&self) -> Result<Option<crate::money::Currency>> {
         match *self {
             Estimate::Range { low, high } if low.currency() != high.currency() => {
                 Err(Error::invalid(

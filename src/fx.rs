@@ -265,7 +265,7 @@ impl FxRates {
     /// ```
     pub fn convert_into(
         &self,
-        money: crate::Money,
+        money: crate::money::Money,
         into: Currency,
         date: NaiveDate,
     ) -> Result<Converted> {
@@ -282,8 +282,8 @@ impl FxRates {
         let low = self.convert_bound(money.amount(), money.currency(), into, date, Toward::Down)?;
         let high = self.convert_bound(money.amount(), money.currency(), into, date, Toward::Up)?;
         Ok(Converted {
-            low: crate::Money::new(low.0, into),
-            high: crate::Money::new(high.0, into),
+            low: crate::money::Money::new(low.0, into),
+            high: crate::money::Money::new(high.0, into),
             rounded: low.1 || high.1,
         })
     }
@@ -472,9 +472,13 @@ impl FxRates {
     /// assert!(fx.convert(gbp, parse_date("2025-08-01")?).is_err()); // no earlier rate
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
-    pub fn convert(&self, money: crate::Money, date: NaiveDate) -> Result<crate::Money> {
+    pub fn convert(
+        &self,
+        money: crate::money::Money,
+        date: NaiveDate,
+    ) -> Result<crate::money::Money> {
         let amount = self.convert_amount(money.amount(), money.currency(), date)?;
-        Ok(crate::Money::new(amount, self.base))
+        Ok(crate::money::Money::new(amount, self.base))
     }
 
     pub(crate) fn convert_amount(
@@ -536,13 +540,17 @@ impl FxRates {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Converted {
-    low: crate::Money,
-    high: crate::Money,
+    low: crate::money::Money,
+    high: crate::money::Money,
     rounded: bool,
 }
 
 impl Converted {
-    pub(crate) fn from_bounds(low: crate::Money, high: crate::Money, rounded: bool) -> Converted {
+    pub(crate) fn from_bounds(
+        low: crate::money::Money,
+        high: crate::money::Money,
+        rounded: bool,
+    ) -> Converted {
         Converted { low, high, rounded }
     }
 
@@ -558,7 +566,7 @@ impl Converted {
     /// assert_eq!(same.low().to_string(), "EUR 5");
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
-    pub fn low(&self) -> crate::Money {
+    pub fn low(&self) -> crate::money::Money {
         self.low
     }
 
@@ -574,7 +582,7 @@ impl Converted {
     /// assert_eq!(same.high(), same.low());
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
-    pub fn high(&self) -> crate::Money {
+    pub fn high(&self) -> crate::money::Money {
         self.high
     }
 

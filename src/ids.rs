@@ -312,7 +312,7 @@ macro_rules! identifier {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::dates::from_str_with(deserializer, concat!("a ", $kind), |text| Self::legacy(text))
+                crate::spelling::from_str_with(deserializer, concat!("a ", $kind), |text| Self::legacy(text))
             }
         }
     };

@@ -2,8 +2,10 @@
 //!
 //! `Stage` is where a pledge is in its life; `Evidence` is how well we know
 //! it. A pledge can be `Committed` according to an `Unconfirmed` report.
-
-use crate::spelling::spelled;
+//!
+//! Their spellings are in [`spelling`](crate::spelling) (with `FromStr`,
+//! which needs [`Error`](crate::Error), which names a `Stage`: kept there,
+//! the two modules do not import each other).
 
 /// Where a pledge is in its life.
 ///
@@ -36,14 +38,6 @@ pub enum Stage {
     /// Withdrawn; terminal.
     Withdrawn,
 }
-
-spelled!(Stage, "stage", {
-    Considering => "considering",
-    Announced => "announced",
-    Committed => "committed",
-    Delivered => "delivered",
-    Withdrawn => "withdrawn",
-});
 
 impl Stage {
     /// True for `Delivered` and `Withdrawn`.
@@ -105,12 +99,6 @@ pub enum Evidence {
     /// Confirmed by an official record or several independent sources.
     Verified,
 }
-
-spelled!(Evidence, "evidence level", {
-    Unconfirmed => "unconfirmed",
-    Reported => "reported",
-    Verified => "verified",
-});
 
 impl Evidence {
     pub(crate) fn index(self) -> usize {

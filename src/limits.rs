@@ -79,22 +79,6 @@ pub const LATEST_DATE: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt
     None => chrono::NaiveDate::MAX,
 };
 
-/// Checks that a date has a four-digit year, so that every reader of every
-/// format accepts it back.
-pub(crate) fn check_date(
-    subject: impl FnOnce() -> String,
-    field: &'static str,
-    date: chrono::NaiveDate,
-) -> crate::Result<()> {
-    if (EARLIEST_DATE..=LATEST_DATE).contains(&date) {
-        return Ok(());
-    }
-    Err(crate::Error::invalid(
-        subject(),
-        field,
-        format!("{date} is outside {EARLIEST_DATE} to {LATEST_DATE}"),
-    ))
-}
 /// Most pledges a dependency-cycle diagnostic (CL004) names: a longer cycle
 /// is shown as its length and its first pledges.
 pub const MAX_CYCLE_PLEDGES_SHOWN: usize = 5;
@@ -102,28 +86,6 @@ pub const MAX_CYCLE_PLEDGES_SHOWN: usize = 5;
 /// ([`Report::omitted`](crate::Report::omitted)), so a report's size is
 /// bounded whatever the ledger holds.
 pub const MAX_DIAGNOSTICS_PER_CODE: usize = 10_000;
-
-/// Checks the length of a text field, in characters.
-pub(crate) fn check_text(
-    subject: impl FnOnce() -> String,
-    field: &'static str,
-    text: &str,
-    max_chars: usize,
-) -> crate::Result<()> {
-    // Byte length bounds the character count from above: a cheap first test.
-    if text.len() <= max_chars {
-        return Ok(());
-    }
-    let chars = text.chars().count();
-    if chars > max_chars {
-        return Err(crate::Error::invalid(
-            subject(),
-            field,
-            format!("{chars} characters, the limit is {max_chars}"),
-        ));
-    }
-    Ok(())
-}
 
 /// Deserializes a list of at most `MAX` items, failing at item `MAX + 1`
 /// before reading it: a document listing 300,000 sources costs no more than

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ids::{GroupId, MemberId};
-use crate::limits::{MAX_GROUPS_PER_MEMBER, MAX_TEXT_CHARS, check_text};
+use crate::limits::{MAX_GROUPS_PER_MEMBER, MAX_TEXT_CHARS};
+use crate::within_limits::check_text;
 
 /// What a member does in the coalition. A member may hold several roles.
 ///

@@ -233,7 +233,7 @@ impl Serialize for Currency {
 
 impl<'de> Deserialize<'de> for Currency {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Currency, D::Error> {
-        crate::dates::from_str_with(d, "an ISO 4217 currency code", Currency::new)
+        crate::spelling::from_str_with(d, "an ISO 4217 currency code", Currency::new)
     }
 }
 

@@ -12,8 +12,9 @@ use crate::error::{Error, Result};
 use crate::estimate::{Bounds, Estimate};
 use crate::ids::{Category, MemberId, PledgeId};
 use crate::lifecycle::Stage;
-use crate::limits::{MAX_CONDITIONS_PER_PLEDGE, MAX_NOTE_CHARS, MAX_TEXT_CHARS, check_text};
+use crate::limits::{MAX_CONDITIONS_PER_PLEDGE, MAX_NOTE_CHARS, MAX_TEXT_CHARS};
 use crate::money::{Currency, Money};
+use crate::within_limits::check_text;
 
 /// The four kinds of contribution, as a plain enum for filters and grouping.
 ///

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ids::SourceId;
-use crate::limits::{MAX_NOTE_CHARS, MAX_TEXT_CHARS, check_text};
+use crate::limits::{MAX_NOTE_CHARS, MAX_TEXT_CHARS};
+use crate::within_limits::check_text;
 
 /// The kind of a source, which says something about how far to trust it.
 ///
@@ -268,7 +269,7 @@ impl Source {
             check_text(subject, "url", url, MAX_NOTE_CHARS)?;
         }
         if let Some(date) = self.published {
-            crate::limits::check_date(subject, "published", date)?;
+            crate::within_limits::check_date(subject, "published", date)?;
         }
         Ok(())
     }

@@ -82,10 +82,58 @@ macro_rules! spelled {
 
         impl<'de> ::serde::Deserialize<'de> for $type {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<$type, D::Error> {
-                crate::dates::from_str_with(d, concat!("a ", $what), |text| text.parse::<$type>())
+                crate::spelling::from_str_with(d, concat!("a ", $what), |text| text.parse::<$type>())
             }
         }
     };
 }
 
 pub(crate) use spelled;
+
+// The spellings of the lifecycle's axes live here rather than in
+// `lifecycle.rs`: their `FromStr` returns `Error`, and `Error` names a
+// `Stage`, so `lifecycle` stays below `error` and nothing circles.
+use serde::Deserializer;
+
+use crate::lifecycle::{Evidence, Stage};
+
+spelled!(Stage, "stage", {
+    Considering => "considering",
+    Announced => "announced",
+    Committed => "committed",
+    Delivered => "delivered",
+    Withdrawn => "withdrawn",
+});
+
+spelled!(Evidence, "evidence level", {
+    Unconfirmed => "unconfirmed",
+    Reported => "reported",
+    Verified => "verified",
+});
+
+/// Deserializes a string without copying it when the input allows, and
+/// converts it with `f`: ids, dates and currency codes are parsed straight
+/// from the input buffer.
+pub(crate) fn from_str_with<'de, D, T, E>(
+    d: D,
+    expecting: &'static str,
+    f: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    E: std::fmt::Display,
+{
+    struct Visitor<F>(F, &'static str);
+    impl<T, E: std::fmt::Display, F: FnOnce(&str) -> Result<T, E>> serde::de::Visitor<'_>
+        for Visitor<F>
+    {
+        type Value = T;
+        fn expecting(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            out.write_str(self.1)
+        }
+        fn visit_str<X: serde::de::Error>(self, text: &str) -> Result<T, X> {
+            (self.0)(text).map_err(X::custom)
+        }
+    }
+    d.deserialize_str(Visitor(f, expecting))
+}

@@ -306,29 +306,55 @@ impl Importer {
         let mut csv =
             csv::ReaderBuilder::new().from_reader(Guard::new(reader, MAX_CSV_RECORD_BYTES));
         let columns = read_header(&mut csv)?;
-        let mut ledger = self.roster.clone().unwrap_or_default();
-        let mut errors = Collected::default();
-        let mut record = csv::StringRecord::new();
-        loop {
-            match csv.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let line = record.position().map_or(0, csv::Position::line);
-                    if let Err(error) = self.import_row(&mut ledger, &columns, &record, line) {
-                        errors.push(error);
+        let ledger = self.roster.clone().unwrap_or_default();
+        // Two stages on two threads: this one reads and parses rows, the
+        // other records them, in file order, so the ledger and the errors
+        // are the same as one thread would give. Rows travel in chunks so
+        // that the hand-over costs little per row.
+        let (ledger, errors) = std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(IMPORT_QUEUE);
+            let recorder = scope.spawn(move || self.record_rows(ledger, &receive));
+            let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
+            let mut record = csv::StringRecord::new();
+            loop {
+                let (parsed, last) = match csv.read_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => {
+                        let line = record.position().map_or(0, csv::Position::line);
+                        (
+                            Row::parse(&columns, &record, line).map(|row| (row, line)),
+                            false,
+                        )
                     }
-                }
-                Err(error) => {
-                    errors.push(read_error(&error));
-                    if !matches!(
-                        error.kind(),
-                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                    ) {
+                    Err(error) => {
+                        let last = !matches!(
+                            error.kind(),
+                            csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                        );
+                        (Err(read_error(&error)), last)
+                    }
+                };
+                chunk.push(parsed);
+                if chunk.len() >= IMPORT_CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(IMPORT_CHUNK));
+                    if send.send(full).is_err() {
                         break;
                     }
                 }
+                if last {
+                    break;
+                }
             }
-        }
+            // The recorder only stops early by panicking, which `join` reports.
+            let _ = send.send(chunk);
+            drop(send);
+            recorder.join()
+        })
+        .map_err(|_| Error::Csv {
+            line: 0,
+            column: None,
+            message: "the thread recording the rows stopped unexpectedly".into(),
+        })?;
         if errors.is_empty() {
             Ok(ledger)
         } else {
@@ -336,14 +362,27 @@ impl Importer {
         }
     }
 
-    fn import_row(
+    /// The recording stage of [`Importer::import`]: records every parsed
+    /// row in order and collects the errors.
+    fn record_rows(
         &self,
-        ledger: &mut Ledger,
-        columns: &Columns,
-        record: &csv::StringRecord,
-        line: u64,
-    ) -> Result<()> {
-        let row = Row::parse(columns, record, line)?;
+        mut ledger: Ledger,
+        rows: &std::sync::mpsc::Receiver<Vec<Parsed>>,
+    ) -> (Ledger, Collected) {
+        let mut errors = Collected::default();
+        for chunk in rows {
+            for parsed in chunk {
+                let outcome =
+                    parsed.and_then(|(row, line)| self.import_row(&mut ledger, row, line));
+                if let Err(error) = outcome {
+                    errors.push(error);
+                }
+            }
+        }
+        (ledger, errors)
+    }
+
+    fn import_row(&self, ledger: &mut Ledger, row: Row, line: u64) -> Result<()> {
         if self.add_missing_members {
             let in_conditions = row.spec.conditions().iter().filter_map(|c| match c {
                 Condition::Backstop { by: m } | Condition::ParliamentaryApproval { member: m } => {
@@ -383,6 +422,18 @@ impl Importer {
         Ok(())
     }
 }
+
+/// A row parsed by the reading stage of an import, with its line, or the
+/// error that stopped it.
+type Parsed = Result<(Row, u64)>;
+
+/// Rows handed from the reading stage to the recording stage at a time.
+const IMPORT_CHUNK: usize = 256;
+
+/// Chunks the reading stage may run ahead of the recording stage: enough to
+/// ride out jitter, few enough that memory stays bounded (a few thousand
+/// parsed rows).
+const IMPORT_QUEUE: usize = 16;
 
 /// An error of the CSV reader (or of the guard under it) with its line.
 fn read_error(error: &csv::Error) -> Error {
@@ -1010,7 +1061,7 @@ pub fn export_table<W: Write>(table: &Table, writer: W) -> Result<()> {
         .map(String::from),
     );
     csv.write_record(&header).map_err(write_error)?;
-    let tail = |total: &crate::Total| {
+    let tail = |total: &crate::query::Total| {
         [
             table.measure().to_string(),
             table.basis().to_string(),

@@ -25,7 +25,7 @@
 //!   [`Mapping::zero_rows`] says; skipped rows are counted in [`Imported`].
 //!
 //! Dates are `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (see
-//! [`PartialDate`](crate::PartialDate)), or empty for an undated row.
+//! [`PartialDate`]), or empty for an undated row.
 //! Amounts are plain decimals (`-61.97`), exact; scientific notation
 //! (`6e-05`, as pandas writes small floats) only when
 //! [`Mapping::scientific`] allows it, converted exactly. A scale multiplies

@@ -1,5 +1,6 @@
 //! Interchange formats: the JSON document (always available), CSV (feature
-//! `csv`) and the durable journal.
+//! `csv`), the durable journal, and Parquet files for analytics engines
+//! (feature `parquet`).
 
 #[cfg(feature = "csv")]
 pub mod csv;
@@ -9,4 +10,6 @@ pub mod journal;
 pub mod json;
 #[cfg(feature = "csv")]
 pub mod mapping;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod rates;

@@ -495,7 +495,7 @@ impl Ledger {
         if reason.trim().is_empty() {
             return Err(Error::invalid(subject(), "reason", "a void needs a reason"));
         }
-        crate::limits::check_text(subject, "reason", reason, crate::limits::MAX_TEXT_CHARS)?;
+        crate::within_limits::check_text(subject, "reason", reason, crate::limits::MAX_TEXT_CHARS)?;
         let dependant = self.conditional.iter().find_map(|&other| {
             let other = self.pledges.get(other as usize)?;
             let spec = self.spec_of(other)?;
@@ -812,7 +812,7 @@ impl Ledger {
         }
     }
 
-    fn intern_group(&mut self, group: &crate::GroupId) -> u32 {
+    fn intern_group(&mut self, group: &crate::ids::GroupId) -> u32 {
         if let Some(&ix) = self.group_index.get(group) {
             return ix;
         }

@@ -461,15 +461,15 @@ impl Ledger {
 
     pub(crate) fn spec_of(&self, state: &PledgeState) -> Option<&NewPledge> {
         match self.entries.get(state.spec_entry as usize)?.action() {
-            crate::Action::Pledge(spec) => Some(spec),
+            crate::entry::Action::Pledge(spec) => Some(spec),
             _ => None,
         }
     }
 
-    fn contribution_of(&self, state: &PledgeState) -> Option<&crate::Contribution> {
+    fn contribution_of(&self, state: &PledgeState) -> Option<&crate::pledge::Contribution> {
         match self.entries.get(state.size_entry as usize)?.action() {
-            crate::Action::Pledge(spec) => Some(spec.contribution()),
-            crate::Action::Revise { contribution, .. } => Some(contribution),
+            crate::entry::Action::Pledge(spec) => Some(spec.contribution()),
+            crate::entry::Action::Revise { contribution, .. } => Some(contribution),
             _ => None,
         }
     }
@@ -493,7 +493,7 @@ impl Ledger {
 
     pub(crate) fn withdrawal_reason(&self, state: &PledgeState) -> Option<&str> {
         match self.entries.get(state.last_entry as usize)?.action() {
-            crate::Action::Withdraw { reason, .. } => Some(reason),
+            crate::entry::Action::Withdraw { reason, .. } => Some(reason),
             _ => None,
         }
     }

@@ -25,7 +25,7 @@
 //! report does not name, as trackers list "EU institutions" or SIPRI lists
 //! "unknown" suppliers: it is not a country, and its name says so.
 
-use crate::Record;
+use crate::ledger::Record;
 use crate::{
     Action, Capability, Category, Condition, Contribution, Currency, Estimate, Evidence, FxRates,
     GroupId, Ledger, Member, MemberId, NewPledge, PledgeId, Provenance, RatePolicy, Result, Role,

@@ -360,7 +360,7 @@ impl Generator {
                 // close a dependency cycle, which the ledger refuses: keep
                 // backstops' conditions external.
                 Condition::Backstop { .. } | Condition::DependsOn(_)
-                    if kind == crate::Kind::Backstop =>
+                    if kind == crate::pledge::Kind::Backstop =>
                 {
                     Condition::Ceasefire
                 }
@@ -394,10 +394,10 @@ impl Generator {
                         stage,
                     }
                 }
-                40..=69 if kind != crate::Kind::Backstop => {
+                40..=69 if kind != crate::pledge::Kind::Backstop => {
                     let units = rng.below(50).saturating_add(1);
                     delivered = delivered.saturating_add(units);
-                    let (quantity, currency) = if kind == crate::Kind::Funding {
+                    let (quantity, currency) = if kind == crate::pledge::Kind::Funding {
                         let currency = contribution
                             .currency()
                             .ok()
@@ -417,7 +417,7 @@ impl Generator {
                         correction: false,
                     }
                 }
-                70..=74 if delivered > 1 && kind != crate::Kind::Funding => {
+                70..=74 if delivered > 1 && kind != crate::pledge::Kind::Funding => {
                     delivered = delivered.saturating_sub(1);
                     Action::Deliver {
                         pledge: id.clone(),

@@ -23,7 +23,7 @@
 //! | `location`, `notes` | free text |
 //! | `withdrawal_reason` | required when the stage is `withdrawn` |
 //! | `adjusts` | `pledged` or `delivered` for an adjustment (a funding row of an exact, possibly negative, amount that names no pledge: see [`NewPledge::adjustment`](crate::NewPledge::adjustment)); empty for a pledge. Export writes this column only when the ledger holds an adjustment, so tables without them keep their 21 columns |
-//! | `void_reason` | set when we voided the pledge as recorded in error (see [`Action::Void`](crate::Action::Void)); written only when the ledger holds a void pledge |
+//! | `void_reason` | set when we voided the pledge as recorded in error (see [`Action::Void`]); written only when the ledger holds a void pledge |
 //!
 //! In `conditions` and `sources`, `\;` is a literal `;` and `\\` a `\`; they
 //! hold at most 16 items each, an error found before any item is read.

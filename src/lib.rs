@@ -74,10 +74,20 @@
 //! * **Find the gap.** [`Query::coverage`] compares the pledges with a
 //!   [`Target`] and splits them by firmness into a [`Coverage`].
 //! * **Lint the data.** [`Ledger::check`] reports what is allowed but
-//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL018`,
+//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL019`,
 //!   listed in the [`Code`] docs and below).
 //! * **Convert money.** [`FxRates`] holds dated rates with an explicit
-//!   [`RatePolicy`]; a missing rate is an error, never a guess.
+//!   [`RatePolicy`]; a missing rate is an error, never a guess, and so is a
+//!   rate older than [`FxRates::with_max_age_days`] allows. Delivered money
+//!   converts tranche by tranche, each at its delivery's date.
+//! * **Follow the totals over time.** [`Query::running_totals`] gives the
+//!   totals at the end of each month, quarter or year ([`RunningTotals`]);
+//!   [`Ledger::changes`] and [`Query::changes`] say what changed between two
+//!   dates ([`Changes`]).
+//! * **Compare with each country.** [`Table::relative`] gives totals per
+//!   capita or as a share of GDP from [`MemberAttributes`] the caller
+//!   supplies; [`Measure::RealValue`] reports money in one year's prices
+//!   through [`Deflators`].
 //! * **Exchange data.** [`io::json`] reads and writes the whole ledger as a
 //!   JSON document; `io::csv` (feature `csv`) imports and exports a flat
 //!   pledge table for spreadsheets, collecting every row error with its line
@@ -172,6 +182,30 @@
 //!     .with_rate(Currency::GBP, parse_date("2025-09-01")?, parse_amount("1.165")?)?;
 //! let err = ledger.query().measure(Measure::Value { currency: Currency::EUR, fx: &strict }).run().unwrap_err();
 //! assert_eq!(err.to_string(), "no exchange rate for GBP on 2025-09-05 into EUR");
+//! # Ok::<(), coalition_ledger::Error>(())
+//! ```
+//!
+//! # Since the last summit
+//!
+//! ```
+//! use coalition_ledger::prelude::*;
+//!
+//! let mut ledger = Ledger::new();
+//! ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+//! let id = PledgeId::new("FRA-1")?;
+//! let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
+//! ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+//! ledger.revise(&id, Contribution::Troops { personnel: Estimate::Exact(4_000) },
+//!     Provenance::new(Evidence::Verified).on(parse_date("2025-11-20")?))?;
+//!
+//! let troops = ledger.query().measure(Measure::Personnel);
+//! let running = troops.running_totals(Interval::Quarter, parse_date("2025-07-01")?, parse_date("2025-12-31")?)?;
+//! let lows: Vec<Decimal> = running.periods().map(|p| p.pledged().total().low()).collect();
+//! assert_eq!(lows, [Decimal::from(2_000), Decimal::from(4_000)]);
+//!
+//! let changes = troops.changes(parse_date("2025-09-04")?, parse_date("2025-12-31")?)?;
+//! assert!(changes.to_string().starts_with("Since 2025-09-04, to 2025-12-31: 1 revision"));
+//! assert_eq!(changes.total().low_change(), Decimal::from(2_000));
 //! # Ok::<(), coalition_ledger::Error>(())
 //! ```
 //!
@@ -344,6 +378,7 @@
 //! | CL016 | info | an adjustment: a change to a member's total that names no pledge |
 //! | CL017 | warning | a member delivered more money than it pledged in a category (threshold: a cent) |
 //! | CL018 | warning | a member delivered more than it pledged of a kind |
+//! | CL019 | info | a pledge we voided as recorded in error |
 //!
 //! ```
 //! use coalition_ledger::prelude::*;
@@ -383,6 +418,8 @@
 //! |---|---|
 //! | `csv` | `io::csv`: CSV import and export of pledges and query tables |
 //! | `testing` | `testing::Generator`: seeded large ledgers for tests and benchmarks |
+//! | `parquet` | `io::parquet`: pledges, entries and query tables as Parquet files for polars, `DuckDB`, `DataFusion` and Spark |
+//! | `charts` | `charts`: SVG charts of coverage, running totals and tables |
 //!
 //! The fixtures ([`fixtures`]) and the JSON and journal formats are always
 //! available.

@@ -28,7 +28,7 @@ fn answers(ledger: &Ledger, fx: &FxRates, scenarios: &[Scenario]) -> Vec<String>
                 .query()
                 .scenario(scenario)
                 .group_by([Dimension::Member, Dimension::Kind, Dimension::Stage])
-                .measure(measure.clone())
+                .measure(*measure)
                 .basis(*basis)
                 .run();
             out.push(format!("{table:?}"));

@@ -88,6 +88,25 @@ pub enum Action {
         /// The pledge.
         pledge: PledgeId,
     },
+    /// Amends a member from the entry's date on: its new name, groups and
+    /// roles (Finland joining NATO in 2023). `as_of` an earlier date, and
+    /// the `Group` dimension there, see the member as it was.
+    AmendMember(Box<Member>),
+    /// Amends a source from the entry's date on: its new publisher, title,
+    /// kind, URL or publication date.
+    AmendSource(Box<Source>),
+    /// Voids a pledge recorded in error by us (a typo, a row imported
+    /// twice): distinct from [`Action::Withdraw`], which says the member
+    /// withdrew. The pledge and its entries stay in the history; it counts
+    /// nowhere from the entry's date on, takes no further entries, and
+    /// `check` lists it (CL019). A pledge that another depends on cannot be
+    /// voided.
+    Void {
+        /// The pledge.
+        pledge: PledgeId,
+        /// Why, in words.
+        reason: String,
+    },
 }
 
 impl Action {
@@ -106,12 +125,16 @@ impl Action {
     /// ```
     pub fn pledge(&self) -> Option<&PledgeId> {
         match self {
-            Action::AddMember(_) | Action::AddSource(_) => None,
+            Action::AddMember(_)
+            | Action::AddSource(_)
+            | Action::AmendMember(_)
+            | Action::AmendSource(_) => None,
             Action::Pledge(p) => Some(p.id()),
             Action::Advance { pledge, .. }
             | Action::Revise { pledge, .. }
             | Action::Deliver { pledge, .. }
             | Action::Withdraw { pledge, .. }
+            | Action::Void { pledge, .. }
             | Action::Annotate { pledge } => Some(pledge),
         }
     }
@@ -137,6 +160,9 @@ impl Action {
             Action::Deliver { .. } => "deliver",
             Action::Withdraw { .. } => "withdraw",
             Action::Annotate { .. } => "annotate",
+            Action::AmendMember(_) => "amend_member",
+            Action::AmendSource(_) => "amend_source",
+            Action::Void { .. } => "void",
         }
     }
 }

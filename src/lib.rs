@@ -74,7 +74,7 @@
 //! * **Find the gap.** [`Query::coverage`] compares the pledges with a
 //!   [`Target`] and splits them by firmness into a [`Coverage`].
 //! * **Lint the data.** [`Ledger::check`] reports what is allowed but
-//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL018`,
+//!   suspicious as [`Diagnostic`]s with stable codes (`CL001`…`CL019`,
 //!   listed in the [`Code`] docs and below).
 //! * **Convert money.** [`FxRates`] holds dated rates with an explicit
 //!   [`RatePolicy`]; a missing rate is an error, never a guess, and so is a
@@ -378,6 +378,7 @@
 //! | CL016 | info | an adjustment: a change to a member's total that names no pledge |
 //! | CL017 | warning | a member delivered more money than it pledged in a category (threshold: a cent) |
 //! | CL018 | warning | a member delivered more than it pledged of a kind |
+//! | CL019 | info | a pledge we voided as recorded in error |
 //!
 //! ```
 //! use coalition_ledger::prelude::*;

@@ -147,6 +147,57 @@ impl Member {
         self
     }
 
+    /// Leaves a group: for an amendment ([`Action::AmendMember`](crate::Action::AmendMember)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let gbr = Member::new(MemberId::new("GBR")?, "United Kingdom").with_group(GroupId::new("EU")?);
+    /// assert!(gbr.without_group(&GroupId::new("EU")?).groups().is_empty());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn without_group(mut self, group: &GroupId) -> Member {
+        self.groups.retain(|g| g != group);
+        self
+    }
+
+    /// Drops a role: for an amendment.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fra = Member::new(MemberId::new("FRA")?, "France").with_role(Role::Coordinator);
+    /// assert!(fra.without_role(Role::Coordinator).roles().is_empty());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn without_role(mut self, role: Role) -> Member {
+        self.roles.retain(|r| *r != role);
+        self
+    }
+
+    /// Renames the member: for an amendment.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let tur = Member::new(MemberId::new("TUR")?, "Turkey").with_name("Türkiye");
+    /// assert_eq!(tur.name(), "Türkiye");
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Member {
+        self.name = name.into();
+        self
+    }
+
     /// The member's id.
     ///
     /// # Example

@@ -323,7 +323,7 @@ fn a_hundred_thousand_rows_import() {
     }
     let ledger = importer().import(text.as_bytes()).expect("imports");
     assert_eq!(ledger.pledge_count(), 100_000);
-    assert_eq!(COLUMNS.len(), 22);
+    assert_eq!(COLUMNS.len(), 23);
 }
 
 #[cfg(feature = "testing")]

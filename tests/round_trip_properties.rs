@@ -123,6 +123,24 @@ fn ledger_of(
             );
         }
     }
+    // A dated amendment renaming the member, and a void of the first
+    // pledge with the generated text as its reason, when accepted.
+    if let Some(amended) = ledger.member(&member).map(|m| m.clone().with_name(note)) {
+        let _ = ledger.record(
+            Action::AmendMember(Box::new(amended)),
+            Provenance::new(Evidence::Verified).within(dates[0]),
+        );
+    }
+    let first = ledger.pledges().next().map(|p| p.id().clone());
+    if let Some(first) = first {
+        let _ = ledger.record(
+            Action::Void {
+                pledge: first,
+                reason: note.to_string(),
+            },
+            Provenance::new(Evidence::Verified).within(dates[0]),
+        );
+    }
     ledger
 }
 

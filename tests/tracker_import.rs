@@ -309,21 +309,56 @@ fn a_new_release_applies_to_a_journal_as_an_idempotent_delta() {
         journal.ledger().pledge_count(),
         after_first.pledge_count() + 1
     );
-    // A row changed in place is a conflict naming its line; nothing is appended.
-    let changed = EVERY_KIND.replace(
-        "1,Germany,2024-03-12,Commitment,military,100,",
-        "1,Germany,2024-03-12,Commitment,military,101,",
+    // A release that revised a commitment and turned a commitment into an
+    // allocation: a revision, a correction and an advance, once.
+    let revised = next
+        .replace(
+            "1,Germany,2024-03-12,Commitment,military,100,",
+            "1,Germany,2024-03-12,Commitment,military,101,",
+        )
+        .replace(
+            "10,France,2024-09-01,Commitment,military,3,",
+            "10,France,2024-09-01,Allocation,military,3,",
+        );
+    let (delta, _) = apply(&mut journal, &revised);
+    assert_eq!(
+        delta.to_string(),
+        "0 rows imported (0 adjustments), 2 skipped, 0 zero rows skipped, 2 revised, 6 already present"
     );
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let total = |l: &Ledger, basis| {
+        l.query()
+            .measure(value(&fx))
+            .basis(basis)
+            .run()
+            .expect("runs")
+            .total()
+            .low()
+    };
+    // 100m → 101m; France's 3m moves from pledged to delivered.
+    assert_eq!(
+        total(journal.ledger(), Basis::Pledged),
+        total(&after_first, Basis::Pledged) + dec("4000000") - dec("3000000")
+    );
+    assert_eq!(
+        total(journal.ledger(), Basis::Delivered),
+        total(&after_first, Basis::Delivered) + dec("3000000")
+    );
+    let (again, _) = apply(&mut journal, &revised);
+    assert_eq!((again.rows_revised(), again.rows_already_present()), (0, 8));
+    // A row whose donor changed is a conflict naming its line; nothing is appended.
+    let moved = revised.replace("5,EIB,", "5,France,");
     let before = journal.ledger().len();
     let current = journal.ledger().clone();
     let err = mapping()
-        .apply(changed.as_bytes(), &current, 2, |batch| {
+        .apply(moved.as_bytes(), &current, 2, |batch| {
             journal.append_batch(batch).map(|_| ())
         })
         .unwrap_err();
-    assert!(err.to_string().contains("CSV line 2"), "{err}");
+    assert!(err.to_string().contains("CSV line 6"), "{err}");
     assert!(
-        err.to_string().contains("already exists with a different"),
+        err.to_string()
+            .contains("row `t-5` already exists with a different `member`"),
         "{err}"
     );
     assert_eq!(journal.ledger().len(), before);

@@ -26,6 +26,7 @@
 //! | CL016 | info | an adjustment: a change to a member's total that names no pledge | `pledge DEU-fix: adjusts the pledged total of DEU in `military` by EUR -61,970,000, naming no pledge` |
 //! | CL017 | warning | a member delivered more money than it pledged in a category, by more than the threshold (a cent by default, see [`CheckOptions::over_delivery_threshold`]); adjustments count on their basis; without rates each currency is compared on its own, with rates sums across currencies use them | `member DEU: delivered EUR 120,000,000 exceeds pledged EUR 100,000,000 in category `military` by EUR 20,000,000` |
 //! | CL018 | warning | a member delivered more than it pledged of a kind: money as CL017, personnel and units when delivered exceeds pledged at all | `member DEU: delivered EUR 120,000,000 exceeds pledged EUR 100,000,000 in funding by EUR 20,000,000` |
+//! | CL019 | info | a pledge we voided as recorded in error (kept in the history, counted nowhere) | `pledge DEU-7: voided: imported twice` |
 //!
 //! # Example
 //!

@@ -113,6 +113,7 @@ codes! {
     Adjustment = 16, "CL016", Info, "An adjustment: a change to a member's total that names no pledge (a correction row of a published dataset).";
     MemberCategoryOverDelivered = 17, "CL017", Warning, "A member delivered more money than it pledged in a category, by more than the threshold.";
     MemberKindOverDelivered = 18, "CL018", Warning, "A member delivered more than it pledged of a kind, by more than the threshold.";
+    VoidedPledge = 19, "CL019", Info, "A pledge voided by us as recorded in error (kept in the history, counted nowhere).";
 }
 
 /// What a diagnostic is about.

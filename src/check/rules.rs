@@ -24,7 +24,7 @@ type Finding = (Subject, String);
 /// A rule: reads the ledger and options, pushes findings.
 type Rule = fn(&Ledger, &CheckOptions, &mut Vec<Finding>);
 
-const RULES: [(Code, Rule); 18] = [
+const RULES: [(Code, Rule); 19] = [
     (Code::NoSource, no_source),
     (Code::CommittedButUnconfirmed, committed_but_unconfirmed),
     (Code::BackstopWithoutPledge, backstop_without_pledge),
@@ -46,6 +46,7 @@ const RULES: [(Code, Rule); 18] = [
         super::members::member_category,
     ),
     (Code::MemberKindOverDelivered, super::members::member_kind),
+    (Code::VoidedPledge, voided_pledge),
 ];
 
 /// Runs every enabled rule. Each code keeps its first
@@ -80,7 +81,9 @@ pub(crate) fn run_all(
 
 /// Pledges that are not withdrawn.
 fn live(ledger: &Ledger) -> impl Iterator<Item = Pledge<'_>> {
-    ledger.pledges().filter(|p| p.stage() != Stage::Withdrawn)
+    ledger
+        .pledges()
+        .filter(|p| p.stage() != Stage::Withdrawn && !p.is_void())
 }
 
 fn pledge_subject(p: &Pledge<'_>) -> Subject {
@@ -491,7 +494,7 @@ fn probable_duplicate(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>)
         .states()
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.stage != Stage::Withdrawn && s.kind != Kind::Backstop)
+        .filter(|(_, s)| s.stage != Stage::Withdrawn && !s.voided && s.kind != Kind::Backstop)
         .filter_map(|(ix, s)| Some((duplicate_key(s)?, u32::try_from(ix).ok()?)))
         .collect();
     keyed.sort();
@@ -677,6 +680,14 @@ fn older_format_rule(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) 
             "accepted under the rules of format version {version}; the current rules refuse it: {refusal}"
         );
         out.push((Subject::Entry(entry.sequence()), message));
+    }
+}
+
+/// CL019.
+fn voided_pledge(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
+    for p in ledger.pledges().filter(Pledge::is_void) {
+        let message = format!("voided: {}", p.void_reason().unwrap_or_default());
+        out.push((pledge_subject(&p), message));
     }
 }
 

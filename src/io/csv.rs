@@ -23,6 +23,7 @@
 //! | `location`, `notes` | free text |
 //! | `withdrawal_reason` | required when the stage is `withdrawn` |
 //! | `adjusts` | `pledged` or `delivered` for an adjustment (a funding row of an exact, possibly negative, amount that names no pledge: see [`NewPledge::adjustment`](crate::NewPledge::adjustment)); empty for a pledge. Export writes this column only when the ledger holds an adjustment, so tables without them keep their 21 columns |
+//! | `void_reason` | set when we voided the pledge as recorded in error (see [`Action::Void`]); written only when the ledger holds a void pledge |
 //!
 //! In `conditions` and `sources`, `\;` is a literal `;` and `\\` a `\`; they
 //! hold at most 16 items each, an error found before any item is read.
@@ -104,7 +105,7 @@ use crate::query::Table;
 use crate::source::{Source, SourceKind};
 
 /// Every column, in export order.
-pub const COLUMNS: [&str; 22] = [
+pub const COLUMNS: [&str; 23] = [
     "id",
     "member",
     "kind",
@@ -127,20 +128,22 @@ pub const COLUMNS: [&str; 22] = [
     "notes",
     "withdrawal_reason",
     "adjusts",
+    "void_reason",
 ];
 
 /// Columns read exactly as written, surrounding whitespace included, so
 /// that export → import → export keeps every text.
-const FREE_TEXT: [&str; 5] = [
+const FREE_TEXT: [&str; 6] = [
     "capability",
     "conditions",
     "location",
     "notes",
     "withdrawal_reason",
+    "void_reason",
 ];
 
 /// Columns of user text, which export neutralises against formulas.
-const TEXT_CELLS: [&str; 9] = [
+const TEXT_CELLS: [&str; 10] = [
     "id",
     "member",
     "category",
@@ -150,6 +153,7 @@ const TEXT_CELLS: [&str; 9] = [
     "location",
     "notes",
     "withdrawal_reason",
+    "void_reason",
 ];
 
 /// A text cell as written to CSV: a cell that begins with a character a
@@ -505,6 +509,7 @@ struct Row {
     delivered: Decimal,
     currency: Option<Currency>,
     reason: String,
+    void_reason: String,
     provenance: Provenance,
 }
 
@@ -627,6 +632,7 @@ impl Row {
             return Err(f.error("delivered", "must not be negative"));
         }
         let reason = f.get("withdrawal_reason").to_string();
+        let void_reason = f.get("void_reason").to_string();
         if (stage == Stage::Withdrawn) == reason.is_empty() {
             return Err(f.error(
                 "withdrawal_reason",
@@ -649,6 +655,7 @@ impl Row {
             delivered,
             currency,
             reason,
+            void_reason,
             provenance,
         };
         if kind == Kind::Funding
@@ -669,6 +676,7 @@ impl Row {
         let mut actions = vec![Action::Pledge(Box::new(self.spec.clone()))];
         if self.spec.adjusts().is_some() {
             // An adjustment opens at its stage and has no lifecycle.
+            self.push_void(&mut actions);
             return actions;
         }
         if !self.delivered.is_zero() {
@@ -695,7 +703,18 @@ impl Row {
             }),
             _ => {}
         }
+        self.push_void(&mut actions);
         actions
+    }
+
+    /// A void pledge's void comes last: nothing follows it.
+    fn push_void(&self, actions: &mut Vec<Action>) {
+        if !self.void_reason.is_empty() {
+            actions.push(Action::Void {
+                pledge: self.id.clone(),
+                reason: self.void_reason.clone(),
+            });
+        }
     }
 }
 
@@ -885,17 +904,27 @@ fn join_list(items: impl IntoIterator<Item = String>) -> String {
 /// ```
 pub fn export<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
     let mut csv = csv::Writer::from_writer(writer);
-    // The `adjusts` column only when something needs it: files of ledgers
-    // without adjustments keep the columns they always had.
-    let width = if ledger.has_adjustments() {
-        COLUMNS.len()
-    } else {
-        COLUMNS.len().saturating_sub(1)
+    // The `adjusts` and `void_reason` columns only when something needs
+    // them: files of ledgers without either keep the columns they always
+    // had.
+    let wanted = |column: &str| match column {
+        "adjusts" => ledger.has_adjustments(),
+        "void_reason" => ledger.has_voided(),
+        _ => true,
     };
-    csv.write_record(COLUMNS.iter().take(width))
-        .map_err(write_error)?;
+    let keep: Vec<bool> = COLUMNS.iter().map(|c| wanted(c)).collect();
+    let kept = |fields: &[String]| -> Vec<String> {
+        fields
+            .iter()
+            .zip(&keep)
+            .filter(|(_, keep)| **keep)
+            .map(|(field, _)| field.clone())
+            .collect()
+    };
+    let header: Vec<String> = COLUMNS.iter().map(ToString::to_string).collect();
+    csv.write_record(kept(&header)).map_err(write_error)?;
     for pledge in ledger.pledges() {
-        csv.write_record(row_fields(&pledge).iter().take(width))
+        csv.write_record(kept(&row_fields(&pledge)))
             .map_err(write_error)?;
     }
     csv.flush().map_err(|e| Error::io(None, &e))
@@ -909,7 +938,7 @@ fn write_error(error: csv::Error) -> Error {
     }
 }
 
-fn row_fields(p: &Pledge<'_>) -> [String; 22] {
+fn row_fields(p: &Pledge<'_>) -> [String; 23] {
     let contribution = p.contribution();
     let (size, capability) = match contribution {
         Contribution::Troops { personnel } => {
@@ -967,6 +996,7 @@ fn row_fields(p: &Pledge<'_>) -> [String; 22] {
         neutralise(p.notes().unwrap_or_default().to_string()),
         neutralise(p.withdrawal_reason().unwrap_or_default().to_string()),
         p.adjusts().map(|a| a.to_string()).unwrap_or_default(),
+        neutralise(p.void_reason().unwrap_or_default().to_string()),
     ]
 }
 

@@ -50,7 +50,8 @@
 //! header line `{"format":"coalition-ledger-journal","version":3}`; then
 //! come entry lines (`{"seq":0,...}`, the entry with its sequence number) and
 //! batch frames (`{"batch":N}` followed by N entry lines). Version 3 is
-//! version 2 with new entry values (dates known only to a month or a year);
+//! version 2 with new entry values (dates known only to a month or a year,
+//! adjustments, amendments and voids);
 //! a version-2 journal opens and is appended to as it is, keeping its
 //! header.
 //!

@@ -50,9 +50,10 @@
 //! * **Version 2** lists every entry, roster included, with its sequence
 //!   number; `members` and `sources` arrays are refused.
 //! * **Version 3** is version 2 with new entry values: dates known only to
-//!   a month or a year (`"date": "2024-03"`, `"date": "2024"`). A version-2
-//!   document loads unchanged (it cannot hold them); this crate writes
-//!   version 3.
+//!   a month or a year (`"date": "2024-03"`, `"date": "2024"`), adjustments
+//!   (`"adjusts"` on a pledge), and the actions `amend_member`,
+//!   `amend_source` and `void`. A version-2 document loads unchanged (it
+//!   cannot hold them); this crate writes version 3.
 
 use std::io::{Read, Write};
 use std::path::Path;

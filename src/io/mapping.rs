@@ -794,10 +794,13 @@ impl Mapping {
         }
     }
 
-    /// Applies a new release of the file to a living ledger, as a delta:
-    /// each row's entries carry a client key made of the row's pledge id,
-    /// so a row already applied (same key, same content) changes nothing,
-    /// and re-applying the same release appends nothing. The release is
+    /// Applies a new release of the file to a living ledger, as a delta,
+    /// rows keyed by their pledge id: a new row opens its pledge (its
+    /// entries carry client keys made of the id); a row applied before
+    /// changes nothing when it says the same, so re-applying a release
+    /// appends nothing; a row whose amount or stage the release changed is
+    /// recorded as a revision, a delivery correction and an advance (see
+    /// [`Applied::rows_revised`]). The release is
     /// checked against `ledger` (the current state: a journal's
     /// [`ledger()`](crate::io::journal::Journal::ledger)) and its new
     /// entries handed, `batch` rows at a time, to `append`, which records
@@ -809,10 +812,11 @@ impl Mapping {
     /// # Errors
     ///
     /// As [`Mapping::import`], checked against the ledger before anything is
-    /// appended; a row whose key was applied with different content is an
-    /// [`Error::Conflict`] naming its line (record a correction as a new
-    /// row instead). Errors of `append` are returned as they are; the
-    /// batches before it stay applied.
+    /// appended; a row applied before whose member, kind, category or
+    /// adjustment basis changed, whose stage moved back, or an adjustment
+    /// whose amount changed is an [`Error::Conflict`] naming its line (a
+    /// tracker records such a correction as a new row). Errors of `append`
+    /// are returned as they are; the batches before it stay applied.
     ///
     /// ```
     /// use coalition_ledger::io::mapping::Mapping;
@@ -1037,6 +1041,7 @@ enum Outcome {
     ZeroSkipped,
     Recorded { adjustment: bool },
     AlreadyPresent,
+    Revised,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -1046,6 +1051,7 @@ struct Counts {
     zero_skipped: u64,
     adjustments: u64,
     already_present: u64,
+    revised: u64,
 }
 
 impl Counts {
@@ -1054,6 +1060,7 @@ impl Counts {
             Outcome::Skipped => &mut self.skipped,
             Outcome::ZeroSkipped => &mut self.zero_skipped,
             Outcome::AlreadyPresent => &mut self.already_present,
+            Outcome::Revised => &mut self.revised,
             Outcome::Recorded { adjustment } => {
                 if adjustment {
                     self.adjustments = self.adjustments.saturating_add(1);
@@ -1258,6 +1265,9 @@ impl Mapping {
                 ),
             });
         }
+        if keyed && ledger.pledge(&row.id).is_some() {
+            return self.revise_row(ledger, row);
+        }
         self.prepare_roster(ledger, &row.member, line)?;
         let actions = row_actions(row);
         let adjustment = actions
@@ -1289,6 +1299,88 @@ impl Mapping {
         } else {
             Outcome::AlreadyPresent
         })
+    }
+
+    /// A row applied before, against what the ledger holds now: nothing to
+    /// do when it says the same (so re-applying a release changes
+    /// nothing); otherwise the changes a new release made to its amount or
+    /// stage, as a revision, a delivery correction and an advance. A change
+    /// of member, kind, category or adjustment basis, a stage moving back,
+    /// or a changed adjustment (which has no lifecycle) is a conflict: a
+    /// tracker records such a correction as a new row.
+    fn revise_row(&self, ledger: &mut Ledger, row: &RowEntry) -> Result<Outcome> {
+        let line = row.line;
+        let conflict = |field: &'static str| {
+            Error::Conflict {
+                kind: "row",
+                id: row.id.to_string(),
+                field,
+            }
+            .in_csv_row(line, column_name_ref(&self.id))
+        };
+        let actions = row_actions(row);
+        let (Some(Action::Pledge(spec)), Some(existing)) =
+            (actions.first(), ledger.pledge(&row.id))
+        else {
+            return Err(Error::internal("a revised row without its pledge"));
+        };
+        if existing.is_void() {
+            // Voided by us: a release that still lists it changes nothing.
+            return Ok(Outcome::AlreadyPresent);
+        }
+        let same = [
+            ("member", existing.member() == spec.member()),
+            ("kind", existing.kind() == spec.contribution().kind()),
+            ("category", existing.category() == spec.category()),
+            ("adjusts", existing.adjusts() == spec.adjusts()),
+        ];
+        if let Some((field, _)) = same.iter().find(|(_, same)| !same) {
+            return Err(conflict(field));
+        }
+        let mut changes = Vec::new();
+        if existing.contribution() != spec.contribution() {
+            if spec.adjusts().is_some() {
+                return Err(conflict("amount"));
+            }
+            changes.push(Action::Revise {
+                pledge: row.id.clone(),
+                contribution: Box::new(spec.contribution().clone()),
+            });
+        }
+        let delivered = if row.stage == Stage::Delivered && spec.adjusts().is_none() {
+            row.amount
+        } else {
+            Decimal::ZERO
+        };
+        if existing.delivered() != delivered {
+            let quantity = crate::exact::sub(delivered, existing.delivered()).ok_or_else(|| {
+                Error::overflow("correcting a delivered amount").in_csv_row(line, None)
+            })?;
+            changes.push(Action::Deliver {
+                pledge: row.id.clone(),
+                quantity,
+                currency: Some(row.currency),
+                correction: true,
+            });
+        }
+        if existing.stage() != row.stage {
+            if !existing.stage().can_move_to(row.stage) {
+                return Err(conflict("stage"));
+            }
+            changes.push(Action::Advance {
+                pledge: row.id.clone(),
+                stage: row.stage,
+            });
+        }
+        if changes.is_empty() {
+            return Ok(Outcome::AlreadyPresent);
+        }
+        for action in changes {
+            ledger
+                .record(action, row.provenance.clone())
+                .map_err(|e| located(e, line, self))?;
+        }
+        Ok(Outcome::Revised)
     }
 
     /// Adds the member and the source when they are missing and allowed.
@@ -1627,7 +1719,7 @@ fn write_counts(f: &mut std::fmt::Formatter<'_>, c: &Counts) -> std::fmt::Result
 ///         for (a, p) in batch { ledger.record(a, p)?; }
 ///         Ok(())
 ///     })?;
-/// assert_eq!(applied.to_string(), "1 row imported (0 adjustments), 0 skipped, 0 zero rows skipped, 0 already present");
+/// assert_eq!(applied.to_string(), "1 row imported (0 adjustments), 0 skipped, 0 zero rows skipped, 0 revised, 0 already present");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1681,6 +1773,31 @@ impl Applied {
         self.counts.already_present
     }
 
+    /// Rows applied before whose amount or stage the new release changed:
+    /// recorded as a revision, a delivery correction and an advance, as
+    /// needed.
+    ///
+    /// ```
+    /// use coalition_ledger::io::mapping::Mapping;
+    /// use coalition_ledger::prelude::*;
+    /// let mut ledger = Ledger::new();
+    /// let m = Mapping::new().id_column("id").member_column("d").amount_column("v").currency(Currency::EUR).add_missing_members(true);
+    /// for (release, revised) in [("id,d,v\nA,FRA,1\n", 0), ("id,d,v\nA,FRA,2\n", 1), ("id,d,v\nA,FRA,2\n", 0)] {
+    ///     let current = ledger.clone();
+    ///     let applied = m.apply(release.as_bytes(), &current, 10, |batch| {
+    ///         for (a, p) in batch { ledger.record(a, p)?; }
+    ///         Ok(())
+    ///     })?;
+    ///     assert_eq!(applied.rows_revised(), revised);
+    /// }
+    /// let amount = ledger.pledge(&PledgeId::new("A")?).map(|p| p.contribution().clone());
+    /// assert_eq!(amount, Some(Contribution::Funding { amount: Estimate::Exact(Money::parse("2", Currency::EUR)?) }));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn rows_revised(&self) -> u64 {
+        self.counts.revised
+    }
+
     /// Rows skipped by the mapping's skip rules or as zero rows.
     ///
     /// ```
@@ -1704,7 +1821,11 @@ impl Applied {
 impl std::fmt::Display for Applied {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write_counts(f, &self.counts)?;
-        write!(f, ", {} already present", self.counts.already_present)
+        write!(
+            f,
+            ", {} revised, {} already present",
+            self.counts.revised, self.counts.already_present
+        )
     }
 }
 

@@ -36,7 +36,7 @@ fn check_entry(action: &Action, provenance: &Provenance) -> Result<()> {
         source.check_alphabet()?;
     }
     match action {
-        Action::AddMember(member) => {
+        Action::AddMember(member) | Action::AmendMember(member) => {
             member.id().check_alphabet()?;
             for group in member.groups() {
                 group.check_alphabet()?;
@@ -47,7 +47,7 @@ fn check_entry(action: &Action, provenance: &Provenance) -> Result<()> {
                 member.name(),
             )
         }
-        Action::AddSource(source) => {
+        Action::AddSource(source) | Action::AmendSource(source) => {
             source.id().check_alphabet()?;
             let subject = || format!("source `{}`", source.id());
             text(subject, "publisher", source.publisher())?;
@@ -62,7 +62,7 @@ fn check_entry(action: &Action, provenance: &Provenance) -> Result<()> {
             pledge.check_alphabet()?;
             self::contribution(&|| format!("pledge `{pledge}`"), contribution)
         }
-        Action::Withdraw { pledge, reason } => {
+        Action::Withdraw { pledge, reason } | Action::Void { pledge, reason } => {
             pledge.check_alphabet()?;
             text(|| format!("pledge `{pledge}`"), "reason", reason)
         }

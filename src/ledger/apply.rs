@@ -89,6 +89,8 @@ impl Recorded {
 enum Change {
     Member(Member),
     Source(Source),
+    AmendMember(u32, Member),
+    AmendSource(u32, Source),
     Open(PledgeState),
     Update(u32, PledgeState),
     Existing(u64),
@@ -188,12 +190,16 @@ impl Ledger {
             | Action::Revise { pledge, .. }
             | Action::Deliver { pledge, .. }
             | Action::Withdraw { pledge, .. }
+            | Action::Void { pledge, .. }
             | Action::Annotate { pledge } => {
                 if let Some((own, _)) = self.pledge_index.get_key_value(pledge) {
                     *pledge = own.clone();
                 }
             }
-            Action::AddMember(_) | Action::AddSource(_) => {}
+            Action::AddMember(_)
+            | Action::AddSource(_)
+            | Action::AmendMember(_)
+            | Action::AmendSource(_) => {}
         }
     }
 
@@ -298,6 +304,9 @@ impl Ledger {
                 let (ix, state) = self.live_pledge(pledge)?;
                 Ok(Change::Update(ix, with_evidence(*state, evidence)))
             }
+            Action::AmendMember(member) => self.plan_amend_member(member),
+            Action::AmendSource(source) => self.plan_amend_source(source),
+            Action::Void { pledge, reason } => self.plan_void(pledge, reason, evidence),
         }?;
         Ok(self.with_date_precision(change, provenance))
     }
@@ -386,10 +395,21 @@ impl Ledger {
     fn plan_member(&self, member: &Member, provenance: &Provenance) -> Result<Change> {
         member.validate()?;
         if let Some(&ix) = self.member_index.get(member.id()) {
-            let existing = self
-                .members
-                .get(ix as usize)
-                .ok_or_else(|| internal("member index"))?;
+            // Compared with the body it was added with: a re-sent addition
+            // is the same after the member was amended.
+            let added = self
+                .entry(entry_of(&self.member_entries, ix))
+                .and_then(|e| match e.action() {
+                    Action::AddMember(added) => Some(&**added),
+                    _ => None,
+                });
+            let existing = match added {
+                Some(added) => added,
+                None => self
+                    .members
+                    .get(ix as usize)
+                    .ok_or_else(|| internal("member index"))?,
+            };
             return match existing.first_difference(member) {
                 None => self.same_provenance(
                     "member",
@@ -414,13 +434,105 @@ impl Ledger {
         Ok(Change::Member(member.clone()))
     }
 
+    /// An amendment names a known member and changes something.
+    fn plan_amend_member(&self, member: &Member) -> Result<Change> {
+        member.validate()?;
+        let ix = self.known_member(member.id())?;
+        let current = self
+            .members
+            .get(ix as usize)
+            .ok_or_else(|| internal("member index"))?;
+        if current == member {
+            return Err(Error::invalid(
+                format!("member `{}`", member.id()),
+                "amendment",
+                "changes nothing",
+            ));
+        }
+        Ok(Change::AmendMember(ix, member.clone()))
+    }
+
+    /// An amendment names a known source and changes something.
+    fn plan_amend_source(&self, source: &Source) -> Result<Change> {
+        source.validate()?;
+        let ix = *self
+            .source_index
+            .get(source.id())
+            .ok_or_else(|| Error::UnknownSource {
+                source_id: source.id().to_string(),
+            })?;
+        let current = self
+            .sources
+            .get(ix as usize)
+            .ok_or_else(|| internal("source index"))?;
+        if current == source {
+            return Err(Error::invalid(
+                format!("source `{}`", source.id()),
+                "amendment",
+                "changes nothing",
+            ));
+        }
+        Ok(Change::AmendSource(ix, source.clone()))
+    }
+
+    /// A void names a pledge, says why, and leaves no pledge depending on
+    /// it (its dependants would lose their condition silently).
+    fn plan_void(&self, pledge: &PledgeId, reason: &str, evidence: Evidence) -> Result<Change> {
+        let ix = *self
+            .pledge_index
+            .get(pledge)
+            .ok_or_else(|| Error::UnknownPledge {
+                pledge: pledge.to_string(),
+            })?;
+        let state = self
+            .pledges
+            .get(ix as usize)
+            .ok_or_else(|| internal("pledge index"))?;
+        let subject = || format!("pledge `{pledge}`");
+        if state.voided {
+            return Err(Error::invalid(subject(), "action", "already void"));
+        }
+        if reason.trim().is_empty() {
+            return Err(Error::invalid(subject(), "reason", "a void needs a reason"));
+        }
+        crate::within_limits::check_text(subject, "reason", reason, crate::limits::MAX_TEXT_CHARS)?;
+        let dependant = self.conditional.iter().find_map(|&other| {
+            let other = self.pledges.get(other as usize)?;
+            let spec = self.spec_of(other)?;
+            let depends = spec
+                .conditions()
+                .iter()
+                .any(|c| matches!(c, Condition::DependsOn(p) if p == pledge));
+            (depends && !other.voided).then(|| spec.id().clone())
+        });
+        if let Some(dependant) = dependant {
+            return Err(Error::invalid(
+                subject(),
+                "action",
+                format!("pledge `{dependant}` depends on it: void that one first"),
+            ));
+        }
+        let mut next = with_evidence(*state, evidence);
+        next.voided = true;
+        Ok(Change::Update(ix, next))
+    }
+
     fn plan_source(&self, source: &Source, provenance: &Provenance) -> Result<Change> {
         source.validate()?;
         if let Some(&ix) = self.source_index.get(source.id()) {
-            let existing = self
-                .sources
-                .get(ix as usize)
-                .ok_or_else(|| internal("source index"))?;
+            let added = self
+                .entry(entry_of(&self.source_entries, ix))
+                .and_then(|e| match e.action() {
+                    Action::AddSource(added) => Some(&**added),
+                    _ => None,
+                });
+            let existing = match added {
+                Some(added) => added,
+                None => self
+                    .sources
+                    .get(ix as usize)
+                    .ok_or_else(|| internal("source index"))?,
+            };
             return match existing.first_difference(source) {
                 None => self.same_provenance(
                     "source",
@@ -503,6 +615,7 @@ impl Ledger {
             },
             date_precision: crate::dates::DatePrecision::Day,
             adjusts: spec.adjusts(),
+            voided: false,
         };
         mark_stage_dates(&mut state.dates, spec.stage(), date);
         Ok(Change::Open(state))
@@ -583,6 +696,13 @@ impl Ledger {
                 pledge: pledge.to_string(),
             });
         }
+        if state.voided {
+            return Err(Error::invalid(
+                format!("pledge `{pledge}`"),
+                "action",
+                "the pledge is void: it takes no further entries",
+            ));
+        }
         Ok((ix, state))
     }
 
@@ -626,12 +746,27 @@ impl Ledger {
                 self.sources.push(source);
             }
             Change::Open(state) => self.insert_pledge(state, &action),
+            Change::AmendMember(ix, member) => self.amend_member(ix, member),
+            Change::AmendSource(ix, source) => {
+                if let Some(slot) = self.sources.get_mut(ix as usize) {
+                    let before = std::mem::replace(slot, source);
+                    self.log_undo(|| savepoint::Undo::Source(ix, Box::new(before)));
+                }
+            }
             Change::Update(ix, mut state) => {
                 previous = state.last_entry;
                 state.last_entry = entry_ix;
                 debug_assert!(state.invariants_hold());
                 if let Some(&before) = self.pledges.get(ix as usize) {
                     self.log_undo(|| savepoint::Undo::State(ix, before));
+                }
+                if state.voided
+                    && self
+                        .pledges
+                        .get(ix as usize)
+                        .is_some_and(|before| !before.voided)
+                {
+                    self.voided = self.voided.saturating_add(1);
                 }
                 if let Some(slot) = self.pledges.get_mut(ix as usize) {
                     *slot = state;
@@ -659,6 +794,22 @@ impl Ledger {
         self.by_member.push(Chunked::default());
         self.backstop_needed.push(false);
         self.members.push(member);
+    }
+
+    fn amend_member(&mut self, ix: u32, member: Member) {
+        let groups: Box<[u32]> = member
+            .groups()
+            .iter()
+            .map(|g| self.intern_group(g))
+            .collect();
+        let old_groups = match self.member_groups.get_mut(ix as usize) {
+            Some(slot) => std::mem::replace(slot, groups),
+            None => return,
+        };
+        if let Some(slot) = self.members.get_mut(ix as usize) {
+            let before = std::mem::replace(slot, member);
+            self.log_undo(|| savepoint::Undo::Member(ix, Box::new(before), old_groups));
+        }
     }
 
     fn intern_group(&mut self, group: &crate::ids::GroupId) -> u32 {

@@ -104,6 +104,9 @@ pub struct Ledger {
     /// How many pledges are adjustments (the fast query path declines
     /// when there are any).
     adjustments: usize,
+    /// How many pledges are void (the fast query path declines when there
+    /// are any).
+    voided: usize,
     /// Entries accepted only under an older format version's rules, with
     /// what the current rules say about them (for `check`).
     older_rules: Vec<(u32, Box<str>)>,
@@ -549,6 +552,11 @@ impl Ledger {
     /// True when some pledge is an adjustment.
     pub(crate) fn has_adjustments(&self) -> bool {
         self.adjustments > 0
+    }
+
+    /// True when some pledge is void.
+    pub(crate) fn has_voided(&self) -> bool {
+        self.voided > 0
     }
 
     pub(crate) fn conditional_pledges(&self) -> &Chunked<u32> {

@@ -379,6 +379,55 @@ impl<'a> Pledge<'a> {
         self.state.dates
     }
 
+    /// True when we voided the pledge as recorded in error (see
+    /// [`Action::Void`](crate::Action::Void)): it counts nowhere.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Troops { personnel: Estimate::Exact(10) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported))?;
+    /// ledger.record(Action::Void { pledge: id.clone(), reason: "imported twice".into() }, Provenance::new(Evidence::Verified))?;
+    /// assert_eq!(ledger.pledge(&id).map(|p| p.is_void()), Some(true));
+    /// assert_eq!(ledger.query().run()?.total().count(), 0);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn is_void(&self) -> bool {
+        self.state.voided
+    }
+
+    /// The reason the pledge was voided, if it was.
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    /// let id = PledgeId::new("DEU-1")?;
+    /// let spec = NewPledge::new(id.clone(), MemberId::new("DEU")?, Contribution::Troops { personnel: Estimate::Exact(10) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported))?;
+    /// assert_eq!(ledger.pledge(&id).and_then(|p| p.void_reason().map(str::to_string)), None);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn void_reason(&self) -> Option<&str> {
+        if !self.state.voided {
+            return None;
+        }
+        match self
+            .ledger
+            .entry(u64::from(self.state.last_entry))?
+            .action()
+        {
+            crate::Action::Void { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
     /// The basis an adjustment changes, or `None` for a pledge (see
     /// [`NewPledge::adjustment`](crate::NewPledge::adjustment)).
     ///

@@ -31,6 +31,10 @@ pub(crate) enum Undo {
     AwaitedInserted(PledgeId),
     /// Member `ix`'s backstop became needed.
     BackstopNeeded(u32),
+    /// Member `ix` was amended from this body and these interned groups.
+    Member(u32, Box<crate::member::Member>, Box<[u32]>),
+    /// Source `ix` was amended from this body.
+    Source(u32, Box<crate::source::Source>),
 }
 
 /// The lengths of everything that only grows, and where the undo log
@@ -45,6 +49,8 @@ pub(crate) struct Savepoint {
     categories: usize,
     pledges: usize,
     older_rules: usize,
+    adjustments: usize,
+    voided: usize,
 }
 
 impl Ledger {
@@ -61,6 +67,8 @@ impl Ledger {
             categories: self.categories.len(),
             pledges: self.pledges.len(),
             older_rules: self.older_rules.len(),
+            adjustments: self.adjustments,
+            voided: self.voided,
         }
     }
 
@@ -95,6 +103,19 @@ impl Ledger {
                 Undo::BackstopNeeded(m) => {
                     if let Some(flag) = self.backstop_needed.get_mut(m as usize) {
                         *flag = false;
+                    }
+                }
+                Undo::Member(ix, member, groups) => {
+                    if let Some(slot) = self.members.get_mut(ix as usize) {
+                        *slot = *member;
+                    }
+                    if let Some(slot) = self.member_groups.get_mut(ix as usize) {
+                        *slot = groups;
+                    }
+                }
+                Undo::Source(ix, source) => {
+                    if let Some(slot) = self.sources.get_mut(ix as usize) {
+                        *slot = *source;
                     }
                 }
             }
@@ -167,6 +188,8 @@ impl Ledger {
         }
         self.categories.truncate(save.categories);
         self.older_rules.truncate(save.older_rules);
+        self.adjustments = save.adjustments;
+        self.voided = save.voided;
         self.derived.clear();
     }
 }

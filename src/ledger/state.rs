@@ -43,6 +43,8 @@ pub(crate) struct PledgeState {
     pub(crate) date_precision: crate::dates::DatePrecision,
     /// Set for an adjustment (see [`NewPledge::adjustment`](crate::NewPledge::adjustment)).
     pub(crate) adjusts: Option<crate::pledge::AdjustmentBasis>,
+    /// Voided by us (recorded in error): counts nowhere, takes no entries.
+    pub(crate) voided: bool,
 }
 
 impl PledgeState {

@@ -755,9 +755,11 @@ impl<'a> Query<'a> {
         let prepared = self.prepare(view, as_of)?;
         let mut table = None;
         // The fast path does not know adjustments (negative amounts on one
-        // basis, a filter of their own): the exact path answers for them.
+        // basis, a filter of their own) nor void pledges (which count
+        // nowhere): the exact path answers for them.
         if fast::supports(&self.dimensions)
             && !view.has_adjustments()
+            && !view.has_voided()
             && self.measure.is_cacheable()
         {
             let column = QueryCache::of(view)
@@ -1089,6 +1091,7 @@ impl Prepared<'_> {
             state.stage >= q.stage_min && state.stage <= q.stage_max
         };
         stage_ok
+            && !state.voided
             && (q.include_adjustments || state.adjusts.is_none())
             && state.evidence >= q.evidence_min
             && (q.kinds.is_empty() || q.kinds.contains(&state.kind))

@@ -352,7 +352,7 @@ impl<'a> Graph<'a> {
     fn new(ledger: &'a Ledger, scenario: &'a Scenario) -> Graph<'a> {
         let mut backstops = vec![Vec::new(); ledger.members().len()];
         for (ix, state) in ledger.states().iter().enumerate() {
-            if state.kind == Kind::Backstop {
+            if state.kind == Kind::Backstop && !state.voided {
                 if let (Some(list), Ok(ix)) =
                     (backstops.get_mut(state.member as usize), u32::try_from(ix))
                 {
@@ -592,7 +592,7 @@ impl Tarjan {
             .ledger
             .states()
             .get(pledge)
-            .is_none_or(|s| s.stage == Stage::Withdrawn);
+            .is_none_or(|s| s.stage == Stage::Withdrawn || s.voided);
         let settled = graph.is_settled(eval, pledge) || self.done.get(pledge) == Some(&true);
         match eval.conditions.get(pledge).copied().unwrap_or_default() {
             _ if withdrawn => Verdict::Fails,

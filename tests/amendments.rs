@@ -1,0 +1,364 @@
+//! Rosters and sources change: dated member and source amendments are
+//! honoured by `as_of` and the `Group` dimension; a pledge recorded in error
+//! is voided (not withdrawn), kept in the history, counted nowhere and
+//! listed by CL019.
+
+mod common;
+
+use coalition_ledger::io::journal::{Journal, Recovery};
+use coalition_ledger::*;
+use common::*;
+
+/// Finland and Sweden (EU) with one pledge each in 2022; Finland joins NATO
+/// on 2023-04-04 and Sweden on 2024-03-07.
+fn nordics() -> Ledger {
+    let mut ledger = Ledger::new();
+    for (id, name) in [("FIN", "Finland"), ("SWE", "Sweden")] {
+        ledger
+            .add_member(Member::new(mid(id), name).with_group(gid("EU")))
+            .expect("adds");
+        ledger
+            .open_pledge(
+                troops(&format!("{id}-1"), id, Estimate::Exact(100)),
+                reported("2022-06-01"),
+            )
+            .expect("opens");
+    }
+    for (id, date) in [("FIN", "2023-04-04"), ("SWE", "2024-03-07")] {
+        let joined = ledger
+            .member(&mid(id))
+            .expect("known")
+            .clone()
+            .with_group(gid("NATO"));
+        ledger
+            .record(Action::AmendMember(Box::new(joined)), verified(date))
+            .expect("amends");
+    }
+    ledger
+}
+
+fn nato_on(ledger: &Ledger, date: Option<&str>) -> Option<Decimal> {
+    let query = ledger
+        .query()
+        .measure(Measure::Personnel)
+        .group_by([Dimension::Group]);
+    let query = match date {
+        Some(date) => query.as_of(d(date)),
+        None => query,
+    };
+    let table = query.run().expect("runs");
+    table
+        .row(&[Key::Group(Some(gid("NATO")))])
+        .map(|row| row.total().low())
+}
+
+#[test]
+fn group_totals_follow_the_roster_as_of_each_date() {
+    let ledger = nordics();
+    assert_eq!(nato_on(&ledger, Some("2023-01-01")), None);
+    assert_eq!(
+        nato_on(&ledger, Some("2023-12-31")),
+        Some(Decimal::from(100))
+    );
+    assert_eq!(
+        nato_on(&ledger, Some("2024-03-07")),
+        Some(Decimal::from(200))
+    );
+    assert_eq!(nato_on(&ledger, None), Some(Decimal::from(200)));
+    let before = ledger.as_of(d("2023-01-01"));
+    assert_eq!(
+        before
+            .ledger()
+            .member(&mid("FIN"))
+            .map(|m| m.groups().len()),
+        Some(1)
+    );
+    // A group filter follows it too.
+    let in_2023 = ledger
+        .query()
+        .measure(Measure::Personnel)
+        .group(&gid("NATO"))
+        .as_of(d("2023-12-31"))
+        .run()
+        .expect("runs");
+    assert_eq!(in_2023.total().low(), Decimal::from(100));
+}
+
+#[test]
+fn an_amendment_renames_changes_roles_and_keeps_the_addition_idempotent() {
+    let mut ledger = nordics();
+    let original = Member::new(mid("FIN"), "Finland").with_group(gid("EU"));
+    // Re-sending the original addition is still "already present".
+    let again = ledger
+        .record(
+            Action::AddMember(Box::new(original.clone())),
+            Provenance::new(Evidence::Verified),
+        )
+        .expect("idempotent");
+    assert!(!again.is_appended());
+    let renamed = ledger
+        .member(&mid("FIN"))
+        .expect("known")
+        .clone()
+        .with_name("Republic of Finland")
+        .with_role(Role::Guarantor)
+        .without_group(&gid("EU"));
+    ledger
+        .record(
+            Action::AmendMember(Box::new(renamed)),
+            verified("2025-01-01"),
+        )
+        .expect("amends");
+    let fin = ledger.member(&mid("FIN")).expect("known");
+    assert_eq!(fin.name(), "Republic of Finland");
+    assert_eq!(fin.roles(), [Role::Guarantor]);
+    assert_eq!(fin.groups(), [gid("NATO")]);
+    // An amendment that changes nothing, or names an unknown member, is refused.
+    let same = fin.clone();
+    let err = rejected(&mut ledger, |l| {
+        l.record(Action::AmendMember(Box::new(same)), verified("2025-02-01"))
+    });
+    assert!(err.to_string().contains("changes nothing"), "{err}");
+    let unknown = Member::new(mid("NOR"), "Norway");
+    let err = rejected(&mut ledger, |l| {
+        l.record(
+            Action::AmendMember(Box::new(unknown)),
+            verified("2025-02-01"),
+        )
+    });
+    assert!(matches!(err, Error::UnknownMember { .. }), "{err}");
+}
+
+#[test]
+fn a_source_amendment_applies_from_its_date() {
+    let mut ledger = roster();
+    let moved =
+        Source::new(sid("src"), "Reuters", SourceKind::Media).with_url("https://example.org/new");
+    ledger
+        .record(Action::AmendSource(Box::new(moved)), verified("2025-06-01"))
+        .expect("amends");
+    assert_eq!(
+        ledger.source(&sid("src")).and_then(|s| s.url()),
+        Some("https://example.org/new")
+    );
+    let before = ledger.as_of(d("2025-05-31"));
+    assert_eq!(
+        before.ledger().source(&sid("src")).and_then(|s| s.url()),
+        None
+    );
+}
+
+#[test]
+fn a_void_pledge_counts_nowhere_is_kept_and_is_listed() {
+    let mut ledger = roster();
+    ledger
+        .open_pledge(
+            troops("FRA-1", "FRA", Estimate::Exact(100)),
+            reported("2025-01-01"),
+        )
+        .expect("opens");
+    ledger
+        .open_pledge(
+            troops("FRA-1b", "FRA", Estimate::Exact(100)),
+            reported("2025-01-01"),
+        )
+        .expect("opens (imported twice)");
+    ledger
+        .record(
+            Action::Void {
+                pledge: pid("FRA-1b"),
+                reason: "imported twice".into(),
+            },
+            verified("2025-02-01"),
+        )
+        .expect("voids");
+    let total = |l: &Ledger| {
+        l.query()
+            .measure(Measure::Personnel)
+            .include_withdrawn(true)
+            .run()
+            .expect("runs")
+            .total()
+            .low()
+    };
+    assert_eq!(total(&ledger), Decimal::from(100));
+    // As of before the void, both counted: the history is kept.
+    assert_eq!(
+        total(ledger.as_of(d("2025-01-31")).ledger()),
+        Decimal::from(200)
+    );
+    let pledge = ledger.pledge(&pid("FRA-1b")).expect("kept");
+    assert!(pledge.is_void());
+    assert_eq!(pledge.stage(), Stage::Announced, "not withdrawn");
+    assert_eq!(pledge.void_reason(), Some("imported twice"));
+    // No further entries; CL019 lists it, other checks ignore it.
+    let err = rejected(&mut ledger, |l| {
+        l.advance(&pid("FRA-1b"), Stage::Committed, verified("2025-03-01"))
+    });
+    assert!(err.to_string().contains("is void"), "{err}");
+    let report = ledger.check(&CheckOptions::new(d("2025-12-31")));
+    let voided: Vec<String> = report
+        .with_code(Code::VoidedPledge)
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        voided,
+        ["info[CL019]: pledge FRA-1b: voided: imported twice"]
+    );
+    assert_eq!(report.with_code(Code::ProbableDuplicate).count(), 0);
+    let sources: Vec<String> = report
+        .with_code(Code::NoSource)
+        .map(|diag| diag.subject().to_string())
+        .collect();
+    assert_eq!(sources, ["pledge FRA-1"]);
+    // Quiet without voids.
+    assert_eq!(
+        fixtures::paris_summit()
+            .check(&CheckOptions::new(d("2025-12-31")))
+            .with_code(Code::VoidedPledge)
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn a_pledge_others_depend_on_cannot_be_voided() {
+    let mut ledger = roster();
+    ledger
+        .open_pledge(
+            troops("A", "FRA", Estimate::Exact(1)),
+            reported("2025-01-01"),
+        )
+        .expect("opens");
+    ledger
+        .open_pledge(
+            troops("B", "GBR", Estimate::Exact(1)).with_condition(Condition::DependsOn(pid("A"))),
+            reported("2025-01-01"),
+        )
+        .expect("opens");
+    let err = rejected(&mut ledger, |l| {
+        l.record(
+            Action::Void {
+                pledge: pid("A"),
+                reason: "typo".into(),
+            },
+            verified("2025-02-01"),
+        )
+    });
+    assert!(
+        err.to_string().contains("pledge `B` depends on it"),
+        "{err}"
+    );
+    let err = rejected(&mut ledger, |l| {
+        l.record(
+            Action::Void {
+                pledge: pid("B"),
+                reason: " ".into(),
+            },
+            verified("2025-02-01"),
+        )
+    });
+    assert!(err.to_string().contains("a void needs a reason"), "{err}");
+}
+
+#[test]
+fn a_failed_batch_leaves_an_amended_roster_as_it_was() {
+    let path = std::env::temp_dir().join(format!("cl-amend-{}", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("creates");
+    journal
+        .append_batch(nordics().entries().map(|e| e.clone().into_parts()))
+        .expect("appends");
+    let before = journal.ledger().clone();
+    let renamed = Member::new(mid("FIN"), "Suomi").with_group(gid("EU"));
+    let batch = vec![
+        (
+            Action::AmendMember(Box::new(renamed)),
+            verified("2025-01-01"),
+        ),
+        (
+            Action::Withdraw {
+                pledge: pid("nope"),
+                reason: "x".into(),
+            },
+            verified("2025-01-01"),
+        ),
+    ];
+    assert!(journal.append_batch(batch).is_err());
+    assert_eq!(journal.ledger(), &before);
+    assert_eq!(
+        journal
+            .ledger()
+            .member(&mid("FIN"))
+            .map(|m| m.name().to_string()),
+        Some("Finland".to_string())
+    );
+    drop(journal);
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn amendments_and_voids_round_trip_through_json_csv_and_the_journal() {
+    let mut ledger = nordics();
+    ledger
+        .record(
+            Action::Void {
+                pledge: pid("SWE-1"),
+                reason: "=not a formula".into(),
+            },
+            verified("2024-05-01"),
+        )
+        .expect("voids");
+    let text = ledger.to_json();
+    assert!(text.contains(r#""amend_member""#), "{text}");
+    assert!(text.contains(r#""void""#), "{text}");
+    let loaded = Ledger::from_json(&text).expect("loads");
+    assert_eq!(loaded, ledger);
+    assert_eq!(loaded.to_json(), text);
+    assert_eq!(
+        loaded.member(&mid("SWE")).map(|m| m.groups().len()),
+        Some(2)
+    );
+
+    let path = std::env::temp_dir().join(format!("cl-amend-rt-{}", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("creates");
+    journal
+        .append_batch(ledger.entries().map(|e| e.clone().into_parts()))
+        .expect("appends");
+    drop(journal);
+    let reopened = Journal::open(&path, Recovery::Fail).expect("reopens");
+    assert_eq!(reopened.ledger(), &ledger);
+    drop(reopened);
+    let _ = std::fs::remove_file(&path);
+
+    #[cfg(feature = "csv")]
+    {
+        use coalition_ledger::io::csv::{Importer, export};
+        let mut first = Vec::new();
+        export(&ledger, &mut first).expect("exports");
+        let text = String::from_utf8_lossy(&first).to_string();
+        assert!(
+            text.lines()
+                .next()
+                .is_some_and(|h| h.ends_with(",void_reason")),
+            "{text}"
+        );
+        assert!(text.contains("'=not a formula"), "{text}");
+        let mut roster = Ledger::new();
+        for member in ledger.members() {
+            roster.add_member(member.clone()).expect("adds");
+        }
+        let imported = Importer::new()
+            .roster(&roster)
+            .import(first.as_slice())
+            .expect("imports");
+        assert_eq!(
+            imported.pledge(&pid("SWE-1")).map(|p| p.is_void()),
+            Some(true)
+        );
+        let mut second = Vec::new();
+        export(&imported, &mut second).expect("exports");
+        assert_eq!(second, first);
+    }
+}

@@ -123,6 +123,11 @@ pub enum Layout {
     StackedAreas,
 }
 
+crate::spelling::spelled!(Layout, "chart layout", "charts::Layout", {
+    Lines => "lines",
+    StackedAreas => "stacked_areas",
+});
+
 /// Coverage of a target as one stacked bar against the target line.
 ///
 /// # Example

@@ -342,10 +342,10 @@ fn cl017_agrees_with_the_member_category_query() {
             Some(p) => p.total().high(),
             None => Some(Decimal::ZERO),
         };
-        if let Some(high) = high {
-            if row.total().low() - high > dec("0.01") {
-                expected.push(format!("member {}", row.keys()[0]));
-            }
+        if let Some(high) = high
+            && row.total().low() - high > dec("0.01")
+        {
+            expected.push(format!("member {}", row.keys()[0]));
         }
     }
     let mut flagged: Vec<String> = ledger

@@ -401,3 +401,61 @@ fn a_void_backstop_holds_nothing_up_and_warm_queries_agree_with_fresh_ones() {
     let fresh = Ledger::from_json(&ledger.to_json()).expect("loads");
     assert_eq!(firm(&fresh), warm);
 }
+
+/// Running totals at each month's end equal `as_of` that month's end, with
+/// a void, an adjustment, a roster amendment and a month-only date in the
+/// history.
+#[test]
+fn running_totals_agree_with_as_of_across_voids_adjustments_and_amendments() {
+    let mut ledger = nordics();
+    ledger
+        .open_pledge(
+            funding("FIN-f", "FIN", Estimate::Exact(eur("100"))).with_stage(Stage::Committed),
+            Provenance::new(Evidence::Reported).within("2023-02".parse().expect("valid")),
+        )
+        .expect("opens");
+    ledger
+        .open_pledge(
+            NewPledge::adjustment(
+                pid("FIN-fix"),
+                mid("FIN"),
+                AdjustmentBasis::Pledged,
+                eur("-30"),
+            ),
+            verified("2023-05-10"),
+        )
+        .expect("adjusts");
+    ledger
+        .record(
+            Action::Void {
+                pledge: pid("SWE-1"),
+                reason: "typo".into(),
+            },
+            verified("2023-03-15"),
+        )
+        .expect("voids");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    for measure in [
+        Measure::Personnel,
+        Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        },
+    ] {
+        let query = ledger.query().measure(measure).group_by([Dimension::Group]);
+        let running = query
+            .clone()
+            .running_totals(Interval::Month, d("2023-01-01"), d("2023-12-31"))
+            .expect("runs");
+        for period in running.periods() {
+            let as_of = query.clone().as_of(period.end()).run().expect("runs");
+            assert_eq!(
+                period.pledged().rows().collect::<Vec<_>>(),
+                as_of.rows().collect::<Vec<_>>(),
+                "{}",
+                period.end()
+            );
+            assert_eq!(period.pledged().total(), as_of.total(), "{}", period.end());
+        }
+    }
+}

@@ -93,6 +93,15 @@
 //!   pledge table for spreadsheets, collecting every row error with its line
 //!   and column; [`io::journal`] keeps a durable append-only file that
 //!   survives a crash mid-write.
+//! * **Bring in a published dataset.** `io::mapping::Mapping` (feature
+//!   `csv`) maps a tracker's own columns (donor, date, commitment or
+//!   allocation, category, value in millions) to entries, and applies a new
+//!   release to a living ledger as a delta. Real rows are dated to a month
+//!   or a year ([`PartialDate`]), corrected by rows that name no pledge
+//!   ([`NewPledge::adjustment`]), reported under another body's line
+//!   (aliases), and rosters change ([`Action::AmendMember`]); a pledge we
+//!   recorded in error is voided ([`Action::Void`]). [`Query::every_cell`]
+//!   lists every member × category cell, zero where nothing counts.
 //! * **Test with realistic data.** [`fixtures::paris_summit`] is the Paris
 //!   summit coalition as publicly reported.
 //!
@@ -303,6 +312,10 @@
 //!
 //! * roster entries (members, sources) always apply;
 //! * a dated entry applies when its date is on or before the `as_of` date;
+//!   a date known only to a month or a year ([`PartialDate`]) takes effect
+//!   at the end of its period, so `2024-03` applies from `2024-03-31` on,
+//!   and a query before then says it left it out
+//!   ([`LeftOut::pending_periods`]);
 //! * an undated pledge entry is left out unless [`Undated::Include`] says
 //!   to count it at every date ([`Ledger::as_of_with`]);
 //! * an entry that cannot apply without one that was left out (an advance of

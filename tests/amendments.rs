@@ -362,3 +362,42 @@ fn amendments_and_voids_round_trip_through_json_csv_and_the_journal() {
         assert_eq!(second, first);
     }
 }
+
+/// A void backstop no longer holds up the pledges conditional on it, and a
+/// query on the ledger it was appended to agrees with one on a fresh copy
+/// (whatever queries kept between runs catches up).
+#[test]
+fn a_void_backstop_holds_nothing_up_and_warm_queries_agree_with_fresh_ones() {
+    let mut ledger = roster();
+    let backstop = backstop("USA-bs", "USA").with_stage(Stage::Committed);
+    ledger
+        .open_pledge(backstop, verified("2025-01-01"))
+        .expect("opens");
+    let spec = troops("FRA-1", "FRA", Estimate::Exact(100))
+        .with_condition(Condition::Backstop { by: mid("USA") });
+    ledger
+        .open_pledge(spec, verified("2025-01-02"))
+        .expect("opens");
+    let firm = |l: &Ledger| {
+        l.query()
+            .measure(Measure::Personnel)
+            .scenario(&Scenario::firm_only())
+            .group_by([Dimension::Member])
+            .run()
+            .expect("runs")
+    };
+    assert_eq!(firm(&ledger).total().low(), Decimal::from(100));
+    ledger
+        .record(
+            Action::Void {
+                pledge: pid("USA-bs"),
+                reason: "recorded from a misread briefing".into(),
+            },
+            verified("2025-02-01"),
+        )
+        .expect("voids");
+    let warm = firm(&ledger);
+    assert_eq!(warm.total().low(), Decimal::ZERO);
+    let fresh = Ledger::from_json(&ledger.to_json()).expect("loads");
+    assert_eq!(firm(&fresh), warm);
+}

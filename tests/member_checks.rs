@@ -273,3 +273,91 @@ fn cl008_finds_at_most_a_handful_in_a_generated_ledger() {
     let count = report.with_code(Code::ProbableDuplicate).count();
     assert!(count <= 6, "{count} probable duplicates");
 }
+
+/// CL017 adds up what a member × category query adds up: on a ledger of
+/// commitments, deliveries, adjustments and open-ended pledges, the cells
+/// it flags are exactly those where the query's delivered total exceeds
+/// the pledged upper bound by more than a cent.
+#[test]
+fn cl017_agrees_with_the_member_category_query() {
+    let mut ledger = roster();
+    let members = ["FRA", "GBR", "DEU"];
+    let categories = ["military", "financial", "humanitarian"];
+    for i in 0..90u32 {
+        let member = members[(i % 3) as usize];
+        let cat = categories[((i / 3) % 3) as usize];
+        let id = format!("P{i}");
+        let pledged = Decimal::from(10 + (i * 7) % 13);
+        let amount = if i % 11 == 0 && member == "FRA" {
+            Estimate::AtLeast(Money::new(pledged, Currency::EUR))
+        } else {
+            Estimate::Exact(Money::new(pledged, Currency::EUR))
+        };
+        let spec = funding(&id, member, amount).with_category(category(cat));
+        ledger
+            .open_pledge(spec, reported("2024-01-01"))
+            .expect("opens");
+        // GBR over-delivers on everything but humanitarian aid.
+        let extra = if member == "GBR" && cat != "humanitarian" {
+            15
+        } else {
+            0
+        };
+        let delivered = Decimal::from((i * 5) % 17 + extra);
+        if !delivered.is_zero() {
+            ledger
+                .deliver(&pid(&id), delivered, reported("2024-02-01"))
+                .expect("delivers");
+        }
+        if i % 13 == 0 {
+            let basis = if i % 2 == 0 {
+                AdjustmentBasis::Pledged
+            } else {
+                AdjustmentBasis::Delivered
+            };
+            let fix = NewPledge::adjustment(pid(&format!("F{i}")), mid(member), basis, eur("-3.5"))
+                .with_category(category(cat));
+            ledger
+                .open_pledge(fix, reported("2024-03-01"))
+                .expect("adjusts");
+        }
+    }
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let table = |basis| {
+        ledger
+            .query()
+            .measure(Measure::Value {
+                currency: Currency::EUR,
+                fx: &fx,
+            })
+            .basis(basis)
+            .group_by([Dimension::Member, Dimension::Category])
+            .run()
+            .expect("runs")
+    };
+    let (pledged, delivered) = (table(Basis::Pledged), table(Basis::Delivered));
+    let mut expected = Vec::new();
+    for row in delivered.rows() {
+        let high = match pledged.row(row.keys()) {
+            Some(p) => p.total().high(),
+            None => Some(Decimal::ZERO),
+        };
+        if let Some(high) = high
+            && row.total().low() - high > dec("0.01")
+        {
+            expected.push(format!("member {}", row.keys()[0]));
+        }
+    }
+    let mut flagged: Vec<String> = ledger
+        .check(&options())
+        .with_code(Code::MemberCategoryOverDelivered)
+        .map(|diag| diag.subject().to_string())
+        .collect();
+    flagged.sort();
+    expected.sort();
+    assert!(
+        !expected.is_empty(),
+        "the ledger has over-deliveries to find"
+    );
+    assert_eq!(flagged, expected);
+}

@@ -117,6 +117,53 @@ fn stage_dates_and_spelled_enums_round_trip() -> TestResult {
         round_trip(&basis)?;
     }
     round_trip(&Undated::Include)?;
+    for precision in DatePrecision::ALL {
+        round_trip(&precision)?;
+    }
+    for basis in AdjustmentBasis::ALL {
+        round_trip(&basis)?;
+    }
+    Ok(())
+}
+
+#[test]
+fn the_values_real_datasets_brought_round_trip() -> TestResult {
+    for text in ["2024-03-15", "2024-03", "2024"] {
+        let date: PartialDate = text.parse()?;
+        assert_eq!(
+            serde_json::to_string(&round_trip(&date)?)?,
+            format!("\"{text}\"")
+        );
+    }
+    let provenance = Provenance::new(Evidence::Reported).within("2024-03".parse()?);
+    assert_eq!(
+        serde_json::to_string(&round_trip(&provenance)?)?,
+        r#"{"date":"2024-03","evidence":"reported"}"#
+    );
+    let fix = NewPledge::adjustment(
+        PledgeId::new("DEU-fix")?,
+        MemberId::new("DEU")?,
+        AdjustmentBasis::Delivered,
+        Money::parse("-51.90", Currency::EUR)?,
+    );
+    let actions = [
+        Action::Pledge(Box::new(fix)),
+        Action::AmendMember(Box::new(
+            Member::new(MemberId::new("FIN")?, "Finland").with_group(GroupId::new("NATO")?),
+        )),
+        Action::AmendSource(Box::new(Source::new(
+            SourceId::new("kiel")?,
+            "Kiel Institute",
+            SourceKind::Dataset,
+        ))),
+        Action::Void {
+            pledge: PledgeId::new("DEU-7")?,
+            reason: "imported twice".into(),
+        },
+    ];
+    for action in &actions {
+        round_trip(action)?;
+    }
     Ok(())
 }
 

@@ -605,6 +605,7 @@ impl Ledger {
             evidence,
             best_evidence: evidence,
             conditional: !spec.conditions().is_empty(),
+            depended_on: false,
             currency,
             quantity: contribution.quantity_bounds(),
             value: contribution.value_bounds(),
@@ -730,8 +731,14 @@ impl Ledger {
         let sequence = self.entries.len() as u64;
         let entry_ix = self.next_entry_index();
         let mut previous = NONE;
-        if !matches!(change, Change::Existing(_)) {
-            self.derived.clear();
+        match &change {
+            Change::Existing(_) => {}
+            Change::Open(_) => {
+                let ix = u32::try_from(self.pledges.len()).unwrap_or(NONE);
+                self.derived.note_change(ix, self.derived_change_limit());
+            }
+            Change::Update(ix, _) => self.derived.note_change(*ix, self.derived_change_limit()),
+            _ => self.derived.clear(),
         }
         match change {
             Change::Existing(sequence) => return Recorded::AlreadyPresent { sequence },
@@ -780,6 +787,12 @@ impl Ledger {
         self.entries
             .push(Entry::new(sequence, action, provenance).accepted_under_version(accepted_under));
         Recorded::Appended { sequence }
+    }
+
+    /// Changes kept for upper layers to catch up with before their derived
+    /// value is dropped: an eighth of the pledges, at least 1,024.
+    fn derived_change_limit(&self) -> usize {
+        (self.pledges.len() / 8).max(1_024)
     }
 
     fn insert_member(&mut self, member: Member) {
@@ -837,7 +850,7 @@ impl Ledger {
         let ix = self.pledges.len() as u32;
         debug_assert!(state.invariants_hold());
         self.pledge_index.insert(spec.id().clone(), ix);
-        self.note_dependencies(spec);
+        state.depended_on = self.note_dependencies(spec);
         if let Some(list) = self.by_member.get_mut(state.member as usize) {
             list.push(ix);
         }

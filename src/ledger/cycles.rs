@@ -158,12 +158,18 @@ impl Ledger {
         Error::DependencyCycle { cycle: ids, length }
     }
 
-    /// Records what a newly opened pledge points at, for [`Ledger::is_awaited`].
-    pub(super) fn note_dependencies(&mut self, spec: &NewPledge) {
-        if self.awaited.remove(spec.id()).is_some() {
+    /// Records what a newly opened pledge points at, for [`Ledger::is_awaited`]
+    /// and for the `depended_on` flag of the pledges it names. Returns true
+    /// when an earlier pledge named the new one (it was awaited).
+    pub(super) fn note_dependencies(&mut self, spec: &NewPledge) -> bool {
+        let awaited = self.awaited.remove(spec.id()).is_some();
+        if awaited {
             self.log_undo(|| Undo::AwaitedRemoved(spec.id().clone()));
         }
         for condition in spec.conditions() {
+            if let Condition::DependsOn(id) = condition {
+                self.mark_depended_on(id);
+            }
             match condition {
                 Condition::DependsOn(id)
                     if !self.pledge_index.contains_key(id)
@@ -183,6 +189,23 @@ impl Ledger {
                     }
                 }
                 _ => {}
+            }
+        }
+        awaited
+    }
+
+    /// Sets the `depended_on` flag of a recorded pledge.
+    fn mark_depended_on(&mut self, id: &crate::ids::PledgeId) {
+        let Some(&ix) = self.pledge_index.get(id) else {
+            return;
+        };
+        let Some(&before) = self.pledges.get(ix as usize) else {
+            return;
+        };
+        if !before.depended_on {
+            self.log_undo(|| Undo::State(ix, before));
+            if let Some(state) = self.pledges.get_mut(ix as usize) {
+                state.depended_on = true;
             }
         }
     }

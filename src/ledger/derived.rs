@@ -3,8 +3,15 @@
 //! Queries keep converted amounts and scenario verdicts between runs. The
 //! ledger must not know their types (layers point down), so it holds them
 //! type-erased: the upper layer puts its own value in on first use and finds
-//! it again by type; every append and every clone starts the slot empty, so
-//! nothing derived can outlive the version it was derived from.
+//! it again by type.
+//!
+//! An append that opens or changes one pledge keeps the value and notes the
+//! pledge's index in [`Derived::changes`], so that the upper layer can bring
+//! what it derived up to date for those pledges alone (a dashboard querying
+//! while a feed appends pays for what changed, not for the whole ledger).
+//! Any other append (a member, a source), too many changes without a reader,
+//! a rollback and every clone start the slot empty, so nothing derived can
+//! outlive the version it was derived from unless its owner caught up.
 
 use std::any::Any;
 use std::fmt;
@@ -15,6 +22,9 @@ use std::sync::OnceLock;
 #[derive(Default)]
 pub(crate) struct Derived {
     slot: OnceLock<Box<dyn Any + Send + Sync>>,
+    /// Pledges opened or changed since the value was made, in order (an
+    /// index may repeat). Empty while the slot is.
+    changes: Vec<u32>,
 }
 
 impl Derived {
@@ -27,9 +37,30 @@ impl Derived {
             .downcast_ref::<T>()
     }
 
-    /// Forgets the value (the ledger changed).
+    /// Forgets the value (the ledger changed in a way the owner cannot
+    /// catch up with).
     pub(crate) fn clear(&mut self) {
         self.slot = OnceLock::new();
+        self.changes.clear();
+    }
+
+    /// Notes that pledge `ix` was opened or changed. Past `limit` changes
+    /// without a reader catching up, forgets the value instead: rebuilding
+    /// is then as cheap as catching up, and the list stays bounded.
+    pub(crate) fn note_change(&mut self, ix: u32, limit: usize) {
+        if self.slot.get().is_none() {
+            return;
+        }
+        if self.changes.len() >= limit {
+            self.clear();
+        } else {
+            self.changes.push(ix);
+        }
+    }
+
+    /// The pledges opened or changed since the value was made.
+    pub(crate) fn changes(&self) -> &[u32] {
+        &self.changes
     }
 }
 

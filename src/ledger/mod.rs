@@ -117,7 +117,7 @@ pub struct Ledger {
     /// Per member: some pledge is conditional on this member's backstop.
     backstop_needed: Vec<bool>,
     /// What upper layers derive from this version (queries' cached
-    /// amounts); emptied by every append.
+    /// amounts), with the pledges changed since.
     derived: derived::Derived,
     /// Changes in place since the open savepoint, if any (see
     /// [`savepoint`]).
@@ -552,6 +552,12 @@ impl Ledger {
     /// True when some pledge is an adjustment.
     pub(crate) fn has_adjustments(&self) -> bool {
         self.adjustments > 0
+    }
+
+    /// The pledges opened or changed since the value in the derived slot
+    /// was made, in order: what it must catch up with (see [`derived`]).
+    pub(crate) fn derived_changes(&self) -> &[u32] {
+        self.derived.changes()
     }
 
     /// True when some pledge is void.

@@ -187,8 +187,8 @@ impl Ledger {
             self.category_index.remove(category);
         }
         self.categories.truncate(save.categories);
-        self.older_rules.truncate(save.older_rules);
         self.adjustments = save.adjustments;
+        self.older_rules.truncate(save.older_rules);
         self.voided = save.voided;
         self.derived.clear();
     }

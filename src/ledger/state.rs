@@ -29,6 +29,10 @@ pub(crate) struct PledgeState {
     pub(crate) evidence: Evidence,
     pub(crate) best_evidence: Evidence,
     pub(crate) conditional: bool,
+    /// Some pledge names this one in a `DependsOn` condition (recorded
+    /// before or after it), so a change to it may change that pledge's
+    /// verdict in a scenario.
+    pub(crate) depended_on: bool,
     pub(crate) currency: Option<Currency>,
     /// Personnel, units or money amount; `None` for a backstop.
     pub(crate) quantity: Option<Bounds>,

@@ -80,7 +80,7 @@ impl ColumnKey {
 }
 
 /// Amounts of every pledge for one measure and basis.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Column {
     key: ColumnKey,
     /// The common scale of `low` and `high`.
@@ -90,6 +90,8 @@ pub(crate) struct Column {
     pub(crate) high: Vec<i128>,
     /// The scale each pledge's low and high bound had as a `Decimal`.
     pub(crate) scales: Vec<(u8, u8)>,
+    /// How many of the ledger's changes the column reflects.
+    applied: usize,
 }
 
 /// Most columns kept per ledger.
@@ -100,7 +102,8 @@ const MAX_COLUMNS: usize = 4;
 #[derive(Debug, Default)]
 pub(crate) struct QueryCache {
     columns: Mutex<Vec<Arc<Column>>>,
-    evaluations: Mutex<Vec<(Scenario, Arc<Evaluation>)>>,
+    /// Each with how many of the ledger's changes it reflects.
+    evaluations: Mutex<Vec<(Scenario, Arc<Evaluation>, usize)>>,
 }
 
 impl QueryCache {
@@ -119,12 +122,27 @@ impl QueryCache {
         measure: &Measure<'_>,
         basis: Basis,
     ) -> Option<Arc<Column>> {
-        if let Ok(columns) = self.columns.lock() {
-            if let Some(found) = columns.iter().find(|c| c.key.matches(measure, basis)) {
-                return Some(Arc::clone(found));
+        let changes = ledger.derived_changes();
+        if let Ok(mut columns) = self.columns.lock() {
+            if let Some(at) = columns.iter().position(|c| c.key.matches(measure, basis)) {
+                let caught_up = columns.get_mut(at).and_then(|found| {
+                    if found.applied < changes.len() {
+                        // Copies the column only if a query still holds it.
+                        Arc::make_mut(found).catch_up(ledger, measure, basis, changes)?;
+                    }
+                    Some(Arc::clone(found))
+                });
+                match caught_up {
+                    Some(column) => return Some(column),
+                    None => {
+                        columns.remove(at);
+                    }
+                }
             }
         }
-        let column = Arc::new(build(ledger, measure, basis)?);
+        let mut column = build(ledger, measure, basis)?;
+        column.applied = changes.len();
+        let column = Arc::new(column);
         if let Ok(mut columns) = self.columns.lock() {
             if columns.len() >= MAX_COLUMNS {
                 columns.remove(0);
@@ -140,9 +158,25 @@ impl QueryCache {
         ledger: &Ledger,
         scenario: &Scenario,
     ) -> Result<Arc<Evaluation>> {
-        if let Ok(evaluations) = self.evaluations.lock() {
-            if let Some((_, found)) = evaluations.iter().find(|(s, _)| s == scenario) {
-                return Ok(Arc::clone(found));
+        let changes = ledger.derived_changes();
+        if let Ok(mut evaluations) = self.evaluations.lock() {
+            if let Some(at) = evaluations.iter().position(|(s, _, _)| s == scenario) {
+                let caught_up = evaluations.get_mut(at).and_then(|(_, found, applied)| {
+                    let new = changes.get(*applied..)?;
+                    if !new.is_empty() {
+                        if !Arc::make_mut(found).catch_up(ledger, scenario, new) {
+                            return None;
+                        }
+                        *applied = changes.len();
+                    }
+                    Some(Arc::clone(found))
+                });
+                match caught_up {
+                    Some(evaluation) => return Ok(evaluation),
+                    None => {
+                        evaluations.remove(at);
+                    }
+                }
             }
         }
         let evaluation = Arc::new(evaluate(ledger, scenario)?);
@@ -150,10 +184,126 @@ impl QueryCache {
             if evaluations.len() >= MAX_COLUMNS {
                 evaluations.remove(0);
             }
-            evaluations.push((scenario.clone(), Arc::clone(&evaluation)));
+            evaluations.push((scenario.clone(), Arc::clone(&evaluation), changes.len()));
         }
         Ok(evaluation)
     }
+}
+
+impl Column {
+    /// Recomputes the rows of the pledges changed since the column was
+    /// brought up to date, and adds the new ones; `None` when the column
+    /// must be rebuilt instead.
+    fn catch_up(
+        &mut self,
+        ledger: &Ledger,
+        measure: &Measure<'_>,
+        basis: Basis,
+        changes: &[u32],
+    ) -> Option<()> {
+        let states = ledger.states();
+        for &ix in changes.get(self.applied..)? {
+            let state = states.get(ix as usize)?;
+            let (key, bounds) = row(ledger, state, measure, basis);
+            let bounds = match bounds {
+                Some(b)
+                    if b.low.scale() > self.scale
+                        || b.high.is_some_and(|h| h.scale() > self.scale) =>
+                {
+                    return None;
+                }
+                other => other,
+            };
+            let (low, high, scales) = encode(bounds.as_ref(), self.scale)?;
+            let i = ix as usize;
+            match i.cmp(&self.keys.len()) {
+                std::cmp::Ordering::Less => {
+                    *self.keys.get_mut(i)? = key;
+                    *self.low.get_mut(i)? = low;
+                    *self.high.get_mut(i)? = high;
+                    *self.scales.get_mut(i)? = scales;
+                }
+                std::cmp::Ordering::Equal => {
+                    self.keys.push(key);
+                    self.low.push(low);
+                    self.high.push(high);
+                    self.scales.push(scales);
+                }
+                std::cmp::Ordering::Greater => return None,
+            }
+        }
+        if self.keys.len() != states.len() {
+            return None;
+        }
+        self.applied = changes.len();
+        Some(())
+    }
+}
+
+/// A pledge's dimension codes and flags, and its amount when the measure
+/// applies and it could be computed exactly.
+fn row(
+    ledger: &Ledger,
+    state: &crate::ledger::PledgeState,
+    measure: &Measure<'_>,
+    basis: Basis,
+) -> (RowKey, Option<crate::estimate::Bounds>) {
+    let mut key = RowKey {
+        member: state.member,
+        category: state.category,
+        kind: state.kind.index() as u8,
+        stage: state.stage.index() as u8,
+        evidence: state.evidence.index() as u8,
+        flags: 0,
+    };
+    let bounds = match pledge_amount(ledger, state, measure, basis) {
+        Ok(Some(bounds)) if bounds.rounded => {
+            // A rounded bound: the `Decimal` path reports it.
+            key.flags |= APPLICABLE | FAILED;
+            None
+        }
+        Ok(Some(bounds)) => {
+            key.flags |= APPLICABLE;
+            if bounds.unspecified {
+                key.flags |= UNSPECIFIED;
+            }
+            if bounds.high.is_none() {
+                key.flags |= OPEN;
+            }
+            Some(bounds)
+        }
+        Ok(None) => None,
+        Err(_) => {
+            key.flags |= APPLICABLE | FAILED;
+            None
+        }
+    };
+    (key, bounds)
+}
+
+/// A pledge's bounds as mantissas at the column's scale, with the scales
+/// they had.
+fn encode(bounds: Option<&crate::estimate::Bounds>, scale: u32) -> Option<(i128, i128, (u8, u8))> {
+    let (l, h, low_scale, high_scale) = match bounds {
+        Some(b) if !b.unspecified => {
+            let h = b.high.unwrap_or(Decimal::ZERO);
+            (
+                at_scale(b.low, scale)?,
+                at_scale(h, scale)?,
+                b.low.scale(),
+                h.scale(),
+            )
+        }
+        _ => (0, 0, 0, 0),
+    };
+    Some((
+        l,
+        h,
+        (
+            u8::try_from(low_scale).ok()?,
+            u8::try_from(high_scale).ok()?,
+        ),
+    ))
 }
 
 fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column> {
@@ -162,39 +312,12 @@ fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column>
     let mut amounts = Vec::with_capacity(states.len());
     let mut scale = 0u32;
     for state in states {
-        let mut key = RowKey {
-            member: state.member,
-            category: state.category,
-            kind: state.kind.index() as u8,
-            stage: state.stage.index() as u8,
-            evidence: state.evidence.index() as u8,
-            flags: 0,
-        };
-        let bounds = match pledge_amount(ledger, state, measure, basis) {
-            Ok(Some(bounds)) if bounds.rounded => {
-                // A rounded bound: the `Decimal` path reports it.
-                key.flags |= APPLICABLE | FAILED;
-                None
-            }
-            Ok(Some(bounds)) => {
-                key.flags |= APPLICABLE;
-                if bounds.unspecified {
-                    key.flags |= UNSPECIFIED;
-                }
-                if bounds.high.is_none() {
-                    key.flags |= OPEN;
-                }
-                scale = scale
-                    .max(bounds.low.scale())
-                    .max(bounds.high.map_or(0, |h| h.scale()));
-                Some(bounds)
-            }
-            Ok(None) => None,
-            Err(_) => {
-                key.flags |= APPLICABLE | FAILED;
-                None
-            }
-        };
+        let (key, bounds) = row(ledger, state, measure, basis);
+        if let Some(b) = &bounds {
+            scale = scale
+                .max(b.low.scale())
+                .max(b.high.map_or(0, |h| h.scale()));
+        }
         keys.push(key);
         amounts.push(bounds);
     }
@@ -204,25 +327,11 @@ fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column>
     let mut low = Vec::with_capacity(states.len());
     let mut high = Vec::with_capacity(states.len());
     let mut scales = Vec::with_capacity(states.len());
-    for bounds in amounts {
-        let (l, h, low_scale, high_scale) = match bounds {
-            Some(b) if !b.unspecified => {
-                let h = b.high.unwrap_or(Decimal::ZERO);
-                (
-                    at_scale(b.low, scale)?,
-                    at_scale(h, scale)?,
-                    b.low.scale(),
-                    h.scale(),
-                )
-            }
-            _ => (0, 0, 0, 0),
-        };
+    for bounds in &amounts {
+        let (l, h, s) = encode(bounds.as_ref(), scale)?;
         low.push(l);
         high.push(h);
-        scales.push((
-            u8::try_from(low_scale).ok()?,
-            u8::try_from(high_scale).ok()?,
-        ));
+        scales.push(s);
     }
     Some(Column {
         key: ColumnKey::new(measure, basis),
@@ -231,6 +340,7 @@ fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column>
         low,
         high,
         scales,
+        applied: 0,
     })
 }
 

@@ -1006,6 +1006,9 @@ pub(crate) struct Prepared<'v> {
 }
 
 pub(crate) use cache::QueryCache;
+/// Per-pledge amounts, for checks that add up a member's pledges (CL017,
+/// CL018) the way a query does.
+pub(crate) use measure::pledge_amount;
 
 impl Prepared<'_> {
     /// Calls `f` for every pledge the query counts, with its amount, and

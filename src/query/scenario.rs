@@ -248,7 +248,7 @@ enum Verdict {
 }
 
 /// The verdict on every pledge under one scenario.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Evaluation {
     /// What each pledge's conditions come to (a pledge the scenario says
     /// fails, through `DependsOn`, fails here too). Withdrawal is not in it.
@@ -292,6 +292,44 @@ impl Evaluation {
     /// True when the pledge is part of a dependency cycle.
     pub(crate) fn is_in_cycle(&self, ix: usize) -> bool {
         self.in_cycle.get(ix).copied().unwrap_or(false)
+    }
+}
+
+impl Evaluation {
+    /// Brings the evaluation up to date with pledges opened or changed
+    /// since it was made, when none of them can move a verdict: each has no
+    /// conditions (its own verdict holds), is not a backstop (no member's
+    /// backstop changes) and is named by no `DependsOn` (no other verdict
+    /// follows it), and the scenario states no `DependsOn` (which could
+    /// name it). False when the evaluation must be computed afresh.
+    pub(crate) fn catch_up(
+        &mut self,
+        ledger: &Ledger,
+        scenario: &Scenario,
+        changed: &[u32],
+    ) -> bool {
+        if scenario
+            .fails
+            .iter()
+            .any(|c| matches!(c, Condition::DependsOn(_)))
+        {
+            return false;
+        }
+        let states = ledger.states();
+        let inert = changed.iter().all(|&ix| {
+            states
+                .get(ix as usize)
+                .is_some_and(|s| !s.conditional && s.kind != Kind::Backstop && !s.depended_on)
+        });
+        if !inert {
+            return false;
+        }
+        // New pledges hold; pledges already evaluated keep their verdict.
+        self.conditions.resize(states.len(), Verdict::Holds);
+        if !self.in_cycle.is_empty() {
+            self.in_cycle.resize(states.len(), false);
+        }
+        true
     }
 }
 

@@ -2,10 +2,10 @@
 //! fails. These tests hold the rollback to the simplest model of "nothing
 //! happened": a ledger that never saw the failed batches.
 
-use coalition_ledger::Result;
 use coalition_ledger::io::journal::{Journal, Recovery};
 use coalition_ledger::prelude::*;
 use coalition_ledger::testing::Generator;
+use coalition_ledger::{Error, Result};
 use proptest::prelude::*;
 
 fn temp_path(tag: &str) -> std::path::PathBuf {
@@ -138,6 +138,38 @@ fn ids_and_keys_of_a_failed_batch_can_be_recorded_again() -> Result<()> {
         Some(1)
     );
     drop(journal);
+    let _ = std::fs::remove_file(&path);
+    Ok(())
+}
+
+/// A panic inside a batch leaves a journal that refuses appends, and the
+/// file keeps every entry acknowledged before it.
+#[test]
+fn a_panic_in_a_batch_poisons_the_journal_and_loses_nothing() -> Result<()> {
+    let path = temp_path("panic");
+    let mut journal = Journal::open(&path, Recovery::Fail)?;
+    journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = journal.batch(|batch| -> Result<()> {
+            batch.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
+            panic!("the application's own bug");
+        });
+    }));
+    assert!(outcome.is_err());
+    let refused = journal.add_member(Member::new(MemberId::new("DEU")?, "Germany"));
+    assert!(
+        matches!(refused, Err(Error::JournalPoisoned { .. })),
+        "{refused:?}"
+    );
+    drop(journal);
+    let reopened = Journal::open(&path, Recovery::Fail)?;
+    let ids: Vec<String> = reopened
+        .ledger()
+        .members()
+        .map(|m| m.id().to_string())
+        .collect();
+    assert_eq!(ids, ["FRA"]);
+    drop(reopened);
     let _ = std::fs::remove_file(&path);
     Ok(())
 }

@@ -486,6 +486,13 @@ impl Journal {
     /// write fails, nothing is applied, and a batch torn by a crash is never
     /// half-applied on recovery.
     ///
+    /// The entries go straight into the journal's ledger and are rolled
+    /// back if the batch fails, so a batch costs what it writes, not a copy
+    /// of the ledger. If `build` panics, the journal is left poisoned (every
+    /// later append is refused with [`Error::JournalPoisoned`]) and its
+    /// in-memory ledger empty; reopening the file gives every entry
+    /// acknowledged before.
+    ///
     /// # Errors
     ///
     /// The first error of `build` (nothing is written), a batch larger than

@@ -5,9 +5,11 @@
 //! What a table answers depends on the rates and the scenario it was asked
 //! under, so both must be kept next to the answers and load back exactly as
 //! they were written: a JSON value loads into an equal value, and a CSV file
-//! written by [`write_fx_csv`] loads into the same rates.
+//! written by `write_fx_csv` loads into the same rates.
 
-use crate::error::{Error, Result};
+#[cfg(feature = "csv")]
+use crate::error::Error;
+use crate::error::Result;
 use crate::fx::FxRates;
 use crate::query::Scenario;
 
@@ -40,7 +42,7 @@ impl FxRates {
     ///
     /// # Errors
     ///
-    /// [`Error::Json`] with line and column for malformed JSON, unknown
+    /// [`Error::Json`](crate::Error::Json) with line and column for malformed JSON, unknown
     /// fields, an unknown currency or policy, or a rate
     /// [`FxRates::insert`] refuses.
     ///
@@ -81,7 +83,7 @@ impl Scenario {
     ///
     /// # Errors
     ///
-    /// [`Error::Json`] with line and column for malformed JSON, unknown
+    /// [`Error::Json`](crate::Error::Json) with line and column for malformed JSON, unknown
     /// fields, or a condition stated both to hold and to fail.
     ///
     /// # Example

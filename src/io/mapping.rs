@@ -800,7 +800,9 @@ impl Mapping {
     /// changes nothing when it says the same, so re-applying a release
     /// appends nothing; a row whose amount or stage the release changed is
     /// recorded as a revision, a delivery correction and an advance (see
-    /// [`Applied::rows_revised`]). The release is
+    /// [`Applied::rows_revised`]), dated with the row's date. A changed date
+    /// or evidence alone changes nothing: the entries keep what they were
+    /// recorded with. The release is
     /// checked against `ledger` (the current state: a journal's
     /// [`ledger()`](crate::io::journal::Journal::ledger)) and its new
     /// entries handed, `batch` rows at a time, to `append`, which records

@@ -142,25 +142,29 @@ fn ids_and_keys_of_a_failed_batch_can_be_recorded_again() -> Result<()> {
     Ok(())
 }
 
-/// A panic inside a batch leaves a journal that refuses appends, and the
-/// file keeps every entry acknowledged before it.
+/// A panic inside a batch rolls it back before it goes on: a caller that
+/// catches it finds the journal as it was, appends, checkpoints and reopens
+/// with nothing lost.
 #[test]
-fn a_panic_in_a_batch_poisons_the_journal_and_loses_nothing() -> Result<()> {
+fn a_panic_in_a_batch_rolls_it_back_and_loses_nothing() -> Result<()> {
     let path = temp_path("panic");
+    let _ = std::fs::remove_file(path.with_extension("checkpoint"));
     let mut journal = Journal::open(&path, Recovery::Fail)?;
-    journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    for id in ["FRA", "GBR", "DEU"] {
+        journal.add_member(Member::new(MemberId::new(id)?, id))?;
+    }
+    let before = journal.ledger().clone();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let _ = journal.batch(|batch| -> Result<()> {
-            batch.add_member(Member::new(MemberId::new("GBR")?, "United Kingdom"))?;
+            batch.add_member(Member::new(MemberId::new("ITA")?, "Italy"))?;
             panic!("the application's own bug");
         });
     }));
     assert!(outcome.is_err());
-    let refused = journal.add_member(Member::new(MemberId::new("DEU")?, "Germany"));
-    assert!(
-        matches!(refused, Err(Error::JournalPoisoned { .. })),
-        "{refused:?}"
-    );
+    assert_eq!(journal.ledger(), &before);
+    assert_eq!(journal.ledger().members().count(), 3);
+    journal.add_member(Member::new(MemberId::new("POL")?, "Poland"))?;
+    journal.checkpoint()?;
     drop(journal);
     let reopened = Journal::open(&path, Recovery::Fail)?;
     let ids: Vec<String> = reopened
@@ -168,8 +172,28 @@ fn a_panic_in_a_batch_poisons_the_journal_and_loses_nothing() -> Result<()> {
         .members()
         .map(|m| m.id().to_string())
         .collect();
-    assert_eq!(ids, ["FRA"]);
+    assert_eq!(ids, ["FRA", "GBR", "DEU", "POL"]);
     drop(reopened);
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(path.with_extension("checkpoint"));
+    Ok(())
+}
+
+/// A checkpoint is written only by a journal whose ledger matches its
+/// file: a read-only journal refuses to write one.
+#[test]
+fn a_read_only_journal_writes_no_checkpoint() -> Result<()> {
+    let path = temp_path("read-only-checkpoint");
+    let mut journal = Journal::open(&path, Recovery::Fail)?;
+    journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    drop(journal);
+    let reader = Journal::open_read_only(&path)?;
+    assert!(matches!(
+        reader.checkpoint(),
+        Err(Error::JournalReadOnly { .. })
+    ));
+    assert!(!path.with_extension("checkpoint").exists());
+    drop(reader);
     let _ = std::fs::remove_file(&path);
     Ok(())
 }

@@ -488,10 +488,9 @@ impl Journal {
     ///
     /// The entries go straight into the journal's ledger and are rolled
     /// back if the batch fails, so a batch costs what it writes, not a copy
-    /// of the ledger. If `build` panics, the journal is left poisoned (every
-    /// later append is refused with [`Error::JournalPoisoned`]) and its
-    /// in-memory ledger empty; reopening the file gives every entry
-    /// acknowledged before.
+    /// of the ledger. If `build` panics, the batch is rolled back the same
+    /// way (nothing was written) before the panic goes on, so a caller that
+    /// catches it finds the journal as it was.
     ///
     /// # Errors
     ///
@@ -525,20 +524,26 @@ impl Journal {
         self.writable()?;
         // The batch records straight into the ledger and rolls back on
         // failure: recording into a clone would copy every chunk the batch
-        // touches (see `src/ledger/savepoint.rs`). While the ledger is lent to the
-        // batch the journal counts as poisoned, so a panic in `build`
-        // leaves a journal that refuses appends rather than one whose
-        // ledger and file disagree.
+        // touches (see `src/ledger/savepoint.rs`).
         let mut ledger = std::mem::take(&mut self.ledger);
         let save = ledger.savepoint();
-        self.poisoned = true;
         let mut batch = Batch {
             ledger,
             lines: Vec::new(),
             count: 0,
         };
-        let built = build(&mut batch);
-        self.poisoned = false;
+        // A panic in `build` must not take the lent ledger with it: roll
+        // back, give the ledger back, then let the panic go on.
+        let built =
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(&mut batch))) {
+                Ok(built) => built,
+                Err(panic) => {
+                    let Batch { mut ledger, .. } = batch;
+                    ledger.rollback(save);
+                    self.ledger = ledger;
+                    std::panic::resume_unwind(panic);
+                }
+            };
         let written = match &built {
             Ok(_) if batch.count > 0 => {
                 let mut frame = format::batch_line(batch.count);
@@ -628,6 +633,9 @@ impl Journal {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn checkpoint(&self) -> Result<()> {
+        // A checkpoint says "the file up to here is this ledger": only a
+        // writer whose ledger is known to match its file may write one.
+        self.writable()?;
         checkpoint::write(&self.path, &self.ledger, self.length, self.lines)
     }
 

@@ -121,8 +121,7 @@ pub struct Ledger {
     derived: derived::Derived,
     /// Changes in place since the open savepoint, if any (see
     /// [`savepoint`]).
-    undo: Vec<savepoint::Undo>,
-    undo_active: bool,
+    undo: savepoint::UndoLog,
 }
 
 impl PartialEq for Ledger {

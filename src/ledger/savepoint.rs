@@ -37,6 +37,21 @@ pub(crate) enum Undo {
     Source(u32, Box<crate::source::Source>),
 }
 
+/// The changes in place since the open savepoint. A clone of the ledger
+/// (a reader's snapshot taken during a batch) starts with none and logs
+/// nothing: only the ledger that opened the savepoint can roll back.
+#[derive(Debug, Default)]
+pub(crate) struct UndoLog {
+    changes: Vec<Undo>,
+    active: bool,
+}
+
+impl Clone for UndoLog {
+    fn clone(&self) -> UndoLog {
+        UndoLog::default()
+    }
+}
+
 /// The lengths of everything that only grows, and where the undo log
 /// stood, when the savepoint was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +72,8 @@ impl Ledger {
     /// Starts logging changes in place so that [`Ledger::rollback`] can
     /// undo everything recorded from now on. One savepoint at a time.
     pub(crate) fn savepoint(&mut self) -> Savepoint {
-        self.undo.clear();
-        self.undo_active = true;
+        self.undo.changes.clear();
+        self.undo.active = true;
         Savepoint {
             entries: self.entries.len(),
             members: self.members.len(),
@@ -74,20 +89,20 @@ impl Ledger {
 
     /// Keeps what was recorded since the savepoint.
     pub(crate) fn release(&mut self, _: Savepoint) {
-        self.undo.clear();
-        self.undo_active = false;
+        self.undo.changes.clear();
+        self.undo.active = false;
     }
 
     /// Logs a change in place while a savepoint is open.
     pub(super) fn log_undo(&mut self, undo: impl FnOnce() -> Undo) {
-        if self.undo_active {
-            self.undo.push(undo());
+        if self.undo.active {
+            self.undo.changes.push(undo());
         }
     }
 
     /// Puts the ledger back exactly as it was at the savepoint.
     pub(crate) fn rollback(&mut self, save: Savepoint) {
-        while let Some(undo) = self.undo.pop() {
+        while let Some(undo) = self.undo.changes.pop() {
             match undo {
                 Undo::State(ix, state) => {
                     if let Some(slot) = self.pledges.get_mut(ix as usize) {
@@ -120,7 +135,7 @@ impl Ledger {
                 }
             }
         }
-        self.undo_active = false;
+        self.undo.active = false;
         // Every appended entry with a key inserted it, and every appended
         // pledge entry opened a pledge (re-sent ones are not appended).
         for ix in save.entries..self.entries.len() {

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use coalition_ledger::Result;
-use coalition_ledger::charts::{self, ChartOptions, Layout};
+use coalition_ledger::io::charts::{self, ChartOptions, Layout};
 use coalition_ledger::prelude::*;
 use coalition_ledger::testing::Generator;
 

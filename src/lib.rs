@@ -432,7 +432,7 @@
 //! | `csv` | `io::csv`: CSV import and export of pledges and query tables |
 //! | `testing` | `testing::Generator`: seeded large ledgers for tests and benchmarks |
 //! | `parquet` | `io::parquet`: pledges, entries and query tables as Parquet files for polars, `DuckDB`, `DataFusion` and Spark |
-//! | `charts` | `charts`: SVG charts of coverage, running totals and tables |
+//! | `charts` | `io::charts`: SVG charts of coverage, running totals and tables |
 //!
 //! The fixtures ([`fixtures`]) and the JSON and journal formats are always
 //! available.
@@ -522,9 +522,6 @@ mod spelling;
 mod withdrawn;
 mod within_limits;
 
-#[cfg(feature = "charts")]
-#[cfg_attr(docsrs, doc(cfg(feature = "charts")))]
-pub mod charts;
 pub mod io;
 // The prelude lives at the crate root because it re-exports from every
 // layer, and only the root may reach all of them.

@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use coalition_ledger::charts::{self, ChartOptions, Layout};
+use coalition_ledger::io::charts::{self, ChartOptions, Layout};
 use coalition_ledger::testing::Generator;
 use coalition_ledger::*;
 use common::*;

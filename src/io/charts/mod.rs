@@ -18,7 +18,7 @@
 //!
 //! ```
 //! use coalition_ledger::prelude::*;
-//! use coalition_ledger::charts::{self, ChartOptions};
+//! use coalition_ledger::io::charts::{self, ChartOptions};
 //!
 //! let ledger = fixtures::paris_summit();
 //! let table = ledger.query().group_by([Dimension::Member]).run()?;
@@ -47,7 +47,7 @@ const PALETTE: [&str; 8] = [
 /// # Example
 ///
 /// ```
-/// use coalition_ledger::charts::ChartOptions;
+/// use coalition_ledger::io::charts::ChartOptions;
 ///
 /// let options = ChartOptions::new("Troops pledged").width(900);
 /// assert_eq!(options.title(), "Troops pledged");
@@ -64,7 +64,7 @@ impl ChartOptions {
     /// # Example
     ///
     /// ```
-    /// use coalition_ledger::charts::ChartOptions;
+    /// use coalition_ledger::io::charts::ChartOptions;
     ///
     /// assert_eq!(ChartOptions::new("Coverage").title(), "Coverage");
     /// ```
@@ -80,7 +80,7 @@ impl ChartOptions {
     /// # Example
     ///
     /// ```
-    /// use coalition_ledger::charts::ChartOptions;
+    /// use coalition_ledger::io::charts::ChartOptions;
     ///
     /// let svg_width = ChartOptions::new("x").width(100);
     /// assert_eq!(svg_width, ChartOptions::new("x").width(480));
@@ -96,7 +96,7 @@ impl ChartOptions {
     /// # Example
     ///
     /// ```
-    /// use coalition_ledger::charts::ChartOptions;
+    /// use coalition_ledger::io::charts::ChartOptions;
     ///
     /// assert_eq!(ChartOptions::new("Gap").title(), "Gap");
     /// ```
@@ -110,7 +110,7 @@ impl ChartOptions {
 /// # Example
 ///
 /// ```
-/// use coalition_ledger::charts::Layout;
+/// use coalition_ledger::io::charts::Layout;
 ///
 /// assert_ne!(Layout::Lines, Layout::StackedAreas);
 /// ```
@@ -123,7 +123,7 @@ pub enum Layout {
     StackedAreas,
 }
 
-crate::spelling::spelled!(Layout, "chart layout", "charts::Layout", {
+crate::spelling::spelled!(Layout, "chart layout", "io::charts::Layout", {
     Lines => "lines",
     StackedAreas => "stacked_areas",
 });
@@ -134,7 +134,7 @@ crate::spelling::spelled!(Layout, "chart layout", "charts::Layout", {
 ///
 /// ```
 /// use coalition_ledger::prelude::*;
-/// use coalition_ledger::charts::{self, ChartOptions};
+/// use coalition_ledger::io::charts::{self, ChartOptions};
 ///
 /// let coverage = fixtures::paris_summit().query().coverage(&Target::personnel(25_000))?;
 /// let svg = charts::coverage(&coverage, &ChartOptions::new("Reassurance force"));
@@ -156,7 +156,7 @@ pub fn coverage(coverage: &Coverage, options: &ChartOptions) -> String {
 ///
 /// ```
 /// use coalition_ledger::prelude::*;
-/// use coalition_ledger::charts::{self, ChartOptions, Layout};
+/// use coalition_ledger::io::charts::{self, ChartOptions, Layout};
 ///
 /// let running = fixtures::paris_summit().query().group_by([Dimension::Kind])
 ///     .running_totals(Interval::Month, parse_date("2025-08-01")?, parse_date("2025-12-31")?)?;
@@ -183,7 +183,7 @@ pub fn running_totals(
 ///
 /// ```
 /// use coalition_ledger::prelude::*;
-/// use coalition_ledger::charts::{self, ChartOptions};
+/// use coalition_ledger::io::charts::{self, ChartOptions};
 ///
 /// let table = fixtures::paris_summit().query().group_by([Dimension::Stage]).run()?;
 /// let svg = charts::table_bars(&table, &ChartOptions::new("By stage"))?;

@@ -274,27 +274,13 @@ fn csv_import_query(
     io::csv::export(ledger, &mut out)?;
     out.flush()?;
     drop(out);
-    let mut rates = std::io::BufWriter::new(std::fs::File::create(dir.join("rates.csv"))?);
-    writeln!(rates, "currency,date,rate")?;
-    for (currency, date, rate) in fx.iter() {
-        writeln!(rates, "{currency},{date},{rate}")?;
-    }
-    rates.flush()?;
-    drop(rates);
+    let rates = std::io::BufWriter::new(std::fs::File::create(dir.join("rates.csv"))?);
+    io::rates::write_fx_csv(fx, rates)?;
 
     let started = Instant::now();
     let text = std::fs::read(dir.join("pledges.csv"))?;
-    let rates_text = std::fs::read_to_string(dir.join("rates.csv"))?;
-    let mut fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore);
-    for (n, line) in rates_text.lines().enumerate().skip(1) {
-        let mut fields = line.split(',');
-        let (Some(currency), Some(date), Some(rate), None) =
-            (fields.next(), fields.next(), fields.next(), fields.next())
-        else {
-            return Err(format!("rates.csv line {}: expected currency,date,rate", n + 1).into());
-        };
-        fx.insert(currency.parse()?, parse_date(date)?, rate.parse()?)?;
-    }
+    let rates_text = std::fs::read(dir.join("rates.csv"))?;
+    let fx = io::rates::read_fx_csv(&rates_text[..], Currency::EUR, RatePolicy::LatestOnOrBefore)?;
     let imported = io::csv::Importer::new()
         .add_missing_members(true)
         .add_missing_sources(true)

@@ -54,7 +54,6 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     step("generate", started.elapsed().as_secs_f64());
     let entries = actions.len();
 
-    let journal_actions = actions.clone();
     let started = Instant::now();
     let mut ledger = Ledger::new();
     ledger.reserve(entries, pledges);
@@ -179,6 +178,9 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         std::fs::create_dir_all(&dir)?;
         let path = dir.join("scale.journal");
         let mut journal = io::journal::Journal::open(&path, io::journal::Recovery::Fail)?;
+        // Generated again rather than copied before `record`, so that the
+        // copy does not count in the ledger's resident memory.
+        let journal_actions = generator.actions()?;
         let started = Instant::now();
         let mut batch = Vec::with_capacity(1_000);
         for item in journal_actions {

@@ -171,21 +171,21 @@ impl Ledger {
         self.entries.reserve(entries);
         self.previous_on_pledge.reserve(entries);
         self.pledges.reserve(pledges);
+        self.pledge_index.reserve(pledges);
     }
 
     /// Replaces ids in a validated action with the ledger's own copies, so
     /// that a million entries naming one pledge or source share one string.
     fn share_ids(&self, action: &mut Action, provenance: &mut Provenance) {
-        fn share<K: std::hash::Hash + Eq + Clone>(index: &crate::hash::IdMap<K>, id: &mut K) {
-            if let Some((own, _)) = index.get_key_value(id) {
-                *id = own.clone();
-            }
-        }
-        for source in provenance.sources_mut() {
-            share(&self.source_index, source);
-        }
+        provenance.share_sources(|id| self.source_index.get_key_value(id).map(|(own, _)| own));
         match action {
-            Action::Pledge(spec) => share(&self.member_index, spec.member_mut()),
+            Action::Pledge(spec) => {
+                if let Some((own, _)) = self.member_index.get_key_value(spec.member()) {
+                    if !own.same_allocation(spec.member()) {
+                        *spec.member_mut() = own.clone();
+                    }
+                }
+            }
             Action::Advance { pledge, .. }
             | Action::Revise { pledge, .. }
             | Action::Deliver { pledge, .. }
@@ -193,7 +193,9 @@ impl Ledger {
             | Action::Void { pledge, .. }
             | Action::Annotate { pledge } => {
                 if let Some((own, _)) = self.pledge_index.get_key_value(pledge) {
-                    *pledge = own.clone();
+                    if !own.same_allocation(pledge) {
+                        *pledge = own.clone();
+                    }
                 }
             }
             Action::AddMember(_)
@@ -805,6 +807,7 @@ impl Ledger {
         self.member_index.insert(member.id().clone(), ix);
         self.member_groups.push(groups);
         self.by_member.push(Chunked::default());
+        self.backstops_leading_on.push(Chunked::default());
         self.backstop_needed.push(false);
         self.members.push(member);
     }
@@ -856,6 +859,11 @@ impl Ledger {
         }
         if let Some(list) = self.by_kind.get_mut(state.kind.index()) {
             list.push(ix);
+        }
+        if state.kind == Kind::Backstop && super::cycles::leads_on(spec) {
+            if let Some(list) = self.backstops_leading_on.get_mut(state.member as usize) {
+                list.push(ix);
+            }
         }
         if state.conditional {
             self.conditional.push(ix);

@@ -171,7 +171,8 @@ impl Ledger {
             }
             list.truncate(len);
         };
-        for list in self.by_member.iter_mut().chain(self.by_kind.iter_mut()) {
+        let lists = self.by_member.iter_mut().chain(self.by_kind.iter_mut());
+        for list in lists.chain(self.backstops_leading_on.iter_mut()) {
             if new_pledge(list) {
                 cut(list);
             }
@@ -188,6 +189,7 @@ impl Ledger {
         self.member_groups.truncate(save.members);
         self.member_entries.truncate(save.members);
         self.by_member.truncate(save.members);
+        self.backstops_leading_on.truncate(save.members);
         self.backstop_needed.truncate(save.members);
         for source in self.sources.get(save.sources..).unwrap_or_default() {
             self.source_index.remove(source.id());

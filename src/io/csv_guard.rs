@@ -85,7 +85,7 @@ impl<R: Read> Guard<R> {
         if self.record_bytes == 0 {
             self.record_line = self.line;
         }
-        self.record_bytes += run;
+        self.record_bytes = self.record_bytes.saturating_add(run);
         self.state = State::InField;
         run
     }
@@ -149,7 +149,7 @@ impl<R: Read> Read for Guard<R> {
         while let Some(&byte) = buf.get(i).filter(|_| i < n) {
             let run = self.ordinary_run(buf.get(i..n).unwrap_or_default());
             if run > 0 {
-                i += run;
+                i = i.saturating_add(run);
                 continue;
             }
             if !self.step(byte) {
@@ -166,7 +166,7 @@ impl<R: Read> Read for Guard<R> {
                 }
                 return Ok(i);
             }
-            i += 1;
+            i = i.saturating_add(1);
         }
         Ok(n)
     }

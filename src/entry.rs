@@ -213,6 +213,16 @@ impl SourceList {
         matches!(self, SourceList::None)
     }
 
+    /// True when both are the very same list (shared, not merely equal).
+    pub(crate) fn is_same(&self, other: &SourceList) -> bool {
+        match (self, other) {
+            (SourceList::None, SourceList::None) => true,
+            (SourceList::One(a), SourceList::One(b)) => a.same_allocation(b),
+            (SourceList::Many(a), SourceList::Many(b)) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     /// Inserts `source` in order, unless it is already there. A list one
     /// past [`MAX_SOURCES_PER_ENTRY`] takes no more: recording it fails
     /// anyway, and a caller citing 300,000 sources must not pay for sorting
@@ -579,6 +589,11 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The cited sources as held.
+    pub(crate) fn source_list(&self) -> &SourceList {
+        &self.sources
+    }
+
     pub(crate) fn new(sequence: u64, action: Action, provenance: Provenance) -> Entry {
         Entry {
             sequence,
@@ -805,11 +820,17 @@ impl Entry {
     }
 }
 
-/// Validates what an entry says about itself, independent of the ledger.
-pub(crate) fn validate_provenance(provenance: &Provenance) -> Result<()> {
+/// Validates the date an entry gives, independent of the ledger.
+pub(crate) fn validate_date(provenance: &Provenance) -> Result<()> {
     if let Some(date) = provenance.date {
         check_date(|| "entry".to_string(), "date", date.effective())?;
     }
+    Ok(())
+}
+
+/// Validates the sources an entry cites, independent of the ledger: within
+/// the limit, sorted and unique.
+pub(crate) fn validate_sources(provenance: &Provenance) -> Result<()> {
     let sources = provenance.sources();
     if sources.len() > MAX_SOURCES_PER_ENTRY {
         return Err(Error::limit(

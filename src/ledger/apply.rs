@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{Chunked, Ledger, NONE, PledgeState, Rules, savepoint};
-use crate::entry::{Action, Entry, Provenance, validate_provenance, validate_reason};
+use crate::entry::{Action, Entry, Provenance, validate_date, validate_reason, validate_sources};
 use crate::error::{Error, Result};
 use crate::ids::{MemberId, PledgeId};
 use crate::lifecycle::{Evidence, Stage};
@@ -155,7 +155,13 @@ impl Ledger {
         if !matches!(change, Change::Existing(_)) {
             self.share_ids(&mut action, &mut provenance);
         }
-        Ok(self.commit(change, action, provenance, accepted_under))
+        let recorded = self.commit(change, action, provenance, accepted_under);
+        if recorded.is_appended() && !rules.allows_any_alphabet() {
+            if let Some(entry) = self.entries.last() {
+                self.checked_sources = entry.source_list().clone();
+            }
+        }
+        Ok(recorded)
     }
 
     /// Reserves room for `entries` more entries of which `pledges` open
@@ -174,10 +180,19 @@ impl Ledger {
         self.pledge_index.reserve(pledges);
     }
 
+    /// True when `provenance` cites the very list (shared, not a copy) that
+    /// the last entry cited, which was checked under the current alphabet
+    /// and found known, sorted and unique.
+    fn sources_checked(&self, provenance: &Provenance) -> bool {
+        provenance.source_list().is_same(&self.checked_sources)
+    }
+
     /// Replaces ids in a validated action with the ledger's own copies, so
     /// that a million entries naming one pledge or source share one string.
     fn share_ids(&self, action: &mut Action, provenance: &mut Provenance) {
-        provenance.share_sources(|id| self.source_index.get_key_value(id).map(|(own, _)| own));
+        if !self.sources_checked(provenance) {
+            provenance.share_sources(|id| self.source_index.get_key_value(id).map(|(own, _)| own));
+        }
         match action {
             Action::Pledge(spec) => {
                 if let Some((own, _)) = self.member_index.get_key_value(spec.member()) {
@@ -236,12 +251,18 @@ impl Ledger {
     }
 
     fn plan(&self, action: &Action, provenance: &Provenance, rules: Rules) -> Result<Change> {
-        validate_provenance(provenance)?;
-        super::alphabet::check(action, provenance, rules)?;
+        validate_date(provenance)?;
+        // The list the last entry cited, shared with it, was checked then:
+        // an import's row, or a batch citing one source list, checks it once.
+        let sources_checked = self.sources_checked(provenance);
+        if !sources_checked {
+            validate_sources(provenance)?;
+        }
+        super::alphabet::check(action, provenance, rules, sources_checked)?;
         if let Some(existing) = self.keyed_entry(action, provenance)? {
             return Ok(Change::Existing(existing));
         }
-        for source in provenance.sources() {
+        for source in provenance.sources().iter().filter(|_| !sources_checked) {
             if !self.source_index.contains_key(source) {
                 return Err(Error::UnknownSource {
                     source_id: source.to_string(),

@@ -124,6 +124,11 @@ pub struct Ledger {
     /// What upper layers derive from this version (queries' cached
     /// amounts), with the pledges changed since.
     derived: derived::Derived,
+    /// The source list the last entry recorded under the current rules
+    /// cites, shared with that entry: known, sorted, unique and within the
+    /// alphabet. An entry citing the same list skips those checks. Cleared
+    /// by a rollback, which may remove sources.
+    checked_sources: crate::entry::SourceList,
     /// Changes in place since the open savepoint, if any (see
     /// [`savepoint`]).
     undo: savepoint::UndoLog,

@@ -182,6 +182,18 @@ impl Ledger {
         }
         self.pledges.truncate(save.pledges);
 
+        self.cut_roster(&save);
+        self.adjustments = save.adjustments;
+        self.older_rules.truncate(save.older_rules);
+        self.voided = save.voided;
+        self.derived.clear();
+    }
+
+    /// Removes the members, sources, groups and categories added since the
+    /// savepoint. The source list known to be checked may cite a removed
+    /// source, so it is forgotten.
+    fn cut_roster(&mut self, save: &Savepoint) {
+        self.checked_sources = crate::entry::SourceList::None;
         for member in self.members.get(save.members..).unwrap_or_default() {
             self.member_index.remove(member.id());
         }
@@ -204,9 +216,5 @@ impl Ledger {
             self.category_index.remove(category);
         }
         self.categories.truncate(save.categories);
-        self.adjustments = save.adjustments;
-        self.older_rules.truncate(save.older_rules);
-        self.voided = save.voided;
-        self.derived.clear();
     }
 }

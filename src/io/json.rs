@@ -27,7 +27,8 @@
 //!   errors with the line and column; a rejected entry is an error with its
 //!   sequence number.
 //! * Saving is deterministic: save → load → save gives the same bytes.
-//! * Limits: at most [`MAX_DOCUMENT_BYTES`] bytes and [`MAX_JSON_DEPTH`]
+//! * Limits: at most [`MAX_DOCUMENT_BYTES`] bytes and
+//!   [`MAX_JSON_DEPTH`](crate::limits::MAX_JSON_DEPTH)
 //!   levels of nesting; every list is bounded as it is read (see
 //!   [`crate::limits`]). The document has one spelling: objects with named
 //!   fields (a record written as a positional list is refused), amounts
@@ -65,9 +66,15 @@ use crate::error::{Error, Result};
 use crate::ids::SourceId;
 use crate::ledger::{Ledger, Rules};
 use crate::lifecycle::Evidence;
-use crate::limits::{MAX_DOCUMENT_BYTES, MAX_JSON_DEPTH};
+use crate::limits::MAX_DOCUMENT_BYTES;
+
+mod pipe;
+mod shape;
+
 use crate::member::Member;
 use crate::source::Source;
+use pipe::Sink;
+use shape::{Guard, Stop, check_shape, check_size};
 
 /// The value of the `format` field.
 pub const FORMAT: &str = "coalition-ledger";
@@ -226,11 +233,11 @@ pub fn to_string(ledger: &Ledger) -> String {
 pub fn from_str(text: &str) -> Result<Ledger> {
     check_size(text, MAX_DOCUMENT_BYTES)?;
     check_shape(text)?;
-    let mut loader = Loader::default();
+    let mut document = Document::new(Sink::new(true));
     let mut parser = serde_json::Deserializer::from_str(text);
-    let parsed = serde::de::DeserializeSeed::deserialize(&mut loader, &mut parser)
+    let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
         .and_then(|()| parser.end());
-    loader.finish(parsed.map_err(|e| json_error(&e)))
+    document.finish(parsed.map_err(|e| json_error(&e)))
 }
 
 /// Reads a ledger from a reader holding a JSON document.
@@ -253,17 +260,12 @@ pub fn from_str(text: &str) -> Result<Ledger> {
 /// ```
 pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
     // The text is checked as it streams and never held whole.
-    let guard = Guard {
-        inner: reader,
-        read: 0,
-        shape: Shape::default(),
-    };
-    let reader = std::io::BufReader::with_capacity(1 << 16, guard);
-    let mut loader = Loader::default();
+    let reader = std::io::BufReader::with_capacity(1 << 16, Guard::new(reader));
+    let mut document = Document::new(Sink::new(true));
     let mut parser = serde_json::Deserializer::from_reader(reader);
-    let parsed = serde::de::DeserializeSeed::deserialize(&mut loader, &mut parser)
+    let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
         .and_then(|()| parser.end());
-    loader.finish(parsed.map_err(reader_error))
+    document.finish(parsed.map_err(reader_error))
 }
 
 /// Saves the ledger to a file.
@@ -321,19 +323,20 @@ pub fn load(path: impl AsRef<Path>) -> Result<Ledger> {
     from_reader(file)
 }
 
-/// Builds the ledger while the document is parsed: each member, source and
-/// entry is recorded as soon as it is read, so the parsed document is never
-/// held whole next to the ledger (peak memory is the ledger plus one
-/// record). Every document this crate writes lists `format` and `version`
-/// first, and (version 1) the roster before the entries; records read before
-/// what they need wait for it and are replayed at the end, so a hand-written
-/// order still loads as before.
+/// Builds the ledger from what the parse reads ([`Event`]s, in document
+/// order): each member, source and entry is recorded as soon as it is
+/// read, so the parsed document is never held whole next to the ledger
+/// (peak memory is the ledger plus a few records). Every document this crate
+/// writes lists `format` and `version` first, and (version 1) the roster
+/// before the entries; records read before what they need wait for it and
+/// are replayed at the end, so a hand-written order still loads as before.
 #[derive(Default)]
 struct Loader {
     ledger: Ledger,
     /// A ledger error found while parsing; serde only carries text, so the
     /// typed error waits here and wins over the parse error it caused.
     failure: Option<Error>,
+    /// The top-level fields read so far.
     seen: [bool; 5],
     version: Option<u32>,
     /// Index of the next entry in `entries`.
@@ -371,11 +374,30 @@ impl Loader {
         Ok(self.ledger)
     }
 
-    /// Keeps a ledger error and gives serde one to stop the parse with.
-    fn fail<E: serde::de::Error>(&mut self, error: Error) -> E {
-        let message = error.to_string();
-        self.failure = Some(error);
-        E::custom(message)
+    /// Takes in what the parse read; an error stops the load.
+    fn apply(&mut self, event: Event) -> Result<()> {
+        match event {
+            Event::Field(field) => {
+                if let Some(seen) = self.seen.get_mut(field) {
+                    *seen = true;
+                }
+                Ok(())
+            }
+            Event::Version(version) => {
+                self.version = Some(version);
+                // Records that waited for the version.
+                for member in std::mem::take(&mut self.members) {
+                    self.member(member)?;
+                }
+                for source in std::mem::take(&mut self.sources) {
+                    self.source(source)?;
+                }
+                Ok(())
+            }
+            Event::Member(member) => self.member(member),
+            Event::Source(source) => self.source(source),
+            Event::Entry(entry) => self.entry(entry),
+        }
     }
 
     /// Members and sources are arrays of version 1 only.
@@ -490,7 +512,47 @@ fn version_2_entry(entry: &EntryIn, index: u64) -> Result<Rules> {
     }
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for &mut Loader {
+/// What the parse of a document reads, handed to the [`Loader`] in
+/// document order.
+enum Event {
+    /// The key of a top-level field (its index in [`FIELDS`]), before its
+    /// value is read.
+    Field(usize),
+    /// The value of `version`.
+    Version(u32),
+    Member(Member),
+    Source(Source),
+    Entry(EntryIn),
+}
+
+/// The parse of a document: checks its fields and hands what it reads to a
+/// [`Sink`].
+struct Document {
+    /// The top-level fields read so far, to refuse a repeated one.
+    seen: [bool; 5],
+    sink: Sink,
+}
+
+impl Document {
+    fn new(sink: Sink) -> Document {
+        Document {
+            seen: [false; 5],
+            sink,
+        }
+    }
+
+    /// The loaded ledger, or the first error: a ledger error wins over the
+    /// parse error it caused.
+    fn finish(self, parsed: Result<()>) -> Result<Ledger> {
+        self.sink.into_loader()?.finish(parsed)
+    }
+
+    fn send<E: serde::de::Error>(&mut self, event: Event) -> Result<(), E> {
+        self.sink.send(event).map_err(E::custom)
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for &mut Document {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -498,7 +560,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for &mut Loader {
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for &mut Loader {
+impl<'de> serde::de::Visitor<'de> for &mut Document {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -517,24 +579,14 @@ impl<'de> serde::de::Visitor<'de> for &mut Loader {
                 }
                 *seen = true;
             }
+            self.send(Event::Field(field))?;
             match field {
                 0 => {
                     map.next_value::<FormatTag>()?;
                 }
                 1 => {
                     let VersionTag(version) = map.next_value()?;
-                    self.version = Some(version);
-                    // Records that waited for the version.
-                    for member in std::mem::take(&mut self.members) {
-                        if let Err(error) = self.member(member) {
-                            return Err(self.fail(error));
-                        }
-                    }
-                    for source in std::mem::take(&mut self.sources) {
-                        if let Err(error) = self.source(source) {
-                            return Err(self.fail(error));
-                        }
-                    }
+                    self.send(Event::Version(version))?;
                 }
                 2 => map.next_value_seed(Records::<Member>(self, std::marker::PhantomData))?,
                 3 => map.next_value_seed(Records::<Source>(self, std::marker::PhantomData))?,
@@ -550,29 +602,29 @@ impl<'de> serde::de::Visitor<'de> for &mut Loader {
     }
 }
 
-/// One list of the document, each record handed to the loader as it is read.
-struct Records<'l, T>(&'l mut Loader, std::marker::PhantomData<T>);
+/// One list of the document, each record handed on as it is read.
+struct Records<'l, T>(&'l mut Document, std::marker::PhantomData<T>);
 
-/// What the loader does with one record of a list.
+/// What the loader is handed for one record of a list.
 trait Record: for<'de> Deserialize<'de> {
-    fn load(self, loader: &mut Loader) -> Result<()>;
+    fn event(self) -> Event;
 }
 
 impl Record for Member {
-    fn load(self, loader: &mut Loader) -> Result<()> {
-        loader.member(self)
+    fn event(self) -> Event {
+        Event::Member(self)
     }
 }
 
 impl Record for Source {
-    fn load(self, loader: &mut Loader) -> Result<()> {
-        loader.source(self)
+    fn event(self) -> Event {
+        Event::Source(self)
     }
 }
 
 impl Record for EntryIn {
-    fn load(self, loader: &mut Loader) -> Result<()> {
-        loader.entry(self)
+    fn event(self) -> Event {
+        Event::Entry(self)
     }
 }
 
@@ -593,9 +645,7 @@ impl<'de, T: Record> serde::de::Visitor<'de> for Records<'_, T> {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(record) = seq.next_element::<T>()? {
-            if let Err(error) = record.load(self.0) {
-                return Err(self.0.fail(error));
-            }
+            self.0.send(record.event())?;
         }
         Ok(())
     }
@@ -633,176 +683,6 @@ fn duplicate(kind: &'static str, id: &str) -> Error {
         "id",
         "listed twice in the document",
     )
-}
-
-/// Rejects a document larger than `limit` bytes before reading it.
-fn check_size(text: &str, limit: usize) -> Result<()> {
-    if text.len() > limit {
-        return Err(Error::limit(
-            "JSON document size in bytes",
-            limit,
-            text.len(),
-        ));
-    }
-    Ok(())
-}
-
-/// The fields whose value is a list. Everything else in the document is an
-/// object with named fields, a string, a number or a boolean.
-const LIST_FIELDS: [&[u8]; 6] = [
-    b"members",
-    b"sources",
-    b"entries",
-    b"groups",
-    b"roles",
-    b"conditions",
-];
-
-/// Checks the document's shape in one pass before parsing: nesting no
-/// deeper than [`MAX_JSON_DEPTH`], an object at the top, and a list only as
-/// the value of one of [`LIST_FIELDS`]. `serde` would also read a record
-/// written as a positional list (`["FRA","France"]` for a member); the
-/// document has one spelling, objects with named fields, so that is refused
-/// here with its line and column.
-fn check_shape(text: &str) -> Result<()> {
-    Shape::default().feed(text.as_bytes())
-}
-
-/// The state of the shape check, fed a chunk at a time, so a reader can be
-/// checked as it streams ([`Guard`]).
-#[derive(Default)]
-struct Shape {
-    depth: usize,
-    in_string: bool,
-    escaped: bool,
-    line: usize,
-    column: usize,
-    /// The first bytes of the string being read and of the last one read
-    /// (enough to tell the list fields apart), and whether they were cut.
-    string: Vec<u8>,
-    string_cut: bool,
-    last: (Vec<u8>, bool),
-    /// The key of the value being read: the last string before a `:`.
-    key: Option<(Vec<u8>, bool)>,
-    /// The last byte outside strings that was not whitespace.
-    previous: Option<u8>,
-}
-
-/// Longest list field name, the most of a string the check keeps.
-const KEY_BYTES: usize = 16;
-
-impl Shape {
-    fn error(&self, message: String) -> Error {
-        Error::Json {
-            line: self.line.saturating_add(1),
-            column: self.column,
-            message,
-        }
-    }
-
-    fn feed(&mut self, bytes: &[u8]) -> Result<()> {
-        for &byte in bytes {
-            self.column = self.column.saturating_add(1);
-            if self.in_string {
-                match byte {
-                    _ if self.escaped => self.escaped = false,
-                    b'\\' => self.escaped = true,
-                    b'"' => {
-                        self.in_string = false;
-                        self.last = (std::mem::take(&mut self.string), self.string_cut);
-                        self.previous = Some(b'"');
-                        continue;
-                    }
-                    _ => {}
-                }
-                if self.string.len() < KEY_BYTES {
-                    self.string.push(byte);
-                } else {
-                    self.string_cut = true;
-                }
-                continue;
-            }
-            match byte {
-                b'"' => {
-                    self.in_string = true;
-                    self.string.clear();
-                    self.string_cut = false;
-                }
-                b':' => self.key = Some(self.last.clone()),
-                b'{' | b'[' => {
-                    if byte == b'[' {
-                        let named = self
-                            .key
-                            .as_ref()
-                            .is_some_and(|(k, cut)| !cut && LIST_FIELDS.contains(&k.as_slice()));
-                        if self.previous != Some(b':') || !named {
-                            return Err(self.error(
-                                "expected an object with named fields: a list is only the value of \
-                                 `members`, `sources`, `entries`, `groups`, `roles` or `conditions`"
-                                    .into(),
-                            ));
-                        }
-                    }
-                    self.depth = self.depth.saturating_add(1);
-                    if self.depth > MAX_JSON_DEPTH {
-                        return Err(
-                            self.error(format!("nesting deeper than {MAX_JSON_DEPTH} levels"))
-                        );
-                    }
-                }
-                b'}' | b']' => self.depth = self.depth.saturating_sub(1),
-                b'\n' => {
-                    self.line = self.line.saturating_add(1);
-                    self.column = 0;
-                }
-                _ => {}
-            }
-            if !byte.is_ascii_whitespace() && byte != b'"' {
-                self.previous = Some(byte);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Why a [`Guard`] stopped the reader: the error to report.
-#[derive(Debug)]
-struct Stop(Error);
-
-impl std::fmt::Display for Stop {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::error::Error for Stop {}
-
-/// Checks the size and shape of a document as the parser reads it, so that
-/// loading from a reader never holds the document's text: peak memory is the
-/// ledger being built plus a buffer.
-struct Guard<R> {
-    inner: R,
-    read: usize,
-    shape: Shape,
-}
-
-impl<R: Read> Read for Guard<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read = self.read.saturating_add(n);
-        let stop = |error| std::io::Error::new(std::io::ErrorKind::InvalidData, Stop(error));
-        if self.read > MAX_DOCUMENT_BYTES {
-            return Err(stop(Error::limit(
-                "JSON document size in bytes",
-                MAX_DOCUMENT_BYTES,
-                self.read,
-            )));
-        }
-        self.shape
-            .feed(buf.get(..n).unwrap_or_default())
-            .map_err(stop)?;
-        Ok(n)
-    }
 }
 
 /// The error of a parse from a [`Guard`]: the guard's own, or serde's.
@@ -933,8 +813,12 @@ impl Serialize for Ledger {
 
 impl<'de> Deserialize<'de> for Ledger {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Ledger, D::Error> {
-        let mut loader = Loader::default();
-        let parsed = serde::de::DeserializeSeed::deserialize(&mut loader, d);
+        let mut document = Document::new(Sink::new(false));
+        let parsed = serde::de::DeserializeSeed::deserialize(&mut document, d);
+        let mut loader = document
+            .sink
+            .into_loader()
+            .map_err(serde::de::Error::custom)?;
         if let Some(error) = loader.failure.take() {
             return Err(serde::de::Error::custom(error));
         }
@@ -947,15 +831,87 @@ impl<'de> Deserialize<'de> for Ledger {
 mod tests {
     use super::*;
 
+    /// Loads on one thread, or handing the entries to a second one.
+    fn load_with(text: &str, threads: bool) -> Result<Ledger> {
+        let mut document = Document::new(Sink::new(threads));
+        let mut parser = serde_json::Deserializer::from_str(text);
+        let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
+            .and_then(|()| parser.end());
+        document.finish(parsed.map_err(|e| json_error(&e)))
+    }
+
+    /// The document of a generated ledger, long enough for a second thread.
+    #[cfg(feature = "testing")]
+    fn long_document() -> (Ledger, Vec<String>) {
+        let ledger = crate::testing::Generator::seeded(11)
+            .members(12)
+            .pledges(3_000)
+            .ledger()
+            .unwrap();
+        let lines = to_string(&ledger).lines().map(str::to_owned).collect();
+        (ledger, lines)
+    }
+
+    /// Line `n` (from 0) of the document, changed.
+    #[cfg(feature = "testing")]
+    fn edit(lines: &[String], n: usize, from: &str, to: &str) -> Vec<String> {
+        let mut lines = lines.to_vec();
+        assert!(lines[n].contains(from), "{}", lines[n]);
+        lines[n] = lines[n].replacen(from, to, 1);
+        lines
+    }
+
     #[test]
-    fn the_size_limit_is_checked_below_at_and_above() {
-        let text = "x".repeat(100);
-        assert!(check_size(&text, 101).is_ok());
-        assert!(check_size(&text, 100).is_ok());
-        let err = check_size(&text, 99).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "JSON document size in bytes exceeds the limit of 99 (got 100)"
-        );
+    #[cfg(feature = "testing")]
+    fn two_threads_load_what_one_loads_and_fail_where_it_fails() {
+        let (ledger, lines) = long_document();
+        let entries = lines.len() - 6;
+        assert!(entries > 4 * pipe::PIPE_AFTER, "{entries} entries");
+        // Entry i is on line i + 4.
+        let seq = |i: usize| format!("\"seq\":{i},");
+        let cases: Vec<Vec<String>> = vec![
+            lines.clone(),
+            // A ledger error before and after the second thread starts.
+            edit(&lines, 4 + 100, &seq(100), &seq(7)),
+            edit(&lines, 4 + entries - 10, &seq(entries - 10), &seq(1)),
+            // A syntax error late; a ledger error just before a syntax error
+            // (the ledger error wins); a syntax error before a ledger error.
+            edit(&lines, 4 + entries - 3, "{", "{{"),
+            edit(
+                &edit(&lines, 4 + 5_000, &seq(5_000), &seq(3)),
+                4 + 5_001,
+                "{",
+                "{{",
+            ),
+            edit(
+                &edit(&lines, 4 + 5_000, "{", "{{"),
+                4 + 5_001,
+                &seq(5_001),
+                &seq(3),
+            ),
+            // The document ends early.
+            lines[..lines.len() - 40].to_vec(),
+        ];
+        for (n, case) in cases.iter().enumerate() {
+            let text = case.join("\n");
+            let one = load_with(&text, false);
+            let two = load_with(&text, true);
+            assert_eq!(
+                one.as_ref().err(),
+                two.as_ref().err(),
+                "case {n}: the same error"
+            );
+            assert_eq!(one.as_ref().ok(), two.as_ref().ok(), "case {n}");
+            assert_eq!(from_str(&text).as_ref().err(), one.as_ref().err());
+            assert_eq!(
+                from_reader(text.as_bytes()).as_ref().err(),
+                one.as_ref().err()
+            );
+            if n == 0 {
+                assert_eq!(two.as_ref().ok(), Some(&ledger));
+            } else {
+                assert!(one.is_err(), "case {n} fails");
+            }
+        }
     }
 }

@@ -168,13 +168,15 @@ impl Action {
 }
 
 /// The sources an entry cites, sorted and unique. Most entries cite one
-/// source: that one is held inline, without an allocation of its own.
+/// source: that one is held inline, without an allocation of its own. A
+/// longer list is shared: the entries an import makes of one row cite the
+/// same list, and cloning a provenance costs no allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub(crate) enum SourceList {
     #[default]
     None,
     One(SourceId),
-    Many(Box<[SourceId]>),
+    Many(std::sync::Arc<[SourceId]>),
 }
 
 impl SourceList {
@@ -186,16 +188,39 @@ impl SourceList {
         }
     }
 
-    fn as_mut_slice(&mut self) -> &mut [SourceId] {
+    /// Replaces each id by the copy `own` gives, when that is a different
+    /// allocation; a shared list is copied only when some id changes.
+    fn share<'a>(&mut self, own: impl Fn(&SourceId) -> Option<&'a SourceId>) {
+        let replace = |id: &SourceId| own(id).filter(|o| !o.same_allocation(id));
         match self {
-            SourceList::None => &mut [],
-            SourceList::One(id) => std::slice::from_mut(id),
-            SourceList::Many(ids) => ids,
+            SourceList::None => {}
+            SourceList::One(id) => {
+                if let Some(o) = replace(id) {
+                    *id = o.clone();
+                }
+            }
+            SourceList::Many(ids) => {
+                if ids.iter().any(|id| replace(id).is_some()) {
+                    let copied: Vec<SourceId> =
+                        ids.iter().map(|id| own(id).unwrap_or(id).clone()).collect();
+                    *ids = copied.into();
+                }
+            }
         }
     }
 
     fn is_empty(&self) -> bool {
         matches!(self, SourceList::None)
+    }
+
+    /// True when both are the very same list (shared, not merely equal).
+    pub(crate) fn is_same(&self, other: &SourceList) -> bool {
+        match (self, other) {
+            (SourceList::None, SourceList::None) => true,
+            (SourceList::One(a), SourceList::One(b)) => a.same_allocation(b),
+            (SourceList::Many(a), SourceList::Many(b)) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
     }
 
     /// Inserts `source` in order, unless it is already there. A list one
@@ -212,7 +237,7 @@ impl SourceList {
                 return;
             }
             SourceList::One(id) => vec![id],
-            SourceList::Many(ids) => ids.into_vec(),
+            SourceList::Many(ids) => ids.to_vec(),
         };
         if let Err(at) = ids.binary_search(&source) {
             ids.insert(at, source);
@@ -226,7 +251,7 @@ impl From<Vec<SourceId>> for SourceList {
         match ids.len() {
             0 => SourceList::None,
             1 => ids.pop().map_or(SourceList::None, SourceList::One),
-            _ => SourceList::Many(ids.into_boxed_slice()),
+            _ => SourceList::Many(ids.into()),
         }
     }
 }
@@ -294,10 +319,7 @@ impl From<ProvenanceIn> for Provenance {
         let mut provenance = Provenance::new(input.evidence);
         provenance.date = input.date;
         provenance.key = input.key;
-        for source in input.sources {
-            provenance = provenance.cite(source);
-        }
-        provenance
+        provenance.with_sources(input.sources)
     }
 }
 
@@ -394,6 +416,32 @@ impl Provenance {
         self
     }
 
+    /// [`Provenance::cite`] of each source in turn, sorting the list once
+    /// when it is within the limit (as the turns would).
+    pub(crate) fn with_sources(mut self, mut sources: Vec<SourceId>) -> Provenance {
+        if self.sources.is_empty() && sources.len() <= MAX_SOURCES_PER_ENTRY {
+            sources.sort_unstable();
+            sources.dedup();
+            self.sources = SourceList::from(sources);
+            return self;
+        }
+        for source in sources {
+            self = self.cite(source);
+        }
+        self
+    }
+
+    /// The cited sources as held (an import reuses a list it has read).
+    pub(crate) fn source_list(&self) -> &SourceList {
+        &self.sources
+    }
+
+    /// Cites exactly `sources`, replacing any cited before.
+    pub(crate) fn with_source_list(mut self, sources: SourceList) -> Provenance {
+        self.sources = sources;
+        self
+    }
+
     /// Sets the client's idempotency key: recording an entry whose key was
     /// already recorded with the same content appends nothing and returns
     /// [`Recorded::AlreadyPresent`](crate::Recorded::AlreadyPresent); the
@@ -487,8 +535,10 @@ impl Provenance {
         }
     }
 
-    pub(crate) fn sources_mut(&mut self) -> &mut [SourceId] {
-        self.sources.as_mut_slice()
+    /// Replaces the cited ids by the ledger's own copies (see
+    /// [`SourceList::share`]).
+    pub(crate) fn share_sources<'a>(&mut self, own: impl Fn(&SourceId) -> Option<&'a SourceId>) {
+        self.sources.share(own);
     }
 }
 
@@ -539,6 +589,11 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The cited sources as held.
+    pub(crate) fn source_list(&self) -> &SourceList {
+        &self.sources
+    }
+
     pub(crate) fn new(sequence: u64, action: Action, provenance: Provenance) -> Entry {
         Entry {
             sequence,
@@ -765,11 +820,17 @@ impl Entry {
     }
 }
 
-/// Validates what an entry says about itself, independent of the ledger.
-pub(crate) fn validate_provenance(provenance: &Provenance) -> Result<()> {
+/// Validates the date an entry gives, independent of the ledger.
+pub(crate) fn validate_date(provenance: &Provenance) -> Result<()> {
     if let Some(date) = provenance.date {
         check_date(|| "entry".to_string(), "date", date.effective())?;
     }
+    Ok(())
+}
+
+/// Validates the sources an entry cites, independent of the ledger: within
+/// the limit, sorted and unique.
+pub(crate) fn validate_sources(provenance: &Provenance) -> Result<()> {
     let sources = provenance.sources();
     if sources.len() > MAX_SOURCES_PER_ENTRY {
         return Err(Error::limit(

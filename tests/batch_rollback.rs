@@ -197,3 +197,68 @@ fn a_read_only_journal_writes_no_checkpoint() -> Result<()> {
     let _ = std::fs::remove_file(&path);
     Ok(())
 }
+
+/// An entry citing the very list (a clone of one provenance) that an entry
+/// of a rolled-back batch cited is checked again: the source the batch
+/// added is gone, and the ledger must say so rather than trust the list.
+#[test]
+fn a_source_list_of_a_failed_batch_is_checked_again() -> Result<()> {
+    let path = temp_path("sources");
+    let mut journal = Journal::open(&path, Recovery::Fail)?;
+    journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    journal.add_source(Source::new(
+        SourceId::new("s-old")?,
+        "Old",
+        SourceKind::Official,
+    ))?;
+    let cited = Provenance::new(Evidence::Reported)
+        .cite(SourceId::new("s-old")?)
+        .cite(SourceId::new("s-new")?);
+    let spec = |id: &str| {
+        NewPledge::new(
+            PledgeId::new(id).expect("id"),
+            MemberId::new("FRA").expect("id"),
+            Contribution::Troops {
+                personnel: Estimate::Exact(100),
+            },
+        )
+    };
+    // The provenance of the recorded entry holds the ledger's own list.
+    let mut shared = None;
+    let failed = journal.batch(|batch| {
+        batch.add_source(Source::new(
+            SourceId::new("s-new")?,
+            "New",
+            SourceKind::Official,
+        ))?;
+        batch.open_pledge(spec("FRA-1"), cited.clone())?;
+        shared = batch.ledger().entries().last().map(Entry::provenance);
+        batch.advance(
+            &PledgeId::new("nope")?,
+            Stage::Committed,
+            Provenance::new(Evidence::Verified),
+        )
+    });
+    assert!(failed.is_err());
+    let shared = shared.expect("recorded in the batch");
+    assert_eq!(shared, cited);
+    let refused = journal.open_pledge(spec("FRA-2"), shared);
+    assert!(
+        matches!(refused, Err(Error::UnknownSource { ref source_id }) if source_id == "s-new"),
+        "{refused:?}"
+    );
+    // Within a batch that stands, the same list is accepted for every entry.
+    journal.batch(|batch| {
+        batch.add_source(Source::new(
+            SourceId::new("s-new")?,
+            "New",
+            SourceKind::Official,
+        ))?;
+        batch.open_pledge(spec("FRA-1"), cited.clone())?;
+        batch.open_pledge(spec("FRA-2"), cited.clone())
+    })?;
+    assert_eq!(journal.ledger().pledge_count(), 2);
+    drop(journal);
+    let _ = std::fs::remove_file(&path);
+    Ok(())
+}

@@ -66,6 +66,30 @@ impl<R: Read> Guard<R> {
         }
     }
 
+    /// Follows the bytes at the start of `bytes` that only extend an
+    /// unquoted field, all at once, and says how many; 0 when the next byte
+    /// needs [`Guard::step`] (a quote, comma or terminator, or a byte that
+    /// would pass the limit). Stepping byte by byte was a twelfth of a
+    /// million-row import.
+    fn ordinary_run(&mut self, bytes: &[u8]) -> usize {
+        if !matches!(self.state, State::StartField | State::InField) {
+            return 0;
+        }
+        let run = bytes
+            .iter()
+            .take_while(|b| !matches!(b, b'"' | b',' | b'\n' | b'\r'))
+            .count();
+        if run == 0 || self.record_bytes.saturating_add(run) > self.limit {
+            return 0;
+        }
+        if self.record_bytes == 0 {
+            self.record_line = self.line;
+        }
+        self.record_bytes = self.record_bytes.saturating_add(run);
+        self.state = State::InField;
+        run
+    }
+
     /// Follows one byte; false when the record has grown past the limit.
     fn step(&mut self, byte: u8) -> bool {
         let ends_record = matches!(byte, b'\n' | b'\r');
@@ -121,7 +145,13 @@ impl<R: Read> Read for Guard<R> {
             }
             return Ok(0);
         }
-        for (i, &byte) in buf.iter().take(n).enumerate() {
+        let mut i = 0;
+        while let Some(&byte) = buf.get(i).filter(|_| i < n) {
+            let run = self.ordinary_run(buf.get(i..n).unwrap_or_default());
+            if run > 0 {
+                i = i.saturating_add(run);
+                continue;
+            }
             if !self.step(byte) {
                 let stop = Stop {
                     line: self.record_line,
@@ -136,6 +166,7 @@ impl<R: Read> Read for Guard<R> {
                 }
                 return Ok(i);
             }
+            i = i.saturating_add(1);
         }
         Ok(n)
     }
@@ -192,5 +223,72 @@ mod tests {
         // Escaped quotes and quotes inside unquoted fields are not openings.
         assert!(run("a,\"x\"\"y\"\nb,c\"d\n", 1000).is_ok());
         assert!(run("a,\"x\"y\n", 1000).is_ok());
+    }
+
+    #[test]
+    fn runs_of_plain_bytes_give_the_same_stops_as_single_steps() {
+        // Every input of this small alphabet up to 7 bytes, at each limit:
+        // the guard must pass the bytes and stop at the line that
+        // following every byte through `step` gives.
+        let alphabet = [b'a', b'"', b',', b'\n', b'\r'];
+        let mut inputs: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut last: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..7 {
+            last = last
+                .iter()
+                .flat_map(|s| {
+                    alphabet.iter().map(move |&b| {
+                        let mut t = s.clone();
+                        t.push(b);
+                        t
+                    })
+                })
+                .collect();
+            inputs.extend(last.iter().cloned());
+        }
+        for input in &inputs {
+            for limit in 1..5 {
+                let (out, stop) = read_all(input, limit, 64);
+                let got = (out, stop.map(|s| s.line));
+                let want = stepped(input, limit);
+                assert_eq!(
+                    got,
+                    want,
+                    "{:?} limit {limit}",
+                    String::from_utf8_lossy(input)
+                );
+            }
+        }
+    }
+
+    /// What the guard passes, and the line it stops at, when every byte
+    /// goes through `step`.
+    fn stepped(input: &[u8], limit: usize) -> (Vec<u8>, Option<u64>) {
+        let mut guard = Guard::new(&[][..], limit);
+        let mut out = Vec::new();
+        for &byte in input {
+            if !guard.step(byte) {
+                return (out, Some(guard.record_line));
+            }
+            out.push(byte);
+        }
+        let open = (guard.state == State::InQuoted).then_some(guard.quote_line);
+        (out, open)
+    }
+
+    fn read_all(input: &[u8], limit: usize, chunk: usize) -> (Vec<u8>, Option<Stop>) {
+        let mut guard = Guard::new(input, limit);
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; chunk];
+        loop {
+            match guard.read(&mut buf) {
+                Ok(0) => return (out, None),
+                Ok(n) => out.extend_from_slice(buf.get(..n).unwrap_or_default()),
+                Err(e) => {
+                    let stop = e.get_ref().and_then(|e| e.downcast_ref::<Stop>()).cloned();
+                    return (out, stop);
+                }
+            }
+        }
     }
 }

@@ -23,18 +23,27 @@ use super::Rules;
 
 /// Checks every id and text of an entry against the alphabet, when `rules`
 /// has it.
-pub(crate) fn check(action: &Action, provenance: &Provenance, rules: Rules) -> Result<()> {
+/// The cited sources are skipped when `sources_checked` (the same list was
+/// checked for an earlier entry).
+pub(crate) fn check(
+    action: &Action,
+    provenance: &Provenance,
+    rules: Rules,
+    sources_checked: bool,
+) -> Result<()> {
     if rules.allows_any_alphabet() {
         return Ok(());
     }
-    check_entry(action, provenance)
+    if !sources_checked {
+        for source in provenance.sources() {
+            source.check_alphabet()?;
+        }
+    }
+    check_entry(action)
 }
 
-/// Checks every id and text of an entry against the alphabet.
-fn check_entry(action: &Action, provenance: &Provenance) -> Result<()> {
-    for source in provenance.sources() {
-        source.check_alphabet()?;
-    }
+/// Checks every id and text of an action against the alphabet.
+fn check_entry(action: &Action) -> Result<()> {
     match action {
         Action::AddMember(member) | Action::AmendMember(member) => {
             member.id().check_alphabet()?;

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{Chunked, Ledger, NONE, PledgeState, Rules, savepoint};
-use crate::entry::{Action, Entry, Provenance, validate_provenance, validate_reason};
+use crate::entry::{Action, Entry, Provenance, validate_date, validate_reason, validate_sources};
 use crate::error::{Error, Result};
 use crate::ids::{MemberId, PledgeId};
 use crate::lifecycle::{Evidence, Stage};
@@ -155,7 +155,13 @@ impl Ledger {
         if !matches!(change, Change::Existing(_)) {
             self.share_ids(&mut action, &mut provenance);
         }
-        Ok(self.commit(change, action, provenance, accepted_under))
+        let recorded = self.commit(change, action, provenance, accepted_under);
+        if recorded.is_appended() && !rules.allows_any_alphabet() {
+            if let Some(entry) = self.entries.last() {
+                self.checked_sources = entry.source_list().clone();
+            }
+        }
+        Ok(recorded)
     }
 
     /// Reserves room for `entries` more entries of which `pledges` open
@@ -171,21 +177,30 @@ impl Ledger {
         self.entries.reserve(entries);
         self.previous_on_pledge.reserve(entries);
         self.pledges.reserve(pledges);
+        self.pledge_index.reserve(pledges);
+    }
+
+    /// True when `provenance` cites the very list (shared, not a copy) that
+    /// the last entry cited, which was checked under the current alphabet
+    /// and found known, sorted and unique.
+    fn sources_checked(&self, provenance: &Provenance) -> bool {
+        provenance.source_list().is_same(&self.checked_sources)
     }
 
     /// Replaces ids in a validated action with the ledger's own copies, so
     /// that a million entries naming one pledge or source share one string.
     fn share_ids(&self, action: &mut Action, provenance: &mut Provenance) {
-        fn share<K: std::hash::Hash + Eq + Clone>(index: &crate::hash::IdMap<K>, id: &mut K) {
-            if let Some((own, _)) = index.get_key_value(id) {
-                *id = own.clone();
-            }
-        }
-        for source in provenance.sources_mut() {
-            share(&self.source_index, source);
+        if !self.sources_checked(provenance) {
+            provenance.share_sources(|id| self.source_index.get_key_value(id).map(|(own, _)| own));
         }
         match action {
-            Action::Pledge(spec) => share(&self.member_index, spec.member_mut()),
+            Action::Pledge(spec) => {
+                if let Some((own, _)) = self.member_index.get_key_value(spec.member()) {
+                    if !own.same_allocation(spec.member()) {
+                        *spec.member_mut() = own.clone();
+                    }
+                }
+            }
             Action::Advance { pledge, .. }
             | Action::Revise { pledge, .. }
             | Action::Deliver { pledge, .. }
@@ -193,7 +208,9 @@ impl Ledger {
             | Action::Void { pledge, .. }
             | Action::Annotate { pledge } => {
                 if let Some((own, _)) = self.pledge_index.get_key_value(pledge) {
-                    *pledge = own.clone();
+                    if !own.same_allocation(pledge) {
+                        *pledge = own.clone();
+                    }
                 }
             }
             Action::AddMember(_)
@@ -234,12 +251,18 @@ impl Ledger {
     }
 
     fn plan(&self, action: &Action, provenance: &Provenance, rules: Rules) -> Result<Change> {
-        validate_provenance(provenance)?;
-        super::alphabet::check(action, provenance, rules)?;
+        validate_date(provenance)?;
+        // The list the last entry cited, shared with it, was checked then:
+        // an import's row, or a batch citing one source list, checks it once.
+        let sources_checked = self.sources_checked(provenance);
+        if !sources_checked {
+            validate_sources(provenance)?;
+        }
+        super::alphabet::check(action, provenance, rules, sources_checked)?;
         if let Some(existing) = self.keyed_entry(action, provenance)? {
             return Ok(Change::Existing(existing));
         }
-        for source in provenance.sources() {
+        for source in provenance.sources().iter().filter(|_| !sources_checked) {
             if !self.source_index.contains_key(source) {
                 return Err(Error::UnknownSource {
                     source_id: source.to_string(),
@@ -805,6 +828,7 @@ impl Ledger {
         self.member_index.insert(member.id().clone(), ix);
         self.member_groups.push(groups);
         self.by_member.push(Chunked::default());
+        self.backstops_leading_on.push(Chunked::default());
         self.backstop_needed.push(false);
         self.members.push(member);
     }
@@ -856,6 +880,11 @@ impl Ledger {
         }
         if let Some(list) = self.by_kind.get_mut(state.kind.index()) {
             list.push(ix);
+        }
+        if state.kind == Kind::Backstop && super::cycles::leads_on(spec) {
+            if let Some(list) = self.backstops_leading_on.get_mut(state.member as usize) {
+                list.push(ix);
+            }
         }
         if state.conditional {
             self.conditional.push(ix);

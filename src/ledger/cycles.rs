@@ -22,6 +22,14 @@ use crate::pledge::{Condition, Kind, NewPledge};
 /// bound as a CL004 diagnostic's).
 const CYCLE_IDS_SHOWN: usize = crate::limits::MAX_CYCLE_PLEDGES_SHOWN;
 
+/// True when `spec` has a condition that is an edge of the graph, so that
+/// a search can go on from it.
+pub(super) fn leads_on(spec: &NewPledge) -> bool {
+    spec.conditions()
+        .iter()
+        .any(|c| matches!(c, Condition::DependsOn(_) | Condition::Backstop { .. }))
+}
+
 /// A node of the search: an existing pledge, or a member's backstop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Node {
@@ -98,24 +106,18 @@ impl Ledger {
                 .and_then(|state| self.spec_of(state))
                 .map_or(&[][..], NewPledge::conditions),
             Some(Node::Backstop(member)) => {
-                // The member's pledges, of which only backstops are edges;
-                // one past the end stands for the new pledge.
+                // The member's backstop pledges are its edges; of those,
+                // only the ones with conditions of the graph can lead on
+                // (the others are dead ends, never part of a cycle's path).
+                // One past the end stands for the new pledge.
                 let pledges = self
-                    .by_member
+                    .backstops_leading_on
                     .get(member as usize)
                     .unwrap_or(&super::chunked::NO_INDEXES);
                 let new_is_backstop = spec.contribution().kind() == Kind::Backstop
                     && self.member_index.get(spec.member()) == Some(&member);
                 return match pledges.get(index) {
-                    Some(&ix)
-                        if self
-                            .pledges
-                            .get(ix as usize)
-                            .is_some_and(|s| s.kind == Kind::Backstop) =>
-                    {
-                        Some(Step::To(Node::Pledge(ix)))
-                    }
-                    Some(_) => Some(Step::Skip),
+                    Some(&ix) => Some(Step::To(Node::Pledge(ix))),
                     None if index == pledges.len() && new_is_backstop => Some(Step::BackToNew),
                     None => None,
                 };

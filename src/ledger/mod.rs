@@ -116,9 +116,19 @@ pub struct Ledger {
     awaited: IdMap<PledgeId>,
     /// Per member: some pledge is conditional on this member's backstop.
     backstop_needed: Vec<bool>,
+    /// Per member, the backstop pledges with a `DependsOn` or `Backstop`
+    /// condition: a cycle search that reaches a member's backstop can only
+    /// go on through these (scanning all the member's pledges instead made
+    /// opening a backstop cost O(pledges of its member)).
+    backstops_leading_on: Vec<Chunked<u32>>,
     /// What upper layers derive from this version (queries' cached
     /// amounts), with the pledges changed since.
     derived: derived::Derived,
+    /// The source list the last entry recorded under the current rules
+    /// cites, shared with that entry: known, sorted, unique and within the
+    /// alphabet. An entry citing the same list skips those checks. Cleared
+    /// by a rollback, which may remove sources.
+    checked_sources: crate::entry::SourceList,
     /// Changes in place since the open savepoint, if any (see
     /// [`savepoint`]).
     undo: savepoint::UndoLog,

@@ -171,7 +171,8 @@ impl Ledger {
             }
             list.truncate(len);
         };
-        for list in self.by_member.iter_mut().chain(self.by_kind.iter_mut()) {
+        let lists = self.by_member.iter_mut().chain(self.by_kind.iter_mut());
+        for list in lists.chain(self.backstops_leading_on.iter_mut()) {
             if new_pledge(list) {
                 cut(list);
             }
@@ -181,6 +182,18 @@ impl Ledger {
         }
         self.pledges.truncate(save.pledges);
 
+        self.cut_roster(&save);
+        self.adjustments = save.adjustments;
+        self.older_rules.truncate(save.older_rules);
+        self.voided = save.voided;
+        self.derived.clear();
+    }
+
+    /// Removes the members, sources, groups and categories added since the
+    /// savepoint. The source list known to be checked may cite a removed
+    /// source, so it is forgotten.
+    fn cut_roster(&mut self, save: &Savepoint) {
+        self.checked_sources = crate::entry::SourceList::None;
         for member in self.members.get(save.members..).unwrap_or_default() {
             self.member_index.remove(member.id());
         }
@@ -188,6 +201,7 @@ impl Ledger {
         self.member_groups.truncate(save.members);
         self.member_entries.truncate(save.members);
         self.by_member.truncate(save.members);
+        self.backstops_leading_on.truncate(save.members);
         self.backstop_needed.truncate(save.members);
         for source in self.sources.get(save.sources..).unwrap_or_default() {
             self.source_index.remove(source.id());
@@ -202,9 +216,5 @@ impl Ledger {
             self.category_index.remove(category);
         }
         self.categories.truncate(save.categories);
-        self.adjustments = save.adjustments;
-        self.older_rules.truncate(save.older_rules);
-        self.voided = save.voided;
-        self.derived.clear();
     }
 }

@@ -9,6 +9,12 @@
 //! only costs a copy of the levels that a later merge rewrites. Lookups
 //! probe each level, newest first; ids are never removed or remapped, so
 //! at most one level holds a given id.
+//!
+//! A level no clone shares is merged into whatever its size: while no
+//! snapshot is alive the index is one big map plus the small top one, so
+//! a lookup probes two maps. (At 1M pledges the geometric stack had about
+//! eight levels, and an id not yet recorded missed in each: the pledge
+//! index was 6% of `record`.)
 
 use std::borrow::Borrow;
 use std::hash::Hash;
@@ -90,6 +96,19 @@ impl<K: Hash + Eq + Clone> SharedIndex<K> {
         self.len = self.len.saturating_add(1);
     }
 
+    /// Makes room for `additional` more ids in the bottom level when no
+    /// clone shares it, so that a bulk load rehashes it once.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        if self.levels.is_empty() {
+            self.levels.push(Arc::new(IdMap::default()));
+        }
+        if let Some(bottom) = self.levels.first_mut() {
+            if let Some(map) = Arc::get_mut(bottom) {
+                map.reserve(additional);
+            }
+        }
+    }
+
     /// Removes `key` (undoing an insert when a batch is rolled back). The
     /// level holding it is copied first if a clone shares it: rare, since
     /// a rolled-back id is almost always still in the small top level.
@@ -115,7 +134,13 @@ impl<K: Hash + Eq + Clone> SharedIndex<K> {
                 [.., lower, upper] => (upper.len(), lower.len()),
                 _ => return,
             };
-            if lower > upper.saturating_mul(2) {
+            let shared = self
+                .levels
+                .iter()
+                .rev()
+                .nth(1)
+                .is_some_and(|lower| Arc::strong_count(lower) > 1);
+            if shared && lower > upper.saturating_mul(2) {
                 return;
             }
             let Some(top) = self.levels.pop() else { return };
@@ -157,5 +182,24 @@ mod tests {
         assert_eq!(snapshot.len(), TOP * 9 + 1);
         assert!(snapshot.contains_key("id-0"));
         assert!(!snapshot.contains_key(format!("id-{}", TOP * 9 + 1).as_str()));
+    }
+
+    #[test]
+    fn without_a_clone_the_index_is_two_maps() {
+        let mut index = SharedIndex::default();
+        index.reserve(TOP * 3);
+        let n = TOP * 12 + 5;
+        for i in 0..n {
+            index.insert(format!("id-{i}"), u32::try_from(i).expect("fits"));
+            assert!(
+                index.levels.len() <= 2,
+                "{} levels at {i}",
+                index.levels.len()
+            );
+        }
+        for i in 0..n {
+            assert_eq!(index.get(format!("id-{i}").as_str()), Some(&(i as u32)));
+        }
+        assert!(index.get("id-missing").is_none());
     }
 }

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use rust_decimal::Decimal;
 
-use super::measure::{Basis, Measure, pledge_amount};
+use super::measure::{Basis, Measure, RateMemo, pledge_amount_with};
 use super::scenario::{Evaluation, Scenario, evaluate};
 use crate::error::Result;
 use crate::fx::FxRates;
@@ -32,8 +32,9 @@ pub(crate) const OPEN: u8 = 4;
 /// selects this pledge must take the `Decimal` path to report why.
 pub(crate) const FAILED: u8 = 8;
 
-/// The dimension codes and flags of one pledge.
-#[derive(Debug, Clone, Copy, Default)]
+/// The dimension codes, flags and amount scales of one pledge (16 bytes,
+/// so that a query streams over them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct RowKey {
     pub(crate) member: u32,
     pub(crate) category: u32,
@@ -41,6 +42,11 @@ pub(crate) struct RowKey {
     pub(crate) stage: u8,
     pub(crate) evidence: u8,
     pub(crate) flags: u8,
+    /// The scale the low bound had as a `Decimal` (0 when no amount is
+    /// added: unspecified, or not applicable).
+    pub(crate) low_scale: u8,
+    /// The scale the high bound had (0 when open or unspecified).
+    pub(crate) high_scale: u8,
 }
 
 /// What a column was computed for.
@@ -86,10 +92,10 @@ pub(crate) struct Column {
     /// The common scale of `low` and `high`.
     pub(crate) scale: u32,
     pub(crate) keys: Vec<RowKey>,
+    /// Each pledge's low bound at `scale` (0 when unspecified).
     pub(crate) low: Vec<i128>,
+    /// Each pledge's high bound at `scale` (0 when open or unspecified).
     pub(crate) high: Vec<i128>,
-    /// The scale each pledge's low and high bound had as a `Decimal`.
-    pub(crate) scales: Vec<(u8, u8)>,
     /// How many of the ledger's changes the column reflects.
     applied: usize,
 }
@@ -202,33 +208,19 @@ impl Column {
         changes: &[u32],
     ) -> Option<()> {
         let states = ledger.states();
+        let rates = RateMemo::of(measure);
         for &ix in changes.get(self.applied..)? {
             let state = states.get(ix as usize)?;
-            let (key, bounds) = row(ledger, state, measure, basis);
-            let bounds = match bounds {
-                Some(b)
-                    if b.low.scale() > self.scale
-                        || b.high.is_some_and(|h| h.scale() > self.scale) =>
-                {
-                    return None;
-                }
-                other => other,
-            };
-            let (low, high, scales) = encode(bounds.as_ref(), self.scale)?;
+            let (key, bounds) = row(ledger, state, measure, basis, rates.as_ref());
+            let (key, low, high) = self.encode(key, bounds.as_ref())?;
             let i = ix as usize;
             match i.cmp(&self.keys.len()) {
                 std::cmp::Ordering::Less => {
                     *self.keys.get_mut(i)? = key;
                     *self.low.get_mut(i)? = low;
                     *self.high.get_mut(i)? = high;
-                    *self.scales.get_mut(i)? = scales;
                 }
-                std::cmp::Ordering::Equal => {
-                    self.keys.push(key);
-                    self.low.push(low);
-                    self.high.push(high);
-                    self.scales.push(scales);
-                }
+                std::cmp::Ordering::Equal => self.push(key, low, high),
                 std::cmp::Ordering::Greater => return None,
             }
         }
@@ -236,6 +228,52 @@ impl Column {
             return None;
         }
         self.applied = changes.len();
+        Some(())
+    }
+
+    fn push(&mut self, key: RowKey, low: i128, high: i128) {
+        self.keys.push(key);
+        self.low.push(low);
+        self.high.push(high);
+    }
+
+    /// A pledge's key with its bounds' scales, and its bounds as mantissas
+    /// at the column's scale, raising the scale of the whole column first
+    /// when the bounds need more places; `None` when the column cannot hold
+    /// them exactly.
+    fn encode(
+        &mut self,
+        mut key: RowKey,
+        bounds: Option<&crate::estimate::Bounds>,
+    ) -> Option<(RowKey, i128, i128)> {
+        let Some(b) = bounds.filter(|b| !b.unspecified) else {
+            return Some((key, 0, 0));
+        };
+        let high = b.high.unwrap_or(Decimal::ZERO);
+        let needed = b.low.scale().max(high.scale());
+        if needed > self.scale {
+            self.rescale(needed)?;
+        }
+        key.low_scale = u8::try_from(b.low.scale()).ok()?;
+        key.high_scale = u8::try_from(high.scale()).ok()?;
+        Some((
+            key,
+            at_scale(b.low, self.scale)?,
+            at_scale(high, self.scale)?,
+        ))
+    }
+
+    /// Brings every amount to the larger `scale` (at most 28 times over a
+    /// column's life, once per added decimal place).
+    fn rescale(&mut self, scale: u32) -> Option<()> {
+        if scale > MAX_DECIMAL_SCALE {
+            return None;
+        }
+        let factor = pow10(scale.checked_sub(self.scale)?)?;
+        for v in self.low.iter_mut().chain(self.high.iter_mut()) {
+            *v = v.checked_mul(factor)?;
+        }
+        self.scale = scale;
         Some(())
     }
 }
@@ -247,6 +285,7 @@ fn row(
     state: &crate::ledger::PledgeState,
     measure: &Measure<'_>,
     basis: Basis,
+    rates: Option<&RateMemo<'_>>,
 ) -> (RowKey, Option<crate::estimate::Bounds>) {
     let mut key = RowKey {
         member: state.member,
@@ -255,8 +294,10 @@ fn row(
         stage: state.stage.index() as u8,
         evidence: state.evidence.index() as u8,
         flags: 0,
+        low_scale: 0,
+        high_scale: 0,
     };
-    let bounds = match pledge_amount(ledger, state, measure, basis) {
+    let bounds = match pledge_amount_with(ledger, state, measure, basis, rates) {
         Ok(Some(bounds)) if bounds.rounded => {
             // A rounded bound: the `Decimal` path reports it.
             key.flags |= APPLICABLE | FAILED;
@@ -281,67 +322,25 @@ fn row(
     (key, bounds)
 }
 
-/// A pledge's bounds as mantissas at the column's scale, with the scales
-/// they had.
-fn encode(bounds: Option<&crate::estimate::Bounds>, scale: u32) -> Option<(i128, i128, (u8, u8))> {
-    let (l, h, low_scale, high_scale) = match bounds {
-        Some(b) if !b.unspecified => {
-            let h = b.high.unwrap_or(Decimal::ZERO);
-            (
-                at_scale(b.low, scale)?,
-                at_scale(h, scale)?,
-                b.low.scale(),
-                h.scale(),
-            )
-        }
-        _ => (0, 0, 0, 0),
-    };
-    Some((
-        l,
-        h,
-        (
-            u8::try_from(low_scale).ok()?,
-            u8::try_from(high_scale).ok()?,
-        ),
-    ))
-}
-
+/// The column of every pledge, in one pass: the common scale grows as
+/// amounts need it.
 fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column> {
     let states = ledger.states();
-    let mut keys = Vec::with_capacity(states.len());
-    let mut amounts = Vec::with_capacity(states.len());
-    let mut scale = 0u32;
-    for state in states {
-        let (key, bounds) = row(ledger, state, measure, basis);
-        if let Some(b) = &bounds {
-            scale = scale
-                .max(b.low.scale())
-                .max(b.high.map_or(0, |h| h.scale()));
-        }
-        keys.push(key);
-        amounts.push(bounds);
-    }
-    if scale > MAX_DECIMAL_SCALE {
-        return None;
-    }
-    let mut low = Vec::with_capacity(states.len());
-    let mut high = Vec::with_capacity(states.len());
-    let mut scales = Vec::with_capacity(states.len());
-    for bounds in &amounts {
-        let (l, h, s) = encode(bounds.as_ref(), scale)?;
-        low.push(l);
-        high.push(h);
-        scales.push(s);
-    }
-    Some(Column {
+    let rates = RateMemo::of(measure);
+    let mut column = Column {
         key: ColumnKey::new(measure, basis),
-        scale,
-        keys,
-        low,
-        high,
-        scales,
+        scale: 0,
+        keys: Vec::with_capacity(states.len()),
+        low: Vec::with_capacity(states.len()),
+        high: Vec::with_capacity(states.len()),
         applied: 0,
-    })
+    };
+    for state in states {
+        let (key, bounds) = row(ledger, state, measure, basis, rates.as_ref());
+        let (key, low, high) = column.encode(key, bounds.as_ref())?;
+        column.push(key, low, high);
+    }
+    Some(column)
 }
 
 /// The mantissa of `value` rescaled to `scale` (not below its own).

@@ -73,7 +73,7 @@ mod shape;
 
 use crate::member::Member;
 use crate::source::Source;
-use pipe::Sink;
+use pipe::{ShapeWork, Sink};
 #[cfg(test)]
 use shape::check_shape;
 use shape::{Guard, Stop, check_size};
@@ -234,8 +234,9 @@ pub fn to_string(ledger: &Ledger) -> String {
 /// ```
 pub fn from_str(text: &str) -> Result<Ledger> {
     check_size(text, MAX_DOCUMENT_BYTES)?;
+    let shape = ShapeWork::new(text);
     std::thread::scope(|scope| {
-        let mut document = Document::new(Sink::for_text(scope, text)?);
+        let mut document = Document::new(Sink::for_text(scope, text, &shape)?);
         let mut parser = serde_json::Deserializer::from_str(text);
         let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
             .and_then(|()| parser.end());
@@ -550,9 +551,7 @@ impl<'scope, 'env> Document<'scope, 'env> {
     /// every other (the check reads the whole text first), and a ledger
     /// error over the parse error it caused.
     fn finish(self, parsed: Result<()>) -> Result<Ledger> {
-        let loaded = self.sink.finish()?;
-        loaded.shape?;
-        loaded.loader.finish(parsed)
+        self.sink.finish()?.finish(parsed)
     }
 
     fn send<E: serde::de::Error>(&mut self, event: Event) -> Result<(), E> {
@@ -823,11 +822,7 @@ impl<'de> Deserialize<'de> for Ledger {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Ledger, D::Error> {
         let mut document = Document::new(Sink::new(None));
         let parsed = serde::de::DeserializeSeed::deserialize(&mut document, d);
-        let mut loader = document
-            .sink
-            .finish()
-            .map_err(serde::de::Error::custom)?
-            .loader;
+        let mut loader = document.sink.finish().map_err(serde::de::Error::custom)?;
         if let Some(error) = loader.failure.take() {
             return Err(serde::de::Error::custom(error));
         }
@@ -853,10 +848,11 @@ mod tests {
     }
 
     fn load_with(text: &str, threads: Threads) -> Result<Ledger> {
+        let shape = ShapeWork::new(text);
         std::thread::scope(|scope| {
             let sink = match threads {
                 Threads::One => check_shape(text).map(|()| Sink::new(None))?,
-                Threads::Text => Sink::for_text(scope, text)?,
+                Threads::Text => Sink::for_text(scope, text, &shape)?,
                 Threads::Later => check_shape(text).map(|()| Sink::new(Some(scope)))?,
             };
             let mut document = Document::new(sink);

@@ -5,11 +5,14 @@
 //! The loader takes the events in document order either way and stops at
 //! its first error, and the parse reports its own error only when the
 //! loader found none before it: the ledger and the error are the ones a
-//! single thread gives. For a document read from a string, the second
-//! thread also checks the text's shape, between batches; a shape error
-//! wins over every other, as when the check ran before the parse.
+//! single thread gives. For a document read from a string, the text's
+//! shape is checked by whichever thread would otherwise wait (the loader
+//! with no batch to take, the parse with the queue full), and by the caller
+//! at the end; a shape error wins over every other, as when the check ran
+//! before the parse.
 
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
+use std::sync::{Mutex, PoisonError};
 use std::thread::{Scope, ScopedJoinHandle};
 
 use super::shape::{Shape, check_shape};
@@ -27,14 +30,69 @@ const BATCH: usize = 256;
 /// Batches waiting for the loader at most, so that a parse running ahead
 /// holds a few records, not the document.
 const QUEUE: usize = 8;
-/// Bytes of text the loader's thread checks while no batch waits.
+/// Bytes of text a waiting thread checks at a time.
 const SHAPE_STEP: usize = 1 << 16;
 
-/// What the loader's thread gives back.
-pub(super) struct Loaded {
-    pub(super) loader: Loader,
-    /// The shape check of the text, when this thread ran it.
-    pub(super) shape: Result<()>,
+/// The shape check of a text, a step at a time, shared by the two threads.
+pub(super) struct ShapeWork<'text> {
+    shape: Shape,
+    unchecked: &'text [u8],
+    checked: Result<()>,
+}
+
+impl<'text> ShapeWork<'text> {
+    pub(super) fn new(text: &'text str) -> Mutex<ShapeWork<'text>> {
+        Mutex::new(ShapeWork {
+            shape: Shape::default(),
+            unchecked: text.as_bytes(),
+            checked: Ok(()),
+        })
+    }
+}
+
+/// What a thread found when it turned to the shape check.
+enum Step {
+    /// It checked a step.
+    Done,
+    /// The other thread is at it.
+    Busy,
+    /// Nothing is left to do: the text is checked through, or failed.
+    Over,
+}
+
+/// Checks one more step of the text, if no other thread is at it.
+fn shape_step(work: &Mutex<ShapeWork<'_>>) -> Step {
+    let Ok(mut work) = work.try_lock() else {
+        return Step::Busy;
+    };
+    if work.checked.is_err() || work.unchecked.is_empty() {
+        return Step::Over;
+    }
+    let (step, rest) = work
+        .unchecked
+        .split_at_checked(SHAPE_STEP)
+        .unwrap_or((work.unchecked, &[]));
+    work.unchecked = rest;
+    work.checked = work.shape.feed(step);
+    Step::Done
+}
+
+/// Checks the rest of the text, and gives the verdict.
+fn shape_verdict(work: &Mutex<ShapeWork<'_>>) -> Result<()> {
+    let mut work = work.lock().unwrap_or_else(PoisonError::into_inner);
+    if work.checked.is_ok() {
+        let rest = std::mem::take(&mut work.unchecked);
+        work.checked = work.shape.feed(rest);
+    }
+    work.checked.clone()
+}
+
+/// Whether the shape check has failed, which stops both threads.
+fn shape_failed(work: &Mutex<ShapeWork<'_>>) -> bool {
+    work.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .checked
+        .is_err()
 }
 
 /// Where events go.
@@ -42,6 +100,8 @@ pub(super) struct Sink<'scope, 'env> {
     to: To<'scope>,
     /// Where a second thread may start, if one may.
     scope: Option<&'scope Scope<'scope, 'env>>,
+    /// The shape check shared by the threads, for a text held whole.
+    shape: Option<&'env Mutex<ShapeWork<'env>>>,
 }
 
 enum To<'scope> {
@@ -52,7 +112,7 @@ enum To<'scope> {
     Thread {
         batch: Vec<Event>,
         send: SyncSender<Vec<Event>>,
-        loader: ScopedJoinHandle<'scope, Loaded>,
+        loader: ScopedJoinHandle<'scope, Loader>,
     },
 }
 
@@ -70,6 +130,7 @@ impl<'scope, 'env> Sink<'scope, 'env> {
                 events: 0,
             },
             scope,
+            shape: None,
         }
     }
 
@@ -80,9 +141,14 @@ impl<'scope, 'env> Sink<'scope, 'env> {
     /// # Errors
     ///
     /// The shape check's, when it runs here.
-    pub(super) fn for_text(scope: &'scope Scope<'scope, 'env>, text: &'env str) -> Result<Self> {
+    pub(super) fn for_text(
+        scope: &'scope Scope<'scope, 'env>,
+        text: &'env str,
+        shape: &'env Mutex<ShapeWork<'env>>,
+    ) -> Result<Self> {
         let mut sink = Sink::new(None);
-        if text.len() >= PIPE_BYTES && sink.start_thread(scope, text.as_bytes()) {
+        if text.len() >= PIPE_BYTES && sink.start_thread(scope, Some(shape)) {
+            sink.shape = Some(shape);
             return Ok(sink);
         }
         check_shape(text)?;
@@ -101,7 +167,7 @@ impl<'scope, 'env> Sink<'scope, 'env> {
                 *events = events.saturating_add(1);
                 if *events >= PIPE_AFTER {
                     if let Some(scope) = self.scope.take() {
-                        self.start_thread(scope, &[]);
+                        self.start_thread(scope, None);
                     }
                 }
                 Ok(())
@@ -109,7 +175,21 @@ impl<'scope, 'env> Sink<'scope, 'env> {
             To::Thread { batch, send, .. } => {
                 batch.push(event);
                 if batch.len() >= BATCH {
-                    let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
+                    let mut full = std::mem::replace(batch, Vec::with_capacity(BATCH));
+                    // With the queue full, check the shape meanwhile.
+                    while let Some(shape) = self.shape {
+                        match send.try_send(full) {
+                            Ok(()) => return Ok(()),
+                            Err(TrySendError::Full(back)) => full = back,
+                            Err(TrySendError::Disconnected(_)) => return Err(STOPPED.into()),
+                        }
+                        match shape_step(shape) {
+                            Step::Done => {}
+                            Step::Busy => break,
+                            Step::Over if shape_failed(shape) => return Err(STOPPED.into()),
+                            Step::Over => self.shape = None,
+                        }
+                    }
                     // The loader only hangs up once it has stopped at an error.
                     send.send(full).map_err(|_| STOPPED.to_string())?;
                 }
@@ -119,9 +199,13 @@ impl<'scope, 'env> Sink<'scope, 'env> {
     }
 
     /// Moves the loader to a thread of its own, which also checks the
-    /// shape of `text`; false when the system refused the thread, and
-    /// loading goes on here.
-    fn start_thread(&mut self, scope: &'scope Scope<'scope, 'env>, text: &'env [u8]) -> bool {
+    /// `shape` of a text while it waits; false when the system refused the
+    /// thread, and loading goes on here.
+    fn start_thread(
+        &mut self,
+        scope: &'scope Scope<'scope, 'env>,
+        shape: Option<&'env Mutex<ShapeWork<'env>>>,
+    ) -> bool {
         let To::Here { loader, .. } = &mut self.to else {
             return true;
         };
@@ -133,12 +217,12 @@ impl<'scope, 'env> Sink<'scope, 'env> {
             .name("json-load".into())
             .spawn_scoped(scope, move || {
                 let Ok(loader) = take_over.recv() else {
-                    return Loaded {
-                        loader: Loader::default(),
-                        shape: Err(Error::internal("the hand-over of a JSON loader")),
+                    return Loader {
+                        failure: Some(Error::internal("the hand-over of a JSON loader")),
+                        ..Loader::default()
                     };
                 };
-                record(*loader, receive, text)
+                record(*loader, &receive, shape)
             });
         let Ok(handle) = started else { return false };
         let moved = std::mem::take(loader);
@@ -155,14 +239,11 @@ impl<'scope, 'env> Sink<'scope, 'env> {
         true
     }
 
-    /// The loader, once it has taken every event handed on, and the shape
-    /// check if its thread ran it.
-    pub(super) fn finish(self) -> Result<Loaded> {
+    /// The loader, once it has taken every event handed on; a shape error
+    /// of the text instead, if there is one.
+    pub(super) fn finish(self) -> Result<Loader> {
         match self.to {
-            To::Here { loader, .. } => Ok(Loaded {
-                loader: *loader,
-                shape: Ok(()),
-            }),
+            To::Here { loader, .. } => Ok(*loader),
             To::Thread {
                 batch,
                 send,
@@ -172,9 +253,13 @@ impl<'scope, 'env> Sink<'scope, 'env> {
                 // it reports.
                 let _ = send.send(batch);
                 drop(send);
-                loader
-                    .join()
-                    .map_err(|_| Error::internal("the thread recording a JSON document's entries"))
+                let loader = loader.join().map_err(|_| {
+                    Error::internal("the thread recording a JSON document's entries")
+                })?;
+                if let Some(shape) = self.shape {
+                    shape_verdict(shape)?;
+                }
+                Ok(loader)
             }
         }
     }
@@ -182,49 +267,37 @@ impl<'scope, 'env> Sink<'scope, 'env> {
 
 /// The loader's thread: takes every event in order and stops at the first
 /// error, hanging up, which stops the parse. While no batch waits it checks
-/// the shape of `text`, to the end whatever else fails: a shape error is the
-/// one reported.
-fn record(mut loader: Loader, events: Receiver<Vec<Event>>, text: &[u8]) -> Loaded {
-    let mut shape = Shape::default();
-    let mut unchecked = text;
-    let mut checked = Ok(());
-    let mut events = Some(events);
-    while let Some(receiver) = &events {
-        let batch = if unchecked.is_empty() {
-            receiver.recv().ok()
-        } else {
-            match receiver.try_recv() {
+/// the `shape` of the text.
+fn record(
+    mut loader: Loader,
+    events: &Receiver<Vec<Event>>,
+    mut shape: Option<&Mutex<ShapeWork<'_>>>,
+) -> Loader {
+    loop {
+        let batch = match shape {
+            None => events.recv().ok(),
+            Some(work) => match events.try_recv() {
                 Ok(batch) => Some(batch),
                 Err(TryRecvError::Disconnected) => None,
-                Err(TryRecvError::Empty) => {
-                    let (step, rest) = unchecked
-                        .split_at_checked(SHAPE_STEP)
-                        .unwrap_or((unchecked, &[]));
-                    unchecked = rest;
-                    checked = shape.feed(step);
-                    if checked.is_err() {
-                        break;
+                Err(TryRecvError::Empty) => match shape_step(work) {
+                    Step::Done => continue,
+                    // The parse is at it, so a batch is on its way.
+                    Step::Busy => events.recv().ok(),
+                    // The shape error is the one reported.
+                    Step::Over if shape_failed(work) => return loader,
+                    Step::Over => {
+                        shape = None;
+                        continue;
                     }
-                    continue;
-                }
-            }
+                },
+            },
         };
-        let Some(batch) = batch else { break };
+        let Some(batch) = batch else { return loader };
         for event in batch {
             if let Err(error) = loader.apply(event) {
                 loader.failure = Some(error);
-                events = None;
-                break;
+                return loader;
             }
         }
-    }
-    // Hang up first, so that a parse still running stops.
-    drop(events);
-    if checked.is_ok() {
-        checked = shape.feed(unchecked);
-    }
-    Loaded {
-        loader,
-        shape: checked,
     }
 }

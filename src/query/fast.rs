@@ -296,8 +296,8 @@ pub(crate) fn run_cube(prepared: &Prepared<'_>, column: &Column, groups: &Groups
         }
         acc.low = acc.low.checked_add(sum.low)?;
         acc.high = acc.high.checked_add(sum.high)?;
-        acc.low_scale = acc.low_scale.max(u64::from(key.low_scale));
-        acc.high_scale = acc.high_scale.max(u64::from(key.high_scale));
+        acc.low_scale = acc.low_scale.max(u64::from(sum.low_scale));
+        acc.high_scale = acc.high_scale.max(u64::from(sum.high_scale));
     }
     let mut left_out = prepared.left_out();
     left_out.add_scenario_and_cycle(by_scenario, in_cycle);

@@ -357,16 +357,27 @@ impl QueryCache {
         ledger.derived(QueryCache::default)
     }
 
-    /// The column for a measure and basis, built if needed; `None` when the
-    /// amounts cannot be held exactly at one scale. `eval` is the current
-    /// evaluation of the query's scenario: the cube of the column under it
-    /// catches up with the column, the others are dropped.
-    pub(crate) fn column(
+    /// True when a column for the measure and basis is kept (to catch up,
+    /// rather than build).
+    pub(crate) fn has_column(&self, measure: &Measure<'_>, basis: Basis) -> bool {
+        self.columns
+            .lock()
+            .is_ok_and(|columns| columns.iter().any(|c| c.key.matches(measure, basis)))
+    }
+
+    /// The column for a measure and basis, caught up or built if needed
+    /// (`built`, when given, is a column of this ledger version built
+    /// meanwhile); `None` when the amounts cannot be held exactly at one
+    /// scale. `eval` is the current evaluation of the query's scenario: the
+    /// cube of the column under it catches up with the column, the others
+    /// are dropped.
+    pub(crate) fn column_or(
         &self,
         ledger: &Ledger,
         measure: &Measure<'_>,
         basis: Basis,
         eval: &Evaluation,
+        built: Option<Column>,
     ) -> Option<Arc<Column>> {
         let changes = ledger.derived_changes();
         if let Ok(mut columns) = self.columns.lock() {
@@ -390,7 +401,10 @@ impl QueryCache {
                 }
             }
         }
-        let mut column = build(ledger, measure, basis)?;
+        let mut column = match built {
+            Some(column) => column,
+            None => build(ledger, measure, basis)?,
+        };
         column.applied = changes.len();
         let column = Arc::new(column);
         if let Ok(mut columns) = self.columns.lock() {
@@ -637,7 +651,7 @@ fn row(
 
 /// The column of every pledge, in one pass: the common scale grows as
 /// amounts need it.
-fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column> {
+pub(crate) fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column> {
     let states = ledger.states();
     let rates = RateMemo::of(measure);
     let mut column = Column {

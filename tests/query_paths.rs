@@ -83,3 +83,58 @@ fn cached_and_decimal_paths_agree_on_totals_and_left_out() -> coalition_ledger::
     }
     Ok(())
 }
+
+/// One dashboard's questions, asked again after every few appends.
+fn dashboard(ledger: &Ledger, fx: &FxRates, scenario: &Scenario) -> Vec<String> {
+    let value = ledger
+        .query()
+        .scenario(scenario)
+        .group_by([Dimension::Member, Dimension::Kind, Dimension::Stage])
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx,
+        })
+        .run();
+    let count = ledger
+        .query()
+        .scenario(scenario)
+        .group_by([Dimension::Conditional, Dimension::Evidence])
+        .run();
+    vec![format!("{value:?}"), format!("{count:?}")]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+
+    /// The same few questions asked while a feed appends (sizes revised,
+    /// deliveries, withdrawals, new pledges, some conditional): the sums
+    /// kept between queries move with each changed pledge, and every answer
+    /// equals that of a fresh clone, which derives everything afresh.
+    #[test]
+    fn a_refreshing_dashboard_answers_like_a_fresh_ledger(
+        seed in 0u64..10_000,
+        every in 1usize..4,
+        fails_ceasefire in proptest::bool::ANY,
+    ) {
+        let generator = Generator::seeded(seed).members(4).sources(3).pledges(60);
+        let fx = generator.fx_rates();
+        let scenario = if fails_ceasefire {
+            Scenario::new().fails(Condition::Ceasefire)
+        } else {
+            Scenario::new()
+        };
+        let mut ledger = Ledger::new();
+        for (i, (action, provenance)) in generator.actions().expect("generated").into_iter().enumerate() {
+            ledger.record(action, provenance).expect("generated actions record");
+            if i % every != 0 || ledger.pledge_count() == 0 {
+                continue;
+            }
+            let fresh = ledger.clone();
+            proptest::prop_assert_eq!(
+                dashboard(&ledger, &fx, &scenario),
+                dashboard(&fresh, &fx, &scenario),
+                "after entry {}", i
+            );
+        }
+    }
+}

@@ -10,6 +10,8 @@
 //! the column cannot hold exactly (an overflow, an amount that could not be
 //! computed) sends the query back to the `Decimal` path, which reports it.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rust_decimal::Decimal;
@@ -98,6 +100,182 @@ pub(crate) struct Column {
     pub(crate) high: Vec<i128>,
     /// How many of the ledger's changes the column reflects.
     applied: usize,
+    /// Tells columns apart (a rebuilt column is another column), for the
+    /// cubes derived from it.
+    id: u64,
+}
+
+/// The next [`Column::id`].
+static COLUMN_IDS: AtomicU64 = AtomicU64::new(0);
+
+/// One pledge's row of a column: its key and bounds.
+type Line = (RowKey, i128, i128);
+
+/// A row of a column that changed: the pledge, what the row was (none for
+/// a new pledge) and what it is.
+struct Change {
+    ix: usize,
+    old: Option<Line>,
+    new: Line,
+}
+
+/// The scenario counts the pledge.
+pub(crate) const ALLOWED: u8 = 1;
+/// Some condition of the pledge is not known to hold.
+pub(crate) const CONDITIONAL: u8 = 2;
+/// The pledge sits in a dependency cycle.
+pub(crate) const IN_CYCLE: u8 = 4;
+
+/// What a scenario says of one pledge, as the cube groups it.
+fn class(eval: &Evaluation, ix: usize) -> u8 {
+    let mut class = 0;
+    if eval.conditions_allow(ix) {
+        class |= ALLOWED;
+    }
+    if eval.is_conditional(ix) {
+        class |= CONDITIONAL;
+    }
+    if eval.is_in_cycle(ix) {
+        class |= IN_CYCLE;
+    }
+    class
+}
+
+/// The sum of the pledges of one group of a [`Cube`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Sum {
+    pub(crate) count: u64,
+    pub(crate) low: i128,
+    pub(crate) high: i128,
+}
+
+/// The pledges of a column added up by everything a query on the column can
+/// filter or group by (member, category, kind, stage, evidence, flags, the
+/// scales of the bounds) and by what the scenario says of them (allowed,
+/// conditional, in a cycle). Every such query is then a pass over the
+/// groups (thousands) instead of the pledges (millions), with the same
+/// exact sums; a change to a pledge moves its amounts from one group to
+/// another.
+#[derive(Debug, Clone)]
+pub(crate) struct Cube {
+    column: u64,
+    generation: u64,
+    /// How many of the ledger's changes it reflects (as its column).
+    applied: usize,
+    /// `None` when grouping does not pay (nearly as many groups as
+    /// pledges): queries on the column loop over its rows.
+    groups: Option<Groups>,
+}
+
+/// The groups of a cube, in the order first met.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Groups {
+    index: HashMap<u128, u32, foldhash::fast::FixedState>,
+    pub(crate) keys: Vec<(RowKey, u8)>,
+    pub(crate) sums: Vec<Sum>,
+}
+
+/// Most groups a cube of `rows` pledges may hold before it is abandoned.
+fn max_groups(rows: usize) -> usize {
+    (rows / 8).max(4_096)
+}
+
+impl Groups {
+    /// The group of a key and a class, added if new; `None` past `limit`.
+    fn slot(&mut self, key: RowKey, class: u8, limit: usize) -> Option<&mut Sum> {
+        let packed = u128::from(key.member)
+            | u128::from(key.category) << 32
+            | u128::from(key.kind) << 64
+            | u128::from(key.stage) << 72
+            | u128::from(key.evidence) << 80
+            | u128::from(key.flags) << 88
+            | u128::from(key.low_scale) << 96
+            | u128::from(key.high_scale) << 104
+            | u128::from(class) << 112;
+        let next = u32::try_from(self.keys.len()).ok()?;
+        let at = *self.index.entry(packed).or_insert(next);
+        if at == next {
+            if self.keys.len() >= limit {
+                return None;
+            }
+            self.keys.push((key, class));
+            self.sums.push(Sum::default());
+        }
+        self.sums.get_mut(at as usize)
+    }
+
+    fn add(&mut self, (key, low, high): Line, class: u8, limit: usize) -> Option<()> {
+        if key.flags & APPLICABLE == 0 {
+            return Some(());
+        }
+        let sum = self.slot(key, class, limit)?;
+        sum.count = sum.count.checked_add(1)?;
+        sum.low = sum.low.checked_add(low)?;
+        sum.high = sum.high.checked_add(high)?;
+        Some(())
+    }
+
+    fn remove(&mut self, (key, low, high): Line, class: u8, limit: usize) -> Option<()> {
+        if key.flags & APPLICABLE == 0 {
+            return Some(());
+        }
+        let sum = self.slot(key, class, limit)?;
+        sum.count = sum.count.checked_sub(1)?;
+        sum.low = sum.low.checked_sub(low)?;
+        sum.high = sum.high.checked_sub(high)?;
+        Some(())
+    }
+}
+
+impl Cube {
+    fn build(column: &Column, eval: &Evaluation) -> Cube {
+        let limit = max_groups(column.keys.len());
+        let mut groups = Groups::default();
+        let rows = column
+            .keys
+            .iter()
+            .zip(column.low.iter().zip(&column.high))
+            .enumerate();
+        let mut complete = true;
+        for (ix, (&key, (&low, &high))) in rows {
+            if groups
+                .add((key, low, high), class(eval, ix), limit)
+                .is_none()
+            {
+                complete = false;
+                break;
+            }
+        }
+        Cube {
+            column: column.id,
+            generation: eval.generation(),
+            applied: column.applied,
+            groups: complete.then_some(groups),
+        }
+    }
+
+    /// Moves the changed pledges' amounts; `None` when it cannot (the
+    /// cube is then dropped).
+    fn catch_up(&mut self, changes: &[Change], eval: &Evaluation, rows: usize) -> Option<()> {
+        if let Some(groups) = &mut self.groups {
+            let limit = max_groups(rows);
+            for change in changes {
+                // The scenario's verdicts on pledges it knew did not move
+                // (same generation): the old row had this class too.
+                let class = class(eval, change.ix);
+                if let Some(old) = change.old {
+                    groups.remove(old, class, limit)?;
+                }
+                groups.add(change.new, class, limit)?;
+            }
+        }
+        Some(())
+    }
+
+    /// The groups, or `None` when the column is queried row by row.
+    pub(crate) fn groups(&self) -> Option<&Groups> {
+        self.groups.as_ref()
+    }
 }
 
 /// Most columns kept per ledger.
@@ -108,6 +286,8 @@ const MAX_COLUMNS: usize = 4;
 #[derive(Debug, Default)]
 pub(crate) struct QueryCache {
     columns: Mutex<Vec<Arc<Column>>>,
+    /// Cubes of the columns, at most [`MAX_COLUMNS`].
+    cubes: Mutex<Vec<Arc<Cube>>>,
     /// Each with how many of the ledger's changes it reflects.
     evaluations: Mutex<Vec<(Scenario, Arc<Evaluation>, usize)>>,
 }
@@ -121,20 +301,27 @@ impl QueryCache {
     }
 
     /// The column for a measure and basis, built if needed; `None` when the
-    /// amounts cannot be held exactly at one scale.
+    /// amounts cannot be held exactly at one scale. `eval` is the current
+    /// evaluation of the query's scenario: the cube of the column under it
+    /// catches up with the column, the others are dropped.
     pub(crate) fn column(
         &self,
         ledger: &Ledger,
         measure: &Measure<'_>,
         basis: Basis,
+        eval: &Evaluation,
     ) -> Option<Arc<Column>> {
         let changes = ledger.derived_changes();
         if let Ok(mut columns) = self.columns.lock() {
             if let Some(at) = columns.iter().position(|c| c.key.matches(measure, basis)) {
                 let caught_up = columns.get_mut(at).and_then(|found| {
                     if found.applied < changes.len() {
+                        let before = (found.id, found.applied);
                         // Copies the column only if a query still holds it.
-                        Arc::make_mut(found).catch_up(ledger, measure, basis, changes)?;
+                        let column = Arc::make_mut(found);
+                        let moved = column.catch_up(ledger, measure, basis, changes);
+                        self.cubes_catch_up(column, before, moved.as_deref(), eval);
+                        moved?;
                     }
                     Some(Arc::clone(found))
                 });
@@ -156,6 +343,58 @@ impl QueryCache {
             columns.push(Arc::clone(&column));
         }
         Some(column)
+    }
+
+    /// Brings the column's cube under `eval` up to date with the rows that
+    /// changed (`None`: the column is being rebuilt), and drops its others.
+    /// `before` is the column's id and applied changes before it caught up.
+    fn cubes_catch_up(
+        &self,
+        column: &Column,
+        (id, applied): (u64, usize),
+        changes: Option<&[Change]>,
+        eval: &Evaluation,
+    ) {
+        let Ok(mut cubes) = self.cubes.lock() else {
+            return;
+        };
+        cubes.retain_mut(|cube| {
+            if cube.column != id {
+                return true;
+            }
+            let Some(changes) = changes else {
+                return false;
+            };
+            if column.id != id || cube.generation != eval.generation() || cube.applied != applied {
+                return false;
+            }
+            let cube = Arc::make_mut(cube);
+            cube.applied = column.applied;
+            cube.catch_up(changes, eval, column.keys.len()).is_some()
+        });
+    }
+
+    /// The cube of a column under an evaluation, built if needed.
+    pub(crate) fn cube(&self, column: &Column, eval: &Evaluation) -> Arc<Cube> {
+        let current = |cube: &Arc<Cube>| {
+            cube.column == column.id
+                && cube.generation == eval.generation()
+                && cube.applied == column.applied
+        };
+        if let Ok(cubes) = self.cubes.lock() {
+            if let Some(cube) = cubes.iter().find(|c| current(c)) {
+                return Arc::clone(cube);
+            }
+        }
+        let cube = Arc::new(Cube::build(column, eval));
+        if let Ok(mut cubes) = self.cubes.lock() {
+            cubes.retain(|c| !(c.column == column.id && c.generation == eval.generation()));
+            if cubes.len() >= MAX_COLUMNS {
+                cubes.remove(0);
+            }
+            cubes.push(Arc::clone(&cube));
+        }
+        cube
     }
 
     /// The evaluation of a scenario, computed if needed.
@@ -206,29 +445,46 @@ impl Column {
         measure: &Measure<'_>,
         basis: Basis,
         changes: &[u32],
-    ) -> Option<()> {
+    ) -> Option<Vec<Change>> {
         let states = ledger.states();
         let rates = RateMemo::of(measure);
+        let mut moved = Vec::new();
         for &ix in changes.get(self.applied..)? {
             let state = states.get(ix as usize)?;
             let (key, bounds) = row(ledger, state, measure, basis, rates.as_ref());
+            let scale = self.scale;
             let (key, low, high) = self.encode(key, bounds.as_ref())?;
+            if self.scale != scale {
+                // Every amount moved to another scale: another column for
+                // what was derived from it.
+                self.id = COLUMN_IDS.fetch_add(1, Ordering::Relaxed);
+            }
             let i = ix as usize;
-            match i.cmp(&self.keys.len()) {
+            let old = match i.cmp(&self.keys.len()) {
                 std::cmp::Ordering::Less => {
+                    let old = (*self.keys.get(i)?, *self.low.get(i)?, *self.high.get(i)?);
                     *self.keys.get_mut(i)? = key;
                     *self.low.get_mut(i)? = low;
                     *self.high.get_mut(i)? = high;
+                    Some(old)
                 }
-                std::cmp::Ordering::Equal => self.push(key, low, high),
+                std::cmp::Ordering::Equal => {
+                    self.push(key, low, high);
+                    None
+                }
                 std::cmp::Ordering::Greater => return None,
-            }
+            };
+            moved.push(Change {
+                ix: i,
+                old,
+                new: (key, low, high),
+            });
         }
         if self.keys.len() != states.len() {
             return None;
         }
         self.applied = changes.len();
-        Some(())
+        Some(moved)
     }
 
     fn push(&mut self, key: RowKey, low: i128, high: i128) {
@@ -334,6 +590,7 @@ fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column>
         low: Vec::with_capacity(states.len()),
         high: Vec::with_capacity(states.len()),
         applied: 0,
+        id: COLUMN_IDS.fetch_add(1, Ordering::Relaxed),
     };
     for state in states {
         let (key, bounds) = row(ledger, state, measure, basis, rates.as_ref());

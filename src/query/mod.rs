@@ -762,10 +762,15 @@ impl<'a> Query<'a> {
             && !view.has_voided()
             && self.measure.is_cacheable()
         {
-            let column = QueryCache::of(view)
-                .and_then(|cache| cache.column(view, &self.measure, self.basis));
-            if let Some(column) = column {
-                table = fast::run(&prepared, &column);
+            if let Some(cache) = QueryCache::of(view) {
+                let eval = &prepared.eval;
+                if let Some(column) = cache.column(view, &self.measure, self.basis, eval) {
+                    let cube = cache.cube(&column, eval);
+                    table = match cube.groups() {
+                        Some(groups) => fast::run_cube(&prepared, &column, groups),
+                        None => fast::run(&prepared, &column),
+                    };
+                }
             }
         }
         let mut table = if let Some(table) = table {

@@ -260,7 +260,14 @@ pub(crate) struct Evaluation {
     /// the only ones a table's notes can be about.
     noted: Vec<u32>,
     firm_only: bool,
+    /// Tells evaluations apart: set afresh by [`evaluate`], kept by
+    /// [`Evaluation::catch_up`] (which moves no verdict), so that what was
+    /// derived from the verdicts can tell whether it still holds.
+    generation: u64,
 }
+
+/// The next [`Evaluation::generation`].
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Evaluation {
     /// True when the scenario counts the pledge as far as its conditions go
@@ -287,6 +294,12 @@ impl Evaluation {
     /// The pledges a note may be about (see [`Evaluation::has_notes`]).
     pub(crate) fn noted(&self) -> &[u32] {
         &self.noted
+    }
+
+    /// Which evaluation this is: equal only for evaluations whose verdicts
+    /// agree on every pledge both know.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// True when the pledge is part of a dependency cycle.
@@ -348,6 +361,7 @@ pub(crate) fn evaluate(ledger: &Ledger, scenario: &Scenario) -> Result<Evaluatio
         in_cycle: Vec::new(),
         noted: Vec::new(),
         firm_only: scenario.firm_only,
+        generation: GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     };
     for condition in &scenario.fails {
         if let Condition::DependsOn(id) = condition {

@@ -73,8 +73,10 @@ mod shape;
 
 use crate::member::Member;
 use crate::source::Source;
-use pipe::Sink;
-use shape::{Guard, Stop, check_shape, check_size};
+use pipe::{ShapeWork, Sink};
+#[cfg(test)]
+use shape::check_shape;
+use shape::{Guard, Stop, check_size};
 
 /// The value of the `format` field.
 pub const FORMAT: &str = "coalition-ledger";
@@ -232,12 +234,14 @@ pub fn to_string(ledger: &Ledger) -> String {
 /// ```
 pub fn from_str(text: &str) -> Result<Ledger> {
     check_size(text, MAX_DOCUMENT_BYTES)?;
-    check_shape(text)?;
-    let mut document = Document::new(Sink::new(true));
-    let mut parser = serde_json::Deserializer::from_str(text);
-    let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
-        .and_then(|()| parser.end());
-    document.finish(parsed.map_err(|e| json_error(&e)))
+    let shape = ShapeWork::new(text);
+    std::thread::scope(|scope| {
+        let mut document = Document::new(Sink::for_text(scope, text, &shape)?);
+        let mut parser = serde_json::Deserializer::from_str(text);
+        let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
+            .and_then(|()| parser.end());
+        document.finish(parsed.map_err(|e| json_error(&e)))
+    })
 }
 
 /// Reads a ledger from a reader holding a JSON document.
@@ -261,11 +265,13 @@ pub fn from_str(text: &str) -> Result<Ledger> {
 pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
     // The text is checked as it streams and never held whole.
     let reader = std::io::BufReader::with_capacity(1 << 16, Guard::new(reader));
-    let mut document = Document::new(Sink::new(true));
-    let mut parser = serde_json::Deserializer::from_reader(reader);
-    let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
-        .and_then(|()| parser.end());
-    document.finish(parsed.map_err(reader_error))
+    std::thread::scope(|scope| {
+        let mut document = Document::new(Sink::new(Some(scope)));
+        let mut parser = serde_json::Deserializer::from_reader(reader);
+        let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
+            .and_then(|()| parser.end());
+        document.finish(parsed.map_err(reader_error))
+    })
 }
 
 /// Saves the ledger to a file.
@@ -527,24 +533,25 @@ enum Event {
 
 /// The parse of a document: checks its fields and hands what it reads to a
 /// [`Sink`].
-struct Document {
+struct Document<'scope, 'env> {
     /// The top-level fields read so far, to refuse a repeated one.
     seen: [bool; 5],
-    sink: Sink,
+    sink: Sink<'scope, 'env>,
 }
 
-impl Document {
-    fn new(sink: Sink) -> Document {
+impl<'scope, 'env> Document<'scope, 'env> {
+    fn new(sink: Sink<'scope, 'env>) -> Self {
         Document {
             seen: [false; 5],
             sink,
         }
     }
 
-    /// The loaded ledger, or the first error: a ledger error wins over the
-    /// parse error it caused.
+    /// The loaded ledger, or the first error: a shape error wins over
+    /// every other (the check reads the whole text first), and a ledger
+    /// error over the parse error it caused.
     fn finish(self, parsed: Result<()>) -> Result<Ledger> {
-        self.sink.into_loader()?.finish(parsed)
+        self.sink.finish()?.finish(parsed)
     }
 
     fn send<E: serde::de::Error>(&mut self, event: Event) -> Result<(), E> {
@@ -552,7 +559,7 @@ impl Document {
     }
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for &mut Document {
+impl<'de> serde::de::DeserializeSeed<'de> for &mut Document<'_, '_> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -560,7 +567,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for &mut Document {
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for &mut Document {
+impl<'de> serde::de::Visitor<'de> for &mut Document<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -603,7 +610,7 @@ impl<'de> serde::de::Visitor<'de> for &mut Document {
 }
 
 /// One list of the document, each record handed on as it is read.
-struct Records<'l, T>(&'l mut Document, std::marker::PhantomData<T>);
+struct Records<'l, 's, 'e, T>(&'l mut Document<'s, 'e>, std::marker::PhantomData<T>);
 
 /// What the loader is handed for one record of a list.
 trait Record: for<'de> Deserialize<'de> {
@@ -628,7 +635,7 @@ impl Record for EntryIn {
     }
 }
 
-impl<'de, T: Record> serde::de::DeserializeSeed<'de> for Records<'_, T> {
+impl<'de, T: Record> serde::de::DeserializeSeed<'de> for Records<'_, '_, '_, T> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -636,7 +643,7 @@ impl<'de, T: Record> serde::de::DeserializeSeed<'de> for Records<'_, T> {
     }
 }
 
-impl<'de, T: Record> serde::de::Visitor<'de> for Records<'_, T> {
+impl<'de, T: Record> serde::de::Visitor<'de> for Records<'_, '_, '_, T> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -813,12 +820,9 @@ impl Serialize for Ledger {
 
 impl<'de> Deserialize<'de> for Ledger {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Ledger, D::Error> {
-        let mut document = Document::new(Sink::new(false));
+        let mut document = Document::new(Sink::new(None));
         let parsed = serde::de::DeserializeSeed::deserialize(&mut document, d);
-        let mut loader = document
-            .sink
-            .into_loader()
-            .map_err(serde::de::Error::custom)?;
+        let mut loader = document.sink.finish().map_err(serde::de::Error::custom)?;
         if let Some(error) = loader.failure.take() {
             return Err(serde::de::Error::custom(error));
         }
@@ -831,13 +835,32 @@ impl<'de> Deserialize<'de> for Ledger {
 mod tests {
     use super::*;
 
-    /// Loads on one thread, or handing the entries to a second one.
-    fn load_with(text: &str, threads: bool) -> Result<Ledger> {
-        let mut document = Document::new(Sink::new(threads));
-        let mut parser = serde_json::Deserializer::from_str(text);
-        let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
-            .and_then(|()| parser.end());
-        document.finish(parsed.map_err(|e| json_error(&e)))
+    /// How a test loads a document held whole.
+    #[derive(Clone, Copy, Debug)]
+    enum Threads {
+        /// One thread, the shape checked first.
+        One,
+        /// Two from the start, the second checking the shape.
+        Text,
+        /// One, then two once the document proves long (as from a reader),
+        /// the shape checked first.
+        Later,
+    }
+
+    fn load_with(text: &str, threads: Threads) -> Result<Ledger> {
+        let shape = ShapeWork::new(text);
+        std::thread::scope(|scope| {
+            let sink = match threads {
+                Threads::One => check_shape(text).map(|()| Sink::new(None))?,
+                Threads::Text => Sink::for_text(scope, text, &shape)?,
+                Threads::Later => check_shape(text).map(|()| Sink::new(Some(scope)))?,
+            };
+            let mut document = Document::new(sink);
+            let mut parser = serde_json::Deserializer::from_str(text);
+            let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
+                .and_then(|()| parser.end());
+            document.finish(parsed.map_err(|e| json_error(&e)))
+        })
     }
 
     /// The document of a generated ledger, long enough for a second thread.
@@ -892,23 +915,47 @@ mod tests {
             // The document ends early.
             lines[..lines.len() - 40].to_vec(),
         ];
+        let shape_cases = cases.len();
+        // A shape error wins over everything before it in the text, as the
+        // check reads the whole text first (a reader stops at what comes
+        // first in the stream).
+        let last = 4 + entries - 1;
+        let positional = edit(&lines, last, "{\"seq\"", "[[]],{\"seq\"");
+        let cases: Vec<Vec<String>> = cases
+            .into_iter()
+            .chain([
+                positional.clone(),
+                edit(&positional, 4 + 100, &seq(100), &seq(7)),
+                edit(&positional, 4 + 5_000, "{", "{{"),
+                edit(&lines, 4 + 3_000, "{\"seq\"", &"{\"a\":".repeat(70)),
+            ])
+            .collect();
         for (n, case) in cases.iter().enumerate() {
             let text = case.join("\n");
-            let one = load_with(&text, false);
-            let two = load_with(&text, true);
-            assert_eq!(
-                one.as_ref().err(),
-                two.as_ref().err(),
-                "case {n}: the same error"
-            );
-            assert_eq!(one.as_ref().ok(), two.as_ref().ok(), "case {n}");
+            assert!(text.len() > pipe::PIPE_BYTES);
+            let one = load_with(&text, Threads::One);
+            for threads in [Threads::Text, Threads::Later] {
+                let two = load_with(&text, threads);
+                assert_eq!(
+                    two.as_ref().err(),
+                    one.as_ref().err(),
+                    "case {n}, {threads:?}"
+                );
+                assert_eq!(
+                    two.as_ref().ok(),
+                    one.as_ref().ok(),
+                    "case {n}, {threads:?}"
+                );
+            }
             assert_eq!(from_str(&text).as_ref().err(), one.as_ref().err());
-            assert_eq!(
-                from_reader(text.as_bytes()).as_ref().err(),
-                one.as_ref().err()
-            );
+            if n < shape_cases {
+                assert_eq!(
+                    from_reader(text.as_bytes()).as_ref().err(),
+                    one.as_ref().err()
+                );
+            }
             if n == 0 {
-                assert_eq!(two.as_ref().ok(), Some(&ledger));
+                assert_eq!(one.as_ref().ok(), Some(&ledger));
             } else {
                 assert!(one.is_err(), "case {n} fails");
             }

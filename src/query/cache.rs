@@ -10,11 +10,13 @@
 //! the column cannot hold exactly (an overflow, an amount that could not be
 //! computed) sends the query back to the `Decimal` path, which reports it.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rust_decimal::Decimal;
 
-use super::measure::{Basis, Measure, pledge_amount};
+use super::measure::{Basis, Measure, RateMemo, pledge_amount_with};
 use super::scenario::{Evaluation, Scenario, evaluate};
 use crate::error::Result;
 use crate::fx::FxRates;
@@ -32,8 +34,9 @@ pub(crate) const OPEN: u8 = 4;
 /// selects this pledge must take the `Decimal` path to report why.
 pub(crate) const FAILED: u8 = 8;
 
-/// The dimension codes and flags of one pledge.
-#[derive(Debug, Clone, Copy, Default)]
+/// The dimension codes, flags and amount scales of one pledge (16 bytes,
+/// so that a query streams over them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct RowKey {
     pub(crate) member: u32,
     pub(crate) category: u32,
@@ -41,6 +44,11 @@ pub(crate) struct RowKey {
     pub(crate) stage: u8,
     pub(crate) evidence: u8,
     pub(crate) flags: u8,
+    /// The scale the low bound had as a `Decimal` (0 when no amount is
+    /// added: unspecified, or not applicable).
+    pub(crate) low_scale: u8,
+    /// The scale the high bound had (0 when open or unspecified).
+    pub(crate) high_scale: u8,
 }
 
 /// What a column was computed for.
@@ -86,12 +94,188 @@ pub(crate) struct Column {
     /// The common scale of `low` and `high`.
     pub(crate) scale: u32,
     pub(crate) keys: Vec<RowKey>,
+    /// Each pledge's low bound at `scale` (0 when unspecified).
     pub(crate) low: Vec<i128>,
+    /// Each pledge's high bound at `scale` (0 when open or unspecified).
     pub(crate) high: Vec<i128>,
-    /// The scale each pledge's low and high bound had as a `Decimal`.
-    pub(crate) scales: Vec<(u8, u8)>,
     /// How many of the ledger's changes the column reflects.
     applied: usize,
+    /// Tells columns apart (a rebuilt column is another column), for the
+    /// cubes derived from it.
+    id: u64,
+}
+
+/// The next [`Column::id`].
+static COLUMN_IDS: AtomicU64 = AtomicU64::new(0);
+
+/// One pledge's row of a column: its key and bounds.
+type Line = (RowKey, i128, i128);
+
+/// A row of a column that changed: the pledge, what the row was (none for
+/// a new pledge) and what it is.
+struct Change {
+    ix: usize,
+    old: Option<Line>,
+    new: Line,
+}
+
+/// The scenario counts the pledge.
+pub(crate) const ALLOWED: u8 = 1;
+/// Some condition of the pledge is not known to hold.
+pub(crate) const CONDITIONAL: u8 = 2;
+/// The pledge sits in a dependency cycle.
+pub(crate) const IN_CYCLE: u8 = 4;
+
+/// What a scenario says of one pledge, as the cube groups it.
+fn class(eval: &Evaluation, ix: usize) -> u8 {
+    let mut class = 0;
+    if eval.conditions_allow(ix) {
+        class |= ALLOWED;
+    }
+    if eval.is_conditional(ix) {
+        class |= CONDITIONAL;
+    }
+    if eval.is_in_cycle(ix) {
+        class |= IN_CYCLE;
+    }
+    class
+}
+
+/// The sum of the pledges of one group of a [`Cube`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Sum {
+    pub(crate) count: u64,
+    pub(crate) low: i128,
+    pub(crate) high: i128,
+}
+
+/// The pledges of a column added up by everything a query on the column can
+/// filter or group by (member, category, kind, stage, evidence, flags, the
+/// scales of the bounds) and by what the scenario says of them (allowed,
+/// conditional, in a cycle). Every such query is then a pass over the
+/// groups (thousands) instead of the pledges (millions), with the same
+/// exact sums; a change to a pledge moves its amounts from one group to
+/// another.
+#[derive(Debug, Clone)]
+pub(crate) struct Cube {
+    column: u64,
+    generation: u64,
+    /// How many of the ledger's changes it reflects (as its column).
+    applied: usize,
+    /// `None` when grouping does not pay (nearly as many groups as
+    /// pledges): queries on the column loop over its rows.
+    groups: Option<Groups>,
+}
+
+/// The groups of a cube, in the order first met.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Groups {
+    index: HashMap<u128, u32, foldhash::fast::FixedState>,
+    pub(crate) keys: Vec<(RowKey, u8)>,
+    pub(crate) sums: Vec<Sum>,
+}
+
+/// Most groups a cube of `rows` pledges may hold before it is abandoned.
+fn max_groups(rows: usize) -> usize {
+    (rows / 8).max(4_096)
+}
+
+impl Groups {
+    /// The group of a key and a class, added if new; `None` past `limit`.
+    fn slot(&mut self, key: RowKey, class: u8, limit: usize) -> Option<&mut Sum> {
+        let packed = u128::from(key.member)
+            | u128::from(key.category) << 32
+            | u128::from(key.kind) << 64
+            | u128::from(key.stage) << 72
+            | u128::from(key.evidence) << 80
+            | u128::from(key.flags) << 88
+            | u128::from(key.low_scale) << 96
+            | u128::from(key.high_scale) << 104
+            | u128::from(class) << 112;
+        let next = u32::try_from(self.keys.len()).ok()?;
+        let at = *self.index.entry(packed).or_insert(next);
+        if at == next {
+            if self.keys.len() >= limit {
+                return None;
+            }
+            self.keys.push((key, class));
+            self.sums.push(Sum::default());
+        }
+        self.sums.get_mut(at as usize)
+    }
+
+    fn add(&mut self, (key, low, high): Line, class: u8, limit: usize) -> Option<()> {
+        if key.flags & APPLICABLE == 0 {
+            return Some(());
+        }
+        let sum = self.slot(key, class, limit)?;
+        sum.count = sum.count.checked_add(1)?;
+        sum.low = sum.low.checked_add(low)?;
+        sum.high = sum.high.checked_add(high)?;
+        Some(())
+    }
+
+    fn remove(&mut self, (key, low, high): Line, class: u8, limit: usize) -> Option<()> {
+        if key.flags & APPLICABLE == 0 {
+            return Some(());
+        }
+        let sum = self.slot(key, class, limit)?;
+        sum.count = sum.count.checked_sub(1)?;
+        sum.low = sum.low.checked_sub(low)?;
+        sum.high = sum.high.checked_sub(high)?;
+        Some(())
+    }
+}
+
+impl Cube {
+    fn build(column: &Column, eval: &Evaluation) -> Cube {
+        let limit = max_groups(column.keys.len());
+        let mut groups = Groups::default();
+        let rows = column
+            .keys
+            .iter()
+            .zip(column.low.iter().zip(&column.high))
+            .enumerate();
+        let mut complete = true;
+        for (ix, (&key, (&low, &high))) in rows {
+            if groups
+                .add((key, low, high), class(eval, ix), limit)
+                .is_none()
+            {
+                complete = false;
+                break;
+            }
+        }
+        Cube {
+            column: column.id,
+            generation: eval.generation(),
+            applied: column.applied,
+            groups: complete.then_some(groups),
+        }
+    }
+
+    /// Moves the changed pledges' amounts; `None` when it cannot (the
+    /// cube is then dropped).
+    fn catch_up(&mut self, changes: &[Change], eval: &Evaluation, rows: usize) -> Option<()> {
+        if let Some(groups) = &mut self.groups {
+            let limit = max_groups(rows);
+            for change in changes {
+                // The scenario's verdicts on pledges it knew did not move
+                // (same generation): the old row had this class too.
+                let class = class(eval, change.ix);
+                if let Some(old) = change.old {
+                    groups.remove(old, class, limit)?;
+                }
+                groups.add(change.new, class, limit)?;
+            }
+        }
+        Some(())
+    }
+
+    /// The groups, or `None` when the column is queried row by row.
+    pub(crate) fn groups(&self) -> Option<&Groups> {
+        self.groups.as_ref()
+    }
 }
 
 /// Most columns kept per ledger.
@@ -102,6 +286,8 @@ const MAX_COLUMNS: usize = 4;
 #[derive(Debug, Default)]
 pub(crate) struct QueryCache {
     columns: Mutex<Vec<Arc<Column>>>,
+    /// Cubes of the columns, at most [`MAX_COLUMNS`].
+    cubes: Mutex<Vec<Arc<Cube>>>,
     /// Each with how many of the ledger's changes it reflects.
     evaluations: Mutex<Vec<(Scenario, Arc<Evaluation>, usize)>>,
 }
@@ -115,20 +301,27 @@ impl QueryCache {
     }
 
     /// The column for a measure and basis, built if needed; `None` when the
-    /// amounts cannot be held exactly at one scale.
+    /// amounts cannot be held exactly at one scale. `eval` is the current
+    /// evaluation of the query's scenario: the cube of the column under it
+    /// catches up with the column, the others are dropped.
     pub(crate) fn column(
         &self,
         ledger: &Ledger,
         measure: &Measure<'_>,
         basis: Basis,
+        eval: &Evaluation,
     ) -> Option<Arc<Column>> {
         let changes = ledger.derived_changes();
         if let Ok(mut columns) = self.columns.lock() {
             if let Some(at) = columns.iter().position(|c| c.key.matches(measure, basis)) {
                 let caught_up = columns.get_mut(at).and_then(|found| {
                     if found.applied < changes.len() {
+                        let before = (found.id, found.applied);
                         // Copies the column only if a query still holds it.
-                        Arc::make_mut(found).catch_up(ledger, measure, basis, changes)?;
+                        let column = Arc::make_mut(found);
+                        let moved = column.catch_up(ledger, measure, basis, changes);
+                        self.cubes_catch_up(column, before, moved.as_deref(), eval);
+                        moved?;
                     }
                     Some(Arc::clone(found))
                 });
@@ -150,6 +343,58 @@ impl QueryCache {
             columns.push(Arc::clone(&column));
         }
         Some(column)
+    }
+
+    /// Brings the column's cube under `eval` up to date with the rows that
+    /// changed (`None`: the column is being rebuilt), and drops its others.
+    /// `before` is the column's id and applied changes before it caught up.
+    fn cubes_catch_up(
+        &self,
+        column: &Column,
+        (id, applied): (u64, usize),
+        changes: Option<&[Change]>,
+        eval: &Evaluation,
+    ) {
+        let Ok(mut cubes) = self.cubes.lock() else {
+            return;
+        };
+        cubes.retain_mut(|cube| {
+            if cube.column != id {
+                return true;
+            }
+            let Some(changes) = changes else {
+                return false;
+            };
+            if column.id != id || cube.generation != eval.generation() || cube.applied != applied {
+                return false;
+            }
+            let cube = Arc::make_mut(cube);
+            cube.applied = column.applied;
+            cube.catch_up(changes, eval, column.keys.len()).is_some()
+        });
+    }
+
+    /// The cube of a column under an evaluation, built if needed.
+    pub(crate) fn cube(&self, column: &Column, eval: &Evaluation) -> Arc<Cube> {
+        let current = |cube: &Arc<Cube>| {
+            cube.column == column.id
+                && cube.generation == eval.generation()
+                && cube.applied == column.applied
+        };
+        if let Ok(cubes) = self.cubes.lock() {
+            if let Some(cube) = cubes.iter().find(|c| current(c)) {
+                return Arc::clone(cube);
+            }
+        }
+        let cube = Arc::new(Cube::build(column, eval));
+        if let Ok(mut cubes) = self.cubes.lock() {
+            cubes.retain(|c| !(c.column == column.id && c.generation == eval.generation()));
+            if cubes.len() >= MAX_COLUMNS {
+                cubes.remove(0);
+            }
+            cubes.push(Arc::clone(&cube));
+        }
+        cube
     }
 
     /// The evaluation of a scenario, computed if needed.
@@ -200,42 +445,91 @@ impl Column {
         measure: &Measure<'_>,
         basis: Basis,
         changes: &[u32],
-    ) -> Option<()> {
+    ) -> Option<Vec<Change>> {
         let states = ledger.states();
+        let rates = RateMemo::of(measure);
+        let mut moved = Vec::new();
         for &ix in changes.get(self.applied..)? {
             let state = states.get(ix as usize)?;
-            let (key, bounds) = row(ledger, state, measure, basis);
-            let bounds = match bounds {
-                Some(b)
-                    if b.low.scale() > self.scale
-                        || b.high.is_some_and(|h| h.scale() > self.scale) =>
-                {
-                    return None;
-                }
-                other => other,
-            };
-            let (low, high, scales) = encode(bounds.as_ref(), self.scale)?;
+            let (key, bounds) = row(ledger, state, measure, basis, rates.as_ref());
+            let scale = self.scale;
+            let (key, low, high) = self.encode(key, bounds.as_ref())?;
+            if self.scale != scale {
+                // Every amount moved to another scale: another column for
+                // what was derived from it.
+                self.id = COLUMN_IDS.fetch_add(1, Ordering::Relaxed);
+            }
             let i = ix as usize;
-            match i.cmp(&self.keys.len()) {
+            let old = match i.cmp(&self.keys.len()) {
                 std::cmp::Ordering::Less => {
+                    let old = (*self.keys.get(i)?, *self.low.get(i)?, *self.high.get(i)?);
                     *self.keys.get_mut(i)? = key;
                     *self.low.get_mut(i)? = low;
                     *self.high.get_mut(i)? = high;
-                    *self.scales.get_mut(i)? = scales;
+                    Some(old)
                 }
                 std::cmp::Ordering::Equal => {
-                    self.keys.push(key);
-                    self.low.push(low);
-                    self.high.push(high);
-                    self.scales.push(scales);
+                    self.push(key, low, high);
+                    None
                 }
                 std::cmp::Ordering::Greater => return None,
-            }
+            };
+            moved.push(Change {
+                ix: i,
+                old,
+                new: (key, low, high),
+            });
         }
         if self.keys.len() != states.len() {
             return None;
         }
         self.applied = changes.len();
+        Some(moved)
+    }
+
+    fn push(&mut self, key: RowKey, low: i128, high: i128) {
+        self.keys.push(key);
+        self.low.push(low);
+        self.high.push(high);
+    }
+
+    /// A pledge's key with its bounds' scales, and its bounds as mantissas
+    /// at the column's scale, raising the scale of the whole column first
+    /// when the bounds need more places; `None` when the column cannot hold
+    /// them exactly.
+    fn encode(
+        &mut self,
+        mut key: RowKey,
+        bounds: Option<&crate::estimate::Bounds>,
+    ) -> Option<(RowKey, i128, i128)> {
+        let Some(b) = bounds.filter(|b| !b.unspecified) else {
+            return Some((key, 0, 0));
+        };
+        let high = b.high.unwrap_or(Decimal::ZERO);
+        let needed = b.low.scale().max(high.scale());
+        if needed > self.scale {
+            self.rescale(needed)?;
+        }
+        key.low_scale = u8::try_from(b.low.scale()).ok()?;
+        key.high_scale = u8::try_from(high.scale()).ok()?;
+        Some((
+            key,
+            at_scale(b.low, self.scale)?,
+            at_scale(high, self.scale)?,
+        ))
+    }
+
+    /// Brings every amount to the larger `scale` (at most 28 times over a
+    /// column's life, once per added decimal place).
+    fn rescale(&mut self, scale: u32) -> Option<()> {
+        if scale > MAX_DECIMAL_SCALE {
+            return None;
+        }
+        let factor = pow10(scale.checked_sub(self.scale)?)?;
+        for v in self.low.iter_mut().chain(self.high.iter_mut()) {
+            *v = v.checked_mul(factor)?;
+        }
+        self.scale = scale;
         Some(())
     }
 }
@@ -247,6 +541,7 @@ fn row(
     state: &crate::ledger::PledgeState,
     measure: &Measure<'_>,
     basis: Basis,
+    rates: Option<&RateMemo<'_>>,
 ) -> (RowKey, Option<crate::estimate::Bounds>) {
     let mut key = RowKey {
         member: state.member,
@@ -255,8 +550,10 @@ fn row(
         stage: state.stage.index() as u8,
         evidence: state.evidence.index() as u8,
         flags: 0,
+        low_scale: 0,
+        high_scale: 0,
     };
-    let bounds = match pledge_amount(ledger, state, measure, basis) {
+    let bounds = match pledge_amount_with(ledger, state, measure, basis, rates) {
         Ok(Some(bounds)) if bounds.rounded => {
             // A rounded bound: the `Decimal` path reports it.
             key.flags |= APPLICABLE | FAILED;
@@ -281,67 +578,26 @@ fn row(
     (key, bounds)
 }
 
-/// A pledge's bounds as mantissas at the column's scale, with the scales
-/// they had.
-fn encode(bounds: Option<&crate::estimate::Bounds>, scale: u32) -> Option<(i128, i128, (u8, u8))> {
-    let (l, h, low_scale, high_scale) = match bounds {
-        Some(b) if !b.unspecified => {
-            let h = b.high.unwrap_or(Decimal::ZERO);
-            (
-                at_scale(b.low, scale)?,
-                at_scale(h, scale)?,
-                b.low.scale(),
-                h.scale(),
-            )
-        }
-        _ => (0, 0, 0, 0),
-    };
-    Some((
-        l,
-        h,
-        (
-            u8::try_from(low_scale).ok()?,
-            u8::try_from(high_scale).ok()?,
-        ),
-    ))
-}
-
+/// The column of every pledge, in one pass: the common scale grows as
+/// amounts need it.
 fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column> {
     let states = ledger.states();
-    let mut keys = Vec::with_capacity(states.len());
-    let mut amounts = Vec::with_capacity(states.len());
-    let mut scale = 0u32;
-    for state in states {
-        let (key, bounds) = row(ledger, state, measure, basis);
-        if let Some(b) = &bounds {
-            scale = scale
-                .max(b.low.scale())
-                .max(b.high.map_or(0, |h| h.scale()));
-        }
-        keys.push(key);
-        amounts.push(bounds);
-    }
-    if scale > MAX_DECIMAL_SCALE {
-        return None;
-    }
-    let mut low = Vec::with_capacity(states.len());
-    let mut high = Vec::with_capacity(states.len());
-    let mut scales = Vec::with_capacity(states.len());
-    for bounds in &amounts {
-        let (l, h, s) = encode(bounds.as_ref(), scale)?;
-        low.push(l);
-        high.push(h);
-        scales.push(s);
-    }
-    Some(Column {
+    let rates = RateMemo::of(measure);
+    let mut column = Column {
         key: ColumnKey::new(measure, basis),
-        scale,
-        keys,
-        low,
-        high,
-        scales,
+        scale: 0,
+        keys: Vec::with_capacity(states.len()),
+        low: Vec::with_capacity(states.len()),
+        high: Vec::with_capacity(states.len()),
         applied: 0,
-    })
+        id: COLUMN_IDS.fetch_add(1, Ordering::Relaxed),
+    };
+    for state in states {
+        let (key, bounds) = row(ledger, state, measure, basis, rates.as_ref());
+        let (key, low, high) = column.encode(key, bounds.as_ref())?;
+        column.push(key, low, high);
+    }
+    Some(column)
 }
 
 /// The mantissa of `value` rescaled to `scale` (not below its own).

@@ -5,30 +5,37 @@
 
 use rust_decimal::Decimal;
 
-use super::cache::{self, APPLICABLE, Column, FAILED, OPEN, UNSPECIFIED};
+use super::cache::{
+    self, ALLOWED, APPLICABLE, CONDITIONAL, Column, FAILED, Groups, IN_CYCLE, OPEN, RowKey,
+    UNSPECIFIED,
+};
 use super::dimension::{Coder, Dimension, cell_codes, keys_of};
+use super::left_out::LeftOut;
 use super::table::{Row, Table, Total};
 use super::{MAX_DENSE_CELLS, Prepared};
-use crate::ledger::NONE;
-use crate::lifecycle::Stage;
+use crate::lifecycle::{Evidence, Stage};
+use crate::pledge::Kind;
 
-/// A running total at the column's scale.
+/// A running total at the column's scale. Every field is a whole word:
+/// the loop updates one cell many times in a row, and a load that spans
+/// several narrower stores to the same cell stalls until they retire.
 #[derive(Debug, Clone, Copy, Default)]
 struct Acc {
     low: i128,
     high: i128,
-    open: bool,
-    low_scale: u8,
-    high_scale: u8,
     count: u64,
     unspecified: u64,
+    /// Pledges with no high bound (open or unspecified): the total is open.
+    open: u64,
+    low_scale: u64,
+    high_scale: u64,
 }
 
 impl Acc {
     fn merge(&mut self, other: &Acc) -> Option<()> {
         self.low = self.low.checked_add(other.low)?;
         self.high = self.high.checked_add(other.high)?;
-        self.open |= other.open;
+        self.open = self.open.saturating_add(other.open);
         self.low_scale = self.low_scale.max(other.low_scale);
         self.high_scale = self.high_scale.max(other.high_scale);
         self.count = self.count.saturating_add(other.count);
@@ -40,11 +47,12 @@ impl Acc {
     /// scale among the amounts added (every sum is a multiple of the
     /// divisor, so the division is exact).
     fn total(&self, column_scale: u32) -> Option<Total> {
-        let decimal = |v: i128, scale: u8| {
-            let down = cache::pow10(column_scale.checked_sub(u32::from(scale))?)?;
-            Decimal::try_from_i128_with_scale(v.checked_div(down)?, u32::from(scale)).ok()
+        let decimal = |v: i128, scale: u64| {
+            let scale = u32::try_from(scale).ok()?;
+            let down = cache::pow10(column_scale.checked_sub(scale)?)?;
+            Decimal::try_from_i128_with_scale(v.checked_div(down)?, scale).ok()
         };
-        let high = if self.open {
+        let high = if self.open > 0 {
             None
         } else {
             Some(decimal(self.high, self.high_scale)?)
@@ -73,7 +81,115 @@ pub(crate) fn supports(dimensions: &[Dimension]) -> bool {
     })
 }
 
-/// Runs the query over the column, or declines.
+/// Marks a value a row filter refuses: any sum of table entries that
+/// includes one is at least this (five entries below `2^21` each, or this,
+/// cannot wrap a `u64`).
+const OUT: u64 = 1 << 40;
+
+/// The query's filters and dimensions compiled into one table per pledge
+/// attribute: the entry for a value is [`OUT`] when a filter refuses it,
+/// else what it adds to the cell index (its code times the stride of each
+/// dimension it is). A pledge's cell is the sum of its five entries.
+struct Plan {
+    member: Vec<u64>,
+    /// Indexed by category + 1 (wrapping, so no category is 0).
+    category: Vec<u64>,
+    kind: Vec<u64>,
+    stage: Vec<u64>,
+    evidence: Vec<u64>,
+    /// What a conditional pledge adds to its cell index.
+    conditional: u64,
+}
+
+impl Plan {
+    fn new(prepared: &Prepared<'_>, coders: &[Coder]) -> Option<Plan> {
+        let q = prepared.query;
+        let view = prepared.view;
+        // Row-major strides, as `dimension::cell_index` numbers cells.
+        let mut strides = vec![0u64; coders.len()];
+        let mut stride = 1u64;
+        for (slot, coder) in strides.iter_mut().zip(coders).rev() {
+            *slot = stride;
+            stride = stride.checked_mul(u64::try_from(coder.cardinality()).ok()?)?;
+        }
+        // What value `code` of `dimension` adds to the index.
+        let offset = |dimension: Dimension, code: u64| -> Option<u64> {
+            strides
+                .iter()
+                .zip(coders)
+                .filter(|(_, c)| c.dimension() == dimension)
+                .try_fold(0u64, |sum, (s, _)| sum.checked_add(s.checked_mul(code)?))
+        };
+        let entry = |ok: bool, dimension: Dimension, code: u64| -> Option<u64> {
+            if ok {
+                offset(dimension, code)
+            } else {
+                Some(OUT)
+            }
+        };
+        let member = (0..view.members().len())
+            .map(|m| {
+                let ok = prepared.member_ok.get(m).copied().unwrap_or(false);
+                entry(ok, Dimension::Member, u64::try_from(m).ok()?)
+            })
+            .collect::<Option<Vec<u64>>>()?;
+        let category = (0..=view.category_count())
+            .map(|code| {
+                let ok = match (&prepared.category_ok, code.checked_sub(1)) {
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                    (Some(ok), Some(c)) => ok.get(c).copied().unwrap_or(false),
+                };
+                entry(ok, Dimension::Category, u64::try_from(code).ok()?)
+            })
+            .collect::<Option<Vec<u64>>>()?;
+        let kind = Kind::ALL
+            .iter()
+            .map(|k| {
+                let ok = q.kinds.is_empty() || q.kinds.contains(k);
+                entry(ok, Dimension::Kind, k.index() as u64)
+            })
+            .collect::<Option<Vec<u64>>>()?;
+        let stage = Stage::ALL
+            .iter()
+            .map(|&s| {
+                let ok = if s == Stage::Withdrawn {
+                    q.include_withdrawn
+                } else {
+                    s >= q.stage_min && s <= q.stage_max
+                };
+                entry(ok, Dimension::Stage, s.index() as u64)
+            })
+            .collect::<Option<Vec<u64>>>()?;
+        let evidence = Evidence::ALL
+            .iter()
+            .map(|&e| entry(e >= q.evidence_min, Dimension::Evidence, e.index() as u64))
+            .collect::<Option<Vec<u64>>>()?;
+        Some(Plan {
+            member,
+            category,
+            kind,
+            stage,
+            evidence,
+            conditional: offset(Dimension::Conditional, 1)?,
+        })
+    }
+
+    /// The cell of a pledge, or [`OUT`] or more when a filter refuses it.
+    #[inline]
+    fn cell(&self, key: &RowKey) -> u64 {
+        let at = |table: &[u64], i: usize| table.get(i).copied().unwrap_or(OUT);
+        at(&self.member, key.member as usize)
+            .wrapping_add(at(&self.category, key.category.wrapping_add(1) as usize))
+            .wrapping_add(at(&self.kind, usize::from(key.kind)))
+            .wrapping_add(at(&self.stage, usize::from(key.stage)))
+            .wrapping_add(at(&self.evidence, usize::from(key.evidence)))
+    }
+}
+
+/// Runs the query over the column, or declines. Counts what the scenario
+/// leaves out (and pledges in a cycle) among the pledges the filters
+/// select, as [`Prepared::count_left_out`] would.
 pub(crate) fn run(prepared: &Prepared<'_>, column: &Column) -> Option<Table> {
     let q = prepared.query;
     let view = prepared.view;
@@ -84,84 +200,108 @@ pub(crate) fn run(prepared: &Prepared<'_>, column: &Column) -> Option<Table> {
     if cells_len > MAX_DENSE_CELLS {
         return None;
     }
+    let plan = Plan::new(prepared, &coders)?;
     let mut cells = vec![Acc::default(); cells_len];
-    let mut used = vec![false; cells_len];
-    let kinds: u8 = if q.kinds.is_empty() {
-        u8::MAX
-    } else {
-        q.kinds.iter().fold(0, |m, k| m | 1 << k.index())
-    };
-    let (stage_min, stage_max) = (q.stage_min.index() as u8, q.stage_max.index() as u8);
-    let withdrawn = Stage::Withdrawn.index() as u8;
-    let evidence_min = q.evidence_min.index() as u8;
-    for (ix, key) in column.keys.iter().enumerate() {
-        if key.flags & APPLICABLE == 0
-            || kinds & (1 << key.kind) == 0
-            || key.evidence < evidence_min
-        {
+    let eval = &prepared.eval;
+    let (mut by_scenario, mut in_cycle) = (0u64, 0u64);
+    let rows = column
+        .keys
+        .iter()
+        .zip(column.low.iter().zip(&column.high))
+        .enumerate();
+    for (ix, (key, (&low, &high))) in rows {
+        let at = plan.cell(key);
+        if at >= OUT || key.flags & APPLICABLE == 0 {
             continue;
         }
-        let stage_ok = if key.stage == withdrawn {
-            q.include_withdrawn
-        } else {
-            key.stage >= stage_min && key.stage <= stage_max
-        };
-        if !stage_ok
-            || !prepared
-                .member_ok
-                .get(key.member as usize)
-                .copied()
-                .unwrap_or(false)
-        {
+        if !eval.conditions_allow(ix) {
+            by_scenario = by_scenario.saturating_add(1);
             continue;
         }
-        if let Some(ok) = &prepared.category_ok {
-            if !ok.get(key.category as usize).copied().unwrap_or(false) {
-                continue;
-            }
-        }
-        if !prepared.eval.conditions_allow(ix) {
-            continue;
+        if eval.is_in_cycle(ix) {
+            in_cycle = in_cycle.saturating_add(1);
         }
         if key.flags & FAILED != 0 {
             return None;
         }
-        let mut index = 0usize;
-        for coder in &coders {
-            let code = match coder.dimension() {
-                Dimension::Member => key.member,
-                Dimension::Kind => u32::from(key.kind),
-                Dimension::Category if key.category == NONE => 0,
-                Dimension::Category => key.category.checked_add(1)?,
-                Dimension::Stage => u32::from(key.stage),
-                Dimension::Evidence => u32::from(key.evidence),
-                _ => u32::from(prepared.eval.is_conditional(ix)),
-            };
-            index = index
-                .checked_mul(coder.cardinality())?
-                .checked_add(code as usize)?;
-        }
-        let acc = cells.get_mut(index)?;
-        if let Some(flag) = used.get_mut(index) {
-            *flag = true;
-        }
+        let at = if plan.conditional != 0 && eval.is_conditional(ix) {
+            at.wrapping_add(plan.conditional)
+        } else {
+            at
+        };
+        let acc = cells.get_mut(usize::try_from(at).ok()?)?;
+        // An unspecified amount adds zeros, an open one a zero high bound
+        // (the column stores them so): only the flags need looking at.
         acc.count = acc.count.saturating_add(1);
-        if key.flags & UNSPECIFIED != 0 {
-            acc.unspecified = acc.unspecified.saturating_add(1);
-            acc.open = true;
+        acc.unspecified = acc
+            .unspecified
+            .saturating_add(u64::from(key.flags & UNSPECIFIED != 0));
+        acc.open = acc
+            .open
+            .saturating_add(u64::from(key.flags & (OPEN | UNSPECIFIED) != 0));
+        acc.low = acc.low.checked_add(low)?;
+        acc.high = acc.high.checked_add(high)?;
+        acc.low_scale = acc.low_scale.max(u64::from(key.low_scale));
+        acc.high_scale = acc.high_scale.max(u64::from(key.high_scale));
+    }
+    let mut left_out = prepared.left_out();
+    left_out.add_scenario_and_cycle(by_scenario, in_cycle);
+    finish(prepared, &coders, column, &cells, left_out)
+}
+
+/// Runs the query over the groups of a cube of the column, or declines:
+/// the same table as [`run`], group by group instead of pledge by pledge.
+pub(crate) fn run_cube(prepared: &Prepared<'_>, column: &Column, groups: &Groups) -> Option<Table> {
+    let q = prepared.query;
+    let view = prepared.view;
+    let coders: Vec<Coder> = q.dimensions.iter().map(|&d| Coder::new(view, d)).collect();
+    let cells_len = coders
+        .iter()
+        .try_fold(1usize, |acc, c| acc.checked_mul(c.cardinality()))?;
+    if cells_len > MAX_DENSE_CELLS {
+        return None;
+    }
+    let plan = Plan::new(prepared, &coders)?;
+    let mut cells = vec![Acc::default(); cells_len];
+    let (mut by_scenario, mut in_cycle) = (0u64, 0u64);
+    for ((key, class), sum) in groups.keys.iter().zip(&groups.sums) {
+        let at = plan.cell(key);
+        // A group every pledge left (after a change) adds nothing, not even
+        // its scales.
+        if at >= OUT || key.flags & APPLICABLE == 0 || sum.count == 0 {
             continue;
         }
-        let (low_scale, high_scale) = *column.scales.get(ix)?;
-        acc.low = acc.low.checked_add(*column.low.get(ix)?)?;
-        acc.low_scale = acc.low_scale.max(low_scale);
-        if key.flags & OPEN != 0 {
-            acc.open = true;
-        } else {
-            acc.high = acc.high.checked_add(*column.high.get(ix)?)?;
-            acc.high_scale = acc.high_scale.max(high_scale);
+        if class & ALLOWED == 0 {
+            by_scenario = by_scenario.saturating_add(sum.count);
+            continue;
         }
+        if class & IN_CYCLE != 0 {
+            in_cycle = in_cycle.saturating_add(sum.count);
+        }
+        if key.flags & FAILED != 0 {
+            return None;
+        }
+        let at = if class & CONDITIONAL != 0 {
+            at.checked_add(plan.conditional)?
+        } else {
+            at
+        };
+        let acc = cells.get_mut(usize::try_from(at).ok()?)?;
+        acc.count = acc.count.saturating_add(sum.count);
+        if key.flags & UNSPECIFIED != 0 {
+            acc.unspecified = acc.unspecified.saturating_add(sum.count);
+        }
+        if key.flags & (OPEN | UNSPECIFIED) != 0 {
+            acc.open = acc.open.saturating_add(sum.count);
+        }
+        acc.low = acc.low.checked_add(sum.low)?;
+        acc.high = acc.high.checked_add(sum.high)?;
+        acc.low_scale = acc.low_scale.max(u64::from(key.low_scale));
+        acc.high_scale = acc.high_scale.max(u64::from(key.high_scale));
     }
-    finish(prepared, &coders, column, &cells, &used)
+    let mut left_out = prepared.left_out();
+    left_out.add_scenario_and_cycle(by_scenario, in_cycle);
+    finish(prepared, &coders, column, &cells, left_out)
 }
 
 /// Turns the cells into rows and a grand total.
@@ -170,18 +310,13 @@ fn finish(
     coders: &[Coder],
     column: &Column,
     cells: &[Acc],
-    used: &[bool],
+    left_out: LeftOut,
 ) -> Option<Table> {
     let q = prepared.query;
     let mut grand = Acc::default();
     let mut rows = Vec::new();
     let mut codes = vec![0u32; coders.len()];
-    for (index, (acc, _)) in cells
-        .iter()
-        .zip(used)
-        .enumerate()
-        .filter(|(_, (_, used))| **used)
-    {
+    for (index, acc) in cells.iter().enumerate().filter(|(_, acc)| acc.count > 0) {
         grand.merge(acc)?;
         cell_codes(coders, index, &mut codes)?;
         let keys = keys_of(coders, prepared.view, &codes)?;
@@ -198,7 +333,7 @@ fn finish(
             grand.total(column.scale)?,
             false,
         )
-        .with_left_out(prepared.left_out()),
+        .with_left_out(left_out),
     )
 }
 
@@ -242,10 +377,18 @@ mod tests {
                             .include_withdrawn(seed % 2 == 0);
                         let prepared = query.prepare(&ledger, (0, 0)).expect("prepares");
                         let exact = query.run_exact(&prepared).expect("runs");
-                        let column = crate::query::QueryCache::of(&ledger)
-                            .and_then(|cache| cache.column(&ledger, &measure, basis))
+                        // The fast path counts what the scenario leaves out itself.
+                        let prepared = query.prepare_uncounted(&ledger, (0, 0)).expect("prepares");
+                        let cache = crate::query::QueryCache::of(&ledger).expect("a cache");
+                        let column = cache
+                            .column(&ledger, &measure, basis, &prepared.eval)
                             .expect("a column");
+                        let cube = cache.cube(&column, &prepared.eval);
+                        let by_cube = cube
+                            .groups()
+                            .and_then(|groups| super::run_cube(&prepared, &column, groups));
                         let Some(fast) = super::run(&prepared, &column) else {
+                            assert!(by_cube.is_none(), "the cube answers where the rows do not");
                             // Pro-rata equipment values carry 28 significant
                             // digits, more than an i128 sum at one scale holds.
                             let divides =
@@ -257,6 +400,12 @@ mod tests {
                             continue;
                         };
                         assert_eq!(fast, exact, "seed {seed} {dims:?} {measure:?} {basis:?}");
+                        let by_cube = by_cube.expect("the cube answers");
+                        assert_eq!(
+                            by_cube, exact,
+                            "cube: seed {seed} {dims:?} {measure:?} {basis:?}"
+                        );
+                        assert_eq!(by_cube.to_string(), exact.to_string());
                         let (fast, exact) = (fast.to_string(), exact.to_string());
                         for (f, e) in fast.lines().zip(exact.lines()) {
                             assert_eq!(f, e, "seed {seed} {dims:?} {measure:?} {basis:?}");

@@ -236,6 +236,13 @@ impl LeftOut {
         self.by_scenario = self.by_scenario.saturating_add(1);
     }
 
+    /// Counts `scenario` more pledges left out by the scenario and
+    /// `cycle` more in a dependency cycle.
+    pub(crate) fn add_scenario_and_cycle(&mut self, scenario: u64, cycle: u64) {
+        self.by_scenario = self.by_scenario.saturating_add(scenario);
+        self.in_cycle = self.in_cycle.saturating_add(cycle);
+    }
+
     pub(crate) fn count_cycle(&mut self) {
         self.in_cycle = self.in_cycle.saturating_add(1);
     }

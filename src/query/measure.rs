@@ -228,22 +228,131 @@ pub(crate) fn pledge_amount(
     measure: &Measure<'_>,
     basis: Basis,
 ) -> Result<Option<Bounds>> {
+    pledge_amount_with(ledger, state, measure, basis, None)
+}
+
+/// [`pledge_amount`], looking rates up in `rates` (the same rates, each
+/// looked up once): for a loop over many pledges, which would otherwise
+/// search the rate table (and the list of withdrawn currencies) for every
+/// amount.
+pub(crate) fn pledge_amount_with(
+    ledger: &Ledger,
+    state: &PledgeState,
+    measure: &Measure<'_>,
+    basis: Basis,
+    rates: Option<&RateMemo<'_>>,
+) -> Result<Option<Bounds>> {
     if !measure.applies_to(state.kind) {
         return Ok(None);
     }
+    let conversion = || Conversion::of(measure).map(|c| c.with_memo(rates));
     if let Some(adjusts) = state.adjusts {
-        return adjustment_amount(ledger, state, measure, basis, adjusts);
+        let Some(into) = conversion() else {
+            return Ok(None);
+        };
+        return adjustment_amount(ledger, state, into, basis, adjusts);
     }
     match measure {
         Measure::Count => Ok(Some(exact(Decimal::ONE))),
         Measure::Personnel | Measure::Units => {
             on_basis(state.quantity, state.delivered, basis).map(Some)
         }
-        Measure::Value { .. } | Measure::RealValue { .. } => match Conversion::of(measure) {
+        Measure::Value { .. } | Measure::RealValue { .. } => match conversion() {
             Some(into) => value_amount(ledger, state, into, basis).map(Some),
             None => Ok(None),
         },
     }
+}
+
+/// The rates of one table, each looked up once per currency and day.
+///
+/// [`FxRates::rate`] is a pure function of the currency and the date, so a
+/// remembered rate is the rate; a lookup that failed is not remembered as an
+/// error but sent back to [`FxRates`] every time, which reports it.
+pub(crate) struct RateMemo<'a> {
+    fx: &'a FxRates,
+    /// Per currency: the first day held and the rate of each day from it.
+    tables: std::cell::RefCell<Vec<(Currency, i32, Vec<Looked>)>>,
+}
+
+/// One remembered lookup.
+#[derive(Clone, Copy)]
+enum Looked {
+    NotYet,
+    Failed,
+    Rate(Decimal),
+}
+
+/// Most days one currency's table spans (about 180 years); dates beyond
+/// are looked up without being remembered.
+const MAX_MEMO_DAYS: usize = 1 << 16;
+
+impl<'a> RateMemo<'a> {
+    pub(crate) fn new(fx: &'a FxRates) -> RateMemo<'a> {
+        RateMemo {
+            fx,
+            tables: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The rates of a money measure; `None` for other measures.
+    pub(crate) fn of(measure: &Measure<'a>) -> Option<RateMemo<'a>> {
+        match *measure {
+            Measure::Value { fx, .. } | Measure::RealValue { fx, .. } => Some(RateMemo::new(fx)),
+            _ => None,
+        }
+    }
+
+    /// `fx.rate(currency, date)` when it succeeds; `None` when it fails
+    /// (the caller asks `fx` again to get the error).
+    fn rate(&self, currency: Currency, date: NaiveDate) -> Option<Decimal> {
+        let day = date.num_days_from_ce();
+        let Ok(mut tables) = self.tables.try_borrow_mut() else {
+            return self.fx.rate(currency, date).ok();
+        };
+        let at = if let Some(at) = tables.iter().position(|(c, _, _)| *c == currency) {
+            at
+        } else {
+            tables.push((currency, day, Vec::new()));
+            tables.len().saturating_sub(1)
+        };
+        let Some((_, first, days)) = tables.get_mut(at) else {
+            return self.fx.rate(currency, date).ok();
+        };
+        let Some(slot) = memo_slot(first, days, day) else {
+            return self.fx.rate(currency, date).ok();
+        };
+        match *slot {
+            Looked::Rate(rate) => Some(rate),
+            Looked::Failed => None,
+            Looked::NotYet => {
+                let rate = self.fx.rate(currency, date).ok();
+                *slot = rate.map_or(Looked::Failed, Looked::Rate);
+                rate
+            }
+        }
+    }
+}
+
+/// The slot of `day` in a table starting at `first`, grown to reach it;
+/// `None` when the table would span more than [`MAX_MEMO_DAYS`].
+fn memo_slot<'t>(first: &mut i32, days: &'t mut Vec<Looked>, day: i32) -> Option<&'t mut Looked> {
+    if day < *first {
+        let grow = usize::try_from(i64::from(*first).checked_sub(i64::from(day))?).ok()?;
+        if days.len().checked_add(grow)? > MAX_MEMO_DAYS {
+            return None;
+        }
+        days.splice(0..0, std::iter::repeat_n(Looked::NotYet, grow));
+        *first = day;
+    }
+    let offset = usize::try_from(i64::from(day).checked_sub(i64::from(*first))?).ok()?;
+    if offset >= days.len() {
+        if offset >= MAX_MEMO_DAYS {
+            return None;
+        }
+        days.resize(offset.checked_add(1)?, Looked::NotYet);
+    }
+    days.get_mut(offset)
 }
 
 /// The amount an adjustment contributes: its (possibly negative) amount on
@@ -252,13 +361,10 @@ pub(crate) fn pledge_amount(
 fn adjustment_amount(
     ledger: &Ledger,
     state: &PledgeState,
-    measure: &Measure<'_>,
+    into: Conversion<'_>,
     basis: Basis,
     adjusts: AdjustmentBasis,
 ) -> Result<Option<Bounds>> {
-    let Some(into) = Conversion::of(measure) else {
-        return Ok(None);
-    };
     let native = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
     let signed = match (adjusts, basis) {
         (AdjustmentBasis::Pledged, Basis::Pledged | Basis::Outstanding)
@@ -288,6 +394,8 @@ struct Conversion<'a> {
     currency: Currency,
     /// Constant prices: the deflators and the base year.
     deflate: Option<(&'a Deflators, i32)>,
+    /// The same rates, remembered.
+    memo: Option<&'a RateMemo<'a>>,
 }
 
 impl<'a> Conversion<'a> {
@@ -298,6 +406,7 @@ impl<'a> Conversion<'a> {
                 fx,
                 currency,
                 deflate: None,
+                memo: None,
             }),
             Measure::RealValue {
                 fx,
@@ -308,8 +417,23 @@ impl<'a> Conversion<'a> {
                 fx,
                 currency,
                 deflate: Some((deflators, base_year)),
+                memo: None,
             }),
             _ => None,
+        }
+    }
+
+    /// The same conversion, looking rates up in `memo` when it holds the
+    /// same rates.
+    fn with_memo<'m>(self, memo: Option<&'m RateMemo<'m>>) -> Conversion<'m>
+    where
+        'a: 'm,
+    {
+        Conversion {
+            fx: self.fx,
+            currency: self.currency,
+            deflate: self.deflate,
+            memo: memo.filter(|m| std::ptr::eq(m.fx, self.fx)),
         }
     }
 
@@ -327,9 +451,12 @@ impl<'a> Conversion<'a> {
         date: NaiveDate,
         toward: Toward,
     ) -> Result<(Decimal, bool)> {
-        let (converted, rounded) =
-            self.fx
-                .convert_bound(amount, from, self.currency, date, toward)?;
+        let (converted, rounded) = match self.remembered(amount, from, date) {
+            Some(converted) => (converted, false),
+            None => self
+                .fx
+                .convert_bound(amount, from, self.currency, date, toward)?,
+        };
         let Some((deflators, base_year)) = self.deflate else {
             return Ok((converted, rounded));
         };
@@ -337,6 +464,55 @@ impl<'a> Conversion<'a> {
             deflators.deflate(converted, self.currency, date.year(), base_year, toward)?;
         Ok((real, rounded || deflated))
     }
+}
+
+impl Conversion<'_> {
+    /// What [`FxRates::convert_bound`] gives for a conversion into the base
+    /// (exact, never rounded), with the rate from the memo; `None` when
+    /// there is no memo, the target is not the base, or the lookup or the
+    /// product fails (then `FxRates` converts, and reports the error).
+    fn remembered(&self, amount: Decimal, from: Currency, date: NaiveDate) -> Option<Decimal> {
+        let memo = self.memo?;
+        if self.currency != self.fx.base() {
+            return None;
+        }
+        if from == self.currency {
+            return Some(amount);
+        }
+        let rate = memo.rate(from, date)?;
+        if rate == Decimal::ONE {
+            return Some(amount);
+        }
+        normalized_product(amount, rate)
+    }
+}
+
+/// `(a × b).normalize()`, exactly: the product of the mantissas with its
+/// trailing zeros dropped, when it fits a `Decimal`; `None` when it does
+/// not fit as computed here (the caller then takes `exact::mul`, which
+/// decides). The same value as `exact::mul(a, b)` in its one normalized
+/// form, computed on integers because `Decimal` multiplication and
+/// `normalize` dominated the cost of converting a million amounts.
+fn normalized_product(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let mut scale = a.scale().checked_add(b.scale())?;
+    let product = a.mantissa().checked_mul(b.mantissa())?;
+    // The common case on 64-bit words: dividing an `i128` by ten is a
+    // library call.
+    let mantissa = if let Ok(mut small) = i64::try_from(product) {
+        while scale > 0 && small.checked_rem(10) == Some(0) {
+            small = small.checked_div(10)?;
+            scale = scale.checked_sub(1)?;
+        }
+        i128::from(small)
+    } else {
+        let mut wide = product;
+        while scale > 0 && wide.checked_rem(10) == Some(0) {
+            wide = wide.checked_div(10)?;
+            scale = scale.checked_sub(1)?;
+        }
+        wide
+    };
+    Decimal::try_from_i128_with_scale(mantissa, scale).ok()
 }
 
 fn value_amount(
@@ -649,4 +825,61 @@ fn convert(
         unspecified: false,
         rounded: native.rounded || low_rounded || high.is_some_and(|(_, r)| r),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use super::normalized_product;
+
+    /// A mantissa of up to 96 bits, often small, often with trailing zeros.
+    fn mantissa() -> impl Strategy<Value = i128> {
+        prop_oneof![
+            (-1_000_000i64..1_000_000).prop_map(i128::from),
+            any::<i64>().prop_map(i128::from),
+            (any::<u32>(), any::<u64>(), any::<bool>()).prop_map(|(hi, lo, neg)| {
+                let m = (i128::from(hi) << 64) | i128::from(lo);
+                if neg { -m } else { m }
+            }),
+            (1i64..1_000_000, 0u32..12).prop_map(|(m, z)| i128::from(m) * 10i128.pow(z)),
+        ]
+    }
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        (mantissa(), 0u32..=28)
+            .prop_map(|(m, s)| Decimal::try_from_i128_with_scale(m, s).expect("96 bits"))
+    }
+
+    proptest! {
+        /// The integer product is the exact product in its normalized form
+        /// (same mantissa and scale, not only the same value), and it is
+        /// found whenever the product of the mantissas fits 64 bits.
+        #[test]
+        fn normalized_product_is_the_exact_normalized_product(a in decimal(), b in decimal()) {
+            let exact = crate::exact::mul(a, b).map(|p| p.normalize());
+            if let Some(p) = normalized_product(a, b) {
+                let e = exact.expect("an exact product exists");
+                prop_assert_eq!((p.mantissa(), p.scale()), (e.mantissa(), e.scale()));
+            } else {
+                let small = a.mantissa().checked_mul(b.mantissa()).and_then(|p| i64::try_from(p).ok());
+                prop_assert!(small.is_none() || a.scale() + b.scale() > 28 || exact.is_none());
+            }
+        }
+    }
+
+    #[test]
+    fn normalized_product_drops_trailing_zeros_and_keeps_the_sign() {
+        let d = |s: &str| s.parse::<Decimal>().expect("a decimal");
+        for (a, b, want) in [
+            ("1000.50", "0.920000", "920.46"),
+            ("-2.5", "0.4", "-1"),
+            ("0.000", "1.5", "0"),
+            ("123", "1", "123"),
+        ] {
+            let p = normalized_product(d(a), d(b)).expect("fits");
+            assert_eq!(p.to_string(), want, "{a} × {b}");
+        }
+    }
 }

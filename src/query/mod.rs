@@ -752,7 +752,7 @@ impl<'a> Query<'a> {
     }
 
     fn run_on(&self, view: &Ledger, as_of: (u64, u64)) -> Result<Table> {
-        let prepared = self.prepare(view, as_of)?;
+        let mut prepared = self.prepare_uncounted(view, as_of)?;
         let mut table = None;
         // The fast path does not know adjustments (negative amounts on one
         // basis, a filter of their own) nor void pledges (which count
@@ -762,15 +762,22 @@ impl<'a> Query<'a> {
             && !view.has_voided()
             && self.measure.is_cacheable()
         {
-            let column = QueryCache::of(view)
-                .and_then(|cache| cache.column(view, &self.measure, self.basis));
-            if let Some(column) = column {
-                table = fast::run(&prepared, &column);
+            if let Some(cache) = QueryCache::of(view) {
+                let eval = &prepared.eval;
+                if let Some(column) = cache.column(view, &self.measure, self.basis, eval) {
+                    let cube = cache.cube(&column, eval);
+                    table = match cube.groups() {
+                        Some(groups) => fast::run_cube(&prepared, &column, groups),
+                        None => fast::run(&prepared, &column),
+                    };
+                }
             }
         }
-        let mut table = match table {
-            Some(table) => table,
-            None => self.run_exact(&prepared)?,
+        let mut table = if let Some(table) = table {
+            table
+        } else {
+            prepared.count_left_out();
+            self.run_exact(&prepared)?
         };
         if self.every_cell {
             table = every_cell::fill(table, view, &self.measure, self.max_rows)?;
@@ -855,6 +862,18 @@ impl<'a> Query<'a> {
     }
 
     fn prepare<'v>(&'v self, view: &'v Ledger, as_of: (u64, u64)) -> Result<Prepared<'v>> {
+        let mut prepared = self.prepare_uncounted(view, as_of)?;
+        prepared.count_left_out();
+        Ok(prepared)
+    }
+
+    /// [`Query::prepare`] without counting what the scenario leaves out
+    /// (the fast path counts it in its own loop).
+    fn prepare_uncounted<'v>(
+        &'v self,
+        view: &'v Ledger,
+        as_of: (u64, u64),
+    ) -> Result<Prepared<'v>> {
         self.check_filters()?;
         let scenario = self.scenario.unwrap_or(&DEFAULT_SCENARIO);
         let eval = match QueryCache::of(view) {
@@ -893,7 +912,7 @@ impl<'a> Query<'a> {
             category_ok,
             left_out: LeftOut::default(),
         };
-        prepared.count_left_out(as_of);
+        prepared.left_out.set_as_of(as_of.0, as_of.1);
         Ok(prepared)
     }
 }
@@ -1053,8 +1072,7 @@ impl Prepared<'_> {
 
     /// Counts the pledges the scenario excludes or finds in a cycle, among
     /// those the caller's filters select and the measure applies to.
-    fn count_left_out(&mut self, as_of: (u64, u64)) {
-        self.left_out.set_as_of(as_of.0, as_of.1);
+    fn count_left_out(&mut self) {
         if !self.eval.has_notes() {
             return;
         }

@@ -260,7 +260,14 @@ pub(crate) struct Evaluation {
     /// the only ones a table's notes can be about.
     noted: Vec<u32>,
     firm_only: bool,
+    /// Tells evaluations apart: set afresh by [`evaluate`], kept by
+    /// [`Evaluation::catch_up`] (which moves no verdict), so that what was
+    /// derived from the verdicts can tell whether it still holds.
+    generation: u64,
 }
+
+/// The next [`Evaluation::generation`].
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Evaluation {
     /// True when the scenario counts the pledge as far as its conditions go
@@ -287,6 +294,12 @@ impl Evaluation {
     /// The pledges a note may be about (see [`Evaluation::has_notes`]).
     pub(crate) fn noted(&self) -> &[u32] {
         &self.noted
+    }
+
+    /// Which evaluation this is: equal only for evaluations whose verdicts
+    /// agree on every pledge both know.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// True when the pledge is part of a dependency cycle.
@@ -348,6 +361,7 @@ pub(crate) fn evaluate(ledger: &Ledger, scenario: &Scenario) -> Result<Evaluatio
         in_cycle: Vec::new(),
         noted: Vec::new(),
         firm_only: scenario.firm_only,
+        generation: GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     };
     for condition in &scenario.fails {
         if let Condition::DependsOn(id) = condition {
@@ -380,6 +394,28 @@ struct Graph<'a> {
     pledges: usize,
     /// The backstop pledges of each member.
     backstops: Vec<Vec<u32>>,
+    /// Where each conditional pledge's conditions start in `targets`
+    /// ([`NONE`] for the others): each condition is resolved once, not at
+    /// every step of the search (a `DependsOn` costs a lookup by id).
+    first: Vec<u32>,
+    /// What each condition of a conditional pledge points at, in order,
+    /// ending with [`Target::End`].
+    targets: Vec<Target>,
+}
+
+/// One condition of a pledge, resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// Stated by the scenario.
+    Stated(Verdict),
+    /// `DependsOn` a recorded pledge.
+    Pledge(u32),
+    /// `Backstop` by a known member.
+    Member(u32),
+    /// Any other condition, or one naming what the ledger does not hold.
+    Unknown,
+    /// Past the pledge's last condition.
+    End,
 }
 
 /// A node of the condition graph: a pledge index, or the number of pledges
@@ -398,11 +434,60 @@ impl<'a> Graph<'a> {
                 }
             }
         }
+        let mut first = vec![NONE; ledger.states().len()];
+        let mut targets = Vec::new();
+        for &ix in ledger.conditional_pledges() {
+            let Some(slot) = first.get_mut(ix as usize) else {
+                continue;
+            };
+            let Ok(start) = u32::try_from(targets.len()) else {
+                // Past u32 conditions: the rest are resolved step by step.
+                break;
+            };
+            *slot = start;
+            let conditions = ledger
+                .states()
+                .get(ix as usize)
+                .and_then(|state| ledger.spec_of(state))
+                .map_or(&[][..], |spec| spec.conditions());
+            targets.extend(conditions.iter().map(|c| resolve(ledger, scenario, c)));
+            targets.push(Target::End);
+        }
         Graph {
             ledger,
             scenario,
             pledges: ledger.states().len(),
             backstops,
+            first,
+            targets,
+        }
+    }
+
+    /// Whether a pledge has conditions: every conditional pledge has its
+    /// conditions resolved in `first` (looked up there, not in the pledge's
+    /// state, which is far bigger and seldom in cache).
+    fn is_conditional(&self, node: Node) -> bool {
+        self.first.get(node).is_some_and(|&start| start != NONE)
+            || self
+                .ledger
+                .states()
+                .get(node)
+                .is_some_and(|s| s.conditional)
+    }
+
+    /// The `i`-th condition of a pledge, resolved.
+    fn target(&self, node: Node, i: usize) -> Target {
+        let start = self.first.get(node).copied().unwrap_or(NONE);
+        if start != NONE {
+            return (start as usize)
+                .checked_add(i)
+                .and_then(|at| self.targets.get(at))
+                .copied()
+                .unwrap_or(Target::End);
+        }
+        match self.conditions(node).get(i) {
+            Some(condition) => resolve(self.ledger, self.scenario, condition),
+            None => Target::End,
         }
     }
 
@@ -410,12 +495,7 @@ impl<'a> Graph<'a> {
     /// stated to fail.
     fn is_settled(&self, eval: &Evaluation, node: Node) -> bool {
         node < self.pledges
-            && (eval.conditions.get(node) == Some(&Verdict::Fails)
-                || !self
-                    .ledger
-                    .states()
-                    .get(node)
-                    .is_some_and(|s| s.conditional))
+            && (eval.conditions.get(node) == Some(&Verdict::Fails) || !self.is_conditional(node))
     }
 
     fn conditions(&self, node: Node) -> &'a [Condition] {
@@ -435,22 +515,12 @@ impl<'a> Graph<'a> {
             if self.is_settled(eval, node) {
                 return Next::End;
             }
-            let Some(condition) = self.conditions(node).get(i) else {
-                return Next::End;
-            };
-            if self.scenario.stated(condition).is_some() {
-                return Next::NoEdge;
+            match self.target(node, i) {
+                Target::End => Next::End,
+                Target::Stated(_) | Target::Unknown => Next::NoEdge,
+                Target::Pledge(ix) => Next::Edge(ix as usize),
+                Target::Member(m) => Next::Edge(self.pledges.saturating_add(m as usize)),
             }
-            let to = match condition {
-                Condition::DependsOn(id) => self.ledger.pledge_ix(id).map(|ix| ix as usize),
-                Condition::Backstop { by } => self
-                    .ledger
-                    .member_ix(by)
-                    .filter(|&m| m != NONE)
-                    .map(|m| self.pledges.saturating_add(m as usize)),
-                _ => None,
-            };
-            to.map_or(Next::NoEdge, Next::Edge)
         } else {
             node.checked_sub(self.pledges)
                 .and_then(|member| self.backstops.get(member))
@@ -458,6 +528,22 @@ impl<'a> Graph<'a> {
                 .map_or(Next::End, |&ix| Next::Edge(ix as usize))
         }
     }
+}
+
+/// What a condition points at under the scenario.
+fn resolve(ledger: &Ledger, scenario: &Scenario, condition: &Condition) -> Target {
+    if let Some(verdict) = scenario.stated(condition) {
+        return Target::Stated(verdict);
+    }
+    let to = match condition {
+        Condition::DependsOn(id) => ledger.pledge_ix(id).map(Target::Pledge),
+        Condition::Backstop { by } => ledger
+            .member_ix(by)
+            .filter(|&m| m != NONE)
+            .map(Target::Member),
+        _ => None,
+    };
+    to.unwrap_or(Target::Unknown)
 }
 
 /// The next successor of a node in the search.
@@ -647,30 +733,25 @@ impl Tarjan {
         }
         if node < graph.pledges {
             let mut verdict = Verdict::Holds;
-            for condition in graph.conditions(node) {
-                let status = match (graph.scenario.stated(condition), condition) {
-                    (Some(status), _) => status,
-                    (None, Condition::DependsOn(id)) => match graph.ledger.pledge_ix(id) {
-                        Some(dep) => self.standing(graph, eval, dep as usize),
-                        // Not recorded, or left out by `as_of`: unknown.
-                        None => Verdict::Unknown,
-                    },
-                    (None, Condition::Backstop { by }) => graph
-                        .ledger
-                        .member_ix(by)
-                        .filter(|&m| m != NONE)
-                        .map_or(Verdict::Unknown, |m| {
-                            let done = self
-                                .done
-                                .get(graph.pledges.saturating_add(m as usize))
-                                .copied()
-                                .unwrap_or(false);
-                            match self.members.get(m as usize) {
-                                Some(&v) if done => v,
-                                _ => Verdict::Unknown,
-                            }
-                        }),
-                    (None, _) => Verdict::Unknown,
+            for i in 0..usize::MAX {
+                let status = match graph.target(node, i) {
+                    Target::End => break,
+                    Target::Stated(status) => status,
+                    Target::Pledge(dep) => self.standing(graph, eval, dep as usize),
+                    Target::Member(m) => {
+                        let done = self
+                            .done
+                            .get(graph.pledges.saturating_add(m as usize))
+                            .copied()
+                            .unwrap_or(false);
+                        match self.members.get(m as usize) {
+                            Some(&v) if done => v,
+                            _ => Verdict::Unknown,
+                        }
+                    }
+                    // Not recorded, or left out by `as_of`, or a condition
+                    // the ledger cannot judge: unknown.
+                    Target::Unknown => Verdict::Unknown,
                 };
                 verdict = verdict.max(status);
             }

@@ -10,7 +10,8 @@
 //! the built ledger divided by N). Step `snapshot` is one `Ledger::clone`;
 //! step `journal_batch` writes every entry to a journal in durable batches
 //! of 1,000 (it also prints the entries per second, and the latency of a
-//! single durable append). With `--csv PATH` it also writes the
+//! single durable append); step `record_batch` records the same stream
+//! through `Ledger::record_batch`, 10,000 items a call. With `--csv PATH` it also writes the
 //! pledges as `id,member,kind,stage,amount,currency,date` so other tools can
 //! aggregate the same data.
 //!
@@ -63,6 +64,21 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     step("record", started.elapsed().as_secs_f64());
     let rss_built = resident_bytes();
     eprintln!("entries={entries}");
+
+    // The same stream through `record_batch`, 10,000 items a call, into a
+    // second ledger (built after the memory figure, and dropped).
+    if wanted("record_batch") {
+        let actions = generator.actions()?;
+        let started = Instant::now();
+        let mut batched = Ledger::new();
+        batched.reserve(entries, pledges);
+        let mut actions = actions.into_iter().peekable();
+        while actions.peek().is_some() {
+            batched.record_batch(actions.by_ref().take(10_000))?;
+        }
+        step("record_batch", started.elapsed().as_secs_f64());
+        assert_eq!(batched.len(), ledger.len());
+    }
 
     // The first run converts every amount once and caches the column; later
     // runs (a dashboard refreshing) reuse it, and after an append they

@@ -63,20 +63,22 @@ use serde::{Deserialize, Serialize};
 
 use crate::entry::{Action, ClientKey, Provenance};
 use crate::error::{Error, Result};
-use crate::ids::SourceId;
 use crate::ledger::{Ledger, Rules};
 use crate::lifecycle::Evidence;
 use crate::limits::MAX_DOCUMENT_BYTES;
 
+mod cited;
 mod pipe;
 mod shape;
+
+use cited::{Cited, KeepIds};
 
 use crate::member::Member;
 use crate::source::Source;
 use pipe::{ShapeWork, Sink};
 #[cfg(test)]
 use shape::check_shape;
-use shape::{Guard, Stop, check_size};
+use shape::{Guard, Shape, Stop, check_size};
 
 /// The value of the `format` field.
 pub const FORMAT: &str = "coalition-ledger";
@@ -93,8 +95,8 @@ struct EntryIn {
     #[serde(default)]
     date: Option<crate::dates::PartialDate>,
     evidence: Evidence,
-    #[serde(default, deserialize_with = "crate::limits::bounded_sources")]
-    sources: Vec<SourceId>,
+    #[serde(default, deserialize_with = "cited::cited")]
+    sources: Cited,
     key: Option<ClientKey>,
     accepted_under: Option<u32>,
     action: Action,
@@ -234,6 +236,7 @@ pub fn to_string(ledger: &Ledger) -> String {
 /// ```
 pub fn from_str(text: &str) -> Result<Ledger> {
     check_size(text, MAX_DOCUMENT_BYTES)?;
+    let _ids = KeepIds::new();
     let shape = ShapeWork::new(text);
     std::thread::scope(|scope| {
         let mut document = Document::new(Sink::for_text(scope, text, &shape)?);
@@ -264,12 +267,18 @@ pub fn from_str(text: &str) -> Result<Ledger> {
 /// ```
 pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
     // The text is checked as it streams and never held whole.
-    let reader = std::io::BufReader::with_capacity(1 << 16, Guard::new(reader));
+    let _ids = KeepIds::new();
     std::thread::scope(|scope| {
         let mut document = Document::new(Sink::new(Some(scope)));
-        let mut parser = serde_json::Deserializer::from_reader(reader);
+        let guard = Guard::new(reader, document.sink.clone());
+        let mut parser = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(
+            1 << 16,
+            guard,
+        ));
         let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
             .and_then(|()| parser.end());
+        // The guard hands its sink back.
+        drop(parser);
         document.finish(parsed.map_err(reader_error))
     })
 }
@@ -344,6 +353,9 @@ struct Loader {
     failure: Option<Error>,
     /// The top-level fields read so far.
     seen: [bool; 5],
+    /// The shape check of a document read from a reader, fed the text in
+    /// order with the records read from it.
+    shape: Shape,
     version: Option<u32>,
     /// Index of the next entry in `entries`.
     next: u64,
@@ -383,6 +395,7 @@ impl Loader {
     /// Takes in what the parse read; an error stops the load.
     fn apply(&mut self, event: Event) -> Result<()> {
         match event {
+            Event::Text(text) => self.shape.feed(&text),
             Event::Field(field) => {
                 if let Some(seen) = self.seen.get_mut(field) {
                     *seen = true;
@@ -521,6 +534,10 @@ fn version_2_entry(entry: &EntryIn, index: u64) -> Result<Rules> {
 /// What the parse of a document reads, handed to the [`Loader`] in
 /// document order.
 enum Event {
+    /// Text read from a reader, for the shape check: it comes before the
+    /// records parsed from it, so a shape error stops the load where
+    /// checking the text as it was read would.
+    Text(Vec<u8>),
     /// The key of a top-level field (its index in [`FIELDS`]), before its
     /// value is read.
     Field(usize),
@@ -531,19 +548,24 @@ enum Event {
     Entry(EntryIn),
 }
 
+/// A [`Sink`] shared by a parse and the reader it reads from.
+type SharedSink<'scope, 'env> = std::rc::Rc<std::cell::RefCell<Sink<'scope, 'env>>>;
+
 /// The parse of a document: checks its fields and hands what it reads to a
 /// [`Sink`].
 struct Document<'scope, 'env> {
     /// The top-level fields read so far, to refuse a repeated one.
     seen: [bool; 5],
-    sink: Sink<'scope, 'env>,
+    /// Shared with the [`Guard`] of a reader, which hands on the text it
+    /// reads.
+    sink: SharedSink<'scope, 'env>,
 }
 
 impl<'scope, 'env> Document<'scope, 'env> {
     fn new(sink: Sink<'scope, 'env>) -> Self {
         Document {
             seen: [false; 5],
-            sink,
+            sink: std::rc::Rc::new(std::cell::RefCell::new(sink)),
         }
     }
 
@@ -551,11 +573,23 @@ impl<'scope, 'env> Document<'scope, 'env> {
     /// every other (the check reads the whole text first), and a ledger
     /// error over the parse error it caused.
     fn finish(self, parsed: Result<()>) -> Result<Ledger> {
-        self.sink.finish()?.finish(parsed)
+        self.into_loader()?.finish(parsed)
+    }
+
+    /// The loader, once it has taken every event handed on.
+    fn into_loader(self) -> Result<Loader> {
+        std::rc::Rc::try_unwrap(self.sink)
+            .map_err(|_| Error::internal("the sink of a JSON document, still shared"))?
+            .into_inner()
+            .finish()
     }
 
     fn send<E: serde::de::Error>(&mut self, event: Event) -> Result<(), E> {
-        self.sink.send(event).map_err(E::custom)
+        let mut sink = self
+            .sink
+            .try_borrow_mut()
+            .map_err(|_| E::custom("the sink of a JSON document is in use"))?;
+        sink.send(event).map_err(E::custom)
     }
 }
 
@@ -666,12 +700,18 @@ fn record_entry(ledger: &mut Ledger, entry: EntryIn, rules: Rules) -> Result<()>
     if let Some(key) = entry.key {
         provenance = provenance.key(key);
     }
-    let count = entry.sources.len();
-    for source in entry.sources {
-        provenance = provenance.cite(source);
-    }
-    if provenance.sources().len() != count {
-        return Err(Error::invalid("entry", "sources", "lists a source twice"));
+    match entry.sources {
+        Cited::None => {}
+        Cited::One(source) => provenance = provenance.cite(source),
+        Cited::Many(sources) => {
+            let count = sources.len();
+            for source in sources {
+                provenance = provenance.cite(source);
+            }
+            if provenance.sources().len() != count {
+                return Err(Error::invalid("entry", "sources", "lists a source twice"));
+            }
+        }
     }
     match ledger.record_under(entry.action, provenance, rules)? {
         recorded if recorded.is_appended() => Ok(()),
@@ -822,7 +862,7 @@ impl<'de> Deserialize<'de> for Ledger {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Ledger, D::Error> {
         let mut document = Document::new(Sink::new(None));
         let parsed = serde::de::DeserializeSeed::deserialize(&mut document, d);
-        let mut loader = document.sink.finish().map_err(serde::de::Error::custom)?;
+        let mut loader = document.into_loader().map_err(serde::de::Error::custom)?;
         if let Some(error) = loader.failure.take() {
             return Err(serde::de::Error::custom(error));
         }
@@ -915,21 +955,29 @@ mod tests {
             // The document ends early.
             lines[..lines.len() - 40].to_vec(),
         ];
-        let shape_cases = cases.len();
+        // From a reader, each case fails as the same text without its last
+        // edit when that edit is a shape error later in the stream.
+        let mut as_read: Vec<Option<Vec<String>>> = vec![None; cases.len()];
         // A shape error wins over everything before it in the text, as the
         // check reads the whole text first (a reader stops at what comes
         // first in the stream).
         let last = 4 + entries - 1;
-        let positional = edit(&lines, last, "{\"seq\"", "[[]],{\"seq\"");
+        let positional = |lines: &[String]| edit(lines, last, "{\"seq\"", "[[]],{\"seq\"");
+        let ledger_error = edit(&lines, 4 + 100, &seq(100), &seq(7));
+        let syntax_error = edit(&lines, 4 + 5_000, "{", "{{");
+        let shape_error = edit(&lines, 4 + 3_000, "{\"seq\"", &"{\"a\":".repeat(70));
         let cases: Vec<Vec<String>> = cases
             .into_iter()
             .chain([
-                positional.clone(),
-                edit(&positional, 4 + 100, &seq(100), &seq(7)),
-                edit(&positional, 4 + 5_000, "{", "{{"),
-                edit(&lines, 4 + 3_000, "{\"seq\"", &"{\"a\":".repeat(70)),
+                positional(&lines),
+                positional(&ledger_error),
+                positional(&syntax_error),
+                shape_error.clone(),
+                // A shape error before a ledger error, from a reader too.
+                edit(&shape_error, 4 + 5_000, &seq(5_000), &seq(3)),
             ])
             .collect();
+        as_read.extend([None, Some(ledger_error), Some(syntax_error), None, None]);
         for (n, case) in cases.iter().enumerate() {
             let text = case.join("\n");
             assert!(text.len() > pipe::PIPE_BYTES);
@@ -948,12 +996,15 @@ mod tests {
                 );
             }
             assert_eq!(from_str(&text).as_ref().err(), one.as_ref().err());
-            if n < shape_cases {
-                assert_eq!(
-                    from_reader(text.as_bytes()).as_ref().err(),
-                    one.as_ref().err()
-                );
-            }
+            let read = match &as_read[n] {
+                Some(earlier) => load_with(&earlier.join("\n"), Threads::One),
+                None => one.clone(),
+            };
+            assert_eq!(
+                from_reader(text.as_bytes()).as_ref().err(),
+                read.as_ref().err(),
+                "case {n} from a reader"
+            );
             if n == 0 {
                 assert_eq!(one.as_ref().ok(), Some(&ledger));
             } else {

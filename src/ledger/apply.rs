@@ -788,7 +788,7 @@ impl Ledger {
                 state.last_entry = entry_ix;
                 debug_assert!(state.invariants_hold());
                 if let Some(&before) = self.pledges.get(ix as usize) {
-                    self.log_undo(|| savepoint::Undo::State(ix, before));
+                    self.log_state(ix, before);
                 }
                 if state.voided
                     && self

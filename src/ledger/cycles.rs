@@ -205,7 +205,7 @@ impl Ledger {
             return;
         };
         if !before.depended_on {
-            self.log_undo(|| Undo::State(ix, before));
+            self.log_state(ix, before);
             if let Some(state) = self.pledges.get_mut(ix as usize) {
                 state.depended_on = true;
             }

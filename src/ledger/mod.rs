@@ -10,6 +10,7 @@
 mod alphabet;
 mod apply;
 mod as_of;
+mod batch;
 mod chunked;
 mod cycles;
 mod derived;

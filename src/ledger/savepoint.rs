@@ -44,6 +44,10 @@ pub(crate) enum Undo {
 pub(crate) struct UndoLog {
     changes: Vec<Undo>,
     active: bool,
+    /// Pledges at the savepoint: a later pledge's state is cut by the
+    /// rollback, so a change to it needs no log (an import's row, or a
+    /// generated stream, mostly changes pledges it opened itself).
+    pledges: usize,
 }
 
 impl Clone for UndoLog {
@@ -74,6 +78,7 @@ impl Ledger {
     pub(crate) fn savepoint(&mut self) -> Savepoint {
         self.undo.changes.clear();
         self.undo.active = true;
+        self.undo.pledges = self.pledges.len();
         Savepoint {
             entries: self.entries.len(),
             members: self.members.len(),
@@ -87,10 +92,23 @@ impl Ledger {
         }
     }
 
+    /// True while a savepoint is open.
+    pub(super) fn in_savepoint(&self) -> bool {
+        self.undo.active
+    }
+
     /// Keeps what was recorded since the savepoint.
     pub(crate) fn release(&mut self, _: Savepoint) {
         self.undo.changes.clear();
         self.undo.active = false;
+    }
+
+    /// Logs the state pledge `ix` had before a change in place, unless the
+    /// pledge was opened after the savepoint (the rollback cuts it).
+    pub(super) fn log_state(&mut self, ix: u32, before: PledgeState) {
+        if (ix as usize) < self.undo.pledges {
+            self.log_undo(|| Undo::State(ix, before));
+        }
     }
 
     /// Logs a change in place while a savepoint is open.

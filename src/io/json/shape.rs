@@ -7,6 +7,7 @@
 
 use std::io::Read;
 
+use super::{Event, SharedSink};
 use crate::error::{Error, Result};
 use crate::limits::{MAX_DOCUMENT_BYTES, MAX_JSON_DEPTH};
 
@@ -230,26 +231,28 @@ impl std::fmt::Display for Stop {
 
 impl std::error::Error for Stop {}
 
-/// Checks the size and shape of a document as the parser reads it, so that
-/// loading from a reader never holds the document's text: peak memory is the
-/// ledger being built plus a buffer.
-pub(super) struct Guard<R> {
+/// Checks the size of a document as the parser reads it, and hands what it
+/// read to the loader for the shape check, before the records parsed from
+/// it (so on the loader's thread once there is one): loading from a reader
+/// never holds the document's text, and peak memory is the ledger being
+/// built plus a few buffers.
+pub(super) struct Guard<'scope, 'env, R> {
     inner: R,
     read: usize,
-    shape: Shape,
+    sink: SharedSink<'scope, 'env>,
 }
 
-impl<R> Guard<R> {
-    pub(super) fn new(inner: R) -> Guard<R> {
+impl<'scope, 'env, R> Guard<'scope, 'env, R> {
+    pub(super) fn new(inner: R, sink: SharedSink<'scope, 'env>) -> Self {
         Guard {
             inner,
             read: 0,
-            shape: Shape::default(),
+            sink,
         }
     }
 }
 
-impl<R: Read> Read for Guard<R> {
+impl<R: Read> Read for Guard<'_, '_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.read = self.read.saturating_add(n);
@@ -261,9 +264,15 @@ impl<R: Read> Read for Guard<R> {
                 self.read,
             )));
         }
-        self.shape
-            .feed(buf.get(..n).unwrap_or_default())
-            .map_err(stop)?;
+        let text = buf.get(..n).unwrap_or_default();
+        if !text.is_empty() {
+            let Ok(mut sink) = self.sink.try_borrow_mut() else {
+                return Err(stop(Error::internal("the sink of a JSON document")));
+            };
+            // A refused text means the load stopped, at an error of its own.
+            sink.send(Event::Text(text.to_vec()))
+                .map_err(std::io::Error::other)?;
+        }
         Ok(n)
     }
 }

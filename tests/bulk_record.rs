@@ -1,0 +1,157 @@
+//! `Ledger::record_batch` against `Ledger::record` one entry at a time: the
+//! same random action stream through both gives equal ledgers, or the same
+//! refusal at the same entry (and then a batch leaves the ledger as it was).
+
+use coalition_ledger::Error;
+use coalition_ledger::io::json;
+use coalition_ledger::prelude::*;
+use coalition_ledger::testing::Generator;
+use proptest::prelude::*;
+
+type Item = (Action, Provenance);
+
+/// How a generated stream is spoilt before it is recorded.
+#[derive(Debug, Clone)]
+enum Spoil {
+    /// Nothing: the stream is valid.
+    None,
+    /// An entry on a pledge nobody opened, inserted at this position.
+    Stray(usize),
+    /// The item at this position repeated later (already present, or a
+    /// conflict when its provenance differs).
+    Repeat(usize, usize),
+    /// Two items swapped (an entry may come before its pledge's opening).
+    Swap(usize, usize),
+    /// The item at this position cites a source nobody added.
+    UnknownSource(usize),
+}
+
+fn spoil() -> impl Strategy<Value = Spoil> {
+    prop_oneof![
+        Just(Spoil::None),
+        (0usize..400).prop_map(Spoil::Stray),
+        (0usize..400, 0usize..400).prop_map(|(a, b)| Spoil::Repeat(a, b)),
+        (0usize..400, 0usize..400).prop_map(|(a, b)| Spoil::Swap(a, b)),
+        (0usize..400).prop_map(Spoil::UnknownSource),
+    ]
+}
+
+fn spoilt(mut items: Vec<Item>, how: &Spoil) -> Vec<Item> {
+    let n = items.len().max(1);
+    match *how {
+        Spoil::None => {}
+        Spoil::Stray(at) => {
+            let stray = Action::Annotate {
+                pledge: PledgeId::new("never-opened").expect("valid id"),
+            };
+            items.insert(at % n, (stray, Provenance::new(Evidence::Reported)));
+        }
+        Spoil::Repeat(from, to) => {
+            if let Some(item) = items.get(from % n).cloned() {
+                let to = (from % n + 1 + to % n).min(items.len());
+                items.insert(to, item);
+            }
+        }
+        Spoil::Swap(a, b) => {
+            if !items.is_empty() {
+                items.swap(a % n, b % n);
+            }
+        }
+        Spoil::UnknownSource(at) => {
+            if let Some((_, provenance)) = items.get_mut(at % n) {
+                let unknown = SourceId::new("never-added").expect("valid id");
+                *provenance = provenance.clone().cite(unknown);
+            }
+        }
+    }
+    items
+}
+
+/// One entry at a time, stopping at the first refusal: the outcomes, and
+/// the refusal wrapped as a batch reports it.
+fn one_at_a_time(ledger: &mut Ledger, items: Vec<Item>) -> Result<Vec<Recorded>, Error> {
+    let mut recorded = Vec::new();
+    for (action, provenance) in items {
+        let sequence = ledger.len() as u64;
+        recorded.push(
+            ledger
+                .record(action, provenance)
+                .map_err(|e| e.in_entry(sequence))?,
+        );
+    }
+    Ok(recorded)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_batch_records_what_single_entries_record(
+        seed in 0u64..10_000,
+        prefix in 0usize..200,
+        how in spoil(),
+    ) {
+        let actions = Generator::seeded(seed).members(5).sources(4).pledges(80).actions().expect("generated");
+        let split = prefix.min(actions.len());
+        let (first, rest) = actions.split_at(split);
+        // Both start from the same non-empty ledger, built one entry at a time.
+        let mut single = Ledger::new();
+        for (action, provenance) in first.iter().cloned() {
+            single.record(action, provenance).expect("generated streams are valid");
+        }
+        let mut batched = single.clone();
+        let before = single.clone();
+        let items = spoilt(rest.to_vec(), &how);
+
+        let expected = one_at_a_time(&mut single, items.clone());
+        let got = batched.record_batch(items);
+        match (expected, got) {
+            (Ok(expected), Ok(got)) => {
+                prop_assert_eq!(expected, got);
+                prop_assert_eq!(&batched, &single);
+                prop_assert_eq!(json::to_string(&batched), json::to_string(&single));
+            }
+            (Err(expected), Err(got)) => {
+                prop_assert_eq!(expected.to_string(), got.to_string());
+                prop_assert_eq!(&batched, &before);
+                prop_assert_eq!(json::to_string(&batched), json::to_string(&before));
+            }
+            (expected, got) => {
+                prop_assert!(false, "one at a time {:?}, batch {:?}", expected.map(|r| r.len()), got.map(|r| r.len()));
+            }
+        }
+    }
+}
+
+/// After a refused batch the ledger goes on as if it had never been tried:
+/// the same items without the spoiler record as they would have.
+#[test]
+fn a_refused_batch_can_be_recorded_again_without_the_refused_item() {
+    let actions = Generator::seeded(3)
+        .members(4)
+        .sources(3)
+        .pledges(40)
+        .actions()
+        .expect("generated");
+    let mut ledger = Ledger::new();
+    let mut spoilt_items = actions.clone();
+    spoilt_items.insert(
+        actions.len() / 2,
+        (
+            Action::Annotate {
+                pledge: PledgeId::new("never-opened").expect("valid id"),
+            },
+            Provenance::new(Evidence::Reported),
+        ),
+    );
+    let err = ledger.record_batch(spoilt_items).expect_err("refused");
+    assert!(matches!(err, Error::InEntry { index, .. } if index == (actions.len() / 2) as u64));
+    assert!(ledger.is_empty());
+    let recorded = ledger.record_batch(actions.clone()).expect("valid");
+    assert_eq!(recorded.len(), actions.len());
+    let mut single = Ledger::new();
+    for (action, provenance) in actions {
+        single.record(action, provenance).expect("valid");
+    }
+    assert_eq!(ledger, single);
+}

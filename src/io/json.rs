@@ -37,6 +37,10 @@
 //!   parsed, and [`from_reader`] and [`load`] check size and shape as the
 //!   text streams, never holding it whole: loading a 197 MB document peaks
 //!   at about 1.5 times its size (the ledger itself).
+//! * Threads: a long document is parsed on the calling thread while a
+//!   second thread records it, at most a few thousand records behind, and
+//!   checks its shape; the ledger and the first error are the ones a single
+//!   thread gives.
 //!
 //! # Format versions
 //!

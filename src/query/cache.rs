@@ -169,6 +169,28 @@ impl Sum {
         )
     }
 
+    /// Adds the sum of other pledges of the group.
+    fn merge(&mut self, other: &Sum) -> Option<()> {
+        if other.count == 0 {
+            return Some(());
+        }
+        self.count = self.count.checked_add(other.count)?;
+        self.low = self.low.checked_add(other.low)?;
+        self.high = self.high.checked_add(other.high)?;
+        join_scales(
+            &mut self.low_scale,
+            &mut self.low_at_scale,
+            other.low_scale,
+            other.low_at_scale,
+        )?;
+        join_scales(
+            &mut self.high_scale,
+            &mut self.high_at_scale,
+            other.high_scale,
+            other.high_at_scale,
+        )
+    }
+
     /// Takes a pledge out; `None` when the sums cannot say what is left
     /// (the cube is then built again).
     fn remove(&mut self, low: i128, high: i128, key: RowKey) -> Option<()> {
@@ -192,6 +214,19 @@ fn widen(largest: &mut u8, at: &mut u64, scale: u8) -> Option<()> {
             *at = 1;
         }
         std::cmp::Ordering::Equal => *at = at.checked_add(1)?,
+        std::cmp::Ordering::Less => {}
+    }
+    Some(())
+}
+
+/// Joins two groups' largest scales and the counts of bounds at them.
+fn join_scales(largest: &mut u8, at: &mut u64, other: u8, other_at: u64) -> Option<()> {
+    match other.cmp(largest) {
+        std::cmp::Ordering::Greater => {
+            *largest = other;
+            *at = other_at;
+        }
+        std::cmp::Ordering::Equal => *at = at.checked_add(other_at)?,
         std::cmp::Ordering::Less => {}
     }
     Some(())
@@ -242,7 +277,37 @@ fn max_groups(rows: usize) -> usize {
     (rows / 8).max(4_096)
 }
 
+/// Fewest rows for which a cube is grouped on two threads.
+const PARALLEL_MIN_ROWS: usize = 100_000;
+
 impl Groups {
+    /// The groups of the column's rows in `range`; `None` past `limit`
+    /// groups or on overflow.
+    fn of(
+        column: &Column,
+        eval: &Evaluation,
+        range: std::ops::Range<usize>,
+        limit: usize,
+    ) -> Option<Groups> {
+        let mut groups = Groups::default();
+        let keys = column.keys.get(range.clone())?;
+        let low = column.low.get(range.clone())?;
+        let high = column.high.get(range.clone())?;
+        let rows = range.zip(keys.iter().zip(low.iter().zip(high)));
+        for (ix, (&key, (&low, &high))) in rows {
+            groups.add((key, low, high), class(eval, ix), limit)?;
+        }
+        Some(groups)
+    }
+
+    /// Adds the groups of `other` (rows of the same column not in these).
+    fn merge(&mut self, other: Groups, limit: usize) -> Option<()> {
+        for ((key, class), sum) in other.keys.into_iter().zip(other.sums) {
+            self.slot(key, class, limit)?.merge(&sum)?;
+        }
+        Some(())
+    }
+
     /// The group of a key and a class, added if new; `None` past `limit`.
     fn slot(&mut self, key: RowKey, class: u8, limit: usize) -> Option<&mut Sum> {
         let packed = u128::from(key.member)
@@ -285,29 +350,44 @@ impl Groups {
 }
 
 impl Cube {
+    /// The cube of a column under an evaluation. On a large column the
+    /// second half of the rows is grouped on a second thread and the two
+    /// halves merged (the groups of the first half first, so the order is
+    /// the same on every run).
     fn build(column: &Column, eval: &Evaluation) -> Cube {
         let limit = max_groups(column.keys.len());
-        let mut groups = Groups::default();
-        let rows = column
-            .keys
-            .iter()
-            .zip(column.low.iter().zip(&column.high))
-            .enumerate();
-        let mut complete = true;
-        for (ix, (&key, (&low, &high))) in rows {
-            if groups
-                .add((key, low, high), class(eval, ix), limit)
-                .is_none()
-            {
-                complete = false;
-                break;
-            }
-        }
+        let rows = column.keys.len();
+        let parallel = rows >= PARALLEL_MIN_ROWS
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        let groups =
+            if parallel {
+                let half = rows / 2;
+                std::thread::scope(|scope| {
+                    let second = std::thread::Builder::new()
+                        .spawn_scoped(scope, || Groups::of(column, eval, half..rows, limit));
+                    let first = Groups::of(column, eval, 0..half, limit);
+                    match second {
+                        Ok(second) => first.zip(second.join().ok().flatten()).and_then(
+                            |(mut first, second)| {
+                                first.merge(second, limit)?;
+                                Some(first)
+                            },
+                        ),
+                        Err(_) => None,
+                    }
+                })
+            } else {
+                None
+            };
+        let groups = match groups {
+            Some(groups) => Some(groups),
+            None => Groups::of(column, eval, 0..rows, limit),
+        };
         Cube {
             column: column.id,
             generation: eval.generation(),
             applied: column.applied,
-            groups: complete.then_some(groups),
+            groups,
         }
     }
 
@@ -680,4 +760,42 @@ fn at_scale(value: Decimal, scale: u32) -> Option<i128> {
 /// `10^n` for `n <= 38`.
 pub(crate) fn pow10(n: u32) -> Option<i128> {
     10i128.checked_pow(n)
+}
+
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use super::{Groups, QueryCache, build, max_groups};
+    use crate::testing::Generator;
+    use crate::*;
+
+    /// Grouping the rows in two halves and merging gives the groups of all
+    /// the rows at once: same keys in the same order, same sums and scales.
+    #[test]
+    fn halves_merged_are_the_whole() {
+        let generator = Generator::seeded(11).pledges(3_000).members(7);
+        let ledger = generator.ledger().expect("valid");
+        let fx = generator.fx_rates();
+        let scenario = Scenario::new().fails(Condition::Ceasefire);
+        let eval = QueryCache::of(&ledger)
+            .expect("a cache")
+            .evaluation(&ledger, &scenario)
+            .expect("evaluates");
+        let measure = Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        };
+        let column = build(&ledger, &measure, Basis::Pledged).expect("a column");
+        let rows = column.keys.len();
+        let limit = max_groups(rows);
+        let whole = Groups::of(&column, &eval, 0..rows, limit).expect("groups");
+        for half in [1, rows / 3, rows / 2, rows - 1] {
+            let mut first = Groups::of(&column, &eval, 0..half, limit).expect("groups");
+            let second = Groups::of(&column, &eval, half..rows, limit).expect("groups");
+            first.merge(second, limit).expect("merges");
+            assert_eq!(first.keys, whole.keys, "split at {half}");
+            let sums =
+                |g: &Groups| -> Vec<String> { g.sums.iter().map(|s| format!("{s:?}")).collect() };
+            assert_eq!(sums(&first), sums(&whole), "split at {half}");
+        }
+    }
 }

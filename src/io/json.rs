@@ -37,6 +37,10 @@
 //!   parsed, and [`from_reader`] and [`load`] check size and shape as the
 //!   text streams, never holding it whole: loading a 197 MB document peaks
 //!   at about 1.5 times its size (the ledger itself).
+//! * Threads: a long document is parsed on the calling thread while a
+//!   second thread records it, at most a few thousand records behind, and
+//!   checks its shape; the ledger and the first error are the ones a single
+//!   thread gives.
 //!
 //! # Format versions
 //!
@@ -63,13 +67,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::entry::{Action, ClientKey, Provenance};
 use crate::error::{Error, Result};
-use crate::ids::SourceId;
 use crate::ledger::{Ledger, Rules};
 use crate::lifecycle::Evidence;
 use crate::limits::MAX_DOCUMENT_BYTES;
 
+mod cited;
 mod pipe;
 mod shape;
+
+use cited::{Cited, KeepIds};
 
 use crate::member::Member;
 use crate::source::Source;
@@ -93,8 +99,8 @@ struct EntryIn {
     #[serde(default)]
     date: Option<crate::dates::PartialDate>,
     evidence: Evidence,
-    #[serde(default, deserialize_with = "crate::limits::bounded_sources")]
-    sources: Vec<SourceId>,
+    #[serde(default, deserialize_with = "cited::cited")]
+    sources: Cited,
     key: Option<ClientKey>,
     accepted_under: Option<u32>,
     action: Action,
@@ -234,6 +240,7 @@ pub fn to_string(ledger: &Ledger) -> String {
 /// ```
 pub fn from_str(text: &str) -> Result<Ledger> {
     check_size(text, MAX_DOCUMENT_BYTES)?;
+    let _ids = KeepIds::new();
     let shape = ShapeWork::new(text);
     std::thread::scope(|scope| {
         let mut document = Document::new(Sink::for_text(scope, text, &shape)?);
@@ -264,6 +271,7 @@ pub fn from_str(text: &str) -> Result<Ledger> {
 /// ```
 pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
     // The text is checked as it streams and never held whole.
+    let _ids = KeepIds::new();
     std::thread::scope(|scope| {
         let mut document = Document::new(Sink::new(Some(scope)));
         let guard = Guard::new(reader, document.sink.clone());
@@ -696,12 +704,18 @@ fn record_entry(ledger: &mut Ledger, entry: EntryIn, rules: Rules) -> Result<()>
     if let Some(key) = entry.key {
         provenance = provenance.key(key);
     }
-    let count = entry.sources.len();
-    for source in entry.sources {
-        provenance = provenance.cite(source);
-    }
-    if provenance.sources().len() != count {
-        return Err(Error::invalid("entry", "sources", "lists a source twice"));
+    match entry.sources {
+        Cited::None => {}
+        Cited::One(source) => provenance = provenance.cite(source),
+        Cited::Many(sources) => {
+            let count = sources.len();
+            for source in sources {
+                provenance = provenance.cite(source);
+            }
+            if provenance.sources().len() != count {
+                return Err(Error::invalid("entry", "sources", "lists a source twice"));
+            }
+        }
     }
     match ledger.record_under(entry.action, provenance, rules)? {
         recorded if recorded.is_appended() => Ok(()),

@@ -542,6 +542,13 @@ impl Ledger {
         &self.pledges
     }
 
+    /// The indexes of the pledges of a kind, in the order they were opened.
+    pub(crate) fn pledge_ixs_of_kind(&self, kind: Kind) -> &Chunked<u32> {
+        self.by_kind
+            .get(kind.index())
+            .unwrap_or(&chunked::NO_INDEXES)
+    }
+
     pub(crate) fn states_of_kind(&self, kind: Kind) -> impl Iterator<Item = &PledgeState> {
         let list = self
             .by_kind

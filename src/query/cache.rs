@@ -147,15 +147,76 @@ pub(crate) struct Sum {
     pub(crate) count: u64,
     pub(crate) low: i128,
     pub(crate) high: i128,
+    /// The largest scale of the low bounds added.
+    pub(crate) low_scale: u8,
+    pub(crate) high_scale: u8,
+    /// How many of the pledges have a low bound at `low_scale`: when the
+    /// last of them leaves, the largest scale of the others is unknown.
+    low_at_scale: u64,
+    high_at_scale: u64,
+}
+
+impl Sum {
+    fn add(&mut self, low: i128, high: i128, key: RowKey) -> Option<()> {
+        self.count = self.count.checked_add(1)?;
+        self.low = self.low.checked_add(low)?;
+        self.high = self.high.checked_add(high)?;
+        widen(&mut self.low_scale, &mut self.low_at_scale, key.low_scale)?;
+        widen(
+            &mut self.high_scale,
+            &mut self.high_at_scale,
+            key.high_scale,
+        )
+    }
+
+    /// Takes a pledge out; `None` when the sums cannot say what is left
+    /// (the cube is then built again).
+    fn remove(&mut self, low: i128, high: i128, key: RowKey) -> Option<()> {
+        self.count = self.count.checked_sub(1)?;
+        self.low = self.low.checked_sub(low)?;
+        self.high = self.high.checked_sub(high)?;
+        if self.count == 0 {
+            *self = Sum::default();
+            return Some(());
+        }
+        narrow(self.low_scale, &mut self.low_at_scale, key.low_scale)?;
+        narrow(self.high_scale, &mut self.high_at_scale, key.high_scale)
+    }
+}
+
+/// Counts a bound of `scale` into a group's largest scale.
+fn widen(largest: &mut u8, at: &mut u64, scale: u8) -> Option<()> {
+    match scale.cmp(largest) {
+        std::cmp::Ordering::Greater => {
+            *largest = scale;
+            *at = 1;
+        }
+        std::cmp::Ordering::Equal => *at = at.checked_add(1)?,
+        std::cmp::Ordering::Less => {}
+    }
+    Some(())
+}
+
+/// Takes a bound of `scale` out of a group's largest scale; `None` when it
+/// was the last bound at that scale.
+fn narrow(largest: u8, at: &mut u64, scale: u8) -> Option<()> {
+    match scale.cmp(&largest) {
+        std::cmp::Ordering::Equal => {
+            *at = at.checked_sub(1)?;
+            (*at > 0).then_some(())
+        }
+        std::cmp::Ordering::Less => Some(()),
+        std::cmp::Ordering::Greater => None,
+    }
 }
 
 /// The pledges of a column added up by everything a query on the column can
-/// filter or group by (member, category, kind, stage, evidence, flags, the
-/// scales of the bounds) and by what the scenario says of them (allowed,
-/// conditional, in a cycle). Every such query is then a pass over the
-/// groups (thousands) instead of the pledges (millions), with the same
-/// exact sums; a change to a pledge moves its amounts from one group to
-/// another.
+/// filter or group by (member, category, kind, stage, evidence, flags) and
+/// by what the scenario says of them (allowed, conditional, in a cycle),
+/// keeping the largest scale of each group's bounds. Every such query is
+/// then a pass over the groups (thousands) instead of the pledges
+/// (millions), with the same exact sums; a change to a pledge moves its
+/// amounts from one group to another.
 #[derive(Debug, Clone)]
 pub(crate) struct Cube {
     column: u64,
@@ -167,7 +228,8 @@ pub(crate) struct Cube {
     groups: Option<Groups>,
 }
 
-/// The groups of a cube, in the order first met.
+/// The groups of a cube, in the order first met; the keys' scales are
+/// zero (each group's scales are in its [`Sum`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Groups {
     index: HashMap<u128, u32, foldhash::fast::FixedState>,
@@ -189,16 +251,19 @@ impl Groups {
             | u128::from(key.stage) << 72
             | u128::from(key.evidence) << 80
             | u128::from(key.flags) << 88
-            | u128::from(key.low_scale) << 96
-            | u128::from(key.high_scale) << 104
-            | u128::from(class) << 112;
+            | u128::from(class) << 96;
         let next = u32::try_from(self.keys.len()).ok()?;
         let at = *self.index.entry(packed).or_insert(next);
         if at == next {
             if self.keys.len() >= limit {
                 return None;
             }
-            self.keys.push((key, class));
+            let unscaled = RowKey {
+                low_scale: 0,
+                high_scale: 0,
+                ..key
+            };
+            self.keys.push((unscaled, class));
             self.sums.push(Sum::default());
         }
         self.sums.get_mut(at as usize)
@@ -208,22 +273,14 @@ impl Groups {
         if key.flags & APPLICABLE == 0 {
             return Some(());
         }
-        let sum = self.slot(key, class, limit)?;
-        sum.count = sum.count.checked_add(1)?;
-        sum.low = sum.low.checked_add(low)?;
-        sum.high = sum.high.checked_add(high)?;
-        Some(())
+        self.slot(key, class, limit)?.add(low, high, key)
     }
 
     fn remove(&mut self, (key, low, high): Line, class: u8, limit: usize) -> Option<()> {
         if key.flags & APPLICABLE == 0 {
             return Some(());
         }
-        let sum = self.slot(key, class, limit)?;
-        sum.count = sum.count.checked_sub(1)?;
-        sum.low = sum.low.checked_sub(low)?;
-        sum.high = sum.high.checked_sub(high)?;
-        Some(())
+        self.slot(key, class, limit)?.remove(low, high, key)
     }
 }
 
@@ -300,16 +357,27 @@ impl QueryCache {
         ledger.derived(QueryCache::default)
     }
 
-    /// The column for a measure and basis, built if needed; `None` when the
-    /// amounts cannot be held exactly at one scale. `eval` is the current
-    /// evaluation of the query's scenario: the cube of the column under it
-    /// catches up with the column, the others are dropped.
-    pub(crate) fn column(
+    /// True when a column for the measure and basis is kept (to catch up,
+    /// rather than build).
+    pub(crate) fn has_column(&self, measure: &Measure<'_>, basis: Basis) -> bool {
+        self.columns
+            .lock()
+            .is_ok_and(|columns| columns.iter().any(|c| c.key.matches(measure, basis)))
+    }
+
+    /// The column for a measure and basis, caught up or built if needed
+    /// (`built`, when given, is a column of this ledger version built
+    /// meanwhile); `None` when the amounts cannot be held exactly at one
+    /// scale. `eval` is the current evaluation of the query's scenario: the
+    /// cube of the column under it catches up with the column, the others
+    /// are dropped.
+    pub(crate) fn column_or(
         &self,
         ledger: &Ledger,
         measure: &Measure<'_>,
         basis: Basis,
         eval: &Evaluation,
+        built: Option<Column>,
     ) -> Option<Arc<Column>> {
         let changes = ledger.derived_changes();
         if let Ok(mut columns) = self.columns.lock() {
@@ -333,7 +401,10 @@ impl QueryCache {
                 }
             }
         }
-        let mut column = build(ledger, measure, basis)?;
+        let mut column = match built {
+            Some(column) => column,
+            None => build(ledger, measure, basis)?,
+        };
         column.applied = changes.len();
         let column = Arc::new(column);
         if let Ok(mut columns) = self.columns.lock() {
@@ -580,7 +651,7 @@ fn row(
 
 /// The column of every pledge, in one pass: the common scale grows as
 /// amounts need it.
-fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column> {
+pub(crate) fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column> {
     let states = ledger.states();
     let rates = RateMemo::of(measure);
     let mut column = Column {

@@ -296,8 +296,8 @@ pub(crate) fn run_cube(prepared: &Prepared<'_>, column: &Column, groups: &Groups
         }
         acc.low = acc.low.checked_add(sum.low)?;
         acc.high = acc.high.checked_add(sum.high)?;
-        acc.low_scale = acc.low_scale.max(u64::from(key.low_scale));
-        acc.high_scale = acc.high_scale.max(u64::from(key.high_scale));
+        acc.low_scale = acc.low_scale.max(u64::from(sum.low_scale));
+        acc.high_scale = acc.high_scale.max(u64::from(sum.high_scale));
     }
     let mut left_out = prepared.left_out();
     left_out.add_scenario_and_cycle(by_scenario, in_cycle);
@@ -381,7 +381,7 @@ mod tests {
                         let prepared = query.prepare_uncounted(&ledger, (0, 0)).expect("prepares");
                         let cache = crate::query::QueryCache::of(&ledger).expect("a cache");
                         let column = cache
-                            .column(&ledger, &measure, basis, &prepared.eval)
+                            .column_or(&ledger, &measure, basis, &prepared.eval, None)
                             .expect("a column");
                         let cube = cache.cube(&column, &prepared.eval);
                         let by_cube = cube
@@ -414,5 +414,43 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The column built on a second thread while the scenario is evaluated
+    /// is the column built on the query's own thread, and the query answers
+    /// the same from it.
+    #[test]
+    fn a_column_built_aside_is_the_column() {
+        let generator = Generator::seeded(3).pledges(2_000).members(9);
+        let ledger = generator.ledger().expect("valid");
+        let fx = generator.fx_rates();
+        let measure = Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        };
+        let query = ledger
+            .query()
+            .group_by([Dimension::Member, Dimension::Kind, Dimension::Stage])
+            .measure(measure);
+        let (prepared, built) = query.prepare_building(&ledger, (0, 0));
+        let prepared = prepared.expect("prepares");
+        let built = built.expect("built aside");
+        let own = crate::query::cache::build(&ledger, &measure, Basis::Pledged).expect("built");
+        assert_eq!(
+            (&built.keys, &built.low, &built.high, built.scale),
+            (&own.keys, &own.low, &own.high, own.scale)
+        );
+        let cache = crate::query::QueryCache::of(&ledger).expect("a cache");
+        let column = cache
+            .column_or(
+                &ledger,
+                &measure,
+                Basis::Pledged,
+                &prepared.eval,
+                Some(built),
+            )
+            .expect("a column");
+        let fast = super::run(&prepared, &column).expect("answers");
+        assert_eq!(fast, query.run().expect("runs"));
     }
 }

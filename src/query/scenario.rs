@@ -401,6 +401,8 @@ struct Graph<'a> {
     /// What each condition of a conditional pledge points at, in order,
     /// ending with [`Target::End`].
     targets: Vec<Target>,
+    /// Every conditional pledge has its conditions in `targets`.
+    complete: bool,
 }
 
 /// One condition of a pledge, resolved.
@@ -424,24 +426,32 @@ type Node = usize;
 
 impl<'a> Graph<'a> {
     fn new(ledger: &'a Ledger, scenario: &'a Scenario) -> Graph<'a> {
+        // From the ledger's list of backstop pledges: reading every
+        // pledge's state to find them cost a tenth of an evaluation.
         let mut backstops = vec![Vec::new(); ledger.members().len()];
-        for (ix, state) in ledger.states().iter().enumerate() {
+        for &ix in ledger.pledge_ixs_of_kind(Kind::Backstop) {
+            let Some(state) = ledger.states().get(ix as usize) else {
+                continue;
+            };
             if state.kind == Kind::Backstop && !state.voided {
-                if let (Some(list), Ok(ix)) =
-                    (backstops.get_mut(state.member as usize), u32::try_from(ix))
-                {
+                if let Some(list) = backstops.get_mut(state.member as usize) {
                     list.push(ix);
                 }
             }
         }
+        for list in &mut backstops {
+            list.sort_unstable();
+        }
         let mut first = vec![NONE; ledger.states().len()];
         let mut targets = Vec::new();
+        let mut complete = true;
         for &ix in ledger.conditional_pledges() {
             let Some(slot) = first.get_mut(ix as usize) else {
                 continue;
             };
             let Ok(start) = u32::try_from(targets.len()) else {
                 // Past u32 conditions: the rest are resolved step by step.
+                complete = false;
                 break;
             };
             *slot = start;
@@ -460,6 +470,7 @@ impl<'a> Graph<'a> {
             backstops,
             first,
             targets,
+            complete,
         }
     }
 
@@ -467,12 +478,17 @@ impl<'a> Graph<'a> {
     /// conditions resolved in `first` (looked up there, not in the pledge's
     /// state, which is far bigger and seldom in cache).
     fn is_conditional(&self, node: Node) -> bool {
-        self.first.get(node).is_some_and(|&start| start != NONE)
-            || self
+        match self.first.get(node) {
+            Some(&start) if start != NONE => true,
+            // The ledger lists every conditional pledge: one it does not
+            // list has no conditions (a dependency's target, mostly).
+            Some(_) if self.complete => false,
+            _ => self
                 .ledger
                 .states()
                 .get(node)
-                .is_some_and(|s| s.conditional)
+                .is_some_and(|s| s.conditional),
+        }
     }
 
     /// The `i`-th condition of a pledge, resolved.

@@ -262,3 +262,50 @@ fn a_source_list_of_a_failed_batch_is_checked_again() -> Result<()> {
     let _ = std::fs::remove_file(&path);
     Ok(())
 }
+
+/// The ledger remembers the pledge the last entry named; an entry naming
+/// it through the ledger's own copy of its id, after a rollback removed
+/// the pledge, is refused as unknown.
+#[test]
+fn a_pledge_of_a_failed_batch_is_unknown_after_it() -> Result<()> {
+    let path = temp_path("last-pledge");
+    let mut journal = Journal::open(&path, Recovery::Fail)?;
+    journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    let spec = NewPledge::new(
+        PledgeId::new("FRA-1")?,
+        MemberId::new("FRA")?,
+        Contribution::Troops {
+            personnel: Estimate::Exact(100),
+        },
+    );
+    let mut own = None;
+    let failed = journal.batch(|batch| {
+        batch.open_pledge(spec.clone(), Provenance::new(Evidence::Reported))?;
+        own = batch
+            .ledger()
+            .pledge(&PledgeId::new("FRA-1")?)
+            .map(|p| p.id().clone());
+        batch.advance(
+            &PledgeId::new("nope")?,
+            Stage::Committed,
+            Provenance::new(Evidence::Verified),
+        )
+    });
+    assert!(failed.is_err());
+    let own = own.expect("opened in the batch");
+    let refused = journal.annotate(&own, Provenance::new(Evidence::Reported));
+    assert!(
+        matches!(refused, Err(Error::UnknownPledge { ref pledge }) if pledge == "FRA-1"),
+        "{refused:?}"
+    );
+    // Opened for good, the same copy finds it.
+    journal.open_pledge(spec, Provenance::new(Evidence::Reported))?;
+    journal.annotate(&own, Provenance::new(Evidence::Verified))?;
+    assert_eq!(
+        journal.ledger().pledge(&own).map(|p| p.evidence()),
+        Some(Evidence::Verified)
+    );
+    drop(journal);
+    let _ = std::fs::remove_file(&path);
+    Ok(())
+}

@@ -155,7 +155,15 @@ impl Ledger {
         if !matches!(change, Change::Existing(_)) {
             self.share_ids(&mut action, &mut provenance);
         }
+        let named = match &change {
+            Change::Open(_) => u32::try_from(self.pledges.len()).ok(),
+            Change::Update(ix, _) => Some(*ix),
+            _ => None,
+        };
         let recorded = self.commit(change, action, provenance, accepted_under);
+        if let Some(ix) = named {
+            self.remember_pledge(ix);
+        }
         if recorded.is_appended() && !rules.allows_any_alphabet() {
             if let Some(entry) = self.entries.last() {
                 self.checked_sources = entry.source_list().clone();
@@ -178,6 +186,17 @@ impl Ledger {
         self.previous_on_pledge.reserve(entries);
         self.pledges.reserve(pledges);
         self.pledge_index.reserve(pledges);
+    }
+
+    /// Remembers pledge `ix`, named by the entry just recorded, with the
+    /// ledger's own copy of its id (see [`Ledger::pledge_ix`]).
+    fn remember_pledge(&mut self, ix: u32) {
+        let id = self
+            .pledges
+            .get(ix as usize)
+            .and_then(|state| self.spec_of(state))
+            .map(|spec| spec.id().clone());
+        self.last_pledge = id.map(|id| (id, ix));
     }
 
     /// True when `provenance` cites the very list (shared, not a copy) that
@@ -207,6 +226,10 @@ impl Ledger {
             | Action::Withdraw { pledge, .. }
             | Action::Void { pledge, .. }
             | Action::Annotate { pledge } => {
+                let last = self.last_pledge.as_ref().map(|(id, _)| id);
+                if last.is_some_and(|id| id.same_allocation(pledge)) {
+                    return;
+                }
                 if let Some((own, _)) = self.pledge_index.get_key_value(pledge) {
                     if !own.same_allocation(pledge) {
                         *pledge = own.clone();
@@ -704,13 +727,22 @@ impl Ledger {
         Ok((ix, state))
     }
 
+    /// The index of pledge `pledge`. The pledge the last entry named is
+    /// found without the index when the action holds the ledger's own copy
+    /// of its id (as an import row's entries, or ids the caller took from
+    /// the ledger, do): the index is a random access into a map as large as
+    /// the ledger, a cache miss at a million pledges.
+    pub(crate) fn pledge_ix(&self, pledge: &PledgeId) -> Option<u32> {
+        match &self.last_pledge {
+            Some((id, ix)) if id.same_allocation(pledge) => Some(*ix),
+            _ => self.pledge_index.get(pledge).copied(),
+        }
+    }
+
     fn live_pledge(&self, pledge: &PledgeId) -> Result<(u32, &PledgeState)> {
-        let ix = *self
-            .pledge_index
-            .get(pledge)
-            .ok_or_else(|| Error::UnknownPledge {
-                pledge: pledge.to_string(),
-            })?;
+        let ix = self.pledge_ix(pledge).ok_or_else(|| Error::UnknownPledge {
+            pledge: pledge.to_string(),
+        })?;
         let state = self
             .pledges
             .get(ix as usize)

@@ -130,6 +130,10 @@ pub struct Ledger {
     /// alphabet. An entry citing the same list skips those checks. Cleared
     /// by a rollback, which may remove sources.
     checked_sources: crate::entry::SourceList,
+    /// The pledge the last entry named, with the ledger's own copy of its
+    /// id: the next entry on it skips the pledge index. Cleared by a
+    /// rollback, which may remove the pledge.
+    last_pledge: Option<(PledgeId, u32)>,
     /// Changes in place since the open savepoint, if any (see
     /// [`savepoint`]).
     undo: savepoint::UndoLog,
@@ -592,10 +596,6 @@ impl Ledger {
 
     pub(crate) fn member_ix(&self, id: &MemberId) -> Option<u32> {
         self.member_index.get(id).copied()
-    }
-
-    pub(crate) fn pledge_ix(&self, id: &PledgeId) -> Option<u32> {
-        self.pledge_index.get(id).copied()
     }
 
     pub(crate) fn groups_of_member(&self, member: u32) -> &[u32] {

@@ -212,6 +212,7 @@ impl Ledger {
     /// source, so it is forgotten.
     fn cut_roster(&mut self, save: &Savepoint) {
         self.checked_sources = crate::entry::SourceList::None;
+        self.last_pledge = None;
         for member in self.members.get(save.members..).unwrap_or_default() {
             self.member_index.remove(member.id());
         }

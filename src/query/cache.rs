@@ -1,7 +1,7 @@
 //! Per-pledge amounts computed once per ledger version, measure, basis and
-//! exchange-rate table, so that repeated queries are a tight loop over
-//! compact arrays: no conversion, no `Decimal` arithmetic and no hashing per
-//! pledge.
+//! exchange-rate table, and their sums by pledge attributes, so that
+//! repeated queries add up a few thousand groups: no conversion, no
+//! `Decimal` arithmetic and no pass over the pledges.
 //!
 //! A [`Column`] holds, for every pledge, its dimension codes and its amount
 //! as an `i128` mantissa at one common scale. Sums are exact integer sums;
@@ -9,6 +9,11 @@
 //! given back at the scale the `Decimal` path would have produced. Anything
 //! the column cannot hold exactly (an overflow, an amount that could not be
 //! computed) sends the query back to the `Decimal` path, which reports it.
+//!
+//! A [`Cube`] adds a column's pledges up by every attribute a query on it
+//! can filter or group by, and by the scenario's verdict on them. Appends
+//! bring both up to date for the pledges that changed (the ledger lists
+//! them); anything else builds them again.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,7 +1,9 @@
-//! The fast path of [`Query::run`](super::Query::run): a loop over a cached
-//! [`Column`] with exact `i128` sums. It gives the same table as the
-//! `Decimal` path, value for value and scale for scale, or declines (returns
-//! `None`) and lets the `Decimal` path answer.
+//! The fast path of [`Query::run`](super::Query::run): a pass over the
+//! groups of a cached [`Cube`](super::cache::Cube) ([`run_cube`]), or over
+//! the rows of its [`Column`] when grouping did not pay ([`run`]), with
+//! exact `i128` sums. Either gives the same table as the `Decimal` path,
+//! value for value and scale for scale, or declines (returns `None`) and
+//! lets the `Decimal` path answer.
 
 use rust_decimal::Decimal;
 

@@ -155,3 +155,60 @@ fn a_refused_batch_can_be_recorded_again_without_the_refused_item() {
     }
     assert_eq!(ledger, single);
 }
+
+/// A lazy iterator that claims more items than memory holds is fine: its
+/// first refusal comes back as an error.
+#[test]
+fn a_huge_size_hint_is_not_taken_at_its_word() {
+    let mut ledger = Ledger::new();
+    let stray = || {
+        (
+            Action::Annotate {
+                pledge: PledgeId::new("none").expect("valid id"),
+            },
+            Provenance::new(Evidence::Verified),
+        )
+    };
+    let err = ledger
+        .record_batch(std::iter::repeat_with(stray).take(usize::MAX))
+        .expect_err("refused");
+    assert_eq!(err.to_string(), "entry 0: unknown pledge `none`");
+    assert!(ledger.is_empty());
+}
+
+/// A panic in the caller's iterator rolls the batch back before it goes
+/// on, and later batches work as before.
+#[test]
+fn a_panicking_iterator_leaves_nothing_behind() {
+    let member = |i: usize| {
+        (
+            Action::AddMember(Box::new(Member::new(
+                MemberId::new(format!("M{i}")).expect("valid id"),
+                "member",
+            ))),
+            Provenance::new(Evidence::Verified),
+        )
+    };
+    let mut ledger = Ledger::new();
+    let items = (0..3).map(|i| {
+        assert!(i < 2, "the feed broke");
+        member(i)
+    });
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = ledger.record_batch(items);
+    }));
+    assert!(caught.is_err());
+    assert!(ledger.is_empty());
+    let recorded = ledger.record_batch((0..3).map(member)).expect("recorded");
+    assert_eq!(recorded.len(), 3);
+    // A later refusal rolls back only its own batch.
+    let before = ledger.clone();
+    let stray = (
+        Action::Annotate {
+            pledge: PledgeId::new("none").expect("valid id"),
+        },
+        Provenance::new(Evidence::Verified),
+    );
+    assert!(ledger.record_batch([member(7), stray]).is_err());
+    assert_eq!(ledger, before);
+}

@@ -13,6 +13,7 @@ use super::Ledger;
 use super::apply::Recorded;
 use crate::entry::{Action, Provenance};
 use crate::error::Result;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 impl Ledger {
     /// Records `items` in order, all or none: the outcome of each (appended
@@ -53,36 +54,61 @@ impl Ledger {
         &mut self,
         items: impl IntoIterator<Item = (Action, Provenance)>,
     ) -> Result<Vec<Recorded>> {
-        let items = items.into_iter();
-        let mut recorded = Vec::with_capacity(items.size_hint().0);
         if self.in_savepoint() {
             // Only a journal batch holds a savepoint, and its ledger is
             // not lent out mutably; fall back to a snapshot all the same.
             let before = self.clone();
-            for (action, provenance) in items {
-                let sequence = self.len() as u64;
-                match self.record(action, provenance) {
-                    Ok(outcome) => recorded.push(outcome),
-                    Err(error) => {
-                        *self = before;
-                        return Err(error.in_entry(sequence));
-                    }
+            return match catch_unwind(AssertUnwindSafe(|| self.record_each(items))) {
+                Ok(Ok(recorded)) => Ok(recorded),
+                Ok(Err(error)) => {
+                    *self = before;
+                    Err(error)
                 }
-            }
-            return Ok(recorded);
+                Err(panic) => {
+                    *self = before;
+                    resume_unwind(panic)
+                }
+            };
         }
         let save = self.savepoint();
-        for (action, provenance) in items {
-            let sequence = self.len() as u64;
-            match self.record(action, provenance) {
-                Ok(outcome) => recorded.push(outcome),
-                Err(error) => {
-                    self.rollback(save);
-                    return Err(error.in_entry(sequence));
-                }
+        // The caller's iterator may panic between items: the batch is
+        // rolled back before the panic goes on, so it is still all or none
+        // and no savepoint is left open.
+        match catch_unwind(AssertUnwindSafe(|| self.record_each(items))) {
+            Ok(Ok(recorded)) => {
+                self.release(save);
+                Ok(recorded)
+            }
+            Ok(Err(error)) => {
+                self.rollback(save);
+                Err(error)
+            }
+            Err(panic) => {
+                self.rollback(save);
+                resume_unwind(panic)
             }
         }
-        self.release(save);
+    }
+
+    /// Records each item in turn, stopping at the first refusal.
+    fn record_each(
+        &mut self,
+        items: impl IntoIterator<Item = (Action, Provenance)>,
+    ) -> Result<Vec<Recorded>> {
+        let items = items.into_iter();
+        // The hint is the caller's word, not a promise: a lazy iterator may
+        // claim more items than memory holds.
+        let mut recorded = Vec::with_capacity(items.size_hint().0.min(RESERVED_OUTCOMES));
+        for (action, provenance) in items {
+            let sequence = self.len() as u64;
+            let outcome = self
+                .record(action, provenance)
+                .map_err(|error| error.in_entry(sequence))?;
+            recorded.push(outcome);
+        }
         Ok(recorded)
     }
 }
+
+/// Most outcomes room is made for before the first item is recorded.
+const RESERVED_OUTCOMES: usize = 4_096;

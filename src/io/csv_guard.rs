@@ -75,10 +75,7 @@ impl<R: Read> Guard<R> {
         if !matches!(self.state, State::StartField | State::InField) {
             return 0;
         }
-        let run = bytes
-            .iter()
-            .take_while(|b| !matches!(b, b'"' | b',' | b'\n' | b'\r'))
-            .count();
+        let run = plain_prefix(bytes);
         if run == 0 || self.record_bytes.saturating_add(run) > self.limit {
             return 0;
         }
@@ -119,6 +116,35 @@ impl<R: Read> Guard<R> {
         self.record_bytes = self.record_bytes.saturating_add(1);
         self.record_bytes <= self.limit
     }
+}
+
+/// How many bytes at the start of `bytes` are none of `"`, `,`, `\n` and
+/// `\r`: eight at a time while they are plain (a word holds one of them
+/// when one of its bytes equals it, found by the "has a zero byte" test).
+fn plain_prefix(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS != 0;
+    let mut done: usize = 0;
+    let mut words = bytes.chunks_exact(8);
+    for chunk in words.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let special = [b'"', b',', b'\n', b'\r']
+            .iter()
+            .any(|&b| has_zero(w ^ ONES.wrapping_mul(u64::from(b))));
+        if special {
+            break;
+        }
+        done = done.saturating_add(8);
+    }
+    let tail = bytes.get(done..).unwrap_or_default();
+    let rest = tail
+        .iter()
+        .take_while(|b| !matches!(b, b'"' | b',' | b'\n' | b'\r'))
+        .count();
+    done.saturating_add(rest)
 }
 
 fn stop_error(stop: Stop) -> io::Error {
@@ -287,6 +313,25 @@ mod tests {
                 Err(e) => {
                     let stop = e.get_ref().and_then(|e| e.downcast_ref::<Stop>()).cloned();
                     return (out, stop);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_plain_prefix_stops_at_the_first_special_byte() {
+        for len in 0..40 {
+            for at in 0..=len {
+                for special in [b'"', b',', b'\n', b'\r'] {
+                    let mut bytes = vec![b'x'; len];
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = special;
+                    }
+                    // Bytes with the high bit set are plain too.
+                    if let Some(b) = bytes.first_mut().filter(|_| at > 0) {
+                        *b = 0xC3;
+                    }
+                    assert_eq!(plain_prefix(&bytes), at.min(len), "len {len} at {at}");
                 }
             }
         }

@@ -437,6 +437,7 @@ impl Provenance {
     }
 
     /// Cites exactly `sources`, replacing any cited before.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
     pub(crate) fn with_source_list(mut self, sources: SourceList) -> Provenance {
         self.sources = sources;
         self

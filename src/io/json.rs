@@ -80,7 +80,7 @@ use cited::{Cited, KeepIds};
 use crate::member::Member;
 use crate::source::Source;
 use pipe::{ShapeWork, Sink};
-#[cfg(test)]
+#[cfg(all(test, feature = "testing"))]
 use shape::check_shape;
 use shape::{Guard, Shape, Stop, check_size};
 
@@ -875,11 +875,12 @@ impl<'de> Deserialize<'de> for Ledger {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "testing"))]
 mod tests {
     use super::*;
 
     /// How a test loads a document held whole.
+    #[cfg(feature = "testing")]
     #[derive(Clone, Copy, Debug)]
     enum Threads {
         /// One thread, the shape checked first.
@@ -891,6 +892,7 @@ mod tests {
         Later,
     }
 
+    #[cfg(feature = "testing")]
     fn load_with(text: &str, threads: Threads) -> Result<Ledger> {
         let shape = ShapeWork::new(text);
         std::thread::scope(|scope| {

@@ -44,6 +44,29 @@ fn record(c: &mut Criterion) {
                 );
             },
         );
+        // The same stream through `record_batch`, 10,000 items a call (as
+        // the scale example's step `record_batch`).
+        group.bench_with_input(
+            BenchmarkId::new("batch", pledges),
+            &actions,
+            |b, actions| {
+                b.iter_batched(
+                    || actions.clone(),
+                    |actions| {
+                        let mut ledger = Ledger::new();
+                        ledger.reserve(actions.len(), pledges);
+                        let mut actions = actions.into_iter().peekable();
+                        while actions.peek().is_some() {
+                            ledger
+                                .record_batch(actions.by_ref().take(10_000))
+                                .expect("valid");
+                        }
+                        ledger
+                    },
+                    BatchSize::LargeInput,
+                );
+            },
+        );
     }
     group.finish();
 }

@@ -34,6 +34,23 @@ struct Acc {
 }
 
 impl Acc {
+    /// Adds `count` pledges alike in `flags`, summing to `sums` (low, high)
+    /// at most at `scales`; `None` on overflow.
+    fn add(&mut self, count: u64, flags: u8, sums: (i128, i128), scales: (u8, u8)) -> Option<()> {
+        self.count = self.count.saturating_add(count);
+        if flags & UNSPECIFIED != 0 {
+            self.unspecified = self.unspecified.saturating_add(count);
+        }
+        if flags & (OPEN | UNSPECIFIED) != 0 {
+            self.open = self.open.saturating_add(count);
+        }
+        self.low = self.low.checked_add(sums.0)?;
+        self.high = self.high.checked_add(sums.1)?;
+        self.low_scale = self.low_scale.max(u64::from(scales.0));
+        self.high_scale = self.high_scale.max(u64::from(scales.1));
+        Some(())
+    }
+
     fn merge(&mut self, other: &Acc) -> Option<()> {
         self.low = self.low.checked_add(other.low)?;
         self.high = self.high.checked_add(other.high)?;
@@ -193,17 +210,7 @@ impl Plan {
 /// leaves out (and pledges in a cycle) among the pledges the filters
 /// select, as [`Prepared::count_left_out`] would.
 pub(crate) fn run(prepared: &Prepared<'_>, column: &Column) -> Option<Table> {
-    let q = prepared.query;
-    let view = prepared.view;
-    let coders: Vec<Coder> = q.dimensions.iter().map(|&d| Coder::new(view, d)).collect();
-    let cells_len = coders
-        .iter()
-        .try_fold(1usize, |acc, c| acc.checked_mul(c.cardinality()))?;
-    if cells_len > MAX_DENSE_CELLS {
-        return None;
-    }
-    let plan = Plan::new(prepared, &coders)?;
-    let mut cells = vec![Acc::default(); cells_len];
+    let (coders, plan, mut cells) = layout(prepared)?;
     let eval = &prepared.eval;
     let (mut by_scenario, mut in_cycle) = (0u64, 0u64);
     let rows = column
@@ -234,17 +241,7 @@ pub(crate) fn run(prepared: &Prepared<'_>, column: &Column) -> Option<Table> {
         let acc = cells.get_mut(usize::try_from(at).ok()?)?;
         // An unspecified amount adds zeros, an open one a zero high bound
         // (the column stores them so): only the flags need looking at.
-        acc.count = acc.count.saturating_add(1);
-        acc.unspecified = acc
-            .unspecified
-            .saturating_add(u64::from(key.flags & UNSPECIFIED != 0));
-        acc.open = acc
-            .open
-            .saturating_add(u64::from(key.flags & (OPEN | UNSPECIFIED) != 0));
-        acc.low = acc.low.checked_add(low)?;
-        acc.high = acc.high.checked_add(high)?;
-        acc.low_scale = acc.low_scale.max(u64::from(key.low_scale));
-        acc.high_scale = acc.high_scale.max(u64::from(key.high_scale));
+        acc.add(1, key.flags, (low, high), (key.low_scale, key.high_scale))?;
     }
     let mut left_out = prepared.left_out();
     left_out.add_scenario_and_cycle(by_scenario, in_cycle);
@@ -254,17 +251,7 @@ pub(crate) fn run(prepared: &Prepared<'_>, column: &Column) -> Option<Table> {
 /// Runs the query over the groups of a cube of the column, or declines:
 /// the same table as [`run`], group by group instead of pledge by pledge.
 pub(crate) fn run_cube(prepared: &Prepared<'_>, column: &Column, groups: &Groups) -> Option<Table> {
-    let q = prepared.query;
-    let view = prepared.view;
-    let coders: Vec<Coder> = q.dimensions.iter().map(|&d| Coder::new(view, d)).collect();
-    let cells_len = coders
-        .iter()
-        .try_fold(1usize, |acc, c| acc.checked_mul(c.cardinality()))?;
-    if cells_len > MAX_DENSE_CELLS {
-        return None;
-    }
-    let plan = Plan::new(prepared, &coders)?;
-    let mut cells = vec![Acc::default(); cells_len];
+    let (coders, plan, mut cells) = layout(prepared)?;
     let (mut by_scenario, mut in_cycle) = (0u64, 0u64);
     for ((key, class), sum) in groups.keys.iter().zip(&groups.sums) {
         let at = plan.cell(key);
@@ -289,21 +276,36 @@ pub(crate) fn run_cube(prepared: &Prepared<'_>, column: &Column, groups: &Groups
             at
         };
         let acc = cells.get_mut(usize::try_from(at).ok()?)?;
-        acc.count = acc.count.saturating_add(sum.count);
-        if key.flags & UNSPECIFIED != 0 {
-            acc.unspecified = acc.unspecified.saturating_add(sum.count);
-        }
-        if key.flags & (OPEN | UNSPECIFIED) != 0 {
-            acc.open = acc.open.saturating_add(sum.count);
-        }
-        acc.low = acc.low.checked_add(sum.low)?;
-        acc.high = acc.high.checked_add(sum.high)?;
-        acc.low_scale = acc.low_scale.max(u64::from(sum.low_scale));
-        acc.high_scale = acc.high_scale.max(u64::from(sum.high_scale));
+        acc.add(
+            sum.count,
+            key.flags,
+            (sum.low, sum.high),
+            (sum.low_scale, sum.high_scale),
+        )?;
     }
     let mut left_out = prepared.left_out();
     left_out.add_scenario_and_cycle(by_scenario, in_cycle);
     finish(prepared, &coders, column, &cells, left_out)
+}
+
+/// The coders of the query's dimensions, the plan that maps a row key to
+/// its cell, and the empty cells; `None` when the cells would be too many.
+fn layout(prepared: &Prepared<'_>) -> Option<(Vec<Coder>, Plan, Vec<Acc>)> {
+    let view = prepared.view;
+    let coders: Vec<Coder> = prepared
+        .query
+        .dimensions
+        .iter()
+        .map(|&d| Coder::new(view, d))
+        .collect();
+    let cells_len = coders
+        .iter()
+        .try_fold(1usize, |acc, c| acc.checked_mul(c.cardinality()))?;
+    if cells_len > MAX_DENSE_CELLS {
+        return None;
+    }
+    let plan = Plan::new(prepared, &coders)?;
+    Some((coders, plan, vec![Acc::default(); cells_len]))
 }
 
 /// Turns the cells into rows and a grand total.

@@ -30,6 +30,12 @@ fn failing() -> (Action, Provenance) {
     )
 }
 
+/// Records, inside a batch, an entry the ledger refuses, failing the batch.
+fn refused(batch: &mut impl Record) -> Result<Recorded> {
+    let (action, provenance) = failing();
+    batch.record(action, provenance)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
@@ -118,11 +124,7 @@ fn ids_and_keys_of_a_failed_batch_can_be_recorded_again() -> Result<()> {
     let failed = journal.batch(|batch| {
         batch.add_member(fra())?;
         batch.open_pledge(spec(), Provenance::new(Evidence::Reported).key(key.clone()))?;
-        batch.advance(
-            &PledgeId::new("nope")?,
-            Stage::Committed,
-            Provenance::new(Evidence::Verified),
-        )
+        refused(batch)
     });
     assert!(failed.is_err());
     assert!(journal.ledger().is_empty());
@@ -233,11 +235,7 @@ fn a_source_list_of_a_failed_batch_is_checked_again() -> Result<()> {
         ))?;
         batch.open_pledge(spec("FRA-1"), cited.clone())?;
         shared = batch.ledger().entries().last().map(Entry::provenance);
-        batch.advance(
-            &PledgeId::new("nope")?,
-            Stage::Committed,
-            Provenance::new(Evidence::Verified),
-        )
+        refused(batch)
     });
     assert!(failed.is_err());
     let shared = shared.expect("recorded in the batch");
@@ -285,11 +283,7 @@ fn a_pledge_of_a_failed_batch_is_unknown_after_it() -> Result<()> {
             .ledger()
             .pledge(&PledgeId::new("FRA-1")?)
             .map(|p| p.id().clone());
-        batch.advance(
-            &PledgeId::new("nope")?,
-            Stage::Committed,
-            Provenance::new(Evidence::Verified),
-        )
+        refused(batch)
     });
     assert!(failed.is_err());
     let own = own.expect("opened in the batch");

@@ -1,7 +1,18 @@
 //! Checks of ledgers holding what only an older file format accepted.
 
+use rust_decimal::Decimal;
+
+use crate::check::{CheckOptions, Code};
+use crate::dates::parse_date;
+use crate::entry::{Action, Provenance};
+use crate::estimate::Estimate;
+use crate::ids::{MemberId, PledgeId};
 use crate::ledger::Rules;
-use crate::*;
+use crate::ledger::{Ledger, Record};
+use crate::lifecycle::Evidence;
+use crate::member::Member;
+use crate::pledge::{Condition, Contribution, NewPledge};
+use crate::query::{Dimension, Measure, Scenario};
 
 fn legacy_cycle() -> Ledger {
     let mut ledger = Ledger::new();

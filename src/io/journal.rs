@@ -949,7 +949,9 @@ fn sync_directory(path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Evidence, Member, MemberId};
+    use crate::ids::MemberId;
+    use crate::lifecycle::Evidence;
+    use crate::member::Member;
 
     #[test]
     fn the_size_limit_is_checked_below_at_and_above() {

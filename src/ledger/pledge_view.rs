@@ -423,7 +423,7 @@ impl<'a> Pledge<'a> {
             .entry(u64::from(self.state.last_entry))?
             .action()
         {
-            crate::Action::Void { reason, .. } => Some(reason),
+            crate::entry::Action::Void { reason, .. } => Some(reason),
             _ => None,
         }
     }

@@ -767,40 +767,35 @@ pub(crate) fn pow10(n: u32) -> Option<i128> {
     10i128.checked_pow(n)
 }
 
+/// Grouping the rows in two halves and merging gives the groups of all the
+/// rows at once: same keys in the same order, same sums and scales. The
+/// test that calls this lives with the generator that makes its ledger
+/// (`testing`, a layer above this one).
 #[cfg(all(test, feature = "testing"))]
-mod tests {
-    use super::{Groups, QueryCache, build, max_groups};
-    use crate::testing::Generator;
-    use crate::*;
-
-    /// Grouping the rows in two halves and merging gives the groups of all
-    /// the rows at once: same keys in the same order, same sums and scales.
-    #[test]
-    fn halves_merged_are_the_whole() {
-        let generator = Generator::seeded(11).pledges(3_000).members(7);
-        let ledger = generator.ledger().expect("valid");
-        let fx = generator.fx_rates();
-        let scenario = Scenario::new().fails(Condition::Ceasefire);
-        let eval = QueryCache::of(&ledger)
-            .expect("a cache")
-            .evaluation(&ledger, &scenario)
-            .expect("evaluates");
-        let measure = Measure::Value {
-            currency: Currency::EUR,
-            fx: &fx,
-        };
-        let column = build(&ledger, &measure, Basis::Pledged).expect("a column");
-        let rows = column.keys.len();
-        let limit = max_groups(rows);
-        let whole = Groups::of(&column, &eval, 0..rows, limit).expect("groups");
-        for half in [1, rows / 3, rows / 2, rows - 1] {
-            let mut first = Groups::of(&column, &eval, 0..half, limit).expect("groups");
-            let second = Groups::of(&column, &eval, half..rows, limit).expect("groups");
-            first.merge(second, limit).expect("merges");
-            assert_eq!(first.keys, whole.keys, "split at {half}");
-            let sums =
-                |g: &Groups| -> Vec<String> { g.sums.iter().map(|s| format!("{s:?}")).collect() };
-            assert_eq!(sums(&first), sums(&whole), "split at {half}");
-        }
+pub(crate) fn check_halves_merged(ledger: &Ledger, fx: &crate::fx::FxRates) {
+    use crate::money::Currency;
+    use crate::pledge::Condition;
+    use crate::query::{Basis, Measure, Scenario};
+    let scenario = Scenario::new().fails(Condition::Ceasefire);
+    let eval = QueryCache::of(ledger)
+        .expect("a cache")
+        .evaluation(ledger, &scenario)
+        .expect("evaluates");
+    let measure = Measure::Value {
+        currency: Currency::EUR,
+        fx,
+    };
+    let column = build(ledger, &measure, Basis::Pledged).expect("a column");
+    let rows = column.keys.len();
+    let limit = max_groups(rows);
+    let whole = Groups::of(&column, &eval, 0..rows, limit).expect("groups");
+    for half in [1, rows / 3, rows / 2, rows - 1] {
+        let mut first = Groups::of(&column, &eval, 0..half, limit).expect("groups");
+        let second = Groups::of(&column, &eval, half..rows, limit).expect("groups");
+        first.merge(second, limit).expect("merges");
+        assert_eq!(first.keys, whole.keys, "split at {half}");
+        let sums =
+            |g: &Groups| -> Vec<String> { g.sums.iter().map(|s| format!("{s:?}")).collect() };
+        assert_eq!(sums(&first), sums(&whole), "split at {half}");
     }
 }

@@ -341,120 +341,118 @@ fn finish(
     )
 }
 
+/// The fast path and the `Decimal` path give identical tables, for every
+/// measure, basis and a few groupings. The tests that call this and the
+/// next check live with the generator that makes their ledgers
+/// (`testing`, a layer above this one).
 #[cfg(all(test, feature = "testing"))]
-mod tests {
-    use crate::testing::Generator;
-    use crate::*;
-
-    /// The fast path and the `Decimal` path give identical tables.
-    #[test]
-    fn fast_and_exact_paths_agree() {
-        for seed in 0..6 {
-            let generator = Generator::seeded(seed).pledges(3_000).members(25);
-            let ledger = generator.ledger().expect("valid");
-            let fx = generator.fx_rates();
-            let dims = [
-                vec![Dimension::Member, Dimension::Kind, Dimension::Stage],
-                vec![Dimension::Evidence, Dimension::Category],
-                vec![Dimension::Conditional],
-                vec![],
-            ];
-            let scenario = Scenario::new().fails(Condition::Ceasefire);
-            for dims in dims {
-                for measure in [
-                    Measure::Personnel,
-                    Measure::Units,
-                    Measure::Count,
-                    Measure::Value {
-                        currency: Currency::EUR,
-                        fx: &fx,
-                    },
-                ] {
-                    for basis in [Basis::Pledged, Basis::Delivered, Basis::Outstanding] {
-                        let query = ledger
-                            .query()
-                            .group_by(dims.clone())
-                            .measure(measure)
-                            .basis(basis)
-                            .scenario(&scenario)
-                            .stage_at_least(Stage::Announced)
-                            .include_withdrawn(seed % 2 == 0);
-                        let prepared = query.prepare(&ledger, (0, 0)).expect("prepares");
-                        let exact = query.run_exact(&prepared).expect("runs");
-                        // The fast path counts what the scenario leaves out itself.
-                        let prepared = query.prepare_uncounted(&ledger, (0, 0)).expect("prepares");
-                        let cache = crate::query::QueryCache::of(&ledger).expect("a cache");
-                        let column = cache
-                            .column_or(&ledger, &measure, basis, &prepared.eval, None)
-                            .expect("a column");
-                        let cube = cache.cube(&column, &prepared.eval);
-                        let by_cube = cube
-                            .groups()
-                            .and_then(|groups| super::run_cube(&prepared, &column, groups));
-                        let Some(fast) = super::run(&prepared, &column) else {
-                            assert!(by_cube.is_none(), "the cube answers where the rows do not");
-                            // Pro-rata equipment values carry 28 significant
-                            // digits, more than an i128 sum at one scale holds.
-                            let divides =
-                                matches!(measure, Measure::Value { .. }) && basis != Basis::Pledged;
-                            assert!(
-                                divides,
-                                "the fast path declines: seed {seed} {dims:?} {basis:?}"
-                            );
-                            continue;
-                        };
-                        assert_eq!(fast, exact, "seed {seed} {dims:?} {measure:?} {basis:?}");
-                        let by_cube = by_cube.expect("the cube answers");
-                        assert_eq!(
-                            by_cube, exact,
-                            "cube: seed {seed} {dims:?} {measure:?} {basis:?}"
-                        );
-                        assert_eq!(by_cube.to_string(), exact.to_string());
-                        let (fast, exact) = (fast.to_string(), exact.to_string());
-                        for (f, e) in fast.lines().zip(exact.lines()) {
-                            assert_eq!(f, e, "seed {seed} {dims:?} {measure:?} {basis:?}");
-                        }
-                    }
+pub(crate) fn check_fast_and_exact_agree(
+    ledger: &crate::ledger::Ledger,
+    fx: &crate::fx::FxRates,
+    seed: u64,
+) {
+    use crate::money::Currency;
+    use crate::pledge::Condition;
+    use crate::query::{Basis, Measure, Scenario};
+    let dims = [
+        vec![Dimension::Member, Dimension::Kind, Dimension::Stage],
+        vec![Dimension::Evidence, Dimension::Category],
+        vec![Dimension::Conditional],
+        vec![],
+    ];
+    let scenario = Scenario::new().fails(Condition::Ceasefire);
+    for dims in dims {
+        for measure in [
+            Measure::Personnel,
+            Measure::Units,
+            Measure::Count,
+            Measure::Value {
+                currency: Currency::EUR,
+                fx,
+            },
+        ] {
+            for basis in [Basis::Pledged, Basis::Delivered, Basis::Outstanding] {
+                let query = ledger
+                    .query()
+                    .group_by(dims.clone())
+                    .measure(measure)
+                    .basis(basis)
+                    .scenario(&scenario)
+                    .stage_at_least(Stage::Announced)
+                    .include_withdrawn(seed.is_multiple_of(2));
+                let prepared = query.prepare(ledger, (0, 0)).expect("prepares");
+                let exact = query.run_exact(&prepared).expect("runs");
+                // The fast path counts what the scenario leaves out itself.
+                let prepared = query.prepare_uncounted(ledger, (0, 0)).expect("prepares");
+                let cache = crate::query::QueryCache::of(ledger).expect("a cache");
+                let column = cache
+                    .column_or(ledger, &measure, basis, &prepared.eval, None)
+                    .expect("a column");
+                let cube = cache.cube(&column, &prepared.eval);
+                let by_cube = cube
+                    .groups()
+                    .and_then(|groups| run_cube(&prepared, &column, groups));
+                let Some(fast) = run(&prepared, &column) else {
+                    assert!(by_cube.is_none(), "the cube answers where the rows do not");
+                    // Pro-rata equipment values carry 28 significant
+                    // digits, more than an i128 sum at one scale holds.
+                    let divides =
+                        matches!(measure, Measure::Value { .. }) && basis != Basis::Pledged;
+                    assert!(
+                        divides,
+                        "the fast path declines: seed {seed} {dims:?} {basis:?}"
+                    );
+                    continue;
+                };
+                assert_eq!(fast, exact, "seed {seed} {dims:?} {measure:?} {basis:?}");
+                let by_cube = by_cube.expect("the cube answers");
+                assert_eq!(
+                    by_cube, exact,
+                    "cube: seed {seed} {dims:?} {measure:?} {basis:?}"
+                );
+                assert_eq!(by_cube.to_string(), exact.to_string());
+                let (fast, exact) = (fast.to_string(), exact.to_string());
+                for (f, e) in fast.lines().zip(exact.lines()) {
+                    assert_eq!(f, e, "seed {seed} {dims:?} {measure:?} {basis:?}");
                 }
             }
         }
     }
+}
 
-    /// The column built on a second thread while the scenario is evaluated
-    /// is the column built on the query's own thread, and the query answers
-    /// the same from it.
-    #[test]
-    fn a_column_built_aside_is_the_column() {
-        let generator = Generator::seeded(3).pledges(2_000).members(9);
-        let ledger = generator.ledger().expect("valid");
-        let fx = generator.fx_rates();
-        let measure = Measure::Value {
-            currency: Currency::EUR,
-            fx: &fx,
-        };
-        let query = ledger
-            .query()
-            .group_by([Dimension::Member, Dimension::Kind, Dimension::Stage])
-            .measure(measure);
-        let (prepared, built) = query.prepare_building(&ledger, (0, 0));
-        let prepared = prepared.expect("prepares");
-        let built = built.expect("built aside");
-        let own = crate::query::cache::build(&ledger, &measure, Basis::Pledged).expect("built");
-        assert_eq!(
-            (&built.keys, &built.low, &built.high, built.scale),
-            (&own.keys, &own.low, &own.high, own.scale)
-        );
-        let cache = crate::query::QueryCache::of(&ledger).expect("a cache");
-        let column = cache
-            .column_or(
-                &ledger,
-                &measure,
-                Basis::Pledged,
-                &prepared.eval,
-                Some(built),
-            )
-            .expect("a column");
-        let fast = super::run(&prepared, &column).expect("answers");
-        assert_eq!(fast, query.run().expect("runs"));
-    }
+/// The column built on a second thread while the scenario is evaluated is
+/// the column built on the query's own thread, and the query answers the
+/// same from it.
+#[cfg(all(test, feature = "testing"))]
+pub(crate) fn check_column_built_aside(ledger: &crate::ledger::Ledger, fx: &crate::fx::FxRates) {
+    use crate::money::Currency;
+    use crate::query::{Basis, Measure};
+    let measure = Measure::Value {
+        currency: Currency::EUR,
+        fx,
+    };
+    let query = ledger
+        .query()
+        .group_by([Dimension::Member, Dimension::Kind, Dimension::Stage])
+        .measure(measure);
+    let (prepared, built) = query.prepare_building(ledger, (0, 0));
+    let prepared = prepared.expect("prepares");
+    let built = built.expect("built aside");
+    let own = crate::query::cache::build(ledger, &measure, Basis::Pledged).expect("built");
+    assert_eq!(
+        (&built.keys, &built.low, &built.high, built.scale),
+        (&own.keys, &own.low, &own.high, own.scale)
+    );
+    let cache = crate::query::QueryCache::of(ledger).expect("a cache");
+    let column = cache
+        .column_or(
+            ledger,
+            &measure,
+            Basis::Pledged,
+            &prepared.eval,
+            Some(built),
+        )
+        .expect("a column");
+    let fast = run(&prepared, &column).expect("answers");
+    assert_eq!(fast, query.run().expect("runs"));
 }

@@ -1060,6 +1060,10 @@ pub(crate) struct Prepared<'v> {
 }
 
 pub(crate) use cache::QueryCache;
+#[cfg(all(test, feature = "testing"))]
+pub(crate) use cache::check_halves_merged;
+#[cfg(all(test, feature = "testing"))]
+pub(crate) use fast::{check_column_built_aside, check_fast_and_exact_agree};
 /// Per-pledge amounts, for checks that add up a member's pledges (CL017,
 /// CL018) the way a query does.
 pub(crate) use measure::pledge_amount;

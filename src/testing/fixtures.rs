@@ -25,12 +25,19 @@
 //! report does not name, as trackers list "EU institutions" or SIPRI lists
 //! "unknown" suppliers: it is not a country, and its name says so.
 
+use crate::dates::parse_date;
+use crate::entry::{Action, Provenance};
+use crate::error::Result;
+use crate::estimate::Estimate;
+use crate::fx::{FxRates, RatePolicy};
+use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
+use crate::ledger::Ledger;
 use crate::ledger::Record;
-use crate::{
-    Action, Capability, Category, Condition, Contribution, Currency, Estimate, Evidence, FxRates,
-    GroupId, Ledger, Member, MemberId, NewPledge, PledgeId, Provenance, RatePolicy, Result, Role,
-    Source, SourceId, SourceKind, Stage, parse_amount, parse_date,
-};
+use crate::lifecycle::{Evidence, Stage};
+use crate::member::{Member, Role};
+use crate::money::{Currency, parse_amount};
+use crate::pledge::{Capability, Condition, Contribution, NewPledge};
+use crate::source::{Source, SourceKind};
 
 /// The report's sentence behind the roster: the participants it names.
 const PARTICIPANTS: &str = "The summit in Paris brought together leaders from mostly European \

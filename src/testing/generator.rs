@@ -6,11 +6,17 @@
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::{
-    Action, Capability, Category, Condition, Contribution, Currency, Error, Estimate, Evidence,
-    FxRates, GroupId, Ledger, Member, MemberId, Money, NewPledge, PledgeId, Provenance, RatePolicy,
-    Result, Role, Source, SourceId, SourceKind, Stage,
-};
+use crate::entry::{Action, Provenance};
+use crate::error::{Error, Result};
+use crate::estimate::Estimate;
+use crate::fx::{FxRates, RatePolicy};
+use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
+use crate::ledger::Ledger;
+use crate::lifecycle::{Evidence, Stage};
+use crate::member::{Member, Role};
+use crate::money::{Currency, Money};
+use crate::pledge::{Capability, Condition, Contribution, NewPledge};
+use crate::source::{Source, SourceKind};
 
 /// `SplitMix64`: small, fast, and good enough for test data.
 #[derive(Debug, Clone)]
@@ -494,7 +500,7 @@ impl Generator {
 }
 
 fn first_day() -> NaiveDate {
-    crate::parse_date(FIRST_DAY).unwrap_or_default()
+    crate::dates::parse_date(FIRST_DAY).unwrap_or_default()
 }
 
 /// The ids of the roster, made once and shared.

@@ -7,3 +7,6 @@ pub mod fixtures;
 mod generator;
 #[cfg(feature = "testing")]
 pub use generator::Generator;
+
+#[cfg(all(test, feature = "testing"))]
+mod query_paths;

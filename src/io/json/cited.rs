@@ -54,7 +54,7 @@ impl Drop for KeepIds {
 }
 
 /// A source id, the one read before if the load keeps it.
-fn source_id(text: &str) -> crate::Result<SourceId> {
+fn source_id(text: &str) -> crate::error::Result<SourceId> {
     let known = KEPT_IDS
         .try_with(|kept| {
             let kept = kept.try_borrow().ok()?;

@@ -8,13 +8,47 @@ use coalition_ledger::testing::Generator;
 use coalition_ledger::{Error, Result};
 use proptest::prelude::*;
 
-fn temp_path(tag: &str) -> std::path::PathBuf {
+/// A journal path in the temporary folder, removed with its checkpoint when
+/// dropped: also when a `prop_assert` returns early or a test fails, so
+/// that shrinking a failure does not leave a file per tried case.
+struct TempPath(std::path::PathBuf);
+
+impl TempPath {
+    fn checkpoint(&self) -> std::path::PathBuf {
+        self.0.with_extension("checkpoint")
+    }
+}
+
+impl std::ops::Deref for TempPath {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempPath {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+        let _ = std::fs::remove_file(self.checkpoint());
+    }
+}
+
+fn temp_path(tag: &str) -> TempPath {
     let path = std::env::temp_dir().join(format!(
         "batch-rollback-{tag}-{}-{:?}",
         std::process::id(),
         std::thread::current().id()
     ));
-    let _ = std::fs::remove_file(&path);
+    // A crashed earlier run may have left its files behind.
+    let path = TempPath(path);
+    let _ = std::fs::remove_file(&path.0);
+    let _ = std::fs::remove_file(path.checkpoint());
     path
 }
 
@@ -99,7 +133,6 @@ proptest! {
         let reopened = Journal::open(&path, Recovery::Fail).expect("reopened");
         prop_assert_eq!(reopened.ledger(), &model);
         drop(reopened);
-        let _ = std::fs::remove_file(&path);
     }
 }
 
@@ -140,7 +173,6 @@ fn ids_and_keys_of_a_failed_batch_can_be_recorded_again() -> Result<()> {
         Some(1)
     );
     drop(journal);
-    let _ = std::fs::remove_file(&path);
     Ok(())
 }
 
@@ -150,7 +182,6 @@ fn ids_and_keys_of_a_failed_batch_can_be_recorded_again() -> Result<()> {
 #[test]
 fn a_panic_in_a_batch_rolls_it_back_and_loses_nothing() -> Result<()> {
     let path = temp_path("panic");
-    let _ = std::fs::remove_file(path.with_extension("checkpoint"));
     let mut journal = Journal::open(&path, Recovery::Fail)?;
     for id in ["FRA", "GBR", "DEU"] {
         journal.add_member(Member::new(MemberId::new(id)?, id))?;
@@ -176,8 +207,6 @@ fn a_panic_in_a_batch_rolls_it_back_and_loses_nothing() -> Result<()> {
         .collect();
     assert_eq!(ids, ["FRA", "GBR", "DEU", "POL"]);
     drop(reopened);
-    let _ = std::fs::remove_file(&path);
-    let _ = std::fs::remove_file(path.with_extension("checkpoint"));
     Ok(())
 }
 
@@ -196,7 +225,6 @@ fn a_read_only_journal_writes_no_checkpoint() -> Result<()> {
     ));
     assert!(!path.with_extension("checkpoint").exists());
     drop(reader);
-    let _ = std::fs::remove_file(&path);
     Ok(())
 }
 
@@ -257,7 +285,6 @@ fn a_source_list_of_a_failed_batch_is_checked_again() -> Result<()> {
     })?;
     assert_eq!(journal.ledger().pledge_count(), 2);
     drop(journal);
-    let _ = std::fs::remove_file(&path);
     Ok(())
 }
 
@@ -300,6 +327,5 @@ fn a_pledge_of_a_failed_batch_is_unknown_after_it() -> Result<()> {
         Some(Evidence::Verified)
     );
     drop(journal);
-    let _ = std::fs::remove_file(&path);
     Ok(())
 }

@@ -727,18 +727,6 @@ impl Ledger {
         Ok((ix, state))
     }
 
-    /// The index of pledge `pledge`. The pledge the last entry named is
-    /// found without the index when the action holds the ledger's own copy
-    /// of its id (as an import row's entries, or ids the caller took from
-    /// the ledger, do): the index is a random access into a map as large as
-    /// the ledger, a cache miss at a million pledges.
-    pub(crate) fn pledge_ix(&self, pledge: &PledgeId) -> Option<u32> {
-        match &self.last_pledge {
-            Some((id, ix)) if id.same_allocation(pledge) => Some(*ix),
-            _ => self.pledge_index.get(pledge).copied(),
-        }
-    }
-
     fn live_pledge(&self, pledge: &PledgeId) -> Result<(u32, &PledgeState)> {
         let ix = self.pledge_ix(pledge).ok_or_else(|| Error::UnknownPledge {
             pledge: pledge.to_string(),

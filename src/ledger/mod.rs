@@ -16,6 +16,7 @@ mod cycles;
 mod derived;
 mod pledge_record;
 mod pledge_view;
+mod read;
 mod record;
 mod rules;
 mod savepoint;
@@ -26,7 +27,7 @@ use crate::entry::Entry;
 use crate::hash::IdMap;
 use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
 use crate::member::Member;
-use crate::pledge::{Kind, NewPledge};
+use crate::pledge::Kind;
 use crate::source::Source;
 pub(crate) use chunked::Chunked;
 
@@ -461,164 +462,5 @@ impl Ledger {
             .get(kind.index())
             .unwrap_or(&chunked::NO_INDEXES);
         list.iter().filter_map(move |&ix| self.pledge_at(ix))
-    }
-
-    pub(crate) fn pledge_at(&self, ix: u32) -> Option<Pledge<'_>> {
-        let state = self.pledges.get(ix as usize)?;
-        Some(Pledge {
-            spec: self.spec_of(state)?,
-            contribution: self.contribution_of(state)?,
-            state,
-            ledger: self,
-        })
-    }
-
-    pub(crate) fn spec_of(&self, state: &PledgeState) -> Option<&NewPledge> {
-        match self.entries.get(state.spec_entry as usize)?.action() {
-            crate::entry::Action::Pledge(spec) => Some(spec),
-            _ => None,
-        }
-    }
-
-    fn contribution_of(&self, state: &PledgeState) -> Option<&crate::pledge::Contribution> {
-        match self.entries.get(state.size_entry as usize)?.action() {
-            crate::entry::Action::Pledge(spec) => Some(spec.contribution()),
-            crate::entry::Action::Revise { contribution, .. } => Some(contribution),
-            _ => None,
-        }
-    }
-
-    /// The entries on a pledge, newest first.
-    pub(crate) fn pledge_entries<'a>(
-        &'a self,
-        state: &PledgeState,
-    ) -> impl Iterator<Item = &'a Entry> + 'a {
-        let mut next = state.last_entry;
-        std::iter::from_fn(move || {
-            let entry = self.entries.get(next as usize)?;
-            next = self
-                .previous_on_pledge
-                .get(next as usize)
-                .copied()
-                .unwrap_or(NONE);
-            Some(entry)
-        })
-    }
-
-    pub(crate) fn withdrawal_reason(&self, state: &PledgeState) -> Option<&str> {
-        match self.entries.get(state.last_entry as usize)?.action() {
-            crate::entry::Action::Withdraw { reason, .. } => Some(reason),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn pledge_sources(&self, state: &PledgeState) -> Vec<&SourceId> {
-        let mut sources: Vec<&SourceId> = self
-            .pledge_entries(state)
-            .flat_map(|e| e.sources().iter())
-            .collect();
-        sources.sort();
-        sources.dedup();
-        sources
-    }
-
-    /// True when any entry on the pledge cites a source (without collecting
-    /// them, as [`Pledge::sources`] does).
-    pub(crate) fn cites_any_source(&self, state: &PledgeState) -> bool {
-        self.pledge_entries(state).any(|e| !e.sources().is_empty())
-    }
-
-    pub(crate) fn pledge_history(&self, state: &PledgeState) -> Vec<u64> {
-        let mut history: Vec<u64> = self.pledge_entries(state).map(Entry::sequence).collect();
-        history.reverse();
-        history
-    }
-
-    // Dense views for the query and check layers.
-
-    /// Entries accepted only under an older format version's rules, with
-    /// the current rules' refusal.
-    pub(crate) fn entries_under_older_rules(&self) -> &[(u32, Box<str>)] {
-        &self.older_rules
-    }
-
-    pub(crate) fn states(&self) -> &States {
-        &self.pledges
-    }
-
-    /// The indexes of the pledges of a kind, in the order they were opened.
-    pub(crate) fn pledge_ixs_of_kind(&self, kind: Kind) -> &Chunked<u32> {
-        self.by_kind
-            .get(kind.index())
-            .unwrap_or(&chunked::NO_INDEXES)
-    }
-
-    pub(crate) fn states_of_kind(&self, kind: Kind) -> impl Iterator<Item = &PledgeState> {
-        let list = self
-            .by_kind
-            .get(kind.index())
-            .unwrap_or(&chunked::NO_INDEXES);
-        list.iter().filter_map(|&ix| self.pledges.get(ix as usize))
-    }
-
-    /// The value upper layers derive from this version of the ledger, made
-    /// by `make` on first use (see [`derived`]).
-    pub(crate) fn derived<T: std::any::Any + Send + Sync>(
-        &self,
-        make: impl FnOnce() -> T,
-    ) -> Option<&T> {
-        self.derived.get_or_init(make)
-    }
-
-    /// True when some pledge is an adjustment.
-    pub(crate) fn has_adjustments(&self) -> bool {
-        self.adjustments > 0
-    }
-
-    /// The pledges opened or changed since the value in the derived slot
-    /// was made, in order: what it must catch up with (see [`derived`]).
-    pub(crate) fn derived_changes(&self) -> &[u32] {
-        self.derived.changes()
-    }
-
-    /// True when some pledge is void.
-    pub(crate) fn has_voided(&self) -> bool {
-        self.voided > 0
-    }
-
-    pub(crate) fn conditional_pledges(&self) -> &Chunked<u32> {
-        &self.conditional
-    }
-
-    pub(crate) fn member_at(&self, ix: u32) -> Option<&Member> {
-        self.members.get(ix as usize)
-    }
-
-    pub(crate) fn member_ix(&self, id: &MemberId) -> Option<u32> {
-        self.member_index.get(id).copied()
-    }
-
-    pub(crate) fn groups_of_member(&self, member: u32) -> &[u32] {
-        self.member_groups.get(member as usize).map_or(&[], |g| g)
-    }
-
-    pub(crate) fn group_at(&self, ix: u32) -> Option<&GroupId> {
-        self.groups.get(ix as usize)
-    }
-
-    pub(crate) fn group_count(&self) -> usize {
-        self.groups.len()
-    }
-
-    pub(crate) fn category_at(&self, ix: u32) -> Option<&Category> {
-        self.categories.get(ix as usize)
-    }
-
-    pub(crate) fn category_ix(&self, id: &Category) -> Option<u32> {
-        self.category_index.get(id).copied()
-    }
-
-    pub(crate) fn category_count(&self) -> usize {
-        self.categories.len()
     }
 }

@@ -566,27 +566,103 @@ impl Provenance {
 /// assert_eq!(entry.date(), Some(parse_date("2025-09-04")?));
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
-    #[serde(rename = "seq")]
-    sequence: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Held compactly (96 bytes, not 120): a ledger keeps millions of
+    // entries, and reading them is what recording and queries wait on. The
+    // sequence number fits in 32 bits because the ledger refuses entries
+    // past `u32::MAX - 1`; the client key and the older format version are
+    // rare, so they share one optional box.
+    sequence: u32,
     date: Option<PartialDate>,
     evidence: Evidence,
-    #[serde(default, skip_serializing_if = "SourceList::is_empty")]
     sources: SourceList,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rare: Option<Box<RareFields>>,
+    action: Action,
+}
+
+/// The fields few entries carry.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct RareFields {
     key: Option<ClientKey>,
     /// The format version whose rules this entry was recorded under, for an
     /// entry of a file an older version wrote; `None` for the current rules.
-    #[serde(
-        default,
-        rename = "accepted_under",
-        skip_serializing_if = "Option::is_none"
-    )]
+    accepted_under: Option<u32>,
+}
+
+/// An entry's serde form, written from borrows (a journal writes every
+/// entry it appends, so serializing copies nothing).
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    seq: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<PartialDate>,
+    evidence: Evidence,
+    #[serde(skip_serializing_if = "SourceList::is_empty")]
+    sources: &'a SourceList,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a ClientKey>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted_under: Option<u32>,
+    action: &'a Action,
+}
+
+/// An entry's serde form, read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename = "Entry")]
+struct EntryIn {
+    seq: u32,
+    #[serde(default)]
+    date: Option<PartialDate>,
+    evidence: Evidence,
+    #[serde(default)]
+    sources: SourceList,
+    #[serde(default)]
+    key: Option<ClientKey>,
+    #[serde(default)]
     accepted_under: Option<u32>,
     action: Action,
+}
+
+impl Serialize for Entry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        EntryOut {
+            seq: self.sequence,
+            date: self.date,
+            evidence: self.evidence,
+            sources: &self.sources,
+            key: self.client_key(),
+            accepted_under: self.accepted_under(),
+            action: &self.action,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Entry, D::Error> {
+        let e = EntryIn::deserialize(d)?;
+        Ok(Entry {
+            sequence: e.seq,
+            date: e.date,
+            evidence: e.evidence,
+            sources: e.sources,
+            rare: RareFields::boxed(e.key, e.accepted_under),
+            action: e.action,
+        })
+    }
+}
+
+impl RareFields {
+    /// The box, when there is anything to put in it.
+    fn boxed(key: Option<ClientKey>, accepted_under: Option<u32>) -> Option<Box<RareFields>> {
+        (key.is_some() || accepted_under.is_some()).then(|| {
+            Box::new(RareFields {
+                key,
+                accepted_under,
+            })
+        })
+    }
 }
 
 impl Entry {
@@ -595,14 +671,13 @@ impl Entry {
         &self.sources
     }
 
-    pub(crate) fn new(sequence: u64, action: Action, provenance: Provenance) -> Entry {
+    pub(crate) fn new(sequence: u32, action: Action, provenance: Provenance) -> Entry {
         Entry {
             sequence,
             date: provenance.date,
             evidence: provenance.evidence,
             sources: provenance.sources,
-            key: provenance.key,
-            accepted_under: None,
+            rare: RareFields::boxed(provenance.key, None),
             action,
         }
     }
@@ -610,7 +685,9 @@ impl Entry {
     /// Marks the entry as recorded under the rules of an older format
     /// version.
     pub(crate) fn accepted_under_version(mut self, version: Option<u32>) -> Entry {
-        self.accepted_under = version;
+        if version.is_some() || self.accepted_under().is_some() {
+            self.rare = RareFields::boxed(self.rare.and_then(|r| r.key), version);
+        }
         self
     }
 
@@ -628,7 +705,7 @@ impl Entry {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn accepted_under(&self) -> Option<u32> {
-        self.accepted_under
+        self.rare.as_ref().and_then(|r| r.accepted_under)
     }
 
     /// The client's idempotency key, if the entry carries one.
@@ -643,7 +720,7 @@ impl Entry {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn client_key(&self) -> Option<&ClientKey> {
-        self.key.as_ref()
+        self.rare.as_ref().and_then(|r| r.key.as_ref())
     }
 
     /// The sequence number: the entry's 0-based position in the ledger.
@@ -663,7 +740,7 @@ impl Entry {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn sequence(&self) -> u64 {
-        self.sequence
+        u64::from(self.sequence)
     }
 
     /// The effective date, if the entry is dated: for a date known only to
@@ -785,7 +862,7 @@ impl Entry {
             date: self.date,
             evidence: self.evidence,
             sources: self.sources.clone(),
-            key: self.key.clone(),
+            key: self.client_key().cloned(),
         }
     }
 
@@ -815,7 +892,7 @@ impl Entry {
             date: self.date,
             evidence: self.evidence,
             sources: self.sources,
-            key: self.key,
+            key: self.rare.and_then(|r| r.key),
         };
         (self.action, provenance)
     }

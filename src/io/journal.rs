@@ -466,7 +466,15 @@ impl Journal {
             }
             Recorded::Appended { sequence } => sequence,
         };
-        let entry = Entry::new(sequence, action, provenance);
+        // The ledger refuses entries past `u32::MAX - 1` (`validate` said so).
+        let index = u32::try_from(sequence).map_err(|_| {
+            Error::limit(
+                "number of entries",
+                u32::MAX as usize,
+                usize::try_from(sequence).unwrap_or(usize::MAX),
+            )
+        })?;
+        let entry = Entry::new(index, action, provenance);
         let mut line = Vec::with_capacity(256);
         format::push_entry_line(&mut line, &entry)?;
         self.write_durably(&line)?;

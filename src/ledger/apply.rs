@@ -828,7 +828,7 @@ impl Ledger {
             self.keys.insert(key.clone(), entry_ix);
         }
         self.entries
-            .push(Entry::new(sequence, action, provenance).accepted_under_version(accepted_under));
+            .push(Entry::new(entry_ix, action, provenance).accepted_under_version(accepted_under));
         Recorded::Appended { sequence }
     }
 

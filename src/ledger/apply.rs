@@ -139,6 +139,7 @@ impl Ledger {
         mut provenance: Provenance,
         rules: Rules,
     ) -> Result<Recorded> {
+        self.resolve_pledge(&mut action);
         let change = self.plan(&action, &provenance, rules)?;
         let accepted_under = rules.format_version();
         if accepted_under.is_some() && !matches!(change, Change::Existing(_)) {
@@ -155,14 +156,19 @@ impl Ledger {
         if !matches!(change, Change::Existing(_)) {
             self.share_ids(&mut action, &mut provenance);
         }
-        let named = match &change {
-            Change::Open(_) => u32::try_from(self.pledges.len()).ok(),
-            Change::Update(ix, _) => Some(*ix),
+        // An opened pledge is remembered with its id as the action holds it,
+        // which becomes the index's own copy (an update was remembered by
+        // `resolve_pledge`): reading the id back from the stored spec would
+        // be a cache miss per entry at a million pledges.
+        let opened = match (&change, &action) {
+            (Change::Open(_), Action::Pledge(spec)) => u32::try_from(self.pledges.len())
+                .ok()
+                .map(|ix| (spec.id().clone(), ix)),
             _ => None,
         };
         let recorded = self.commit(change, action, provenance, accepted_under);
-        if let Some(ix) = named {
-            self.remember_pledge(ix);
+        if opened.is_some() {
+            self.last_pledge = opened;
         }
         if recorded.is_appended() && !rules.allows_any_alphabet() {
             if let Some(entry) = self.entries.last() {
@@ -190,13 +196,41 @@ impl Ledger {
 
     /// Remembers pledge `ix`, named by the entry just recorded, with the
     /// ledger's own copy of its id (see [`Ledger::pledge_ix`]).
-    fn remember_pledge(&mut self, ix: u32) {
-        let id = self
-            .pledges
-            .get(ix as usize)
-            .and_then(|state| self.spec_of(state))
-            .map(|spec| spec.id().clone());
-        self.last_pledge = id.map(|id| (id, ix));
+    /// Replaces the pledge id an action names with the ledger's own copy
+    /// and remembers its index, with one lookup in the pledge index:
+    /// `plan` and `share_ids` then find the pledge through the memo instead
+    /// of looking it up again each. Only the id's allocation changes (the
+    /// text is the same), so validation sees the same action; an id the
+    /// index does not hold is left for `plan` to refuse.
+    fn resolve_pledge(&mut self, action: &mut Action) {
+        let pledge = match action {
+            Action::Advance { pledge, .. }
+            | Action::Revise { pledge, .. }
+            | Action::Deliver { pledge, .. }
+            | Action::Withdraw { pledge, .. }
+            | Action::Void { pledge, .. }
+            | Action::Annotate { pledge } => pledge,
+            Action::AddMember(_)
+            | Action::AddSource(_)
+            | Action::AmendMember(_)
+            | Action::AmendSource(_)
+            | Action::Pledge(_) => return,
+        };
+        if let Some((id, _)) = &self.last_pledge {
+            if id.same_allocation(pledge) {
+                return;
+            }
+        }
+        let found = self
+            .pledge_index
+            .get_key_value(pledge)
+            .map(|(own, &ix)| (own.clone(), ix));
+        if let Some((own, ix)) = found {
+            if !own.same_allocation(pledge) {
+                *pledge = own.clone();
+            }
+            self.last_pledge = Some((own, ix));
+        }
     }
 
     /// True when `provenance` cites the very list (shared, not a copy) that

@@ -315,7 +315,10 @@ fn an_entry_reads_back_whole_and_a_sequence_beyond_32_bits_is_refused() {
     let line = r#"{"seq":7,"date":"2025-09","evidence":"reported","sources":["a","b"],"key":"feed-1","accepted_under":1,"action":{"annotate":{"pledge":"p"}}}"#;
     let entry: Entry = serde_json::from_str(line).expect("reads");
     assert_eq!(entry.sequence(), 7);
-    assert_eq!(entry.period().map(|d| d.to_string()).as_deref(), Some("2025-09"));
+    assert_eq!(
+        entry.period().map(|d| d.to_string()).as_deref(),
+        Some("2025-09")
+    );
     assert_eq!(entry.sources().len(), 2);
     assert_eq!(entry.client_key().map(ClientKey::as_str), Some("feed-1"));
     assert_eq!(entry.accepted_under(), Some(1));
@@ -330,7 +333,8 @@ fn an_entry_reads_back_whole_and_a_sequence_beyond_32_bits_is_refused() {
     let err = serde_json::from_str::<Entry>(beyond).expect_err("refused");
     assert!(err.to_string().contains("4294967296"), "{err}");
     assert_eq!((err.line(), err.column()), (1, 17), "{err}");
-    let unknown = r#"{"seq":0,"evidence":"verified","colour":"red","action":{"annotate":{"pledge":"p"}}}"#;
+    let unknown =
+        r#"{"seq":0,"evidence":"verified","colour":"red","action":{"annotate":{"pledge":"p"}}}"#;
     let err = serde_json::from_str::<Entry>(unknown).expect_err("refused");
     assert!(err.to_string().contains("unknown field `colour`"), "{err}");
 }

@@ -66,11 +66,15 @@ impl<R: Read> Guard<R> {
         }
     }
 
-    /// Follows the bytes at the start of `bytes` that only extend an
-    /// unquoted field, all at once, and says how many; 0 when the next byte
-    /// needs [`Guard::step`] (a quote, comma or terminator, or a byte that
-    /// would pass the limit). Stepping byte by byte was a twelfth of a
-    /// million-row import.
+    /// Follows the bytes at the start of `bytes` that stay outside quotes
+    /// and within the record, all at once, and says how many; 0 when the
+    /// next byte needs [`Guard::step`] (a quote, a terminator, or a byte
+    /// that would pass the limit). Commas are part of a run: outside quotes
+    /// a comma only starts the next field, so the state after the run is
+    /// `StartField` when its last byte is a comma and `InField` otherwise,
+    /// as stepping would leave it. Stepping byte by byte was a twelfth of a
+    /// million-row import, and stopping a run at every comma (a row has
+    /// twenty) still cost half a microsecond a row.
     fn ordinary_run(&mut self, bytes: &[u8]) -> usize {
         if !matches!(self.state, State::StartField | State::InField) {
             return 0;
@@ -83,7 +87,10 @@ impl<R: Read> Guard<R> {
             self.record_line = self.line;
         }
         self.record_bytes = self.record_bytes.saturating_add(run);
-        self.state = State::InField;
+        self.state = match bytes.get(run.saturating_sub(1)) {
+            Some(b',') => State::StartField,
+            _ => State::InField,
+        };
         run
     }
 
@@ -118,9 +125,9 @@ impl<R: Read> Guard<R> {
     }
 }
 
-/// How many bytes at the start of `bytes` are none of `"`, `,`, `\n` and
-/// `\r`: eight at a time while they are plain (a word holds one of them
-/// when one of its bytes equals it, found by the "has a zero byte" test).
+/// How many bytes at the start of `bytes` are none of `"`, `\n` and `\r`:
+/// eight at a time while they are plain (a word holds one of them when one
+/// of its bytes equals it, found by the "has a zero byte" test).
 fn plain_prefix(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -131,7 +138,7 @@ fn plain_prefix(bytes: &[u8]) -> usize {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let w = u64::from_le_bytes(word);
-        let special = [b'"', b',', b'\n', b'\r']
+        let special = [b'"', b'\n', b'\r']
             .iter()
             .any(|&b| has_zero(w ^ ONES.wrapping_mul(u64::from(b))));
         if special {
@@ -142,7 +149,7 @@ fn plain_prefix(bytes: &[u8]) -> usize {
     let tail = bytes.get(done..).unwrap_or_default();
     let rest = tail
         .iter()
-        .take_while(|b| !matches!(b, b'"' | b',' | b'\n' | b'\r'))
+        .take_while(|b| !matches!(b, b'"' | b'\n' | b'\r'))
         .count();
     done.saturating_add(rest)
 }
@@ -274,15 +281,19 @@ mod tests {
         }
         for input in &inputs {
             for limit in 1..5 {
-                let (out, stop) = read_all(input, limit, 64);
-                let got = (out, stop.map(|s| s.line));
                 let want = stepped(input, limit);
-                assert_eq!(
-                    got,
-                    want,
-                    "{:?} limit {limit}",
-                    String::from_utf8_lossy(input)
-                );
+                // Reads of every size: a run that a read cuts short must
+                // leave the state stepping would (a comma last, then a quote).
+                for chunk in [1, 2, 3, 64] {
+                    let (out, stop) = read_all(input, limit, chunk);
+                    let got = (out, stop.map(|s| s.line));
+                    assert_eq!(
+                        got,
+                        want,
+                        "{:?} limit {limit} chunk {chunk}",
+                        String::from_utf8_lossy(input)
+                    );
+                }
             }
         }
     }
@@ -322,8 +333,11 @@ mod tests {
     fn the_plain_prefix_stops_at_the_first_special_byte() {
         for len in 0..40 {
             for at in 0..=len {
-                for special in [b'"', b',', b'\n', b'\r'] {
-                    let mut bytes = vec![b'x'; len];
+                for special in [b'"', b'\n', b'\r'] {
+                    // Commas are plain: outside quotes they only start a field.
+                    let mut bytes: Vec<u8> = (0..len)
+                        .map(|i| if i % 3 == 0 { b',' } else { b'x' })
+                        .collect();
                     if let Some(b) = bytes.get_mut(at) {
                         *b = special;
                     }

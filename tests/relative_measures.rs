@@ -5,6 +5,7 @@ mod common;
 use coalition_ledger::*;
 use common::*;
 use proptest::prelude::*;
+use std::cmp::Ordering;
 
 fn usd(text: &str) -> Money {
     Money::new(dec(text), Currency::USD)
@@ -303,13 +304,54 @@ proptest! {
         let attrs = MemberAttributes::new().with_population(&mid("FRA"), 2025, population).expect("positive");
         let per_capita = table.relative(Relative::PerCapita, &attrs, 2025).expect("divides");
         let row = per_capita.rows().next().expect("one row");
-        let p = Decimal::from(population);
-        // low × p ≤ low_total and high × p ≥ high_total, computed exactly
-        // enough: the products fit easily.
-        prop_assert!(row.low().checked_mul(p).expect("fits") <= Decimal::from(low));
-        prop_assert!(row.high().expect("bounded").checked_mul(p).expect("fits") >= Decimal::from(high));
-        prop_assert_eq!(row.is_rounded(), row.low().checked_mul(p) != Some(Decimal::from(low)) || row.high().and_then(|h| h.checked_mul(p)) != Some(Decimal::from(high)));
+        let high_per_capita = row.high().expect("bounded");
+        // low × p ≤ low_total and high × p ≥ high_total, in integers: a
+        // `Decimal` product would round a 28-digit quotient back to the
+        // total and hide the rounding.
+        prop_assert_ne!(times(row.low(), population, low), Ordering::Greater);
+        prop_assert_ne!(times(high_per_capita, population, high), Ordering::Less);
+        let exact = times(row.low(), population, low) == Ordering::Equal
+            && times(high_per_capita, population, high) == Ordering::Equal;
+        prop_assert_eq!(row.is_rounded(), !exact);
     }
+}
+
+/// How `quotient × factor` compares with `total`, exactly: the quotient's
+/// mantissa times the factor against the total times ten to the quotient's
+/// scale (both fit in an `i128` for the sizes the property draws).
+fn times(quotient: Decimal, factor: u64, total: u64) -> Ordering {
+    let scaled = 10i128
+        .checked_pow(quotient.scale())
+        .and_then(|ten| ten.checked_mul(i128::from(total)))
+        .expect("fits");
+    let product = quotient
+        .mantissa()
+        .checked_mul(i128::from(factor))
+        .expect("fits");
+    product.cmp(&scaled)
+}
+
+/// The case that showed a `Decimal` product hides rounding: 7,939,719 /
+/// 1,007,581 needs more digits than a `Decimal` holds, and the rounded
+/// quotient times the population rounds back to exactly 7,939,719.
+#[test]
+fn a_quotient_too_long_for_a_decimal_is_marked_rounded() -> Result<()> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        troops("FRA-1", "FRA", Estimate::range(7_939_719, 7_944_895)?),
+        reported("2025-09-04"),
+    )?;
+    let table = ledger
+        .query()
+        .measure(Measure::Personnel)
+        .group_by([Dimension::Member])
+        .run()?;
+    let attrs = MemberAttributes::new().with_population(&mid("FRA"), 2025, 1_007_581)?;
+    let per_capita = table.relative(Relative::PerCapita, &attrs, 2025)?;
+    let row = per_capita.rows().next().expect("one row");
+    assert!(row.is_rounded());
+    assert_eq!(times(row.low(), 1_007_581, 7_939_719), Ordering::Less);
+    Ok(())
 }
 
 #[test]

@@ -375,10 +375,12 @@ impl Importer {
         rows: &std::sync::mpsc::Receiver<Vec<Parsed>>,
     ) -> (Ledger, Collected) {
         let mut errors = Collected::default();
+        let mut sources_added = crate::entry::SourceList::default();
         for chunk in rows {
             for parsed in chunk {
-                let outcome =
-                    parsed.and_then(|(row, line)| self.import_row(&mut ledger, row, line));
+                let outcome = parsed.and_then(|(row, line)| {
+                    self.import_row(&mut ledger, row, line, &mut sources_added)
+                });
                 if let Err(error) = outcome {
                     errors.push(error);
                 }
@@ -387,7 +389,16 @@ impl Importer {
         (ledger, errors)
     }
 
-    fn import_row(&self, ledger: &mut Ledger, row: Row, line: u64) -> Result<()> {
+    /// `sources_added` is the last source list whose missing sources were
+    /// added: a row citing that very list (the reading stage shares one
+    /// copy of each list it reads) has nothing to add.
+    fn import_row(
+        &self,
+        ledger: &mut Ledger,
+        row: Row,
+        line: u64,
+        sources_added: &mut crate::entry::SourceList,
+    ) -> Result<()> {
         if self.add_missing_members {
             let in_conditions = row.spec.conditions().iter().filter_map(|c| match c {
                 Condition::Backstop { by: m } | Condition::ParliamentaryApproval { member: m } => {
@@ -402,11 +413,15 @@ impl Importer {
                 }
             }
         }
-        for source in row.provenance.sources() {
-            if self.add_missing_sources && ledger.source(source).is_none() {
-                let new = Source::new(source.clone(), source.as_str(), SourceKind::Dataset);
-                ledger.add_source(new).map_err(|e| located(e, line))?;
+        let cited = row.provenance.source_list();
+        if self.add_missing_sources && !cited.is_same(sources_added) {
+            for source in row.provenance.sources() {
+                if ledger.source(source).is_none() {
+                    let new = Source::new(source.clone(), source.as_str(), SourceKind::Dataset);
+                    ledger.add_source(new).map_err(|e| located(e, line))?;
+                }
             }
+            *sources_added = cited.clone();
         }
         // A row that fails half-way may leave its first entries behind; that
         // is harmless, because any error discards the whole import.
@@ -552,7 +567,9 @@ fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Columns> {
 struct Row {
     id: PledgeId,
     member: MemberId,
-    spec: NewPledge,
+    /// Boxed by the reading stage, so that the recording stage, the
+    /// slower of the two, neither allocates it nor copies it.
+    spec: Box<NewPledge>,
     stage: Stage,
     delivered: Decimal,
     currency: Option<Currency>,
@@ -774,7 +791,7 @@ impl Row {
         let row = Row {
             id,
             member,
-            spec,
+            spec: Box::new(spec),
             stage,
             delivered,
             currency,
@@ -811,7 +828,7 @@ impl Row {
         } = self;
         let lifecycle = spec.adjusts().is_none();
         let kind = spec.contribution().kind();
-        let open = Action::Pledge(Box::new(spec));
+        let open = Action::Pledge(spec);
         // An adjustment opens at its stage and has no lifecycle.
         let deliver = (lifecycle && !delivered.is_zero()).then(|| Action::Deliver {
             pledge: id.clone(),

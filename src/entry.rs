@@ -566,7 +566,7 @@ impl Provenance {
 /// assert_eq!(entry.date(), Some(parse_date("2025-09-04")?));
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
     // Held compactly (96 bytes, not 120): a ledger keeps millions of
     // entries, and reading them is what recording and queries wait on. The
@@ -581,6 +581,25 @@ pub struct Entry {
     action: Action,
 }
 
+#[allow(
+    clippy::missing_fields_in_debug,
+    reason = "the boxed rare fields are shown one by one, as `key` and `accepted_under`"
+)]
+impl std::fmt::Debug for Entry {
+    /// The fields as the entry reads them, whatever box holds the rare ones.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("sequence", &self.sequence)
+            .field("date", &self.date)
+            .field("evidence", &self.evidence)
+            .field("sources", &self.sources)
+            .field("key", &self.client_key())
+            .field("accepted_under", &self.accepted_under())
+            .field("action", &self.action)
+            .finish()
+    }
+}
+
 /// The fields few entries carry.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct RareFields {
@@ -590,43 +609,55 @@ struct RareFields {
     accepted_under: Option<u32>,
 }
 
-/// An entry's serde form, written from borrows (a journal writes every
-/// entry it appends, so serializing copies nothing).
-#[derive(Serialize)]
-struct EntryOut<'a> {
-    seq: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<PartialDate>,
-    evidence: Evidence,
-    #[serde(skip_serializing_if = "SourceList::is_empty")]
-    sources: &'a SourceList,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<&'a ClientKey>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    accepted_under: Option<u32>,
-    action: &'a Action,
-}
+/// An entry's serde forms, named `Entry` like the type they stand for, so
+/// that serde's messages ("expected struct Entry") and serializers that
+/// write struct names see the same name as before the entry was held
+/// compactly.
+mod form {
+    use super::{Action, ClientKey, Evidence, PartialDate, SourceList};
+    use serde::{Deserialize, Serialize};
 
-/// An entry's serde form, read.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename = "Entry")]
-struct EntryIn {
-    seq: u32,
-    #[serde(default)]
-    date: Option<PartialDate>,
-    evidence: Evidence,
-    #[serde(default)]
-    sources: SourceList,
-    #[serde(default)]
-    key: Option<ClientKey>,
-    #[serde(default)]
-    accepted_under: Option<u32>,
-    action: Action,
+    /// Written from borrows: a journal writes every entry it appends, so
+    /// serializing copies nothing.
+    #[derive(Serialize)]
+    #[serde(rename = "Entry")]
+    pub(super) struct Out<'a> {
+        pub(super) seq: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub(super) date: Option<PartialDate>,
+        pub(super) evidence: Evidence,
+        #[serde(skip_serializing_if = "SourceList::is_empty")]
+        pub(super) sources: &'a SourceList,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub(super) key: Option<&'a ClientKey>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub(super) accepted_under: Option<u32>,
+        pub(super) action: &'a Action,
+    }
+
+    /// Read with the sequence number as `S`: 32 bits for an entry, which
+    /// refuses a larger number where it stands (with its line and column);
+    /// 64 bits for a journal line, whose replay names the wrong number.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Entry<S> {
+        pub(super) seq: S,
+        #[serde(default)]
+        pub(super) date: Option<PartialDate>,
+        pub(super) evidence: Evidence,
+        #[serde(default)]
+        pub(super) sources: SourceList,
+        #[serde(default)]
+        pub(super) key: Option<ClientKey>,
+        #[serde(default)]
+        pub(super) accepted_under: Option<u32>,
+        pub(super) action: Action,
+    }
 }
 
 impl Serialize for Entry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        EntryOut {
+        form::Out {
             seq: self.sequence,
             date: self.date,
             evidence: self.evidence,
@@ -641,14 +672,43 @@ impl Serialize for Entry {
 
 impl<'de> Deserialize<'de> for Entry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Entry, D::Error> {
-        let e = EntryIn::deserialize(d)?;
-        Ok(Entry {
+        Ok(Entry::from_form(form::Entry::<u32>::deserialize(d)?))
+    }
+}
+
+impl Entry {
+    /// The entry a read form describes.
+    fn from_form(e: form::Entry<u32>) -> Entry {
+        Entry {
             sequence: e.seq,
             date: e.date,
             evidence: e.evidence,
             sources: e.sources,
             rare: RareFields::boxed(e.key, e.accepted_under),
             action: e.action,
+        }
+    }
+
+    /// Reads an entry's JSON as a journal line holds it. A sequence number
+    /// no ledger reaches is given back as a number (`Ok(Err(n))`), so that
+    /// the journal refuses it as it refuses any other wrong sequence number
+    /// (naming it and the one expected) rather than as an unreadable line,
+    /// which recovery could take for a torn write.
+    pub(crate) fn from_journal_json(
+        json: &[u8],
+    ) -> serde_json::Result<std::result::Result<Entry, u64>> {
+        let e = serde_json::from_slice::<form::Entry<u64>>(json)?;
+        Ok(match u32::try_from(e.seq) {
+            Ok(seq) => Ok(Entry::from_form(form::Entry {
+                seq,
+                date: e.date,
+                evidence: e.evidence,
+                sources: e.sources,
+                key: e.key,
+                accepted_under: e.accepted_under,
+                action: e.action,
+            })),
+            Err(_) => Err(e.seq),
         })
     }
 }

@@ -383,6 +383,41 @@ fn a_sequence_gap_is_corruption_naming_the_line() {
     );
 }
 
+/// A complete, checksum-valid last line whose sequence number no ledger
+/// reaches (past 32 bits) is a wrong sequence number, as any other: the
+/// open fails naming it, and recovery cuts nothing, since the line is not
+/// torn.
+#[test]
+fn a_sequence_number_past_32_bits_is_refused_and_never_cut_as_torn() {
+    let dir = TempDir::new("seq-beyond");
+    let path = dir.file("j");
+    write_journal(&path, &actions(1));
+    let bytes = std::fs::read(&path).expect("reads");
+    let entries = String::from_utf8_lossy(&bytes).lines().count() - 1;
+    let json = r#"{"seq":4294967296,"evidence":"verified","action":{"add_member":{"id":"ZZZ","name":"Z"}}}"#;
+    let line = format!("{:08x} {json}", crc32fast::hash(json.as_bytes()));
+    for newline in [false, true] {
+        let mut file = bytes.clone();
+        file.extend_from_slice(line.as_bytes());
+        if newline {
+            file.push(b'\n');
+        }
+        std::fs::write(&path, &file).expect("writes");
+        for recovery in [Recovery::Fail, Recovery::TruncateTornTail] {
+            let err = Journal::open(&path, recovery).expect_err("refused");
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "journal line {}: sequence number 4294967296 where {entries} was expected",
+                    entries + 2
+                ),
+                "newline {newline}"
+            );
+            assert_eq!(std::fs::read(&path).expect("reads"), file, "nothing is cut");
+        }
+    }
+}
+
 /// Issue 11.1: two handles on one path both acknowledged different entries
 /// as sequence 1 and the journal became unreadable.
 #[test]

@@ -333,6 +333,12 @@ fn an_entry_reads_back_whole_and_a_sequence_beyond_32_bits_is_refused() {
     let err = serde_json::from_str::<Entry>(beyond).expect_err("refused");
     assert!(err.to_string().contains("4294967296"), "{err}");
     assert_eq!((err.line(), err.column()), (1, 17), "{err}");
+    // The form's messages name the type as they always did.
+    let err = serde_json::from_str::<Entry>("5").expect_err("refused");
+    assert!(
+        err.to_string().contains("expected struct Entry at"),
+        "{err}"
+    );
     let unknown =
         r#"{"seq":0,"evidence":"verified","colour":"red","action":{"annotate":{"pledge":"p"}}}"#;
     let err = serde_json::from_str::<Entry>(unknown).expect_err("refused");

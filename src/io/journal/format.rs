@@ -25,9 +25,15 @@ pub(crate) const FORMAT: &str = "coalition-ledger-journal";
 
 /// One decoded line.
 pub(crate) enum Line {
-    Header { version: u64 },
-    Batch { entries: u64 },
-    Entry(Box<Entry>),
+    Header {
+        version: u64,
+    },
+    Batch {
+        entries: u64,
+    },
+    /// An entry, or the sequence number of one that no ledger reaches
+    /// (replay refuses it as a wrong sequence number).
+    Entry(std::result::Result<Box<Entry>, u64>),
 }
 
 /// The header line of a new journal.
@@ -114,8 +120,8 @@ pub(crate) fn parse(json: &[u8]) -> std::result::Result<Line, String> {
         format!("not {what}: {}", crate::io::json::json_error(&e))
     };
     if json.starts_with(br#"{"seq":"#) {
-        serde_json::from_slice::<Entry>(json)
-            .map(|e| Line::Entry(Box::new(e)))
+        Entry::from_journal_json(json)
+            .map(|e| Line::Entry(e.map(Box::new)))
             .map_err(|e| not("an entry", e))
     } else if json.starts_with(br#"{"batch":"#) {
         serde_json::from_slice::<Batch>(json)

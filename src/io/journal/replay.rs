@@ -73,7 +73,7 @@ struct Pending {
     start: u64,
     line: u64,
     remaining: u64,
-    entries: Vec<(Box<Entry>, u64)>,
+    entries: Vec<(std::result::Result<Box<Entry>, u64>, u64)>,
 }
 
 /// Replays `reader` (positioned at `start.offset`). With `salvage`, the
@@ -218,12 +218,12 @@ pub(crate) fn replay<R: BufRead>(
                     }
                     let finished = batch.take().map(|p| p.entries).unwrap_or_default();
                     for (entry, line) in finished {
-                        if let Err(error) = apply(&mut out.ledger, *entry, line, out.version) {
+                        if let Err(error) = apply(&mut out.ledger, entry, line, out.version) {
                             stop(&mut out, error)?;
                             return Ok(out);
                         }
                     }
-                } else if let Err(error) = apply(&mut out.ledger, *entry, number, out.version) {
+                } else if let Err(error) = apply(&mut out.ledger, entry, number, out.version) {
                     stop(&mut out, error)?;
                     return Ok(out);
                 }
@@ -254,17 +254,23 @@ fn tail_from(batch: Option<&Pending>, line: u64, line_start: u64, end: u64) -> T
 }
 
 /// Applies one entry under the rules of the version that wrote it.
-fn apply(ledger: &mut Ledger, entry: Entry, line: u64, version: u32) -> Result<()> {
+fn apply(
+    ledger: &mut Ledger,
+    entry: std::result::Result<Box<Entry>, u64>,
+    line: u64,
+    version: u32,
+) -> Result<()> {
     let expected = ledger.len() as u64;
-    if entry.sequence() != expected {
-        return Err(Error::Journal {
-            line,
-            message: format!(
-                "sequence number {} where {expected} was expected",
-                entry.sequence()
-            ),
-        });
-    }
+    let sequence = entry.as_ref().map_or_else(|&n| n, |e| e.sequence());
+    let entry = match entry {
+        Ok(entry) if sequence == expected => *entry,
+        _ => {
+            return Err(Error::Journal {
+                line,
+                message: format!("sequence number {sequence} where {expected} was expected"),
+            });
+        }
+    };
     let rules = if version == 1 {
         Rules::Version1
     } else {

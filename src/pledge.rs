@@ -542,9 +542,9 @@ pub struct NewPledge {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     category: Option<Category>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    location: Option<String>,
+    location: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    notes: Option<String>,
+    notes: Option<Box<str>>,
     /// Set for an adjustment: a change to a member's total on one basis
     /// that names no pledge (format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -733,7 +733,7 @@ impl NewPledge {
     /// ```
     #[must_use]
     pub fn with_location(mut self, location: impl Into<String>) -> NewPledge {
-        self.location = Some(location.into());
+        self.location = Some(location.into().into_boxed_str());
         self
     }
 
@@ -750,7 +750,7 @@ impl NewPledge {
     /// ```
     #[must_use]
     pub fn with_notes(mut self, notes: impl Into<String>) -> NewPledge {
-        self.notes = Some(notes.into());
+        self.notes = Some(notes.into().into_boxed_str());
         self
     }
 

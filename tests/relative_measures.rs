@@ -294,16 +294,8 @@ proptest! {
         extra in 0u64..10_000_000,
         population in 1u64..2_000_000_000,
     ) {
-        let mut ledger = roster();
         let high = low + extra;
-        ledger.open_pledge(
-            troops("FRA-1", "FRA", Estimate::range(low, high).expect("ordered")),
-            reported("2025-09-04"),
-        ).expect("opened");
-        let table = ledger.query().measure(Measure::Personnel).group_by([Dimension::Member]).run().expect("runs");
-        let attrs = MemberAttributes::new().with_population(&mid("FRA"), 2025, population).expect("positive");
-        let per_capita = table.relative(Relative::PerCapita, &attrs, 2025).expect("divides");
-        let row = per_capita.rows().next().expect("one row");
+        let row = per_capita_row(low, high, population).expect("divides");
         let high_per_capita = row.high().expect("bounded");
         // low × p ≤ low_total and high × p ≥ high_total, in integers: a
         // `Decimal` product would round a 28-digit quotient back to the
@@ -314,6 +306,30 @@ proptest! {
             && times(high_per_capita, population, high) == Ordering::Equal;
         prop_assert_eq!(row.is_rounded(), !exact);
     }
+}
+
+/// France's personnel per capita, for one troops pledge of `low`–`high`
+/// and a population in 2025.
+fn per_capita_row(low: u64, high: u64, population: u64) -> Result<RelativeRow> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        troops("FRA-1", "FRA", Estimate::range(low, high)?),
+        reported("2025-09-04"),
+    )?;
+    let table = ledger
+        .query()
+        .measure(Measure::Personnel)
+        .group_by([Dimension::Member])
+        .run()?;
+    let attrs = MemberAttributes::new().with_population(&mid("FRA"), 2025, population)?;
+    let per_capita = table.relative(Relative::PerCapita, &attrs, 2025)?;
+    per_capita
+        .rows()
+        .next()
+        .cloned()
+        .ok_or_else(|| Error::Internal {
+            what: "no row".into(),
+        })
 }
 
 /// How `quotient × factor` compares with `total`, exactly: the quotient's
@@ -336,19 +352,7 @@ fn times(quotient: Decimal, factor: u64, total: u64) -> Ordering {
 /// quotient times the population rounds back to exactly 7,939,719.
 #[test]
 fn a_quotient_too_long_for_a_decimal_is_marked_rounded() -> Result<()> {
-    let mut ledger = roster();
-    ledger.open_pledge(
-        troops("FRA-1", "FRA", Estimate::range(7_939_719, 7_944_895)?),
-        reported("2025-09-04"),
-    )?;
-    let table = ledger
-        .query()
-        .measure(Measure::Personnel)
-        .group_by([Dimension::Member])
-        .run()?;
-    let attrs = MemberAttributes::new().with_population(&mid("FRA"), 2025, 1_007_581)?;
-    let per_capita = table.relative(Relative::PerCapita, &attrs, 2025)?;
-    let row = per_capita.rows().next().expect("one row");
+    let row = per_capita_row(7_939_719, 7_944_895, 1_007_581)?;
     assert!(row.is_rounded());
     assert_eq!(times(row.low(), 1_007_581, 7_939_719), Ordering::Less);
     Ok(())

@@ -1,7 +1,10 @@
 //! [`Chunked`]: a growable array whose clone is cheap.
 //!
-//! The elements live in chunks behind `Arc`s, and the chunks in nodes of
-//! [`FAN`] chunks, also behind `Arc`s. Cloning copies one pointer per node
+//! The elements live in chunks behind `Arc`s, and the full chunks in nodes
+//! of [`FAN`] chunks, also behind `Arc`s; the last, partly filled chunk is
+//! held apart (the tail), so that a push reaches it through one `Arc`, not
+//! through its node and then the chunk (each `Arc::make_mut` is an atomic
+//! read-modify-write, and a ledger pushes to five arrays per pledge). Cloning copies one pointer per node
 //! (O(n / (chunk size × FAN))): a snapshot of a million-pledge ledger
 //! copies a few dozen pointers, not thousands, and dropping it releases as
 //! few. A write copies what a clone still shares on its way down (copy on
@@ -28,7 +31,10 @@ type Node<T> = Arc<Vec<Arc<Vec<T>>>>;
 /// large chunk.
 #[derive(Debug, Clone)]
 pub(crate) struct Chunked<T, const BITS: u32 = 10> {
+    /// Full chunks only.
     nodes: Vec<Node<T>>,
+    /// The elements after the full chunks: fewer than a chunk's worth.
+    tail: Option<Arc<Vec<T>>>,
     len: usize,
 }
 
@@ -59,6 +65,7 @@ impl<T, const BITS: u32> Chunked<T, BITS> {
     pub(crate) const fn new() -> Chunked<T, BITS> {
         Chunked {
             nodes: Vec::new(),
+            tail: None,
             len: 0,
         }
     }
@@ -73,8 +80,22 @@ impl<T, const BITS: u32> Chunked<T, BITS> {
         self.len == 0
     }
 
-    /// The chunk holding `index`.
+    /// Elements in the tail.
+    fn tail_len(&self) -> usize {
+        self.tail.as_ref().map_or(0, |t| t.len())
+    }
+
+    /// Elements in full chunks (a multiple of the chunk size).
+    fn sealed(&self) -> usize {
+        self.len.saturating_sub(self.tail_len())
+    }
+
+    /// The chunk holding `index` (the tail for an index past the full
+    /// chunks; it starts at a multiple of the chunk size, like any chunk).
     fn chunk(&self, index: usize) -> Option<&Vec<T>> {
+        if index >= self.sealed() {
+            return self.tail.as_deref();
+        }
         self.nodes
             .get(index >> Self::NODE_SHIFT)?
             .get((index >> BITS) & (FAN - 1))
@@ -110,61 +131,84 @@ impl<T, const BITS: u32> Chunked<T, BITS> {
 }
 
 impl<T: Clone, const BITS: u32> Chunked<T, BITS> {
-    /// Appends an element; copies the last node and chunk first if a clone
-    /// shares them.
+    /// Appends an element; copies the tail first if a clone shares it.
     pub(crate) fn push(&mut self, value: T) {
-        let node = match self.nodes.last_mut() {
-            Some(node)
-                if node.len() < FAN || node.last().is_some_and(|c| c.len() < Self::CHUNK) =>
-            {
-                Arc::make_mut(node)
-            }
+        let tail = self
+            .tail
+            .get_or_insert_with(|| Arc::new(Vec::with_capacity(Self::CHUNK)));
+        let tail = Arc::make_mut(tail);
+        tail.push(value);
+        let full = tail.len() >= Self::CHUNK;
+        self.len = self.len.saturating_add(1);
+        if full {
+            self.seal();
+        }
+    }
+
+    /// Moves the full tail into the last node (or a new one).
+    fn seal(&mut self) {
+        let Some(full) = self.tail.take() else { return };
+        match self.nodes.last_mut() {
+            Some(node) if node.len() < FAN => Arc::make_mut(node).push(full),
             _ => {
-                self.nodes.push(Arc::new(Vec::with_capacity(FAN)));
-                match self.nodes.last_mut() {
-                    Some(node) => Arc::make_mut(node),
-                    None => return,
-                }
-            }
-        };
-        match node.last_mut() {
-            Some(last) if last.len() < Self::CHUNK => Arc::make_mut(last).push(value),
-            _ => {
-                let mut chunk = Vec::with_capacity(Self::CHUNK);
-                chunk.push(value);
-                node.push(Arc::new(chunk));
+                let mut node = Vec::with_capacity(FAN);
+                node.push(full);
+                self.nodes.push(Arc::new(node));
             }
         }
-        self.len = self.len.saturating_add(1);
     }
 
     /// Shortens the array to `len` elements (undoing pushes when a batch is
-    /// rolled back); copies the new last node and chunk if a clone shares
-    /// them.
+    /// rolled back); copies what a clone shares of the new last chunk and
+    /// node.
     pub(crate) fn truncate(&mut self, len: usize) {
         if len >= self.len {
             return;
         }
-        let chunks = len.div_ceil(Self::CHUNK);
-        self.nodes.truncate(chunks.div_ceil(FAN));
+        let sealed = self.sealed();
+        if len >= sealed {
+            if let Some(tail) = &mut self.tail {
+                Arc::make_mut(tail).truncate(len.saturating_sub(sealed));
+            }
+            self.len = len;
+            return;
+        }
+        let full = len >> BITS;
+        let partial = len & Self::MASK;
+        // The chunk the cut falls in becomes the tail.
+        let mut tail = (partial > 0)
+            .then(|| {
+                self.nodes
+                    .get(full >> FAN_BITS)
+                    .and_then(|node| node.get(full & (FAN - 1)))
+                    .cloned()
+            })
+            .flatten();
+        if let Some(tail) = &mut tail {
+            Arc::make_mut(tail).truncate(partial);
+        }
+        self.nodes.truncate(full.div_ceil(FAN));
         if let Some(node) = self.nodes.last_mut() {
-            let node = Arc::make_mut(node);
-            node.truncate((chunks.saturating_sub(1) & (FAN - 1)).saturating_add(1));
-            if let Some(last) = node.last_mut() {
-                let keep = (len.saturating_sub(1) & Self::MASK).saturating_add(1);
-                if last.len() > keep {
-                    Arc::make_mut(last).truncate(keep);
-                }
+            let keep = full.saturating_sub(1) & (FAN - 1);
+            let keep = keep.saturating_add(1);
+            if node.len() > keep {
+                Arc::make_mut(node).truncate(keep);
             }
         }
+        self.tail = tail;
         self.len = len;
     }
 
-    /// The element at `index`, for an update in place; copies its node and
-    /// chunk first if a clone shares them.
+    /// The element at `index`, for an update in place; copies its chunk
+    /// (and node) first if a clone shares them.
     pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut T> {
         if index >= self.len {
             return None;
+        }
+        let sealed = self.sealed();
+        if index >= sealed {
+            let tail = Arc::make_mut(self.tail.as_mut()?);
+            return tail.get_mut(index.saturating_sub(sealed));
         }
         let node = Arc::make_mut(self.nodes.get_mut(index >> Self::NODE_SHIFT)?);
         let chunk = node.get_mut((index >> BITS) & (FAN - 1))?;
@@ -347,6 +391,52 @@ mod tests {
             a.push(7);
             assert_eq!(a.get(cut), Some(&7));
             assert!(snapshot.iter().copied().eq(0..6 * FAN));
+        }
+    }
+
+    proptest::proptest! {
+        /// Any mix of pushes, updates, truncations and clones gives what a
+        /// `Vec` gives, and every clone keeps what it had when taken.
+        #[test]
+        fn behaves_like_a_vec_and_clones_stay_put(
+            ops in proptest::collection::vec((0u8..4, 0usize..600), 1..400),
+        ) {
+            let mut a: Chunked<usize, 2> = Chunked::default();
+            let mut model: Vec<usize> = Vec::new();
+            let mut clones: Vec<(Chunked<usize, 2>, Vec<usize>)> = Vec::new();
+            for (step, (op, n)) in ops.into_iter().enumerate() {
+                match op {
+                    0 => {
+                        for k in 0..n % 70 {
+                            a.push(step * 1_000 + k);
+                            model.push(step * 1_000 + k);
+                        }
+                    }
+                    1 => {
+                        if let Some(at) = n.checked_rem(model.len()) {
+                            *a.get_mut(at).expect("in range") = step;
+                            model[at] = step;
+                        }
+                    }
+                    2 => {
+                        let cut = n % (model.len() + 1);
+                        a.truncate(cut);
+                        model.truncate(cut);
+                    }
+                    _ => clones.push((a.clone(), model.clone())),
+                }
+                proptest::prop_assert_eq!(a.len(), model.len());
+                proptest::prop_assert!(a.iter().eq(model.iter()));
+                proptest::prop_assert!(a.iter().rev().eq(model.iter().rev()));
+                proptest::prop_assert_eq!(a.last(), model.last());
+                proptest::prop_assert_eq!(a.get(model.len()), None);
+                if let Some(at) = n.checked_rem(model.len()) {
+                    proptest::prop_assert_eq!(a.get(at), model.get(at));
+                }
+            }
+            for (clone, seen) in &clones {
+                proptest::prop_assert!(clone.iter().eq(seen.iter()));
+            }
         }
     }
 }

@@ -591,7 +591,53 @@ struct Interner {
     source_lists: TextMap<crate::entry::SourceList>,
 }
 
-type TextMap<V> = std::collections::HashMap<Box<str>, V, foldhash::quality::RandomState>;
+type TextMap<V> = std::collections::HashMap<TextKey, V, foldhash::quality::RandomState>;
+
+/// An interned text as a map key: held inline when it is short, as member
+/// ids and most source lists are, so that the comparison a lookup ends with
+/// reads the map's own slot instead of a string elsewhere on the heap (a
+/// cache miss per row at a million rows).
+#[derive(Clone, PartialEq, Eq)]
+enum TextKey {
+    Inline { len: u8, bytes: [u8; INLINE_KEY] },
+    Boxed(Box<[u8]>),
+}
+
+/// The longest text a [`TextKey`] holds inline.
+const INLINE_KEY: usize = 22;
+
+impl TextKey {
+    fn new(text: &str) -> TextKey {
+        let mut bytes = [0u8; INLINE_KEY];
+        match (u8::try_from(text.len()), bytes.get_mut(..text.len())) {
+            (Ok(len), Some(slot)) => {
+                slot.copy_from_slice(text.as_bytes());
+                TextKey::Inline { len, bytes }
+            }
+            _ => TextKey::Boxed(text.as_bytes().into()),
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            TextKey::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            TextKey::Boxed(bytes) => bytes,
+        }
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for TextKey {
+    fn borrow(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl std::hash::Hash for TextKey {
+    /// As the bytes hash, so that a lookup by `&[u8]` finds the key.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
 
 /// Values an [`Interner`] map holds before it starts over.
 const INTERNED: usize = 1 << 16;
@@ -609,7 +655,7 @@ impl Interner {
     /// reused as it is.
     fn cite_sources(&mut self, f: &Fields<'_>, provenance: Provenance) -> Result<Provenance> {
         let text = f.get("sources");
-        if let Some(list) = self.source_lists.get(text) {
+        if let Some(list) = self.source_lists.get(text.as_bytes()) {
             return Ok(provenance.with_source_list(list.clone()));
         }
         let sources = split_list(text, MAX_SOURCES_PER_ENTRY, "sources")
@@ -630,7 +676,7 @@ impl Interner {
         if self.source_lists.len() >= INTERNED {
             self.source_lists.clear();
         }
-        self.source_lists.insert(text.into(), list.clone());
+        self.source_lists.insert(TextKey::new(text), list.clone());
     }
 }
 
@@ -640,14 +686,14 @@ fn intern<V: Clone>(
     text: &str,
     make: impl Fn(&str) -> Result<V>,
 ) -> Result<V> {
-    if let Some(value) = map.get(text) {
+    if let Some(value) = map.get(text.as_bytes()) {
         return Ok(value.clone());
     }
     let value = make(text)?;
     if map.len() >= INTERNED {
         map.clear();
     }
-    map.insert(text.into(), value.clone());
+    map.insert(TextKey::new(text), value.clone());
     Ok(value)
 }
 
@@ -1241,5 +1287,37 @@ mod column_tests {
             assert_eq!(slot(name), i, "{name}");
         }
         assert_eq!(slot("unknown"), COLUMNS.len());
+    }
+}
+
+#[cfg(test)]
+mod text_key_tests {
+    use super::{INLINE_KEY, TextKey, TextMap};
+
+    /// Short and long texts, at the inline limit and one past it, are found
+    /// by their bytes, and equal texts are equal keys whichever way held.
+    #[test]
+    fn keys_are_found_by_their_bytes_inline_or_boxed() {
+        let texts: Vec<String> = [0, 1, INLINE_KEY - 1, INLINE_KEY, INLINE_KEY + 1, 300]
+            .iter()
+            .map(|&n| "é".repeat(n / 2) + &"s".repeat(n % 2))
+            .collect();
+        let mut map: TextMap<usize> = TextMap::default();
+        for (i, text) in texts.iter().enumerate() {
+            map.insert(TextKey::new(text), i);
+        }
+        for (i, text) in texts.iter().enumerate() {
+            assert_eq!(map.get(text.as_bytes()), Some(&i), "{text}");
+            assert_eq!(TextKey::new(text).as_bytes(), text.as_bytes());
+        }
+        assert!(matches!(
+            TextKey::new(&"a".repeat(INLINE_KEY)),
+            TextKey::Inline { .. }
+        ));
+        assert!(matches!(
+            TextKey::new(&"a".repeat(INLINE_KEY + 1)),
+            TextKey::Boxed(_)
+        ));
+        assert_eq!(map.get("s;t".as_bytes()), None);
     }
 }

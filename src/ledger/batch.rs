@@ -6,8 +6,8 @@
 //! error that says which entry was refused. What makes a batch cheaper than
 //! separate calls happens in `record` itself and so applies to both: a
 //! source list cited by consecutive entries is checked once, ids the ledger
-//! already holds are not copied again, and the pledge index is probed in
-//! two maps.
+//! already holds are not copied again, and an entry on an existing pledge
+//! probes the pledge index once (one map while no snapshot shares it).
 
 use super::Ledger;
 use super::apply::Recorded;

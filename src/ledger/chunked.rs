@@ -4,14 +4,16 @@
 //! of [`FAN`] chunks, also behind `Arc`s; the last, partly filled chunk is
 //! held apart (the tail), so that a push reaches it through one `Arc`, not
 //! through its node and then the chunk (each `Arc::make_mut` is an atomic
-//! read-modify-write, and a ledger pushes to five arrays per pledge). Cloning copies one pointer per node
-//! (O(n / (chunk size × FAN))): a snapshot of a million-pledge ledger
-//! copies a few dozen pointers, not thousands, and dropping it releases as
-//! few. A write copies what a clone still shares on its way down (copy on
-//! write): an update in place copies its node's chunk pointers (2 KB) and
-//! its chunk; a push copies at most the last node and the last chunk. So a
-//! journal batch, which records into a clone of the ledger, pays for what
-//! it touches, not for the ledger's size.
+//! read-modify-write, and a ledger pushes to five arrays per pledge).
+//!
+//! Cloning copies one pointer per node (O(n / (chunk size × FAN))): a
+//! snapshot of a million-pledge ledger copies a few dozen pointers, not
+//! thousands, and dropping it releases as few. A write copies what a clone
+//! still shares on its way down (copy on write): an update in place copies
+//! its node's chunk pointers (2 KB) and its chunk; a push copies at most
+//! the tail, and the last node when the tail fills. So a journal batch,
+//! which records into a clone of the ledger, pays for what it touches, not
+//! for the ledger's size.
 
 use std::sync::Arc;
 

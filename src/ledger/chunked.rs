@@ -95,6 +95,11 @@ impl<T, const BITS: u32> Chunked<T, BITS> {
     /// The chunk holding `index` (the tail for an index past the full
     /// chunks; it starts at a multiple of the chunk size, like any chunk).
     fn chunk(&self, index: usize) -> Option<&Vec<T>> {
+        // Past the end is nothing, not the tail: `get` reads the chunk at
+        // `index` modulo the chunk size.
+        if index >= self.len {
+            return None;
+        }
         if index >= self.sealed() {
             return self.tail.as_deref();
         }
@@ -431,7 +436,10 @@ mod tests {
                 proptest::prop_assert!(a.iter().eq(model.iter()));
                 proptest::prop_assert!(a.iter().rev().eq(model.iter().rev()));
                 proptest::prop_assert_eq!(a.last(), model.last());
-                proptest::prop_assert_eq!(a.get(model.len()), None);
+                // Past the end, at every offset within and beyond a chunk.
+                for past in [0, 1, 3, 4, 5, n, 1_024 + n] {
+                    proptest::prop_assert_eq!(a.get(model.len() + past), None);
+                }
                 if let Some(at) = n.checked_rem(model.len()) {
                     proptest::prop_assert_eq!(a.get(at), model.get(at));
                 }

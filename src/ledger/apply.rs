@@ -194,8 +194,6 @@ impl Ledger {
         self.pledge_index.reserve(pledges);
     }
 
-    /// Remembers pledge `ix`, named by the entry just recorded, with the
-    /// ledger's own copy of its id (see [`Ledger::pledge_ix`]).
     /// Replaces the pledge id an action names with the ledger's own copy
     /// and remembers its index, with one lookup in the pledge index:
     /// `plan` and `share_ids` then find the pledge through the memo instead
@@ -246,34 +244,14 @@ impl Ledger {
         if !self.sources_checked(provenance) {
             provenance.share_sources(|id| self.source_index.get_key_value(id).map(|(own, _)| own));
         }
-        match action {
-            Action::Pledge(spec) => {
-                if let Some((own, _)) = self.member_index.get_key_value(spec.member()) {
-                    if !own.same_allocation(spec.member()) {
-                        *spec.member_mut() = own.clone();
-                    }
+        // A pledge an action names already holds the ledger's own id:
+        // `resolve_pledge` swapped it in before `plan`.
+        if let Action::Pledge(spec) = action {
+            if let Some((own, _)) = self.member_index.get_key_value(spec.member()) {
+                if !own.same_allocation(spec.member()) {
+                    *spec.member_mut() = own.clone();
                 }
             }
-            Action::Advance { pledge, .. }
-            | Action::Revise { pledge, .. }
-            | Action::Deliver { pledge, .. }
-            | Action::Withdraw { pledge, .. }
-            | Action::Void { pledge, .. }
-            | Action::Annotate { pledge } => {
-                let last = self.last_pledge.as_ref().map(|(id, _)| id);
-                if last.is_some_and(|id| id.same_allocation(pledge)) {
-                    return;
-                }
-                if let Some((own, _)) = self.pledge_index.get_key_value(pledge) {
-                    if !own.same_allocation(pledge) {
-                        *pledge = own.clone();
-                    }
-                }
-            }
-            Action::AddMember(_)
-            | Action::AddSource(_)
-            | Action::AmendMember(_)
-            | Action::AmendSource(_) => {}
         }
     }
 

@@ -109,6 +109,8 @@ impl<K: Hash + Eq + Clone> SharedIndex<K> {
         self.len = self.len.saturating_add(1);
     }
 
+    /// Makes room for `additional` more ids in the bottom level when no
+    /// clone shares it, so that a bulk load rehashes it once.
     pub(crate) fn reserve(&mut self, additional: usize) {
         if self.levels.is_empty() {
             self.levels.push(Arc::new(IdMap::default()));

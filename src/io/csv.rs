@@ -668,15 +668,12 @@ impl Interner {
             );
         }
         let provenance = provenance.with_sources(cited);
-        self.remember_list(text, provenance.source_list());
+        remember(
+            &mut self.source_lists,
+            text,
+            provenance.source_list().clone(),
+        );
         Ok(provenance)
-    }
-
-    fn remember_list(&mut self, text: &str, list: &crate::entry::SourceList) {
-        if self.source_lists.len() >= INTERNED {
-            self.source_lists.clear();
-        }
-        self.source_lists.insert(TextKey::new(text), list.clone());
     }
 }
 
@@ -690,11 +687,17 @@ fn intern<V: Clone>(
         return Ok(value.clone());
     }
     let value = make(text)?;
+    remember(map, text, value.clone());
+    Ok(value)
+}
+
+/// Keeps `value` for `text`, starting the map over once it holds
+/// [`INTERNED`] values.
+fn remember<V>(map: &mut TextMap<V>, text: &str, value: V) {
     if map.len() >= INTERNED {
         map.clear();
     }
-    map.insert(TextKey::new(text), value.clone());
-    Ok(value)
+    map.insert(TextKey::new(text), value);
 }
 
 /// Reads the fields of one record, naming the column of the first problem.

@@ -54,40 +54,24 @@ impl Ledger {
         &mut self,
         items: impl IntoIterator<Item = (Action, Provenance)>,
     ) -> Result<Vec<Recorded>> {
-        if self.in_savepoint() {
+        let undo = if self.in_savepoint() {
             // Only a journal batch holds a savepoint, and its ledger is
             // not lent out mutably; fall back to a snapshot all the same.
-            let before = self.clone();
-            return match catch_unwind(AssertUnwindSafe(|| self.record_each(items))) {
-                Ok(Ok(recorded)) => Ok(recorded),
-                Ok(Err(error)) => {
-                    *self = before;
-                    Err(error)
-                }
-                Err(panic) => {
-                    *self = before;
-                    resume_unwind(panic)
-                }
-            };
-        }
-        let save = self.savepoint();
+            Undo::Snapshot(Box::new(self.clone()))
+        } else {
+            Undo::Savepoint(self.savepoint())
+        };
         // The caller's iterator may panic between items: the batch is
         // rolled back before the panic goes on, so it is still all or none
         // and no savepoint is left open.
-        match catch_unwind(AssertUnwindSafe(|| self.record_each(items))) {
-            Ok(Ok(recorded)) => {
-                self.release(save);
-                Ok(recorded)
-            }
-            Ok(Err(error)) => {
-                self.rollback(save);
-                Err(error)
-            }
-            Err(panic) => {
-                self.rollback(save);
-                resume_unwind(panic)
-            }
+        let outcome = catch_unwind(AssertUnwindSafe(|| self.record_each(items)));
+        match undo {
+            Undo::Savepoint(save) if matches!(outcome, Ok(Ok(_))) => self.release(save),
+            Undo::Savepoint(save) => self.rollback(save),
+            Undo::Snapshot(_) if matches!(outcome, Ok(Ok(_))) => {}
+            Undo::Snapshot(before) => *self = *before,
         }
+        outcome.unwrap_or_else(|panic| resume_unwind(panic))
     }
 
     /// Records each item in turn, stopping at the first refusal.
@@ -108,6 +92,12 @@ impl Ledger {
         }
         Ok(recorded)
     }
+}
+
+/// How a batch goes back to where it began.
+enum Undo {
+    Savepoint(super::savepoint::Savepoint),
+    Snapshot(Box<Ledger>),
 }
 
 /// Most outcomes room is made for before the first item is recorded.

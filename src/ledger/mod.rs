@@ -14,6 +14,7 @@ mod batch;
 mod chunked;
 mod cycles;
 mod derived;
+mod id_table;
 mod pledge_record;
 mod pledge_view;
 mod read;

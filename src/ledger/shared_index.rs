@@ -21,7 +21,7 @@ use std::borrow::Borrow;
 use std::hash::Hash;
 use std::sync::Arc;
 
-use crate::hash::IdMap;
+use super::id_table::IdTable;
 
 /// Entries the top level holds before it is merged down.
 const TOP: usize = 4096;
@@ -30,7 +30,7 @@ const TOP: usize = 4096;
 #[derive(Debug, Clone)]
 pub(crate) struct SharedIndex<K> {
     /// Oldest and largest first.
-    levels: Vec<Arc<IdMap<K>>>,
+    levels: Vec<Arc<IdTable<K>>>,
     len: usize,
 }
 
@@ -91,7 +91,7 @@ impl<K: Hash + Eq + Clone> SharedIndex<K> {
         // it hashed and placed every id twice.
         if let [only] = self.levels.as_mut_slice() {
             if let Some(map) = Arc::get_mut(only) {
-                map.insert(key, value);
+                map.insert_new(key, value);
                 self.len = self.len.saturating_add(1);
                 return;
             }
@@ -99,12 +99,12 @@ impl<K: Hash + Eq + Clone> SharedIndex<K> {
         if top_full || self.levels.len() < 2 {
             // Sized for a full top level, so that it never rehashes while
             // filling (rehashing was 3% of a journal batch at 1M pledges).
-            let mut top = IdMap::default();
+            let mut top = IdTable::default();
             top.reserve(TOP);
             self.levels.push(Arc::new(top));
         }
         if let Some(top) = self.levels.last_mut() {
-            Arc::make_mut(top).insert(key, value);
+            Arc::make_mut(top).insert_new(key, value);
         }
         self.len = self.len.saturating_add(1);
     }
@@ -113,7 +113,7 @@ impl<K: Hash + Eq + Clone> SharedIndex<K> {
     /// clone shares it, so that a bulk load rehashes it once.
     pub(crate) fn reserve(&mut self, additional: usize) {
         if self.levels.is_empty() {
-            self.levels.push(Arc::new(IdMap::default()));
+            self.levels.push(Arc::new(IdTable::default()));
         }
         if let Some(bottom) = self.levels.first_mut() {
             if let Some(map) = Arc::get_mut(bottom) {
@@ -159,10 +159,9 @@ impl<K: Hash + Eq + Clone> SharedIndex<K> {
             let Some(top) = self.levels.pop() else { return };
             if let Some(below) = self.levels.last_mut() {
                 let below = Arc::make_mut(below);
-                below.reserve(top.len());
                 match Arc::try_unwrap(top) {
-                    Ok(map) => below.extend(map),
-                    Err(shared) => below.extend(shared.iter().map(|(k, v)| (k.clone(), *v))),
+                    Ok(table) => below.absorb(table),
+                    Err(shared) => below.absorb_copy(&shared),
                 }
             }
         }

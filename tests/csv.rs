@@ -361,3 +361,45 @@ fn an_import_row_closing_a_dependency_cycle_is_refused_with_its_line() {
         "{message}"
     );
 }
+
+/// A source list is read the same whether or not it has escapes (a list
+/// without them is split in place, one with them through the unescaping
+/// reader): same sources, same errors, same lines.
+#[test]
+fn source_lists_read_alike_with_and_without_escapes() {
+    let row = |id: &str, sources: &str| {
+        format!("{id},FRA,troops,,,exact,10,10,,,,,announced,reported,,,{sources},0,,,\n")
+    };
+    let text = format!(
+        "{HEADER}\n{}{}",
+        row("P1", "S2;S1;S2"),
+        row("P2", r"S\2;S\1;S2")
+    );
+    let ledger = importer().import(text.as_bytes()).expect("imports");
+    let cited = |id: &str| {
+        let id = PledgeId::new(id).expect("id");
+        let pledge = ledger.pledge(&id).expect("pledge");
+        pledge
+            .sources()
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(cited("P1"), ["S1", "S2"]);
+    assert_eq!(cited("P2"), cited("P1"));
+
+    let seventeen: Vec<String> = (0..17).map(|i| format!("S{i}")).collect();
+    let escaped: Vec<String> = seventeen.iter().map(|s| format!(r"\{s}")).collect();
+    for (plain, escaped) in [
+        (seventeen.join(";"), escaped.join(";")),
+        ("S1;;S2".to_owned(), r"S\1;;S2".to_owned()),
+        ("S1;".to_owned(), r"S\1;".to_owned()),
+    ] {
+        let text = format!("{HEADER}\n{}{}", row("P1", &plain), row("P2", &escaped));
+        let found = errors(&text);
+        assert_eq!(found.len(), 2, "{plain}: {found:?}");
+        assert_eq!((found[0].0, found[1].0), (2, 3));
+        assert_eq!(found[0].1, found[1].1, "{plain}");
+        assert_eq!(found[0].2, found[1].2, "{plain}");
+    }
+}

@@ -212,3 +212,42 @@ fn a_panicking_iterator_leaves_nothing_behind() {
     assert!(ledger.record_batch([member(7), stray]).is_err());
     assert_eq!(ledger, before);
 }
+
+/// A batch takes its items in windows of 256: batches that span several
+/// windows, refused in the first or last item of a window or between,
+/// give what one entry at a time gives.
+#[test]
+fn batches_spanning_several_windows_record_what_single_entries_record() {
+    let actions = Generator::seeded(11)
+        .members(6)
+        .sources(4)
+        .pledges(300)
+        .actions()
+        .expect("generated");
+    assert!(actions.len() > 768, "{} actions", actions.len());
+    let stray = || {
+        (
+            Action::Annotate {
+                pledge: PledgeId::new("never-opened").expect("valid id"),
+            },
+            Provenance::new(Evidence::Reported),
+        )
+    };
+    let mut whole = Ledger::new();
+    let recorded = whole.record_batch(actions.clone()).expect("valid");
+    let mut single = Ledger::new();
+    let expected = one_at_a_time(&mut single, actions.clone()).expect("valid");
+    assert_eq!(recorded, expected);
+    assert_eq!(whole, single);
+    for at in [0, 255, 256, 257, 511, 512, 700, actions.len()] {
+        let mut items = actions.clone();
+        items.insert(at, stray());
+        let mut ledger = Ledger::new();
+        let err = ledger.record_batch(items).expect_err("refused");
+        assert_eq!(
+            err.to_string(),
+            format!("entry {at}: unknown pledge `never-opened`")
+        );
+        assert!(ledger.is_empty(), "refused at {at}");
+    }
+}

@@ -377,6 +377,13 @@ impl Importer {
         let mut errors = Collected::default();
         let mut sources_added = crate::entry::SourceList::default();
         for chunk in rows {
+            // Each row opens a pledge: its insert probes the index at
+            // random, which the lookups here overlap.
+            ledger.warm_pledges(
+                chunk
+                    .iter()
+                    .filter_map(|p| p.as_ref().ok().map(|(r, _)| &r.id)),
+            );
             for parsed in chunk {
                 let outcome = parsed.and_then(|(row, line)| {
                     self.import_row(&mut ledger, row, line, &mut sources_added)

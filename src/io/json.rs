@@ -373,6 +373,16 @@ struct Loader {
 const FIELDS: [&str; 5] = ["format", "version", "members", "sources", "entries"];
 
 impl Loader {
+    /// Brings what recording `batch` will look up into cache first (see
+    /// `Ledger::warm_pledges`).
+    fn warm(&self, batch: &[Event]) {
+        self.ledger
+            .warm_pledges(batch.iter().filter_map(|event| match event {
+                Event::Entry(entry) => entry.action.pledge(),
+                _ => None,
+            }));
+    }
+
     fn finish(mut self, parsed: Result<()>) -> Result<Ledger> {
         if let Some(error) = self.failure.take() {
             return Err(error);

@@ -293,6 +293,7 @@ fn record(
             },
         };
         let Some(batch) = batch else { return loader };
+        loader.warm(&batch);
         for event in batch {
             if let Err(error) = loader.apply(event) {
                 loader.failure = Some(error);

@@ -32,6 +32,11 @@ const ACTIVE_CODES: &[&str] = &[
     "WST", "XAF", "XCD", "XCG", "XDR", "XOF", "XPF", "XSU", "XUA", "YER", "ZAR", "ZMW", "ZWG",
 ];
 
+/// A three-byte code as a number that sorts as the code does.
+fn packed(a: u8, b: u8, c: u8) -> u32 {
+    u32::from_be_bytes([0, a, b, c])
+}
+
 /// An ISO 4217 currency code such as `EUR`.
 ///
 /// Active codes and withdrawn (historical) codes are accepted, because dated
@@ -108,9 +113,18 @@ impl Currency {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn new(code: &str) -> Result<Currency> {
-        if ACTIVE_CODES.binary_search(&code).is_ok() || crate::withdrawn::is_withdrawn(code) {
-            let bytes = code.as_bytes();
-            if let [a, b, c] = *bytes {
+        if let [a, b, c] = *code.as_bytes() {
+            // Three bytes compared as one number, in the same order as the
+            // texts: comparing `&str`s called `memcmp` eight times a code,
+            // a percent of loading a JSON ledger.
+            let key = packed(a, b, c);
+            let active = ACTIVE_CODES
+                .binary_search_by(|known| match *known.as_bytes() {
+                    [x, y, z] => packed(x, y, z).cmp(&key),
+                    _ => std::cmp::Ordering::Less,
+                })
+                .is_ok();
+            if active || crate::withdrawn::is_withdrawn(code) {
                 return Ok(Currency([a, b, c]));
             }
         }
@@ -546,6 +560,27 @@ mod tests {
                 .iter()
                 .all(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()))
         );
+    }
+
+    /// Every active code is found, and every three uppercase letters that
+    /// are not one (nor a withdrawn code) are refused: the packed search
+    /// agrees with the table on all 17,576 of them.
+    #[test]
+    fn the_packed_search_finds_exactly_the_table() {
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                for c in b'A'..=b'Z' {
+                    let bytes = [a, b, c];
+                    let code = std::str::from_utf8(&bytes).unwrap();
+                    let expected =
+                        ACTIVE_CODES.contains(&code) || crate::withdrawn::is_withdrawn(code);
+                    assert_eq!(Currency::new(code).is_ok(), expected, "{code}");
+                }
+            }
+        }
+        for bad in ["", "EU", "EURO", "eur", "EUR "] {
+            assert!(Currency::new(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

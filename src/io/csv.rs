@@ -413,7 +413,7 @@ impl Importer {
                 }
                 _ => None,
             });
-            for member in std::iter::once(&row.member).chain(in_conditions) {
+            for member in std::iter::once(row.spec.member()).chain(in_conditions) {
                 if ledger.member(member).is_none() {
                     let new = Member::new(member.clone(), member.as_str());
                     ledger.add_member(new).map_err(|e| located(e, line))?;
@@ -573,7 +573,6 @@ fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Columns> {
 /// One parsed row.
 struct Row {
     id: PledgeId,
-    member: MemberId,
     /// Boxed by the reading stage, so that the recording stage, the
     /// slower of the two, neither allocates it nor copies it.
     spec: Box<NewPledge>,
@@ -829,13 +828,11 @@ impl Row {
         let contribution = contribution(&f, kind, currency)?;
         let mut spec = match adjusts {
             Some(basis) => adjustment_spec(&f, &id, &member, basis, contribution, stage)?,
-            None => {
-                NewPledge::new(id.clone(), member.clone(), contribution).with_stage(match stage {
-                    Stage::Considering | Stage::Announced | Stage::Committed => stage,
-                    Stage::Delivered => Stage::Committed,
-                    Stage::Withdrawn => Stage::Considering,
-                })
-            }
+            None => NewPledge::new(id.clone(), member, contribution).with_stage(match stage {
+                Stage::Considering | Stage::Announced | Stage::Committed => stage,
+                Stage::Delivered => Stage::Committed,
+                Stage::Withdrawn => Stage::Considering,
+            }),
         };
         if kind != Kind::Equipment {
             if let Some(label) = f.optional("category", |t| ids.category(t))? {
@@ -886,7 +883,6 @@ impl Row {
         }
         let row = Row {
             id,
-            member,
             spec: Box::new(spec),
             stage,
             delivered,

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --features testing,csv --example scale -- --pledges N [--csv PATH] [--export DIR] [--steps a,b,..]
+//! cargo run --release --features testing,csv --example scale -- --pledges N --import DIR
 //! ```
 //!
 //! Generates N pledges (about 3 entries each) and prints one line per step:
@@ -23,6 +24,9 @@
 //! end. `../shared/bench/side_by_side.sh` runs polars and DuckDB on the same
 //! files. `--steps record,journal_batch` runs only the steps named
 //! (`generate` and `record` always run: the others need the ledger).
+//! `--import DIR` times only `csv_import_query`, on files an earlier
+//! `--export DIR` wrote (`--pledges` gives the count to divide by), in a
+//! process that has done nothing else: to compare builds on the same files.
 
 use std::io::Write;
 use std::time::Instant;
@@ -36,8 +40,12 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         pledges,
         csv,
         export,
+        import,
         steps,
     } = arguments()?;
+    if let Some(dir) = import {
+        return import_query(std::path::Path::new(&dir), pledges);
+    }
     let wanted = |name: &str| steps.as_ref().is_none_or(|s| s.iter().any(|x| x == name));
     let generator = Generator::seeded(2025).members(60).pledges(pledges);
     let fx = generator.fx_rates();
@@ -244,6 +252,8 @@ struct Arguments {
     pledges: usize,
     csv: Option<String>,
     export: Option<String>,
+    /// Only `csv_import_query`, on the files in this folder.
+    import: Option<String>,
     /// Only these steps, when given.
     steps: Option<Vec<String>>,
 }
@@ -253,6 +263,7 @@ fn arguments() -> std::result::Result<Arguments, Box<dyn std::error::Error>> {
         pledges: 100_000,
         csv: None,
         export: None,
+        import: None,
         steps: None,
     };
     let mut args = std::env::args().skip(1);
@@ -267,6 +278,7 @@ fn arguments() -> std::result::Result<Arguments, Box<dyn std::error::Error>> {
             }
             "--csv" => parsed.csv = Some(args.next().ok_or("--csv needs a path")?),
             "--export" => parsed.export = Some(args.next().ok_or("--export needs a folder")?),
+            "--import" => parsed.import = Some(args.next().ok_or("--import needs a folder")?),
             "--steps" => {
                 let list = args.next().ok_or("--steps needs a list")?;
                 parsed.steps = Some(list.split(',').map(str::to_owned).collect());
@@ -294,7 +306,16 @@ fn csv_import_query(
     drop(out);
     let rates = std::io::BufWriter::new(std::fs::File::create(dir.join("rates.csv"))?);
     io::rates::write_fx_csv(fx, rates)?;
+    import_query(dir, pledges)
+}
 
+/// Times step `csv_import_query` on `DIR/pledges.csv` and `DIR/rates.csv`:
+/// read both, import the pledges and answer the EUR value query.
+#[cfg(feature = "csv")]
+fn import_query(
+    dir: &std::path::Path,
+    pledges: usize,
+) -> std::result::Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let text = std::fs::read(dir.join("pledges.csv"))?;
     let rates_text = std::fs::read(dir.join("rates.csv"))?;
@@ -318,6 +339,14 @@ fn csv_import_query(
     );
     eprintln!("csv_rows={} total={}", table.rows().len(), table.total());
     Ok(())
+}
+
+#[cfg(not(feature = "csv"))]
+fn import_query(
+    _: &std::path::Path,
+    _: usize,
+) -> std::result::Result<(), Box<dyn std::error::Error>> {
+    Err("--import needs feature `csv`".into())
 }
 
 #[cfg(not(feature = "csv"))]

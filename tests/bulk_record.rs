@@ -251,3 +251,71 @@ fn batches_spanning_several_windows_record_what_single_entries_record() {
         assert!(ledger.is_empty(), "refused at {at}");
     }
 }
+
+fn add_member(i: usize) -> Item {
+    (
+        Action::AddMember(Box::new(Member::new(
+            MemberId::new(format!("M{i}")).expect("valid id"),
+            "member",
+        ))),
+        Provenance::new(Evidence::Verified),
+    )
+}
+
+fn unknown_pledge() -> Item {
+    (
+        Action::Annotate {
+            pledge: PledgeId::new("none").expect("valid id"),
+        },
+        Provenance::new(Evidence::Verified),
+    )
+}
+
+/// An iterator that is not fused: `None`, then more items. A batch ends
+/// at the first `None`, as a `for` loop over the items would.
+#[test]
+fn a_batch_ends_at_the_first_none_of_an_iterator_that_is_not_fused() {
+    let mut calls = 0;
+    let items = std::iter::from_fn(|| {
+        calls += 1;
+        match calls {
+            1 => Some(add_member(1)),
+            3 => Some(add_member(2)),
+            _ => None,
+        }
+    });
+    let mut ledger = Ledger::new();
+    let recorded = ledger.record_batch(items).expect("recorded");
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(ledger.len(), 1);
+}
+
+/// Items are taken ahead of recording, but a refusal still wins over a
+/// panic in producing a later item, as it does one item at a time; a panic
+/// with no refusal before it still rolls the batch back and goes on.
+#[test]
+fn a_refusal_before_a_panicking_item_is_returned_not_the_panic() {
+    let mut ledger = Ledger::new();
+    let items = (0..3).map(|i| match i {
+        0 => add_member(0),
+        1 => unknown_pledge(),
+        _ => panic!("the feed broke at item 2"),
+    });
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ledger.record_batch(items)));
+    match outcome {
+        Ok(Err(error)) => assert_eq!(error.to_string(), "entry 1: unknown pledge `none`"),
+        Ok(Ok(_)) => panic!("accepted"),
+        Err(_) => panic!("panicked, though item 1 is refused before item 2 is needed"),
+    }
+    assert!(ledger.is_empty());
+
+    let items = (0..3).map(|i| {
+        assert!(i < 2, "the feed broke at item 2");
+        add_member(i)
+    });
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ledger.record_batch(items)));
+    assert!(outcome.is_err());
+    assert!(ledger.is_empty());
+}

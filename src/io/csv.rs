@@ -1345,8 +1345,8 @@ mod column_tests {
 mod text_key_tests {
     use super::{INLINE_KEY, TextKey, TextMap};
 
-    /// Short and long texts, at the inline limit and one past it, are found
-    /// by their bytes, and equal texts are equal keys whichever way held.
+    /// The shortcut for fields without white space at either end gives
+    /// what `str::trim` gives.
     #[test]
     fn trim_is_str_trim() {
         for text in [
@@ -1371,6 +1371,8 @@ mod text_key_tests {
         }
     }
 
+    /// Short and long texts, at the inline limit and one past it, are found
+    /// by their bytes, and equal texts are equal keys whichever way held.
     #[test]
     fn keys_are_found_by_their_bytes_inline_or_boxed() {
         let texts: Vec<String> = [0, 1, INLINE_KEY - 1, INLINE_KEY, INLINE_KEY + 1, 300]

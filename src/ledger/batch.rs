@@ -12,7 +12,9 @@
 //! One thing only a batch does: it takes its items a window of 256 at a
 //! time and looks up the window's pledges together before recording any of
 //! them, so that the processor overlaps their cache misses (a quarter off
-//! `record_batch` at a million pledges).
+//! `record_batch` at a million pledges). Taking items ahead must not change
+//! what a batch answers: the iterator is fused, and a panic while producing
+//! an item waits until the items before it are recorded.
 
 use super::Ledger;
 use super::apply::Recorded;
@@ -27,9 +29,11 @@ impl Ledger {
     ///
     /// Every item is accepted or refused exactly as [`Ledger::record`]
     /// would accept or refuse it after the items before it. Items are taken
-    /// from the iterator up to 256 ahead of being recorded, so a refusal
-    /// may come after the iterator has produced (and the batch dropped) a
-    /// few items past the refused one.
+    /// from the iterator up to 255 ahead of the one being recorded, so the
+    /// iterator may have produced (and the batch dropped) up to 255 items
+    /// past a refused one. A panic while producing one of them is set
+    /// aside: the refusal is returned, as it would be if the items were
+    /// taken one at a time. The batch ends at the iterator's first `None`.
     ///
     /// # Errors
     ///
@@ -92,11 +96,29 @@ impl Ledger {
         // claim more items than memory holds.
         let mut recorded = Vec::with_capacity(items.size_hint().0.min(RESERVED_OUTCOMES));
         // A window at a time, so that the window's pledges are looked up
-        // together first (see `warm_pledges`).
+        // together first (see `warm_pledges`). Fused: the batch ends at the
+        // iterator's first `None`, as a `for` loop would.
+        let mut items = items.fuse();
         let mut window = Vec::with_capacity(WARM_WINDOW);
-        let mut items = items.peekable();
-        while items.peek().is_some() {
-            window.extend(items.by_ref().take(WARM_WINDOW));
+        loop {
+            // A panic while an item is produced waits until the items
+            // before it are recorded: a refusal among them is the answer,
+            // as it is when items are taken one at a time.
+            let mut panicked = None;
+            let mut ended = false;
+            while window.len() < WARM_WINDOW {
+                match catch_unwind(AssertUnwindSafe(|| items.next())) {
+                    Ok(Some(item)) => window.push(item),
+                    Ok(None) => {
+                        ended = true;
+                        break;
+                    }
+                    Err(panic) => {
+                        panicked = Some(panic);
+                        break;
+                    }
+                }
+            }
             self.warm_pledges(window.iter().filter_map(|(action, _)| action.pledge()));
             for (action, provenance) in window.drain(..) {
                 let sequence = self.len() as u64;
@@ -104,6 +126,12 @@ impl Ledger {
                     .record(action, provenance)
                     .map_err(|error| error.in_entry(sequence))?;
                 recorded.push(outcome);
+            }
+            if let Some(panic) = panicked {
+                resume_unwind(panic);
+            }
+            if ended {
+                break;
             }
         }
         Ok(recorded)

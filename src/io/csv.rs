@@ -84,6 +84,7 @@
 //! # Ok::<(), coalition_ledger::Error>(())
 //! ```
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
@@ -679,28 +680,14 @@ impl Interner {
         if let Some(list) = self.source_lists.get(text.as_bytes()) {
             return Ok(provenance.with_source_list(list.clone()));
         }
-        let mut cited = Vec::new();
-        if text.contains('\\') {
-            let sources = split_list(text, MAX_SOURCES_PER_ENTRY, "sources")
-                .map_err(|m| f.error("sources", m))?;
-            for source in sources {
-                cited.push(
-                    self.source(&source)
-                        .map_err(|e| e.in_csv_row(f.line, Some("sources")))?,
-                );
-            }
-        } else if !text.is_empty() {
-            // Without escapes the items are the text between semicolons:
-            // no copies. The count is checked first, as `split_list` does.
-            if text.split(';').nth(MAX_SOURCES_PER_ENTRY).is_some() {
-                return Err(f.error("sources", too_many(MAX_SOURCES_PER_ENTRY, "sources")));
-            }
-            for source in text.split(';') {
-                cited.push(
-                    self.source(source)
-                        .map_err(|e| e.in_csv_row(f.line, Some("sources")))?,
-                );
-            }
+        let sources = split_list(text, MAX_SOURCES_PER_ENTRY, "sources")
+            .map_err(|m| f.error("sources", m))?;
+        let mut cited = Vec::with_capacity(sources.len());
+        for source in sources {
+            cited.push(
+                self.source(&source)
+                    .map_err(|e| e.in_csv_row(f.line, Some("sources")))?,
+            );
         }
         let provenance = provenance.with_sources(cited);
         remember(
@@ -1090,15 +1077,31 @@ fn estimate<T: Copy + PartialOrd>(
 
 /// Splits a `;`-separated list, honouring `\;` and `\\`; more than `max`
 /// items is an error found before any item is parsed.
-fn split_list(text: &str, max: usize, what: &str) -> std::result::Result<Vec<String>, String> {
+fn split_list<'t>(
+    text: &'t str,
+    max: usize,
+    what: &str,
+) -> std::result::Result<Vec<Cow<'t, str>>, String> {
+    if !text.contains('\\') {
+        // Without escapes the items are the text between semicolons, as
+        // they stand: no copies (copying them was most of what reading a
+        // list cost).
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        if text.split(';').nth(max).is_some() {
+            return Err(too_many(max, what));
+        }
+        return Ok(text.split(';').map(Cow::Borrowed).collect());
+    }
     let mut items = Vec::new();
     let mut current = String::new();
     let mut chars = text.chars();
-    let push = |items: &mut Vec<String>, item: String| {
+    let push = |items: &mut Vec<Cow<'t, str>>, item: String| {
         if items.len() >= max {
             return Err(too_many(max, what));
         }
-        items.push(item);
+        items.push(Cow::Owned(item));
         Ok(())
     };
     while let Some(c) = chars.next() {
@@ -1339,11 +1342,6 @@ mod column_tests {
         }
         assert_eq!(slot("unknown"), COLUMNS.len());
     }
-}
-
-#[cfg(test)]
-mod text_key_tests {
-    use super::{INLINE_KEY, TextKey, TextMap};
 
     /// The shortcut for fields without white space at either end gives
     /// what `str::trim` gives.
@@ -1370,6 +1368,11 @@ mod text_key_tests {
             assert_eq!(super::trim(text), text.trim(), "{text:?}");
         }
     }
+}
+
+#[cfg(test)]
+mod text_key_tests {
+    use super::{INLINE_KEY, TextKey, TextMap};
 
     /// Short and long texts, at the inline limit and one past it, are found
     /// by their bytes, and equal texts are equal keys whichever way held.

@@ -107,6 +107,32 @@ mod csv_input {
         assert_eq!(ledger.pledge_count(), 2);
     }
 
+    #[test]
+    fn imported_ids_and_texts_keep_the_alphabet() {
+        // The ledger does not check an imported row's ids again (the
+        // reading stage made each through its checked constructor); the
+        // row is refused all the same, and a text is still checked.
+        for (row, expected) in [
+            (
+                "P\u{202e}1,FRA,troops,unspecified,announced,reported,fine",
+                "U+202E, a bidirectional control",
+            ),
+            (
+                "P1,FRA\u{200b},troops,unspecified,announced,reported,fine",
+                "U+200B, an invisible character",
+            ),
+            (
+                "P1,FRA,troops,unspecified,announced,reported,no\u{2067}te",
+                "invalid notes: contains U+2067, a bidirectional control",
+            ),
+        ] {
+            let text = format!("{HEADER}\n{row}\n");
+            let error = first_error(Importer::new().roster(&roster()).import(text.as_bytes()));
+            assert!(error.starts_with("CSV line 2"), "{error}");
+            assert!(error.contains(expected), "{error}");
+        }
+    }
+
     /// An endless single-field row, counting what the importer reads.
     struct Endless {
         prefix: Vec<u8>,

@@ -96,7 +96,7 @@ use crate::error::{Collected, Error, Result};
 use crate::estimate::Estimate;
 use crate::ids::{Category, MemberId, PledgeId, SourceId};
 use crate::ledger::Pledge;
-use crate::ledger::{Ledger, Record};
+use crate::ledger::{Ledger, Record, Rules};
 use crate::lifecycle::{Evidence, Stage};
 use crate::limits::{MAX_CONDITIONS_PER_PLEDGE, MAX_CSV_RECORD_BYTES, MAX_SOURCES_PER_ENTRY};
 use crate::member::Member;
@@ -436,7 +436,9 @@ impl Importer {
         let id = row.id.clone();
         let (actions, provenance) = row.into_actions();
         for action in actions {
-            match ledger.record(action, provenance.clone()) {
+            // Every id of a row was made by its checked constructor (see
+            // `Row`), so the ledger need not check them again.
+            match ledger.record_under(action, provenance.clone(), Rules::CurrentWithCheckedIds) {
                 Ok(recorded) if recorded.is_appended() => {}
                 Ok(_) => {
                     let message = format!("pledge `{id}` appears twice");
@@ -571,7 +573,9 @@ fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Columns> {
     }
 }
 
-/// One parsed row.
+/// One parsed row. Every id in it is made by its checked constructor
+/// (`PledgeId::new` and the others, which keep the id alphabet), so the
+/// recording stage records it under [`Rules::CurrentWithCheckedIds`].
 struct Row {
     id: PledgeId,
     /// Boxed by the reading stage, so that the recording stage, the

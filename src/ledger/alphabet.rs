@@ -34,21 +34,33 @@ pub(crate) fn check(
     if rules.allows_any_alphabet() {
         return Ok(());
     }
+    let ids = Ids(!rules.ids_checked());
     if !sources_checked {
         for source in provenance.sources() {
-            source.check_alphabet()?;
+            ids.check(|| source.check_alphabet())?;
         }
     }
-    check_entry(action)
+    check_entry(action, ids)
+}
+
+/// Whether ids are to be checked (they are not when they were made by their
+/// checked constructors); texts always are.
+#[derive(Clone, Copy)]
+struct Ids(bool);
+
+impl Ids {
+    fn check(self, id: impl FnOnce() -> Result<()>) -> Result<()> {
+        if self.0 { id() } else { Ok(()) }
+    }
 }
 
 /// Checks every id and text of an action against the alphabet.
-fn check_entry(action: &Action) -> Result<()> {
+fn check_entry(action: &Action, ids: Ids) -> Result<()> {
     match action {
         Action::AddMember(member) | Action::AmendMember(member) => {
-            member.id().check_alphabet()?;
+            ids.check(|| member.id().check_alphabet())?;
             for group in member.groups() {
-                group.check_alphabet()?;
+                ids.check(|| group.check_alphabet())?;
             }
             text(
                 || format!("member `{}`", member.id()),
@@ -57,49 +69,51 @@ fn check_entry(action: &Action) -> Result<()> {
             )
         }
         Action::AddSource(source) | Action::AmendSource(source) => {
-            source.id().check_alphabet()?;
+            ids.check(|| source.id().check_alphabet())?;
             let subject = || format!("source `{}`", source.id());
             text(subject, "publisher", source.publisher())?;
             text(subject, "title", source.title().unwrap_or_default())?;
             text(subject, "url", source.url().unwrap_or_default())
         }
-        Action::Pledge(spec) => pledge(spec),
+        Action::Pledge(spec) => pledge(spec, ids),
         Action::Revise {
             pledge,
             contribution,
         } => {
-            pledge.check_alphabet()?;
-            self::contribution(&|| format!("pledge `{pledge}`"), contribution)
+            ids.check(|| pledge.check_alphabet())?;
+            self::contribution(&|| format!("pledge `{pledge}`"), contribution, ids)
         }
         Action::Withdraw { pledge, reason } | Action::Void { pledge, reason } => {
-            pledge.check_alphabet()?;
+            ids.check(|| pledge.check_alphabet())?;
             text(|| format!("pledge `{pledge}`"), "reason", reason)
         }
         Action::Deliver {
             pledge, quantity, ..
         } => {
-            pledge.check_alphabet()?;
+            ids.check(|| pledge.check_alphabet())?;
             amount(&|| format!("pledge `{pledge}`"), "quantity", *quantity)
         }
-        Action::Advance { pledge, .. } | Action::Annotate { pledge } => pledge.check_alphabet(),
+        Action::Advance { pledge, .. } | Action::Annotate { pledge } => {
+            ids.check(|| pledge.check_alphabet())
+        }
     }
 }
 
-fn pledge(spec: &NewPledge) -> Result<()> {
-    spec.id().check_alphabet()?;
-    spec.member().check_alphabet()?;
+fn pledge(spec: &NewPledge, ids: Ids) -> Result<()> {
+    ids.check(|| spec.id().check_alphabet())?;
+    ids.check(|| spec.member().check_alphabet())?;
     let subject = || format!("pledge `{}`", spec.id());
-    contribution(&subject, spec.contribution())?;
+    contribution(&subject, spec.contribution(), ids)?;
     if let Some(category) = spec.category() {
-        category.check_alphabet()?;
+        ids.check(|| category.check_alphabet())?;
     }
     for condition in spec.conditions() {
         match condition {
             Condition::Ceasefire => {}
             Condition::Backstop { by: m } | Condition::ParliamentaryApproval { member: m } => {
-                m.check_alphabet()?;
+                ids.check(|| m.check_alphabet())?;
             }
-            Condition::DependsOn(other) => other.check_alphabet()?,
+            Condition::DependsOn(other) => ids.check(|| other.check_alphabet())?,
             Condition::Named(words) => {
                 said(&subject, "conditions", words)?;
                 text(subject, "conditions", words)?;
@@ -110,12 +124,12 @@ fn pledge(spec: &NewPledge) -> Result<()> {
     text(subject, "notes", spec.notes().unwrap_or_default())
 }
 
-fn contribution(subject: &dyn Fn() -> String, contribution: &Contribution) -> Result<()> {
+fn contribution(subject: &dyn Fn() -> String, contribution: &Contribution, ids: Ids) -> Result<()> {
     match contribution {
         Contribution::Equipment {
             category, value, ..
         } => {
-            category.check_alphabet()?;
+            ids.check(|| category.check_alphabet())?;
             if let Some(value) = value {
                 money(subject, value)?;
             }

@@ -135,7 +135,11 @@ pub const COLUMNS: [&str; 23] = [
 /// True for a column read exactly as written, surrounding whitespace
 /// included, so that export → import → export keeps every text (a `match`,
 /// so that it folds like [`slot`]).
-#[inline]
+#[allow(
+    clippy::inline_always,
+    reason = "a literal column name folds to its slot only inlined (see `Fields::get`)"
+)]
+#[inline(always)]
 fn is_free_text(column: &str) -> bool {
     matches!(
         column,
@@ -145,7 +149,11 @@ fn is_free_text(column: &str) -> bool {
 
 /// True for a column of user text, which export neutralises against
 /// formulas.
-#[inline]
+#[allow(
+    clippy::inline_always,
+    reason = "a literal column name folds to its slot only inlined (see `Fields::get`)"
+)]
+#[inline(always)]
 fn is_text_cell(column: &str) -> bool {
     matches!(
         column,
@@ -505,7 +513,11 @@ struct Columns([Option<usize>; COLUMNS.len()]);
 /// name). Inlined with a literal name it folds to a constant, so reading a
 /// field costs no string comparison (the header map's lookups were a tenth
 /// of a million-row import).
-#[inline]
+#[allow(
+    clippy::inline_always,
+    reason = "a literal column name folds to its slot only inlined (see `Fields::get`)"
+)]
+#[inline(always)]
 fn slot(column: &str) -> usize {
     match column {
         "id" => 0,
@@ -752,7 +764,11 @@ impl<'r> Fields<'r> {
     /// The field as the ledger sees it: free text exactly as written, other
     /// fields trimmed; in a text cell, the one `'` that export puts before
     /// a formula character (or a leading `'`) is removed.
-    #[inline]
+    #[allow(
+        clippy::inline_always,
+        reason = "a literal column name folds to its slot only when this is inlined; out of line it was matched against every name at run time, 6% of the reading thread"
+    )]
+    #[inline(always)]
     fn get(&self, column: &'static str) -> &'r str {
         let raw = self
             .columns
@@ -778,10 +794,20 @@ impl<'r> Fields<'r> {
         }
     }
 
+    #[allow(
+        clippy::inline_always,
+        reason = "a literal column name folds to its slot only inlined (see `Fields::get`)"
+    )]
+    #[inline(always)]
     fn parse<T>(&self, column: &'static str, f: impl FnOnce(&str) -> Result<T>) -> Result<T> {
         f(self.get(column)).map_err(|e| e.in_csv_row(self.line, Some(column)))
     }
 
+    #[allow(
+        clippy::inline_always,
+        reason = "a literal column name folds to its slot only inlined (see `Fields::get`)"
+    )]
+    #[inline(always)]
     fn optional<T>(
         &self,
         column: &'static str,
@@ -1036,13 +1062,17 @@ fn contribution(f: &Fields<'_>, kind: Kind, currency: Option<Currency>) -> Resul
 }
 
 /// Reads an estimate from its three columns.
+#[allow(
+    clippy::inline_always,
+    reason = "a literal column name folds to its slot only inlined (see `Fields::get`)"
+)]
+#[inline(always)]
 fn estimate<T: Copy + PartialOrd>(
     f: &Fields<'_>,
     [kind, low, high]: [&'static str; 3],
     parse: impl Fn(&str) -> Result<T>,
 ) -> Result<Estimate<T>> {
-    let value = |column: &'static str| f.optional(column, &parse);
-    let (l, h) = (value(low)?, value(high)?);
+    let (l, h) = (f.optional(low, &parse)?, f.optional(high, &parse)?);
     let shape = f.get(kind);
     let missing =
         |column: &'static str| f.error(column, format!("required for a `{shape}` estimate"));

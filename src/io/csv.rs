@@ -384,7 +384,7 @@ impl Importer {
         rows: &std::sync::mpsc::Receiver<Vec<Parsed>>,
     ) -> (Ledger, Collected) {
         let mut errors = Collected::default();
-        let mut sources_added = crate::entry::SourceList::default();
+        let mut present = Present::default();
         for chunk in rows {
             // Each row opens a pledge: its insert probes the index at
             // random, which the lookups here overlap.
@@ -394,9 +394,8 @@ impl Importer {
                     .filter_map(|p| p.as_ref().ok().map(|(r, _)| &r.id)),
             );
             for parsed in chunk {
-                let outcome = parsed.and_then(|(row, line)| {
-                    self.import_row(&mut ledger, row, line, &mut sources_added)
-                });
+                let outcome = parsed
+                    .and_then(|(row, line)| self.import_row(&mut ledger, row, line, &mut present));
                 if let Err(error) = outcome {
                     errors.push(error);
                 }
@@ -405,15 +404,14 @@ impl Importer {
         (ledger, errors)
     }
 
-    /// `sources_added` is the last source list whose missing sources were
-    /// added: a row citing that very list (the reading stage shares one
-    /// copy of each list it reads) has nothing to add.
+    /// `present` remembers the ids already found in the ledger or added
+    /// to it, by the copy the row holds.
     fn import_row(
         &self,
         ledger: &mut Ledger,
         row: Row,
         line: u64,
-        sources_added: &mut crate::entry::SourceList,
+        present: &mut Present,
     ) -> Result<()> {
         if self.add_missing_members {
             let in_conditions = row.spec.conditions().iter().filter_map(|c| match c {
@@ -423,21 +421,29 @@ impl Importer {
                 _ => None,
             });
             for member in std::iter::once(row.spec.member()).chain(in_conditions) {
+                if present.members.contains(member) {
+                    continue;
+                }
                 if ledger.member(member).is_none() {
                     let new = Member::new(member.clone(), member.as_str());
                     ledger.add_member(new).map_err(|e| located(e, line))?;
                 }
+                present.members.insert(member);
             }
         }
         let cited = row.provenance.source_list();
-        if self.add_missing_sources && !cited.is_same(sources_added) {
+        if self.add_missing_sources && !cited.is_same(&present.source_list) {
             for source in row.provenance.sources() {
+                if present.sources.contains(source) {
+                    continue;
+                }
                 if ledger.source(source).is_none() {
                     let new = Source::new(source.clone(), source.as_str(), SourceKind::Dataset);
                     ledger.add_source(new).map_err(|e| located(e, line))?;
                 }
+                present.sources.insert(source);
             }
-            *sources_added = cited.clone();
+            present.source_list = cited.clone();
         }
         // A row that fails half-way may leave its first entries behind; that
         // is harmless, because any error discards the whole import.
@@ -462,6 +468,50 @@ impl Importer {
         Ok(())
     }
 }
+
+/// The ids an import's recording stage has found in the ledger (or added
+/// to it), by copy: the reading stage hands out one shared copy of each
+/// member and source id, so a row naming a copy seen before needs no
+/// lookup by text. Members and sources are never removed during an import.
+#[derive(Default)]
+struct Present {
+    members: Copies<MemberId>,
+    sources: Copies<SourceId>,
+    /// The last source list whose sources were all found: a row citing
+    /// that very list has nothing to look up.
+    source_list: crate::entry::SourceList,
+}
+
+/// Copies of ids, keyed by [`allocation`](MemberId::allocation). Each is
+/// held, so that its address is not reused for another text while it is a
+/// key; the set starts over at [`INTERNED`] copies, as the reading stage's
+/// maps do.
+struct Copies<K>(std::collections::HashMap<usize, K, foldhash::fast::RandomState>);
+
+impl<K> Default for Copies<K> {
+    fn default() -> Copies<K> {
+        Copies(std::collections::HashMap::default())
+    }
+}
+
+macro_rules! copies_of {
+    ($($id:ty),*) => {$(
+        impl Copies<$id> {
+            fn contains(&self, id: &$id) -> bool {
+                self.0.contains_key(&id.allocation())
+            }
+
+            fn insert(&mut self, id: &$id) {
+                if self.0.len() >= INTERNED {
+                    self.0.clear();
+                }
+                self.0.insert(id.allocation(), id.clone());
+            }
+        }
+    )*};
+}
+
+copies_of!(MemberId, SourceId);
 
 /// A row parsed by the reading stage of an import, with its line, or the
 /// error that stopped it.

@@ -91,6 +91,7 @@ use std::io::{Read, Write};
 use rust_decimal::Decimal;
 
 use super::csv_guard::{Guard, stop_of};
+use super::shared_parsing::{Handing, ReaderStep, RecorderStep, SharedParsing};
 use crate::entry::{Action, Provenance};
 use crate::error::{Collected, Error, Result};
 use crate::estimate::Estimate;
@@ -316,52 +317,53 @@ impl Importer {
     /// assert_eq!(errors[0].to_string(), "CSV line 3, column `stage`: unknown stage `soon`: expected one of considering, announced, committed, delivered, withdrawn");
     /// ```
     pub fn import<R: Read>(&self, reader: R) -> Result<Ledger> {
+        self.import_handing(reader, Handing::WhenStarved)
+    }
+
+    /// [`Importer::import`], with the reading stage handing chunks over
+    /// unparsed as `handing` says.
+    fn import_handing<R: Read>(&self, reader: R, handing: Handing) -> Result<Ledger> {
         let mut csv =
             csv::ReaderBuilder::new().from_reader(Guard::new(reader, MAX_CSV_RECORD_BYTES));
         let columns = read_header(&mut csv)?;
         let ledger = self.roster.clone().unwrap_or_default();
-        // Two stages on two threads: this one reads and parses rows, the
-        // other records them, in file order, so the ledger and the errors
-        // are the same as one thread would give. Rows travel in chunks so
-        // that the hand-over costs little per row.
+        // Two threads: this one reads rows in chunks, the other records
+        // them, in file order, so the ledger and the errors are the same as
+        // one thread would give. Parsing a chunk costs more than recording
+        // it, so either thread parses the next chunk when it has nothing
+        // better to do (see `SharedParsing`). Rows travel in chunks so that
+        // the hand-over costs little per row.
+        let sharing = SharedParsing::new(IMPORT_QUEUE, handing);
         let (ledger, errors) = std::thread::scope(|scope| {
-            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(IMPORT_QUEUE);
-            let recorder = scope.spawn(move || self.record_rows(ledger, &receive));
-            let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
-            let mut record = csv::StringRecord::new();
+            let recorder = scope.spawn(|| self.record_rows(ledger, &columns, &sharing));
+            let mut reader = sharing.reader_guard();
             let mut ids = Interner::default();
-            loop {
-                let (parsed, last) = match csv.read_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {
-                        let line = record.position().map_or(0, csv::Position::line);
-                        (
-                            Row::parse(&columns, &record, line, &mut ids).map(|row| (row, line)),
-                            false,
-                        )
+            let mut record = csv::StringRecord::new();
+            let mut reading = true;
+            while reading {
+                match sharing.reader_step() {
+                    ReaderStep::ReadAndParse => {
+                        let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
+                        while reading && chunk.len() < IMPORT_CHUNK {
+                            reading = match read_row(&mut csv, &mut record) {
+                                Some((row, go_on)) => {
+                                    chunk.push(parse_row(&columns, &record, row, &mut ids));
+                                    go_on
+                                }
+                                None => false,
+                            };
+                        }
+                        reader.parsed(chunk);
                     }
-                    Err(error) => {
-                        let last = !matches!(
-                            error.kind(),
-                            csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                        );
-                        (Err(read_error(&error)), last)
+                    ReaderStep::ReadForRecorder(emptied) => {
+                        let mut raw: RawChunk = emptied.unwrap_or_default();
+                        reading = raw.read_from(&mut csv);
+                        reader.unparsed(raw);
                     }
-                };
-                chunk.push(parsed);
-                if chunk.len() >= IMPORT_CHUNK {
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(IMPORT_CHUNK));
-                    if send.send(full).is_err() {
-                        break;
-                    }
-                }
-                if last {
-                    break;
+                    ReaderStep::Stop => break,
                 }
             }
-            // The recorder only stops early by panicking, which `join` reports.
-            let _ = send.send(chunk);
-            drop(send);
+            drop(reader);
             recorder.join()
         })
         .map_err(|_| Error::Csv {
@@ -376,16 +378,29 @@ impl Importer {
         }
     }
 
-    /// The recording stage of [`Importer::import`]: records every parsed
-    /// row in order and collects the errors.
+    /// The recording stage of [`Importer::import`]: records every chunk
+    /// in order (parsing those the reading stage handed over unparsed) and
+    /// collects the errors.
     fn record_rows(
         &self,
         mut ledger: Ledger,
-        rows: &std::sync::mpsc::Receiver<Vec<Parsed>>,
+        columns: &Columns,
+        sharing: &SharedParsing<RawChunk, Vec<Parsed>>,
     ) -> (Ledger, Collected) {
+        let _gone = sharing.recorder_guard();
         let mut errors = Collected::default();
         let mut present = Present::default();
-        for chunk in rows {
+        let mut ids = Interner::default();
+        loop {
+            let chunk = match sharing.recorder_step() {
+                RecorderStep::Record(chunk) => chunk,
+                RecorderStep::Parse(mut raw) => {
+                    let parsed = raw.parse(columns, &mut ids);
+                    sharing.give_back(raw);
+                    parsed
+                }
+                RecorderStep::Stop => break,
+            };
             // Each row opens a pledge: its insert probes the index at
             // random, which the lookups here overlap.
             ledger.warm_pledges(
@@ -522,8 +537,83 @@ const IMPORT_CHUNK: usize = 256;
 
 /// Chunks the reading stage may run ahead of the recording stage: enough to
 /// ride out jitter, few enough that memory stays bounded (a few thousand
-/// parsed rows).
+/// rows).
 const IMPORT_QUEUE: usize = 16;
+
+/// Rows read and not yet parsed, each with its line or the error reading
+/// it. The records are kept when the chunk is parsed, for the next chunk
+/// read into it to reuse their buffers.
+#[derive(Default)]
+struct RawChunk {
+    records: Vec<csv::StringRecord>,
+    /// One per row read; a row's record is the one at the same place.
+    rows: Vec<Result<u64>>,
+}
+
+impl RawChunk {
+    /// Reads up to [`IMPORT_CHUNK`] rows; false once the input is read
+    /// through, or a read error stops it.
+    fn read_from<R: Read>(&mut self, csv: &mut csv::Reader<R>) -> bool {
+        self.rows.clear();
+        while self.rows.len() < IMPORT_CHUNK {
+            let at = self.rows.len();
+            if self.records.len() <= at {
+                self.records.push(csv::StringRecord::new());
+            }
+            let Some(record) = self.records.get_mut(at) else {
+                return false;
+            };
+            let Some((row, go_on)) = read_row(csv, record) else {
+                return false;
+            };
+            self.rows.push(row);
+            if !go_on {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Parses the rows read, in order, leaving the chunk empty.
+    fn parse(&mut self, columns: &Columns, ids: &mut Interner) -> Vec<Parsed> {
+        self.rows
+            .drain(..)
+            .zip(&self.records)
+            .map(|(row, record)| parse_row(columns, record, row, ids))
+            .collect()
+    }
+}
+
+/// Reads the next row into `record`: its line, or the error reading it,
+/// and whether reading goes on after it; `None` at the end of the input.
+fn read_row<R: Read>(
+    csv: &mut csv::Reader<R>,
+    record: &mut csv::StringRecord,
+) -> Option<(Result<u64>, bool)> {
+    match csv.read_record(record) {
+        Ok(false) => None,
+        Ok(true) => Some((Ok(record.position().map_or(0, csv::Position::line)), true)),
+        Err(error) => {
+            // A row of the wrong length or not UTF-8 is one bad row; any
+            // other error ends the reading.
+            let go_on = matches!(
+                error.kind(),
+                csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+            );
+            Some((Err(read_error(&error)), go_on))
+        }
+    }
+}
+
+/// Parses a row [`read_row`] read into `record`.
+fn parse_row(
+    columns: &Columns,
+    record: &csv::StringRecord,
+    row: Result<u64>,
+    ids: &mut Interner,
+) -> Parsed {
+    row.and_then(|line| Row::parse(columns, record, line, ids).map(|row| (row, line)))
+}
 
 /// An error of the CSV reader (or of the guard under it) with its line.
 fn read_error(error: &csv::Error) -> Error {
@@ -1483,5 +1573,108 @@ mod text_key_tests {
             TextKey::Boxed(_)
         ));
         assert_eq!(map.get("s;t".as_bytes()), None);
+    }
+}
+
+#[cfg(test)]
+mod sharing_tests {
+    use super::*;
+
+    /// `rows` rows of pledges citing sources, a few of them broken as
+    /// `broken` says (by row number), then `tail` as it stands.
+    fn text(rows: usize, broken: &[(usize, &str)], tail: &str) -> Vec<u8> {
+        let mut text =
+            b"id,member,kind,estimate,low,high,stage,evidence,sources,delivered\n".to_vec();
+        for i in 0..rows {
+            match broken.iter().find(|(at, _)| *at == i) {
+                Some((_, row)) => text.extend_from_slice(row.as_bytes()),
+                None => text.extend_from_slice(
+                    format!(
+                        "P{i},M{},troops,range,{i},{},committed,reported,S{};S{},{}\n",
+                        i % 7,
+                        i * 2,
+                        i % 5,
+                        5 + i % 3,
+                        i % 4
+                    )
+                    .as_bytes(),
+                ),
+            }
+        }
+        text.extend_from_slice(tail.as_bytes());
+        text
+    }
+
+    /// The ledger, or every error in order.
+    fn outcome(result: Result<Ledger>) -> std::result::Result<Ledger, Vec<String>> {
+        result.map_err(|e| match e {
+            Error::CsvErrors { errors, .. } => errors.iter().map(ToString::to_string).collect(),
+            other => vec![other.to_string()],
+        })
+    }
+
+    /// Whichever thread parses a chunk, the ledger and the errors are the
+    /// same: chunks the recorder parsed (every other one) are recorded in
+    /// their place, with their errors in file order.
+    #[test]
+    fn both_threads_parse_alike() {
+        let importer = Importer::new()
+            .add_missing_members(true)
+            .add_missing_sources(true);
+        let not_utf8 = "P300,M1,troops,exact,1,1,committed,reported,S\u{1},0\n";
+        let cases = [
+            text(1_000, &[], ""),
+            text(
+                1_000,
+                &[
+                    (10, "P10,M1,troops\n"),
+                    (300, not_utf8),
+                    (520, "P520,M1,troops,exact,1,1,soon,reported,S1,0\n"),
+                    (777, "P1,M1,troops,exact,1,1,committed,reported,S1,0\n"),
+                ],
+                "",
+            ),
+            text(
+                900,
+                &[(600, "P600,M1,troops,exact,1,1,soon,reported,S1,0\n")],
+                "P900,\"open\n",
+            ),
+        ];
+        for (i, mut case) in cases.into_iter().enumerate() {
+            if i == 1 {
+                // Row 300 (line 302) gets a byte that is not UTF-8.
+                let at = case
+                    .windows(2)
+                    .position(|w| w == [b'S', 1])
+                    .expect("the marked row");
+                case[at + 1] = 0xff;
+            }
+            let alone = outcome(importer.import_handing(&case[..], Handing::WhenStarved));
+            let shared = outcome(importer.import_handing(&case[..], Handing::EveryOther));
+            assert_eq!(alone, shared, "case {i}");
+            if i == 0 {
+                let ledger = shared.expect("case 0 imports");
+                assert_eq!(ledger.pledge_count(), 1_000);
+                continue;
+            }
+            let errors = shared.expect_err("a broken case fails");
+            let lines: Vec<&str> = errors
+                .iter()
+                .map(|e| e.split([',', ':']).next().unwrap_or_default())
+                .collect();
+            let expected: &[&str] = if i == 1 {
+                // Rows 10, 300, 520 and 777 (lines 12, 302, 522, 779): in
+                // the first, third, fourth and fifth chunks of 256.
+                &[
+                    "CSV line 12",
+                    "CSV line 302",
+                    "CSV line 522",
+                    "CSV line 779",
+                ]
+            } else {
+                &["CSV line 602", "CSV line 902"]
+            };
+            assert_eq!(lines, expected, "{errors:?}");
+        }
     }
 }

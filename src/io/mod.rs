@@ -17,3 +17,5 @@ pub mod mapping;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod rates;
+#[cfg(feature = "csv")]
+mod shared_parsing;

@@ -420,8 +420,12 @@ impl Provenance {
     /// when it is within the limit (as the turns would).
     pub(crate) fn with_sources(mut self, mut sources: Vec<SourceId>) -> Provenance {
         if self.sources.is_empty() && sources.len() <= MAX_SOURCES_PER_ENTRY {
-            sources.sort_unstable();
-            sources.dedup();
+            // A list read back from this crate's own CSV or JSON is sorted
+            // and unique already: one comparison per pair tells.
+            if !sources.windows(2).all(|w| matches!(w, [a, b] if a < b)) {
+                sources.sort_unstable();
+                sources.dedup();
+            }
             self.sources = SourceList::from(sources);
             return self;
         }

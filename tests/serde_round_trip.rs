@@ -65,6 +65,10 @@ fn provenance_round_trips_in_the_document_form() -> TestResult {
     let text = r#"{"evidence":"verified","sources":["b","a","b"]}"#;
     let loaded: Provenance = serde_json::from_str(text)?;
     assert_eq!(loaded.sources(), [SourceId::new("a")?, SourceId::new("b")?]);
+    // In order but repeated: still one of each.
+    let text = r#"{"evidence":"verified","sources":["a","a","b"]}"#;
+    let loaded: Provenance = serde_json::from_str(text)?;
+    assert_eq!(loaded.sources(), [SourceId::new("a")?, SourceId::new("b")?]);
     assert!(serde_json::from_str::<Provenance>(r#"{"evidence":"verified","extra":1}"#).is_err());
     assert!(serde_json::from_str::<Provenance>(r#"{"evidence":"sure"}"#).is_err());
     Ok(())

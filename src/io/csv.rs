@@ -838,7 +838,7 @@ impl Interner {
         }
         let sources = split_list(text, MAX_SOURCES_PER_ENTRY, "sources")
             .map_err(|m| f.error("sources", m))?;
-        let mut cited = Vec::with_capacity(sources.len());
+        let mut cited = Vec::with_capacity(4);
         for source in sources {
             cited.push(
                 self.source(&source)
@@ -1249,33 +1249,33 @@ fn estimate<T: Copy + PartialOrd>(
     }
 }
 
-/// Splits a `;`-separated list, honouring `\;` and `\\`; more than `max`
-/// items is an error found before any item is parsed.
+/// The items of a `;`-separated list (`\;` and `\\` escape), at most
+/// `max` of them (the message names `what` otherwise), checked before any
+/// item is returned. A list without a backslash is split in place, as the
+/// reading goes: no copies and no vector (each was an allocation per row).
 fn split_list<'t>(
     text: &'t str,
     max: usize,
     what: &str,
-) -> std::result::Result<Vec<Cow<'t, str>>, String> {
+) -> std::result::Result<ListItems<'t>, String> {
     if !text.contains('\\') {
-        // Without escapes the items are the text between semicolons, as
-        // they stand: no copies (copying them was most of what reading a
-        // list cost).
         if text.is_empty() {
-            return Ok(Vec::new());
+            return Ok(ListItems::Copied(Vec::new().into_iter()));
         }
-        if text.split(';').nth(max).is_some() {
+        // n semicolons separate n + 1 items.
+        if text.bytes().filter(|&b| b == b';').count() >= max {
             return Err(too_many(max, what));
         }
-        return Ok(text.split(';').map(Cow::Borrowed).collect());
+        return Ok(ListItems::InPlace(text.split(';')));
     }
     let mut items = Vec::new();
     let mut current = String::new();
     let mut chars = text.chars();
-    let push = |items: &mut Vec<Cow<'t, str>>, item: String| {
+    let push = |items: &mut Vec<String>, item: String| {
         if items.len() >= max {
             return Err(too_many(max, what));
         }
-        items.push(Cow::Owned(item));
+        items.push(item);
         Ok(())
     };
     while let Some(c) = chars.next() {
@@ -1285,10 +1285,26 @@ fn split_list<'t>(
             other => current.push(other),
         }
     }
-    if !text.is_empty() {
-        push(&mut items, current)?;
+    push(&mut items, current)?;
+    Ok(ListItems::Copied(items.into_iter()))
+}
+
+/// The items [`split_list`] found: borrowed from the text, or copied out of
+/// it with their escapes resolved.
+enum ListItems<'t> {
+    InPlace(std::str::Split<'t, char>),
+    Copied(std::vec::IntoIter<String>),
+}
+
+impl<'t> Iterator for ListItems<'t> {
+    type Item = Cow<'t, str>;
+
+    fn next(&mut self) -> Option<Cow<'t, str>> {
+        match self {
+            ListItems::InPlace(items) => items.next().map(Cow::Borrowed),
+            ListItems::Copied(items) => items.next().map(Cow::Owned),
+        }
     }
-    Ok(items)
 }
 
 /// The error of a list longer than `max`.

@@ -319,3 +319,39 @@ fn a_refusal_before_a_panicking_item_is_returned_not_the_panic() {
     assert!(outcome.is_err());
     assert!(ledger.is_empty());
 }
+
+/// A source a refused batch added is gone after the rollback, for the very
+/// id it was added with too: the ledger recognises the copies of source
+/// ids it keeps by address, and must forget the ones a rollback removes.
+#[test]
+fn a_source_a_refused_batch_added_is_unknown_afterwards() -> coalition_ledger::Result<()> {
+    let mut ledger = Ledger::new();
+    ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    let source = SourceId::new("elysee")?;
+    let added = Action::AddSource(Box::new(Source::new(
+        source.clone(),
+        "Élysée",
+        SourceKind::Official,
+    )));
+    let verified = Provenance::new(Evidence::Verified);
+    let refused = Action::Withdraw {
+        pledge: PledgeId::new("nobody")?,
+        reason: "no such pledge".into(),
+    };
+    let batch = [(added, verified.clone()), (refused, verified.clone())];
+    assert!(ledger.record_batch(batch).is_err());
+    assert!(ledger.source(&source).is_none());
+    let spec = NewPledge::new(
+        PledgeId::new("FRA-1")?,
+        MemberId::new("FRA")?,
+        Contribution::Troops {
+            personnel: Estimate::Exact(100),
+        },
+    );
+    let citing = Provenance::new(Evidence::Reported).cite(source.clone());
+    let before = ledger.clone();
+    let error = ledger.open_pledge(spec, citing).unwrap_err();
+    assert!(matches!(error, Error::UnknownSource { .. }), "{error}");
+    assert_eq!(ledger, before);
+    Ok(())
+}

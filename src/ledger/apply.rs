@@ -242,7 +242,11 @@ impl Ledger {
     /// that a million entries naming one pledge or source share one string.
     fn share_ids(&self, action: &mut Action, provenance: &mut Provenance) {
         if !self.sources_checked(provenance) {
-            provenance.share_sources(|id| self.source_index.get_key_value(id).map(|(own, _)| own));
+            provenance.share_sources(|id| {
+                self.own_sources
+                    .get(id)
+                    .or_else(|| self.source_index.get_key_value(id).map(|(own, _)| own))
+            });
         }
         // A pledge an action names already holds the ledger's own id:
         // `resolve_pledge` swapped it in before `plan`.
@@ -298,7 +302,7 @@ impl Ledger {
             return Ok(Change::Existing(existing));
         }
         for source in provenance.sources().iter().filter(|_| !sources_checked) {
-            if !self.source_index.contains_key(source) {
+            if self.own_sources.get(source).is_none() && !self.source_index.contains_key(source) {
                 return Err(Error::UnknownSource {
                     source_id: source.to_string(),
                 });
@@ -805,6 +809,7 @@ impl Ledger {
                 self.source_entries.push(entry_ix);
                 let ix = self.sources.len() as u32;
                 self.source_index.insert(source.id().clone(), ix);
+                self.own_sources.insert(source.id());
                 self.sources.push(source);
             }
             Change::Open(state) => self.insert_pledge(state, &action),

@@ -15,6 +15,7 @@ mod chunked;
 mod cycles;
 mod derived;
 mod id_table;
+mod own_copies;
 mod pledge_record;
 mod pledge_view;
 mod read;
@@ -90,6 +91,8 @@ pub struct Ledger {
     group_index: IdMap<GroupId>,
     sources: Vec<Source>,
     source_index: IdMap<SourceId>,
+    /// The keys of `source_index` (the ledger's own copies), by address.
+    own_sources: own_copies::OwnCopies,
     /// The entry that added each member and each source, parallel to
     /// `members` and `sources`.
     member_entries: Vec<u32>,

@@ -223,7 +223,11 @@ impl Ledger {
         self.backstops_leading_on.truncate(save.members);
         self.backstop_needed.truncate(save.members);
         for source in self.sources.get(save.sources..).unwrap_or_default() {
-            self.source_index.remove(source.id());
+            // The index's key is the copy the ledger kept when it added the
+            // source (an amendment since may hold another copy).
+            if let Some((own, _)) = self.source_index.remove_entry(source.id()) {
+                self.own_sources.remove(&own);
+            }
         }
         self.sources.truncate(save.sources);
         self.source_entries.truncate(save.sources);

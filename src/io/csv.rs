@@ -329,10 +329,10 @@ impl Importer {
         let ledger = self.roster.clone().unwrap_or_default();
         // Two threads: this one reads rows in chunks, the other records
         // them, in file order, so the ledger and the errors are the same as
-        // one thread would give. Parsing a chunk costs more than recording
-        // it, so either thread parses the next chunk when it has nothing
-        // better to do (see `SharedParsing`). Rows travel in chunks so that
-        // the hand-over costs little per row.
+        // one thread would give. This one parses each chunk it reads unless
+        // the recorder has had to wait for rows; then it hands the next
+        // chunk over unparsed (see `SharedParsing`). Rows travel in chunks
+        // so that the hand-over costs little per row.
         let sharing = SharedParsing::new(IMPORT_QUEUE, handing);
         let (ledger, errors) = std::thread::scope(|scope| {
             let recorder = scope.spawn(|| self.record_rows(ledger, &columns, &sharing));
@@ -435,15 +435,22 @@ impl Importer {
                 }
                 _ => None,
             });
-            for member in std::iter::once(row.spec.member()).chain(in_conditions) {
-                if present.members.contains(member) {
-                    continue;
-                }
+            let mut add_if_missing = |member: &MemberId| {
                 if ledger.member(member).is_none() {
                     let new = Member::new(member.clone(), member.as_str());
                     ledger.add_member(new).map_err(|e| located(e, line))?;
                 }
+                Ok::<(), Error>(())
+            };
+            // A member named in a condition is a copy of its own (the
+            // condition parses it), so only the row's member is remembered.
+            let member = row.spec.member();
+            if !present.members.contains(member) {
+                add_if_missing(member)?;
                 present.members.insert(member);
+            }
+            for member in in_conditions {
+                add_if_missing(member)?;
             }
         }
         let cited = row.provenance.source_list();
@@ -485,9 +492,11 @@ impl Importer {
 }
 
 /// The ids an import's recording stage has found in the ledger (or added
-/// to it), by copy: the reading stage hands out one shared copy of each
-/// member and source id, so a row naming a copy seen before needs no
-/// lookup by text. Members and sources are never removed during an import.
+/// to it), by copy: each parsing thread's [`Interner`] hands out one shared
+/// copy of each member and source id, so a row naming a copy seen before
+/// needs no lookup by text (a copy from the other thread's interner is
+/// looked up once more). Members and sources are never removed during an
+/// import.
 #[derive(Default)]
 struct Present {
     members: Copies<MemberId>,
@@ -561,6 +570,9 @@ impl RawChunk {
                 self.records.push(csv::StringRecord::new());
             }
             let Some(record) = self.records.get_mut(at) else {
+                self.rows.push(Err(Error::Internal {
+                    what: "a chunk of CSV rows has no record to read into".into(),
+                }));
                 return false;
             };
             let Some((row, go_on)) = read_row(csv, record) else {
@@ -605,14 +617,30 @@ fn read_row<R: Read>(
     }
 }
 
-/// Parses a row [`read_row`] read into `record`.
+/// Parses a row [`read_row`] read into `record`. Parsing is meant to panic
+/// on no input; if it did (a bug), the row gets an error at its line, whichever
+/// thread parsed it, where the panic would otherwise end the import on the
+/// reading thread and be reported as the recording thread stopping on the
+/// other: which thread parses a row depends on timing.
 fn parse_row(
     columns: &Columns,
     record: &csv::StringRecord,
     row: Result<u64>,
     ids: &mut Interner,
 ) -> Parsed {
-    row.and_then(|line| Row::parse(columns, record, line, ids).map(|row| (row, line)))
+    row.and_then(|line| {
+        // The interner a panic interrupts holds only complete entries.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Row::parse(columns, record, line, ids)
+        }))
+        .unwrap_or_else(|_| {
+            Err(Error::Internal {
+                what: "parsing the row panicked".into(),
+            }
+            .in_csv_row(line, None))
+        })
+        .map(|row| (row, line))
+    })
 }
 
 /// An error of the CSV reader (or of the guard under it) with its line.
@@ -730,8 +758,8 @@ fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Columns> {
 /// recording stage records it under [`Rules::CurrentWithCheckedIds`].
 struct Row {
     id: PledgeId,
-    /// Boxed by the reading stage, so that the recording stage, the
-    /// slower of the two, neither allocates it nor copies it.
+    /// Boxed by the thread that parses the row, so that recording it moves
+    /// a pointer, not the body.
     spec: Box<NewPledge>,
     stage: Stage,
     delivered: Decimal,
@@ -1645,6 +1673,7 @@ mod sharing_tests {
                 &[
                     (10, "P10,M1,troops\n"),
                     (300, not_utf8),
+                    (400, "P400,M1,troops,exact,1,1,soon,reported,S1,0\n"),
                     (520, "P520,M1,troops,exact,1,1,soon,reported,S1,0\n"),
                     (777, "P1,M1,troops,exact,1,1,committed,reported,S1,0\n"),
                 ],
@@ -1679,11 +1708,15 @@ mod sharing_tests {
                 .map(|e| e.split([',', ':']).next().unwrap_or_default())
                 .collect();
             let expected: &[&str] = if i == 1 {
-                // Rows 10, 300, 520 and 777 (lines 12, 302, 522, 779): in
-                // the first, third, fourth and fifth chunks of 256.
+                // Rows 10, 300, 400, 520 and 777 (lines 12, 302, 402, 522,
+                // 779), in chunks 0, 1, 1, 2 and 3 of 256 rows: the
+                // recording thread parses chunks 1 and 3 (rows 300 and 400
+                // fail in its hands: a read error passed on, and its own
+                // parse), the reading thread chunks 0 and 2.
                 &[
                     "CSV line 12",
                     "CSV line 302",
+                    "CSV line 402",
                     "CSV line 522",
                     "CSV line 779",
                 ]

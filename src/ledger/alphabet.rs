@@ -9,7 +9,9 @@
 //! read from a file are checked here, when their entry is recorded under the
 //! current rules. Entries recorded under [`Rules::Version1`] skip the rule
 //! (files written before it keep loading); `check` reports entries that
-//! only older rules accept.
+//! only older rules accept. Under [`Rules::CurrentWithCheckedIds`] (a CSV
+//! import, whose ids are all made by their checked constructors) only the
+//! texts are checked here.
 
 use crate::entry::{Action, Provenance};
 use crate::error::{Error, Result};

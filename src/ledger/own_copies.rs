@@ -3,10 +3,12 @@
 //!
 //! Every entry names the sources it cites, and recording one looked each up
 //! by text twice: to check that it is known, and to swap in the ledger's own
-//! copy. An import hands the ledger one copy per source id, which the ledger
-//! keeps when it adds the source, so nearly every row cites the very copies
-//! the ledger holds. Those are recognised by address, without hashing or
-//! comparing their text; any other copy is looked up by text as before.
+//! copy. A CSV import's reading thread hands out one copy per source id,
+//! which the ledger keeps when it adds the source, so the rows that thread
+//! parses (most of them) cite the very copies the ledger holds. Those are
+//! recognised by address, without hashing or comparing their text; any
+//! other copy (one the recording thread's own parsing made, or one from the
+//! API) is looked up by text as before.
 
 use std::collections::HashMap;
 use std::sync::Arc;

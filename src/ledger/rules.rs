@@ -37,9 +37,9 @@ pub(crate) enum Rules {
     /// The current rules, for an action whose every id was made by its
     /// checked constructor ([`PledgeId::new`](crate::PledgeId::new) and
     /// the others), as a CSV import makes them: such an id keeps the id
-    /// alphabet, so it is not checked again (texts still are). A tenth of
-    /// what recording an imported row cost was checking its ids a second
-    /// time.
+    /// alphabet, so it is not checked again (texts still are). Checking
+    /// them a second time was 88M of the 1,563M instructions an import of
+    /// 100k generated rows took (callgrind), 5.6%.
     #[cfg_attr(not(feature = "csv"), allow(dead_code))]
     CurrentWithCheckedIds,
 }

@@ -470,7 +470,9 @@ impl Importer {
         // A row that fails half-way may leave its first entries behind; that
         // is harmless, because any error discards the whole import.
         let id = row.id.clone();
-        let (actions, provenance) = row.into_actions();
+        let (actions, mut provenance) = row.into_actions();
+        // Once for the row, so that its entries cite one list.
+        ledger.share_sources(&mut provenance);
         for action in actions {
             // Every id of a row was made by its checked constructor (see
             // `Row`), so the ledger need not check them again.
@@ -1700,6 +1702,21 @@ mod sharing_tests {
             if i == 0 {
                 let ledger = shared.expect("case 0 imports");
                 assert_eq!(ledger.pledge_count(), 1_000);
+                // The entries of a row cite one list, also in the chunks
+                // the recording thread parsed with copies of its own.
+                let entries: Vec<&crate::entry::Entry> = ledger.entries().collect();
+                let mut follow_ups = 0;
+                for pair in entries.windows(2) {
+                    if let [a, b] = pair {
+                        if a.action().pledge().is_some()
+                            && a.action().pledge() == b.action().pledge()
+                        {
+                            follow_ups += 1;
+                            assert!(a.source_list().is_same(b.source_list()), "{b:?}");
+                        }
+                    }
+                }
+                assert!(follow_ups >= 500, "{follow_ups}");
                 continue;
             }
             let errors = shared.expect_err("a broken case fails");

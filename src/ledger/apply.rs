@@ -242,11 +242,7 @@ impl Ledger {
     /// that a million entries naming one pledge or source share one string.
     fn share_ids(&self, action: &mut Action, provenance: &mut Provenance) {
         if !self.sources_checked(provenance) {
-            provenance.share_sources(|id| {
-                self.own_sources
-                    .get(id)
-                    .or_else(|| self.source_index.get_key_value(id).map(|(own, _)| own))
-            });
+            self.share_sources(provenance);
         }
         // A pledge an action names already holds the ledger's own id:
         // `resolve_pledge` swapped it in before `plan`.
@@ -257,6 +253,21 @@ impl Ledger {
                 }
             }
         }
+    }
+
+    /// Replaces the sources `provenance` cites with the ledger's own copies
+    /// (a source it does not know stays as it is). Entries that share one
+    /// provenance should get it shared first: each entry's copy of a list
+    /// the ledger replaced would otherwise be a new list, which the next
+    /// entry's does not match, so every entry of a CSV row parsed with other
+    /// copies (the recording thread's) would have its list checked and
+    /// copied again.
+    pub(crate) fn share_sources(&self, provenance: &mut Provenance) {
+        provenance.share_sources(|id| {
+            self.own_sources
+                .get(id)
+                .or_else(|| self.source_index.get_key_value(id).map(|(own, _)| own))
+        });
     }
 
     /// Checks an action against the ledger without applying it, and says

@@ -90,7 +90,8 @@ use std::io::{Read, Write};
 
 use rust_decimal::Decimal;
 
-use super::csv_guard::{Guard, stop_of};
+use super::csv_guard::{Guard, stop_in};
+use super::csv_records::{CsvRecord, RecordError, Records};
 use super::shared_parsing::{Handing, ReaderStep, RecorderStep, SharedParsing};
 use crate::entry::{Action, Provenance};
 use crate::error::{Collected, Error, Result};
@@ -323,8 +324,7 @@ impl Importer {
     /// [`Importer::import`], with the reading stage handing chunks over
     /// unparsed as `handing` says.
     fn import_handing<R: Read>(&self, reader: R, handing: Handing) -> Result<Ledger> {
-        let mut csv =
-            csv::ReaderBuilder::new().from_reader(Guard::new(reader, MAX_CSV_RECORD_BYTES));
+        let mut csv = Records::new(Guard::new(reader, MAX_CSV_RECORD_BYTES));
         let columns = read_header(&mut csv)?;
         let ledger = self.roster.clone().unwrap_or_default();
         // Two threads: this one reads rows in chunks, the other records
@@ -338,7 +338,7 @@ impl Importer {
             let recorder = scope.spawn(|| self.record_rows(ledger, &columns, &sharing));
             let mut reader = sharing.reader_guard();
             let mut ids = Interner::default();
-            let mut record = csv::StringRecord::new();
+            let mut record = CsvRecord::default();
             let mut reading = true;
             while reading {
                 match sharing.reader_step() {
@@ -556,7 +556,7 @@ const IMPORT_QUEUE: usize = 16;
 /// read into it to reuse their buffers.
 #[derive(Default)]
 struct RawChunk {
-    records: Vec<csv::StringRecord>,
+    records: Vec<CsvRecord>,
     /// One per row read; a row's record is the one at the same place.
     rows: Vec<Result<u64>>,
 }
@@ -564,12 +564,12 @@ struct RawChunk {
 impl RawChunk {
     /// Reads up to [`IMPORT_CHUNK`] rows; false once the input is read
     /// through, or a read error stops it.
-    fn read_from<R: Read>(&mut self, csv: &mut csv::Reader<R>) -> bool {
+    fn read_from<R: Read>(&mut self, csv: &mut Records<R>) -> bool {
         self.rows.clear();
         while self.rows.len() < IMPORT_CHUNK {
             let at = self.rows.len();
             if self.records.len() <= at {
-                self.records.push(csv::StringRecord::new());
+                self.records.push(CsvRecord::default());
             }
             let Some(record) = self.records.get_mut(at) else {
                 self.rows.push(Err(Error::Internal {
@@ -600,22 +600,13 @@ impl RawChunk {
 
 /// Reads the next row into `record`: its line, or the error reading it,
 /// and whether reading goes on after it; `None` at the end of the input.
-fn read_row<R: Read>(
-    csv: &mut csv::Reader<R>,
-    record: &mut csv::StringRecord,
-) -> Option<(Result<u64>, bool)> {
+fn read_row<R: Read>(csv: &mut Records<R>, record: &mut CsvRecord) -> Option<(Result<u64>, bool)> {
     match csv.read_record(record) {
         Ok(false) => None,
-        Ok(true) => Some((Ok(record.position().map_or(0, csv::Position::line)), true)),
-        Err(error) => {
-            // A row of the wrong length or not UTF-8 is one bad row; any
-            // other error ends the reading.
-            let go_on = matches!(
-                error.kind(),
-                csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-            );
-            Some((Err(read_error(&error)), go_on))
-        }
+        Ok(true) => Some((Ok(record.position().line), true)),
+        // A row of the wrong length or not UTF-8 is one bad row; any other
+        // error ends the reading.
+        Err(error) => Some((Err(read_error(&error)), error.goes_on())),
     }
 }
 
@@ -626,7 +617,7 @@ fn read_row<R: Read>(
 /// other: which thread parses a row depends on timing.
 fn parse_row(
     columns: &Columns,
-    record: &csv::StringRecord,
+    record: &CsvRecord,
     row: Result<u64>,
     ids: &mut Interner,
 ) -> Parsed {
@@ -646,8 +637,8 @@ fn parse_row(
 }
 
 /// An error of the CSV reader (or of the guard under it) with its line.
-fn read_error(error: &csv::Error) -> Error {
-    if let Some(stop) = stop_of(error) {
+fn read_error(error: &RecordError) -> Error {
+    if let Some(stop) = error.io().and_then(stop_in) {
         return Error::Csv {
             line: stop.line,
             column: None,
@@ -655,7 +646,7 @@ fn read_error(error: &csv::Error) -> Error {
         };
     }
     Error::Csv {
-        line: error.position().map_or(0, csv::Position::line),
+        line: error.line(),
         column: None,
         message: error.to_string(),
     }
@@ -719,8 +710,9 @@ fn slot(column: &str) -> usize {
 
 /// Reads the header; every unknown, repeated or missing column is named
 /// at once, each an error of its own.
-fn read_header<R: Read>(csv: &mut csv::Reader<R>) -> Result<Columns> {
-    let header = csv.headers().map_err(|e| read_error(&e))?;
+fn read_header<R: Read>(csv: &mut Records<R>) -> Result<Columns> {
+    let mut header = CsvRecord::default();
+    csv.read_record(&mut header).map_err(|e| read_error(&e))?;
     let mut columns = BTreeMap::new();
     let mut errors = Collected::default();
     let mut header_error = |column: &str, message: String| {
@@ -926,7 +918,7 @@ fn trim(text: &str) -> &str {
 /// Reads the fields of one record, naming the column of the first problem.
 struct Fields<'r> {
     columns: &'r Columns,
-    record: &'r csv::StringRecord,
+    record: &'r CsvRecord,
     line: u64,
 }
 
@@ -993,12 +985,7 @@ impl<'r> Fields<'r> {
 }
 
 impl Row {
-    fn parse(
-        columns: &Columns,
-        record: &csv::StringRecord,
-        line: u64,
-        ids: &mut Interner,
-    ) -> Result<Row> {
+    fn parse(columns: &Columns, record: &CsvRecord, line: u64, ids: &mut Interner) -> Result<Row> {
         let f = Fields {
             columns,
             record,

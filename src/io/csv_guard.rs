@@ -1,8 +1,9 @@
 //! A reader that bounds what the CSV parser may buffer.
 //!
-//! The `csv` crate collects a whole record before handing it over, so a
-//! 300 MB single-field row would be in memory before any length check. This
-//! reader follows the record structure itself (the same quoting rules as the
+//! A CSV reader (the `csv` crate's, or the import's own in
+//! [`csv_records`](super::csv_records)) collects a whole record before
+//! handing it over, so a 300 MB single-field row would be in memory before
+//! any length check. This reader follows the record structure itself (the same quoting rules as the
 //! parser: a quote opens a quoted field only at the start of a field, `""`
 //! inside is a literal quote, `\r`, `\n` or `\r\n` end a record) and stops
 //! with an error, naming the record's line, once a record passes
@@ -187,9 +188,14 @@ impl<R: Read> Read for Guard<R> {
 /// The guard's stop inside an error from the CSV parser, if it is one.
 pub(crate) fn stop_of(error: &csv::Error) -> Option<&Stop> {
     match error.kind() {
-        csv::ErrorKind::Io(io) => io.get_ref()?.downcast_ref::<Stop>(),
+        csv::ErrorKind::Io(io) => stop_in(io),
         _ => None,
     }
+}
+
+/// The guard's stop inside an input error, if it is one.
+pub(crate) fn stop_in(error: &io::Error) -> Option<&Stop> {
+    error.get_ref()?.downcast_ref::<Stop>()
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ pub mod charts;
 pub mod csv;
 #[cfg(feature = "csv")]
 mod csv_guard;
+#[cfg(feature = "csv")]
+mod csv_records;
 pub mod journal;
 pub mod json;
 #[cfg(feature = "csv")]

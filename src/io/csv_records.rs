@@ -1,0 +1,626 @@
+//! The import's CSV reader: plain lines split at their commas, every other
+//! record through `csv_core`, with `csv::Reader`'s records, positions and
+//! errors.
+//!
+//! Nearly every row of a ledger file is one line without a quote.
+//! `csv::Reader` runs each of its bytes through `csv_core`'s state machine,
+//! which was 13% of the instructions of a 100,000-row import. [`Records`]
+//! splits such a line at its commas instead, found with `memchr`, and
+//! hands every other record to the same `csv_core` reader the way
+//! `csv::Reader` drives it: a record with a quote or a carriage return, and
+//! the first record, from whose start `csv_core` strips a UTF-8 byte order
+//! mark.
+//!
+//! A plain line needs no state machine. Outside quotes, `csv_core` ends a
+//! field at each comma and the record at `\n`, copies every other byte,
+//! and skips a `\n` at the start of a record (an empty line). A line with
+//! neither `"` nor `\r` never leaves those states. At each record
+//! boundary `csv_core` is in a state that reads any input as its start
+//! state does, so the records it skipped leave nothing behind. Its line
+//! count is set to the line the record starts on.
+//!
+//! What the import sees is what `csv::Reader` with its default settings
+//! gives, record for record:
+//! - the same fields;
+//! - the same positions (byte, line and record);
+//! - the same check of each record's field count against the first;
+//! - the same UTF-8 check after it;
+//! - errors worded the same;
+//! - nothing more after an error from the input.
+//!
+//! The tests read random inputs with both, through readers that return
+//! few bytes at a time, and compare.
+
+use std::io::{self, Read};
+use std::ops::Range;
+
+/// Where a record starts, as `csv::Position` counts: the byte offset, the
+/// 1-based line and the 0-based record number (the header is record 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Position {
+    pub(crate) byte: u64,
+    pub(crate) line: u64,
+    pub(crate) record: u64,
+}
+
+impl Default for Position {
+    fn default() -> Position {
+        Position {
+            byte: 0,
+            line: 1,
+            record: 0,
+        }
+    }
+}
+
+/// One record's fields, which [`Records::read_record`] fills; reused from
+/// record to record, so that reading allocates only while records grow.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct CsvRecord {
+    text: String,
+    /// Where each field ends in `text`.
+    ends: Vec<usize>,
+    /// Bytes between one field's end and the next one's start: the comma
+    /// of a plain line (1), none between fields `csv_core` unescaped (0).
+    gap: usize,
+    position: Position,
+}
+
+impl CsvRecord {
+    /// The field at `index`, if the record has that many.
+    pub(crate) fn get(&self, index: usize) -> Option<&str> {
+        let end = *self.ends.get(index)?;
+        let start = match index.checked_sub(1) {
+            Some(before) => self.ends.get(before)?.saturating_add(self.gap),
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    /// Every field, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map_while(|i| self.get(i))
+    }
+
+    /// Where the record starts.
+    pub(crate) fn position(&self) -> Position {
+        self.position
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// Each field of `bytes`, cut as this record's ends say.
+    fn cut<'b>(&self, bytes: &'b [u8]) -> impl Iterator<Item = &'b [u8]> {
+        let gap = self.gap;
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let field = bytes.get(start..end).unwrap_or_default();
+            start = end.saturating_add(gap);
+            field
+        })
+    }
+}
+
+/// What [`Records::read_record`] may fail with. The wording of each is
+/// `csv::Error`'s for the same case.
+#[derive(Debug)]
+pub(crate) enum RecordError {
+    /// Reading the input failed; nothing more is read.
+    Io(io::Error),
+    /// A record's field count differs from the first record's.
+    UnequalLengths {
+        at: Position,
+        expected: u64,
+        found: u64,
+    },
+    /// A field is not UTF-8.
+    Utf8 {
+        at: Position,
+        field: usize,
+        valid_up_to: usize,
+    },
+}
+
+impl RecordError {
+    /// Whether reading goes on after this error: a record of the wrong
+    /// length or not UTF-8 is one bad record; an input error ends it.
+    pub(crate) fn goes_on(&self) -> bool {
+        !matches!(self, RecordError::Io(_))
+    }
+
+    /// The line of the record the error is about; 0 for an input error,
+    /// which has none.
+    pub(crate) fn line(&self) -> u64 {
+        match self {
+            RecordError::Io(_) => 0,
+            RecordError::UnequalLengths { at, .. } | RecordError::Utf8 { at, .. } => at.line,
+        }
+    }
+
+    /// The input error, if this is one.
+    pub(crate) fn io(&self) -> Option<&io::Error> {
+        match self {
+            RecordError::Io(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordError::Io(error) => error.fmt(f),
+            RecordError::UnequalLengths {
+                at,
+                expected,
+                found,
+            } => write!(
+                f,
+                "CSV error: record {} (line: {}, byte: {}): found record with {found} fields, \
+                 but the previous record has {expected} fields",
+                at.record, at.line, at.byte
+            ),
+            RecordError::Utf8 {
+                at,
+                field,
+                valid_up_to,
+            } => write!(
+                f,
+                "CSV parse error: record {} (line {}, field: {field}, byte: {}): invalid utf-8: \
+                 invalid UTF-8 in field {field} near byte index {valid_up_to}",
+                at.record, at.line, at.byte
+            ),
+        }
+    }
+}
+
+/// What the next record is, once found.
+enum Found {
+    /// A plain line: these bytes of the buffer, without the `\n`.
+    Line(Range<usize>),
+    /// A record `csv_core` read: its fields are in `fields`, ending at the
+    /// first this many `ends`.
+    Core(usize),
+    /// No more records.
+    End,
+}
+
+/// Bytes read from the input at a time (`csv::Reader` reads 8 KiB; more
+/// means fewer lines straddling two reads).
+const BUFFER_BYTES: usize = 64 * 1024;
+
+/// Reads CSV records from `R`; see the module docs.
+///
+/// The buffer holds at least one whole line, so the input should bound
+/// the length of a record, as the import's
+/// [`Guard`](super::csv_guard::Guard) does.
+pub(crate) struct Records<R> {
+    input: R,
+    buffer: Vec<u8>,
+    /// The unread bytes are `buffer[start..end]`.
+    start: usize,
+    end: usize,
+    /// The input has reported its end.
+    input_ended: bool,
+    /// No more records: the end was reached, or the input failed.
+    done: bool,
+    /// Where the next record starts.
+    position: Position,
+    /// The first record's field count, which every later one must have.
+    expected_fields: Option<u64>,
+    core: csv_core::Reader,
+    /// Nothing has gone through `core` yet.
+    first: bool,
+    /// `core`'s output: the unescaped fields and where each ends.
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl<R: Read> Records<R> {
+    pub(crate) fn new(input: R) -> Records<R> {
+        Records::with_buffer(input, BUFFER_BYTES)
+    }
+
+    /// A reader whose buffer starts at `bytes` (the tests use small ones
+    /// to make lines straddle reads).
+    fn with_buffer(input: R, bytes: usize) -> Records<R> {
+        Records {
+            input,
+            buffer: vec![0; bytes.max(1)],
+            start: 0,
+            end: 0,
+            input_ended: false,
+            done: false,
+            position: Position::default(),
+            expected_fields: None,
+            core: csv_core::Reader::new(),
+            first: true,
+            fields: vec![0; 1024],
+            ends: vec![0; 32],
+        }
+    }
+
+    /// Reads the next record into `record`: `Ok(false)` once there are no
+    /// more. Like `csv::Reader::read_record`, the record's position is
+    /// where it starts, before any empty lines skipped ahead of it.
+    pub(crate) fn read_record(&mut self, record: &mut CsvRecord) -> Result<bool, RecordError> {
+        record.clear();
+        let at = self.position;
+        record.position = at;
+        if self.done {
+            return Ok(false);
+        }
+        let found = self.next_record().map_err(|error| {
+            self.done = true;
+            RecordError::Io(error)
+        })?;
+        let bytes = match found {
+            Found::Line(range) => {
+                let line = self.buffer.get(range).unwrap_or_default();
+                split_at_commas(line, &mut record.ends);
+                record.gap = 1;
+                line
+            }
+            Found::Core(count) => {
+                let ends = self.ends.get(..count).unwrap_or_default();
+                record.ends.extend_from_slice(ends);
+                record.gap = 0;
+                self.fields
+                    .get(..ends.last().copied().unwrap_or(0))
+                    .unwrap_or_default()
+            }
+            Found::End => {
+                self.done = true;
+                return Ok(false);
+            }
+        };
+        // As `csv::Reader` counts records and checks their length: the
+        // count moves on even when the check fails.
+        self.position.record = self.position.record.saturating_add(1);
+        let found_fields = as_u64(record.ends.len());
+        match self.expected_fields {
+            None => self.expected_fields = Some(found_fields),
+            Some(expected) if expected != found_fields => {
+                record.clear();
+                return Err(RecordError::UnequalLengths {
+                    at,
+                    expected,
+                    found: found_fields,
+                });
+            }
+            Some(_) => {}
+        }
+        // Valid as a whole exactly when every field is, as the fields are
+        // cut at ASCII commas or were written one after another; only a
+        // failing record is looked at field by field.
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            record.text.push_str(text);
+            return Ok(true);
+        }
+        let (field, valid_up_to) = record
+            .cut(bytes)
+            .enumerate()
+            .find_map(|(i, field)| {
+                std::str::from_utf8(field)
+                    .err()
+                    .map(|e| (i, e.valid_up_to()))
+            })
+            .unwrap_or((0, 0));
+        record.clear();
+        Err(RecordError::Utf8 {
+            at,
+            field,
+            valid_up_to,
+        })
+    }
+
+    /// Finds the next record, moving the position past it.
+    fn next_record(&mut self) -> io::Result<Found> {
+        if self.first {
+            return self.through_core();
+        }
+        loop {
+            let unread = self.buffer.get(self.start..self.end).unwrap_or_default();
+            // Empty lines ahead of a record are skipped, their lines
+            // counted (as `csv_core` does).
+            let empty = unread.iter().take_while(|&&b| b == b'\n').count();
+            if empty > 0 {
+                self.consume(empty, empty);
+                continue;
+            }
+            match memchr::memchr3(b'\n', b'"', b'\r', unread) {
+                Some(at) if unread.get(at) == Some(&b'\n') => {
+                    let line = self.start..self.start.saturating_add(at);
+                    self.consume(at.saturating_add(1), 1);
+                    return Ok(Found::Line(line));
+                }
+                Some(_) => return self.through_core(),
+                None if self.input_ended => {
+                    if unread.is_empty() {
+                        return Ok(Found::End);
+                    }
+                    let line = self.start..self.end;
+                    self.consume(unread.len(), 0);
+                    return Ok(Found::Line(line));
+                }
+                None => self.fill()?,
+            }
+        }
+    }
+
+    /// Moves past `bytes` bytes holding `lines` line ends.
+    fn consume(&mut self, bytes: usize, lines: usize) {
+        self.start = self.start.saturating_add(bytes);
+        self.position.byte = self.position.byte.saturating_add(as_u64(bytes));
+        self.position.line = self.position.line.saturating_add(as_u64(lines));
+    }
+
+    /// Reads the next record with `csv_core`, as `csv::Reader` does: it
+    /// takes what is buffered, and more input only once that is used up.
+    fn through_core(&mut self) -> io::Result<Found> {
+        self.first = false;
+        self.core.set_line(self.position.line);
+        let (mut written, mut ended) = (0, 0);
+        loop {
+            if self.start == self.end && !self.input_ended {
+                self.fill()?;
+            }
+            let input = self.buffer.get(self.start..self.end).unwrap_or_default();
+            let (result, read, wrote, ends) = self.core.read_record(
+                input,
+                self.fields.get_mut(written..).unwrap_or_default(),
+                self.ends.get_mut(ended..).unwrap_or_default(),
+            );
+            self.start = self.start.saturating_add(read);
+            self.position.byte = self.position.byte.saturating_add(as_u64(read));
+            self.position.line = self.core.line();
+            written = written.saturating_add(wrote);
+            ended = ended.saturating_add(ends);
+            match result {
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull => grow(&mut self.fields),
+                csv_core::ReadRecordResult::OutputEndsFull => grow(&mut self.ends),
+                csv_core::ReadRecordResult::Record => return Ok(Found::Core(ended)),
+                csv_core::ReadRecordResult::End => return Ok(Found::End),
+            }
+        }
+    }
+
+    /// Reads more input after the unread bytes, which move to the front;
+    /// the buffer doubles when they fill it.
+    fn fill(&mut self) -> io::Result<()> {
+        if self.start > 0 {
+            self.buffer.copy_within(self.start..self.end, 0);
+            self.end = self.end.saturating_sub(self.start);
+            self.start = 0;
+        }
+        if self.end == self.buffer.len() {
+            grow(&mut self.buffer);
+        }
+        // One read, as a `BufReader` makes: an interrupted read fails the
+        // way it fails `csv::Reader`.
+        let read = self
+            .input
+            .read(self.buffer.get_mut(self.end..).unwrap_or_default())?;
+        if read == 0 {
+            self.input_ended = true;
+        }
+        self.end = self.end.saturating_add(read).min(self.buffer.len());
+        Ok(())
+    }
+}
+
+fn as_u64(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+fn grow<T: Default + Clone>(buffer: &mut Vec<T>) {
+    let len = buffer.len().saturating_mul(2).max(1);
+    buffer.resize(len, T::default());
+}
+
+/// Where each comma-separated field of `line` ends. Sixteen bytes at a
+/// time: a mask of the commas among them (which the compiler makes a
+/// vector compare), then one step per comma. A byte at a time was 730
+/// instructions a row of the benchmark's files, this is about 200.
+fn split_at_commas(line: &[u8], ends: &mut Vec<usize>) {
+    let mut chunks = line.chunks_exact(16);
+    let mut base = 0usize;
+    for chunk in &mut chunks {
+        let mut mask = chunk.iter().enumerate().fold(0u16, |mask, (i, &byte)| {
+            mask | (u16::from(byte == b',') << i)
+        });
+        while mask != 0 {
+            ends.push(base.saturating_add(mask.trailing_zeros() as usize));
+            mask &= mask.wrapping_sub(1);
+        }
+        base = base.saturating_add(16);
+    }
+    for (i, &byte) in chunks.remainder().iter().enumerate() {
+        if byte == b',' {
+            ends.push(base.saturating_add(i));
+        }
+    }
+    ends.push(line.len());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::csv_guard::Guard;
+    use proptest::prelude::*;
+
+    /// A reader that returns at most `step` bytes a read.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            let (now, rest) = self.bytes.split_at(n);
+            buf.get_mut(..n).unwrap_or_default().copy_from_slice(now);
+            self.bytes = rest;
+            Ok(n)
+        }
+    }
+
+    /// What one read gave: the record's fields and position, or the
+    /// error's text and whether reading goes on.
+    type Outcome = Result<Option<(Vec<String>, u64, u64, u64)>, (String, bool)>;
+
+    fn outcome(
+        read: Result<bool, (String, bool)>,
+        fields: impl Iterator<Item = String>,
+        (byte, line, number): (u64, u64, u64),
+    ) -> Outcome {
+        read.map(|more| more.then(|| (fields.collect(), byte, line, number)))
+    }
+
+    fn of_csv(read: Result<bool, (String, bool)>, record: &csv::StringRecord) -> Outcome {
+        let at = record
+            .position()
+            .map_or((0, 0, 0), |p| (p.byte(), p.line(), p.record()));
+        outcome(read, record.iter().map(String::from), at)
+    }
+
+    fn of_records(read: Result<bool, (String, bool)>, record: &CsvRecord) -> Outcome {
+        let p = record.position();
+        outcome(
+            read,
+            record.iter().map(String::from),
+            (p.byte, p.line, p.record),
+        )
+    }
+
+    /// Every read until two in a row give nothing, or an error ends it.
+    fn with_csv(input: &[u8], step: usize, limit: usize) -> Vec<Outcome> {
+        let guard = Guard::new(Trickle { bytes: input, step }, limit);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(guard);
+        let mut record = csv::StringRecord::new();
+        let mut all = Vec::new();
+        loop {
+            let read = reader.read_record(&mut record).map_err(|e| {
+                let goes_on = matches!(
+                    e.kind(),
+                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                );
+                (e.to_string(), goes_on)
+            });
+            let this = of_csv(read, &record);
+            let stop = matches!(this, Ok(None) | Err((_, false)));
+            all.push(this);
+            if stop {
+                // What comes after the end, or after an input error.
+                all.push(of_csv(
+                    reader
+                        .read_record(&mut record)
+                        .map_err(|e| (e.to_string(), false)),
+                    &record,
+                ));
+                return all;
+            }
+        }
+    }
+
+    fn with_records(input: &[u8], step: usize, limit: usize, buffer: usize) -> Vec<Outcome> {
+        let guard = Guard::new(Trickle { bytes: input, step }, limit);
+        let mut reader = Records::with_buffer(guard, buffer);
+        let mut record = CsvRecord::default();
+        let mut all = Vec::new();
+        loop {
+            let read = reader
+                .read_record(&mut record)
+                .map_err(|e| (e.to_string(), e.goes_on()));
+            let this = of_records(read, &record);
+            let stop = matches!(this, Ok(None) | Err((_, false)));
+            all.push(this);
+            if stop {
+                all.push(of_records(
+                    reader
+                        .read_record(&mut record)
+                        .map_err(|e| (e.to_string(), false)),
+                    &record,
+                ));
+                return all;
+            }
+        }
+    }
+
+    /// Bytes that steer the CSV state machine, and a few that are not
+    /// UTF-8 (a byte order mark's, a lone continuation byte).
+    fn csv_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            6 => Just(b"a".to_vec()),
+            2 => Just(b"bc".to_vec()),
+            6 => Just(b",".to_vec()),
+            4 => Just(b"\n".to_vec()),
+            1 => Just(b"\r".to_vec()),
+            1 => Just(b"\r\n".to_vec()),
+            1 => Just(b"\"".to_vec()),
+            1 => Just(b" ".to_vec()),
+            1 => Just("é".as_bytes().to_vec()),
+            1 => Just(vec![0xff]),
+            1 => Just(vec![0xef, 0xbb, 0xbf]),
+        ];
+        proptest::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// Records, positions and errors are `csv::Reader`'s, however the
+        /// input arrives and however small the buffer starts. (The buffer
+        /// is at least one read, as `csv::Reader`'s is: `csv_core` strips a
+        /// byte order mark only when its first input holds all of it.)
+        #[test]
+        fn reads_as_csv_reader_does(
+            input in csv_bytes(),
+            step in 1usize..20,
+            buffer in 20usize..40,
+            limit in prop_oneof![Just(usize::MAX), 4usize..40],
+        ) {
+            prop_assert_eq!(
+                with_records(&input, step, limit, buffer),
+                with_csv(&input, step, limit)
+            );
+        }
+    }
+
+    #[test]
+    fn plain_lines_are_split_at_commas_and_empty_lines_skipped() {
+        let input = b"id,member\nP1,FRA\n\n\nP2,DEU";
+        let got = with_records(input, 64, usize::MAX, 4);
+        let records: Vec<_> = got
+            .iter()
+            .filter_map(|o| o.clone().ok().flatten())
+            .map(|(fields, _, line, number)| (fields, line, number))
+            .collect();
+        assert_eq!(
+            records,
+            [
+                (vec!["id".to_string(), "member".into()], 1, 0),
+                (vec!["P1".to_string(), "FRA".into()], 2, 1),
+                // Its position is where the skipped empty lines begin,
+                // as `csv::Reader` has it.
+                (vec!["P2".to_string(), "DEU".into()], 3, 2),
+            ]
+        );
+        assert_eq!(got, with_csv(input, 64, usize::MAX));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_stripped_from_the_first_record_only() {
+        let input = b"\xef\xbb\xbfid\n\xef\xbb\xbfP1\n";
+        let got = with_records(input, 64, usize::MAX, 64);
+        assert_eq!(got, with_csv(input, 64, usize::MAX));
+        let first = got.first().cloned().and_then(Result::ok).flatten();
+        assert_eq!(first.map(|r| r.0), Some(vec!["id".to_string()]));
+    }
+}

@@ -1,19 +1,21 @@
 //! [`Chunked`]: a growable array whose clone is cheap.
 //!
-//! The elements live in chunks behind `Arc`s, and the full chunks in nodes
-//! of [`FAN`] chunks, also behind `Arc`s; the last, partly filled chunk is
-//! held apart (the tail), so that a push reaches it through one `Arc`, not
-//! through its node and then the chunk (each `Arc::make_mut` is an atomic
-//! read-modify-write, and a ledger pushes to five arrays per pledge).
+//! The full chunks live behind `Arc`s, in nodes of [`FAN`] chunks, also
+//! behind `Arc`s. The last, partly filled chunk (the tail) is not shared:
+//! each array owns its own, so that a push, and an update of an element in
+//! it, is a plain write. Reaching a shared chunk takes `Arc::make_mut`, an
+//! atomic read-modify-write; when the tail was shared too, those were 13%
+//! of the recording thread's samples in a million-row import (a row pushes
+//! to about ten arrays and updates its new pledge twice).
 //!
-//! Cloning copies one pointer per node (O(n / (chunk size × FAN))): a
-//! snapshot of a million-pledge ledger copies a few dozen pointers, not
-//! thousands, and dropping it releases as few. A write copies what a clone
-//! still shares on its way down (copy on write): an update in place copies
-//! its node's chunk pointers (2 KB) and its chunk; a push copies at most
-//! the tail, and the last node when the tail fills. So a journal batch,
-//! which records into a clone of the ledger, pays for what it touches, not
-//! for the ledger's size.
+//! Cloning copies one pointer per node (O(n / (chunk size × FAN))) and the
+//! tail (less than one chunk): a snapshot of a million-pledge ledger copies
+//! a few dozen pointers and a few tails, and dropping it releases as few.
+//! A write copies what a clone still shares on its way down (copy on
+//! write): an update in place of a full chunk's element copies its node's
+//! chunk pointers (2 KB) and its chunk; a push copies the last node when
+//! the tail fills. So a clone pays for what it touches, not for the
+//! ledger's size.
 
 use std::sync::Arc;
 
@@ -35,8 +37,9 @@ type Node<T> = Arc<Vec<Arc<Vec<T>>>>;
 pub(crate) struct Chunked<T, const BITS: u32 = 10> {
     /// Full chunks only.
     nodes: Vec<Node<T>>,
-    /// The elements after the full chunks: fewer than a chunk's worth.
-    tail: Option<Arc<Vec<T>>>,
+    /// The elements after the full chunks: fewer than a chunk's worth,
+    /// owned by this array alone.
+    tail: Vec<T>,
     len: usize,
 }
 
@@ -67,7 +70,7 @@ impl<T, const BITS: u32> Chunked<T, BITS> {
     pub(crate) const fn new() -> Chunked<T, BITS> {
         Chunked {
             nodes: Vec::new(),
-            tail: None,
+            tail: Vec::new(),
             len: 0,
         }
     }
@@ -84,7 +87,7 @@ impl<T, const BITS: u32> Chunked<T, BITS> {
 
     /// Elements in the tail.
     fn tail_len(&self) -> usize {
-        self.tail.as_ref().map_or(0, |t| t.len())
+        self.tail.len()
     }
 
     /// Elements in full chunks (a multiple of the chunk size).
@@ -101,7 +104,7 @@ impl<T, const BITS: u32> Chunked<T, BITS> {
             return None;
         }
         if index >= self.sealed() {
-            return self.tail.as_deref();
+            return Some(&self.tail);
         }
         self.nodes
             .get(index >> Self::NODE_SHIFT)?
@@ -138,23 +141,24 @@ impl<T, const BITS: u32> Chunked<T, BITS> {
 }
 
 impl<T: Clone, const BITS: u32> Chunked<T, BITS> {
-    /// Appends an element; copies the tail first if a clone shares it.
+    /// Appends an element.
     pub(crate) fn push(&mut self, value: T) {
-        let tail = self
-            .tail
-            .get_or_insert_with(|| Arc::new(Vec::with_capacity(Self::CHUNK)));
-        let tail = Arc::make_mut(tail);
-        tail.push(value);
-        let full = tail.len() >= Self::CHUNK;
+        // Room for the whole chunk at once (a clone's tail, or one cut by
+        // `truncate`, has room for its elements only).
+        if self.tail.len() == self.tail.capacity() {
+            self.tail
+                .reserve_exact(Self::CHUNK.saturating_sub(self.tail.len()));
+        }
+        self.tail.push(value);
         self.len = self.len.saturating_add(1);
-        if full {
+        if self.tail.len() >= Self::CHUNK {
             self.seal();
         }
     }
 
     /// Moves the full tail into the last node (or a new one).
     fn seal(&mut self) {
-        let Some(full) = self.tail.take() else { return };
+        let full = Arc::new(std::mem::take(&mut self.tail));
         match self.nodes.last_mut() {
             Some(node) if node.len() < FAN => Arc::make_mut(node).push(full),
             _ => {
@@ -174,26 +178,23 @@ impl<T: Clone, const BITS: u32> Chunked<T, BITS> {
         }
         let sealed = self.sealed();
         if len >= sealed {
-            if let Some(tail) = &mut self.tail {
-                Arc::make_mut(tail).truncate(len.saturating_sub(sealed));
-            }
+            self.tail.truncate(len.saturating_sub(sealed));
             self.len = len;
             return;
         }
         let full = len >> BITS;
         let partial = len & Self::MASK;
-        // The chunk the cut falls in becomes the tail.
-        let mut tail = (partial > 0)
-            .then(|| {
-                self.nodes
-                    .get(full >> FAN_BITS)
-                    .and_then(|node| node.get(full & (FAN - 1)))
-                    .cloned()
-            })
-            .flatten();
-        if let Some(tail) = &mut tail {
-            Arc::make_mut(tail).truncate(partial);
-        }
+        // What the cut leaves of its chunk becomes the tail.
+        let tail = if partial > 0 {
+            self.nodes
+                .get(full >> FAN_BITS)
+                .and_then(|node| node.get(full & (FAN - 1)))
+                .and_then(|chunk| chunk.get(..partial))
+                .map(<[T]>::to_vec)
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         self.nodes.truncate(full.div_ceil(FAN));
         if let Some(node) = self.nodes.last_mut() {
             let keep = full.saturating_sub(1) & (FAN - 1);
@@ -214,8 +215,7 @@ impl<T: Clone, const BITS: u32> Chunked<T, BITS> {
         }
         let sealed = self.sealed();
         if index >= sealed {
-            let tail = Arc::make_mut(self.tail.as_mut()?);
-            return tail.get_mut(index.saturating_sub(sealed));
+            return self.tail.get_mut(index.saturating_sub(sealed));
         }
         let node = Arc::make_mut(self.nodes.get_mut(index >> Self::NODE_SHIFT)?);
         let chunk = node.get_mut((index >> BITS) & (FAN - 1))?;

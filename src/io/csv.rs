@@ -455,15 +455,14 @@ impl Importer {
         }
         let cited = row.provenance.source_list();
         if self.add_missing_sources && !cited.is_same(&present.source_list) {
+            // The ledger finds its own copies (the ones it kept when it
+            // added them, as this thread's interner handed them out) by
+            // address.
             for source in row.provenance.sources() {
-                if present.sources.contains(source) {
-                    continue;
-                }
                 if ledger.source(source).is_none() {
                     let new = Source::new(source.clone(), source.as_str(), SourceKind::Dataset);
                     ledger.add_source(new).map_err(|e| located(e, line))?;
                 }
-                present.sources.insert(source);
             }
             present.source_list = cited.clone();
         }
@@ -493,51 +492,40 @@ impl Importer {
     }
 }
 
-/// The ids an import's recording stage has found in the ledger (or added
-/// to it), by copy: each parsing thread's [`Interner`] hands out one shared
-/// copy of each member and source id, so a row naming a copy seen before
-/// needs no lookup by text (a copy from the other thread's interner is
-/// looked up once more). Members and sources are never removed during an
-/// import.
+/// What an import's recording stage has found in the ledger (or added to
+/// it). Each parsing thread's [`Interner`] hands out one shared copy of each
+/// member id, so a row naming a copy seen before needs no lookup by text (a
+/// copy from the other thread's interner is looked up once more). Members
+/// and sources are never removed during an import. Source ids need no such
+/// memory: the ledger finds its own copies by address
+/// ([`Ledger::source`]).
 #[derive(Default)]
 struct Present {
-    members: Copies<MemberId>,
-    sources: Copies<SourceId>,
+    members: MemberCopies,
     /// The last source list whose sources were all found: a row citing
     /// that very list has nothing to look up.
     source_list: crate::entry::SourceList,
 }
 
-/// Copies of ids, keyed by [`allocation`](MemberId::allocation). Each is
-/// held, so that its address is not reused for another text while it is a
-/// key; the set starts over at [`INTERNED`] copies, as the reading stage's
-/// maps do.
-struct Copies<K>(std::collections::HashMap<usize, K, foldhash::fast::RandomState>);
+/// Copies of member ids, keyed by [`allocation`](MemberId::allocation).
+/// Each is held, so that its address is not reused for another text while
+/// it is a key; the set starts over at [`INTERNED`] copies, as the reading
+/// stage's maps do.
+#[derive(Default)]
+struct MemberCopies(std::collections::HashMap<usize, MemberId, foldhash::fast::RandomState>);
 
-impl<K> Default for Copies<K> {
-    fn default() -> Copies<K> {
-        Copies(std::collections::HashMap::default())
+impl MemberCopies {
+    fn contains(&self, id: &MemberId) -> bool {
+        self.0.contains_key(&id.allocation())
+    }
+
+    fn insert(&mut self, id: &MemberId) {
+        if self.0.len() >= INTERNED {
+            self.0.clear();
+        }
+        self.0.insert(id.allocation(), id.clone());
     }
 }
-
-macro_rules! copies_of {
-    ($($id:ty),*) => {$(
-        impl Copies<$id> {
-            fn contains(&self, id: &$id) -> bool {
-                self.0.contains_key(&id.allocation())
-            }
-
-            fn insert(&mut self, id: &$id) {
-                if self.0.len() >= INTERNED {
-                    self.0.clear();
-                }
-                self.0.insert(id.allocation(), id.clone());
-            }
-        }
-    )*};
-}
-
-copies_of!(MemberId, SourceId);
 
 /// A row parsed by the reading stage of an import, with its line, or the
 /// error that stopped it.

@@ -263,11 +263,7 @@ impl Ledger {
     /// copies (the recording thread's) would have its list checked and
     /// copied again.
     pub(crate) fn share_sources(&self, provenance: &mut Provenance) {
-        provenance.share_sources(|id| {
-            self.own_sources
-                .get(id)
-                .or_else(|| self.source_index.get_key_value(id).map(|(own, _)| own))
-        });
+        provenance.share_sources(|id| self.own_source(id).map(|(own, _)| own));
     }
 
     /// Checks an action against the ledger without applying it, and says
@@ -313,7 +309,7 @@ impl Ledger {
             return Ok(Change::Existing(existing));
         }
         for source in provenance.sources().iter().filter(|_| !sources_checked) {
-            if self.own_sources.get(source).is_none() && !self.source_index.contains_key(source) {
+            if self.own_source(source).is_none() {
                 return Err(Error::UnknownSource {
                     source_id: source.to_string(),
                 });
@@ -820,7 +816,7 @@ impl Ledger {
                 self.source_entries.push(entry_ix);
                 let ix = self.sources.len() as u32;
                 self.source_index.insert(source.id().clone(), ix);
-                self.own_sources.insert(source.id());
+                self.own_sources.insert(source.id(), ix);
                 self.sources.push(source);
             }
             Change::Open(state) => self.insert_pledge(state, &action),

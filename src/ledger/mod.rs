@@ -317,8 +317,19 @@ impl Ledger {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn source(&self, id: &SourceId) -> Option<&Source> {
-        let ix = *self.source_index.get(id)?;
+        let (_, ix) = self.own_source(id)?;
         self.sources.get(ix as usize)
+    }
+
+    /// The ledger's own copy of a source id it knows, and the source's
+    /// index: found by address when `id` is that very copy (as most ids of
+    /// a CSV import are), by text otherwise.
+    pub(crate) fn own_source(&self, id: &SourceId) -> Option<(&SourceId, u32)> {
+        self.own_sources.get(id).or_else(|| {
+            self.source_index
+                .get_key_value(id)
+                .map(|(own, &ix)| (own, ix))
+        })
     }
 
     /// Every source, in the order they were added.

@@ -403,3 +403,75 @@ fn source_lists_read_alike_with_and_without_escapes() {
         assert_eq!(found[0].2, found[1].2, "{plain}");
     }
 }
+
+/// The import splits plain lines itself and reads every other record
+/// (quoted fields, carriage returns, the first record with its byte order
+/// mark) as the `csv` crate does: a file with a byte order mark, or with
+/// CRLF line ends and quoted notes, imports as its plain twin, and bad rows
+/// are reported at their own lines whatever the line ends.
+#[test]
+fn crlf_line_ends_a_byte_order_mark_and_quotes_read_as_plain_lines() {
+    let row = |id: &str, notes: &str| {
+        format!("{id},FRA,troops,,,exact,10,10,,,,,announced,reported,,,,0,,{notes},")
+    };
+    let rows = |notes: &str| {
+        vec![
+            HEADER.to_string(),
+            row("P1", ""),
+            row("P2", notes),
+            row("P3", ""),
+        ]
+    };
+    let plain = rows("two").join("\n") + "\n";
+    let with_mark = format!("\u{feff}{plain}");
+    let crlf = rows("\"two\"").join("\r\n") + "\r\n";
+    let exported =
+        |text: &str| export_string(&importer().import(text.as_bytes()).expect("imports"));
+    assert_eq!(exported(&with_mark), exported(&plain));
+    assert_eq!(exported(&crlf), exported(&plain));
+
+    // A row with a field too many, and one whose notes are not UTF-8, among
+    // quoted rows: each reported at its own line, the rest read.
+    let mut bad = plain.clone().into_bytes();
+    bad.extend_from_slice(format!("{},extra\n", row("P4", "")).as_bytes());
+    bad.extend_from_slice(format!("{}\n", row("P5", "\"quoted, with a comma\"")).as_bytes());
+    let mut not_utf8 = row("P6", "x").into_bytes();
+    let x = not_utf8.len() - 2;
+    not_utf8[x] = 0xff;
+    bad.extend_from_slice(&not_utf8);
+    bad.extend_from_slice(b"\n");
+    bad.extend_from_slice(format!("{}\n", row("P7", "")).as_bytes());
+    let lines = |text: &[u8]| match importer().import(text) {
+        Err(Error::CsvErrors { errors, .. }) => errors
+            .iter()
+            .map(|e| match e {
+                Error::Csv { line, message, .. } => (*line, message.clone()),
+                other => panic!("not a CSV read error: {other}"),
+            })
+            .collect::<Vec<_>>(),
+        other => panic!("expected CSV errors, got {other:?}"),
+    };
+    let found = lines(&bad);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, 5);
+    assert!(
+        found[0].1.contains("found record with 22 fields"),
+        "{}",
+        found[0].1
+    );
+    assert_eq!(found[1].0, 7);
+    assert!(found[1].1.contains("invalid utf-8"), "{}", found[1].1);
+    // The same rows with CRLF line ends are reported at the same lines
+    // (through the `csv` crate's reader, a line early), and so are rows
+    // after an empty line.
+    let crlf_bad: Vec<u8> = bad
+        .split(|&b| b == b'\n')
+        .collect::<Vec<_>>()
+        .join(&b"\r\n"[..]);
+    let lines_of = |text: &[u8]| lines(text).iter().map(|(l, _)| *l).collect::<Vec<_>>();
+    assert_eq!(lines_of(&crlf_bad), [5, 7]);
+    let mut blank = plain.into_bytes();
+    blank.extend_from_slice(b"\n\n");
+    blank.extend_from_slice(format!("{},extra\n", row("P4", "")).as_bytes());
+    assert_eq!(lines_of(&blank), [7]);
+}

@@ -1,6 +1,6 @@
 //! The import's CSV reader: plain lines split at their commas, every other
-//! record through `csv_core`, with `csv::Reader`'s records, positions and
-//! errors.
+//! record through `csv_core`, with `csv::Reader`'s records and errors, and
+//! each record placed at its own first byte.
 //!
 //! Nearly every row of a ledger file is one line without a quote.
 //! `csv::Reader` runs each of its bytes through `csv_core`'s state machine,
@@ -22,14 +22,22 @@
 //! What the import sees is what `csv::Reader` with its default settings
 //! gives, record for record:
 //! - the same fields;
-//! - the same positions (byte, line and record);
+//! - the same record numbers;
 //! - the same check of each record's field count against the first;
 //! - the same UTF-8 check after it;
 //! - errors worded the same;
 //! - nothing more after an error from the input.
 //!
+//! One thing differs, on purpose: a record's line and byte are those of
+//! its first byte. `csv::Reader` gives the position where the previous
+//! record ended, before the line ends that `csv_core` skips ahead of the
+//! next one, so a row after an empty line, and every row of a file with
+//! `\r\n` line ends (as spreadsheets write them), was reported a line
+//! early.
+//!
 //! The tests read random inputs with both, through readers that return
-//! few bytes at a time, and compare.
+//! few bytes at a time, and compare, moving `csv::Reader`'s positions past
+//! the line ends.
 
 use std::io::{self, Read};
 use std::ops::Range;
@@ -244,19 +252,19 @@ impl<R: Read> Records<R> {
     }
 
     /// Reads the next record into `record`: `Ok(false)` once there are no
-    /// more. Like `csv::Reader::read_record`, the record's position is
-    /// where it starts, before any empty lines skipped ahead of it.
+    /// more. The record's position is where its first byte is, past the
+    /// line ends ahead of it (see [`Records::next_record`]).
     pub(crate) fn read_record(&mut self, record: &mut CsvRecord) -> Result<bool, RecordError> {
         record.clear();
-        let at = self.position;
-        record.position = at;
+        record.position = self.position;
         if self.done {
             return Ok(false);
         }
-        let found = self.next_record().map_err(|error| {
+        let (found, at) = self.next_record().map_err(|error| {
             self.done = true;
             RecordError::Io(error)
         })?;
+        record.position = at;
         let bytes = match found {
             Found::Line(range) => {
                 let line = self.buffer.get(range).unwrap_or_default();
@@ -317,34 +325,48 @@ impl<R: Read> Records<R> {
         })
     }
 
-    /// Finds the next record, moving the position past it.
-    fn next_record(&mut self) -> io::Result<Found> {
+    /// Finds the next record and where it starts, moving the position
+    /// past it.
+    ///
+    /// Line ends ahead of a record (`\r`, `\n`: the `\n` of a `\r\n` after
+    /// the last record, and empty lines) are skipped first, as `csv_core`
+    /// skips them, so that the record's position is its first byte's.
+    /// `csv::Reader` gives the position before them: a record after an
+    /// empty line, and every record of a file with `\r\n` line ends, was
+    /// reported a line early. The first record is left to `csv_core` as it
+    /// comes, byte order mark and all (a header's errors name line 1).
+    fn next_record(&mut self) -> io::Result<(Found, Position)> {
         if self.first {
-            return self.through_core();
+            let at = self.position;
+            return Ok((self.through_core()?, at));
         }
         loop {
             let unread = self.buffer.get(self.start..self.end).unwrap_or_default();
-            // Empty lines ahead of a record are skipped, their lines
-            // counted (as `csv_core` does).
-            let empty = unread.iter().take_while(|&&b| b == b'\n').count();
-            if empty > 0 {
-                self.consume(empty, empty);
+            let ends = unread
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+            if ends > 0 {
+                let lines =
+                    memchr::memchr_iter(b'\n', unread.get(..ends).unwrap_or_default()).count();
+                self.consume(ends, lines);
                 continue;
             }
+            let at = self.position;
             match memchr::memchr3(b'\n', b'"', b'\r', unread) {
-                Some(at) if unread.get(at) == Some(&b'\n') => {
-                    let line = self.start..self.start.saturating_add(at);
-                    self.consume(at.saturating_add(1), 1);
-                    return Ok(Found::Line(line));
+                Some(end) if unread.get(end) == Some(&b'\n') => {
+                    let line = self.start..self.start.saturating_add(end);
+                    self.consume(end.saturating_add(1), 1);
+                    return Ok((Found::Line(line), at));
                 }
-                Some(_) => return self.through_core(),
+                Some(_) => return Ok((self.through_core()?, at)),
                 None if self.input_ended => {
                     if unread.is_empty() {
-                        return Ok(Found::End);
+                        return Ok((Found::End, at));
                     }
                     let line = self.start..self.end;
                     self.consume(unread.len(), 0);
-                    return Ok(Found::Line(line));
+                    return Ok((Found::Line(line), at));
                 }
                 None => self.fill()?,
             }
@@ -481,11 +503,59 @@ mod tests {
         read.map(|more| more.then(|| (fields.collect(), byte, line, number)))
     }
 
-    fn of_csv(read: Result<bool, (String, bool)>, record: &csv::StringRecord) -> Outcome {
-        let at = record
-            .position()
-            .map_or((0, 0, 0), |p| (p.byte(), p.line(), p.record()));
+    /// Where a record of `input` starts by this module's count, given
+    /// where `csv::Reader` says it does: past the line ends ahead of it,
+    /// except for the first record.
+    fn first_byte(input: &[u8], p: &csv::Position) -> (u64, u64) {
+        let from = usize::try_from(p.byte()).unwrap_or(usize::MAX);
+        let ahead = input.get(from..).unwrap_or_default();
+        let skipped = if p.record() == 0 {
+            &[][..]
+        } else {
+            let ends = ahead
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+            &ahead[..ends]
+        };
+        let lines = memchr::memchr_iter(b'\n', skipped).count();
+        (p.byte() + as_u64(skipped.len()), p.line() + as_u64(lines))
+    }
+
+    fn of_csv(
+        input: &[u8],
+        read: Result<bool, (String, bool)>,
+        record: &csv::StringRecord,
+    ) -> Outcome {
+        let at = record.position().map_or((0, 0, 0), |p| {
+            let (byte, line) = first_byte(input, p);
+            (byte, line, p.record())
+        });
         outcome(read, record.iter().map(String::from), at)
+    }
+
+    /// `csv::Reader`'s error, worded by it, with the position moved as
+    /// [`first_byte`] moves it.
+    fn csv_error(input: &[u8], e: &csv::Error) -> (String, bool) {
+        let text = e.to_string();
+        match e.kind() {
+            csv::ErrorKind::UnequalLengths { pos: Some(p), .. } => {
+                let (byte, line) = first_byte(input, p);
+                let text = text.replace(
+                    &format!("(line: {}, byte: {})", p.line(), p.byte()),
+                    &format!("(line: {line}, byte: {byte})"),
+                );
+                (text, true)
+            }
+            csv::ErrorKind::Utf8 { pos: Some(p), .. } => {
+                let (byte, line) = first_byte(input, p);
+                let text = text
+                    .replace(&format!("(line {}, ", p.line()), &format!("(line {line}, "))
+                    .replace(&format!("byte: {})", p.byte()), &format!("byte: {byte})"));
+                (text, true)
+            }
+            _ => (text, false),
+        }
     }
 
     fn of_records(read: Result<bool, (String, bool)>, record: &CsvRecord) -> Outcome {
@@ -506,19 +576,16 @@ mod tests {
         let mut record = csv::StringRecord::new();
         let mut all = Vec::new();
         loop {
-            let read = reader.read_record(&mut record).map_err(|e| {
-                let goes_on = matches!(
-                    e.kind(),
-                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                );
-                (e.to_string(), goes_on)
-            });
-            let this = of_csv(read, &record);
+            let read = reader
+                .read_record(&mut record)
+                .map_err(|e| csv_error(input, &e));
+            let this = of_csv(input, read, &record);
             let stop = matches!(this, Ok(None) | Err((_, false)));
             all.push(this);
             if stop {
                 // What comes after the end, or after an input error.
                 all.push(of_csv(
+                    input,
                     reader
                         .read_record(&mut record)
                         .map_err(|e| (e.to_string(), false)),
@@ -575,12 +642,13 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2_000))]
 
-        /// Records, positions and errors are `csv::Reader`'s, however the
-        /// input arrives and however small the buffer starts. (The buffer
+        /// Records and errors are `csv::Reader`'s, and positions too but
+        /// for the line ends ahead of a record, however the input arrives
+        /// and however small the buffer starts. (The buffer
         /// is at least one read, as `csv::Reader`'s is: `csv_core` strips a
         /// byte order mark only when its first input holds all of it.)
         #[test]
-        fn reads_as_csv_reader_does(
+        fn reads_as_csv_reader_does_but_places_records_at_their_first_byte(
             input in csv_bytes(),
             step in 1usize..20,
             buffer in 20usize..40,
@@ -607,9 +675,9 @@ mod tests {
             [
                 (vec!["id".to_string(), "member".into()], 1, 0),
                 (vec!["P1".to_string(), "FRA".into()], 2, 1),
-                // Its position is where the skipped empty lines begin,
-                // as `csv::Reader` has it.
-                (vec!["P2".to_string(), "DEU".into()], 3, 2),
+                // Its own line, past the empty ones (`csv::Reader` says
+                // line 3, where they begin).
+                (vec!["P2".to_string(), "DEU".into()], 5, 2),
             ]
         );
         assert_eq!(got, with_csv(input, 64, usize::MAX));

@@ -53,8 +53,10 @@
 //! sources must be known: start from a roster ([`Importer::roster`]) or let
 //! the importer add the missing ones ([`Importer::add_missing_members`],
 //! [`Importer::add_missing_sources`]), named after their id. Every error is
-//! collected in one pass, each with its line and column; on any error
-//! nothing is imported and [`Error::CsvErrors`] holds the first
+//! collected in one pass, each with its line and column (the line a row
+//! starts on, whether the file ends its lines with `\n` or `\r\n`; a UTF-8
+//! byte order mark before the header is skipped); on any error nothing is
+//! imported and [`Error::CsvErrors`] holds the first
 //! [`MAX_COLLECTED_ERRORS`](crate::limits::MAX_COLLECTED_ERRORS) and the
 //! total count. A record longer than
 //! [`MAX_CSV_RECORD_BYTES`] and a quoted

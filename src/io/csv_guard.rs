@@ -3,14 +3,15 @@
 //! A CSV reader (the `csv` crate's, or the import's own in
 //! [`csv_records`](super::csv_records)) collects a whole record before
 //! handing it over, so a 300 MB single-field row would be in memory before
-//! any length check. This reader follows the record structure itself (the same quoting rules as the
-//! parser: a quote opens a quoted field only at the start of a field, `""`
-//! inside is a literal quote, `\r`, `\n` or `\r\n` end a record) and stops
-//! with an error, naming the record's line, once a record passes
-//! [`MAX_CSV_RECORD_BYTES`](crate::limits::MAX_CSV_RECORD_BYTES). At the end
-//! of the input, a quoted field still open is an error naming the line where
-//! it opened: without it the parser would take every later row into that
-//! field.
+//! any length check. This reader follows the record structure itself (the
+//! same quoting rules as the parser: a quote opens a quoted field only at
+//! the start of a field, `""` inside is a literal quote, `\r`, `\n` or
+//! `\r\n` end a record) and stops with an error, naming the record's line,
+//! once a record passes
+//! [`MAX_CSV_RECORD_BYTES`](crate::limits::MAX_CSV_RECORD_BYTES). At the
+//! end of the input, a quoted field still open is an error naming the line
+//! where it opened: without it the parser would take every later row into
+//! that field.
 
 use std::io::{self, Read};
 

@@ -28,12 +28,13 @@
 //! - errors worded the same;
 //! - nothing more after an error from the input.
 //!
-//! One thing differs, on purpose: a record's line and byte are those of
-//! its first byte. `csv::Reader` gives the position where the previous
-//! record ended, before the line ends that `csv_core` skips ahead of the
-//! next one, so a row after an empty line, and every row of a file with
-//! `\r\n` line ends (as spreadsheets write them), was reported a line
-//! early.
+//! One thing differs, on purpose: a record's line and byte are those of its
+//! first byte (but the first record's, which is placed at the start of the
+//! input, as `csv::Reader` places it: a header's errors name line 1).
+//! `csv::Reader` gives the position where the previous record ended, before
+//! the line ends that `csv_core` skips ahead of the next one, so a row
+//! after an empty line, and every row of a file with `\r\n` line ends (as
+//! spreadsheets write them), was reported a line early.
 //!
 //! The tests read random inputs with both, through readers that return
 //! few bytes at a time, and compare, moving `csv::Reader`'s positions past
@@ -222,6 +223,10 @@ pub(crate) struct Records<R> {
     core: csv_core::Reader,
     /// Nothing has gone through `core` yet.
     first: bool,
+    /// How many unread bytes are known to hold no `\n`, `"` or `\r`: a
+    /// line arriving in many small reads is searched once, not again from
+    /// its start after each read.
+    searched: usize,
     /// `core`'s output: the unescaped fields and where each ends.
     fields: Vec<u8>,
     ends: Vec<usize>,
@@ -246,6 +251,7 @@ impl<R: Read> Records<R> {
             expected_fields: None,
             core: csv_core::Reader::new(),
             first: true,
+            searched: 0,
             fields: vec![0; 1024],
             ends: vec![0; 32],
         }
@@ -301,10 +307,18 @@ impl<R: Read> Records<R> {
             }
             Some(_) => {}
         }
-        // Valid as a whole exactly when every field is, as the fields are
-        // cut at ASCII commas or were written one after another; only a
-        // failing record is looked at field by field.
-        if let Ok(text) = std::str::from_utf8(bytes) {
+        // A plain line is valid as a whole exactly when every field is: a
+        // comma is ASCII, so cutting at one never splits a character. The
+        // fields `csv_core` wrote end to end are not: two invalid halves of
+        // a character would join into a valid one, so each is checked, as
+        // `csv::Reader` checks them (ASCII needs no more).
+        let fields_valid = record.gap == 1
+            || bytes.is_ascii()
+            || record.cut(bytes).all(|f| std::str::from_utf8(f).is_ok());
+        if let Some(text) = fields_valid
+            .then(|| std::str::from_utf8(bytes).ok())
+            .flatten()
+        {
             record.text.push_str(text);
             return Ok(true);
         }
@@ -353,7 +367,11 @@ impl<R: Read> Records<R> {
                 continue;
             }
             let at = self.position;
-            match memchr::memchr3(b'\n', b'"', b'\r', unread) {
+            let from = self.searched.min(unread.len());
+            let special =
+                memchr::memchr3(b'\n', b'"', b'\r', unread.get(from..).unwrap_or_default())
+                    .map(|i| i.saturating_add(from));
+            match special {
                 Some(end) if unread.get(end) == Some(&b'\n') => {
                     let line = self.start..self.start.saturating_add(end);
                     self.consume(end.saturating_add(1), 1);
@@ -368,13 +386,17 @@ impl<R: Read> Records<R> {
                     self.consume(unread.len(), 0);
                     return Ok((Found::Line(line), at));
                 }
-                None => self.fill()?,
+                None => {
+                    self.searched = unread.len();
+                    self.fill()?;
+                }
             }
         }
     }
 
     /// Moves past `bytes` bytes holding `lines` line ends.
     fn consume(&mut self, bytes: usize, lines: usize) {
+        self.searched = 0;
         self.start = self.start.saturating_add(bytes);
         self.position.byte = self.position.byte.saturating_add(as_u64(bytes));
         self.position.line = self.position.line.saturating_add(as_u64(lines));
@@ -384,6 +406,7 @@ impl<R: Read> Records<R> {
     /// takes what is buffered, and more input only once that is used up.
     fn through_core(&mut self) -> io::Result<Found> {
         self.first = false;
+        self.searched = 0;
         self.core.set_line(self.position.line);
         let (mut written, mut ended) = (0, 0);
         loop {
@@ -620,8 +643,9 @@ mod tests {
         }
     }
 
-    /// Bytes that steer the CSV state machine, and a few that are not
-    /// UTF-8 (a byte order mark's, a lone continuation byte).
+    /// Bytes that steer the CSV state machine, a byte order mark, and
+    /// bytes that are not UTF-8 alone (0xff, which no UTF-8 text holds; a
+    /// lead byte and a continuation byte, which together make `é`).
     fn csv_bytes() -> impl Strategy<Value = Vec<u8>> {
         let piece = prop_oneof![
             6 => Just(b"a".to_vec()),
@@ -634,13 +658,17 @@ mod tests {
             1 => Just(b" ".to_vec()),
             1 => Just("é".as_bytes().to_vec()),
             1 => Just(vec![0xff]),
+            // A lone lead byte and a lone continuation byte: together
+            // they make `é`, so fields that split it are each invalid.
+            1 => Just(vec![0xc3]),
+            1 => Just(vec![0xa9]),
             1 => Just(vec![0xef, 0xbb, 0xbf]),
         ];
         proptest::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2_000))]
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
 
         /// Records and errors are `csv::Reader`'s, and positions too but
         /// for the line ends ahead of a record, however the input arrives
@@ -681,6 +709,20 @@ mod tests {
             ]
         );
         assert_eq!(got, with_csv(input, 64, usize::MAX));
+    }
+
+    /// Fields that `csv_core` writes end to end are checked one by one:
+    /// `x\xc3` and `\xa9` are each invalid, though joined they read `xé`.
+    #[test]
+    fn halves_of_a_character_in_two_fields_are_refused() {
+        for input in [&b"a,b\r\nx\xc3,\xa9\r\n"[..], b"a,b\n\"x\xc3\",\"\xa9\"\n"] {
+            let got = with_records(input, 64, usize::MAX, 64);
+            assert_eq!(got, with_csv(input, 64, usize::MAX));
+            let refused = got.iter().any(|o| {
+                matches!(o, Err((message, true)) if message.contains("invalid UTF-8 in field 0"))
+            });
+            assert!(refused, "{got:?}");
+        }
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! source's index, found by address.
 //!
 //! Every entry names the sources it cites, and recording one looked each up
-//! by text twice: to check that it is known, and to swap in the ledger's own
-//! copy; a CSV import looked each up a third time, to add the missing ones. A CSV import's reading thread hands out one copy per source id,
+//! by text twice: to check that it is known, and to swap in the ledger's
+//! own copy; a CSV import looked each up a third time, to add the missing
+//! ones. A CSV import's reading thread hands out one copy per source id,
 //! which the ledger keeps when it adds the source, so the rows that thread
 //! parses (most of them) cite the very copies the ledger holds. Those are
 //! recognised by address, without hashing or comparing their text; any

@@ -180,8 +180,9 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         eprintln!("diagnostics={}", report.len());
     }
 
-    // A snapshot for readers: the ledger's arrays share immutable chunks,
-    // so a clone copies pointers, not entries.
+    // A snapshot for readers: the ledger's arrays share their full chunks,
+    // so a clone copies pointers and each array's last, partly filled
+    // chunk, not every entry.
     if wanted("snapshot") {
         let clones: u32 = 20;
         let started = Instant::now();

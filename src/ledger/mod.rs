@@ -75,11 +75,11 @@ pub(crate) use state::{NONE, PledgeState};
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
-    // The growable arrays share immutable chunks between clones, so that a
-    // clone (a snapshot for readers, a journal batch's scratch copy) costs
-    // a few pointer copies instead of a deep copy.
-    /// Entries own heap data, so the chunk a push copies after a clone
-    /// (every journal batch copies its last one) is kept small: 64 entries.
+    // The growable arrays share their full chunks between clones, so that
+    // a clone (a snapshot for readers) copies pointers and each array's
+    // last, partly filled chunk instead of every element.
+    /// Entries own heap data, so the chunk a clone copies is kept small:
+    /// 64 entries.
     entries: Chunked<Entry, 6>,
     /// For each entry, the previous entry on the same pledge, or [`NONE`].
     previous_on_pledge: Chunked<u32>,
@@ -102,11 +102,11 @@ pub struct Ledger {
     categories: Vec<Category>,
     category_index: IdMap<Category>,
     /// Pledge indexes of each member, parallel to `members`.
-    by_member: Vec<Chunked<u32>>,
+    by_member: Vec<chunked::Indexes>,
     /// Pledge indexes of each kind, in [`Kind::ALL`] order.
-    by_kind: [Chunked<u32>; 4],
+    by_kind: [chunked::Indexes; 4],
     /// Indexes of the pledges that have conditions.
-    conditional: Chunked<u32>,
+    conditional: chunked::Indexes,
     /// How many pledges are adjustments (the fast query path declines
     /// when there are any).
     adjustments: usize,
@@ -126,7 +126,7 @@ pub struct Ledger {
     /// condition: a cycle search that reaches a member's backstop can only
     /// go on through these (scanning all the member's pledges instead made
     /// opening a backstop cost O(pledges of its member)).
-    backstops_leading_on: Vec<Chunked<u32>>,
+    backstops_leading_on: Vec<chunked::Indexes>,
     /// What upper layers derive from this version (queries' cached
     /// amounts), with the pledges changed since.
     derived: derived::Derived,

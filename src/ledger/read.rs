@@ -24,7 +24,7 @@
 //! Everything here is a borrow of what the ledger already holds: no read
 //! copies an entry or a state.
 
-use super::{Chunked, Ledger, NONE, Pledge, PledgeState, States, chunked};
+use super::{Ledger, NONE, Pledge, PledgeState, States, chunked};
 use crate::entry::Entry;
 use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
 use crate::member::Member;
@@ -140,7 +140,7 @@ impl Ledger {
     }
 
     /// The indexes of the pledges of a kind, in the order they were opened.
-    pub(crate) fn pledge_ixs_of_kind(&self, kind: Kind) -> &Chunked<u32> {
+    pub(crate) fn pledge_ixs_of_kind(&self, kind: Kind) -> &chunked::Indexes {
         self.by_kind
             .get(kind.index())
             .unwrap_or(&chunked::NO_INDEXES)
@@ -179,7 +179,7 @@ impl Ledger {
         self.voided > 0
     }
 
-    pub(crate) fn conditional_pledges(&self) -> &Chunked<u32> {
+    pub(crate) fn conditional_pledges(&self) -> &chunked::Indexes {
         &self.conditional
     }
 

@@ -15,8 +15,8 @@
 //! a `DependsOn`, a member's "backstop needed" flag) is logged before the
 //! change while a savepoint is open.
 
+use super::Ledger;
 use super::state::PledgeState;
-use super::{Chunked, Ledger};
 use crate::entry::Action;
 use crate::ids::PledgeId;
 
@@ -172,9 +172,10 @@ impl Ledger {
         self.entries.truncate(save.entries);
         self.previous_on_pledge.truncate(save.entries);
 
-        let new_pledge =
-            |list: &Chunked<u32>| list.last().is_some_and(|&p| p as usize >= save.pledges);
-        let cut = |list: &mut Chunked<u32>| {
+        let new_pledge = |list: &super::chunked::Indexes| {
+            list.last().is_some_and(|&p| p as usize >= save.pledges)
+        };
+        let cut = |list: &mut super::chunked::Indexes| {
             let mut len = list.len();
             // The lists hold pledge indexes in increasing order, so the
             // new pledges are a suffix.

@@ -10,9 +10,9 @@
 //!
 //! Cloning copies one pointer per node (O(n / (chunk size × FAN))) and the
 //! tail (less than one chunk): a snapshot of a million-pledge ledger copies
-//! a few dozen pointers and each array's tail (up to 63 entries, and a list
-//! of pledge indexes per member, hence [`Indexes`]' small chunks), and
-//! dropping it releases as many.
+//! a few hundred pointers and each array's tail (up to 63 entries, and a
+//! list of pledge indexes per member, hence [`Indexes`]' small chunks),
+//! and dropping it releases as many.
 //! A write copies what a clone still shares on its way down (copy on
 //! write): an update in place of a full chunk's element copies its node's
 //! chunk pointers (2 KB) and its chunk; a push copies the last node when
@@ -31,10 +31,11 @@ type Node<T> = Arc<Vec<Arc<Vec<T>>>>;
 
 /// A growable array of chunks of `2^BITS` elements shared between clones.
 ///
-/// Arrays that only grow use big chunks (the default, 1,024 elements);
-/// arrays updated in place anywhere (the pledges' derived state) use small
-/// ones, so that an update after a snapshot copies a few kilobytes, not a
-/// large chunk.
+/// Arrays of small elements that only grow use big chunks (the default,
+/// 1,024 elements). Arrays updated in place anywhere (the pledges' derived
+/// state), arrays of elements that own heap data (the entries) and the
+/// lists kept per member ([`Indexes`]) use small ones, so that an update
+/// after a snapshot, and a clone's copy of each tail, stay small.
 #[derive(Debug, Clone)]
 pub(crate) struct Chunked<T, const BITS: u32 = 10> {
     /// Full chunks only.
@@ -52,10 +53,10 @@ impl<T, const BITS: u32> Default for Chunked<T, BITS> {
 }
 
 /// A list of pledge indexes (of a member, of a kind, of the conditional
-/// pledges). Small chunks: a ledger holds a list per member, and a clone
-/// copies each list's tail, so a tail is kept to 64 indexes (256 bytes);
-/// with 1,024 a snapshot of a million-pledge ledger took three to five
-/// times as long.
+/// pledges, of a member's backstops). Small chunks: a ledger holds lists
+/// per member, and a clone copies each list's tail, so a tail holds fewer
+/// than 64 indexes (256 bytes); with 1,024 a snapshot of a million-pledge
+/// ledger took two to four times as long.
 pub(crate) type Indexes = Chunked<u32, 6>;
 
 /// An empty list of indexes, for lookups that find no list.

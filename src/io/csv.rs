@@ -458,8 +458,8 @@ impl Importer {
         let cited = row.provenance.source_list();
         if self.add_missing_sources && !cited.is_same(&present.source_list) {
             // The ledger finds its own copies (the ones it kept when it
-            // added them, as this thread's interner handed them out) by
-            // address.
+            // added them, as a parsing thread's interner handed them out)
+            // by address.
             for source in row.provenance.sources() {
                 if ledger.source(source).is_none() {
                     let new = Source::new(source.clone(), source.as_str(), SourceKind::Dataset);

@@ -216,7 +216,9 @@ pub(crate) struct Records<R> {
     input_ended: bool,
     /// No more records: the end was reached, or the input failed.
     done: bool,
-    /// Where the next record starts.
+    /// Where reading stands: past the last record taken and any line
+    /// ends skipped since (the next record starts here or after more line
+    /// ends).
     position: Position,
     /// The first record's field count, which every later one must have.
     expected_fields: Option<u64>,

@@ -470,7 +470,6 @@ impl Importer {
         }
         // A row that fails half-way may leave its first entries behind; that
         // is harmless, because any error discards the whole import.
-        let id = row.id.clone();
         let (actions, mut provenance) = row.into_actions();
         // Once for the row, so that its entries cite one list.
         ledger.share_sources(&mut provenance);
@@ -479,7 +478,15 @@ impl Importer {
             // `Row`), so the ledger need not check them again.
             match ledger.record_under(action, provenance.clone(), Rules::CurrentWithCheckedIds) {
                 Ok(recorded) if recorded.is_appended() => {}
-                Ok(_) => {
+                Ok(recorded) => {
+                    // The entry already there names the row's pledge; the
+                    // id is read back from it rather than kept for every
+                    // row in case of this.
+                    let id = ledger
+                        .entry(recorded.sequence())
+                        .and_then(|e| e.action().pledge())
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
                     let message = format!("pledge `{id}` appears twice");
                     return Err(Error::Csv {
                         line,
@@ -600,11 +607,11 @@ fn read_row<R: Read>(csv: &mut Records<R>, record: &mut CsvRecord) -> Option<(Re
     }
 }
 
-/// Parses a row [`read_row`] read into `record`. Parsing is meant to panic
-/// on no input; if it did (a bug), the row gets an error at its line, whichever
-/// thread parsed it, where the panic would otherwise end the import on the
-/// reading thread and be reported as the recording thread stopping on the
-/// other: which thread parses a row depends on timing.
+/// Parses a row [`read_row`] read into `record`. No input should make
+/// parsing panic; if one did (a bug), the row gets an error at its line,
+/// whichever thread parsed it, where the panic would otherwise end the
+/// import on the reading thread and be reported as the recording thread
+/// stopping on the other: which thread parses a row depends on timing.
 fn parse_row(
     columns: &Columns,
     record: &CsvRecord,

@@ -190,8 +190,8 @@ impl std::fmt::Display for RecordError {
 enum Found {
     /// A plain line: these bytes of the buffer, without the `\n`.
     Line(Range<usize>),
-    /// A record `csv_core` read: its fields are in `fields`, ending at the
-    /// first this many `ends`.
+    /// A record `csv_core` read, of this many fields: they lie end to end
+    /// in `fields`, each ending where the same place of `ends` says.
     Core(usize),
     /// No more records.
     End,

@@ -309,5 +309,38 @@ fn rates_load_from_csv_and_errors_name_the_line() -> Result<()> {
     assert!(read_fx_csv(header.as_bytes(), Currency::EUR, RatePolicy::OnDate).is_err());
     let negative = "currency,date,rate\nUSD,2025-01-01,-1\n";
     assert!(read_fx_csv(negative.as_bytes(), Currency::EUR, RatePolicy::OnDate).is_err());
+    // With `\r\n` line ends, and after an empty line, a row's error names
+    // its own line.
+    for (text, line) in [
+        (
+            "currency,date,rate\r\nUSD,2025-01-01,1.1\r\nXYZ,2025-01-01,1\r\n",
+            3,
+        ),
+        (
+            "currency,date,rate\nUSD,2025-01-01,1.1\n\nXYZ,2025-01-01,1\n",
+            4,
+        ),
+        (
+            "currency,date,rate\r\nUSD,2025-01-01,1.1\r\nUSD,2025-01-01,1.2\r\n",
+            3,
+        ),
+    ] {
+        let err = read_fx_csv(text.as_bytes(), Currency::EUR, RatePolicy::OnDate).unwrap_err();
+        assert!(
+            matches!(&err, Error::Csv { line: l, .. } if *l == line),
+            "{text:?}: {err}"
+        );
+    }
+    // A row as long as a hostile file makes it is refused at its line,
+    // not read into memory whole.
+    let long = format!(
+        "currency,date,rate\nUSD,2025-01-01,1{}\n",
+        "0".repeat(2 << 20)
+    );
+    let err = read_fx_csv(long.as_bytes(), Currency::EUR, RatePolicy::OnDate).unwrap_err();
+    assert!(
+        matches!(&err, Error::Csv { line: 2, message, .. } if message.contains("exceeds the limit of 65536 bytes")),
+        "{err}"
+    );
     Ok(())
 }

@@ -235,6 +235,64 @@ id,donor,date,type,category,value_eur_m,status
     );
 }
 
+/// Where each row error lands, as (line, column).
+fn error_places(text: &str, mapping: Mapping) -> Vec<(u64, Option<String>)> {
+    match mapping.scientific(false).import(text.as_bytes()) {
+        Err(Error::CsvErrors { errors, .. }) => errors
+            .iter()
+            .map(|e| match e {
+                Error::Csv { line, column, .. } => (*line, column.clone()),
+                other => panic!("a row error, got {other:?}"),
+            })
+            .collect(),
+        Err(Error::Csv { line, column, .. }) => vec![(line, column)],
+        other => panic!("expected CSV errors, got {other:?}"),
+    }
+}
+
+/// Spreadsheets write `\r\n` line ends, and files have empty lines and
+/// comment lines: each row error names the line its row is on, in all of
+/// them alike. (Positions taken where the previous record ended put every
+/// row of a `\r\n` file, and a row after an empty or comment line, a line
+/// early.)
+#[test]
+fn row_errors_name_their_own_line_whatever_the_line_ends() {
+    let lines = [
+        "id,donor,date,type,category,value_eur_m,status",
+        "1,Germany,2024-03-12,Commitment,military,100,",
+        "2,Germany,2024-13,Commitment,military,100,",
+        "3,Germany,2024-01-01,Pledge,military,100,",
+    ];
+    let expected = vec![(3, Some("date".to_string())), (4, Some("type".to_string()))];
+    let lf = lines.join("\n") + "\n";
+    let crlf = lines.join("\r\n") + "\r\n";
+    assert_eq!(error_places(&lf, mapping()), expected);
+    assert_eq!(error_places(&crlf, mapping()), expected);
+    // Two empty lines and a comment line ahead of the bad rows: each is
+    // two lines further down.
+    let spaced = [lines[0], lines[1], "", "", "# a note", lines[2], lines[3]];
+    let moved = vec![(6, Some("date".to_string())), (7, Some("type".to_string()))];
+    for ends in ["\n", "\r\n"] {
+        let text = spaced.join(ends) + ends;
+        assert_eq!(
+            error_places(&text, mapping().comment_lines(true)),
+            moved,
+            "{text:?}"
+        );
+    }
+    // A quoted field holding a line end keeps the count right after it.
+    let quoted = [
+        lines[0],
+        "1,Germany,2024-03-12,Commitment,military,100,\"two\r\nlines\"",
+        lines[2],
+    ];
+    let text = quoted.join("\r\n") + "\r\n";
+    assert_eq!(
+        error_places(&text, mapping()),
+        vec![(4, Some("date".to_string()))]
+    );
+}
+
 #[test]
 fn collected_errors_stop_at_the_cap_and_count_the_rest() {
     let mut text = String::from("id,donor,date,type,category,value_eur_m,status\n");

@@ -92,8 +92,8 @@ use std::io::{Read, Write};
 
 use rust_decimal::Decimal;
 
-use super::csv_guard::{Guard, stop_in};
-use super::csv_records::{CsvRecord, RecordError, Records};
+use super::csv_guard::Guard;
+use super::csv_records::{CsvRecord, Records};
 use super::shared_parsing::{Handing, ReaderStep, RecorderStep, SharedParsing};
 use crate::entry::{Action, Provenance};
 use crate::error::{Collected, Error, Result};
@@ -603,7 +603,7 @@ fn read_row<R: Read>(csv: &mut Records<R>, record: &mut CsvRecord) -> Option<(Re
         Ok(true) => Some((Ok(record.position().line), true)),
         // A row of the wrong length or not UTF-8 is one bad row; any other
         // error ends the reading.
-        Err(error) => Some((Err(read_error(&error)), error.goes_on())),
+        Err(error) => Some((Err(error.to_error()), error.goes_on())),
     }
 }
 
@@ -631,22 +631,6 @@ fn parse_row(
         })
         .map(|row| (row, line))
     })
-}
-
-/// An error of the CSV reader (or of the guard under it) with its line.
-fn read_error(error: &RecordError) -> Error {
-    if let Some(stop) = error.io().and_then(stop_in) {
-        return Error::Csv {
-            line: stop.line,
-            column: None,
-            message: stop.message.clone(),
-        };
-    }
-    Error::Csv {
-        line: error.line(),
-        column: None,
-        message: error.to_string(),
-    }
 }
 
 /// Maps a ledger error to the row's line and the column it is about.
@@ -709,7 +693,7 @@ fn slot(column: &str) -> usize {
 /// at once, each an error of its own.
 fn read_header<R: Read>(csv: &mut Records<R>) -> Result<Columns> {
     let mut header = CsvRecord::default();
-    csv.read_record(&mut header).map_err(|e| read_error(&e))?;
+    csv.read_record(&mut header).map_err(|e| e.to_error())?;
     let mut columns = BTreeMap::new();
     let mut errors = Collected::default();
     let mut header_error = |column: &str, message: String| {

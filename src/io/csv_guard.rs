@@ -186,14 +186,6 @@ impl<R: Read> Read for Guard<R> {
     }
 }
 
-/// The guard's stop inside an error from the CSV parser, if it is one.
-pub(crate) fn stop_of(error: &csv::Error) -> Option<&Stop> {
-    match error.kind() {
-        csv::ErrorKind::Io(io) => stop_in(io),
-        _ => None,
-    }
-}
-
 /// The guard's stop inside an input error, if it is one.
 pub(crate) fn stop_in(error: &io::Error) -> Option<&Stop> {
     error.get_ref()?.downcast_ref::<Stop>()

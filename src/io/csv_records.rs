@@ -1,6 +1,7 @@
-//! The import's CSV reader: plain lines split at their commas, every other
-//! record through `csv_core`, with `csv::Reader`'s records and errors, and
-//! each record placed at its own first byte.
+//! The crate's CSV reader (ledger import, mapping import, rates): plain
+//! lines split at their commas, every other record through `csv_core`,
+//! with `csv::Reader`'s records and errors, and each record placed at its
+//! own first byte.
 //!
 //! Nearly every row of a ledger file is one line without a quote.
 //! `csv::Reader` runs each of its bytes through `csv_core`'s state machine,
@@ -19,8 +20,9 @@
 //! state does, so the records it skipped leave nothing behind. Its line
 //! count is set to the line the record starts on.
 //!
-//! What the import sees is what `csv::Reader` with its default settings
-//! gives, record for record:
+//! What a reader sees is what `csv::Reader` gives, with its default
+//! settings or with a comment byte ([`Records::with_comments`]), record
+//! for record:
 //! - the same fields;
 //! - the same record numbers;
 //! - the same check of each record's field count against the first;
@@ -28,17 +30,21 @@
 //! - errors worded the same;
 //! - nothing more after an error from the input.
 //!
-//! One thing differs, on purpose: a record's line and byte are those of its
-//! first byte (but the first record's, which is placed at the start of the
-//! input, as `csv::Reader` places it: a header's errors name line 1).
-//! `csv::Reader` gives the position where the previous record ended, before
-//! the line ends that `csv_core` skips ahead of the next one, so a row
-//! after an empty line, and every row of a file with `\r\n` line ends (as
-//! spreadsheets write them), was reported a line early.
+//! Two things differ, on purpose:
+//! - A record's line and byte are those of its first byte (but the first
+//!   record's, which is placed at the start of the input, as `csv::Reader`
+//!   places it: a header's errors name line 1). `csv::Reader` gives the
+//!   position where the previous record ended, before the line ends and
+//!   comment lines that `csv_core` skips ahead of the next one, so a row
+//!   after an empty or comment line, and every row of a file with `\r\n`
+//!   line ends (as spreadsheets write them), was reported a line early.
+//! - A comment line that ends the input without a line end is skipped, as
+//!   every other comment line is. `csv_core` reads it as a record of one
+//!   empty field, which a file of more columns then fails on.
 //!
 //! The tests read random inputs with both, through readers that return
-//! few bytes at a time, and compare, moving `csv::Reader`'s positions past
-//! the line ends.
+//! few bytes at a time, with and without comments, and compare, moving
+//! `csv::Reader`'s positions past the line ends and comment lines.
 
 use std::io::{self, Read};
 use std::ops::Range;
@@ -156,6 +162,23 @@ impl RecordError {
             _ => None,
         }
     }
+
+    /// The crate's error for this one, at its line: the guard's own
+    /// message and line when it stopped the input.
+    pub(crate) fn to_error(&self) -> crate::error::Error {
+        if let Some(stop) = self.io().and_then(super::csv_guard::stop_in) {
+            return crate::error::Error::Csv {
+                line: stop.line,
+                column: None,
+                message: stop.message.clone(),
+            };
+        }
+        crate::error::Error::Csv {
+            line: self.line(),
+            column: None,
+            message: self.to_string(),
+        }
+    }
 }
 
 impl std::fmt::Display for RecordError {
@@ -232,16 +255,25 @@ pub(crate) struct Records<R> {
     /// `core`'s output: the unescaped fields and where each ends.
     fields: Vec<u8>,
     ends: Vec<usize>,
+    /// A line starting with this byte where a record would start is a
+    /// comment, skipped through its `\n` (as `csv_core` skips it).
+    comment: Option<u8>,
 }
 
 impl<R: Read> Records<R> {
     pub(crate) fn new(input: R) -> Records<R> {
-        Records::with_buffer(input, BUFFER_BYTES)
+        Records::with_buffer(input, BUFFER_BYTES, None)
+    }
+
+    /// A reader that skips comment lines, those starting with `comment`
+    /// (as `csv::ReaderBuilder::comment` sets it).
+    pub(crate) fn with_comments(input: R, comment: u8) -> Records<R> {
+        Records::with_buffer(input, BUFFER_BYTES, Some(comment))
     }
 
     /// A reader whose buffer starts at `bytes` (the tests use small ones
     /// to make lines straddle reads).
-    fn with_buffer(input: R, bytes: usize) -> Records<R> {
+    fn with_buffer(input: R, bytes: usize, comment: Option<u8>) -> Records<R> {
         Records {
             input,
             buffer: vec![0; bytes.max(1)],
@@ -251,11 +283,12 @@ impl<R: Read> Records<R> {
             done: false,
             position: Position::default(),
             expected_fields: None,
-            core: csv_core::Reader::new(),
+            core: csv_core::ReaderBuilder::new().comment(comment).build(),
             first: true,
             searched: 0,
             fields: vec![0; 1024],
             ends: vec![0; 32],
+            comment,
         }
     }
 
@@ -366,6 +399,14 @@ impl<R: Read> Records<R> {
                 let lines =
                     memchr::memchr_iter(b'\n', unread.get(..ends).unwrap_or_default()).count();
                 self.consume(ends, lines);
+                continue;
+            }
+            if self.comment.is_some() && unread.first() == self.comment.as_ref() {
+                match memchr::memchr(b'\n', unread) {
+                    Some(end) => self.consume(end.saturating_add(1), 1),
+                    None if self.input_ended => self.consume(unread.len(), 0),
+                    None => self.fill()?,
+                }
                 continue;
             }
             let at = self.position;
@@ -529,31 +570,38 @@ mod tests {
     }
 
     /// Where a record of `input` starts by this module's count, given
-    /// where `csv::Reader` says it does: past the line ends ahead of it,
-    /// except for the first record.
-    fn first_byte(input: &[u8], p: &csv::Position) -> (u64, u64) {
+    /// where `csv::Reader` says it does: past the line ends and comment
+    /// lines ahead of it, except for the first record.
+    fn first_byte(input: &[u8], p: &csv::Position, comment: Option<u8>) -> (u64, u64) {
         let from = usize::try_from(p.byte()).unwrap_or(usize::MAX);
         let ahead = input.get(from..).unwrap_or_default();
-        let skipped = if p.record() == 0 {
-            &[][..]
-        } else {
-            let ends = ahead
+        let mut skipped = 0;
+        while p.record() != 0 {
+            let rest = &ahead[skipped..];
+            let ends = rest
                 .iter()
                 .take_while(|&&b| b == b'\n' || b == b'\r')
                 .count();
-            &ahead[..ends]
-        };
-        let lines = memchr::memchr_iter(b'\n', skipped).count();
-        (p.byte() + as_u64(skipped.len()), p.line() + as_u64(lines))
+            skipped += ends;
+            if comment.is_some() && ahead.get(skipped) == comment.as_ref() {
+                skipped = memchr::memchr(b'\n', &ahead[skipped..])
+                    .map_or(ahead.len(), |end| skipped + end + 1);
+            } else if ends == 0 {
+                break;
+            }
+        }
+        let lines = memchr::memchr_iter(b'\n', &ahead[..skipped]).count();
+        (p.byte() + as_u64(skipped), p.line() + as_u64(lines))
     }
 
     fn of_csv(
         input: &[u8],
+        comment: Option<u8>,
         read: Result<bool, (String, bool)>,
         record: &csv::StringRecord,
     ) -> Outcome {
         let at = record.position().map_or((0, 0, 0), |p| {
-            let (byte, line) = first_byte(input, p);
+            let (byte, line) = first_byte(input, p, comment);
             (byte, line, p.record())
         });
         outcome(read, record.iter().map(String::from), at)
@@ -561,11 +609,11 @@ mod tests {
 
     /// `csv::Reader`'s error, worded by it, with the position moved as
     /// [`first_byte`] moves it.
-    fn csv_error(input: &[u8], e: &csv::Error) -> (String, bool) {
+    fn csv_error(input: &[u8], comment: Option<u8>, e: &csv::Error) -> (String, bool) {
         let text = e.to_string();
         match e.kind() {
             csv::ErrorKind::UnequalLengths { pos: Some(p), .. } => {
-                let (byte, line) = first_byte(input, p);
+                let (byte, line) = first_byte(input, p, comment);
                 let text = text.replace(
                     &format!("(line: {}, byte: {})", p.line(), p.byte()),
                     &format!("(line: {line}, byte: {byte})"),
@@ -573,7 +621,7 @@ mod tests {
                 (text, true)
             }
             csv::ErrorKind::Utf8 { pos: Some(p), .. } => {
-                let (byte, line) = first_byte(input, p);
+                let (byte, line) = first_byte(input, p, comment);
                 let text = text
                     .replace(&format!("(line {}, ", p.line()), &format!("(line {line}, "))
                     .replace(&format!("byte: {})", p.byte()), &format!("byte: {byte})"));
@@ -593,24 +641,31 @@ mod tests {
     }
 
     /// Every read until two in a row give nothing, or an error ends it.
-    fn with_csv(input: &[u8], step: usize, limit: usize) -> Vec<Outcome> {
+    fn with_csv(input: &[u8], step: usize, limit: usize, comment: Option<u8>) -> Vec<Outcome> {
         let guard = Guard::new(Trickle { bytes: input, step }, limit);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
+            .comment(comment)
             .from_reader(guard);
         let mut record = csv::StringRecord::new();
         let mut all = Vec::new();
         loop {
-            let read = reader
-                .read_record(&mut record)
-                .map_err(|e| csv_error(input, &e));
-            let this = of_csv(input, read, &record);
+            let read = reader.read_record(&mut record);
+            if is_final_comment(input, comment, &read, &record) {
+                // Where `csv_core` makes a record of one empty field, this
+                // module sees the comment it is and the end after it.
+                all.extend([Ok(None), Ok(None)]);
+                return all;
+            }
+            let read = read.map_err(|e| csv_error(input, comment, &e));
+            let this = of_csv(input, comment, read, &record);
             let stop = matches!(this, Ok(None) | Err((_, false)));
             all.push(this);
             if stop {
                 // What comes after the end, or after an input error.
                 all.push(of_csv(
                     input,
+                    comment,
                     reader
                         .read_record(&mut record)
                         .map_err(|e| (e.to_string(), false)),
@@ -621,9 +676,40 @@ mod tests {
         }
     }
 
-    fn with_records(input: &[u8], step: usize, limit: usize, buffer: usize) -> Vec<Outcome> {
+    /// `csv_core` reads a comment line that ends the input without a line
+    /// end as a record of one empty field (or the error that the record
+    /// count is wrong), placed, past the line ends and comment lines ahead
+    /// of it, at the end of the input.
+    fn is_final_comment(
+        input: &[u8],
+        comment: Option<u8>,
+        read: &csv::Result<bool>,
+        record: &csv::StringRecord,
+    ) -> bool {
+        let at_end = |p: &csv::Position| {
+            p.record() > 0 && first_byte(input, p, comment).0 == as_u64(input.len())
+        };
+        match read {
+            Ok(true) => record.len() == 1 && record.position().is_some_and(at_end),
+            Err(e) => match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    pos: Some(p), len, ..
+                } => *len == 1 && at_end(p),
+                _ => false,
+            },
+            Ok(false) => false,
+        }
+    }
+
+    fn with_records(
+        input: &[u8],
+        step: usize,
+        limit: usize,
+        buffer: usize,
+        comment: Option<u8>,
+    ) -> Vec<Outcome> {
         let guard = Guard::new(Trickle { bytes: input, step }, limit);
-        let mut reader = Records::with_buffer(guard, buffer);
+        let mut reader = Records::with_buffer(guard, buffer, comment);
         let mut record = CsvRecord::default();
         let mut all = Vec::new();
         loop {
@@ -657,6 +743,7 @@ mod tests {
             1 => Just(b"\r".to_vec()),
             1 => Just(b"\r\n".to_vec()),
             1 => Just(b"\"".to_vec()),
+            1 => Just(b"#".to_vec()),
             1 => Just(b" ".to_vec()),
             1 => Just("é".as_bytes().to_vec()),
             1 => Just(vec![0xff]),
@@ -683,10 +770,11 @@ mod tests {
             step in 1usize..20,
             buffer in 20usize..40,
             limit in prop_oneof![Just(usize::MAX), 4usize..40],
+            comment in prop_oneof![Just(None), Just(Some(b'#'))],
         ) {
             prop_assert_eq!(
-                with_records(&input, step, limit, buffer),
-                with_csv(&input, step, limit)
+                with_records(&input, step, limit, buffer, comment),
+                with_csv(&input, step, limit, comment)
             );
         }
     }
@@ -694,7 +782,7 @@ mod tests {
     #[test]
     fn plain_lines_are_split_at_commas_and_empty_lines_skipped() {
         let input = b"id,member\nP1,FRA\n\n\nP2,DEU";
-        let got = with_records(input, 64, usize::MAX, 4);
+        let got = with_records(input, 64, usize::MAX, 4, None);
         let records: Vec<_> = got
             .iter()
             .filter_map(|o| o.clone().ok().flatten())
@@ -710,7 +798,37 @@ mod tests {
                 (vec!["P2".to_string(), "DEU".into()], 5, 2),
             ]
         );
-        assert_eq!(got, with_csv(input, 64, usize::MAX));
+        assert_eq!(got, with_csv(input, 64, usize::MAX, None));
+    }
+
+    /// A comment line is skipped where a record would start, after empty
+    /// lines too; a `#` inside a record is data.
+    #[test]
+    fn comment_lines_are_skipped_and_the_next_record_keeps_its_line() {
+        let input = b"id,n\r\n# a note, with a comma\r\n\r\nP1,#2\n#\nP2,\"3\"\n# last";
+        let got = with_records(input, 64, usize::MAX, 8, Some(b'#'));
+        let records: Vec<_> = got
+            .iter()
+            .filter_map(|o| o.clone().ok().flatten())
+            .map(|(fields, _, line, _)| (fields, line))
+            .collect();
+        assert_eq!(
+            records,
+            [
+                (vec!["id".to_string(), "n".into()], 1),
+                (vec!["P1".to_string(), "#2".into()], 4),
+                (vec!["P2".to_string(), "3".into()], 6),
+            ]
+        );
+        assert_eq!(got, with_csv(input, 64, usize::MAX, Some(b'#')));
+        // Without comments, the `#` lines are records of one field.
+        let plain = with_records(input, 64, usize::MAX, 8, None);
+        assert!(
+            plain
+                .iter()
+                .any(|o| matches!(o, Err((m, true)) if m.contains("found record with 1 fields"))),
+            "{plain:?}"
+        );
     }
 
     /// Fields that `csv_core` writes end to end are checked one by one:
@@ -718,8 +836,8 @@ mod tests {
     #[test]
     fn halves_of_a_character_in_two_fields_are_refused() {
         for input in [&b"a,b\r\nx\xc3,\xa9\r\n"[..], b"a,b\n\"x\xc3\",\"\xa9\"\n"] {
-            let got = with_records(input, 64, usize::MAX, 64);
-            assert_eq!(got, with_csv(input, 64, usize::MAX));
+            let got = with_records(input, 64, usize::MAX, 64, None);
+            assert_eq!(got, with_csv(input, 64, usize::MAX, None));
             let refused = got.iter().any(|o| {
                 matches!(o, Err((message, true)) if message.contains("invalid UTF-8 in field 0"))
             });
@@ -730,8 +848,8 @@ mod tests {
     #[test]
     fn a_byte_order_mark_is_stripped_from_the_first_record_only() {
         let input = b"\xef\xbb\xbfid\n\xef\xbb\xbfP1\n";
-        let got = with_records(input, 64, usize::MAX, 64);
-        assert_eq!(got, with_csv(input, 64, usize::MAX));
+        let got = with_records(input, 64, usize::MAX, 64, None);
+        assert_eq!(got, with_csv(input, 64, usize::MAX, None));
         let first = got.first().cloned().and_then(Result::ok).flatten();
         assert_eq!(first.map(|r| r.0), Some(vec!["id".to_string()]));
     }

@@ -95,7 +95,8 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::csv_guard::{Guard, stop_of};
+use super::csv_guard::Guard;
+use super::csv_records::{CsvRecord, Records};
 use crate::dates::PartialDate;
 use crate::entry::{Action, ClientKey, Provenance};
 use crate::error::{Collected, Error, Result};
@@ -213,8 +214,8 @@ enum From<T> {
 /// ```
 #[derive(Debug)]
 pub struct RowView<'r> {
-    header: &'r csv::StringRecord,
-    record: &'r csv::StringRecord,
+    header: &'r CsvRecord,
+    record: &'r CsvRecord,
     line: u64,
 }
 
@@ -739,7 +740,9 @@ impl Mapping {
     }
 
     /// Skips lines that begin with `#` (a note at the top of a file, say);
-    /// by default they are rows.
+    /// by default they are rows. A row's line counts the comment lines
+    /// above it, as it counts empty lines, so errors name the line a text
+    /// editor shows.
     ///
     /// ```
     /// use coalition_ledger::io::mapping::Mapping;
@@ -887,18 +890,23 @@ impl Mapping {
         errors: &mut Collected,
         mut row: impl FnMut(MappedRow) -> Result<()>,
     ) -> Result<()> {
-        let mut csv = csv::ReaderBuilder::new()
-            .flexible(false)
-            .comment(self.comment_lines.then_some(b'#'))
-            .from_reader(Guard::new(reader, MAX_CSV_RECORD_BYTES));
-        let header = csv.headers().map_err(|e| read_error(&e))?.clone();
+        // Each record is placed at its own first line, past the line ends
+        // and comment lines ahead of it (see `Records`).
+        let guarded = Guard::new(reader, MAX_CSV_RECORD_BYTES);
+        let mut csv = if self.comment_lines {
+            Records::with_comments(guarded, b'#')
+        } else {
+            Records::new(guarded)
+        };
+        let mut header = CsvRecord::default();
+        csv.read_record(&mut header).map_err(|e| e.to_error())?;
         let columns = self.columns(&header)?;
-        let mut record = csv::StringRecord::new();
+        let mut record = CsvRecord::default();
         loop {
             match csv.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
-                    let line = record.position().map_or(0, csv::Position::line);
+                    let line = record.position().line;
                     let view = RowView {
                         header: &header,
                         record: &record,
@@ -922,11 +930,8 @@ impl Mapping {
                     }
                 }
                 Err(error) => {
-                    errors.push(read_error(&error));
-                    if !matches!(
-                        error.kind(),
-                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                    ) {
+                    errors.push(error.to_error());
+                    if !error.goes_on() {
                         break;
                     }
                 }
@@ -944,7 +949,7 @@ impl Mapping {
 
     /// The positions of the columns the mapping names; every missing one is
     /// named at once.
-    fn columns(&self, header: &csv::StringRecord) -> Result<Columns> {
+    fn columns(&self, header: &CsvRecord) -> Result<Columns> {
         let mut errors = Collected::default();
         let mut setup = |message: &str| {
             errors.push(Error::Csv {
@@ -1079,7 +1084,7 @@ impl Mapping {
     fn parse_row(
         &self,
         columns: &Columns,
-        record: &csv::StringRecord,
+        record: &CsvRecord,
         line: u64,
     ) -> std::result::Result<MappedRow, Vec<Error>> {
         let mut errors = Vec::new();
@@ -1511,22 +1516,6 @@ fn located(error: Error, line: u64, mapping: &Mapping) -> Error {
         _ => mapping.amount.as_deref(),
     };
     error.in_csv_row(line, column)
-}
-
-/// An error of the CSV reader (or of the guard under it) with its line.
-fn read_error(error: &csv::Error) -> Error {
-    if let Some(stop) = stop_of(error) {
-        return Error::Csv {
-            line: stop.line,
-            column: None,
-            message: stop.message.clone(),
-        };
-    }
-    Error::Csv {
-        line: error.position().map_or(0, csv::Position::line),
-        column: None,
-        message: error.to_string(),
-    }
 }
 
 /// Parses a decimal exactly: `-61.97`, `100`, and with `scientific` also

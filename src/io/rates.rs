@@ -131,18 +131,20 @@ pub fn read_fx_csv<R: std::io::Read>(
     base: crate::money::Currency,
     policy: crate::fx::RatePolicy,
 ) -> Result<FxRates> {
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(reader);
+    use super::csv_records::{CsvRecord, Records};
+    // Each record is placed at its own line (a `\r\n` file's rows were
+    // reported a line early), and no record grows past the guard's limit.
+    let mut csv = Records::new(super::csv_guard::Guard::new(
+        reader,
+        crate::limits::MAX_CSV_RECORD_BYTES,
+    ));
     let header_error = |message: String| Error::Csv {
         line: 1,
         column: None,
         message,
     };
-    let headers = csv
-        .headers()
-        .map_err(|e| header_error(e.to_string()))?
-        .clone();
+    let mut headers = CsvRecord::default();
+    csv.read_record(&mut headers).map_err(|e| e.to_error())?;
     if headers
         .iter()
         .map(str::trim)
@@ -154,13 +156,12 @@ pub fn read_fx_csv<R: std::io::Read>(
         )));
     }
     let mut fx = FxRates::new(base, policy);
-    for record in csv.records() {
-        let record = record.map_err(|e| Error::Csv {
-            line: e.position().map_or(0, csv::Position::line),
-            column: None,
-            message: e.to_string(),
-        })?;
-        let line = record.position().map_or(0, csv::Position::line);
+    // What is already in: looking each row up in the rates read so far
+    // made the file's reading quadratic in its rows.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut record = CsvRecord::default();
+    while csv.read_record(&mut record).map_err(|e| e.to_error())? {
+        let line = record.position().line;
         let at = |column: &str, error: Error| Error::Csv {
             line,
             column: Some(column.into()),
@@ -170,7 +171,7 @@ pub fn read_fx_csv<R: std::io::Read>(
         let currency = crate::money::Currency::new(field(0)).map_err(|e| at("currency", e))?;
         let date = crate::dates::parse_date(field(1)).map_err(|e| at("date", e))?;
         let rate = crate::money::parse_amount(field(2)).map_err(|e| at("rate", e))?;
-        if fx.iter().any(|(c, d, _)| c == currency && d == date) {
+        if !seen.insert((currency, date)) {
             let twice = Error::invalid(
                 format!("rate for {currency} on {date}"),
                 "date",

@@ -475,3 +475,82 @@ fn crlf_line_ends_a_byte_order_mark_and_quotes_read_as_plain_lines() {
     blank.extend_from_slice(format!("{},extra\n", row("P4", "")).as_bytes());
     assert_eq!(lines_of(&blank), [7]);
 }
+
+/// A reader that hands over `step` bytes a read and fails once `fail_at`
+/// bytes are read, as a network stream or a pipe may.
+struct Stream<'a> {
+    bytes: &'a [u8],
+    step: usize,
+    fail_at: Option<usize>,
+    read: usize,
+}
+
+impl std::io::Read for Stream<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.fail_at.is_some_and(|at| self.read >= at) {
+            return Err(std::io::Error::other("the connection dropped"));
+        }
+        let n = self.step.min(buf.len()).min(self.bytes.len());
+        let (now, rest) = self.bytes.split_at(n);
+        buf[..n].copy_from_slice(now);
+        self.bytes = rest;
+        self.read += n;
+        Ok(n)
+    }
+}
+
+/// However few bytes each read gives, a file reads as it does whole: the
+/// byte order mark is stripped even when it arrives a byte at a time.
+#[test]
+fn a_byte_order_mark_is_stripped_however_the_input_arrives() {
+    let row = "P1,FRA,troops,,,exact,10,10,,,,,announced,reported,,,,0,,,";
+    let plain = format!("{HEADER}\n{row}\n");
+    let with_mark = format!("\u{feff}{plain}");
+    let whole = export_string(&importer().import(plain.as_bytes()).expect("imports"));
+    for step in [1, 2, 3, 64] {
+        let stream = Stream {
+            bytes: with_mark.as_bytes(),
+            step,
+            fail_at: None,
+            read: 0,
+        };
+        let imported = importer().import(stream);
+        assert_eq!(
+            imported
+                .map(|l| export_string(&l))
+                .map_err(|e| e.to_string()),
+            Ok(whole.clone()),
+            "{step} bytes a read"
+        );
+    }
+}
+
+/// An input that fails part way is reported at the line where reading
+/// stopped, not at line 0.
+#[test]
+fn an_input_error_names_the_line_reading_stopped_at() {
+    let row = |id: &str| format!("{id},FRA,troops,,,exact,10,10,,,,,announced,reported,,,,0,,,");
+    let text = format!("{HEADER}\n{}\n{}\n{}\n", row("P1"), row("P2"), row("P3"));
+    // Fails after the header and two rows, at the start of line 4.
+    let upto = text
+        .match_indices('\n')
+        .nth(2)
+        .map(|(i, _)| i + 1)
+        .expect("three lines");
+    let stream = Stream {
+        bytes: text.as_bytes(),
+        step: upto,
+        fail_at: Some(upto),
+        read: 0,
+    };
+    match importer().import(stream) {
+        Err(Error::CsvErrors { errors, total: 1 }) => match &errors[..] {
+            [Error::Csv { line, message, .. }] => {
+                assert_eq!(*line, 4, "{message}");
+                assert!(message.contains("the connection dropped"), "{message}");
+            }
+            other => panic!("expected the input error, got {other:?}"),
+        },
+        other => panic!("expected the input error, got {other:?}"),
+    }
+}

@@ -651,6 +651,15 @@ impl Collected {
         self.total == 0
     }
 
+    /// One error as [`Error::CsvErrors`]: a problem that stops an import
+    /// before its rows (a header that is not UTF-8, an input that fails)
+    /// comes back in the same shape as the rows' problems.
+    pub(crate) fn single(error: Error) -> Error {
+        let mut collected = Collected::default();
+        collected.push(error);
+        collected.into_csv_error()
+    }
+
     /// The collected errors as [`Error::CsvErrors`].
     pub(crate) fn into_csv_error(self) -> Error {
         Error::CsvErrors {

@@ -455,12 +455,15 @@ fn crlf_line_ends_a_byte_order_mark_and_quotes_read_as_plain_lines() {
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0].0, 5);
     assert!(
-        found[0].1.contains("found record with 22 fields"),
+        found[0].1 == "this row has 22 fields, the header has 21",
         "{}",
         found[0].1
     );
     assert_eq!(found[1].0, 7);
-    assert!(found[1].1.contains("invalid utf-8"), "{}", found[1].1);
+    assert_eq!(
+        found[1].1,
+        "field 20 is not UTF-8 text (its first bad byte is byte 1 of the field)"
+    );
     // The same rows with CRLF line ends are reported at the same lines
     // (through the `csv` crate's reader, a line early), and so are rows
     // after an empty line.
@@ -553,4 +556,29 @@ fn an_input_error_names_the_line_reading_stopped_at() {
         },
         other => panic!("expected the input error, got {other:?}"),
     }
+}
+
+/// A header below empty lines is named at its own line, and one that is not
+/// UTF-8 comes back among the import's errors, as every problem does.
+#[test]
+fn header_problems_name_the_header_line_and_come_collected() {
+    let err = importer()
+        .import(format!("\n\n{}\n", HEADER.replace("kind", "sort")).as_bytes())
+        .unwrap_err();
+    let Error::CsvErrors { errors, .. } = &err else {
+        panic!("expected CSV errors, got {err:?}")
+    };
+    assert!(
+        errors
+            .iter()
+            .all(|e| matches!(e, Error::Csv { line: 3, .. })),
+        "{err}"
+    );
+    let mut text = HEADER.as_bytes().to_vec();
+    text[1] = 0xff;
+    let err = importer().import(&text[..]).unwrap_err();
+    assert!(
+        matches!(&err, Error::CsvErrors { errors, total: 1 } if matches!(errors[0], Error::Csv { line: 1, .. })),
+        "{err:?}"
+    );
 }

@@ -331,6 +331,14 @@ fn rates_load_from_csv_and_errors_name_the_line() -> Result<()> {
             "{text:?}: {err}"
         );
     }
+    // A header below an empty line is named at its own line.
+    let err = read_fx_csv(
+        "\ncurrency,rate,date\n".as_bytes(),
+        Currency::EUR,
+        RatePolicy::OnDate,
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Csv { line: 2, .. }), "{err}");
     // A row as long as a hostile file makes it is refused at its line,
     // not read into memory whole.
     let long = format!(

@@ -293,6 +293,48 @@ fn row_errors_name_their_own_line_whatever_the_line_ends() {
     );
 }
 
+/// A comment line is skipped whatever it holds: a quote in it opens no
+/// field, and its length is no record's (the reader never holds it whole).
+/// A header below comment and empty lines is named at its own line.
+#[test]
+fn comment_lines_hold_anything_and_the_header_keeps_its_line() {
+    let simple = || {
+        Mapping::new()
+            .comment_lines(true)
+            .member_column("donor")
+            .amount_column("v")
+            .currency(Currency::EUR)
+            .add_missing_members(true)
+    };
+    let long = "x".repeat(100_000);
+    let text = format!("# a,\"b\n#,\"{long}\r\ndonor,v\nFRA,1\n# {long}\nDEU,2\n# end, \"");
+    let ledger = simple()
+        .import(text.as_bytes())
+        .expect("imports")
+        .into_ledger();
+    assert_eq!(ledger.pledge_count(), 2);
+    // The header is on line 4, past two comment lines and an empty one.
+    let text = "# note\n\n# more\ndonor,v\nFRA,1\n";
+    let err = simple()
+        .member_column("giver")
+        .import(text.as_bytes())
+        .unwrap_err();
+    let Error::CsvErrors { errors, .. } = &err else {
+        panic!("expected CSV errors, got {err:?}")
+    };
+    assert!(
+        matches!(&errors[0], Error::Csv { line: 4, column: Some(c), .. } if c == "giver"),
+        "{err}"
+    );
+    // A header that is not UTF-8 is one of the import's errors, as the docs
+    // say every problem is.
+    let err = simple().import(&b"don\xffor,v\nFRA,1\n"[..]).unwrap_err();
+    assert!(
+        matches!(&err, Error::CsvErrors { errors, total: 1 } if matches!(errors[0], Error::Csv { line: 1, .. })),
+        "{err:?}"
+    );
+}
+
 #[test]
 fn collected_errors_stop_at_the_cap_and_count_the_rest() {
     let mut text = String::from("id,donor,date,type,category,value_eur_m,status\n");

@@ -693,12 +693,15 @@ fn slot(column: &str) -> usize {
 /// at once, each an error of its own.
 fn read_header<R: Read>(csv: &mut Records<R>) -> Result<Columns> {
     let mut header = CsvRecord::default();
-    csv.read_record(&mut header).map_err(|e| e.to_error())?;
+    csv.read_record(&mut header)
+        .map_err(|e| Collected::single(e.to_error()))?;
+    // The header's own line: past any empty lines ahead of it.
+    let line = header.position().line;
     let mut columns = BTreeMap::new();
     let mut errors = Collected::default();
     let mut header_error = |column: &str, message: String| {
         errors.push(Error::Csv {
-            line: 1,
+            line,
             column: Some(column.to_string()),
             message,
         });

@@ -11,7 +11,10 @@
 //! [`MAX_CSV_RECORD_BYTES`](crate::limits::MAX_CSV_RECORD_BYTES). At the
 //! end of the input, a quoted field still open is an error naming the line
 //! where it opened: without it the parser would take every later row into
-//! that field.
+//! that field. A guard made [`with_comments`](Guard::with_comments) skips
+//! a comment line as the parser does (from the comment byte at the start of
+//! a record through its `\n`): a quote in it opens nothing, and its length
+//! is not a record's, since the reader skips it without holding it whole.
 
 use std::io::{self, Read};
 
@@ -22,6 +25,8 @@ enum State {
     InField,
     InQuoted,
     QuoteInQuoted,
+    /// In a comment line, up to its `\n`.
+    InComment,
 }
 
 /// Why the guard stopped the input, with the 1-based line it is about.
@@ -52,6 +57,9 @@ pub(crate) struct Guard<R> {
     /// The line where the open quoted field began.
     quote_line: u64,
     pending: Option<Stop>,
+    /// A line starting with this byte where a record would start is a
+    /// comment.
+    comment: Option<u8>,
 }
 
 impl<R: Read> Guard<R> {
@@ -65,7 +73,23 @@ impl<R: Read> Guard<R> {
             record_line: 1,
             quote_line: 1,
             pending: None,
+            comment: None,
         }
+    }
+
+    /// A guard for a reader that skips comment lines starting with
+    /// `comment` (see the module docs).
+    pub(crate) fn with_comments(inner: R, limit: usize, comment: u8) -> Guard<R> {
+        Guard {
+            comment: Some(comment),
+            ..Guard::new(inner, limit)
+        }
+    }
+
+    /// True at the start of a record (a field starts and the record has no
+    /// bytes yet), where a comment byte begins a comment.
+    fn at_record_start(&self) -> bool {
+        self.state == State::StartField && self.record_bytes == 0
     }
 
     /// Follows the bytes at the start of `bytes` that stay outside quotes
@@ -79,6 +103,12 @@ impl<R: Read> Guard<R> {
     /// twenty) still cost half a microsecond a row.
     fn ordinary_run(&mut self, bytes: &[u8]) -> usize {
         if !matches!(self.state, State::StartField | State::InField) {
+            return 0;
+        }
+        if self.comment.is_some()
+            && self.at_record_start()
+            && bytes.first() == self.comment.as_ref()
+        {
             return 0;
         }
         let run = plain_prefix(bytes);
@@ -101,6 +131,18 @@ impl<R: Read> Guard<R> {
         let ends_record = matches!(byte, b'\n' | b'\r');
         if byte == b'\n' {
             self.line = self.line.saturating_add(1);
+        }
+        if self.state == State::InComment {
+            // Only a `\n` ends a comment (a `\r` does not, as in
+            // `csv_core`); none of it counts towards a record.
+            if byte == b'\n' {
+                self.state = State::StartField;
+            }
+            return true;
+        }
+        if self.comment == Some(byte) && self.at_record_start() {
+            self.state = State::InComment;
+            return true;
         }
         self.state = match (self.state, byte) {
             (State::InQuoted, b'"') => State::QuoteInQuoted,
@@ -161,6 +203,12 @@ impl<R: Read> Read for Guard<R> {
         }
         let mut i = 0;
         while let Some(&byte) = buf.get(i).filter(|_| i < n) {
+            if self.state == State::InComment && byte != b'\n' {
+                // The rest of the comment, up to its `\n`, at once.
+                let rest = buf.get(i..n).unwrap_or_default();
+                i = i.saturating_add(memchr::memchr(b'\n', rest).unwrap_or(rest.len()));
+                continue;
+            }
             let run = self.ordinary_run(buf.get(i..n).unwrap_or_default());
             if run > 0 {
                 i = i.saturating_add(run);
@@ -196,7 +244,10 @@ mod tests {
     use super::*;
 
     fn run(input: &str, limit: usize) -> Result<String, Stop> {
-        let mut guard = Guard::new(input.as_bytes(), limit);
+        run_guard(Guard::new(input.as_bytes(), limit))
+    }
+
+    fn run_guard(mut guard: Guard<&[u8]>) -> Result<String, Stop> {
         let mut out = Vec::new();
         let mut buf = [0u8; 3];
         loop {
@@ -212,6 +263,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A comment line is skipped through its `\n`: a quote in it opens no
+    /// field, its length is no record's, and a `#` elsewhere is data.
+    #[test]
+    fn comment_lines_open_no_quote_and_have_no_limit() {
+        let long = "x".repeat(100);
+        let text = format!("#,\"quoted, {long}\r\na,b\nc,#d\n# end");
+        let commented = |text: &str| run_guard(Guard::with_comments(text.as_bytes(), 10, b'#'));
+        assert_eq!(commented(&text), Ok(text.clone()));
+        // Without comments, the first line's quote opens a field that never
+        // closes, and the line is too long anyway.
+        assert!(run(&text, 1_000).is_err_and(|s| s.message.contains("unterminated")));
+        assert!(run(&text, 10).is_err_and(|s| s.message.contains("exceeds the limit")));
+        // A `#` that does not start a record is counted as data.
+        let data = format!("a,#{long}\n");
+        assert!(commented(&data).is_err_and(|s| s.line == 1 && s.message.contains("exceeds")));
+        // After a comment, records are counted and placed as before.
+        let after = format!("#c\n\nab,{long}\n");
+        assert!(commented(&after).is_err_and(|s| s.line == 3));
     }
 
     #[test]

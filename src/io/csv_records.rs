@@ -7,10 +7,10 @@
 //! `csv::Reader` runs each of its bytes through `csv_core`'s state machine,
 //! which was 13% of the instructions of a 100,000-row import. [`Records`]
 //! splits such a line at its commas instead, found with `memchr`, and
-//! hands every other record to the same `csv_core` reader the way
-//! `csv::Reader` drives it: a record with a quote or a carriage return, and
-//! the first record, from whose start `csv_core` strips a UTF-8 byte order
-//! mark.
+//! hands every other record (one with a quote or a carriage return) to the
+//! same `csv_core` reader the way `csv::Reader` drives it. A UTF-8 byte
+//! order mark at the start of the input is stripped, as `csv_core` strips
+//! it.
 //!
 //! A plain line needs no state machine. Outside quotes, `csv_core` ends a
 //! field at each comma and the record at `\n`, copies every other byte,
@@ -30,22 +30,23 @@
 //! - errors worded the same;
 //! - nothing more after an error from the input.
 //!
-//! Three things differ, on purpose:
-//! - A record's line and byte are those of its first byte (but the first
-//!   record's, which is placed at the start of the input, as `csv::Reader`
-//!   places it: a header's errors name line 1). `csv::Reader` gives the
-//!   position where the previous record ended, before the line ends and
-//!   comment lines that `csv_core` skips ahead of the next one, so a row
-//!   after an empty or comment line, and every row of a file with `\r\n`
-//!   line ends (as spreadsheets write them), was reported a line early.
+//! Four things differ, on purpose:
+//! - A record's line and byte are those of its first byte. `csv::Reader`
+//!   gives the position where the previous record ended, before the line
+//!   ends and comment lines that `csv_core` skips ahead of the next one, so
+//!   a row after an empty or comment line, and every row of a file with
+//!   `\r\n` line ends (as spreadsheets write them), was reported a line
+//!   early, and a header after comment lines at line 1.
 //! - A comment line that ends the input without a line end is skipped, as
 //!   every other comment line is. `csv_core` reads it as a record of one
 //!   empty field, which a file of more columns then fails on.
-//! - The first record waits for four bytes of input (or its end). `csv_core`
-//!   strips a byte order mark only from a first input that holds all of it,
-//!   and takes a first input of the mark alone for the end of the file: a
-//!   reader that gave one byte at a time left the mark on the first
-//!   column's name, and one whose first read was the mark read as empty.
+//! - A byte order mark is stripped however the input arrives. `csv_core`
+//!   strips it only from a first input that holds all of it, and takes a
+//!   first input of the mark alone for the end of the file: a reader that
+//!   gave one byte at a time left the mark on the first column's name, and
+//!   one whose first read was the mark read as empty.
+//! - A comment line may be of any length: it is skipped as it is read,
+//!   never held whole.
 //!
 //! The tests read random inputs with both, through readers that return
 //! few bytes at a time, with and without comments, and compare, moving
@@ -179,10 +180,28 @@ impl RecordError {
                 message: stop.message.clone(),
             };
         }
+        // Worded for the reader of the error, which names the line already
+        // (the `Display` wording is `csv::Reader`'s, with a second line).
+        let message = match self {
+            RecordError::Io { error, .. } => error.to_string(),
+            RecordError::UnequalLengths {
+                expected, found, ..
+            } => format!(
+                "this row has {found} {}, the header has {expected}",
+                if *found == 1 { "field" } else { "fields" }
+            ),
+            RecordError::Utf8 {
+                field, valid_up_to, ..
+            } => format!(
+                "field {} is not UTF-8 text (its first bad byte is byte {} of the field)",
+                field.saturating_add(1),
+                valid_up_to.saturating_add(1)
+            ),
+        };
         crate::error::Error::Csv {
             line: self.line(),
             column: None,
-            message: self.to_string(),
+            message,
         }
     }
 }
@@ -215,6 +234,18 @@ impl std::fmt::Display for RecordError {
     }
 }
 
+/// How far a [`Records`] has got: a byte order mark is stripped from the
+/// start of the input, and `csv_core` must strip none later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Progress {
+    /// Nothing read yet: a byte order mark may come first.
+    Unread,
+    /// Past the start; `csv_core` has had no input yet.
+    Reading,
+    /// `csv_core` has had input (so it strips no byte order mark).
+    CoreFed,
+}
+
 /// What the next record is, once found.
 enum Found {
     /// A plain line: these bytes of the buffer, without the `\n`.
@@ -226,8 +257,7 @@ enum Found {
     End,
 }
 
-/// The UTF-8 byte order mark, which `csv_core` strips from the first
-/// record.
+/// The UTF-8 byte order mark, stripped from the start of the input.
 const BYTE_ORDER_MARK: [u8; 3] = [0xef, 0xbb, 0xbf];
 
 /// Bytes read from the input at a time (`csv::Reader` reads 8 KiB; more
@@ -256,8 +286,10 @@ pub(crate) struct Records<R> {
     /// The first record's field count, which every later one must have.
     expected_fields: Option<u64>,
     core: csv_core::Reader,
-    /// Nothing has gone through `core` yet.
-    first: bool,
+    /// How far reading has got, for the byte order mark.
+    progress: Progress,
+    /// Within a comment line whose `\n` has not been read yet.
+    in_comment: bool,
     /// How many unread bytes are known to hold no `\n`, `"` or `\r`: a
     /// line arriving in many small reads is searched once, not again from
     /// its start after each read.
@@ -294,7 +326,8 @@ impl<R: Read> Records<R> {
             position: Position::default(),
             expected_fields: None,
             core: csv_core::ReaderBuilder::new().comment(comment).build(),
-            first: true,
+            progress: Progress::Unread,
+            in_comment: false,
             searched: 0,
             fields: vec![0; 1024],
             ends: vec![0; 32],
@@ -391,27 +424,38 @@ impl<R: Read> Records<R> {
     /// past it.
     ///
     /// Line ends ahead of a record (`\r`, `\n`: the `\n` of a `\r\n` after
-    /// the last record, and empty lines) are skipped first, as `csv_core`
-    /// skips them, so that the record's position is its first byte's.
-    /// `csv::Reader` gives the position before them: a record after an
-    /// empty line, and every record of a file with `\r\n` line ends, was
-    /// reported a line early. The first record is left to `csv_core` as it
-    /// comes, byte order mark and all (a header's errors name line 1).
+    /// the last record, and empty lines) and comment lines are skipped
+    /// first, as `csv_core` skips them, so that the record's position is its
+    /// first byte's. `csv::Reader` gives the position before them: a record
+    /// after an empty line, and every record of a file with `\r\n` line
+    /// ends, was reported a line early, and a header after comment lines
+    /// at line 1.
     fn next_record(&mut self) -> io::Result<(Found, Position)> {
-        if self.first {
-            let at = self.position;
-            // `csv_core` strips a byte order mark only when its first input
-            // holds all three bytes of it (a reader that gives a byte at a
-            // time would leave the mark on the first column's name), and
-            // takes an input that was the mark alone for the end.
-            while self.end.saturating_sub(self.start) <= BYTE_ORDER_MARK.len() && !self.input_ended
-            {
-                self.fill()?;
-            }
-            return Ok((self.through_core()?, at));
+        if self.progress == Progress::Unread {
+            self.progress = Progress::Reading;
+            self.skip_byte_order_mark()?;
         }
         loop {
             let unread = self.buffer.get(self.start..self.end).unwrap_or_default();
+            if self.in_comment {
+                // The rest of a comment that did not fit the buffer: taken
+                // as it comes, never held whole, so a comment has no limit.
+                match memchr::memchr(b'\n', unread) {
+                    Some(end) => {
+                        self.in_comment = false;
+                        self.consume(end.saturating_add(1), 1);
+                    }
+                    None if self.input_ended => {
+                        self.in_comment = false;
+                        self.consume(unread.len(), 0);
+                    }
+                    None => {
+                        self.consume(unread.len(), 0);
+                        self.fill()?;
+                    }
+                }
+                continue;
+            }
             let ends = unread
                 .iter()
                 .take_while(|&&b| b == b'\n' || b == b'\r')
@@ -423,11 +467,7 @@ impl<R: Read> Records<R> {
                 continue;
             }
             if self.comment.is_some() && unread.first() == self.comment.as_ref() {
-                match memchr::memchr(b'\n', unread) {
-                    Some(end) => self.consume(end.saturating_add(1), 1),
-                    None if self.input_ended => self.consume(unread.len(), 0),
-                    None => self.fill()?,
-                }
+                self.in_comment = true;
                 continue;
             }
             let at = self.position;
@@ -458,6 +498,23 @@ impl<R: Read> Records<R> {
         }
     }
 
+    /// Strips a UTF-8 byte order mark from the start of the input, as
+    /// `csv_core` does, once three bytes are in (or the input ended).
+    /// `csv_core` strips it only from a first input that holds all of it
+    /// (a reader giving a byte at a time left it on the first column's
+    /// name) and takes a first input of the mark alone for the end of the
+    /// file (a reader whose first read was the mark read as empty).
+    fn skip_byte_order_mark(&mut self) -> io::Result<()> {
+        while self.end.saturating_sub(self.start) < BYTE_ORDER_MARK.len() && !self.input_ended {
+            self.fill()?;
+        }
+        let unread = self.buffer.get(self.start..self.end).unwrap_or_default();
+        if unread.starts_with(&BYTE_ORDER_MARK) {
+            self.consume(BYTE_ORDER_MARK.len(), 0);
+        }
+        Ok(())
+    }
+
     /// Moves past `bytes` bytes holding `lines` line ends.
     fn consume(&mut self, bytes: usize, lines: usize) {
         self.searched = 0;
@@ -469,7 +526,6 @@ impl<R: Read> Records<R> {
     /// Reads the next record with `csv_core`, as `csv::Reader` does: it
     /// takes what is buffered, and more input only once that is used up.
     fn through_core(&mut self) -> io::Result<Found> {
-        self.first = false;
         self.searched = 0;
         self.core.set_line(self.position.line);
         let (mut written, mut ended) = (0, 0);
@@ -477,7 +533,14 @@ impl<R: Read> Records<R> {
             if self.start == self.end && !self.input_ended {
                 self.fill()?;
             }
-            let input = self.buffer.get(self.start..self.end).unwrap_or_default();
+            let mut input = self.buffer.get(self.start..self.end).unwrap_or_default();
+            if self.progress != Progress::CoreFed && !input.is_empty() {
+                // `csv_core` strips a byte order mark from its first input;
+                // the mark at the start is gone already, and a later one is
+                // data. Given one byte first, it strips nothing.
+                self.progress = Progress::CoreFed;
+                input = input.get(..1).unwrap_or_default();
+            }
             let (result, read, wrote, ends) = self.core.read_record(
                 input,
                 self.fields.get_mut(written..).unwrap_or_default(),
@@ -595,12 +658,16 @@ mod tests {
 
     /// Where a record of `input` starts by this module's count, given
     /// where `csv::Reader` says it does: past the line ends and comment
-    /// lines ahead of it, except for the first record.
+    /// lines ahead of it (and the first record past the byte order mark
+    /// that `csv_core` stripped).
     fn first_byte(input: &[u8], p: &csv::Position, comment: Option<u8>) -> (u64, u64) {
         let from = usize::try_from(p.byte()).unwrap_or(usize::MAX);
         let ahead = input.get(from..).unwrap_or_default();
         let mut skipped = 0;
-        while p.record() != 0 {
+        if p.record() == 0 && ahead.starts_with(&BYTE_ORDER_MARK) {
+            skipped = BYTE_ORDER_MARK.len();
+        }
+        loop {
             let rest = &ahead[skipped..];
             let ends = rest
                 .iter()
@@ -664,6 +731,15 @@ mod tests {
         )
     }
 
+    /// The guard the crate's readers put under a reader with or without
+    /// comments.
+    fn guarded(input: Trickle<'_>, limit: usize, comment: Option<u8>) -> Guard<Trickle<'_>> {
+        match comment {
+            Some(c) => Guard::with_comments(input, limit, c),
+            None => Guard::new(input, limit),
+        }
+    }
+
     /// Every read until two in a row give nothing, or an error ends it.
     fn with_csv(input: &[u8], step: usize, limit: usize, comment: Option<u8>) -> Vec<Outcome> {
         // `csv::Reader` hands `csv_core` its first read as it comes: a byte
@@ -671,13 +747,14 @@ mod tests {
         // alone, would not be stripped, where `Records` waits for a fourth
         // byte (or the end) before the first record.
         let first = BYTE_ORDER_MARK.len() + 1;
-        let guard = Guard::new(
+        let guard = guarded(
             Trickle {
                 bytes: input,
                 step,
                 first,
             },
             limit,
+            comment,
         );
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -722,9 +799,7 @@ mod tests {
         read: &csv::Result<bool>,
         record: &csv::StringRecord,
     ) -> bool {
-        let at_end = |p: &csv::Position| {
-            p.record() > 0 && first_byte(input, p, comment).0 == as_u64(input.len())
-        };
+        let at_end = |p: &csv::Position| first_byte(input, p, comment).0 == as_u64(input.len());
         match read {
             Ok(true) => record.len() == 1 && record.position().is_some_and(at_end),
             Err(e) => match e.kind() {
@@ -744,13 +819,14 @@ mod tests {
         buffer: usize,
         comment: Option<u8>,
     ) -> Vec<Outcome> {
-        let guard = Guard::new(
+        let guard = guarded(
             Trickle {
                 bytes: input,
                 step,
                 first: 0,
             },
             limit,
+            comment,
         );
         let mut reader = Records::with_buffer(guard, buffer, comment);
         let mut record = CsvRecord::default();

@@ -764,7 +764,9 @@ impl Mapping {
     ///
     /// [`Error::CsvErrors`] holding every problem, each an [`Error::Csv`] (or
     /// a located ledger error) with its line and column: every column the
-    /// mapping names that the file lacks (line 1), then every bad row.
+    /// mapping names that the file lacks (at the header's line, past any empty
+    /// and comment lines above it), then every bad row. A header that cannot
+    /// be read (not UTF-8, say) is the one error.
     /// Nothing is imported.
     ///
     /// ```
@@ -892,14 +894,17 @@ impl Mapping {
     ) -> Result<()> {
         // Each record is placed at its own first line, past the line ends
         // and comment lines ahead of it (see `Records`).
-        let guarded = Guard::new(reader, MAX_CSV_RECORD_BYTES);
         let mut csv = if self.comment_lines {
-            Records::with_comments(guarded, b'#')
+            Records::with_comments(
+                Guard::with_comments(reader, MAX_CSV_RECORD_BYTES, b'#'),
+                b'#',
+            )
         } else {
-            Records::new(guarded)
+            Records::new(Guard::new(reader, MAX_CSV_RECORD_BYTES))
         };
         let mut header = CsvRecord::default();
-        csv.read_record(&mut header).map_err(|e| e.to_error())?;
+        csv.read_record(&mut header)
+            .map_err(|e| Collected::single(e.to_error()))?;
         let columns = self.columns(&header)?;
         let mut record = CsvRecord::default();
         loop {
@@ -950,10 +955,12 @@ impl Mapping {
     /// The positions of the columns the mapping names; every missing one is
     /// named at once.
     fn columns(&self, header: &CsvRecord) -> Result<Columns> {
+        // The header's own line: past any empty and comment lines ahead.
+        let line = header.position().line;
         let mut errors = Collected::default();
         let mut setup = |message: &str| {
             errors.push(Error::Csv {
-                line: 1,
+                line,
                 column: None,
                 message: format!("the mapping names no {message} column"),
             });
@@ -966,7 +973,7 @@ impl Mapping {
         }
         if self.currency.is_none() {
             errors.push(Error::Csv {
-                line: 1,
+                line,
                 column: None,
                 message: "the mapping names no currency or currency column".into(),
             });
@@ -977,7 +984,7 @@ impl Mapping {
             let found = names.iter().position(|name| *name == column);
             if found.is_none() {
                 errors.push(Error::Csv {
-                    line: 1,
+                    line,
                     column: Some(column.to_string()),
                     message: format!(
                         "missing column `{column}` (the file has: {})",

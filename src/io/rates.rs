@@ -138,13 +138,13 @@ pub fn read_fx_csv<R: std::io::Read>(
         reader,
         crate::limits::MAX_CSV_RECORD_BYTES,
     ));
+    let mut headers = CsvRecord::default();
+    csv.read_record(&mut headers).map_err(|e| e.to_error())?;
     let header_error = |message: String| Error::Csv {
-        line: 1,
+        line: headers.position().line,
         column: None,
         message,
     };
-    let mut headers = CsvRecord::default();
-    csv.read_record(&mut headers).map_err(|e| e.to_error())?;
     if headers
         .iter()
         .map(str::trim)

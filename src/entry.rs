@@ -189,22 +189,34 @@ impl SourceList {
     }
 
     /// Replaces each id by the copy `own` gives, when that is a different
-    /// allocation; a shared list is copied only when some id changes.
-    fn share<'a>(&mut self, own: impl Fn(&SourceId) -> Option<&'a SourceId>) {
-        let replace = |id: &SourceId| own(id).filter(|o| !o.same_allocation(id));
+    /// allocation; a shared list is copied only when some id changes. True
+    /// when `own` gave a copy of every id.
+    fn share<'a>(&mut self, own: impl Fn(&SourceId) -> Option<&'a SourceId>) -> bool {
         match self {
-            SourceList::None => {}
-            SourceList::One(id) => {
-                if let Some(o) = replace(id) {
-                    *id = o.clone();
+            SourceList::None => true,
+            SourceList::One(id) => match own(id) {
+                Some(o) => {
+                    if !o.same_allocation(id) {
+                        *id = o.clone();
+                    }
+                    true
                 }
-            }
+                None => false,
+            },
             SourceList::Many(ids) => {
-                if ids.iter().any(|id| replace(id).is_some()) {
+                let (mut all, mut differs) = (true, false);
+                for id in ids.iter() {
+                    match own(id) {
+                        Some(o) => differs |= !o.same_allocation(id),
+                        None => all = false,
+                    }
+                }
+                if differs {
                     let copied: Vec<SourceId> =
                         ids.iter().map(|id| own(id).unwrap_or(id).clone()).collect();
                     *ids = copied.into();
                 }
+                all
             }
         }
     }
@@ -541,9 +553,12 @@ impl Provenance {
     }
 
     /// Replaces the cited ids by the ledger's own copies (see
-    /// [`SourceList::share`]).
-    pub(crate) fn share_sources<'a>(&mut self, own: impl Fn(&SourceId) -> Option<&'a SourceId>) {
-        self.sources.share(own);
+    /// [`SourceList::share`]); true when `own` gave one for every id.
+    pub(crate) fn share_sources<'a>(
+        &mut self,
+        own: impl Fn(&SourceId) -> Option<&'a SourceId>,
+    ) -> bool {
+        self.sources.share(own)
     }
 }
 

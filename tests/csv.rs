@@ -269,6 +269,29 @@ fn unknown_members_and_sources_need_a_roster_or_an_option() {
         .import(text.as_bytes())
         .expect("the roster knows FRA and src");
     assert_eq!(with_roster.pledge_count(), 1);
+    // A row's list is checked once for all its entries: one source the
+    // roster lacks, after rows whose lists were known, still refuses the
+    // row, whose delivery entry cites the same list.
+    let row = |id: &str, sources: &str| {
+        format!("{id},FRA,troops,,,exact,5,5,,,,,delivered,reported,2025-01-01,,{sources},5,,,")
+    };
+    let text = format!(
+        "{HEADER}\n{}\n{}\n{}\n",
+        row("P1", "src"),
+        row("P2", "src;zzz"),
+        row("P3", "src")
+    );
+    let err = Importer::new()
+        .roster(&roster())
+        .import(text.as_bytes())
+        .unwrap_err();
+    let Error::CsvErrors { errors, total: 1 } = &err else {
+        panic!("one row refused: {err:?}")
+    };
+    assert_eq!(
+        errors[0].to_string(),
+        "CSV line 3, column `sources`: unknown source `zzz`"
+    );
 }
 
 #[test]

@@ -471,8 +471,8 @@ impl Importer {
         // A row that fails half-way may leave its first entries behind; that
         // is harmless, because any error discards the whole import.
         let (actions, mut provenance) = row.into_actions();
-        // Once for the row, so that its entries cite one list.
-        ledger.share_sources(&mut provenance);
+        // Once for the row, so that its entries cite one list, checked once.
+        ledger.share_and_check_sources(&mut provenance, Rules::CurrentWithCheckedIds);
         for action in actions {
             // Every id of a row was made by its checked constructor (see
             // `Row`), so the ledger need not check them again.

@@ -266,6 +266,32 @@ impl Ledger {
         provenance.share_sources(|id| self.own_source(id).map(|(own, _)| own));
     }
 
+    /// [`Ledger::share_sources`], and then, when the list passes every
+    /// check an entry's sources get under `rules` (each known, sorted and
+    /// unique, within the alphabet unless the ids were made by their
+    /// checked constructors), takes it as the checked list: the entries
+    /// that cite it (a CSV row's) skip those checks and the sharing, which
+    /// each entry's first record looked up again. A list that fails is
+    /// left for `record` to refuse with its usual error.
+    pub(crate) fn share_and_check_sources(&mut self, provenance: &mut Provenance, rules: Rules) {
+        if self.sources_checked(provenance) {
+            return;
+        }
+        let all_known = provenance.share_sources(|id| self.own_source(id).map(|(own, _)| own));
+        // Under version 1's rules `record` keeps no checked list either.
+        if all_known
+            && !rules.allows_any_alphabet()
+            && validate_sources(provenance).is_ok()
+            && (rules.ids_checked()
+                || provenance
+                    .sources()
+                    .iter()
+                    .all(|source| source.check_alphabet().is_ok()))
+        {
+            self.checked_sources = provenance.source_list().clone();
+        }
+    }
+
     /// Checks an action against the ledger without applying it, and says
     /// what [`Ledger::record`] would do: append with the next sequence
     /// number, or find it already present.

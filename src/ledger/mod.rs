@@ -131,9 +131,10 @@ pub struct Ledger {
     /// amounts), with the pledges changed since.
     derived: derived::Derived,
     /// The source list the last entry recorded under the current rules
-    /// cites, shared with that entry: known, sorted, unique and within the
-    /// alphabet. An entry citing the same list skips those checks. Cleared
-    /// by a rollback, which may remove sources.
+    /// cites, shared with that entry, or one checked ahead of the entries
+    /// that cite it (`share_and_check_sources`): known, sorted, unique and
+    /// within the alphabet. An entry citing the same list skips those
+    /// checks. Cleared by a rollback, which may remove sources.
     checked_sources: crate::entry::SourceList,
     /// The pledge the last entry named, with the ledger's own copy of its
     /// id: the next entry on it skips the pledge index. Cleared by a

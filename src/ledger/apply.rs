@@ -154,7 +154,7 @@ impl Ledger {
             }
         }
         if !matches!(change, Change::Existing(_)) {
-            self.share_ids(&mut action, &mut provenance);
+            self.share_ids(&change, &mut action, &mut provenance);
         }
         // An opened pledge is remembered with its id as the action holds it,
         // which becomes the index's own copy (an update was remembered by
@@ -171,7 +171,11 @@ impl Ledger {
             self.last_pledge = opened;
         }
         if recorded.is_appended() && !rules.allows_any_alphabet() {
-            if let Some(entry) = self.entries.last() {
+            if let Some(entry) = self
+                .entries
+                .last()
+                .filter(|e| !e.source_list().is_same(&self.checked_sources))
+            {
                 self.checked_sources = entry.source_list().clone();
             }
         }
@@ -240,14 +244,16 @@ impl Ledger {
 
     /// Replaces ids in a validated action with the ledger's own copies, so
     /// that a million entries naming one pledge or source share one string.
-    fn share_ids(&self, action: &mut Action, provenance: &mut Provenance) {
+    fn share_ids(&self, change: &Change, action: &mut Action, provenance: &mut Provenance) {
         if !self.sources_checked(provenance) {
             self.share_sources(provenance);
         }
         // A pledge an action names already holds the ledger's own id:
-        // `resolve_pledge` swapped it in before `plan`.
-        if let Action::Pledge(spec) = action {
-            if let Some((own, _)) = self.member_index.get_key_value(spec.member()) {
+        // `resolve_pledge` swapped it in before `plan`. An opening's member
+        // is the one its planned state names, by index: no second lookup
+        // by text.
+        if let (Action::Pledge(spec), Change::Open(state)) = (action, change) {
+            if let Some(own) = self.members.get(state.member as usize).map(Member::id) {
                 if !own.same_allocation(spec.member()) {
                     *spec.member_mut() = own.clone();
                 }

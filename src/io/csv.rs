@@ -983,7 +983,7 @@ impl Row {
         let date = f.optional("date", str::parse::<crate::dates::PartialDate>)?;
         let currency = f.optional("currency", Currency::new)?;
         let adjusts = f.optional("adjusts", str::parse::<AdjustmentBasis>)?;
-        let contribution = contribution(&f, kind, currency)?;
+        let contribution = contribution(&f, kind, currency, ids)?;
         let mut spec = match adjusts {
             Some(basis) => adjustment_spec(&f, &id, &member, basis, contribution, stage)?,
             None => NewPledge::new(id.clone(), member, contribution).with_stage(match stage {
@@ -1147,7 +1147,12 @@ fn adjustment_spec(
 }
 
 /// The contribution of a row, from its kind and size columns.
-fn contribution(f: &Fields<'_>, kind: Kind, currency: Option<Currency>) -> Result<Contribution> {
+fn contribution(
+    f: &Fields<'_>,
+    kind: Kind,
+    currency: Option<Currency>,
+    ids: &mut Interner,
+) -> Result<Contribution> {
     let count = |text: &str| -> Result<u64> {
         let canonical = !text.is_empty()
             && text.bytes().all(|b| b.is_ascii_digit())
@@ -1176,7 +1181,8 @@ fn contribution(f: &Fields<'_>, kind: Kind, currency: Option<Currency>) -> Resul
             amount: estimate(f, ["estimate", "low", "high"], money)?,
         }),
         Kind::Equipment => {
-            let category = f.parse("category", |t| Category::new(t))?;
+            // Interned as other rows' categories are: one shared copy each.
+            let category = f.parse("category", |t| ids.category(t))?;
             let units = estimate(f, ["estimate", "low", "high"], count)?;
             let value = match f.get("value_estimate") {
                 "" => None,
@@ -1259,15 +1265,15 @@ fn split_list<'t>(
     max: usize,
     what: &str,
 ) -> std::result::Result<ListItems<'t>, String> {
-    if !text.contains('\\') {
-        if text.is_empty() {
-            return Ok(ListItems::Copied(Vec::new().into_iter()));
-        }
+    if text.is_empty() {
+        return Ok(ListItems::Copied(Vec::new().into_iter()));
+    }
+    if memchr::memchr(b'\\', text.as_bytes()).is_none() {
         // n semicolons separate n + 1 items.
-        if text.bytes().filter(|&b| b == b';').count() >= max {
+        if memchr::memchr_iter(b';', text.as_bytes()).count() >= max {
             return Err(too_many(max, what));
         }
-        return Ok(ListItems::InPlace(text.split(';')));
+        return Ok(ListItems::InPlace(Some(text)));
     }
     let mut items = Vec::new();
     let mut current = String::new();
@@ -1293,7 +1299,8 @@ fn split_list<'t>(
 /// The items [`split_list`] found: borrowed from the text, or copied out of
 /// it with their escapes resolved.
 enum ListItems<'t> {
-    InPlace(std::str::Split<'t, char>),
+    /// The text not yet split (`None` once its last item is taken).
+    InPlace(Option<&'t str>),
     Copied(std::vec::IntoIter<String>),
 }
 
@@ -1302,7 +1309,18 @@ impl<'t> Iterator for ListItems<'t> {
 
     fn next(&mut self) -> Option<Cow<'t, str>> {
         match self {
-            ListItems::InPlace(items) => items.next().map(Cow::Borrowed),
+            // As `str::split(';')`, found with `memchr` (a `;` is ASCII, so
+            // every cut is at a character boundary).
+            ListItems::InPlace(rest) => {
+                let text = rest.take()?;
+                match memchr::memchr(b';', text.as_bytes()) {
+                    Some(at) => {
+                        *rest = text.get(at.saturating_add(1)..);
+                        text.get(..at).map(Cow::Borrowed)
+                    }
+                    None => Some(Cow::Borrowed(text)),
+                }
+            }
             ListItems::Copied(items) => items.next().map(Cow::Owned),
         }
     }
@@ -1557,6 +1575,27 @@ mod column_tests {
             "a\u{3000}",
         ] {
             assert_eq!(super::trim(text), text.trim(), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A list without escapes splits as `str::split(';')` splits it
+        /// (an empty text is no item), and one with too many items is
+        /// refused.
+        #[test]
+        fn lists_split_as_str_split_does(text in "[a;é]{0,12}") {
+            let items: Vec<String> = super::split_list(&text, 5, "items").map_or_else(
+                |message| vec![message],
+                |items| items.map(std::borrow::Cow::into_owned).collect(),
+            );
+            let expected: Vec<String> = if text.is_empty() {
+                Vec::new()
+            } else if text.split(';').count() > 5 {
+                vec!["more than 5 items: the limit is 5".to_string()]
+            } else {
+                text.split(';').map(String::from).collect()
+            };
+            proptest::prop_assert_eq!(items, expected);
         }
     }
 }

@@ -279,6 +279,7 @@ impl Ledger {
     /// that cite it (a CSV row's) skip those checks and the sharing, which
     /// each entry's first record looked up again. A list that fails is
     /// left for `record` to refuse with its usual error.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
     pub(crate) fn share_and_check_sources(&mut self, provenance: &mut Provenance, rules: Rules) {
         if self.sources_checked(provenance) {
             return;

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --features testing,csv --example scale -- --pledges N [--csv PATH] [--export DIR] [--steps a,b,..]
-//! cargo run --release --features testing,csv --example scale -- --pledges N --import DIR
+//! cargo run --release --features testing,csv --example scale -- --pledges N --import DIR [--staged]
 //! ```
 //!
 //! Generates N pledges (about 3 entries each) and prints one line per step:
@@ -27,6 +27,10 @@
 //! `--import DIR` times only `csv_import_query`, on files an earlier
 //! `--export DIR` wrote (`--pledges` gives the count to divide by), in a
 //! process that has done nothing else: to compare builds on the same files.
+//! `--import DIR --staged` instead times the import's two stages one after
+//! the other on one thread (`Importer::import_in_stages`): `csv_parse`
+//! (reading and parsing every row) and `csv_record` (recording them),
+//! which a normal import overlaps on two threads.
 
 use std::io::Write;
 use std::time::Instant;
@@ -41,9 +45,13 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         csv,
         export,
         import,
+        staged,
         steps,
     } = arguments()?;
     if let Some(dir) = import {
+        if staged {
+            return import_stages(std::path::Path::new(&dir), pledges);
+        }
         return import_query(std::path::Path::new(&dir), pledges);
     }
     let wanted = |name: &str| steps.as_ref().is_none_or(|s| s.iter().any(|x| x == name));
@@ -255,6 +263,9 @@ struct Arguments {
     export: Option<String>,
     /// Only `csv_import_query`, on the files in this folder.
     import: Option<String>,
+    /// With `--import`: the import's two stages one after the other on
+    /// one thread, timed apart.
+    staged: bool,
     /// Only these steps, when given.
     steps: Option<Vec<String>>,
 }
@@ -265,6 +276,7 @@ fn arguments() -> std::result::Result<Arguments, Box<dyn std::error::Error>> {
         csv: None,
         export: None,
         import: None,
+        staged: false,
         steps: None,
     };
     let mut args = std::env::args().skip(1);
@@ -280,6 +292,7 @@ fn arguments() -> std::result::Result<Arguments, Box<dyn std::error::Error>> {
             "--csv" => parsed.csv = Some(args.next().ok_or("--csv needs a path")?),
             "--export" => parsed.export = Some(args.next().ok_or("--export needs a folder")?),
             "--import" => parsed.import = Some(args.next().ok_or("--import needs a folder")?),
+            "--staged" => parsed.staged = true,
             "--steps" => {
                 let list = args.next().ok_or("--steps needs a list")?;
                 parsed.steps = Some(list.split(',').map(str::to_owned).collect());
@@ -340,6 +353,43 @@ fn import_query(
     );
     eprintln!("csv_rows={} total={}", table.rows().len(), table.total());
     Ok(())
+}
+
+/// Times the import of `DIR/pledges.csv` in its two stages, one after
+/// the other on this thread: `step=csv_parse` (reading and parsing every
+/// row) and `step=csv_record` (recording them), which a normal import
+/// overlaps on two threads.
+#[cfg(feature = "csv")]
+fn import_stages(
+    dir: &std::path::Path,
+    pledges: usize,
+) -> std::result::Result<(), Box<dyn std::error::Error>> {
+    let text = std::fs::read(dir.join("pledges.csv"))?;
+    let staged = io::csv::Importer::new()
+        .add_missing_members(true)
+        .add_missing_sources(true)
+        .import_in_stages(&text[..]);
+    let ledger = staged.ledger?;
+    for (name, took) in [
+        ("csv_parse", staged.parsing),
+        ("csv_record", staged.recording),
+    ] {
+        let seconds = took.as_secs_f64();
+        println!(
+            "step={name} n={pledges} seconds={seconds:.6} ns_per_pledge={:.2}",
+            seconds * 1e9 / (pledges.max(1) as f64)
+        );
+    }
+    eprintln!("entries={}", ledger.len());
+    Ok(())
+}
+
+#[cfg(not(feature = "csv"))]
+fn import_stages(
+    _: &std::path::Path,
+    _: usize,
+) -> std::result::Result<(), Box<dyn std::error::Error>> {
+    Err("--import needs feature `csv`".into())
 }
 
 #[cfg(not(feature = "csv"))]

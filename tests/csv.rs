@@ -605,3 +605,43 @@ fn header_problems_name_the_header_line_and_come_collected() {
         "{err:?}"
     );
 }
+
+/// The import in two stages, one after the other (for measuring them),
+/// gives what the two-thread import gives: the same ledger for a large
+/// file, and the same errors, in order, for one with bad rows.
+#[cfg(feature = "testing")]
+#[test]
+fn the_import_in_stages_gives_what_the_import_gives() {
+    let generated = coalition_ledger::testing::Generator::seeded(9)
+        .members(12)
+        .pledges(2_000)
+        .ledger()
+        .expect("valid");
+    let text = export_string(&generated);
+    let importer = Importer::new()
+        .add_missing_members(true)
+        .add_missing_sources(true);
+    let staged = importer.import_in_stages(text.as_bytes());
+    let whole = importer.import(text.as_bytes()).expect("imports");
+    assert_eq!(
+        export_string(&staged.ledger.expect("imports in stages")),
+        export_string(&whole)
+    );
+    assert!(staged.parsing > std::time::Duration::ZERO);
+
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    lines[700] = lines[700].replace(",troops,", ",army,");
+    lines[1200] = lines[5].clone();
+    lines.push("P-extra,FRA".into());
+    let bad = lines.join("\n") + "\n";
+    let errors = |result: Result<Ledger>| format!("{:?}", result.expect_err("refused"));
+    assert_eq!(
+        errors(importer.import_in_stages(bad.as_bytes()).ledger),
+        errors(importer.import(bad.as_bytes()))
+    );
+    let header_only = "id,member\n";
+    assert_eq!(
+        errors(importer.import_in_stages(header_only.as_bytes()).ledger),
+        errors(importer.import(header_only.as_bytes()))
+    );
+}

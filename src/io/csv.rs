@@ -323,6 +323,73 @@ impl Importer {
         self.import_handing(reader, Handing::WhenStarved)
     }
 
+    /// [`Importer::import`] on this thread alone, in two stages timed
+    /// apart: every row read and parsed first, then every row recorded. The
+    /// ledger, or the errors, are what `import` gives. For measuring the
+    /// stages, which a two-thread import overlaps (`examples/scale
+    /// --import DIR --staged`).
+    ///
+    /// ```
+    /// use coalition_ledger::io::csv::Importer;
+    /// let text = "id,member,kind,estimate,low,high,stage,evidence\nFRA-1,FRA,troops,exact,100,100,announced,reported\n";
+    /// let staged = Importer::new().add_missing_members(true).import_in_stages(text.as_bytes());
+    /// assert_eq!(staged.ledger?.pledge_count(), 1);
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    #[cfg(feature = "testing")]
+    pub fn import_in_stages<R: Read>(&self, reader: R) -> Staged {
+        let started = std::time::Instant::now();
+        let mut csv = Records::new(Guard::new(reader, MAX_CSV_RECORD_BYTES));
+        let columns = match read_header(&mut csv) {
+            Ok(columns) => columns,
+            Err(error) => {
+                return Staged {
+                    ledger: Err(error),
+                    parsing: started.elapsed(),
+                    recording: std::time::Duration::ZERO,
+                };
+            }
+        };
+        let mut ids = Interner::default();
+        let mut record = CsvRecord::default();
+        let mut rows = Vec::new();
+        while let Some((row, go_on)) = read_row(&mut csv, &mut record) {
+            rows.push(parse_row(&columns, &record, row, &mut ids));
+            if !go_on {
+                break;
+            }
+        }
+        let parsing = started.elapsed();
+        let started = std::time::Instant::now();
+        let mut ledger = self.roster.clone().unwrap_or_default();
+        let (mut errors, mut present) = (Collected::default(), Present::default());
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<Parsed> = rows.by_ref().take(IMPORT_CHUNK).collect();
+            ledger.warm_pledges(
+                chunk
+                    .iter()
+                    .filter_map(|p| p.as_ref().ok().map(|(r, _)| &r.id)),
+            );
+            for parsed in chunk {
+                let outcome = parsed
+                    .and_then(|(row, line)| self.import_row(&mut ledger, row, line, &mut present));
+                if let Err(error) = outcome {
+                    errors.push(error);
+                }
+            }
+        }
+        Staged {
+            ledger: if errors.is_empty() {
+                Ok(ledger)
+            } else {
+                Err(errors.into_csv_error())
+            },
+            parsing,
+            recording: started.elapsed(),
+        }
+    }
+
     /// [`Importer::import`], with the reading stage handing chunks over
     /// unparsed as `handing` says.
     fn import_handing<R: Read>(&self, reader: R, handing: Handing) -> Result<Ledger> {
@@ -499,6 +566,19 @@ impl Importer {
         }
         Ok(())
     }
+}
+
+/// What [`Importer::import_in_stages`] gives: the ledger (or the errors)
+/// and the time each stage took.
+#[cfg(feature = "testing")]
+#[derive(Debug)]
+pub struct Staged {
+    /// What [`Importer::import`] gives for the same input.
+    pub ledger: Result<Ledger>,
+    /// Reading and parsing every row.
+    pub parsing: std::time::Duration,
+    /// Recording every row.
+    pub recording: std::time::Duration,
 }
 
 /// What an import's recording stage has found in the ledger (or added to

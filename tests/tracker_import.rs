@@ -326,6 +326,21 @@ fn comment_lines_hold_anything_and_the_header_keeps_its_line() {
         matches!(&errors[0], Error::Csv { line: 4, column: Some(c), .. } if c == "giver"),
         "{err}"
     );
+    // A byte order mark before a comment leaves it a comment, quote and
+    // length and all.
+    let marked = format!("\u{feff}# a,\"b {long}\ndonor,v\nFRA,1\n");
+    let ledger = simple().import(marked.as_bytes()).expect("imports").into_ledger();
+    assert_eq!(ledger.pledge_count(), 1);
+    // A file of nothing but comment and empty lines has no header: its
+    // missing columns are named at line 1, not past its end.
+    let err = simple().import("# only\n\n".as_bytes()).unwrap_err();
+    let Error::CsvErrors { errors, .. } = &err else {
+        panic!("expected CSV errors, got {err:?}")
+    };
+    assert!(
+        errors.iter().all(|e| matches!(e, Error::Csv { line: 1, .. })),
+        "{err}"
+    );
     // A header that is not UTF-8 is one of the import's errors, as the docs
     // say every problem is.
     let err = simple().import(&b"don\xffor,v\nFRA,1\n"[..]).unwrap_err();

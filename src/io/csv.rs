@@ -773,10 +773,12 @@ fn slot(column: &str) -> usize {
 /// at once, each an error of its own.
 fn read_header<R: Read>(csv: &mut Records<R>) -> Result<Columns> {
     let mut header = CsvRecord::default();
-    csv.read_record(&mut header)
+    let found = csv
+        .read_record(&mut header)
         .map_err(|e| Collected::single(e.to_error()))?;
-    // The header's own line: past any empty lines ahead of it.
-    let line = header.position().line;
+    // The header's own line, past any empty lines ahead of it; line 1 when
+    // the file has none.
+    let line = if found { header.position().line } else { 1 };
     let mut columns = BTreeMap::new();
     let mut errors = Collected::default();
     let mut header_error = |column: &str, message: String| {

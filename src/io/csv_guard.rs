@@ -18,6 +18,10 @@
 
 use std::io::{self, Read};
 
+/// The UTF-8 byte order mark, which the readers strip from the start of the
+/// input and the guard skips there.
+pub(crate) const BYTE_ORDER_MARK: [u8; 3] = [0xef, 0xbb, 0xbf];
+
 /// Where the reader is in the record structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -60,6 +64,10 @@ pub(crate) struct Guard<R> {
     /// A line starting with this byte where a record would start is a
     /// comment.
     comment: Option<u8>,
+    /// While the input so far is the start of a byte order mark, how much
+    /// of it: the reader strips a whole mark, so the first record, and a
+    /// comment or a quote at its start, begins after it.
+    lead: Option<usize>,
 }
 
 impl<R: Read> Guard<R> {
@@ -74,6 +82,7 @@ impl<R: Read> Guard<R> {
             quote_line: 1,
             pending: None,
             comment: None,
+            lead: Some(0),
         }
     }
 
@@ -203,6 +212,20 @@ impl<R: Read> Read for Guard<R> {
         }
         let mut i = 0;
         while let Some(&byte) = buf.get(i).filter(|_| i < n) {
+            if let Some(matched) = self.lead {
+                if BYTE_ORDER_MARK.get(matched) == Some(&byte) {
+                    let matched = matched.saturating_add(1);
+                    self.lead = (matched < BYTE_ORDER_MARK.len()).then_some(matched);
+                    i = i.saturating_add(1);
+                    continue;
+                }
+                // Not a mark: the bytes held back are the first record's.
+                self.lead = None;
+                let held = BYTE_ORDER_MARK.get(..matched).unwrap_or_default();
+                if !held.iter().all(|&b| self.step(b)) {
+                    return self.stop_at(i);
+                }
+            }
             if self.state == State::InComment && byte != b'\n' {
                 // The rest of the comment, up to its `\n`, at once.
                 let rest = buf.get(i..n).unwrap_or_default();
@@ -215,22 +238,30 @@ impl<R: Read> Read for Guard<R> {
                 continue;
             }
             if !self.step(byte) {
-                let stop = Stop {
-                    line: self.record_line,
-                    message: format!(
-                        "record exceeds the limit of {} bytes (stopped reading at byte {} of it)",
-                        self.limit, self.record_bytes
-                    ),
-                };
-                self.pending = Some(stop.clone());
-                if i == 0 {
-                    return Err(stop_error(stop));
-                }
-                return Ok(i);
+                return self.stop_at(i);
             }
             i = i.saturating_add(1);
         }
         Ok(n)
+    }
+}
+
+impl<R> Guard<R> {
+    /// Stops the input at byte `i` of the read: the record has grown past
+    /// the limit. The bytes before it are handed on; the next read fails.
+    fn stop_at(&mut self, i: usize) -> io::Result<usize> {
+        let stop = Stop {
+            line: self.record_line,
+            message: format!(
+                "record exceeds the limit of {} bytes (stopped reading at byte {} of it)",
+                self.limit, self.record_bytes
+            ),
+        };
+        self.pending = Some(stop.clone());
+        if i == 0 {
+            return Err(stop_error(stop));
+        }
+        Ok(i)
     }
 }
 
@@ -283,6 +314,49 @@ mod tests {
         // After a comment, records are counted and placed as before.
         let after = format!("#c\n\nab,{long}\n");
         assert!(commented(&after).is_err_and(|s| s.line == 3));
+    }
+
+    /// Reads all of `input` a byte at a time through a guard with comments.
+    fn bytewise(input: &[u8], limit: usize) -> Result<Vec<u8>, Stop> {
+        let mut guard = Guard::with_comments(input, limit, b'#');
+        let (mut out, mut byte) = (Vec::new(), [0u8; 1]);
+        loop {
+            match guard.read(&mut byte) {
+                Ok(0) => return Ok(out),
+                Ok(_) => out.extend_from_slice(&byte),
+                Err(e) => return Err(stop_in(&e).cloned().expect("a stop")),
+            }
+        }
+    }
+
+    /// A byte order mark at the start is skipped, as the readers strip it,
+    /// whether it comes whole or a byte at a time: a comment or a quote
+    /// right after it is at the start of the first record. The start of a
+    /// mark that does not go on is the record's data.
+    #[test]
+    fn a_byte_order_mark_is_no_part_of_the_first_record() {
+        let long = "x".repeat(100);
+        let comment = format!("\u{feff}#,\"{long}\na,b\n");
+        assert_eq!(
+            bytewise(comment.as_bytes(), 10),
+            Ok(comment.clone().into_bytes())
+        );
+        let commented = run_guard(Guard::with_comments(comment.as_bytes(), 10, b'#'));
+        assert_eq!(commented, Ok(comment.clone()));
+        // A quote opening the first field after a mark is followed: it
+        // never closes, and the record passes the limit.
+        let open = format!("\u{feff}\"id,{long}\n");
+        assert!(run(&open, 1_000).is_err_and(|s| s.message.contains("unterminated")));
+        assert!(bytewise(open.as_bytes(), 10).is_err_and(|s| s.message.contains("exceeds")));
+        // Two bytes of a mark and then data: all three count (limit 3
+        // stops at the third, where a skipped mark would have let `ab`
+        // through).
+        let partial = b"\xef\xbbab\n";
+        assert!(bytewise(partial, 3).is_err_and(|s| s.line == 1));
+        assert_eq!(
+            bytewise(b"\xef\xbb\xbfab\n", 3),
+            Ok(b"\xef\xbb\xbfab\n".to_vec())
+        );
     }
 
     #[test]

@@ -52,6 +52,7 @@
 //! few bytes at a time, with and without comments, and compare, moving
 //! `csv::Reader`'s positions past the line ends and comment lines.
 
+use super::csv_guard::BYTE_ORDER_MARK;
 use std::io::{self, Read};
 use std::ops::Range;
 
@@ -256,9 +257,6 @@ enum Found {
     /// No more records.
     End,
 }
-
-/// The UTF-8 byte order mark, stripped from the start of the input.
-const BYTE_ORDER_MARK: [u8; 3] = [0xef, 0xbb, 0xbf];
 
 /// Bytes read from the input at a time (`csv::Reader` reads 8 KiB; more
 /// means fewer lines straddling two reads).

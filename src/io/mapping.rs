@@ -903,9 +903,13 @@ impl Mapping {
             Records::new(Guard::new(reader, MAX_CSV_RECORD_BYTES))
         };
         let mut header = CsvRecord::default();
-        csv.read_record(&mut header)
+        let found = csv
+            .read_record(&mut header)
             .map_err(|e| Collected::single(e.to_error()))?;
-        let columns = self.columns(&header)?;
+        // The header's own line, past any empty and comment lines ahead of
+        // it; line 1 when the file has none.
+        let line = if found { header.position().line } else { 1 };
+        let columns = self.columns(&header, line)?;
         let mut record = CsvRecord::default();
         loop {
             match csv.read_record(&mut record) {
@@ -953,10 +957,8 @@ impl Mapping {
     }
 
     /// The positions of the columns the mapping names; every missing one is
-    /// named at once.
-    fn columns(&self, header: &CsvRecord) -> Result<Columns> {
-        // The header's own line: past any empty and comment lines ahead.
-        let line = header.position().line;
+    /// named at once, at the header's `line`.
+    fn columns(&self, header: &CsvRecord, line: u64) -> Result<Columns> {
         let mut errors = Collected::default();
         let mut setup = |message: &str| {
             errors.push(Error::Csv {

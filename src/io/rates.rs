@@ -139,9 +139,11 @@ pub fn read_fx_csv<R: std::io::Read>(
         crate::limits::MAX_CSV_RECORD_BYTES,
     ));
     let mut headers = CsvRecord::default();
-    csv.read_record(&mut headers).map_err(|e| e.to_error())?;
+    let found = csv.read_record(&mut headers).map_err(|e| e.to_error())?;
+    // The header's own line, past any empty lines; line 1 when there is none.
+    let line = if found { headers.position().line } else { 1 };
     let header_error = |message: String| Error::Csv {
-        line: headers.position().line,
+        line,
         column: None,
         message,
     };

@@ -602,7 +602,10 @@ fn header_problems_name_the_header_line_and_come_collected() {
     // limit instead of being read whole.
     let endless = format!("\u{feff}\"id,member\n{}", "P1,FRA\n".repeat(20_000));
     let err = importer().import(endless.as_bytes()).unwrap_err();
-    assert!(err.to_string().contains("exceeds the limit of 65536 bytes"), "{err}");
+    assert!(
+        err.to_string().contains("exceeds the limit of 65536 bytes"),
+        "{err}"
+    );
     let mut text = HEADER.as_bytes().to_vec();
     text[1] = 0xff;
     let err = importer().import(&text[..]).unwrap_err();

@@ -329,7 +329,10 @@ fn comment_lines_hold_anything_and_the_header_keeps_its_line() {
     // A byte order mark before a comment leaves it a comment, quote and
     // length and all.
     let marked = format!("\u{feff}# a,\"b {long}\ndonor,v\nFRA,1\n");
-    let ledger = simple().import(marked.as_bytes()).expect("imports").into_ledger();
+    let ledger = simple()
+        .import(marked.as_bytes())
+        .expect("imports")
+        .into_ledger();
     assert_eq!(ledger.pledge_count(), 1);
     // A file of nothing but comment and empty lines has no header: its
     // missing columns are named at line 1, not past its end.
@@ -338,7 +341,9 @@ fn comment_lines_hold_anything_and_the_header_keeps_its_line() {
         panic!("expected CSV errors, got {err:?}")
     };
     assert!(
-        errors.iter().all(|e| matches!(e, Error::Csv { line: 1, .. })),
+        errors
+            .iter()
+            .all(|e| matches!(e, Error::Csv { line: 1, .. })),
         "{err}"
     );
     // A header that is not UTF-8 is one of the import's errors, as the docs

@@ -660,6 +660,15 @@ impl Collected {
         collected.into_csv_error()
     }
 
+    /// `value` when nothing was collected, [`Error::CsvErrors`] otherwise.
+    pub(crate) fn into_result<T>(self, value: T) -> Result<T> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.into_csv_error())
+        }
+    }
+
     /// The collected errors as [`Error::CsvErrors`].
     pub(crate) fn into_csv_error(self) -> Error {
         Error::CsvErrors {

@@ -350,41 +350,27 @@ impl Importer {
                 };
             }
         };
-        let mut ids = Interner::default();
-        let mut record = CsvRecord::default();
         let mut rows = Vec::new();
-        while let Some((row, go_on)) = read_row(&mut csv, &mut record) {
-            rows.push(parse_row(&columns, &record, row, &mut ids));
-            if !go_on {
-                break;
-            }
-        }
+        let (mut ids, mut record) = (Interner::default(), CsvRecord::default());
+        read_and_parse(
+            &mut csv,
+            &columns,
+            &mut record,
+            &mut ids,
+            &mut rows,
+            usize::MAX,
+        );
         let parsing = started.elapsed();
         let started = std::time::Instant::now();
         let mut ledger = self.roster.clone().unwrap_or_default();
         let (mut errors, mut present) = (Collected::default(), Present::default());
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
-            let chunk: Vec<Parsed> = rows.by_ref().take(IMPORT_CHUNK).collect();
-            ledger.warm_pledges(
-                chunk
-                    .iter()
-                    .filter_map(|p| p.as_ref().ok().map(|(r, _)| &r.id)),
-            );
-            for parsed in chunk {
-                let outcome = parsed
-                    .and_then(|(row, line)| self.import_row(&mut ledger, row, line, &mut present));
-                if let Err(error) = outcome {
-                    errors.push(error);
-                }
-            }
+            let chunk = rows.by_ref().take(IMPORT_CHUNK).collect();
+            self.record_chunk(&mut ledger, chunk, &mut present, &mut errors);
         }
         Staged {
-            ledger: if errors.is_empty() {
-                Ok(ledger)
-            } else {
-                Err(errors.into_csv_error())
-            },
+            ledger: errors.into_result(ledger),
             parsing,
             recording: started.elapsed(),
         }
@@ -413,15 +399,14 @@ impl Importer {
                 match sharing.reader_step() {
                     ReaderStep::ReadAndParse => {
                         let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
-                        while reading && chunk.len() < IMPORT_CHUNK {
-                            reading = match read_row(&mut csv, &mut record) {
-                                Some((row, go_on)) => {
-                                    chunk.push(parse_row(&columns, &record, row, &mut ids));
-                                    go_on
-                                }
-                                None => false,
-                            };
-                        }
+                        reading = read_and_parse(
+                            &mut csv,
+                            &columns,
+                            &mut record,
+                            &mut ids,
+                            &mut chunk,
+                            IMPORT_CHUNK,
+                        );
                         reader.parsed(chunk);
                     }
                     ReaderStep::ReadForRecorder(emptied) => {
@@ -440,11 +425,7 @@ impl Importer {
             column: None,
             message: "the thread recording the rows stopped unexpectedly".into(),
         })?;
-        if errors.is_empty() {
-            Ok(ledger)
-        } else {
-            Err(errors.into_csv_error())
-        }
+        errors.into_result(ledger)
     }
 
     /// The recording stage of [`Importer::import`]: records every chunk
@@ -470,22 +451,33 @@ impl Importer {
                 }
                 RecorderStep::Stop => break,
             };
-            // Each row opens a pledge: its insert probes the index at
-            // random, which the lookups here overlap.
-            ledger.warm_pledges(
-                chunk
-                    .iter()
-                    .filter_map(|p| p.as_ref().ok().map(|(r, _)| &r.id)),
-            );
-            for parsed in chunk {
-                let outcome = parsed
-                    .and_then(|(row, line)| self.import_row(&mut ledger, row, line, &mut present));
-                if let Err(error) = outcome {
-                    errors.push(error);
-                }
-            }
+            self.record_chunk(&mut ledger, chunk, &mut present, &mut errors);
         }
         (ledger, errors)
+    }
+
+    /// Records a chunk of parsed rows in order, collecting each row's error.
+    fn record_chunk(
+        &self,
+        ledger: &mut Ledger,
+        chunk: Vec<Parsed>,
+        present: &mut Present,
+        errors: &mut Collected,
+    ) {
+        // Each row opens a pledge: its insert probes the index at random,
+        // which the lookups here overlap.
+        ledger.warm_pledges(
+            chunk
+                .iter()
+                .filter_map(|p| p.as_ref().ok().map(|(r, _)| &r.id)),
+        );
+        for parsed in chunk {
+            let outcome =
+                parsed.and_then(|(row, line)| self.import_row(ledger, row, line, present));
+            if let Err(error) = outcome {
+                errors.push(error);
+            }
+        }
     }
 
     /// `present` remembers the ids already found in the ledger or added
@@ -673,6 +665,30 @@ impl RawChunk {
             .map(|(row, record)| parse_row(columns, record, row, ids))
             .collect()
     }
+}
+
+/// Reads and parses rows into `rows` until it holds `max` of them or the
+/// reading ends; false once it has ended.
+fn read_and_parse<R: Read>(
+    csv: &mut Records<R>,
+    columns: &Columns,
+    record: &mut CsvRecord,
+    ids: &mut Interner,
+    rows: &mut Vec<Parsed>,
+    max: usize,
+) -> bool {
+    while rows.len() < max {
+        match read_row(csv, record) {
+            Some((row, go_on)) => {
+                rows.push(parse_row(columns, record, row, ids));
+                if !go_on {
+                    return false;
+                }
+            }
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Reads the next row into `record`: its line, or the error reading it,

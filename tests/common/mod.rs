@@ -110,3 +110,18 @@ pub fn rejected(ledger: &mut Ledger, f: impl FnOnce(&mut Ledger) -> Result<Recor
     assert_eq!(ledger.to_json(), json_before);
     err
 }
+
+/// The errors an import collected, each with its line; panics on any
+/// other error.
+pub fn collected_lines(err: &Error) -> Vec<u64> {
+    let Error::CsvErrors { errors, .. } = err else {
+        panic!("expected CSV errors, got {err:?}")
+    };
+    errors
+        .iter()
+        .map(|e| match e {
+            Error::Csv { line, .. } => *line,
+            other => panic!("a CSV error, got {other:?}"),
+        })
+        .collect()
+}

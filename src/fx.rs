@@ -316,6 +316,15 @@ impl FxRates {
         Ok((quotient.normalize(), rounded))
     }
 
+    /// True when a rate for `currency` on exactly `date` is held (whatever
+    /// the policy would find for that date).
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
+    pub(crate) fn has_rate_on(&self, currency: Currency, date: NaiveDate) -> bool {
+        self.rates
+            .get(&currency)
+            .is_some_and(|dates| dates.contains_key(&date))
+    }
+
     /// Adds or replaces the rate of `currency` on `date`.
     ///
     /// # Errors

@@ -59,7 +59,7 @@
 //! imported and [`Error::CsvErrors`] holds the first
 //! [`MAX_COLLECTED_ERRORS`](crate::limits::MAX_COLLECTED_ERRORS) and the
 //! total count. A record longer than
-//! [`MAX_CSV_RECORD_BYTES`] and a quoted
+//! [`MAX_CSV_RECORD_BYTES`](crate::limits::MAX_CSV_RECORD_BYTES) and a quoted
 //! field still open at the end of the input stop the import with the line.
 //!
 //! Export → import → export gives the same bytes.
@@ -92,7 +92,6 @@ use std::io::{Read, Write};
 
 use rust_decimal::Decimal;
 
-use super::csv_guard::Guard;
 use super::csv_records::{CsvRecord, Records};
 use super::shared_parsing::{Handing, ReaderStep, RecorderStep, SharedParsing};
 use crate::entry::{Action, Provenance};
@@ -102,7 +101,7 @@ use crate::ids::{Category, MemberId, PledgeId, SourceId};
 use crate::ledger::Pledge;
 use crate::ledger::{Ledger, Record, Rules};
 use crate::lifecycle::{Evidence, Stage};
-use crate::limits::{MAX_CONDITIONS_PER_PLEDGE, MAX_CSV_RECORD_BYTES, MAX_SOURCES_PER_ENTRY};
+use crate::limits::{MAX_CONDITIONS_PER_PLEDGE, MAX_SOURCES_PER_ENTRY};
 use crate::member::Member;
 use crate::money::{Currency, Money, parse_amount};
 use crate::pledge::{AdjustmentBasis, Condition, Contribution, Kind, NewPledge};
@@ -339,7 +338,7 @@ impl Importer {
     #[cfg(feature = "testing")]
     pub fn import_in_stages<R: Read>(&self, reader: R) -> Staged {
         let started = std::time::Instant::now();
-        let mut csv = Records::new(Guard::new(reader, MAX_CSV_RECORD_BYTES));
+        let mut csv = Records::guarded(reader, None);
         let columns = match read_header(&mut csv) {
             Ok(columns) => columns,
             Err(error) => {
@@ -379,7 +378,7 @@ impl Importer {
     /// [`Importer::import`], with the reading stage handing chunks over
     /// unparsed as `handing` says.
     fn import_handing<R: Read>(&self, reader: R, handing: Handing) -> Result<Ledger> {
-        let mut csv = Records::new(Guard::new(reader, MAX_CSV_RECORD_BYTES));
+        let mut csv = Records::guarded(reader, None);
         let columns = read_header(&mut csv)?;
         let ledger = self.roster.clone().unwrap_or_default();
         // Two threads: this one reads rows in chunks, the other records
@@ -789,12 +788,9 @@ fn slot(column: &str) -> usize {
 /// at once, each an error of its own.
 fn read_header<R: Read>(csv: &mut Records<R>) -> Result<Columns> {
     let mut header = CsvRecord::default();
-    let found = csv
-        .read_record(&mut header)
+    let line = csv
+        .read_header(&mut header)
         .map_err(|e| Collected::single(e.to_error()))?;
-    // The header's own line, past any empty lines ahead of it; line 1 when
-    // the file has none.
-    let line = if found { header.position().line } else { 1 };
     let mut columns = BTreeMap::new();
     let mut errors = Collected::default();
     let mut header_error = |column: &str, message: String| {

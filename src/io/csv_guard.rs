@@ -87,10 +87,10 @@ impl<R: Read> Guard<R> {
     }
 
     /// A guard for a reader that skips comment lines starting with
-    /// `comment` (see the module docs).
-    pub(crate) fn with_comments(inner: R, limit: usize, comment: u8) -> Guard<R> {
+    /// `comment`, when given (see the module docs).
+    pub(crate) fn with_comments(inner: R, limit: usize, comment: Option<u8>) -> Guard<R> {
         Guard {
-            comment: Some(comment),
+            comment,
             ..Guard::new(inner, limit)
         }
     }
@@ -302,7 +302,8 @@ mod tests {
     fn comment_lines_open_no_quote_and_have_no_limit() {
         let long = "x".repeat(100);
         let text = format!("#,\"quoted, {long}\r\na,b\nc,#d\n# end");
-        let commented = |text: &str| run_guard(Guard::with_comments(text.as_bytes(), 10, b'#'));
+        let commented =
+            |text: &str| run_guard(Guard::with_comments(text.as_bytes(), 10, Some(b'#')));
         assert_eq!(commented(&text), Ok(text.clone()));
         // Without comments, the first line's quote opens a field that never
         // closes, and the line is too long anyway.
@@ -318,7 +319,7 @@ mod tests {
 
     /// Reads all of `input` a byte at a time through a guard with comments.
     fn bytewise(input: &[u8], limit: usize) -> Result<Vec<u8>, Stop> {
-        let mut guard = Guard::with_comments(input, limit, b'#');
+        let mut guard = Guard::with_comments(input, limit, Some(b'#'));
         let (mut out, mut byte) = (Vec::new(), [0u8; 1]);
         loop {
             match guard.read(&mut byte) {
@@ -341,7 +342,7 @@ mod tests {
             bytewise(comment.as_bytes(), 10),
             Ok(comment.clone().into_bytes())
         );
-        let commented = run_guard(Guard::with_comments(comment.as_bytes(), 10, b'#'));
+        let commented = run_guard(Guard::with_comments(comment.as_bytes(), 10, Some(b'#')));
         assert_eq!(commented, Ok(comment.clone()));
         // A quote opening the first field after a mark is followed: it
         // never closes, and the record passes the limit.

@@ -21,7 +21,7 @@
 //! count is set to the line the record starts on.
 //!
 //! What a reader sees is what `csv::Reader` gives, with its default
-//! settings or with a comment byte ([`Records::with_comments`]), record
+//! settings or with a comment byte ([`Records::guarded`]), record
 //! for record:
 //! - the same fields;
 //! - the same record numbers;
@@ -52,7 +52,8 @@
 //! few bytes at a time, with and without comments, and compare, moving
 //! `csv::Reader`'s positions past the line ends and comment lines.
 
-use super::csv_guard::BYTE_ORDER_MARK;
+use super::csv_guard::{BYTE_ORDER_MARK, Guard};
+use crate::limits::MAX_CSV_RECORD_BYTES;
 use std::io::{self, Read};
 use std::ops::Range;
 
@@ -300,15 +301,24 @@ pub(crate) struct Records<R> {
     comment: Option<u8>,
 }
 
-impl<R: Read> Records<R> {
-    pub(crate) fn new(input: R) -> Records<R> {
-        Records::with_buffer(input, BUFFER_BYTES, None)
+impl<R: Read> Records<Guard<R>> {
+    /// Reads `input` under the guard that bounds each record to
+    /// [`MAX_CSV_RECORD_BYTES`], skipping comment lines that start with
+    /// `comment` when given (as `csv::ReaderBuilder::comment` sets it):
+    /// the reader and its guard skip the same lines.
+    pub(crate) fn guarded(input: R, comment: Option<u8>) -> Records<Guard<R>> {
+        let guard = Guard::with_comments(input, MAX_CSV_RECORD_BYTES, comment);
+        Records::with_buffer(guard, BUFFER_BYTES, comment)
     }
+}
 
-    /// A reader that skips comment lines, those starting with `comment`
-    /// (as `csv::ReaderBuilder::comment` sets it).
-    pub(crate) fn with_comments(input: R, comment: u8) -> Records<R> {
-        Records::with_buffer(input, BUFFER_BYTES, Some(comment))
+impl<R: Read> Records<R> {
+    /// Reads the header, the first record, into `header`: the header's
+    /// line (past the empty and comment lines ahead of it), or 1 when the
+    /// input holds no record, so that its problems name a line of the file.
+    pub(crate) fn read_header(&mut self, header: &mut CsvRecord) -> Result<u64, RecordError> {
+        let found = self.read_record(header)?;
+        Ok(if found { header.position().line } else { 1 })
     }
 
     /// A reader whose buffer starts at `bytes` (the tests use small ones
@@ -729,15 +739,6 @@ mod tests {
         )
     }
 
-    /// The guard the crate's readers put under a reader with or without
-    /// comments.
-    fn guarded(input: Trickle<'_>, limit: usize, comment: Option<u8>) -> Guard<Trickle<'_>> {
-        match comment {
-            Some(c) => Guard::with_comments(input, limit, c),
-            None => Guard::new(input, limit),
-        }
-    }
-
     /// Every read until two in a row give nothing, or an error ends it.
     fn with_csv(input: &[u8], step: usize, limit: usize, comment: Option<u8>) -> Vec<Outcome> {
         // `csv::Reader` hands `csv_core` its first read as it comes: a byte
@@ -745,7 +746,7 @@ mod tests {
         // alone, would not be stripped, where `Records` waits for a fourth
         // byte (or the end) before the first record.
         let first = BYTE_ORDER_MARK.len() + 1;
-        let guard = guarded(
+        let guard = Guard::with_comments(
             Trickle {
                 bytes: input,
                 step,
@@ -817,7 +818,7 @@ mod tests {
         buffer: usize,
         comment: Option<u8>,
     ) -> Vec<Outcome> {
-        let guard = guarded(
+        let guard = Guard::with_comments(
             Trickle {
                 bytes: input,
                 step,

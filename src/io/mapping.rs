@@ -95,7 +95,6 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::csv_guard::Guard;
 use super::csv_records::{CsvRecord, Records};
 use crate::dates::PartialDate;
 use crate::entry::{Action, ClientKey, Provenance};
@@ -104,7 +103,6 @@ use crate::estimate::Estimate;
 use crate::ids::{Category, MemberId, PledgeId};
 use crate::ledger::{Ledger, Record};
 use crate::lifecycle::{Evidence, Stage};
-use crate::limits::MAX_CSV_RECORD_BYTES;
 use crate::member::Member;
 use crate::money::{Currency, Money};
 use crate::pledge::{AdjustmentBasis, Contribution, Kind, NewPledge};
@@ -894,21 +892,11 @@ impl Mapping {
     ) -> Result<()> {
         // Each record is placed at its own first line, past the line ends
         // and comment lines ahead of it (see `Records`).
-        let mut csv = if self.comment_lines {
-            Records::with_comments(
-                Guard::with_comments(reader, MAX_CSV_RECORD_BYTES, b'#'),
-                b'#',
-            )
-        } else {
-            Records::new(Guard::new(reader, MAX_CSV_RECORD_BYTES))
-        };
+        let mut csv = Records::guarded(reader, self.comment_lines.then_some(b'#'));
         let mut header = CsvRecord::default();
-        let found = csv
-            .read_record(&mut header)
+        let line = csv
+            .read_header(&mut header)
             .map_err(|e| Collected::single(e.to_error()))?;
-        // The header's own line, past any empty and comment lines ahead of
-        // it; line 1 when the file has none.
-        let line = if found { header.position().line } else { 1 };
         let columns = self.columns(&header, line)?;
         let mut record = CsvRecord::default();
         loop {

@@ -134,14 +134,9 @@ pub fn read_fx_csv<R: std::io::Read>(
     use super::csv_records::{CsvRecord, Records};
     // Each record is placed at its own line (a `\r\n` file's rows were
     // reported a line early), and no record grows past the guard's limit.
-    let mut csv = Records::new(super::csv_guard::Guard::new(
-        reader,
-        crate::limits::MAX_CSV_RECORD_BYTES,
-    ));
+    let mut csv = Records::guarded(reader, None);
     let mut headers = CsvRecord::default();
-    let found = csv.read_record(&mut headers).map_err(|e| e.to_error())?;
-    // The header's own line, past any empty lines; line 1 when there is none.
-    let line = if found { headers.position().line } else { 1 };
+    let line = csv.read_header(&mut headers).map_err(|e| e.to_error())?;
     let header_error = |message: String| Error::Csv {
         line,
         column: None,
@@ -158,9 +153,6 @@ pub fn read_fx_csv<R: std::io::Read>(
         )));
     }
     let mut fx = FxRates::new(base, policy);
-    // What is already in: looking each row up in the rates read so far
-    // made the file's reading quadratic in its rows.
-    let mut seen = std::collections::BTreeSet::new();
     let mut record = CsvRecord::default();
     while csv.read_record(&mut record).map_err(|e| e.to_error())? {
         let line = record.position().line;
@@ -173,7 +165,9 @@ pub fn read_fx_csv<R: std::io::Read>(
         let currency = crate::money::Currency::new(field(0)).map_err(|e| at("currency", e))?;
         let date = crate::dates::parse_date(field(1)).map_err(|e| at("date", e))?;
         let rate = crate::money::parse_amount(field(2)).map_err(|e| at("rate", e))?;
-        if !seen.insert((currency, date)) {
+        // Looked up in the rates read so far (scanning them made the
+        // reading quadratic in the file's rows).
+        if fx.has_rate_on(currency, date) {
             let twice = Error::invalid(
                 format!("rate for {currency} on {date}"),
                 "date",

@@ -341,6 +341,7 @@ fn import_query(
         .add_missing_members(true)
         .add_missing_sources(true)
         .import(pledges_file)?;
+    let imported_at = started.elapsed().as_secs_f64();
     let table = imported
         .query()
         .group_by([Dimension::Member, Dimension::Kind, Dimension::Stage])
@@ -354,7 +355,12 @@ fn import_query(
         "step=csv_import_query n={pledges} seconds={seconds:.6} ns_per_pledge={:.2}",
         seconds * 1e9 / (pledges.max(1) as f64)
     );
-    eprintln!("csv_rows={} total={}", table.rows().len(), table.total());
+    eprintln!(
+        "csv_rows={} total={} (import {imported_at:.3} s, query {:.3} s)",
+        table.rows().len(),
+        table.total(),
+        seconds - imported_at
+    );
     Ok(())
 }
 

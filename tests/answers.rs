@@ -141,6 +141,54 @@ fn a_dependency_on_an_unrecorded_pledge_is_unknown() {
     assert_eq!(personnel(&l, &Scenario::firm_only()).count(), 0);
 }
 
+/// A scenario states each kind of condition, whichever way the ledger
+/// holds it: a parliament's approval, a dependency on a pledge recorded
+/// before the dependant and on one recorded after it (the evaluation reads
+/// the first two from the ledger's coded conditions and the last from the
+/// pledge itself, and must agree).
+#[test]
+fn a_scenario_states_approvals_and_dependencies_recorded_either_side() {
+    let mut l = roster();
+    l.open_pledge(
+        troops("early", "DEU", Estimate::Exact(1)),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    l.open_pledge(
+        troops("vote", "FRA", Estimate::Exact(10))
+            .with_condition(Condition::ParliamentaryApproval { member: mid("FRA") }),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    l.open_pledge(
+        troops("after", "GBR", Estimate::Exact(100))
+            .with_condition(Condition::DependsOn(pid("early"))),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    l.open_pledge(
+        troops("before", "GBR", Estimate::Exact(1_000))
+            .with_condition(Condition::DependsOn(pid("late"))),
+        verified("2025-09-04"),
+    )
+    .expect("a forward reference is allowed");
+    l.open_pledge(
+        troops("late", "DEU", Estimate::Exact(10_000)),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    let approval = Condition::ParliamentaryApproval { member: mid("FRA") };
+    let low = |scenario: &Scenario| personnel(&l, scenario).low();
+    assert_eq!(low(&Scenario::new()), dec("11111"));
+    assert_eq!(low(&Scenario::firm_only()), dec("11111") - dec("10"));
+    assert_eq!(low(&Scenario::new().fails(approval.clone())), dec("11101"));
+    assert_eq!(low(&Scenario::firm_only().holds(approval)), dec("11111"));
+    let early_fails = Scenario::new().fails(Condition::DependsOn(pid("early")));
+    assert_eq!(low(&early_fails), dec("11010"));
+    let late_fails = Scenario::new().fails(Condition::DependsOn(pid("late")));
+    assert_eq!(low(&late_fails), dec("111"));
+}
+
 // 3. Saying a pledge fails removes that pledge too.
 #[test]
 fn a_pledge_stated_to_fail_leaves_with_its_dependants() {

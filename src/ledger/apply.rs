@@ -950,6 +950,9 @@ impl Ledger {
         }
         let ix = self.pledges.len() as u32;
         debug_assert!(state.invariants_hold());
+        if state.conditional {
+            self.push_condition_codes(spec);
+        }
         self.pledge_index.insert(spec.id().clone(), ix);
         state.depended_on = self.note_dependencies(spec);
         if let Some(list) = self.by_member.get_mut(state.member as usize) {

@@ -12,6 +12,7 @@ mod apply;
 mod as_of;
 mod batch;
 mod chunked;
+mod condition_codes;
 mod cycles;
 mod derived;
 mod id_table;
@@ -32,6 +33,7 @@ use crate::member::Member;
 use crate::pledge::Kind;
 use crate::source::Source;
 pub(crate) use chunked::Chunked;
+pub(crate) use condition_codes::ConditionCode;
 
 /// The pledges' derived state: updated in place anywhere, so in small
 /// chunks (64 states, about 11 KB) that a write after a snapshot copies.
@@ -107,6 +109,8 @@ pub struct Ledger {
     by_kind: [chunked::Indexes; 4],
     /// Indexes of the pledges that have conditions.
     conditional: chunked::Indexes,
+    /// Their conditions, coded (see [`condition_codes`]).
+    condition_codes: Chunked<ConditionCode>,
     /// How many pledges are adjustments (the fast query path declines
     /// when there are any).
     adjustments: usize,

@@ -67,6 +67,7 @@ pub(crate) struct Savepoint {
     groups: usize,
     categories: usize,
     pledges: usize,
+    condition_codes: usize,
     older_rules: usize,
     adjustments: usize,
     voided: usize,
@@ -86,6 +87,7 @@ impl Ledger {
             groups: self.groups.len(),
             categories: self.categories.len(),
             pledges: self.pledges.len(),
+            condition_codes: self.condition_codes.len(),
             older_rules: self.older_rules.len(),
             adjustments: self.adjustments,
             voided: self.voided,
@@ -199,6 +201,7 @@ impl Ledger {
         if new_pledge(&self.conditional) {
             cut(&mut self.conditional);
         }
+        self.condition_codes.truncate(save.condition_codes);
         self.pledges.truncate(save.pledges);
 
         self.cut_roster(&save);

@@ -42,7 +42,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::ledger::{Ledger, NONE};
+use crate::ledger::{ConditionCode, Ledger, NONE};
 use crate::lifecycle::Stage;
 use crate::pledge::{Condition, Kind};
 
@@ -445,22 +445,47 @@ impl<'a> Graph<'a> {
         let mut first = vec![NONE; ledger.states().len()];
         let mut targets = Vec::new();
         let mut complete = true;
+        // The conditions as the ledger coded them when each pledge was
+        // opened, read front to back alongside the list of conditional
+        // pledges; a pledge with a condition coded `Other` has its
+        // conditions read from its body instead.
+        let stated = StatedCodes::new(ledger, scenario);
+        let mut codes = ledger.condition_codes().iter().copied();
         for &ix in ledger.conditional_pledges() {
+            let start = targets.len();
+            let mut from_body = false;
+            loop {
+                match codes.next() {
+                    Some(ConditionCode::End) => break,
+                    Some(ConditionCode::Other) | None => from_body = true,
+                    Some(code) => targets.push(stated.target(code)),
+                }
+                if from_body {
+                    // The rest of this pledge's codes are skipped.
+                    codes.by_ref().find(|&c| c == ConditionCode::End);
+                    break;
+                }
+            }
             let Some(slot) = first.get_mut(ix as usize) else {
+                targets.truncate(start);
                 continue;
             };
-            let Ok(start) = u32::try_from(targets.len()) else {
+            let Ok(at) = u32::try_from(start) else {
                 // Past u32 conditions: the rest are resolved step by step.
+                targets.truncate(start);
                 complete = false;
                 break;
             };
-            *slot = start;
-            let conditions = ledger
-                .states()
-                .get(ix as usize)
-                .and_then(|state| ledger.spec_of(state))
-                .map_or(&[][..], |spec| spec.conditions());
-            targets.extend(conditions.iter().map(|c| resolve(ledger, scenario, c)));
+            *slot = at;
+            if from_body {
+                targets.truncate(start);
+                let conditions = ledger
+                    .states()
+                    .get(ix as usize)
+                    .and_then(|state| ledger.spec_of(state))
+                    .map_or(&[][..], |spec| spec.conditions());
+                targets.extend(conditions.iter().map(|c| resolve(ledger, scenario, c)));
+            }
             targets.push(Target::End);
         }
         Graph {
@@ -542,6 +567,48 @@ impl<'a> Graph<'a> {
                 .and_then(|member| self.backstops.get(member))
                 .and_then(|list| list.get(i))
                 .map_or(Next::End, |&ix| Next::Edge(ix as usize))
+        }
+    }
+}
+
+/// The conditions a scenario states, coded as the ledger codes the
+/// pledges' conditions, with what it states of each.
+struct StatedCodes(std::collections::BTreeMap<ConditionCode, Verdict>);
+
+impl StatedCodes {
+    fn new(ledger: &Ledger, scenario: &Scenario) -> StatedCodes {
+        // A condition the ledger cannot code (a named one, or one naming
+        // what it does not hold) is no pledge's code either: pledges with
+        // such conditions are resolved from their bodies. `holds` goes in
+        // last, as `Scenario::stated` asks it first (no condition is in
+        // both).
+        let stated = [
+            (&scenario.fails, Verdict::Fails),
+            (&scenario.holds, Verdict::Holds),
+        ];
+        StatedCodes(
+            stated
+                .into_iter()
+                .flat_map(|(conditions, verdict)| conditions.iter().map(move |c| (c, verdict)))
+                .filter_map(|(c, verdict)| Some((ledger.condition_code(c)?, verdict)))
+                .collect(),
+        )
+    }
+
+    /// What a coded condition points at under the scenario, as [`resolve`]
+    /// gives it for the condition.
+    fn target(&self, code: ConditionCode) -> Target {
+        if let Some(&verdict) = self.0.get(&code) {
+            return Target::Stated(verdict);
+        }
+        match code {
+            ConditionCode::Backstop(member) if member != NONE => Target::Member(member),
+            ConditionCode::DependsOn(pledge) => Target::Pledge(pledge),
+            ConditionCode::Ceasefire
+            | ConditionCode::Backstop(_)
+            | ConditionCode::Parliament(_)
+            | ConditionCode::Other
+            | ConditionCode::End => Target::Unknown,
         }
     }
 }

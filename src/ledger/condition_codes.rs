@@ -76,8 +76,14 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entry::{Action, Provenance};
     use crate::error::Result;
-    use crate::prelude::*;
+    use crate::estimate::Estimate;
+    use crate::ids::{MemberId, PledgeId};
+    use crate::ledger::Record;
+    use crate::lifecycle::Evidence;
+    use crate::member::Member;
+    use crate::pledge::Contribution;
 
     fn member(ledger: &mut Ledger, id: &str) -> Result<MemberId> {
         let id = MemberId::new(id)?;

@@ -353,7 +353,10 @@ impl Evaluation {
 /// at that member's backstop pledges. Strongly connected components are
 /// found with Tarjan's algorithm, which finishes each component after every
 /// component it points at, so each verdict is decided once, from final
-/// verdicts, in time linear in the pledges and conditions visited.
+/// verdicts, in time linear in the pledges and conditions visited. The
+/// conditions are read as the ledger coded them when each pledge was
+/// opened ([`ConditionCode`]), not from the pledges' bodies; a pledge
+/// without conditions, or stated to fail, is decided without a visit.
 pub(crate) fn evaluate(ledger: &Ledger, scenario: &Scenario) -> Result<Evaluation> {
     let pledges = ledger.states().len();
     let mut eval = Evaluation {

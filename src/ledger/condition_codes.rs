@@ -27,10 +27,11 @@ pub(crate) enum ConditionCode {
     /// [`Condition::DependsOn`] a pledge recorded before this one, by its
     /// index.
     DependsOn(u32),
-    /// A condition read from the pledge's body instead: a named one, one
-    /// on a pledge not recorded yet when this one was opened (it may be
-    /// recorded later), or one naming a member the ledger does not hold
-    /// (possible in files of an older format version).
+    /// A condition read from the pledge's body instead: a named one, or
+    /// one on a pledge not recorded yet when this one was opened (it may
+    /// be recorded later). (A member a condition names is always known:
+    /// recording refuses an unknown one under every format version's
+    /// rules; were one unknown, it would be coded `Other` too.)
     Other,
     /// The end of a pledge's codes.
     End,

@@ -581,8 +581,9 @@ struct StatedCodes(std::collections::BTreeMap<ConditionCode, Verdict>);
 impl StatedCodes {
     fn new(ledger: &Ledger, scenario: &Scenario) -> StatedCodes {
         // A condition the ledger cannot code (a named one, or one naming
-        // what it does not hold) is no pledge's code either: pledges with
-        // such conditions are resolved from their bodies. `holds` goes in
+        // a pledge or member it does not hold) is no pledge's code either:
+        // a pledge with a named condition, or one on a pledge recorded
+        // after it, is resolved from its body. `holds` goes in
         // last, as `Scenario::stated` asks it first (no condition is in
         // both).
         let stated = [

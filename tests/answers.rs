@@ -149,35 +149,22 @@ fn a_dependency_on_an_unrecorded_pledge_is_unknown() {
 #[test]
 fn a_scenario_states_approvals_and_dependencies_recorded_either_side() {
     let mut l = roster();
-    l.open_pledge(
-        troops("early", "DEU", Estimate::Exact(1)),
-        verified("2025-09-04"),
-    )
-    .expect("opens");
-    l.open_pledge(
-        troops("vote", "FRA", Estimate::Exact(10))
-            .with_condition(Condition::ParliamentaryApproval { member: mid("FRA") }),
-        verified("2025-09-04"),
-    )
-    .expect("opens");
-    l.open_pledge(
+    let mut open = |spec: NewPledge| {
+        l.open_pledge(spec, verified("2025-09-04"))
+            .expect("opens (a forward reference is allowed)");
+    };
+    let approval = Condition::ParliamentaryApproval { member: mid("FRA") };
+    open(troops("early", "DEU", Estimate::Exact(1)));
+    open(troops("vote", "FRA", Estimate::Exact(10)).with_condition(approval.clone()));
+    open(
         troops("after", "GBR", Estimate::Exact(100))
             .with_condition(Condition::DependsOn(pid("early"))),
-        verified("2025-09-04"),
-    )
-    .expect("opens");
-    l.open_pledge(
+    );
+    open(
         troops("before", "GBR", Estimate::Exact(1_000))
             .with_condition(Condition::DependsOn(pid("late"))),
-        verified("2025-09-04"),
-    )
-    .expect("a forward reference is allowed");
-    l.open_pledge(
-        troops("late", "DEU", Estimate::Exact(10_000)),
-        verified("2025-09-04"),
-    )
-    .expect("opens");
-    let approval = Condition::ParliamentaryApproval { member: mid("FRA") };
+    );
+    open(troops("late", "DEU", Estimate::Exact(10_000)));
     let low = |scenario: &Scenario| personnel(&l, scenario).low();
     assert_eq!(low(&Scenario::new()), dec("11111"));
     assert_eq!(low(&Scenario::firm_only()), dec("11111") - dec("10"));

@@ -456,19 +456,20 @@ impl<'a> Graph<'a> {
         let mut codes = ledger.condition_codes().iter().copied();
         for &ix in ledger.conditional_pledges() {
             let start = targets.len();
-            let mut from_body = false;
-            loop {
-                match codes.next() {
-                    Some(ConditionCode::End) => break,
-                    Some(ConditionCode::Other) | None => from_body = true,
-                    Some(code) => targets.push(stated.target(code)),
-                }
-                if from_body {
-                    // The rest of this pledge's codes are skipped.
-                    codes.by_ref().find(|&c| c == ConditionCode::End);
-                    break;
+            let (mut from_body, mut ended) = (false, false);
+            for code in codes.by_ref() {
+                match code {
+                    ConditionCode::End => {
+                        ended = true;
+                        break;
+                    }
+                    ConditionCode::Other => from_body = true,
+                    code => targets.push(stated.target(code)),
                 }
             }
+            // Codes that ran out before their end would be a bug: the
+            // body still answers.
+            let from_body = from_body || !ended;
             let Some(slot) = first.get_mut(ix as usize) else {
                 targets.truncate(start);
                 continue;
@@ -602,17 +603,9 @@ impl StatedCodes {
     /// What a coded condition points at under the scenario, as [`resolve`]
     /// gives it for the condition.
     fn target(&self, code: ConditionCode) -> Target {
-        if let Some(&verdict) = self.0.get(&code) {
-            return Target::Stated(verdict);
-        }
-        match code {
-            ConditionCode::Backstop(member) if member != NONE => Target::Member(member),
-            ConditionCode::DependsOn(pledge) => Target::Pledge(pledge),
-            ConditionCode::Ceasefire
-            | ConditionCode::Backstop(_)
-            | ConditionCode::Parliament(_)
-            | ConditionCode::Other
-            | ConditionCode::End => Target::Unknown,
+        match self.0.get(&code) {
+            Some(&verdict) => Target::Stated(verdict),
+            None => unstated(code),
         }
     }
 }
@@ -622,15 +615,23 @@ fn resolve(ledger: &Ledger, scenario: &Scenario, condition: &Condition) -> Targe
     if let Some(verdict) = scenario.stated(condition) {
         return Target::Stated(verdict);
     }
-    let to = match condition {
-        Condition::DependsOn(id) => ledger.pledge_ix(id).map(Target::Pledge),
-        Condition::Backstop { by } => ledger
-            .member_ix(by)
-            .filter(|&m| m != NONE)
-            .map(Target::Member),
-        _ => None,
-    };
-    to.unwrap_or(Target::Unknown)
+    ledger
+        .condition_code(condition)
+        .map_or(Target::Unknown, unstated)
+}
+
+/// What a coded condition the scenario does not state points at: a
+/// member's backstop, a recorded pledge, or nothing the ledger can judge.
+fn unstated(code: ConditionCode) -> Target {
+    match code {
+        ConditionCode::Backstop(member) if member != NONE => Target::Member(member),
+        ConditionCode::DependsOn(pledge) => Target::Pledge(pledge),
+        ConditionCode::Ceasefire
+        | ConditionCode::Backstop(_)
+        | ConditionCode::Parliament(_)
+        | ConditionCode::Other
+        | ConditionCode::End => Target::Unknown,
+    }
 }
 
 /// The next successor of a node in the search.

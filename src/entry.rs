@@ -587,7 +587,7 @@ impl Provenance {
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
-    // Held compactly (96 bytes, not 120): a ledger keeps millions of
+    // Held compactly (88 bytes, not 120): a ledger keeps millions of
     // entries, and reading them is what recording and queries wait on. The
     // sequence number fits in 32 bits because the ledger refuses entries
     // past `u32::MAX - 1`; the client key and the older format version are
@@ -1106,5 +1106,24 @@ impl Serialize for ClientKey {
 impl<'de> Deserialize<'de> for ClientKey {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<ClientKey, D::Error> {
         crate::spelling::from_str_with(d, "a client key", |text: &str| ClientKey::new(text))
+    }
+}
+
+#[cfg(all(test, target_pointer_width = "64"))]
+mod size_tests {
+    use super::{Action, Entry};
+    use crate::ids::PledgeId;
+    use crate::pledge::NewPledge;
+    use std::mem::size_of;
+
+    /// A ledger holds about three entries and one pledge body per pledge,
+    /// and ids in both: these sizes are most of the README's memory figure,
+    /// so growing one should be a decision, not an accident.
+    #[test]
+    fn entries_pledge_bodies_and_ids_stay_compact() {
+        assert_eq!(size_of::<PledgeId>(), 8);
+        assert_eq!(size_of::<Action>(), 40);
+        assert_eq!(size_of::<Entry>(), 88);
+        assert_eq!(size_of::<NewPledge>(), 168);
     }
 }

@@ -170,13 +170,45 @@ impl Action {
 /// The sources an entry cites, sorted and unique. Most entries cite one
 /// source: that one is held inline, without an allocation of its own. A
 /// longer list is shared: the entries an import makes of one row cite the
-/// same list, and cloning a provenance costs no allocation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+/// same list, and cloning a provenance costs no allocation. The shared
+/// list's length lives with its ids (`triomphe::ThinArc`), so the whole is
+/// two words, not three: every entry holds one.
+#[derive(Clone, Default)]
 pub(crate) enum SourceList {
     #[default]
     None,
     One(SourceId),
-    Many(std::sync::Arc<[SourceId]>),
+    Many(SharedIds),
+}
+
+/// A shared list of two or more source ids.
+pub(crate) type SharedIds = triomphe::ThinArc<(), SourceId>;
+
+/// Shares `ids` as one allocation.
+fn shared(ids: Vec<SourceId>) -> SharedIds {
+    triomphe::ThinArc::from_header_and_iter((), ids.into_iter())
+}
+
+impl PartialEq for SourceList {
+    /// Lists are equal when they cite the same sources.
+    fn eq(&self, other: &SourceList) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for SourceList {}
+
+impl std::hash::Hash for SourceList {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state);
+    }
+}
+
+impl std::fmt::Debug for SourceList {
+    /// As the list of ids, however it is held.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
 }
 
 impl SourceList {
@@ -184,7 +216,7 @@ impl SourceList {
         match self {
             SourceList::None => &[],
             SourceList::One(id) => std::slice::from_ref(id),
-            SourceList::Many(ids) => ids,
+            SourceList::Many(ids) => &ids.slice,
         }
     }
 
@@ -205,16 +237,19 @@ impl SourceList {
             },
             SourceList::Many(ids) => {
                 let (mut all, mut differs) = (true, false);
-                for id in ids.iter() {
+                for id in &ids.slice {
                     match own(id) {
                         Some(o) => differs |= !o.same_allocation(id),
                         None => all = false,
                     }
                 }
                 if differs {
-                    let copied: Vec<SourceId> =
-                        ids.iter().map(|id| own(id).unwrap_or(id).clone()).collect();
-                    *ids = copied.into();
+                    let copied: Vec<SourceId> = ids
+                        .slice
+                        .iter()
+                        .map(|id| own(id).unwrap_or(id).clone())
+                        .collect();
+                    *ids = shared(copied);
                 }
                 all
             }
@@ -230,7 +265,7 @@ impl SourceList {
         match (self, other) {
             (SourceList::None, SourceList::None) => true,
             (SourceList::One(a), SourceList::One(b)) => a.same_allocation(b),
-            (SourceList::Many(a), SourceList::Many(b)) => std::sync::Arc::ptr_eq(a, b),
+            (SourceList::Many(a), SourceList::Many(b)) => a.ptr() == b.ptr(),
             _ => false,
         }
     }
@@ -249,7 +284,7 @@ impl SourceList {
                 return;
             }
             SourceList::One(id) => vec![id],
-            SourceList::Many(ids) => ids.to_vec(),
+            SourceList::Many(ids) => ids.slice.to_vec(),
         };
         if let Err(at) = ids.binary_search(&source) {
             ids.insert(at, source);
@@ -263,7 +298,7 @@ impl From<Vec<SourceId>> for SourceList {
         match ids.len() {
             0 => SourceList::None,
             1 => ids.pop().map_or(SourceList::None, SourceList::One),
-            _ => SourceList::Many(ids.into()),
+            _ => SourceList::Many(shared(ids)),
         }
     }
 }
@@ -587,7 +622,7 @@ impl Provenance {
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
-    // Held compactly (88 bytes, not 120): a ledger keeps millions of
+    // Held compactly (80 bytes, not 120): a ledger keeps millions of
     // entries, and reading them is what recording and queries wait on. The
     // sequence number fits in 32 bits because the ledger refuses entries
     // past `u32::MAX - 1`; the client key and the older format version are
@@ -1123,7 +1158,7 @@ mod size_tests {
     fn entries_pledge_bodies_and_ids_stay_compact() {
         assert_eq!(size_of::<PledgeId>(), 8);
         assert_eq!(size_of::<Action>(), 40);
-        assert_eq!(size_of::<Entry>(), 88);
+        assert_eq!(size_of::<Entry>(), 80);
         assert_eq!(size_of::<NewPledge>(), 168);
     }
 }

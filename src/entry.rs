@@ -1159,6 +1159,6 @@ mod size_tests {
         assert_eq!(size_of::<PledgeId>(), 8);
         assert_eq!(size_of::<Action>(), 40);
         assert_eq!(size_of::<Entry>(), 80);
-        assert_eq!(size_of::<NewPledge>(), 168);
+        assert_eq!(size_of::<NewPledge>(), 152);
     }
 }

@@ -541,10 +541,13 @@ pub struct NewPledge {
     conditions: Vec<Condition>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     category: Option<Category>,
+    // Shared texts (one pointer, the length kept with the text): most
+    // pledges have neither, and a pledge body a million times over is
+    // most of a ledger's memory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    location: Option<Box<str>>,
+    location: Option<arcstr::ArcStr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    notes: Option<Box<str>>,
+    notes: Option<arcstr::ArcStr>,
     /// Set for an adjustment: a change to a member's total on one basis
     /// that names no pledge (format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -733,7 +736,7 @@ impl NewPledge {
     /// ```
     #[must_use]
     pub fn with_location(mut self, location: impl Into<String>) -> NewPledge {
-        self.location = Some(location.into().into_boxed_str());
+        self.location = Some(location.into().into());
         self
     }
 
@@ -750,7 +753,7 @@ impl NewPledge {
     /// ```
     #[must_use]
     pub fn with_notes(mut self, notes: impl Into<String>) -> NewPledge {
-        self.notes = Some(notes.into().into_boxed_str());
+        self.notes = Some(notes.into().into());
         self
     }
 

@@ -205,9 +205,15 @@ impl std::hash::Hash for SourceList {
 }
 
 impl std::fmt::Debug for SourceList {
-    /// As the list of ids, however it is held.
+    /// As a derived `Debug` showed it when the list was an `Arc<[SourceId]>`
+    /// (`None`, `One(SourceId("S1"))`, `Many([SourceId("S1"), …])`), so
+    /// that an entry's and a provenance's `Debug` did not change.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.as_slice()).finish()
+        match self {
+            SourceList::None => f.write_str("None"),
+            SourceList::One(id) => f.debug_tuple("One").field(id).finish(),
+            SourceList::Many(ids) => f.debug_tuple("Many").field(&&ids.slice).finish(),
+        }
     }
 }
 
@@ -1141,6 +1147,35 @@ impl Serialize for ClientKey {
 impl<'de> Deserialize<'de> for ClientKey {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<ClientKey, D::Error> {
         crate::spelling::from_str_with(d, "a client key", |text: &str| ClientKey::new(text))
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::Provenance;
+    use crate::ids::SourceId;
+    use crate::lifecycle::Evidence;
+
+    /// How a source list is held is not part of its `Debug`: it reads as it
+    /// did when the shared list was an `Arc<[SourceId]>`.
+    #[test]
+    fn a_provenance_shows_its_sources_as_it_always_did() -> crate::error::Result<()> {
+        let none = Provenance::new(Evidence::Reported);
+        let one = none.clone().cite(SourceId::new("S1")?);
+        let many = one.clone().cite(SourceId::new("S2")?);
+        let shown = |p: &Provenance| format!("{p:?}");
+        assert!(shown(&none).contains("sources: None"), "{}", shown(&none));
+        assert!(
+            shown(&one).contains(r#"sources: One(SourceId("S1"))"#),
+            "{}",
+            shown(&one)
+        );
+        assert!(
+            shown(&many).contains(r#"sources: Many([SourceId("S1"), SourceId("S2")])"#),
+            "{}",
+            shown(&many)
+        );
+        Ok(())
     }
 }
 

@@ -736,7 +736,7 @@ impl NewPledge {
     /// ```
     #[must_use]
     pub fn with_location(mut self, location: impl Into<String>) -> NewPledge {
-        self.location = Some(location.into().into());
+        self.location = Some(arcstr::ArcStr::from(location.into()));
         self
     }
 
@@ -753,7 +753,7 @@ impl NewPledge {
     /// ```
     #[must_use]
     pub fn with_notes(mut self, notes: impl Into<String>) -> NewPledge {
-        self.notes = Some(notes.into().into());
+        self.notes = Some(arcstr::ArcStr::from(notes.into()));
         self
     }
 

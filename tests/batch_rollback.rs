@@ -329,3 +329,77 @@ fn a_pledge_of_a_failed_batch_is_unknown_after_it() -> Result<()> {
     drop(journal);
     Ok(())
 }
+
+/// The ledger finds its own copies of member ids and categories by
+/// address. After a rollback removed a member and a category, their copies
+/// (held by the caller) name nothing, even once another member and another
+/// category take the same places.
+#[test]
+fn a_member_and_a_category_of_a_failed_batch_are_unknown_after_it() -> Result<()> {
+    let path = temp_path("own-copies");
+    let mut journal = Journal::open(&path, Recovery::Fail)?;
+    journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    let equipment = |id: &str, member: &MemberId, category: &Category| {
+        NewPledge::new(
+            PledgeId::new(id).expect("id"),
+            member.clone(),
+            Contribution::Equipment {
+                category: category.clone(),
+                units: Estimate::Exact(3),
+                value: None,
+            },
+        )
+    };
+    let (gbr, air) = (MemberId::new("GBR")?, Category::new("air-defence")?);
+    let failed = journal.batch(|batch| {
+        batch.add_member(Member::new(gbr.clone(), "United Kingdom"))?;
+        batch.open_pledge(
+            equipment("GBR-1", &gbr, &air),
+            Provenance::new(Evidence::Reported),
+        )?;
+        assert!(batch.ledger().member(&gbr).is_some());
+        refused(batch)
+    });
+    assert!(failed.is_err());
+    assert!(journal.ledger().member(&gbr).is_none());
+
+    // Another member and another category take the places GBR and
+    // air-defence had.
+    let (deu, land) = (MemberId::new("DEU")?, Category::new("land")?);
+    journal.add_member(Member::new(deu.clone(), "Germany"))?;
+    journal.open_pledge(
+        equipment("DEU-1", &deu, &land),
+        Provenance::new(Evidence::Reported),
+    )?;
+    assert!(journal.ledger().member(&gbr).is_none());
+    let refused = journal.open_pledge(
+        equipment("GBR-1", &gbr, &air),
+        Provenance::new(Evidence::Reported),
+    );
+    assert!(
+        matches!(refused, Err(Error::UnknownMember { ref member }) if member == "GBR"),
+        "{refused:?}"
+    );
+
+    // The category's copy is counted under its own name.
+    journal.open_pledge(
+        equipment("FRA-1", &MemberId::new("FRA")?, &air),
+        Provenance::new(Evidence::Reported),
+    )?;
+    let table = journal
+        .ledger()
+        .query()
+        .group_by([Dimension::Category])
+        .measure(Measure::Units)
+        .run()?;
+    for (category, units) in [(air, 3), (land, 3)] {
+        let row = table.row(&[Key::Category(Some(category.clone()))]);
+        assert_eq!(
+            row.map(|r| r.total().low()),
+            Some(Decimal::from(units)),
+            "{category}"
+        );
+    }
+    drop(journal);
+    Ok(())
+}

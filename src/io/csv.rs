@@ -362,11 +362,11 @@ impl Importer {
         let parsing = started.elapsed();
         let started = std::time::Instant::now();
         let mut ledger = self.roster.clone().unwrap_or_default();
-        let (mut errors, mut present) = (Collected::default(), Present::default());
+        let mut errors = Collected::default();
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
             let chunk = rows.by_ref().take(IMPORT_CHUNK).collect();
-            self.record_chunk(&mut ledger, chunk, &mut present, &mut errors);
+            self.record_chunk(&mut ledger, chunk, &mut errors);
         }
         Staged {
             ledger: errors.into_result(ledger),
@@ -438,7 +438,6 @@ impl Importer {
     ) -> (Ledger, Collected) {
         let _gone = sharing.recorder_guard();
         let mut errors = Collected::default();
-        let mut present = Present::default();
         let mut ids = Interner::default();
         loop {
             let chunk = match sharing.recorder_step() {
@@ -450,19 +449,13 @@ impl Importer {
                 }
                 RecorderStep::Stop => break,
             };
-            self.record_chunk(&mut ledger, chunk, &mut present, &mut errors);
+            self.record_chunk(&mut ledger, chunk, &mut errors);
         }
         (ledger, errors)
     }
 
     /// Records a chunk of parsed rows in order, collecting each row's error.
-    fn record_chunk(
-        &self,
-        ledger: &mut Ledger,
-        chunk: Vec<Parsed>,
-        present: &mut Present,
-        errors: &mut Collected,
-    ) {
+    fn record_chunk(&self, ledger: &mut Ledger, chunk: Vec<Parsed>, errors: &mut Collected) {
         // Each row opens a pledge: its insert probes the index at random,
         // which the lookups here overlap.
         ledger.warm_pledges(
@@ -471,23 +464,23 @@ impl Importer {
                 .filter_map(|p| p.as_ref().ok().map(|(r, _)| &r.id)),
         );
         for parsed in chunk {
-            let outcome =
-                parsed.and_then(|(row, line)| self.import_row(ledger, row, line, present));
+            let outcome = parsed.and_then(|(row, line)| self.import_row(ledger, row, line));
             if let Err(error) = outcome {
                 errors.push(error);
             }
         }
     }
 
-    /// `present` remembers the ids already found in the ledger or added
-    /// to it, by the copy the row holds.
-    fn import_row(
-        &self,
-        ledger: &mut Ledger,
-        row: Row,
-        line: u64,
-        present: &mut Present,
-    ) -> Result<()> {
+    /// Records one row, adding the members and sources it names that the
+    /// ledger lacks when asked to.
+    ///
+    /// The ids a row names are, mostly, the very copies the ledger keeps
+    /// (the reading stage's interner handed both out), which the ledger
+    /// finds by address. This stage neither reads their text nor clones
+    /// them more than it must: the reading stage counts a reference on
+    /// each for every row, and each read or count here moved that cache
+    /// line between the two cores.
+    fn import_row(&self, ledger: &mut Ledger, row: Row, line: u64) -> Result<()> {
         if self.add_missing_members {
             let in_conditions = row.spec.conditions().iter().filter_map(|c| match c {
                 Condition::Backstop { by: m } | Condition::ParliamentaryApproval { member: m } => {
@@ -495,46 +488,38 @@ impl Importer {
                 }
                 _ => None,
             });
-            let mut add_if_missing = |member: &MemberId| {
+            for member in std::iter::once(row.spec.member()).chain(in_conditions) {
                 if ledger.member(member).is_none() {
                     let new = Member::new(member.clone(), member.as_str());
                     ledger.add_member(new).map_err(|e| located(e, line))?;
                 }
-                Ok::<(), Error>(())
-            };
-            // A member named in a condition is a copy of its own (the
-            // condition parses it), so only the row's member is remembered.
-            let member = row.spec.member();
-            if !present.members.contains(member) {
-                add_if_missing(member)?;
-                present.members.insert(member);
-            }
-            for member in in_conditions {
-                add_if_missing(member)?;
             }
         }
-        let cited = row.provenance.source_list();
-        if self.add_missing_sources && !cited.is_same(&present.source_list) {
-            // The ledger finds its own copies (the ones it kept when it
-            // added them, as a parsing thread's interner handed them out)
-            // by address.
+        if self.add_missing_sources {
             for source in row.provenance.sources() {
                 if ledger.source(source).is_none() {
                     let new = Source::new(source.clone(), source.as_str(), SourceKind::Dataset);
                     ledger.add_source(new).map_err(|e| located(e, line))?;
                 }
             }
-            present.source_list = cited.clone();
         }
         // A row that fails half-way may leave its first entries behind; that
         // is harmless, because any error discards the whole import.
         let (actions, mut provenance) = row.into_actions();
         // Once for the row, so that its entries cite one list, checked once.
         ledger.share_and_check_sources(&mut provenance, Rules::CurrentWithCheckedIds);
-        for action in actions {
+        let mut actions = actions.peekable();
+        let mut provenance = Some(provenance);
+        while let Some(action) = actions.next() {
+            // The last entry takes the row's own provenance.
+            let provenance = match actions.peek() {
+                Some(_) => provenance.clone(),
+                None => provenance.take(),
+            }
+            .ok_or_else(|| Error::internal("a row's provenance"))?;
             // Every id of a row was made by its checked constructor (see
             // `Row`), so the ledger need not check them again.
-            match ledger.record_under(action, provenance.clone(), Rules::CurrentWithCheckedIds) {
+            match ledger.record_under(action, provenance, Rules::CurrentWithCheckedIds) {
                 Ok(recorded) if recorded.is_appended() => {}
                 Ok(recorded) => {
                     // The entry already there names the row's pledge; the
@@ -570,41 +555,6 @@ pub struct Staged {
     pub parsing: std::time::Duration,
     /// Recording every row.
     pub recording: std::time::Duration,
-}
-
-/// What an import's recording stage has found in the ledger (or added to
-/// it). Each parsing thread's [`Interner`] hands out one shared copy of each
-/// member id, so a row naming a copy seen before needs no lookup by text (a
-/// copy from the other thread's interner is looked up once more). Members
-/// and sources are never removed during an import. Source ids need no such
-/// memory: the ledger finds its own copies by address
-/// ([`Ledger::source`]).
-#[derive(Default)]
-struct Present {
-    members: MemberCopies,
-    /// The last source list whose sources were all found: a row citing
-    /// that very list has nothing to look up.
-    source_list: crate::entry::SourceList,
-}
-
-/// Copies of member ids, keyed by [`allocation`](MemberId::allocation).
-/// Each is held, so that its address is not reused for another text while
-/// it is a key; the set starts over at [`INTERNED`] copies, as the reading
-/// stage's maps do.
-#[derive(Default)]
-struct MemberCopies(std::collections::HashMap<usize, MemberId, foldhash::fast::RandomState>);
-
-impl MemberCopies {
-    fn contains(&self, id: &MemberId) -> bool {
-        self.0.contains_key(&id.allocation())
-    }
-
-    fn insert(&mut self, id: &MemberId) {
-        if self.0.len() >= INTERNED {
-            self.0.clear();
-        }
-        self.0.insert(id.allocation(), id.clone());
-    }
 }
 
 /// A row parsed by the reading stage of an import, with its line, or the
@@ -1094,11 +1044,16 @@ impl Row {
         let conditions = split_list(f.get("conditions"), MAX_CONDITIONS_PER_PLEDGE, "conditions")
             .map_err(|m| f.error("conditions", m))?;
         for condition in conditions {
-            spec = spec.with_condition(
-                condition
-                    .parse()
-                    .map_err(|e: Error| e.in_csv_row(f.line, Some("conditions")))?,
-            );
+            let in_row = |e: Error| e.in_csv_row(f.line, Some("conditions"));
+            let mut condition: Condition = condition.parse().map_err(in_row)?;
+            // The interner's copy of a member the condition names, so that
+            // the ledger finds it by address (as it does the row's member).
+            if let Condition::Backstop { by: member }
+            | Condition::ParliamentaryApproval { member } = &mut condition
+            {
+                *member = ids.member(member.as_str()).map_err(in_row)?;
+            }
+            spec = spec.with_condition(condition);
         }
         if let Some(location) = f.optional("location", |t| Ok(t.to_string()))? {
             spec = spec.with_location(location);

@@ -285,10 +285,19 @@ impl Ledger {
             return;
         }
         let all_known = provenance.share_sources(|id| self.own_source(id).map(|(own, _)| own));
+        // An import's lists were sorted and deduplicated when it built them
+        // (`Rules::CurrentWithCheckedIds`): comparing their texts again
+        // would read ids the parsing thread is counting references on.
+        let valid = if rules.ids_checked() {
+            debug_assert!(validate_sources(provenance).is_ok());
+            provenance.sources().len() <= crate::limits::MAX_SOURCES_PER_ENTRY
+        } else {
+            validate_sources(provenance).is_ok()
+        };
         // Under version 1's rules `record` keeps no checked list either.
         if all_known
             && !rules.allows_any_alphabet()
-            && validate_sources(provenance).is_ok()
+            && valid
             && (rules.ids_checked()
                 || provenance
                     .sources()
@@ -807,12 +816,9 @@ impl Ledger {
     }
 
     fn known_member(&self, member: &MemberId) -> Result<u32> {
-        self.member_index
-            .get(member)
-            .copied()
-            .ok_or_else(|| Error::UnknownMember {
-                member: member.to_string(),
-            })
+        self.member_ix(member).ok_or_else(|| Error::UnknownMember {
+            member: member.to_string(),
+        })
     }
 
     fn next_entry_index(&self) -> u32 {
@@ -903,6 +909,7 @@ impl Ledger {
             .map(|g| self.intern_group(g))
             .collect();
         self.member_index.insert(member.id().clone(), ix);
+        self.own_members.insert(member.id(), ix);
         self.member_groups.push(groups);
         self.by_member.push(Chunked::default());
         self.backstops_leading_on.push(Chunked::default());
@@ -939,11 +946,14 @@ impl Ledger {
     fn insert_pledge(&mut self, mut state: PledgeState, action: &Action) {
         let Action::Pledge(spec) = action else { return };
         if let Some(category) = spec.category() {
-            state.category = if let Some(&ix) = self.category_index.get(category) {
+            state.category = if let Some((_, ix)) = self.own_categories.get(category) {
+                ix
+            } else if let Some(&ix) = self.category_index.get(category) {
                 ix
             } else {
                 let ix = self.categories.len() as u32;
                 self.category_index.insert(category.clone(), ix);
+                self.own_categories.insert(category, ix);
                 self.categories.push(category.clone());
                 ix
             };

@@ -50,9 +50,8 @@ impl Ledger {
         let backstop_needed = spec.contribution().kind() == Kind::Backstop
             && (needs_own
                 || self
-                    .member_index
-                    .get(spec.member())
-                    .and_then(|&m| self.backstop_needed.get(m as usize))
+                    .member_ix(spec.member())
+                    .and_then(|m| self.backstop_needed.get(m as usize))
                     .copied()
                     .unwrap_or(false));
         named || backstop_needed
@@ -115,7 +114,7 @@ impl Ledger {
                     .get(member as usize)
                     .unwrap_or(&super::chunked::NO_INDEXES);
                 let new_is_backstop = spec.contribution().kind() == Kind::Backstop
-                    && self.member_index.get(spec.member()) == Some(&member);
+                    && self.member_ix(spec.member()) == Some(member);
                 return match pledges.get(index) {
                     Some(&ix) => Some(Step::To(Node::Pledge(ix))),
                     None if index == pledges.len() && new_is_backstop => Some(Step::BackToNew),
@@ -131,9 +130,8 @@ impl Ledger {
                 .get(id)
                 .map_or(Step::Skip, |&ix| Step::To(Node::Pledge(ix))),
             Condition::Backstop { by } => self
-                .member_index
-                .get(by)
-                .map_or(Step::Skip, |&m| Step::To(Node::Backstop(m))),
+                .member_ix(by)
+                .map_or(Step::Skip, |m| Step::To(Node::Backstop(m))),
             _ => Step::Skip,
         })
     }
@@ -180,7 +178,7 @@ impl Ledger {
                     self.log_undo(|| Undo::AwaitedInserted(id.clone()));
                 }
                 Condition::Backstop { by } => {
-                    let Some(&m) = self.member_index.get(by) else {
+                    let Some(m) = self.member_ix(by) else {
                         continue;
                     };
                     if let Some(flag) = self.backstop_needed.get_mut(m as usize) {

@@ -87,6 +87,8 @@ pub struct Ledger {
     previous_on_pledge: Chunked<u32>,
     members: Vec<Member>,
     member_index: IdMap<MemberId>,
+    /// The keys of `member_index` (the ledger's own copies), by address.
+    own_members: own_copies::OwnCopies<MemberId>,
     /// Interned groups of each member, parallel to `members`.
     member_groups: Vec<Box<[u32]>>,
     groups: Vec<GroupId>,
@@ -94,7 +96,7 @@ pub struct Ledger {
     sources: Vec<Source>,
     source_index: IdMap<SourceId>,
     /// The keys of `source_index` (the ledger's own copies), by address.
-    own_sources: own_copies::OwnCopies,
+    own_sources: own_copies::OwnCopies<SourceId>,
     /// The entry that added each member and each source, parallel to
     /// `members` and `sources`.
     member_entries: Vec<u32>,
@@ -103,6 +105,8 @@ pub struct Ledger {
     pledge_index: SharedIndex<PledgeId>,
     categories: Vec<Category>,
     category_index: IdMap<Category>,
+    /// The keys of `category_index` (the ledger's own copies), by address.
+    own_categories: own_copies::OwnCopies<Category>,
     /// Pledge indexes of each member, parallel to `members`.
     by_member: Vec<chunked::Indexes>,
     /// Pledge indexes of each kind, in [`Kind::ALL`] order.
@@ -286,8 +290,7 @@ impl Ledger {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn member(&self, id: &MemberId) -> Option<&Member> {
-        let ix = *self.member_index.get(id)?;
-        self.members.get(ix as usize)
+        self.members.get(self.member_ix(id)? as usize)
     }
 
     /// Every member, in the order they were added.
@@ -453,9 +456,8 @@ impl Ledger {
     /// ```
     pub fn pledges_of(&self, member: &MemberId) -> impl Iterator<Item = Pledge<'_>> + '_ {
         let list = self
-            .member_index
-            .get(member)
-            .and_then(|&m| self.by_member.get(m as usize))
+            .member_ix(member)
+            .and_then(|m| self.by_member.get(m as usize))
             .unwrap_or(&chunked::NO_INDEXES);
         list.iter().filter_map(move |&ix| self.pledge_at(ix))
     }

@@ -1,50 +1,79 @@
-//! [`OwnCopies`]: the ledger's own copies of its source ids, with each
-//! source's index, found by address.
+//! [`OwnCopies`]: the ledger's own copies of its source ids, member ids and
+//! categories, with each one's index, found by address.
 //!
 //! Every entry names the sources it cites, and recording one looked each up
 //! by text twice: to check that it is known, and to swap in the ledger's
 //! own copy; a CSV import looked each up a third time, to add the missing
 //! ones. A CSV import's reading thread hands out one copy per source id,
-//! which the ledger keeps when it adds the source, so the rows that thread
-//! parses (most of them) cite the very copies the ledger holds. Those are
-//! recognised by address, without hashing or comparing their text; any
-//! other copy (one the recording thread's own parsing made, or one from the
-//! API) is looked up by text as before.
+//! member id and category, which the ledger keeps when it adds the source,
+//! member or category, so the rows that thread parses (most of them) name
+//! the very copies the ledger holds. Those are recognised by address,
+//! without hashing or comparing their text; any other copy (one the
+//! recording thread's own parsing made, or one from the API) is looked up
+//! by text as before.
+//!
+//! Not reading the text matters most when the two threads of an import
+//! run at once: the reading thread counts a reference on a shared copy for
+//! every row that names it, and each time the recording thread read that
+//! copy's text (which shares a cache line with the count) the line moved
+//! between the cores and back.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::ids::SourceId;
+use crate::ids::{Category, MemberId, SourceId};
 
-/// The source ids the ledger holds as its own copies, each with its
-/// source's index, keyed by [`SourceId::allocation`]. Each copy is held
-/// here too, so its address cannot name another text while it is a key.
-/// Clones share the map until one of them adds or removes a source.
-#[derive(Clone, Default)]
-pub(crate) struct OwnCopies(Arc<HashMap<usize, (SourceId, u32), foldhash::fast::FixedState>>);
+/// An id whose copies can be told apart by address.
+pub(crate) trait Addressed: Clone {
+    /// The address of this copy's text (see [`SourceId::allocation`]).
+    fn allocation(&self) -> usize;
+}
 
-impl std::fmt::Debug for OwnCopies {
+macro_rules! addressed {
+    ($($id:ty),*) => {$(
+        impl Addressed for $id {
+            fn allocation(&self) -> usize {
+                <$id>::allocation(self)
+            }
+        }
+    )*};
+}
+addressed!(SourceId, MemberId, Category);
+
+/// The ids the ledger holds as its own copies, each with its index, keyed
+/// by [`Addressed::allocation`]. Each copy is held here too, so its address
+/// cannot name another text while it is a key. Clones share the map until
+/// one of them adds or removes an id.
+#[derive(Clone)]
+pub(crate) struct OwnCopies<K>(Arc<HashMap<usize, (K, u32), foldhash::fast::FixedState>>);
+
+impl<K> Default for OwnCopies<K> {
+    fn default() -> Self {
+        OwnCopies(Arc::default())
+    }
+}
+
+impl<K> std::fmt::Debug for OwnCopies<K> {
     /// The count only: addresses differ from run to run.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "OwnCopies({})", self.0.len())
     }
 }
 
-impl OwnCopies {
-    /// The ledger's own copy and the source's index, when `id` is that
-    /// very copy.
-    pub(crate) fn get(&self, id: &SourceId) -> Option<(&SourceId, u32)> {
+impl<K: Addressed> OwnCopies<K> {
+    /// The ledger's own copy and its index, when `id` is that very copy.
+    pub(crate) fn get(&self, id: &K) -> Option<(&K, u32)> {
         self.0.get(&id.allocation()).map(|(own, ix)| (own, *ix))
     }
 
-    /// Remembers `id`, the copy the ledger keeps for the source it adds at
-    /// index `ix`.
-    pub(crate) fn insert(&mut self, id: &SourceId, ix: u32) {
+    /// Remembers `id`, the copy the ledger keeps for what it adds at index
+    /// `ix`.
+    pub(crate) fn insert(&mut self, id: &K, ix: u32) {
         Arc::make_mut(&mut self.0).insert(id.allocation(), (id.clone(), ix));
     }
 
-    /// Forgets `id`, the copy of a source the ledger removes (a rollback).
-    pub(crate) fn remove(&mut self, id: &SourceId) {
+    /// Forgets `id`, the copy of what the ledger removes (a rollback).
+    pub(crate) fn remove(&mut self, id: &K) {
         Arc::make_mut(&mut self.0).remove(&id.allocation());
     }
 }

@@ -187,8 +187,13 @@ impl Ledger {
         self.members.get(ix as usize)
     }
 
+    /// The member's index: by address when `id` is the ledger's own copy
+    /// (as a CSV import's rows hold), by text otherwise.
     pub(crate) fn member_ix(&self, id: &MemberId) -> Option<u32> {
-        self.member_index.get(id).copied()
+        match self.own_members.get(id) {
+            Some((_, ix)) => Some(ix),
+            None => self.member_index.get(id).copied(),
+        }
     }
 
     pub(crate) fn groups_of_member(&self, member: u32) -> &[u32] {

@@ -218,7 +218,11 @@ impl Ledger {
         self.checked_sources = crate::entry::SourceList::None;
         self.last_pledge = None;
         for member in self.members.get(save.members..).unwrap_or_default() {
-            self.member_index.remove(member.id());
+            // The index's key is the copy the ledger kept when it added the
+            // member (an amendment since may hold another copy).
+            if let Some((own, _)) = self.member_index.remove_entry(member.id()) {
+                self.own_members.remove(&own);
+            }
         }
         self.members.truncate(save.members);
         self.member_groups.truncate(save.members);
@@ -240,7 +244,9 @@ impl Ledger {
         }
         self.groups.truncate(save.groups);
         for category in self.categories.get(save.categories..).unwrap_or_default() {
-            self.category_index.remove(category);
+            if let Some((own, _)) = self.category_index.remove_entry(category) {
+                self.own_categories.remove(&own);
+            }
         }
         self.categories.truncate(save.categories);
     }

@@ -1026,17 +1026,24 @@ pub(crate) fn validate_date(provenance: &Provenance) -> Result<()> {
     Ok(())
 }
 
-/// Validates the sources an entry cites, independent of the ledger: within
-/// the limit, sorted and unique.
-pub(crate) fn validate_sources(provenance: &Provenance) -> Result<()> {
-    let sources = provenance.sources();
-    if sources.len() > MAX_SOURCES_PER_ENTRY {
+/// Checks that an entry cites at most [`MAX_SOURCES_PER_ENTRY`] sources.
+pub(crate) fn within_source_limit(provenance: &Provenance) -> Result<()> {
+    let cited = provenance.sources().len();
+    if cited > MAX_SOURCES_PER_ENTRY {
         return Err(Error::limit(
             "number of sources cited by one entry",
             MAX_SOURCES_PER_ENTRY,
-            sources.len(),
+            cited,
         ));
     }
+    Ok(())
+}
+
+/// Validates the sources an entry cites, independent of the ledger: within
+/// the limit, sorted and unique.
+pub(crate) fn validate_sources(provenance: &Provenance) -> Result<()> {
+    within_source_limit(provenance)?;
+    let sources = provenance.sources();
     if !sources.windows(2).all(|w| matches!(w, [a, b] if a < b)) {
         return Err(Error::invalid(
             "entry",

@@ -138,3 +138,26 @@ fn save_and_load_keep_every_sequence_number_and_provenance() {
         Some(vec![1, 4])
     );
 }
+
+/// A source list an older version's entry cites was checked under that
+/// version's rules only: a new entry citing the very same list (shared
+/// with the loaded entry) is checked under the current ones.
+#[test]
+fn a_list_loaded_under_older_rules_is_checked_again_by_a_new_entry() {
+    let text = r#"{"format":"coalition-ledger","version":1,
+"members":[{"id":"FRA","name":"France"}],
+"sources":[{"id":"=sum","publisher":"Sheet","kind":"dataset"}],
+"entries":[{"evidence":"reported","sources":["=sum"],"action":{"pledge":{"id":"FRA-1","member":"FRA","contribution":{"troops":{"personnel":{"exact":10}}},"stage":"announced"}}}]}"#;
+    let mut ledger = json::from_str(text).expect("version 1 allowed a formula start");
+    let shared = ledger
+        .entries()
+        .last()
+        .map(Entry::provenance)
+        .expect("the pledge's entry");
+    let refused = ledger.annotate(&pid("FRA-1"), shared);
+    assert!(
+        matches!(refused, Err(Error::InvalidId { ref value, .. }) if value == "=sum"),
+        "{refused:?}"
+    );
+    assert_eq!(ledger.len(), 3);
+}

@@ -505,9 +505,11 @@ impl Importer {
         }
         // A row that fails half-way may leave its first entries behind; that
         // is harmless, because any error discards the whole import.
+        // The row's list holds the ledger's own copies before it is shared
+        // by the row's entries; the first entry checks it, and the others
+        // cite that very list and skip the checks.
         let (actions, mut provenance) = row.into_actions();
-        // Once for the row, so that its entries cite one list, checked once.
-        ledger.share_and_check_sources(&mut provenance, Rules::CurrentWithCheckedIds);
+        ledger.share_sources(&mut provenance);
         let mut actions = actions.peekable();
         let mut provenance = Some(provenance);
         while let Some(action) = actions.next() {

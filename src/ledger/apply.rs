@@ -9,7 +9,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{Chunked, Ledger, NONE, PledgeState, Rules, savepoint};
-use crate::entry::{Action, Entry, Provenance, validate_date, validate_reason, validate_sources};
+use crate::entry::{
+    Action, Entry, Provenance, validate_date, validate_reason, validate_sources,
+    within_source_limit,
+};
 use crate::error::{Error, Result};
 use crate::ids::{MemberId, PledgeId};
 use crate::lifecycle::{Evidence, Stage};
@@ -171,13 +174,7 @@ impl Ledger {
             self.last_pledge = opened;
         }
         if recorded.is_appended() && !rules.allows_any_alphabet() {
-            if let Some(entry) = self
-                .entries
-                .last()
-                .filter(|e| !e.source_list().is_same(&self.checked_sources))
-            {
-                self.checked_sources = entry.source_list().clone();
-            }
+            self.checked_entry = self.entries.len().checked_sub(1).map(|last| last as u32);
         }
         Ok(recorded)
     }
@@ -239,7 +236,9 @@ impl Ledger {
     /// the last entry cited, which was checked under the current alphabet
     /// and found known, sorted and unique.
     fn sources_checked(&self, provenance: &Provenance) -> bool {
-        provenance.source_list().is_same(&self.checked_sources)
+        self.checked_entry
+            .and_then(|ix| self.entries.get(ix as usize))
+            .is_some_and(|entry| provenance.source_list().is_same(entry.source_list()))
     }
 
     /// Replaces ids in a validated action with the ledger's own copies, so
@@ -270,42 +269,6 @@ impl Ledger {
     /// copied again.
     pub(crate) fn share_sources(&self, provenance: &mut Provenance) {
         provenance.share_sources(|id| self.own_source(id).map(|(own, _)| own));
-    }
-
-    /// [`Ledger::share_sources`], and then, when the list passes every
-    /// check an entry's sources get under `rules` (each known, sorted and
-    /// unique, within the alphabet unless the ids were made by their
-    /// checked constructors), takes it as the checked list: the entries
-    /// that cite it (a CSV row's) skip those checks and the sharing, which
-    /// each entry's first record looked up again. A list that fails is
-    /// left for `record` to refuse with its usual error.
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
-    pub(crate) fn share_and_check_sources(&mut self, provenance: &mut Provenance, rules: Rules) {
-        if self.sources_checked(provenance) {
-            return;
-        }
-        let all_known = provenance.share_sources(|id| self.own_source(id).map(|(own, _)| own));
-        // An import's lists were sorted and deduplicated when it built them
-        // (`Rules::CurrentWithCheckedIds`): comparing their texts again
-        // would read ids the parsing thread is counting references on.
-        let valid = if rules.ids_checked() {
-            debug_assert!(validate_sources(provenance).is_ok());
-            provenance.sources().len() <= crate::limits::MAX_SOURCES_PER_ENTRY
-        } else {
-            validate_sources(provenance).is_ok()
-        };
-        // Under version 1's rules `record` keeps no checked list either.
-        if all_known
-            && !rules.allows_any_alphabet()
-            && valid
-            && (rules.ids_checked()
-                || provenance
-                    .sources()
-                    .iter()
-                    .all(|source| source.check_alphabet().is_ok()))
-        {
-            self.checked_sources = provenance.source_list().clone();
-        }
     }
 
     /// Checks an action against the ledger without applying it, and says
@@ -344,7 +307,15 @@ impl Ledger {
         // an import's row, or a batch citing one source list, checks it once.
         let sources_checked = self.sources_checked(provenance);
         if !sources_checked {
-            validate_sources(provenance)?;
+            if rules.ids_checked() {
+                // An import built its lists sorted and unique: comparing
+                // their texts again would read ids the parsing thread is
+                // counting references on.
+                debug_assert!(validate_sources(provenance).is_ok());
+                within_source_limit(provenance)?;
+            } else {
+                validate_sources(provenance)?;
+            }
         }
         super::alphabet::check(action, provenance, rules, sources_checked)?;
         if let Some(existing) = self.keyed_entry(action, provenance)? {

@@ -215,7 +215,7 @@ impl Ledger {
     /// savepoint. The source list known to be checked may cite a removed
     /// source, so it is forgotten.
     fn cut_roster(&mut self, save: &Savepoint) {
-        self.checked_sources = crate::entry::SourceList::None;
+        self.checked_entry = None;
         self.last_pledge = None;
         for member in self.members.get(save.members..).unwrap_or_default() {
             // The index's key is the copy the ledger kept when it added the

@@ -655,44 +655,73 @@ impl Column {
     /// them exactly.
     fn encode(
         &mut self,
-        mut key: RowKey,
+        key: RowKey,
         bounds: Option<&crate::estimate::Bounds>,
     ) -> Option<(RowKey, i128, i128)> {
-        let Some(b) = bounds.filter(|b| !b.unspecified) else {
-            return Some((key, 0, 0));
-        };
-        let high = b.high.unwrap_or(Decimal::ZERO);
-        let needed = b.low.scale().max(high.scale());
+        let needed = needed_scale(bounds);
         if needed > self.scale {
-            self.rescale(needed)?;
+            rescale(&mut self.low, &mut self.high, self.scale, needed)?;
+            self.scale = needed;
         }
-        key.low_scale = u8::try_from(b.low.scale()).ok()?;
-        key.high_scale = u8::try_from(high.scale()).ok()?;
-        Some((
-            key,
-            at_scale(b.low, self.scale)?,
-            at_scale(high, self.scale)?,
-        ))
+        encode_at(key, bounds, self.scale)
     }
 
-    /// Brings every amount to the larger `scale` (at most 28 times over a
-    /// column's life, once per added decimal place).
-    fn rescale(&mut self, scale: u32) -> Option<()> {
-        if scale > MAX_DECIMAL_SCALE {
-            return None;
+    /// A column of `rows` pledges, every row still to be written (see
+    /// [`column_build`](super::column_build)).
+    pub(super) fn unwritten(measure: &Measure<'_>, basis: Basis, rows: usize) -> Column {
+        Column {
+            key: ColumnKey::new(measure, basis),
+            scale: 0,
+            keys: vec![RowKey::default(); rows],
+            low: vec![0; rows],
+            high: vec![0; rows],
+            applied: 0,
+            id: COLUMN_IDS.fetch_add(1, Ordering::Relaxed),
         }
-        let factor = pow10(scale.checked_sub(self.scale)?)?;
-        for v in self.low.iter_mut().chain(self.high.iter_mut()) {
-            *v = v.checked_mul(factor)?;
-        }
-        self.scale = scale;
-        Some(())
     }
+}
+
+/// The scale a row's bounds need (0 for a row that adds no amount).
+pub(super) fn needed_scale(bounds: Option<&crate::estimate::Bounds>) -> u32 {
+    match bounds.filter(|b| !b.unspecified) {
+        Some(b) => b.low.scale().max(b.high.map_or(0, |h| h.scale())),
+        None => 0,
+    }
+}
+
+/// A row's key with its bounds' scales, and its bounds as mantissas at
+/// `scale` (at least [`needed_scale`]); `None` when they do not fit.
+pub(super) fn encode_at(
+    mut key: RowKey,
+    bounds: Option<&crate::estimate::Bounds>,
+    scale: u32,
+) -> Option<(RowKey, i128, i128)> {
+    let Some(b) = bounds.filter(|b| !b.unspecified) else {
+        return Some((key, 0, 0));
+    };
+    let high = b.high.unwrap_or(Decimal::ZERO);
+    key.low_scale = u8::try_from(b.low.scale()).ok()?;
+    key.high_scale = u8::try_from(high.scale()).ok()?;
+    Some((key, at_scale(b.low, scale)?, at_scale(high, scale)?))
+}
+
+/// Brings amounts at scale `from` to the larger scale `to` (at most 28
+/// times over a column's life, once per added decimal place); `None` past
+/// the most places a `Decimal` holds, or when an amount overflows.
+pub(super) fn rescale(low: &mut [i128], high: &mut [i128], from: u32, to: u32) -> Option<()> {
+    if to > MAX_DECIMAL_SCALE {
+        return None;
+    }
+    let factor = pow10(to.checked_sub(from)?)?;
+    for v in low.iter_mut().chain(high.iter_mut()) {
+        *v = v.checked_mul(factor)?;
+    }
+    Some(())
 }
 
 /// A pledge's dimension codes and flags, and its amount when the measure
 /// applies and it could be computed exactly.
-fn row(
+pub(super) fn row(
     ledger: &Ledger,
     state: &crate::ledger::PledgeState,
     measure: &Measure<'_>,
@@ -734,21 +763,26 @@ fn row(
     (key, bounds)
 }
 
-/// The column of every pledge, in one pass: the common scale grows as
-/// amounts need it.
+/// The column of every pledge, built on this thread (see
+/// [`column_build`](super::column_build) for the same on several).
 pub(crate) fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column> {
-    let states = ledger.states();
+    let mut build = super::column_build::ColumnBuild::new(ledger, *measure, basis);
+    let filled = build.pieces().fill();
+    build.finish(filled)
+}
+
+/// The column in one pass, each row encoded as the column's scale stands
+/// and the whole column raised when a row needs more places: what a column
+/// built in pieces must equal.
+#[cfg(test)]
+pub(super) fn build_in_one_pass(
+    ledger: &Ledger,
+    measure: &Measure<'_>,
+    basis: Basis,
+) -> Option<Column> {
     let rates = RateMemo::of(measure);
-    let mut column = Column {
-        key: ColumnKey::new(measure, basis),
-        scale: 0,
-        keys: Vec::with_capacity(states.len()),
-        low: Vec::with_capacity(states.len()),
-        high: Vec::with_capacity(states.len()),
-        applied: 0,
-        id: COLUMN_IDS.fetch_add(1, Ordering::Relaxed),
-    };
-    for state in states {
+    let mut column = Column::unwritten(measure, basis, 0);
+    for state in ledger.states() {
         let (key, bounds) = row(ledger, state, measure, basis, rates.as_ref());
         let (key, low, high) = column.encode(key, bounds.as_ref())?;
         column.push(key, low, high);

@@ -438,7 +438,8 @@ pub(crate) fn check_column_built_aside(ledger: &crate::ledger::Ledger, fx: &crat
     let (prepared, built) = query.prepare_building(ledger, (0, 0));
     let prepared = prepared.expect("prepares");
     let built = built.expect("built aside");
-    let own = crate::query::cache::build(ledger, &measure, Basis::Pledged).expect("built");
+    let own =
+        crate::query::cache::build_in_one_pass(ledger, &measure, Basis::Pledged).expect("built");
     assert_eq!(
         (&built.keys, &built.low, &built.high, built.scale),
         (&own.keys, &own.low, &own.high, own.scale)

@@ -21,6 +21,7 @@
 
 mod cache;
 mod changes;
+mod column_build;
 mod coverage;
 mod dimension;
 mod every_cell;
@@ -815,14 +816,24 @@ impl<'a> Query<'a> {
         view: &'v Ledger,
         as_of: (u64, u64),
     ) -> (Result<Prepared<'v>>, Option<cache::Column>) {
-        let (measure, basis) = (self.measure, self.basis);
-        std::thread::scope(|scope| {
-            let builder = std::thread::Builder::new()
-                .spawn_scoped(scope, move || cache::build(view, &measure, basis));
+        let mut build = column_build::ColumnBuild::new(view, self.measure, self.basis);
+        let pieces = build.pieces();
+        let (prepared, written) = std::thread::scope(|scope| {
+            let pieces = &pieces;
+            let helper = std::thread::Builder::new().spawn_scoped(scope, move || pieces.fill());
             let prepared = self.prepare_uncounted(view, as_of);
-            let built = builder.ok().and_then(|b| b.join().ok()).flatten();
-            (prepared, built)
-        })
+            // The evaluation ends first on a large ledger: this thread then
+            // writes pieces too, rather than wait for the helper.
+            let mut written = pieces.fill();
+            // A helper that stopped leaves its pieces unwritten, which
+            // `finish` finds.
+            if let Some(theirs) = helper.ok().and_then(|h| h.join().ok()) {
+                written.extend(theirs);
+            }
+            (prepared, written)
+        });
+        drop(pieces);
+        (prepared, build.finish(written))
     }
 
     /// The `Decimal` path: every amount computed and added as a `Decimal`.
@@ -1062,6 +1073,8 @@ pub(crate) struct Prepared<'v> {
 pub(crate) use cache::QueryCache;
 #[cfg(all(test, feature = "testing"))]
 pub(crate) use cache::check_halves_merged;
+#[cfg(all(test, feature = "testing"))]
+pub(crate) use column_build::check_pieces_are_one_pass;
 #[cfg(all(test, feature = "testing"))]
 pub(crate) use fast::{check_column_built_aside, check_fast_and_exact_agree};
 /// Per-pledge amounts, for checks that add up a member's pledges (CL017,

@@ -5,7 +5,10 @@
 //! sits a layer above `query` and so may not be imported by it.
 
 use super::Generator;
-use crate::query::{check_column_built_aside, check_fast_and_exact_agree, check_halves_merged};
+use crate::query::{
+    check_column_built_aside, check_fast_and_exact_agree, check_halves_merged,
+    check_pieces_are_one_pass,
+};
 
 #[test]
 fn halves_merged_are_the_whole() {
@@ -28,4 +31,13 @@ fn a_column_built_aside_is_the_column() {
     let generator = Generator::seeded(3).pledges(2_000).members(9);
     let ledger = generator.ledger().expect("valid");
     check_column_built_aside(&ledger, &generator.fx_rates());
+}
+
+#[test]
+fn a_column_built_in_pieces_is_the_column_of_one_pass() {
+    for seed in [1, 4] {
+        let generator = Generator::seeded(seed).pledges(3_000).members(9);
+        let ledger = generator.ledger().expect("valid");
+        check_pieces_are_one_pass(&ledger, &generator.fx_rates());
+    }
 }

@@ -852,9 +852,7 @@ impl Ledger {
                 {
                     self.voided = self.voided.saturating_add(1);
                 }
-                if let Some(slot) = self.pledges.get_mut(ix as usize) {
-                    *slot = state;
-                }
+                self.pledges.set(ix as usize, state);
             }
         }
         self.previous_on_pledge.push(previous);

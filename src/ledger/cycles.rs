@@ -13,8 +13,8 @@
 
 use std::collections::HashSet;
 
-use super::Ledger;
 use super::savepoint::Undo;
+use super::{Ledger, PledgeState};
 use crate::error::{Error, Result};
 use crate::pledge::{Condition, Kind, NewPledge};
 
@@ -204,9 +204,13 @@ impl Ledger {
         };
         if !before.depended_on {
             self.log_state(ix, before);
-            if let Some(state) = self.pledges.get_mut(ix as usize) {
-                state.depended_on = true;
-            }
+            self.pledges.set(
+                ix as usize,
+                PledgeState {
+                    depended_on: true,
+                    ..before
+                },
+            );
         }
     }
 }

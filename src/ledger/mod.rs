@@ -25,6 +25,7 @@ mod rules;
 mod savepoint;
 mod shared_index;
 mod state;
+mod state_table;
 
 use crate::entry::Entry;
 use crate::hash::IdMap;
@@ -35,9 +36,8 @@ use crate::source::Source;
 pub(crate) use chunked::Chunked;
 pub(crate) use condition_codes::ConditionCode;
 
-/// The pledges' derived state: updated in place anywhere, so in small
-/// chunks (64 states, about 11 KB) that a write after a snapshot copies.
-pub(crate) type States = Chunked<PledgeState, 6>;
+/// The pledges' derived state (see [`state_table`]).
+pub(crate) type States = state_table::StateTable;
 use shared_index::SharedIndex;
 
 pub use apply::Recorded;

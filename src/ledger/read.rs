@@ -5,7 +5,9 @@
 //!
 //! - **pledge state by dense index**: [`Ledger::states`] (one
 //!   [`PledgeState`] per pledge, in the order they were opened),
-//!   [`Ledger::pledge_ix`], [`Ledger::pledge_at`], [`Ledger::spec_of`], and
+//!   [`Ledger::pledge_ix`], [`Ledger::pledge_at`], [`Ledger::spec_of`], whether
+//!   a pledge has ended (withdrawn or voided) from a dense column of its own
+//!   ([`StateTable::has_ended`](super::state_table::StateTable::has_ended)), and
 //!   the index lists [`Ledger::pledge_ixs_of_kind`],
 //!   [`Ledger::states_of_kind`] and [`Ledger::conditional_pledges`];
 //! - **a pledge's entries**, newest first, through the per-pledge chain:

@@ -125,9 +125,7 @@ impl Ledger {
         while let Some(undo) = self.undo.changes.pop() {
             match undo {
                 Undo::State(ix, state) => {
-                    if let Some(slot) = self.pledges.get_mut(ix as usize) {
-                        *slot = state;
-                    }
+                    self.pledges.set(ix as usize, state);
                 }
                 Undo::AwaitedRemoved(id) => {
                     self.awaited.insert(id, 0);

@@ -820,11 +820,9 @@ impl Tarjan {
     /// Whether a pledge stands, as its dependants see it: a withdrawn pledge
     /// does not; an undecided one (inside a cycle) is unknown.
     fn standing(&self, graph: &Graph<'_>, eval: &Evaluation, pledge: Node) -> Verdict {
-        let withdrawn = graph
-            .ledger
-            .states()
-            .get(pledge)
-            .is_none_or(|s| s.stage == Stage::Withdrawn || s.voided);
+        // From the dense column, not the state: a search reads this for
+        // every edge it follows.
+        let withdrawn = graph.ledger.states().has_ended(pledge).unwrap_or(true);
         let settled = graph.is_settled(eval, pledge) || self.done.get(pledge) == Some(&true);
         match eval.conditions.get(pledge).copied().unwrap_or_default() {
             _ if withdrawn => Verdict::Fails,

@@ -402,9 +402,8 @@ fn missing_rate(ledger: &Ledger, options: &CheckOptions, out: &mut Vec<Finding>)
 /// CL006.
 fn over_delivered(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
     for p in live(ledger) {
-        let Some(high) = p
-            .state
-            .quantity
+        let Some(high) = ledger
+            .quantity_of(p.state)
             .and_then(|q| if q.unspecified { None } else { q.high })
         else {
             continue;
@@ -466,10 +465,10 @@ type DuplicateKey = (
     (Stage, Decimal, Option<crate::pledge::AdjustmentBasis>),
 );
 
-fn duplicate_key(state: &PledgeState) -> Option<DuplicateKey> {
+fn duplicate_key(ledger: &Ledger, state: &PledgeState) -> Option<DuplicateKey> {
     let date = state.dates.pledge_date()?;
-    let q = state.quantity;
-    let v = state.value;
+    let q = ledger.quantity_of(state);
+    let v = ledger.value_of(state);
     Some((
         (state.member, state.kind, state.category, state.currency),
         (date, state.date_precision),
@@ -495,7 +494,7 @@ fn probable_duplicate(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>)
         .iter()
         .enumerate()
         .filter(|(_, s)| s.stage != Stage::Withdrawn && !s.voided && s.kind != Kind::Backstop)
-        .filter_map(|(ix, s)| Some((duplicate_key(s)?, u32::try_from(ix).ok()?)))
+        .filter_map(|(ix, s)| Some((duplicate_key(ledger, s)?, u32::try_from(ix).ok()?)))
         .collect();
     keyed.sort();
     // Each pledge is reported against the first of its run of equal keys.

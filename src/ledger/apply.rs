@@ -8,6 +8,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::packed_bounds::PackedBounds;
 use super::{Chunked, Ledger, NONE, PledgeState, Rules, savepoint};
 use crate::entry::{
     Action, Entry, Provenance, validate_date, validate_reason, validate_sources,
@@ -689,8 +690,8 @@ impl Ledger {
             conditional: !spec.conditions().is_empty(),
             depended_on: false,
             currency,
-            quantity: contribution.quantity_bounds(),
-            value: contribution.value_bounds(),
+            quantity: PackedBounds::pack(contribution.quantity_bounds()),
+            value: PackedBounds::pack(contribution.value_bounds()),
             delivered: Decimal::ZERO,
             dates: StageDates {
                 opened: date,
@@ -743,8 +744,8 @@ impl Ledger {
         let mut next = with_evidence(*state, evidence);
         next.size_entry = self.next_entry_index();
         next.currency = currency;
-        next.quantity = contribution.quantity_bounds();
-        next.value = contribution.value_bounds();
+        next.quantity = PackedBounds::pack(contribution.quantity_bounds());
+        next.value = PackedBounds::pack(contribution.value_bounds());
         Ok(next)
     }
 

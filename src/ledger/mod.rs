@@ -17,6 +17,7 @@ mod cycles;
 mod derived;
 mod id_table;
 mod own_copies;
+mod packed_bounds;
 mod pledge_record;
 mod pledge_view;
 mod read;

@@ -26,8 +26,10 @@
 //! Everything here is a borrow of what the ledger already holds: no read
 //! copies an entry or a state.
 
+use super::packed_bounds::Stored;
 use super::{Ledger, NONE, Pledge, PledgeState, States, chunked};
 use crate::entry::Entry;
+use crate::estimate::Bounds;
 use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
 use crate::member::Member;
 use crate::pledge::{Kind, NewPledge};
@@ -82,6 +84,29 @@ impl Ledger {
             crate::entry::Action::Pledge(spec) => Some(spec.contribution()),
             crate::entry::Action::Revise { contribution, .. } => Some(contribution),
             _ => None,
+        }
+    }
+
+    /// A pledge's quantity bounds (personnel, units or money amount; `None`
+    /// for a backstop): from its state, or from the entry that sized it
+    /// when they were too wide to pack there.
+    pub(crate) fn quantity_of(&self, state: &PledgeState) -> Option<Bounds> {
+        match state.quantity.stored() {
+            Stored::Inline(bounds) => bounds,
+            Stored::InEntry => self
+                .contribution_of(state)
+                .and_then(crate::pledge::Contribution::quantity_bounds),
+        }
+    }
+
+    /// A pledge's money value bounds (`None` when its kind has none), as
+    /// [`Ledger::quantity_of`] reads them.
+    pub(crate) fn value_of(&self, state: &PledgeState) -> Option<Bounds> {
+        match state.value.stored() {
+            Stored::Inline(bounds) => bounds,
+            Stored::InEntry => self
+                .contribution_of(state)
+                .and_then(crate::pledge::Contribution::value_bounds),
         }
     }
 

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::estimate::Bounds;
+use super::packed_bounds::{PackedBounds, Stored};
 use crate::lifecycle::{Evidence, Stage};
 use crate::money::Currency;
 use crate::pledge::{Kind, StageDates};
@@ -34,11 +34,14 @@ pub(crate) struct PledgeState {
     /// verdict in a scenario.
     pub(crate) depended_on: bool,
     pub(crate) currency: Option<Currency>,
-    /// Personnel, units or money amount; `None` for a backstop.
-    pub(crate) quantity: Option<Bounds>,
-    /// Money value (funding amount or equipment value); `None` when the kind
-    /// has no money value.
-    pub(crate) value: Option<Bounds>,
+    /// Personnel, units or money amount; none for a backstop. Read it with
+    /// [`Ledger::quantity_of`](super::Ledger::quantity_of): a bound too wide
+    /// to pack is read from the sizing entry.
+    pub(crate) quantity: PackedBounds,
+    /// Money value (funding amount or equipment value); none when the kind
+    /// has no money value. Read it with
+    /// [`Ledger::value_of`](super::Ledger::value_of).
+    pub(crate) value: PackedBounds,
     /// Delivered so far in the quantity's unit; never negative.
     pub(crate) delivered: Decimal,
     pub(crate) dates: StageDates,
@@ -55,13 +58,27 @@ impl PledgeState {
     /// The invariants every applied entry must preserve.
     pub(crate) fn invariants_hold(&self) -> bool {
         let delivered_ok = !self.delivered.is_sign_negative() || self.delivered.is_zero();
-        let bounds_ok = [self.quantity, self.value]
+        // Bounds kept in their entry were checked when it was planned.
+        let bounds_ok = [self.quantity.stored(), self.value.stored()]
             .into_iter()
-            .flatten()
+            .filter_map(|stored| match stored {
+                Stored::Inline(bounds) => bounds,
+                Stored::InEntry => None,
+            })
             .all(|b| match b.high {
                 Some(high) => b.low <= high,
                 None => true,
             });
         delivered_ok && bounds_ok && self.best_evidence >= self.evidence
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    /// A state is what every pledge costs in memory and what every entry on
+    /// it copies: this pins it (the bounds are packed, see `PackedBounds`).
+    #[test]
+    fn a_state_is_small() {
+        assert_eq!(size_of::<super::PledgeState>(), 116);
     }
 }

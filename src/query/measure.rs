@@ -255,7 +255,7 @@ pub(crate) fn pledge_amount_with(
     match measure {
         Measure::Count => Ok(Some(exact(Decimal::ONE))),
         Measure::Personnel | Measure::Units => {
-            on_basis(state.quantity, state.delivered, basis).map(Some)
+            on_basis(ledger.quantity_of(state), state.delivered, basis).map(Some)
         }
         Measure::Value { .. } | Measure::RealValue { .. } => match conversion() {
             Some(into) => value_amount(ledger, state, into, basis).map(Some),
@@ -365,7 +365,7 @@ fn adjustment_amount(
     basis: Basis,
     adjusts: AdjustmentBasis,
 ) -> Result<Option<Bounds>> {
-    let native = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
+    let native = ledger.quantity_of(state).unwrap_or(Bounds::UNSPECIFIED);
     let signed = match (adjusts, basis) {
         (AdjustmentBasis::Pledged, Basis::Pledged | Basis::Outstanding)
         | (AdjustmentBasis::Delivered, Basis::Delivered) => native,
@@ -525,19 +525,19 @@ fn value_amount(
         if basis == Basis::Delivered {
             return funding_delivered(ledger, state, into);
         }
-        let native = on_basis(state.quantity, state.delivered, basis)?;
+        let native = on_basis(ledger.quantity_of(state), state.delivered, basis)?;
         return convert(ledger, state, native, into, state.dates.pledge_date());
     }
     // Equipment. Outstanding converts the whole value at the pledge's date
     // first (exact), then takes the share: the one division comes last, so
     // it is the only rounding.
-    let value = state.value.unwrap_or(Bounds::UNSPECIFIED);
+    let value = ledger.value_of(state).unwrap_or(Bounds::UNSPECIFIED);
     match basis {
         Basis::Pledged => convert(ledger, state, value, into, state.dates.pledge_date()),
         Basis::Delivered => equipment_delivered(ledger, state, value, into),
         Basis::Outstanding => {
             let value = convert(ledger, state, value, into, state.dates.pledge_date())?;
-            equipment_value(state, value, basis)
+            equipment_value(ledger, state, value, basis)
         }
     }
 }
@@ -629,7 +629,7 @@ fn equipment_delivered(
     if delivered.is_zero() {
         return Ok(exact(Decimal::ZERO));
     }
-    let units = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
+    let units = ledger.quantity_of(state).unwrap_or(Bounds::UNSPECIFIED);
     if value.unspecified || units.unspecified {
         return Ok(Bounds::UNSPECIFIED);
     }
@@ -747,12 +747,17 @@ fn outstanding(pledged: Bounds, delivered: Decimal) -> Result<Bounds> {
 /// uncertain unit value on both sides, not the difference of two intervals).
 /// These divisions are the only ones in a total: an inexact quotient is
 /// rounded outward (low down, high up) and the total says it was rounded.
-fn equipment_value(state: &PledgeState, value: Bounds, basis: Basis) -> Result<Bounds> {
+fn equipment_value(
+    ledger: &Ledger,
+    state: &PledgeState,
+    value: Bounds,
+    basis: Basis,
+) -> Result<Bounds> {
     if basis != Basis::Outstanding || state.delivered.is_zero() {
         return Ok(value);
     }
     let delivered = state.delivered;
-    let mut units = state.quantity.unwrap_or(Bounds::UNSPECIFIED);
+    let mut units = ledger.quantity_of(state).unwrap_or(Bounds::UNSPECIFIED);
     if value.unspecified || units.unspecified {
         return Ok(Bounds::UNSPECIFIED);
     }

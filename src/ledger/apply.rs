@@ -477,7 +477,7 @@ impl Ledger {
 
     fn plan_member(&self, member: &Member, provenance: &Provenance) -> Result<Change> {
         member.validate()?;
-        if let Some(&ix) = self.member_index.get(member.id()) {
+        if let Some(ix) = self.member_index.index(member.id()) {
             // Compared with the body it was added with: a re-sent addition
             // is the same after the member was amended.
             let added = self
@@ -538,9 +538,9 @@ impl Ledger {
     /// An amendment names a known source and changes something.
     fn plan_amend_source(&self, source: &Source) -> Result<Change> {
         source.validate()?;
-        let ix = *self
+        let ix = self
             .source_index
-            .get(source.id())
+            .index(source.id())
             .ok_or_else(|| Error::UnknownSource {
                 source_id: source.id().to_string(),
             })?;
@@ -602,7 +602,7 @@ impl Ledger {
 
     fn plan_source(&self, source: &Source, provenance: &Provenance) -> Result<Change> {
         source.validate()?;
-        if let Some(&ix) = self.source_index.get(source.id()) {
+        if let Some(ix) = self.source_index.index(source.id()) {
             let added = self
                 .entry(entry_of(&self.source_entries, ix))
                 .and_then(|e| match e.action() {
@@ -826,8 +826,7 @@ impl Ledger {
             Change::Source(source) => {
                 self.source_entries.push(entry_ix);
                 let ix = self.sources.len() as u32;
-                self.source_index.insert(source.id().clone(), ix);
-                self.own_sources.insert(source.id(), ix);
+                self.source_index.insert(source.id(), ix);
                 self.sources.push(source);
             }
             Change::Open(state) => self.insert_pledge(state, &action),
@@ -878,8 +877,7 @@ impl Ledger {
             .iter()
             .map(|g| self.intern_group(g))
             .collect();
-        self.member_index.insert(member.id().clone(), ix);
-        self.own_members.insert(member.id(), ix);
+        self.member_index.insert(member.id(), ix);
         self.member_groups.push(groups);
         self.by_member.push(Chunked::default());
         self.backstops_leading_on.push(Chunked::default());
@@ -916,14 +914,11 @@ impl Ledger {
     fn insert_pledge(&mut self, mut state: PledgeState, action: &Action) {
         let Action::Pledge(spec) = action else { return };
         if let Some(category) = spec.category() {
-            state.category = if let Some((_, ix)) = self.own_categories.get(category) {
-                ix
-            } else if let Some(&ix) = self.category_index.get(category) {
+            state.category = if let Some(ix) = self.category_index.index(category) {
                 ix
             } else {
                 let ix = self.categories.len() as u32;
-                self.category_index.insert(category.clone(), ix);
-                self.own_categories.insert(category, ix);
+                self.category_index.insert(category, ix);
                 self.categories.push(category.clone());
                 ix
             };

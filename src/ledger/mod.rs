@@ -36,6 +36,7 @@ use crate::pledge::Kind;
 use crate::source::Source;
 pub(crate) use chunked::Chunked;
 pub(crate) use condition_codes::ConditionCode;
+use own_copies::OwnIndex;
 
 /// The pledges' derived state (see [`state_table`]).
 pub(crate) type States = state_table::StateTable;
@@ -87,17 +88,13 @@ pub struct Ledger {
     /// For each entry, the previous entry on the same pledge, or [`NONE`].
     previous_on_pledge: Chunked<u32>,
     members: Vec<Member>,
-    member_index: IdMap<MemberId>,
-    /// The keys of `member_index` (the ledger's own copies), by address.
-    own_members: own_copies::OwnCopies<MemberId>,
+    member_index: OwnIndex<MemberId>,
     /// Interned groups of each member, parallel to `members`.
     member_groups: Vec<Box<[u32]>>,
     groups: Vec<GroupId>,
     group_index: IdMap<GroupId>,
     sources: Vec<Source>,
-    source_index: IdMap<SourceId>,
-    /// The keys of `source_index` (the ledger's own copies), by address.
-    own_sources: own_copies::OwnCopies<SourceId>,
+    source_index: OwnIndex<SourceId>,
     /// The entry that added each member and each source, parallel to
     /// `members` and `sources`.
     member_entries: Vec<u32>,
@@ -105,9 +102,7 @@ pub struct Ledger {
     pledges: States,
     pledge_index: SharedIndex<PledgeId>,
     categories: Vec<Category>,
-    category_index: IdMap<Category>,
-    /// The keys of `category_index` (the ledger's own copies), by address.
-    own_categories: own_copies::OwnCopies<Category>,
+    category_index: OwnIndex<Category>,
     /// Pledge indexes of each member, parallel to `members`.
     by_member: Vec<chunked::Indexes>,
     /// Pledge indexes of each kind, in [`Kind::ALL`] order.
@@ -336,11 +331,7 @@ impl Ledger {
     /// index: found by address when `id` is that very copy (as most ids of
     /// a CSV import are), by text otherwise.
     pub(crate) fn own_source(&self, id: &SourceId) -> Option<(&SourceId, u32)> {
-        self.own_sources.get(id).or_else(|| {
-            self.source_index
-                .get_key_value(id)
-                .map(|(own, &ix)| (own, ix))
-        })
+        self.source_index.get(id)
     }
 
     /// Every source, in the order they were added.

@@ -1,5 +1,6 @@
-//! [`OwnCopies`]: the ledger's own copies of its source ids, member ids and
-//! categories, with each one's index, found by address.
+//! [`OwnIndex`]: the ledger's index of its members, sources or categories,
+//! which finds the ledger's own copy of an id by address ([`OwnCopies`])
+//! before it hashes and compares the id's text.
 //!
 //! Every entry names the sources it cites, and recording one looked each up
 //! by text twice: to check that it is known, and to swap in the ledger's
@@ -19,8 +20,10 @@
 //! between the cores and back.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Arc;
 
+use crate::hash::IdMap;
 use crate::ids::{Category, MemberId, SourceId};
 
 /// An id whose copies can be told apart by address.
@@ -99,5 +102,57 @@ mod tests {
         assert!(copies.get(&own).is_none());
         assert!(snapshot.get(&own).is_some());
         Ok(())
+    }
+}
+
+/// An id → index map of the ledger's members, sources or categories: by
+/// the address of the ledger's own copy of an id first, by text otherwise.
+/// Every insert and removal goes to both maps, so that a path that adds or
+/// rolls back cannot forget one of them (a copy whose address the address
+/// map still held after a rollback would name another id once freed).
+#[derive(Debug, Clone)]
+pub(crate) struct OwnIndex<K> {
+    by_text: IdMap<K>,
+    /// The keys of `by_text` (the ledger's own copies), by address.
+    by_address: OwnCopies<K>,
+}
+
+impl<K> Default for OwnIndex<K> {
+    fn default() -> Self {
+        OwnIndex {
+            by_text: IdMap::default(),
+            by_address: OwnCopies::default(),
+        }
+    }
+}
+
+impl<K: Addressed + Hash + Eq> OwnIndex<K> {
+    /// The ledger's own copy of `id` and its index, found by address when
+    /// `id` is that very copy (as most ids of a CSV import are), by text
+    /// otherwise.
+    pub(crate) fn get(&self, id: &K) -> Option<(&K, u32)> {
+        self.by_address
+            .get(id)
+            .or_else(|| self.by_text.get_key_value(id).map(|(own, &ix)| (own, ix)))
+    }
+
+    /// The index of `id`, as [`OwnIndex::get`] finds it.
+    pub(crate) fn index(&self, id: &K) -> Option<u32> {
+        self.get(id).map(|(_, ix)| ix)
+    }
+
+    /// Adds `id` at index `ix`; this copy becomes the ledger's own.
+    pub(crate) fn insert(&mut self, id: &K, ix: u32) {
+        self.by_text.insert(id.clone(), ix);
+        self.by_address.insert(id, ix);
+    }
+
+    /// Removes the id with `id`'s text, and the address of the copy the
+    /// ledger kept for it (a rollback: `id` may be another copy, as an
+    /// amendment holds).
+    pub(crate) fn remove(&mut self, id: &K) {
+        if let Some((own, _)) = self.by_text.remove_entry(id) {
+            self.by_address.remove(&own);
+        }
     }
 }

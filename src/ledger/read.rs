@@ -217,10 +217,7 @@ impl Ledger {
     /// The member's index: by address when `id` is the ledger's own copy
     /// (as a CSV import's rows hold), by text otherwise.
     pub(crate) fn member_ix(&self, id: &MemberId) -> Option<u32> {
-        match self.own_members.get(id) {
-            Some((_, ix)) => Some(ix),
-            None => self.member_index.get(id).copied(),
-        }
+        self.member_index.index(id)
     }
 
     pub(crate) fn groups_of_member(&self, member: u32) -> &[u32] {
@@ -240,7 +237,7 @@ impl Ledger {
     }
 
     pub(crate) fn category_ix(&self, id: &Category) -> Option<u32> {
-        self.category_index.get(id).copied()
+        self.category_index.index(id)
     }
 
     pub(crate) fn category_count(&self) -> usize {

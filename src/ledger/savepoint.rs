@@ -218,9 +218,7 @@ impl Ledger {
         for member in self.members.get(save.members..).unwrap_or_default() {
             // The index's key is the copy the ledger kept when it added the
             // member (an amendment since may hold another copy).
-            if let Some((own, _)) = self.member_index.remove_entry(member.id()) {
-                self.own_members.remove(&own);
-            }
+            self.member_index.remove(member.id());
         }
         self.members.truncate(save.members);
         self.member_groups.truncate(save.members);
@@ -231,9 +229,7 @@ impl Ledger {
         for source in self.sources.get(save.sources..).unwrap_or_default() {
             // The index's key is the copy the ledger kept when it added the
             // source (an amendment since may hold another copy).
-            if let Some((own, _)) = self.source_index.remove_entry(source.id()) {
-                self.own_sources.remove(&own);
-            }
+            self.source_index.remove(source.id());
         }
         self.sources.truncate(save.sources);
         self.source_entries.truncate(save.sources);
@@ -242,9 +238,7 @@ impl Ledger {
         }
         self.groups.truncate(save.groups);
         for category in self.categories.get(save.categories..).unwrap_or_default() {
-            if let Some((own, _)) = self.category_index.remove_entry(category) {
-                self.own_categories.remove(&own);
-            }
+            self.category_index.remove(category);
         }
         self.categories.truncate(save.categories);
     }

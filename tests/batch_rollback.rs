@@ -52,6 +52,12 @@ fn temp_path(tag: &str) -> TempPath {
     path
 }
 
+/// Reported, undated, citing nothing: provenance for an entry whose
+/// provenance the test does not look at.
+fn reported() -> Provenance {
+    Provenance::new(Evidence::Reported)
+}
+
 /// An action that always fails: advancing a pledge nobody opened.
 fn failing() -> (Action, Provenance) {
     let id = PledgeId::new("never-opened").expect("valid id");
@@ -156,7 +162,7 @@ fn ids_and_keys_of_a_failed_batch_can_be_recorded_again() -> Result<()> {
     };
     let failed = journal.batch(|batch| {
         batch.add_member(fra())?;
-        batch.open_pledge(spec(), Provenance::new(Evidence::Reported).key(key.clone()))?;
+        batch.open_pledge(spec(), reported().key(key.clone()))?;
         refused(batch)
     });
     assert!(failed.is_err());
@@ -165,7 +171,7 @@ fn ids_and_keys_of_a_failed_batch_can_be_recorded_again() -> Result<()> {
     assert!(journal.ledger().member(&MemberId::new("FRA")?).is_none());
     let recorded = journal.batch(|batch| {
         batch.add_member(fra())?;
-        batch.open_pledge(spec(), Provenance::new(Evidence::Reported).key(key.clone()))
+        batch.open_pledge(spec(), reported().key(key.clone()))
     })?;
     assert_eq!(recorded, Recorded::Appended { sequence: 1 });
     assert_eq!(
@@ -305,7 +311,7 @@ fn a_pledge_of_a_failed_batch_is_unknown_after_it() -> Result<()> {
     );
     let mut own = None;
     let failed = journal.batch(|batch| {
-        batch.open_pledge(spec.clone(), Provenance::new(Evidence::Reported))?;
+        batch.open_pledge(spec.clone(), reported())?;
         own = batch
             .ledger()
             .pledge(&PledgeId::new("FRA-1")?)
@@ -314,13 +320,13 @@ fn a_pledge_of_a_failed_batch_is_unknown_after_it() -> Result<()> {
     });
     assert!(failed.is_err());
     let own = own.expect("opened in the batch");
-    let refused = journal.annotate(&own, Provenance::new(Evidence::Reported));
+    let refused = journal.annotate(&own, reported());
     assert!(
         matches!(refused, Err(Error::UnknownPledge { ref pledge }) if pledge == "FRA-1"),
         "{refused:?}"
     );
     // Opened for good, the same copy finds it.
-    journal.open_pledge(spec, Provenance::new(Evidence::Reported))?;
+    journal.open_pledge(spec, reported())?;
     journal.annotate(&own, Provenance::new(Evidence::Verified))?;
     assert_eq!(
         journal.ledger().pledge(&own).map(|p| p.evidence()),
@@ -353,10 +359,7 @@ fn a_member_and_a_category_of_a_failed_batch_are_unknown_after_it() -> Result<()
     let (gbr, air) = (MemberId::new("GBR")?, Category::new("air-defence")?);
     let failed = journal.batch(|batch| {
         batch.add_member(Member::new(gbr.clone(), "United Kingdom"))?;
-        batch.open_pledge(
-            equipment("GBR-1", &gbr, &air),
-            Provenance::new(Evidence::Reported),
-        )?;
+        batch.open_pledge(equipment("GBR-1", &gbr, &air), reported())?;
         assert!(batch.ledger().member(&gbr).is_some());
         refused(batch)
     });
@@ -367,25 +370,16 @@ fn a_member_and_a_category_of_a_failed_batch_are_unknown_after_it() -> Result<()
     // air-defence had.
     let (deu, land) = (MemberId::new("DEU")?, Category::new("land")?);
     journal.add_member(Member::new(deu.clone(), "Germany"))?;
-    journal.open_pledge(
-        equipment("DEU-1", &deu, &land),
-        Provenance::new(Evidence::Reported),
-    )?;
+    journal.open_pledge(equipment("DEU-1", &deu, &land), reported())?;
     assert!(journal.ledger().member(&gbr).is_none());
-    let refused = journal.open_pledge(
-        equipment("GBR-1", &gbr, &air),
-        Provenance::new(Evidence::Reported),
-    );
+    let refused = journal.open_pledge(equipment("GBR-1", &gbr, &air), reported());
     assert!(
         matches!(refused, Err(Error::UnknownMember { ref member }) if member == "GBR"),
         "{refused:?}"
     );
 
     // The category's copy is counted under its own name.
-    journal.open_pledge(
-        equipment("FRA-1", &MemberId::new("FRA")?, &air),
-        Provenance::new(Evidence::Reported),
-    )?;
+    journal.open_pledge(equipment("FRA-1", &MemberId::new("FRA")?, &air), reported())?;
     let table = journal
         .ledger()
         .query()

@@ -80,7 +80,7 @@ pub enum Action {
         /// The pledge.
         pledge: PledgeId,
         /// Why, in words.
-        reason: String,
+        reason: Box<str>,
     },
     /// Attaches the entry's sources and evidence to a pledge without
     /// changing its stage.
@@ -105,7 +105,7 @@ pub enum Action {
         /// The pledge.
         pledge: PledgeId,
         /// Why, in words.
-        reason: String,
+        reason: Box<str>,
     },
 }
 
@@ -628,7 +628,7 @@ impl Provenance {
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
-    // Held compactly (80 bytes, not 120): a ledger keeps millions of
+    // Held compactly (72 bytes, not 120): a ledger keeps millions of
     // entries, and reading them is what recording and queries wait on. The
     // sequence number fits in 32 bits because the ledger refuses entries
     // past `u32::MAX - 1`; the client key and the older format version are
@@ -1199,8 +1199,8 @@ mod size_tests {
     #[test]
     fn entries_pledge_bodies_and_ids_stay_compact() {
         assert_eq!(size_of::<PledgeId>(), 8);
-        assert_eq!(size_of::<Action>(), 40);
-        assert_eq!(size_of::<Entry>(), 80);
+        assert_eq!(size_of::<Action>(), 32);
+        assert_eq!(size_of::<Entry>(), 72);
         assert_eq!(size_of::<NewPledge>(), 152);
     }
 }

@@ -307,10 +307,7 @@ fn entries_read_back_value_for_value_with_their_provenance() {
                 assert_eq!(boolean(&batch, "correction", row), Some(*correction));
             }
             Action::Withdraw { reason, .. } => {
-                assert_eq!(
-                    text(&batch, "reason", row).as_deref(),
-                    Some(reason.as_str())
-                );
+                assert_eq!(text(&batch, "reason", row).as_deref(), Some(&**reason));
             }
             Action::Advance { stage, .. } => {
                 assert_eq!(text(&batch, "stage", row), Some(stage.to_string()));

@@ -136,7 +136,7 @@ fn ledger_of(
         let _ = ledger.record(
             Action::Void {
                 pledge: first,
-                reason: note.to_string(),
+                reason: note.into(),
             },
             Provenance::new(Evidence::Verified).within(dates[0]),
         );

@@ -1149,14 +1149,14 @@ impl Row {
             }),
             Stage::Withdrawn => Some(Action::Withdraw {
                 pledge: id.clone(),
-                reason,
+                reason: reason.into_boxed_str(),
             }),
             _ => None,
         };
         // A void pledge's void comes last: nothing follows it.
         let void = (!void_reason.is_empty()).then_some(Action::Void {
             pledge: id,
-            reason: void_reason,
+            reason: void_reason.into_boxed_str(),
         });
         let actions = [Some(open), deliver, last_stage, void]
             .into_iter()

@@ -227,7 +227,7 @@ pub fn write_entries<W: Write + Send>(ledger: &Ledger, writer: W) -> Result<()> 
         columns.text("currency", currency.as_deref());
         columns.optional_boolean("correction", correction);
         let reason = match entry.action() {
-            Action::Withdraw { reason, .. } => Some(reason.as_str()),
+            Action::Withdraw { reason, .. } => Some(&**reason),
             _ => None,
         };
         columns.text("reason", reason);

@@ -340,7 +340,7 @@ pub trait Record {
     {
         let action = Action::Withdraw {
             pledge: pledge.clone(),
-            reason: reason.into(),
+            reason: reason.into().into_boxed_str(),
         };
         self.record(action, provenance)
     }

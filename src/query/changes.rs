@@ -122,7 +122,7 @@ impl ChangeKind {
                 currency: *currency,
             },
             Action::Withdraw { reason, .. } => ChangeKind::Withdrawal {
-                reason: reason.clone(),
+                reason: reason.to_string(),
             },
             other => ChangeKind::Other {
                 action: other.name().to_string(),

@@ -2,7 +2,7 @@
 //! each still stands.
 //!
 //! A scenario's search asks, of every pledge a condition leads to, whether
-//! it was withdrawn or voided. Read from the 150-byte state, that was a
+//! it was withdrawn or voided. Read from the state (116 bytes), that was a
 //! cache miss per edge: a quarter of a first query's scenario evaluation
 //! at a million pledges. One bit per pledge (128 KB at a million) stays in
 //! the core's cache; a byte per pledge did not, and missed twice (chunk and

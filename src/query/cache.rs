@@ -462,7 +462,7 @@ impl QueryCache {
         measure: &Measure<'_>,
         basis: Basis,
         eval: &Evaluation,
-        built: Option<Column>,
+        build: impl FnOnce() -> Option<Column>,
     ) -> Option<Arc<Column>> {
         let changes = ledger.derived_changes();
         if let Ok(mut columns) = self.columns.lock() {
@@ -486,10 +486,7 @@ impl QueryCache {
                 }
             }
         }
-        let mut column = match built {
-            Some(column) => column,
-            None => build(ledger, measure, basis)?,
-        };
+        let mut column = build()?;
         column.applied = changes.len();
         let column = Arc::new(column);
         if let Ok(mut columns) = self.columns.lock() {
@@ -667,7 +664,7 @@ impl Column {
     }
 
     /// A column of `rows` pledges, every row still to be written (see
-    /// [`column_build`](super::column_build)).
+    /// `column_build`).
     pub(super) fn unwritten(measure: &Measure<'_>, basis: Basis, rows: usize) -> Column {
         Column {
             key: ColumnKey::new(measure, basis),
@@ -763,14 +760,6 @@ pub(super) fn row(
     (key, bounds)
 }
 
-/// The column of every pledge, built on this thread (see
-/// [`column_build`](super::column_build) for the same on several).
-pub(crate) fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column> {
-    let mut build = super::column_build::ColumnBuild::new(ledger, *measure, basis);
-    let filled = build.pieces().fill();
-    build.finish(filled)
-}
-
 /// The column in one pass, each row encoded as the column's scale stands
 /// and the whole column raised when a row needs more places: what a column
 /// built in pieces must equal.
@@ -819,7 +808,7 @@ pub(crate) fn check_halves_merged(ledger: &Ledger, fx: &crate::fx::FxRates) {
         currency: Currency::EUR,
         fx,
     };
-    let column = build(ledger, &measure, Basis::Pledged).expect("a column");
+    let column = build_in_one_pass(ledger, &measure, Basis::Pledged).expect("a column");
     let rows = column.keys.len();
     let limit = max_groups(rows);
     let whole = Groups::of(&column, &eval, 0..rows, limit).expect("groups");

@@ -18,6 +18,14 @@ use super::cache::{Column, RowKey, encode_at, needed_scale, rescale, row};
 use super::measure::{Basis, Measure, RateMemo};
 use crate::ledger::Ledger;
 
+/// The column of every pledge, built on this thread (the first query on a
+/// large ledger builds it on two, see `Query::prepare_building`).
+pub(crate) fn build(ledger: &Ledger, measure: &Measure<'_>, basis: Basis) -> Option<Column> {
+    let mut build = ColumnBuild::new(ledger, *measure, basis);
+    let written = build.pieces().fill();
+    build.finish(written)
+}
+
 /// Pledges per piece: enough that taking a piece costs nothing next to
 /// writing it (a lock, against about 2 ms of work), few enough that two
 /// threads finish within a piece of each other. Unit tests use small

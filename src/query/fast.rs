@@ -386,7 +386,9 @@ pub(crate) fn check_fast_and_exact_agree(
                 let prepared = query.prepare_uncounted(ledger, (0, 0)).expect("prepares");
                 let cache = crate::query::QueryCache::of(ledger).expect("a cache");
                 let column = cache
-                    .column_or(ledger, &measure, basis, &prepared.eval, None)
+                    .column_or(ledger, &measure, basis, &prepared.eval, || {
+                        super::column_build::build(ledger, &measure, basis)
+                    })
                     .expect("a column");
                 let cube = cache.cube(&column, &prepared.eval);
                 let by_cube = cube
@@ -446,13 +448,9 @@ pub(crate) fn check_column_built_aside(ledger: &crate::ledger::Ledger, fx: &crat
     );
     let cache = crate::query::QueryCache::of(ledger).expect("a cache");
     let column = cache
-        .column_or(
-            ledger,
-            &measure,
-            Basis::Pledged,
-            &prepared.eval,
-            Some(built),
-        )
+        .column_or(ledger, &measure, Basis::Pledged, &prepared.eval, || {
+            Some(built)
+        })
         .expect("a column");
     let fast = run(&prepared, &column).expect("answers");
     assert_eq!(fast, query.run().expect("runs"));

@@ -773,7 +773,8 @@ impl<'a> Query<'a> {
         let mut table = None;
         if let Some(cache) = cache {
             let eval = &prepared.eval;
-            if let Some(column) = cache.column_or(view, &self.measure, self.basis, eval, built) {
+            let build = || built.or_else(|| column_build::build(view, &self.measure, self.basis));
+            if let Some(column) = cache.column_or(view, &self.measure, self.basis, eval, build) {
                 let cube = cache.cube(&column, eval);
                 table = match cube.groups() {
                     Some(groups) => fast::run_cube(&prepared, &column, groups),

@@ -131,10 +131,12 @@ impl PackedBounds {
     }
 }
 
-/// Equal bounds, whatever their scales, as `Bounds` compares them. Bounds
-/// kept in their entries are equal here, and the entries compare them: a
-/// value fits or not whatever its scale (the mantissa kept has no
-/// trailing zeros), so equal bounds are both kept or both in their entries.
+/// Equal bounds, whatever their scales, as `Bounds` compares them. Any two
+/// bounds kept in their entries are equal here, whatever their values:
+/// that is sound only because the one comparison of states, `Ledger`'s
+/// equality, compares the entries too, which decide. A value fits or not
+/// whatever its scale (the mantissa kept has no trailing zeros), so equal
+/// bounds are both kept or both in their entries.
 impl PartialEq for PackedBounds {
     fn eq(&self, other: &PackedBounds) -> bool {
         self.stored() == other.stored()

@@ -809,9 +809,11 @@ impl<'a> Query<'a> {
             && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
     }
 
-    /// [`Query::prepare_uncounted`], with the query's column built on a
-    /// second thread meanwhile (`None` if it cannot be built, or the thread
-    /// could not be started or failed: the column is then built as usual).
+    /// [`Query::prepare_uncounted`], with the query's column built meanwhile
+    /// by a second thread, which this one joins once it has prepared
+    /// (`None` if the column cannot be held exactly, or the helper stopped
+    /// and left pieces unwritten: the column is then built as usual; a
+    /// helper that could not be started leaves every piece to this thread).
     fn prepare_building<'v>(
         &'v self,
         view: &'v Ledger,
@@ -823,8 +825,8 @@ impl<'a> Query<'a> {
             let pieces = &pieces;
             let helper = std::thread::Builder::new().spawn_scoped(scope, move || pieces.fill());
             let prepared = self.prepare_uncounted(view, as_of);
-            // The evaluation ends first on a large ledger: this thread then
-            // writes pieces too, rather than wait for the helper.
+            // Whatever pieces the helper has not taken yet, this thread
+            // writes, rather than wait for it.
             let mut written = pieces.fill();
             // A helper that stopped leaves its pieces unwritten, which
             // `finish` finds.

@@ -26,13 +26,13 @@
 //! Everything here is a borrow of what the ledger already holds: no read
 //! copies an entry or a state.
 
-use super::packed_bounds::Stored;
+use super::packed_bounds::{PackedBounds, Stored};
 use super::{Ledger, NONE, Pledge, PledgeState, States, chunked};
 use crate::entry::Entry;
 use crate::estimate::Bounds;
 use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
 use crate::member::Member;
-use crate::pledge::{Kind, NewPledge};
+use crate::pledge::{Contribution, Kind, NewPledge};
 
 impl Ledger {
     /// The index of pledge `pledge`. The pledge the last entry named is
@@ -79,7 +79,7 @@ impl Ledger {
         }
     }
 
-    fn contribution_of(&self, state: &PledgeState) -> Option<&crate::pledge::Contribution> {
+    fn contribution_of(&self, state: &PledgeState) -> Option<&Contribution> {
         match self.entries.get(state.size_entry as usize)?.action() {
             crate::entry::Action::Pledge(spec) => Some(spec.contribution()),
             crate::entry::Action::Revise { contribution, .. } => Some(contribution),
@@ -91,22 +91,26 @@ impl Ledger {
     /// for a backstop): from its state, or from the entry that sized it
     /// when they were too wide to pack there.
     pub(crate) fn quantity_of(&self, state: &PledgeState) -> Option<Bounds> {
-        match state.quantity.stored() {
-            Stored::Inline(bounds) => bounds,
-            Stored::InEntry => self
-                .contribution_of(state)
-                .and_then(crate::pledge::Contribution::quantity_bounds),
-        }
+        self.bounds_of(state, state.quantity, Contribution::quantity_bounds)
     }
 
     /// A pledge's money value bounds (`None` when its kind has none), as
     /// [`Ledger::quantity_of`] reads them.
     pub(crate) fn value_of(&self, state: &PledgeState) -> Option<Bounds> {
-        match state.value.stored() {
+        self.bounds_of(state, state.value, Contribution::value_bounds)
+    }
+
+    /// Bounds `packed` in the state, or, when they were too wide, what
+    /// `of` gives for the contribution of the entry that sized the pledge.
+    fn bounds_of(
+        &self,
+        state: &PledgeState,
+        packed: PackedBounds,
+        of: fn(&Contribution) -> Option<Bounds>,
+    ) -> Option<Bounds> {
+        match packed.stored() {
             Stored::Inline(bounds) => bounds,
-            Stored::InEntry => self
-                .contribution_of(state)
-                .and_then(crate::pledge::Contribution::value_bounds),
+            Stored::InEntry => self.contribution_of(state).and_then(of),
         }
     }
 

@@ -18,19 +18,6 @@ fn personnel(ledger: &Ledger, scenario: &Scenario) -> Total {
         .total()
 }
 
-/// The EUR value of every pledge on a basis, with no exchange rates (every
-/// amount here is in EUR).
-fn eur_value(l: &Ledger, basis: Basis) -> Result<Table> {
-    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
-    l.query()
-        .measure(Measure::Value {
-            currency: Currency::EUR,
-            fx: &fx,
-        })
-        .basis(basis)
-        .run()
-}
-
 /// A US backstop conditional on a ceasefire, and a French troop pledge that
 /// needs the US backstop.
 fn backstop_on_ceasefire() -> Ledger {

@@ -125,3 +125,16 @@ pub fn collected_lines(err: &Error) -> Vec<u64> {
         })
         .collect()
 }
+
+/// The EUR value of every pledge on a basis, with no exchange rates (every
+/// amount the caller recorded is in EUR).
+pub fn eur_value(l: &Ledger, basis: Basis) -> Result<Table> {
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    l.query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .basis(basis)
+        .run()
+}

@@ -397,3 +397,43 @@ fn a_member_and_a_category_of_a_failed_batch_are_unknown_after_it() -> Result<()
     drop(journal);
     Ok(())
 }
+
+/// A ledger keeps its entries and its pledges' states in chunks (1,024
+/// entries, 256 states) shared with its clones. A failed batch that
+/// appends past a chunk's end and updates pledges whose chunk a snapshot
+/// shares leaves the ledger as it was, and a batch that succeeds leaves
+/// the snapshot as it was: whatever the batch sizes, across the
+/// boundaries.
+#[test]
+fn batches_across_chunk_boundaries_roll_back_and_spare_snapshots() -> Result<()> {
+    let actions = Generator::seeded(11)
+        .members(6)
+        .sources(4)
+        .pledges(600)
+        .actions()?;
+    assert!(actions.len() > 1_500, "{} actions", actions.len());
+    let (first, rest) = actions.split_at(1_000);
+    let mut ledger = Ledger::new();
+    ledger.record_batch(first.iter().cloned())?;
+    let snapshot = ledger.clone();
+    let document = coalition_ledger::io::json::to_string(&snapshot);
+    for size in [1, 23, 24, 300, 500] {
+        let mut batch = rest.get(..size).expect("enough actions").to_vec();
+        batch.push(failing());
+        let refused = ledger.record_batch(batch);
+        assert!(
+            matches!(refused, Err(Error::InEntry { .. })),
+            "size {size}: {refused:?}"
+        );
+        assert_eq!(ledger, snapshot, "size {size}");
+        assert_eq!(coalition_ledger::io::json::to_string(&ledger), document);
+    }
+    ledger.record_batch(rest.iter().cloned())?;
+    assert_eq!(coalition_ledger::io::json::to_string(&snapshot), document);
+    let mut one_at_a_time = Ledger::new();
+    for (action, provenance) in actions {
+        one_at_a_time.record(action, provenance)?;
+    }
+    assert_eq!(ledger, one_at_a_time);
+    Ok(())
+}

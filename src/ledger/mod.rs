@@ -127,7 +127,12 @@ pub struct Ledger {
     /// The entry index of each client idempotency key.
     keys: SharedIndex<crate::entry::ClientKey>,
     /// Pledge ids named by a `DependsOn` condition before being recorded.
-    awaited: IdMap<PledgeId>,
+    /// Every opened pledge looks itself up here. A `HashMap` read the text
+    /// of a stored id (elsewhere on the heap) whenever 7 bits of the hashes
+    /// agreed; this table compares 32 bits first. In two profiles each of a
+    /// million-row import, `plan` and the table lookups went from 7.5–7.6%
+    /// of the samples to 7.0%.
+    awaited: id_table::IdTable<PledgeId>,
     /// Per member: some pledge is conditional on this member's backstop.
     backstop_needed: Vec<bool>,
     /// Per member, the backstop pledges with a `DependsOn` or `Backstop`

@@ -128,7 +128,10 @@ impl Ledger {
                     self.pledges.set(ix as usize, state);
                 }
                 Undo::AwaitedRemoved(id) => {
-                    self.awaited.insert(id, 0);
+                    // Removed by the change undone, so not there now.
+                    if !self.awaited.contains_key(&id) {
+                        self.awaited.insert_new(id, 0);
+                    }
                 }
                 Undo::AwaitedInserted(id) => {
                     self.awaited.remove(&id);

@@ -827,9 +827,10 @@ fn a_ledger_is_shared_across_threads_for_queries() {
 }
 
 /// A sequence number past the last entry finds nothing, whatever its
-/// offset from the last entry (the entries are kept in chunks of 64, and a
-/// lookup once read the last, partly filled chunk at the number's offset
-/// within a chunk, so entry 64 of a one-entry ledger was entry 0).
+/// offset from the last entry (the entries are kept in chunks of 1,024
+/// (64 once), and a lookup once read the last, partly filled chunk at the
+/// number's offset within a chunk, so entry 64 of a one-entry ledger was
+/// entry 0).
 #[test]
 fn an_entry_past_the_end_is_none_at_every_offset() -> Result<()> {
     let mut ledger = Ledger::new();
@@ -837,7 +838,21 @@ fn an_entry_past_the_end_is_none_at_every_offset() -> Result<()> {
         ledger.add_member(Member::new(MemberId::new(id)?, id))?;
         let len = (i + 1) as u64;
         assert_eq!(ledger.entry(len - 1).map(Entry::sequence), Some(len - 1));
-        for past in [len, len + 1, 63, 64, 65, 64 + len - 1, 128, 4_096, u64::MAX] {
+        for past in [
+            len,
+            len + 1,
+            63,
+            64,
+            65,
+            64 + len - 1,
+            128,
+            1_023,
+            1_024,
+            1_025,
+            1_024 + len - 1,
+            4_096,
+            u64::MAX,
+        ] {
             assert!(ledger.entry(past).is_none(), "entry {past} of {len}");
         }
     }

@@ -42,7 +42,8 @@ type Node<T> = Arc<Vec<Arc<Vec<T>>>>;
 /// which glibc's `malloc` grows with one `mprotect` per allocation past
 /// its end. An import records on such a thread. With chunks of 64 entries
 /// and 64 states, a million rows made 48,856 of those calls, 8% of the
-/// recording thread's samples in a profile; with these sizes, about 9,900.
+/// recording thread's samples in a profile; with these sizes, 9,500 to
+/// 9,900.
 #[derive(Debug, Clone)]
 pub(crate) struct Chunked<T, const BITS: u32 = 10> {
     /// Full chunks only.

@@ -17,9 +17,10 @@ use crate::lifecycle::Stage;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct StateTable {
     /// Updated in place anywhere, so in chunks a write after a snapshot
-    /// copies: 256 states (29 KB), few enough allocations that an import's
-    /// recording thread seldom grows its heap (see [`Chunked`]), and a
-    /// quarter of what 1,024 would copy.
+    /// copies: 256 states (30 KB), a quarter as many allocations as chunks
+    /// of 64 (each still about one growth of an import's recording
+    /// thread's heap, see [`Chunked`]), and a quarter of what 1,024 would
+    /// copy.
     states: Chunked<PledgeState, 8>,
     /// Parallel to `states`, a bit per pledge (the lowest of a word first):
     /// set for a pledge withdrawn or voided. Bits past the last pledge are

@@ -172,9 +172,9 @@ impl Ledger {
             }
             match condition {
                 Condition::DependsOn(id)
-                    if !self.pledge_index.contains_key(id) && !self.awaited.contains_key(id) =>
+                    if !self.pledge_index.contains_key(id)
+                        && self.awaited.insert_if_absent(id.clone(), 0) =>
                 {
-                    self.awaited.insert_new(id.clone(), 0);
                     self.log_undo(|| Undo::AwaitedInserted(id.clone()));
                 }
                 Condition::Backstop { by } => {

@@ -115,6 +115,28 @@ impl<K: Hash + Eq> IdTable<K> {
             .insert_unique(spread(kept), slot, |s| spread(s.hash));
     }
 
+    /// Adds `key` unless an equal id is there; true when it was added.
+    /// One hash and one probe, where a lookup and then an insert took two.
+    pub(crate) fn insert_if_absent(&mut self, key: K, value: u32) -> bool {
+        let kept = self.kept_hash(&key);
+        let entry = self.table.entry(
+            spread(kept),
+            |s| s.hash == kept && s.key == key,
+            |s| spread(s.hash),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(_) => false,
+            hashbrown::hash_table::Entry::Vacant(vacant) => {
+                vacant.insert(Slot {
+                    hash: kept,
+                    value,
+                    key,
+                });
+                true
+            }
+        }
+    }
+
     /// Removes `key`, returning its index.
     pub(crate) fn remove<Q>(&mut self, key: &Q) -> Option<u32>
     where
@@ -181,6 +203,11 @@ mod tests {
         assert!(!table.contains_key("P0000007"));
         table.insert_new("P0000007".to_owned(), 70);
         assert_eq!(table.get("P0000007"), Some(&70));
+        assert!(!table.insert_if_absent("P0000007".to_owned(), 71));
+        assert_eq!(table.get("P0000007"), Some(&70));
+        assert!(table.insert_if_absent("Q0".to_owned(), 72));
+        assert_eq!(table.get("Q0"), Some(&72));
+        assert_eq!(table.remove("Q0"), Some(72));
         assert_eq!(table.len(), 50_000);
 
         let mut other: IdTable<String> = IdTable::default();

@@ -128,10 +128,7 @@ impl Ledger {
                     self.pledges.set(ix as usize, state);
                 }
                 Undo::AwaitedRemoved(id) => {
-                    // Removed by the change undone, so not there now.
-                    if !self.awaited.contains_key(&id) {
-                        self.awaited.insert_new(id, 0);
-                    }
+                    self.awaited.insert_if_absent(id, 0);
                 }
                 Undo::AwaitedInserted(id) => {
                     self.awaited.remove(&id);

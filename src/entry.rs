@@ -1201,6 +1201,6 @@ mod size_tests {
         assert_eq!(size_of::<PledgeId>(), 8);
         assert_eq!(size_of::<Action>(), 32);
         assert_eq!(size_of::<Entry>(), 72);
-        assert_eq!(size_of::<NewPledge>(), 152);
+        assert_eq!(size_of::<NewPledge>(), 136);
     }
 }

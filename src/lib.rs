@@ -501,6 +501,7 @@
 
 mod attributes;
 mod check;
+mod condition_list;
 mod dates;
 mod deflators;
 mod entry;

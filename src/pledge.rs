@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use serde::{Deserialize, Serialize};
 
+use crate::condition_list::ConditionList;
 use crate::error::{Error, Result};
 use crate::estimate::{Bounds, Estimate};
 use crate::ids::{Category, MemberId, PledgeId};
@@ -533,12 +534,9 @@ pub struct NewPledge {
     member: MemberId,
     contribution: Contribution,
     stage: Stage,
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "crate::limits::bounded_conditions"
-    )]
-    conditions: Vec<Condition>,
+    // One pointer, null when empty (see `ConditionList`).
+    #[serde(default, skip_serializing_if = "<[Condition]>::is_empty")]
+    conditions: ConditionList,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     category: Option<Category>,
     // Shared texts (one pointer, the length kept with the text): most
@@ -573,7 +571,7 @@ impl NewPledge {
             member,
             contribution,
             stage: Stage::Announced,
-            conditions: Vec::new(),
+            conditions: ConditionList::default(),
             category: None,
             location: None,
             notes: None,
@@ -963,7 +961,7 @@ impl NewPledge {
                 "must be sorted and unique",
             ));
         }
-        for condition in &self.conditions {
+        for condition in self.conditions.iter() {
             match condition {
                 Condition::Named(text) => check_text(subject, "conditions", text, MAX_TEXT_CHARS)?,
                 Condition::DependsOn(other) if *other == self.id => {

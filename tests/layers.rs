@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 /// The layer of each top-level module; the vocabulary shares layer 0.
 const LAYERS: &[(&str, u8)] = &[
     ("attributes", 0),
+    ("condition_list", 0),
     ("dates", 0),
     ("deflators", 0),
     ("error", 0),

@@ -501,7 +501,6 @@
 
 mod attributes;
 mod check;
-mod condition_list;
 mod dates;
 mod deflators;
 mod entry;
@@ -520,6 +519,7 @@ mod money;
 mod pledge;
 mod source;
 mod spelling;
+mod thin_list;
 mod withdrawn;
 mod within_limits;
 

@@ -8,13 +8,13 @@ use chrono::NaiveDate;
 
 use serde::{Deserialize, Serialize};
 
-use crate::condition_list::ConditionList;
 use crate::error::{Error, Result};
 use crate::estimate::{Bounds, Estimate};
 use crate::ids::{Category, MemberId, PledgeId};
 use crate::lifecycle::Stage;
 use crate::limits::{MAX_CONDITIONS_PER_PLEDGE, MAX_NOTE_CHARS, MAX_TEXT_CHARS};
 use crate::money::{Currency, Money};
+use crate::thin_list::ThinList;
 use crate::within_limits::check_text;
 
 /// The four kinds of contribution, as a plain enum for filters and grouping.
@@ -534,9 +534,13 @@ pub struct NewPledge {
     member: MemberId,
     contribution: Contribution,
     stage: Stage,
-    // One pointer, null when empty (see `ConditionList`).
-    #[serde(default, skip_serializing_if = "<[Condition]>::is_empty")]
-    conditions: ConditionList,
+    // One pointer, null when empty (see `ThinList`).
+    #[serde(
+        default,
+        skip_serializing_if = "<[Condition]>::is_empty",
+        deserialize_with = "bounded_conditions"
+    )]
+    conditions: ThinList<Condition>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     category: Option<Category>,
     // Shared texts (one pointer, the length kept with the text): most
@@ -550,6 +554,14 @@ pub struct NewPledge {
     /// that names no pledge (format version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     adjusts: Option<AdjustmentBasis>,
+}
+
+/// Serde: a pledge's conditions, at most
+/// [`MAX_CONDITIONS_PER_PLEDGE`], as the `Vec` they were read into was.
+fn bounded_conditions<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<ThinList<Condition>, D::Error> {
+    crate::limits::bounded_conditions(deserializer).map(ThinList::from_vec)
 }
 
 impl NewPledge {
@@ -571,7 +583,7 @@ impl NewPledge {
             member,
             contribution,
             stage: Stage::Announced,
-            conditions: ConditionList::default(),
+            conditions: ThinList::default(),
             category: None,
             location: None,
             notes: None,

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 /// The layer of each top-level module; the vocabulary shares layer 0.
 const LAYERS: &[(&str, u8)] = &[
     ("attributes", 0),
-    ("condition_list", 0),
     ("dates", 0),
     ("deflators", 0),
     ("error", 0),
@@ -29,6 +28,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("pledge", 0),
     ("source", 0),
     ("spelling", 0),
+    ("thin_list", 0),
     ("withdrawn", 0),
     ("within_limits", 0),
     ("entry", 1),

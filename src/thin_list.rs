@@ -1,0 +1,123 @@
+//! [`ThinList`]: a short immutable list held in one pointer.
+//!
+//! A ledger keeps the body of every pledge it opened ([`NewPledge`]), a
+//! million of them for a million pledges, and most pledges have no
+//! condition: a `Vec` took 24 of a body's 152 bytes for nothing. An empty
+//! list here is a null pointer; a longer one keeps its length with its
+//! items in one allocation (`triomphe::ThinArc`, as an entry's list of
+//! sources does), so the field is 8 bytes and the body 136.
+//!
+//! The list keeps the order it was given. It has no `Deserialize` of its
+//! own: a field of this type reads through a function that bounds its
+//! length (see [`NewPledge`]'s conditions).
+//!
+//! [`NewPledge`]: crate::NewPledge
+
+use std::ops::Deref;
+
+use serde::{Serialize, Serializer};
+
+/// A list to read as a slice and to keep as one pointer.
+#[derive(Clone)]
+pub(crate) struct ThinList<T>(Option<triomphe::ThinArc<(), T>>);
+
+impl<T> Default for ThinList<T> {
+    fn default() -> ThinList<T> {
+        ThinList(None)
+    }
+}
+
+impl<T> ThinList<T> {
+    /// The list of `items`, in their order (none allocates nothing).
+    pub(crate) fn from_vec(items: Vec<T>) -> ThinList<T> {
+        if items.is_empty() {
+            return ThinList(None);
+        }
+        ThinList(Some(triomphe::ThinArc::from_header_and_iter(
+            (),
+            items.into_iter(),
+        )))
+    }
+}
+
+impl<T: Clone> ThinList<T> {
+    /// Puts `item` at `at` (at the end when `at` is past it), as
+    /// `Vec::insert` would. The list is made anew: items are added while a
+    /// value is being written, a few at most, and never to one a ledger
+    /// holds.
+    pub(crate) fn insert(&mut self, at: usize, item: T) {
+        let mut items = self.to_vec();
+        if at <= items.len() {
+            items.insert(at, item);
+        } else {
+            items.push(item);
+        }
+        *self = ThinList::from_vec(items);
+    }
+}
+
+impl<T> Deref for ThinList<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        self.0.as_ref().map_or(&[], |list| &list.slice)
+    }
+}
+
+impl<T: PartialEq> PartialEq for ThinList<T> {
+    fn eq(&self, other: &ThinList<T>) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: Eq> Eq for ThinList<T> {}
+
+impl<T: std::hash::Hash> std::hash::Hash for ThinList<T> {
+    /// As a `Vec` hashes: as a slice.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for ThinList<T> {
+    /// As a `Vec` shows: `[a, b]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Serialize> Serialize for ThinList<T> {
+    /// As a `Vec` serialises: a sequence.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_is_one_pointer_and_reads_as_its_slice() {
+        assert_eq!(size_of::<ThinList<String>>(), 8);
+        let empty = ThinList::<String>::default();
+        assert!(empty.is_empty());
+        assert_eq!(format!("{empty:?}"), "[]");
+        let mut list = ThinList::from_vec(vec!["b".to_string()]);
+        list.insert(0, "a".to_string());
+        list.insert(7, "c".to_string());
+        assert_eq!(&*list, ["a", "b", "c"]);
+        assert_eq!(
+            format!("{list:?}"),
+            format!("{:?}", list.to_vec()),
+            "Debug as a Vec shows it"
+        );
+        assert_eq!(
+            serde_json::to_string(&list).ok(),
+            serde_json::to_string(&list.to_vec()).ok()
+        );
+        assert_eq!(list, list.clone());
+        assert_ne!(list, empty);
+        assert_eq!(ThinList::from_vec(Vec::new()), empty);
+    }
+}

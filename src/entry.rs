@@ -18,6 +18,7 @@ use crate::member::Member;
 use crate::money::Currency;
 use crate::pledge::{Contribution, NewPledge};
 use crate::source::Source;
+use crate::thin_list::ThinList;
 use crate::within_limits::{check_date, check_text};
 
 /// One event in the journal.
@@ -209,11 +210,64 @@ impl std::fmt::Debug for SourceList {
     /// (`None`, `One(SourceId("S1"))`, `Many([SourceId("S1"), …])`), so
     /// that an entry's and a provenance's `Debug` did not change.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SourceList::None => f.write_str("None"),
-            SourceList::One(id) => f.debug_tuple("One").field(id).finish(),
-            SourceList::Many(ids) => f.debug_tuple("Many").field(&&ids.slice).finish(),
+        debug_list(self.as_slice(), f)
+    }
+}
+
+/// A list of sources as `SourceList`'s `Debug` shows it, whatever holds it.
+fn debug_list(ids: &[SourceId], f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    match ids {
+        [] => f.write_str("None"),
+        [id] => f.debug_tuple("One").field(id).finish(),
+        ids => f.debug_tuple("Many").field(&ids).finish(),
+    }
+}
+
+/// The sources an entry cites, as the entry holds them: one pointer, null
+/// when there are none, so that an entry is 64 bytes, not 72. A ledger's
+/// entry that cites one source alone holds the ledger's list of that
+/// source (see `Ledger::stored_sources`), and one that cites more holds
+/// the provenance's shared list itself: neither allocates.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub(crate) struct StoredSources(ThinList<SourceId>);
+
+impl StoredSources {
+    /// The list citing `source` alone (a ledger keeps one per source).
+    pub(crate) fn alone(source: SourceId) -> StoredSources {
+        StoredSources(ThinList::from_vec(vec![source]))
+    }
+
+    /// True when both are the very same list (shared, not merely equal).
+    #[cfg(test)]
+    pub(crate) fn is_same(&self, other: &StoredSources) -> bool {
+        self.0.same_allocation(&other.0)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The list as a provenance holds it.
+    fn to_source_list(&self) -> SourceList {
+        match &*self.0 {
+            [] => SourceList::None,
+            [one] => SourceList::One(one.clone()),
+            _ => SourceList::Many(self.0.shared()),
         }
+    }
+}
+
+impl std::fmt::Debug for StoredSources {
+    /// As the provenance's list shows (`None`, `One(…)`, `Many([…])`), so
+    /// that an entry's `Debug` did not change.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        debug_list(&self.0, f)
+    }
+}
+
+impl Serialize for StoredSources {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        (*self.0).serialize(s)
     }
 }
 
@@ -266,12 +320,24 @@ impl SourceList {
         matches!(self, SourceList::None)
     }
 
-    /// True when both are the very same list (shared, not merely equal).
-    pub(crate) fn is_same(&self, other: &SourceList) -> bool {
-        match (self, other) {
-            (SourceList::None, SourceList::None) => true,
-            (SourceList::One(a), SourceList::One(b)) => a.same_allocation(b),
-            (SourceList::Many(a), SourceList::Many(b)) => a.ptr() == b.ptr(),
+    /// The list as an entry holds it: `alone` gives a ledger's list of a
+    /// source cited alone (a list of its own is made when it gives none),
+    /// and a longer list is the very same shared list.
+    fn into_stored(self, alone: impl FnOnce(&SourceId) -> Option<StoredSources>) -> StoredSources {
+        match self {
+            SourceList::None => StoredSources::default(),
+            SourceList::One(id) => alone(&id).unwrap_or_else(|| StoredSources::alone(id)),
+            SourceList::Many(ids) => StoredSources(ThinList::from_shared(ids)),
+        }
+    }
+
+    /// True when an entry holding `stored` cites this very list (the same
+    /// copy of a source cited alone, or the same shared list).
+    pub(crate) fn is_stored_as(&self, stored: &StoredSources) -> bool {
+        match (self, &*stored.0) {
+            (SourceList::None, []) => true,
+            (SourceList::One(a), [b]) => a.same_allocation(b),
+            (SourceList::Many(a), _) => stored.0.is_shared(a),
             _ => false,
         }
     }
@@ -628,7 +694,7 @@ impl Provenance {
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
-    // Held compactly (72 bytes, not 120): a ledger keeps millions of
+    // Held compactly (64 bytes, not 120): a ledger keeps millions of
     // entries, and reading them is what recording and queries wait on. The
     // sequence number fits in 32 bits because the ledger refuses entries
     // past `u32::MAX - 1`; the client key and the older format version are
@@ -636,7 +702,7 @@ pub struct Entry {
     sequence: u32,
     date: Option<PartialDate>,
     evidence: Evidence,
-    sources: SourceList,
+    sources: StoredSources,
     rare: Option<Box<RareFields>>,
     action: Action,
 }
@@ -674,7 +740,7 @@ struct RareFields {
 /// write struct names see the same name as before the entry was held
 /// compactly.
 mod form {
-    use super::{Action, ClientKey, Evidence, PartialDate, SourceList};
+    use super::{Action, ClientKey, Evidence, PartialDate, SourceList, StoredSources};
     use serde::{Deserialize, Serialize};
 
     /// Written from borrows: a journal writes every entry it appends, so
@@ -686,8 +752,8 @@ mod form {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub(super) date: Option<PartialDate>,
         pub(super) evidence: Evidence,
-        #[serde(skip_serializing_if = "SourceList::is_empty")]
-        pub(super) sources: &'a SourceList,
+        #[serde(skip_serializing_if = "StoredSources::is_empty")]
+        pub(super) sources: &'a StoredSources,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub(super) key: Option<&'a ClientKey>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -743,7 +809,7 @@ impl Entry {
             sequence: e.seq,
             date: e.date,
             evidence: e.evidence,
-            sources: e.sources,
+            sources: e.sources.into_stored(|_| None),
             rare: RareFields::boxed(e.key, e.accepted_under),
             action: e.action,
         }
@@ -787,16 +853,24 @@ impl RareFields {
 
 impl Entry {
     /// The cited sources as held.
-    pub(crate) fn source_list(&self) -> &SourceList {
+    pub(crate) fn source_list(&self) -> &StoredSources {
         &self.sources
     }
 
-    pub(crate) fn new(sequence: u32, action: Action, provenance: Provenance) -> Entry {
+    /// The entry. `alone` gives a ledger's list of the source a provenance
+    /// cites alone (see [`SourceList::into_stored`]); a longer list is
+    /// kept as it is, not counted again.
+    pub(crate) fn new(
+        sequence: u32,
+        action: Action,
+        provenance: Provenance,
+        alone: impl FnOnce(&SourceId) -> Option<StoredSources>,
+    ) -> Entry {
         Entry {
             sequence,
             date: provenance.date,
             evidence: provenance.evidence,
-            sources: provenance.sources,
+            sources: provenance.sources.into_stored(alone),
             rare: RareFields::boxed(provenance.key, None),
             action,
         }
@@ -939,7 +1013,7 @@ impl Entry {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn sources(&self) -> &[SourceId] {
-        self.sources.as_slice()
+        &self.sources.0
     }
 
     /// The action.
@@ -981,7 +1055,7 @@ impl Entry {
         Provenance {
             date: self.date,
             evidence: self.evidence,
-            sources: self.sources.clone(),
+            sources: self.sources.to_source_list(),
             key: self.client_key().cloned(),
         }
     }
@@ -1011,7 +1085,7 @@ impl Entry {
         let provenance = Provenance {
             date: self.date,
             evidence: self.evidence,
-            sources: self.sources,
+            sources: self.sources.to_source_list(),
             key: self.rare.and_then(|r| r.key),
         };
         (self.action, provenance)
@@ -1200,7 +1274,7 @@ mod size_tests {
     fn entries_pledge_bodies_and_ids_stay_compact() {
         assert_eq!(size_of::<PledgeId>(), 8);
         assert_eq!(size_of::<Action>(), 32);
-        assert_eq!(size_of::<Entry>(), 72);
+        assert_eq!(size_of::<Entry>(), 64);
         assert_eq!(size_of::<NewPledge>(), 136);
     }
 }

@@ -40,6 +40,38 @@ impl<T> ThinList<T> {
     }
 }
 
+impl<T> ThinList<T> {
+    /// The list that `shared` is, itself (no copy).
+    pub(crate) fn from_shared(shared: triomphe::ThinArc<(), T>) -> ThinList<T> {
+        ThinList(Some(shared))
+    }
+
+    /// The shared list behind a list, or a new one for an empty list (a
+    /// caller that holds a shared list only when it has items).
+    pub(crate) fn shared(&self) -> triomphe::ThinArc<(), T> {
+        match &self.0 {
+            Some(list) => list.clone(),
+            None => triomphe::ThinArc::from_header_and_iter((), std::iter::empty()),
+        }
+    }
+
+    /// True when this list is `shared` itself.
+    pub(crate) fn is_shared(&self, shared: &triomphe::ThinArc<(), T>) -> bool {
+        self.0.as_ref().is_some_and(|own| own.ptr() == shared.ptr())
+    }
+
+    /// True when both are the very same list (one allocation, or both
+    /// empty), not merely equal.
+    #[cfg(test)]
+    pub(crate) fn same_allocation(&self, other: &ThinList<T>) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.ptr() == b.ptr(),
+            _ => false,
+        }
+    }
+}
+
 impl<T: Clone> ThinList<T> {
     /// Puts `item` at `at` (at the end when `at` is past it), as
     /// `Vec::insert` would. The list is made anew: items are added while a

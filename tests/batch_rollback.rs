@@ -461,3 +461,55 @@ fn batches_across_chunk_boundaries_roll_back_and_spare_snapshots() -> Result<()>
     );
     Ok(())
 }
+
+/// An entry that cites one source alone holds the ledger's list of that
+/// source, which the ledger finds by the source's place: a source added by
+/// a failed batch must leave no list behind for the next source added to
+/// be found under (a journal batch and `record_batch` both roll back).
+#[test]
+fn a_source_cited_alone_after_a_failed_batch_is_itself() -> Result<()> {
+    let source = |id: &str| Source::new(SourceId::new(id).expect("id"), id, SourceKind::Official);
+    let spec = |id: &str| {
+        NewPledge::new(
+            PledgeId::new(id).expect("id"),
+            MemberId::new("FRA").expect("id"),
+            Contribution::Troops {
+                personnel: Estimate::Exact(100),
+            },
+        )
+    };
+    let citing = |id: &str| reported().cite(SourceId::new(id).expect("id"));
+    let kept = [SourceId::new("s-kept")?];
+
+    let path = temp_path("alone");
+    let mut journal = Journal::open(&path, Recovery::Fail)?;
+    journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    let failed = journal.batch(|batch| {
+        batch.add_source(source("s-gone"))?;
+        refused(batch)
+    });
+    assert!(failed.is_err());
+    journal.add_source(source("s-kept"))?;
+    journal.open_pledge(spec("FRA-1"), citing("s-kept"))?;
+    journal.annotate(&PledgeId::new("FRA-1")?, citing("s-kept"))?;
+    for entry in journal.ledger().entries().skip(2) {
+        assert_eq!(entry.sources(), kept, "{entry:?}");
+        assert_eq!(entry.provenance(), citing("s-kept"));
+    }
+    drop(journal);
+
+    let mut ledger = Ledger::new();
+    ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    let (action, provenance) = failing();
+    let gone = Action::AddSource(Box::new(source("s-gone")));
+    assert!(
+        ledger
+            .record_batch([(gone, reported()), (action, provenance)])
+            .is_err()
+    );
+    ledger.add_source(source("s-kept"))?;
+    ledger.open_pledge(spec("FRA-1"), citing("s-kept"))?;
+    let last = ledger.entries().last().map(Entry::sources);
+    assert_eq!(last, Some(&kept[..]));
+    Ok(())
+}

@@ -474,7 +474,8 @@ impl Journal {
                 usize::try_from(sequence).unwrap_or(usize::MAX),
             )
         })?;
-        let entry = Entry::new(index, action, provenance);
+        // Only written out: its sources need not be a ledger's lists.
+        let entry = Entry::new(index, action, provenance, |_| None);
         let mut line = Vec::with_capacity(256);
         format::push_entry_line(&mut line, &entry)?;
         self.write_durably(&line)?;

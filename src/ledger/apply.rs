@@ -11,11 +11,11 @@ use rust_decimal::Decimal;
 use super::packed_bounds::PackedBounds;
 use super::{Chunked, Ledger, NONE, PledgeState, Rules, savepoint};
 use crate::entry::{
-    Action, Entry, Provenance, validate_date, validate_reason, validate_sources,
+    Action, Entry, Provenance, StoredSources, validate_date, validate_reason, validate_sources,
     within_source_limit,
 };
 use crate::error::{Error, Result};
-use crate::ids::{MemberId, PledgeId};
+use crate::ids::{MemberId, PledgeId, SourceId};
 use crate::lifecycle::{Evidence, Stage};
 use crate::member::Member;
 use crate::money::Currency;
@@ -239,7 +239,7 @@ impl Ledger {
     fn sources_checked(&self, provenance: &Provenance) -> bool {
         self.checked_entry
             .and_then(|ix| self.entries.get(ix as usize))
-            .is_some_and(|entry| provenance.source_list().is_same(entry.source_list()))
+            .is_some_and(|entry| provenance.source_list().is_stored_as(entry.source_list()))
     }
 
     /// Replaces ids in a validated action with the ledger's own copies, so
@@ -827,6 +827,8 @@ impl Ledger {
                 self.source_entries.push(entry_ix);
                 let ix = self.sources.len() as u32;
                 self.source_index.insert(source.id(), ix);
+                self.alone_lists
+                    .push(StoredSources::alone(source.id().clone()));
                 self.sources.push(source);
             }
             Change::Open(state) => self.insert_pledge(state, &action),
@@ -859,8 +861,13 @@ impl Ledger {
         if let Some(key) = provenance.client_key() {
             self.keys.insert(key.clone(), entry_ix);
         }
+        let alone = |id: &SourceId| {
+            let (_, ix) = self.own_source(id)?;
+            self.alone_lists.get(ix as usize).cloned()
+        };
+        let entry = Entry::new(entry_ix, action, provenance, alone);
         self.entries
-            .push(Entry::new(entry_ix, action, provenance).accepted_under_version(accepted_under));
+            .push(entry.accepted_under_version(accepted_under));
         Recorded::Appended { sequence }
     }
 

@@ -28,7 +28,7 @@ mod shared_index;
 mod state;
 mod state_table;
 
-use crate::entry::Entry;
+use crate::entry::{Entry, StoredSources};
 use crate::hash::IdMap;
 use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
 use crate::member::Member;
@@ -99,6 +99,11 @@ pub struct Ledger {
     group_index: IdMap<GroupId>,
     sources: Vec<Source>,
     source_index: OwnIndex<SourceId>,
+    /// The list citing each source alone, parallel to `sources`: every
+    /// entry that cites one source alone holds its source's list, so an
+    /// entry's sources are one pointer and allocate nothing (see
+    /// `StoredSources`).
+    alone_lists: Vec<StoredSources>,
     /// The entry that added each member and each source, parallel to
     /// `members` and `sources`.
     member_entries: Vec<u32>,

@@ -232,6 +232,7 @@ impl Ledger {
             self.source_index.remove(source.id());
         }
         self.sources.truncate(save.sources);
+        self.alone_lists.truncate(save.sources);
         self.source_entries.truncate(save.sources);
         for group in self.groups.get(save.groups..).unwrap_or_default() {
             self.group_index.remove(group);

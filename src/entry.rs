@@ -168,12 +168,13 @@ impl Action {
     }
 }
 
-/// The sources an entry cites, sorted and unique. Most entries cite one
-/// source: that one is held inline, without an allocation of its own. A
-/// longer list is shared: the entries an import makes of one row cite the
-/// same list, and cloning a provenance costs no allocation. The shared
-/// list's length lives with its ids (`triomphe::ThinArc`), so the whole is
-/// two words, not three: every entry holds one.
+/// The sources a provenance cites, sorted and unique. Most cite one
+/// source: that one is held inline, without an allocation of its own (a
+/// ledger's entry then holds the ledger's list of that source, see
+/// [`StoredSources`]). A longer list is shared: the entries an import
+/// makes of one row cite the same list, and cloning a provenance costs no
+/// allocation. The shared list's length lives with its ids
+/// (`triomphe::ThinArc`), so the whole is two words, not three.
 #[derive(Clone, Default)]
 pub(crate) enum SourceList {
     #[default]
@@ -226,7 +227,7 @@ fn debug_list(ids: &[SourceId], f: &mut std::fmt::Formatter<'_>) -> std::fmt::Re
 /// The sources an entry cites, as the entry holds them: one pointer, null
 /// when there are none, so that an entry is 64 bytes, not 72. A ledger's
 /// entry that cites one source alone holds the ledger's list of that
-/// source (see `Ledger::stored_sources`), and one that cites more holds
+/// source (the ledger's `alone_lists`), and one that cites more holds
 /// the provenance's shared list itself: neither allocates.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub(crate) struct StoredSources(ThinList<SourceId>);

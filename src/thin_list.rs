@@ -1,11 +1,12 @@
 //! [`ThinList`]: a short immutable list held in one pointer.
 //!
-//! A ledger keeps the body of every pledge it opened ([`NewPledge`]), a
-//! million of them for a million pledges, and most pledges have no
-//! condition: a `Vec` took 24 of a body's 152 bytes for nothing. An empty
-//! list here is a null pointer; a longer one keeps its length with its
-//! items in one allocation (`triomphe::ThinArc`, as an entry's list of
-//! sources does), so the field is 8 bytes and the body 136.
+//! A ledger keeps the body of every pledge it opened ([`NewPledge`]) and
+//! every entry, millions of each, and most pledges have no condition: a
+//! `Vec` took 24 of a body's 152 bytes for nothing. An empty list here is
+//! a null pointer; a longer one keeps its length with its items in one
+//! shared allocation (`triomphe::ThinArc`), so the field is 8 bytes. A
+//! pledge body's conditions are one (the body is 136 bytes), and so are an
+//! entry's sources (the entry is 64 bytes, see `StoredSources`).
 //!
 //! The list keeps the order it was given. It has no `Deserialize` of its
 //! own: a field of this type reads through a function that bounds its
@@ -38,9 +39,7 @@ impl<T> ThinList<T> {
             items.into_iter(),
         )))
     }
-}
 
-impl<T> ThinList<T> {
     /// The list that `shared` is, itself (no copy).
     pub(crate) fn from_shared(shared: triomphe::ThinArc<(), T>) -> ThinList<T> {
         ThinList(Some(shared))

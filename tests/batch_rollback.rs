@@ -58,6 +58,17 @@ fn reported() -> Provenance {
     Provenance::new(Evidence::Reported)
 }
 
+/// A pledge of 100 troops by FRA.
+fn troops(id: &str) -> NewPledge {
+    NewPledge::new(
+        PledgeId::new(id).expect("valid id"),
+        MemberId::new("FRA").expect("valid id"),
+        Contribution::Troops {
+            personnel: Estimate::Exact(100),
+        },
+    )
+}
+
 /// An action that always fails: advancing a pledge nobody opened.
 fn failing() -> (Action, Provenance) {
     let id = PledgeId::new("never-opened").expect("valid id");
@@ -151,14 +162,7 @@ fn ids_and_keys_of_a_failed_batch_can_be_recorded_again() -> Result<()> {
     let fra = || Member::new(MemberId::new("FRA").expect("id"), "France");
     let key = ClientKey::new("feed-1")?;
     let spec = || {
-        NewPledge::new(
-            PledgeId::new("FRA-1").expect("id"),
-            MemberId::new("FRA").expect("id"),
-            Contribution::Troops {
-                personnel: Estimate::Exact(100),
-            },
-        )
-        .with_condition(Condition::DependsOn(PledgeId::new("FRA-2").expect("id")))
+        troops("FRA-1").with_condition(Condition::DependsOn(PledgeId::new("FRA-2").expect("id")))
     };
     let failed = journal.batch(|batch| {
         batch.add_member(fra())?;
@@ -250,15 +254,6 @@ fn a_source_list_of_a_failed_batch_is_checked_again() -> Result<()> {
     let cited = Provenance::new(Evidence::Reported)
         .cite(SourceId::new("s-old")?)
         .cite(SourceId::new("s-new")?);
-    let spec = |id: &str| {
-        NewPledge::new(
-            PledgeId::new(id).expect("id"),
-            MemberId::new("FRA").expect("id"),
-            Contribution::Troops {
-                personnel: Estimate::Exact(100),
-            },
-        )
-    };
     // The provenance of the recorded entry holds the ledger's own list.
     let mut shared = None;
     let failed = journal.batch(|batch| {
@@ -267,14 +262,14 @@ fn a_source_list_of_a_failed_batch_is_checked_again() -> Result<()> {
             "New",
             SourceKind::Official,
         ))?;
-        batch.open_pledge(spec("FRA-1"), cited.clone())?;
+        batch.open_pledge(troops("FRA-1"), cited.clone())?;
         shared = batch.ledger().entries().last().map(Entry::provenance);
         refused(batch)
     });
     assert!(failed.is_err());
     let shared = shared.expect("recorded in the batch");
     assert_eq!(shared, cited);
-    let refused = journal.open_pledge(spec("FRA-2"), shared);
+    let refused = journal.open_pledge(troops("FRA-2"), shared);
     assert!(
         matches!(refused, Err(Error::UnknownSource { ref source_id }) if source_id == "s-new"),
         "{refused:?}"
@@ -286,8 +281,8 @@ fn a_source_list_of_a_failed_batch_is_checked_again() -> Result<()> {
             "New",
             SourceKind::Official,
         ))?;
-        batch.open_pledge(spec("FRA-1"), cited.clone())?;
-        batch.open_pledge(spec("FRA-2"), cited.clone())
+        batch.open_pledge(troops("FRA-1"), cited.clone())?;
+        batch.open_pledge(troops("FRA-2"), cited.clone())
     })?;
     assert_eq!(journal.ledger().pledge_count(), 2);
     drop(journal);
@@ -302,13 +297,7 @@ fn a_pledge_of_a_failed_batch_is_unknown_after_it() -> Result<()> {
     let path = temp_path("last-pledge");
     let mut journal = Journal::open(&path, Recovery::Fail)?;
     journal.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
-    let spec = NewPledge::new(
-        PledgeId::new("FRA-1")?,
-        MemberId::new("FRA")?,
-        Contribution::Troops {
-            personnel: Estimate::Exact(100),
-        },
-    );
+    let spec = troops("FRA-1");
     let mut own = None;
     let failed = journal.batch(|batch| {
         batch.open_pledge(spec.clone(), reported())?;
@@ -469,15 +458,6 @@ fn batches_across_chunk_boundaries_roll_back_and_spare_snapshots() -> Result<()>
 #[test]
 fn a_source_cited_alone_after_a_failed_batch_is_itself() -> Result<()> {
     let source = |id: &str| Source::new(SourceId::new(id).expect("id"), id, SourceKind::Official);
-    let spec = |id: &str| {
-        NewPledge::new(
-            PledgeId::new(id).expect("id"),
-            MemberId::new("FRA").expect("id"),
-            Contribution::Troops {
-                personnel: Estimate::Exact(100),
-            },
-        )
-    };
     let citing = |id: &str| reported().cite(SourceId::new(id).expect("id"));
     let kept = [SourceId::new("s-kept")?];
 
@@ -490,7 +470,7 @@ fn a_source_cited_alone_after_a_failed_batch_is_itself() -> Result<()> {
     });
     assert!(failed.is_err());
     journal.add_source(source("s-kept"))?;
-    journal.open_pledge(spec("FRA-1"), citing("s-kept"))?;
+    journal.open_pledge(troops("FRA-1"), citing("s-kept"))?;
     journal.annotate(&PledgeId::new("FRA-1")?, citing("s-kept"))?;
     for entry in journal.ledger().entries().skip(2) {
         assert_eq!(entry.sources(), kept, "{entry:?}");
@@ -508,7 +488,7 @@ fn a_source_cited_alone_after_a_failed_batch_is_itself() -> Result<()> {
             .is_err()
     );
     ledger.add_source(source("s-kept"))?;
-    ledger.open_pledge(spec("FRA-1"), citing("s-kept"))?;
+    ledger.open_pledge(troops("FRA-1"), citing("s-kept"))?;
     let last = ledger.entries().last().map(Entry::sources);
     assert_eq!(last, Some(&kept[..]));
     Ok(())

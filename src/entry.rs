@@ -250,10 +250,10 @@ impl StoredSources {
 
     /// The list as a provenance holds it.
     fn to_source_list(&self) -> SourceList {
-        match &*self.0 {
-            [] => SourceList::None,
-            [one] => SourceList::One(one.clone()),
-            _ => SourceList::Many(self.0.shared()),
+        match (&*self.0, self.0.as_shared()) {
+            ([one], _) => SourceList::One(one.clone()),
+            (_, Some(list)) => SourceList::Many(list.clone()),
+            (_, None) => SourceList::None,
         }
     }
 }

@@ -45,13 +45,9 @@ impl<T> ThinList<T> {
         ThinList(Some(shared))
     }
 
-    /// The shared list behind a list, or a new one for an empty list (a
-    /// caller that holds a shared list only when it has items).
-    pub(crate) fn shared(&self) -> triomphe::ThinArc<(), T> {
-        match &self.0 {
-            Some(list) => list.clone(),
-            None => triomphe::ThinArc::from_header_and_iter((), std::iter::empty()),
-        }
+    /// The shared allocation behind a list that has one (none when empty).
+    pub(crate) fn as_shared(&self) -> Option<&triomphe::ThinArc<(), T>> {
+        self.0.as_ref()
     }
 
     /// True when this list is `shared` itself.

@@ -1001,10 +1001,14 @@ impl Query<'_> {
     /// Undated entries and entries that could not apply (`left_out`, by
     /// sequence number) that bear on this query.
     fn left_out_counts(&self, left_out: &[u64], undated: Undated) -> (u64, u64) {
+        // Only a conditional pledge can name another: the ledger lists
+        // them, so the scan reads their bodies alone, not every pledge's
+        // (a cache miss per pledge, a tenth of an `as_of` query at 1M).
         let depended_on: std::collections::BTreeSet<&crate::ids::PledgeId> = self
             .ledger
-            .pledges()
-            .filter(crate::ledger::Pledge::is_conditional)
+            .conditional_pledges()
+            .iter()
+            .filter_map(|&ix| self.ledger.pledge_at(ix))
             .flat_map(|p| p.conditions())
             .filter_map(|c| match c {
                 crate::pledge::Condition::DependsOn(id) => Some(id),

@@ -624,6 +624,86 @@ fn stage_dates_are_recorded() {
     assert_eq!(dates.withdrawn, None);
 }
 
+/// The ledger `as_of` should give: every entry that applies by `date`,
+/// recorded one at a time through the public API, and those refused.
+fn as_of_one_by_one(ledger: &Ledger, date: NaiveDate, undated: Undated) -> (Ledger, Vec<u64>) {
+    let mut state = Ledger::new();
+    let mut left_out = Vec::new();
+    for entry in ledger.entries() {
+        let roster = matches!(entry.action(), Action::AddMember(_) | Action::AddSource(_));
+        let applies = roster
+            || entry
+                .date()
+                .map_or(undated == Undated::Include, |e| e <= date);
+        if applies
+            && state
+                .record(entry.action().clone(), entry.provenance())
+                .is_err()
+        {
+            left_out.push(entry.sequence());
+        }
+    }
+    (state, left_out)
+}
+
+#[test]
+fn as_of_a_large_ledger_is_its_entries_recorded_one_by_one() {
+    // Several hundred pledges across batches of lookups, with openings left
+    // undated, advances dated before their openings and withdrawals, so
+    // that entries are left out at every date tried.
+    let mut ledger = roster();
+    let members = ["FRA", "GBR", "DEU"];
+    let day = |n: u64| d("2025-01-01") + chrono::Days::new(n % 360);
+    for i in 0..400u64 {
+        let id = format!("P{i:03}");
+        let member = members.get((i % 3) as usize).copied().unwrap_or("FRA");
+        let opened = if i % 11 == 0 {
+            Provenance::new(Evidence::Reported)
+        } else {
+            Provenance::new(Evidence::Reported).on(day(i * 7))
+        };
+        ledger
+            .open_pledge(troops(&id, member, Estimate::Exact(i + 1)), opened)
+            .expect("opens");
+        let advanced = if i % 7 == 0 {
+            day(i * 7 + 355)
+        } else {
+            day(i * 7 + 20)
+        };
+        ledger
+            .advance(
+                &pid(&id),
+                Stage::Committed,
+                Provenance::new(Evidence::Verified).on(advanced),
+            )
+            .expect("advances");
+        if i % 5 == 0 {
+            ledger
+                .withdraw(&pid(&id), "recalled", reported("2025-12-30"))
+                .expect("withdraws");
+        }
+    }
+    for date in [
+        "2025-01-01",
+        "2025-03-15",
+        "2025-07-01",
+        "2025-12-29",
+        "2026-06-30",
+    ] {
+        for undated in [Undated::Exclude, Undated::Include] {
+            let snapshot = ledger.as_of_with(d(date), undated);
+            let (expected, left_out) = as_of_one_by_one(&ledger, d(date), undated);
+            assert_eq!(snapshot.ledger(), &expected, "{date} {undated}");
+            assert_eq!(snapshot.left_out(), left_out.as_slice(), "{date} {undated}");
+        }
+    }
+    let some_left_out = ledger.as_of(d("2025-07-01"));
+    assert!(
+        some_left_out.left_out().len() > 10,
+        "the test leaves entries out"
+    );
+}
+
 #[test]
 fn as_of_with_dated_and_undated_entries() {
     let mut ledger = roster();

@@ -216,17 +216,19 @@ impl Ledger {
         let mut ledger = Ledger::new();
         let mut left_out = Vec::new();
         let mut undated_count = 0u64;
+        let mut batch = Vec::with_capacity(WARMED);
         for entry in &self.entries {
-            if !applies_by(entry, date, undated) {
-                if entry.date().is_none() {
-                    undated_count = undated_count.saturating_add(1);
+            if applies_by(entry, date, undated) {
+                batch.push(entry);
+                if batch.len() == WARMED {
+                    ledger.replay_batch(&batch, &mut left_out);
+                    batch.clear();
                 }
-                continue;
-            }
-            if !ledger.replay(entry) {
-                left_out.push(entry.sequence());
+            } else if entry.date().is_none() {
+                undated_count = undated_count.saturating_add(1);
             }
         }
+        ledger.replay_batch(&batch, &mut left_out);
         Snapshot {
             ledger,
             left_out,
@@ -252,7 +254,30 @@ impl Ledger {
         self.record_under(entry.action().clone(), entry.provenance(), rules)
             .is_ok()
     }
+
+    /// Replays `entries` in order, adding the sequence number of each that
+    /// cannot apply to `left_out`.
+    ///
+    /// The entries of a large ledger name pledges in no order, so each
+    /// replay on its own would wait on a cache miss for the pledge's id,
+    /// index slot and state. Looking them all up first lets the processor
+    /// overlap those misses: a fifth of an `as_of` query at 1M pledges.
+    pub(crate) fn replay_batch(&mut self, entries: &[&Entry], left_out: &mut Vec<u64>) {
+        for batch in entries.chunks(WARMED) {
+            self.warm_pledges(batch.iter().filter_map(|e| e.action().pledge()));
+            for entry in batch {
+                if !self.replay(entry) {
+                    left_out.push(entry.sequence());
+                }
+            }
+        }
+    }
 }
+
+/// Entries a replay looks up together before it applies them (see
+/// [`Ledger::replay_batch`]): enough to keep the processor's misses in
+/// flight, few enough that the first is still in cache when it applies.
+const WARMED: usize = 64;
 
 /// Whether an entry belongs in the state as of `date`.
 pub(crate) fn applies_by(entry: &Entry, date: NaiveDate, undated: Undated) -> bool {

@@ -421,7 +421,7 @@ struct Pass<'l> {
     undated: Undated,
     /// Sequence numbers of the pledge entries to apply, by date (undated
     /// first, when included), in recorded order within a date.
-    order: Vec<(Option<NaiveDate>, u64)>,
+    order: Vec<(Option<NaiveDate>, &'l Entry)>,
     next: usize,
     ledger: Ledger,
     /// Entries that could not apply, as `Snapshot::left_out` lists them.
@@ -444,11 +444,11 @@ impl<'l> Pass<'l> {
                 left_out.push(entry.sequence());
             }
         }
-        let mut order: Vec<(Option<NaiveDate>, u64)> = source
+        let mut order: Vec<(Option<NaiveDate>, &Entry)> = source
             .entries()
             .filter(|e| !is_roster(e))
             .filter(|e| e.date().is_some() || undated == Undated::Include)
-            .map(|e| (e.date(), e.sequence()))
+            .map(|e| (e.date(), e))
             .collect();
         // Stable: recorded order within a date.
         order.sort_by_key(|(date, _)| *date);
@@ -466,6 +466,7 @@ impl<'l> Pass<'l> {
     /// Applies every entry dated on or before `end`, a date at a time.
     fn advance_to(&mut self, end: NaiveDate) {
         while let Some(&(date, first)) = self.order.get(self.next) {
+            let first = first.sequence();
             if date.is_some_and(|d| d > end) {
                 break;
             }
@@ -486,21 +487,20 @@ impl<'l> Pass<'l> {
                     self.ledger = snapshot.into_ledger();
                 }
                 _ => {
-                    for &(_, sequence) in self.order.get(self.next..group_end).unwrap_or(&[]) {
-                        let applied = self
-                            .source
-                            .entry(sequence)
-                            .is_some_and(|entry| self.ledger.replay(entry));
-                        if !applied {
-                            self.left_out.push(sequence);
-                        }
-                    }
+                    let entries: Vec<&Entry> = self
+                        .order
+                        .get(self.next..group_end)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|&(_, entry)| entry)
+                        .collect();
+                    self.ledger.replay_batch(&entries, &mut self.left_out);
                 }
             }
             let group_latest = self
                 .order
                 .get(self.next..group_end)
-                .and_then(|g| g.iter().map(|(_, s)| *s).max());
+                .and_then(|g| g.iter().map(|(_, e)| e.sequence()).max());
             self.latest = self.latest.max(group_latest);
             self.next = group_end;
         }

@@ -208,6 +208,12 @@ impl PartialDate {
         })
     }
 
+    /// A partial date as it was stored: `end` is the last day of its
+    /// period, as the effective date of the date that was stored is.
+    pub(crate) const fn from_stored(end: NaiveDate, precision: DatePrecision) -> PartialDate {
+        PartialDate { end, precision }
+    }
+
     /// Rebuilds a partial date from its effective date and precision (the
     /// period that `effective` falls in).
     pub(crate) fn from_effective(date: NaiveDate, precision: DatePrecision) -> PartialDate {

@@ -5,6 +5,8 @@
 //! sometimes undated), the [`Evidence`] level, and the sources cited.
 //! Nothing is edited or deleted; a correction is a new entry.
 
+mod stamp;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -20,6 +22,7 @@ use crate::pledge::{Contribution, NewPledge};
 use crate::source::Source;
 use crate::thin_list::ThinList;
 use crate::within_limits::{check_date, check_text};
+use stamp::Stamp;
 
 /// One event in the journal.
 ///
@@ -695,14 +698,14 @@ impl Provenance {
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
-    // Held compactly (64 bytes, not 120): a ledger keeps millions of
+    // Held compactly (56 bytes, not 120): a ledger keeps millions of
     // entries, and reading them is what recording and queries wait on. The
     // sequence number fits in 32 bits because the ledger refuses entries
-    // past `u32::MAX - 1`; the client key and the older format version are
-    // rare, so they share one optional box.
+    // past `u32::MAX - 1`; the date and evidence share one word (`Stamp`);
+    // the client key and the older format version are rare, so they share
+    // one optional box.
     sequence: u32,
-    date: Option<PartialDate>,
-    evidence: Evidence,
+    stamp: Stamp,
     sources: StoredSources,
     rare: Option<Box<RareFields>>,
     action: Action,
@@ -717,8 +720,8 @@ impl std::fmt::Debug for Entry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Entry")
             .field("sequence", &self.sequence)
-            .field("date", &self.date)
-            .field("evidence", &self.evidence)
+            .field("date", &self.period())
+            .field("evidence", &self.evidence())
             .field("sources", &self.sources)
             .field("key", &self.client_key())
             .field("accepted_under", &self.accepted_under())
@@ -734,6 +737,9 @@ struct RareFields {
     /// The format version whose rules this entry was recorded under, for an
     /// entry of a file an older version wrote; `None` for the current rules.
     accepted_under: Option<u32>,
+    /// A date that does not fit in a [`Stamp`] (none does: kept so that an
+    /// entry never loses its date, whatever dates `chrono` comes to hold).
+    date: Option<PartialDate>,
 }
 
 /// An entry's serde forms, named `Entry` like the type they stand for, so
@@ -786,8 +792,8 @@ impl Serialize for Entry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         form::Out {
             seq: self.sequence,
-            date: self.date,
-            evidence: self.evidence,
+            date: self.period(),
+            evidence: self.evidence(),
             sources: &self.sources,
             key: self.client_key(),
             accepted_under: self.accepted_under(),
@@ -806,12 +812,12 @@ impl<'de> Deserialize<'de> for Entry {
 impl Entry {
     /// The entry a read form describes.
     fn from_form(e: form::Entry<u32>) -> Entry {
+        let (stamp, aside) = Stamp::new(e.date, e.evidence);
         Entry {
             sequence: e.seq,
-            date: e.date,
-            evidence: e.evidence,
+            stamp,
             sources: e.sources.into_stored(|_| None),
-            rare: RareFields::boxed(e.key, e.accepted_under),
+            rare: RareFields::boxed(e.key, e.accepted_under, aside),
             action: e.action,
         }
     }
@@ -842,11 +848,16 @@ impl Entry {
 
 impl RareFields {
     /// The box, when there is anything to put in it.
-    fn boxed(key: Option<ClientKey>, accepted_under: Option<u32>) -> Option<Box<RareFields>> {
-        (key.is_some() || accepted_under.is_some()).then(|| {
+    fn boxed(
+        key: Option<ClientKey>,
+        accepted_under: Option<u32>,
+        date: Option<PartialDate>,
+    ) -> Option<Box<RareFields>> {
+        (key.is_some() || accepted_under.is_some() || date.is_some()).then(|| {
             Box::new(RareFields {
                 key,
                 accepted_under,
+                date,
             })
         })
     }
@@ -867,12 +878,12 @@ impl Entry {
         provenance: Provenance,
         alone: impl FnOnce(&SourceId) -> Option<StoredSources>,
     ) -> Entry {
+        let (stamp, aside) = Stamp::new(provenance.date, provenance.evidence);
         Entry {
             sequence,
-            date: provenance.date,
-            evidence: provenance.evidence,
+            stamp,
             sources: provenance.sources.into_stored(alone),
-            rare: RareFields::boxed(provenance.key, None),
+            rare: RareFields::boxed(provenance.key, None, aside),
             action,
         }
     }
@@ -881,7 +892,8 @@ impl Entry {
     /// version.
     pub(crate) fn accepted_under_version(mut self, version: Option<u32>) -> Entry {
         if version.is_some() || self.accepted_under().is_some() {
-            self.rare = RareFields::boxed(self.rare.and_then(|r| r.key), version);
+            let (key, date) = self.rare.map_or((None, None), |r| (r.key, r.date));
+            self.rare = RareFields::boxed(key, version, date);
         }
         self
     }
@@ -956,7 +968,10 @@ impl Entry {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn date(&self) -> Option<NaiveDate> {
-        self.date.map(|d| d.effective())
+        match self.stamp.date() {
+            Some(date) => Some(date),
+            None => self.date_aside().map(|d| d.effective()),
+        }
     }
 
     /// The effective date as recorded: a day, a month (`2024-03`) or a year
@@ -976,7 +991,12 @@ impl Entry {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn period(&self) -> Option<PartialDate> {
-        self.date
+        self.stamp.period().or_else(|| self.date_aside())
+    }
+
+    /// The date kept beside the stamp, when it did not fit in one.
+    fn date_aside(&self) -> Option<PartialDate> {
+        self.rare.as_ref().and_then(|r| r.date)
     }
 
     /// The evidence level.
@@ -995,7 +1015,7 @@ impl Entry {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn evidence(&self) -> Evidence {
-        self.evidence
+        self.stamp.evidence()
     }
 
     /// The sources cited, sorted.
@@ -1054,8 +1074,8 @@ impl Entry {
     /// ```
     pub fn provenance(&self) -> Provenance {
         Provenance {
-            date: self.date,
-            evidence: self.evidence,
+            date: self.period(),
+            evidence: self.evidence(),
             sources: self.sources.to_source_list(),
             key: self.client_key().cloned(),
         }
@@ -1084,8 +1104,8 @@ impl Entry {
     /// ```
     pub fn into_parts(self) -> (Action, Provenance) {
         let provenance = Provenance {
-            date: self.date,
-            evidence: self.evidence,
+            date: self.period(),
+            evidence: self.evidence(),
             sources: self.sources.to_source_list(),
             key: self.rare.and_then(|r| r.key),
         };
@@ -1275,7 +1295,7 @@ mod size_tests {
     fn entries_pledge_bodies_and_ids_stay_compact() {
         assert_eq!(size_of::<PledgeId>(), 8);
         assert_eq!(size_of::<Action>(), 32);
-        assert_eq!(size_of::<Entry>(), 64);
+        assert_eq!(size_of::<Entry>(), 56);
         assert_eq!(size_of::<NewPledge>(), 136);
     }
 }

@@ -1296,6 +1296,6 @@ mod size_tests {
         assert_eq!(size_of::<PledgeId>(), 8);
         assert_eq!(size_of::<Action>(), 32);
         assert_eq!(size_of::<Entry>(), 56);
-        assert_eq!(size_of::<NewPledge>(), 136);
+        assert_eq!(size_of::<NewPledge>(), 120);
     }
 }

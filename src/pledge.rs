@@ -527,41 +527,157 @@ crate::spelling::spelled!(AdjustmentBasis, "adjustment basis", {
 /// assert_eq!(pledge.conditions(), &[Condition::Ceasefire]);
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct NewPledge {
+    // A pledge body a million times over is most of a ledger's memory: it
+    // is held in 120 bytes (an allocation of 128), the rarely set texts
+    // boxed together and the conditions in one pointer.
     id: PledgeId,
     member: MemberId,
     contribution: Contribution,
     stage: Stage,
     // One pointer, null when empty (see `ThinList`).
-    #[serde(
-        default,
-        skip_serializing_if = "<[Condition]>::is_empty",
-        deserialize_with = "bounded_conditions"
-    )]
     conditions: ThinList<Condition>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    category: Option<Category>,
-    // Shared texts (one pointer, the length kept with the text): most
-    // pledges have neither, and a pledge body a million times over is
-    // most of a ledger's memory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    location: Option<arcstr::ArcStr>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    notes: Option<arcstr::ArcStr>,
+    /// The label, location and notes; `None` when the pledge has none of
+    /// them (a box is never made empty, so equal pledges hold equal boxes).
+    extras: Option<Box<Extras>>,
     /// Set for an adjustment: a change to a member's total on one basis
     /// that names no pledge (format version 3).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     adjusts: Option<AdjustmentBasis>,
 }
 
-/// Serde: a pledge's conditions, at most
-/// [`MAX_CONDITIONS_PER_PLEDGE`], as the `Vec` they were read into was.
-fn bounded_conditions<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> std::result::Result<ThinList<Condition>, D::Error> {
-    crate::limits::bounded_conditions(deserializer).map(ThinList::from_vec)
+/// The texts few pledges carry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+struct Extras {
+    category: Option<Category>,
+    // Shared texts (one pointer, the length kept with the text).
+    location: Option<arcstr::ArcStr>,
+    notes: Option<arcstr::ArcStr>,
+}
+
+#[allow(
+    clippy::missing_fields_in_debug,
+    reason = "the boxed texts are shown one by one, as `category`, `location` and `notes`"
+)]
+impl fmt::Debug for NewPledge {
+    /// The fields as the pledge reads them, whatever box holds the texts.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let extras = self.extras.as_deref();
+        f.debug_struct("NewPledge")
+            .field("id", &self.id)
+            .field("member", &self.member)
+            .field("contribution", &self.contribution)
+            .field("stage", &self.stage)
+            .field("conditions", &self.conditions)
+            .field("category", &extras.and_then(|e| e.category.as_ref()))
+            .field("location", &extras.and_then(|e| e.location.as_ref()))
+            .field("notes", &extras.and_then(|e| e.notes.as_ref()))
+            .field("adjusts", &self.adjusts)
+            .finish()
+    }
+}
+
+/// A pledge body's serde forms, named `NewPledge` like the type, with the
+/// fields it has always had: the boxed texts are written and read as the
+/// fields they were.
+mod form {
+    use super::{AdjustmentBasis, Category, Condition, Contribution, Stage, ThinList};
+    use crate::ids::{MemberId, PledgeId};
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize)]
+    #[serde(rename = "NewPledge")]
+    pub(super) struct Out<'a> {
+        pub(super) id: &'a PledgeId,
+        pub(super) member: &'a MemberId,
+        pub(super) contribution: &'a Contribution,
+        pub(super) stage: Stage,
+        #[serde(skip_serializing_if = "<[Condition]>::is_empty")]
+        pub(super) conditions: &'a [Condition],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub(super) category: Option<&'a Category>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub(super) location: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub(super) notes: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub(super) adjusts: Option<AdjustmentBasis>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename = "NewPledge", deny_unknown_fields)]
+    pub(super) struct In {
+        pub(super) id: PledgeId,
+        pub(super) member: MemberId,
+        pub(super) contribution: Contribution,
+        pub(super) stage: Stage,
+        #[serde(default, deserialize_with = "bounded_conditions")]
+        pub(super) conditions: ThinList<Condition>,
+        #[serde(default)]
+        pub(super) category: Option<Category>,
+        #[serde(default)]
+        pub(super) location: Option<arcstr::ArcStr>,
+        #[serde(default)]
+        pub(super) notes: Option<arcstr::ArcStr>,
+        #[serde(default)]
+        pub(super) adjusts: Option<AdjustmentBasis>,
+    }
+
+    /// Serde: a pledge's conditions, at most
+    /// [`MAX_CONDITIONS_PER_PLEDGE`](crate::limits::MAX_CONDITIONS_PER_PLEDGE),
+    /// as the `Vec` they were read into was.
+    fn bounded_conditions<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<ThinList<Condition>, D::Error> {
+        crate::limits::bounded_conditions(deserializer).map(ThinList::from_vec)
+    }
+}
+
+impl Serialize for NewPledge {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        form::Out {
+            id: &self.id,
+            member: &self.member,
+            contribution: &self.contribution,
+            stage: self.stage,
+            conditions: &self.conditions,
+            category: self.label(),
+            location: self.location(),
+            notes: self.notes(),
+            adjusts: self.adjusts,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for NewPledge {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<NewPledge, D::Error> {
+        let form::In {
+            id,
+            member,
+            contribution,
+            stage,
+            conditions,
+            category,
+            location,
+            notes,
+            adjusts,
+        } = form::In::deserialize(d)?;
+        let extras = Extras {
+            category,
+            location,
+            notes,
+        };
+        Ok(NewPledge {
+            id,
+            member,
+            contribution,
+            stage,
+            conditions,
+            extras: (extras != Extras::default()).then(|| Box::new(extras)),
+            adjusts,
+        })
+    }
 }
 
 impl NewPledge {
@@ -584,9 +700,7 @@ impl NewPledge {
             contribution,
             stage: Stage::Announced,
             conditions: ThinList::default(),
-            category: None,
-            location: None,
-            notes: None,
+            extras: None,
             adjusts: None,
         }
     }
@@ -729,7 +843,7 @@ impl NewPledge {
     /// ```
     #[must_use]
     pub fn with_category(mut self, category: Category) -> NewPledge {
-        self.category = Some(category);
+        self.extras_mut().category = Some(category);
         self
     }
 
@@ -746,7 +860,7 @@ impl NewPledge {
     /// ```
     #[must_use]
     pub fn with_location(mut self, location: impl Into<String>) -> NewPledge {
-        self.location = Some(arcstr::ArcStr::from(location.into()));
+        self.extras_mut().location = Some(arcstr::ArcStr::from(location.into()));
         self
     }
 
@@ -763,8 +877,19 @@ impl NewPledge {
     /// ```
     #[must_use]
     pub fn with_notes(mut self, notes: impl Into<String>) -> NewPledge {
-        self.notes = Some(arcstr::ArcStr::from(notes.into()));
+        self.extras_mut().notes = Some(arcstr::ArcStr::from(notes.into()));
         self
+    }
+
+    /// The box of texts, made when the first is set.
+    fn extras_mut(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+
+    /// The category label set with [`NewPledge::with_category`] (not the
+    /// equipment category).
+    fn label(&self) -> Option<&Category> {
+        self.extras.as_ref().and_then(|e| e.category.as_ref())
     }
 
     /// The id.
@@ -854,7 +979,7 @@ impl NewPledge {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn category(&self) -> Option<&Category> {
-        self.contribution.category().or(self.category.as_ref())
+        self.contribution.category().or(self.label())
     }
 
     /// The location, if any.
@@ -869,7 +994,7 @@ impl NewPledge {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn location(&self) -> Option<&str> {
-        self.location.as_deref()
+        self.extras.as_ref().and_then(|e| e.location.as_deref())
     }
 
     /// The notes, if any.
@@ -884,7 +1009,7 @@ impl NewPledge {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn notes(&self) -> Option<&str> {
-        self.notes.as_deref()
+        self.extras.as_ref().and_then(|e| e.notes.as_deref())
     }
 
     /// The member id, to swap in the ledger's shared copy.
@@ -923,7 +1048,7 @@ impl NewPledge {
                 "an adjustment is funding of an exact amount",
             ));
         };
-        for (field, text) in [("location", &self.location), ("notes", &self.notes)] {
+        for (field, text) in [("location", self.location()), ("notes", self.notes())] {
             if let Some(text) = text {
                 let max = if field == "notes" {
                     MAX_NOTE_CHARS
@@ -986,17 +1111,17 @@ impl NewPledge {
                 _ => {}
             }
         }
-        if self.category.is_some() && self.contribution.kind() == Kind::Equipment {
+        if self.label().is_some() && self.contribution.kind() == Kind::Equipment {
             return Err(Error::invalid(
                 subject(),
                 "category",
                 "equipment carries its category in the contribution",
             ));
         }
-        if let Some(location) = &self.location {
+        if let Some(location) = self.location() {
             check_text(subject, "location", location, MAX_TEXT_CHARS)?;
         }
-        if let Some(notes) = &self.notes {
+        if let Some(notes) = self.notes() {
             check_text(subject, "notes", notes, MAX_NOTE_CHARS)?;
         }
         self.contribution.validate(&self.id)
@@ -1013,11 +1138,11 @@ impl NewPledge {
             Some("stage")
         } else if self.conditions != other.conditions {
             Some("conditions")
-        } else if self.category != other.category {
+        } else if self.label() != other.label() {
             Some("category")
-        } else if self.location != other.location {
+        } else if self.location() != other.location() {
             Some("location")
-        } else if self.notes != other.notes {
+        } else if self.notes() != other.notes() {
             Some("notes")
         } else if self.adjusts != other.adjusts {
             Some("adjusts")

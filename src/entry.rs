@@ -228,7 +228,7 @@ fn debug_list(ids: &[SourceId], f: &mut std::fmt::Formatter<'_>) -> std::fmt::Re
 }
 
 /// The sources an entry cites, as the entry holds them: one pointer, null
-/// when there are none, so that an entry is 64 bytes, not 72. A ledger's
+/// when there are none, where a provenance's list took two words. A ledger's
 /// entry that cites one source alone holds the ledger's list of that
 /// source (the ledger's `alone_lists`), and one that cites more holds
 /// the provenance's shared list itself: neither allocates.

@@ -2,11 +2,11 @@
 //!
 //! A ledger keeps the body of every pledge it opened ([`NewPledge`]) and
 //! every entry, millions of each, and most pledges have no condition: a
-//! `Vec` took 24 of a body's 152 bytes for nothing. An empty list here is
+//! `Vec` took 24 of a body's bytes for nothing. An empty list here is
 //! a null pointer; a longer one keeps its length with its items in one
 //! shared allocation (`triomphe::ThinArc`), so the field is 8 bytes. A
-//! pledge body's conditions are one (the body is 136 bytes), and so are an
-//! entry's sources (the entry is 64 bytes, see `StoredSources`).
+//! pledge body's conditions are one, and so are an entry's sources (see
+//! `StoredSources`); the size tests in `entry.rs` pin both types.
 //!
 //! The list keeps the order it was given. It has no `Deserialize` of its
 //! own: a field of this type reads through a function that bounds its

@@ -577,9 +577,10 @@ impl fmt::Debug for NewPledge {
     }
 }
 
-/// A pledge body's serde forms, named `NewPledge` like the type, with the
-/// fields it has always had: the boxed texts are written and read as the
-/// fields they were.
+/// A pledge body's serde forms, with the fields it has always had: the
+/// boxed texts are written and read as the fields they were. The form
+/// read is itself named `NewPledge`, because serde's messages (`expected
+/// struct NewPledge`) take the Rust name, not the renamed one.
 mod form {
     use super::{AdjustmentBasis, Category, Condition, Contribution, Stage, ThinList};
     use crate::ids::{MemberId, PledgeId};
@@ -605,8 +606,8 @@ mod form {
     }
 
     #[derive(Deserialize)]
-    #[serde(rename = "NewPledge", deny_unknown_fields)]
-    pub(super) struct In {
+    #[serde(deny_unknown_fields)]
+    pub(super) struct NewPledge {
         pub(super) id: PledgeId,
         pub(super) member: MemberId,
         pub(super) contribution: Contribution,
@@ -652,7 +653,7 @@ impl Serialize for NewPledge {
 
 impl<'de> Deserialize<'de> for NewPledge {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<NewPledge, D::Error> {
-        let form::In {
+        let form::NewPledge {
             id,
             member,
             contribution,
@@ -662,7 +663,7 @@ impl<'de> Deserialize<'de> for NewPledge {
             location,
             notes,
             adjusts,
-        } = form::In::deserialize(d)?;
+        } = form::NewPledge::deserialize(d)?;
         let extras = Extras {
             category,
             location,

@@ -344,3 +344,46 @@ fn an_entry_reads_back_whole_and_a_sequence_beyond_32_bits_is_refused() {
     let err = serde_json::from_str::<Entry>(unknown).expect_err("refused");
     assert!(err.to_string().contains("unknown field `colour`"), "{err}");
 }
+
+/// A pledge body's serde form is unchanged by how the body is held: its
+/// texts read back and write out as the fields they were, and serde's
+/// messages name the type as they always did.
+#[test]
+fn a_pledge_body_reads_and_writes_as_it_always_did() {
+    let plain = r#"{"id":"P1","member":"FRA","contribution":{"troops":{"personnel":{"exact":10}}},"stage":"announced"}"#;
+    let body: NewPledge = serde_json::from_str(plain).expect("reads");
+    assert_eq!(
+        (body.location(), body.notes(), body.category()),
+        (None, None, None)
+    );
+    assert_eq!(serde_json::to_string(&body).expect("writes"), plain);
+
+    let texts = r#"{"id":"P1","member":"FRA","contribution":{"troops":{"personnel":{"exact":10}}},"stage":"announced","category":"reassurance","location":"Kyiv","notes":"n"}"#;
+    let body: NewPledge = serde_json::from_str(texts).expect("reads");
+    assert_eq!(body.location(), Some("Kyiv"));
+    assert_eq!(serde_json::to_string(&body).expect("writes"), texts);
+    let built = NewPledge::new(
+        pid("P1"),
+        mid("FRA"),
+        Contribution::Troops {
+            personnel: Estimate::Exact(10),
+        },
+    )
+    .with_category(Category::new("reassurance").expect("a category"))
+    .with_location("Kyiv")
+    .with_notes("n");
+    assert_eq!(body, built);
+    // An explicit null is an absent text, equal to a body without it.
+    let nulls = r#"{"id":"P1","member":"FRA","contribution":{"troops":{"personnel":{"exact":10}}},"stage":"announced","location":null,"notes":null}"#;
+    let body: NewPledge = serde_json::from_str(nulls).expect("reads");
+    assert_eq!(serde_json::to_string(&body).expect("writes"), plain);
+
+    let err = serde_json::from_str::<NewPledge>("3").expect_err("refused");
+    assert!(
+        err.to_string().contains("expected struct NewPledge at"),
+        "{err}"
+    );
+    let unknown = r#"{"id":"P1","member":"FRA","colour":"red"}"#;
+    let err = serde_json::from_str::<NewPledge>(unknown).expect_err("refused");
+    assert!(err.to_string().contains("unknown field `colour`"), "{err}");
+}

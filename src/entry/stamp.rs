@@ -13,15 +13,19 @@ use crate::lifecycle::Evidence;
 /// The packed word. From the low bits up: the evidence (2 bits), the
 /// precision or no date (2 bits: 0 undated, then day, month, year), the
 /// day of the year of the effective date (9 bits) and its year counted
-/// from the earliest year a `NaiveDate` holds (19 bits). Every
+/// from the earliest year a `NaiveDate` holds (19 bits). The word lives
+/// only in memory; files hold the date as text. Every
 /// `NaiveDate` fits (see the tests), so every date an entry can carry has
 /// a stamp; [`Stamp::new`] still says so rather than assume it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct Stamp(u32);
 
-/// The earliest year a `NaiveDate` holds (checked by a test); years are
-/// stored from it.
-const FIRST_YEAR: i32 = -262_143;
+/// The earliest year a `NaiveDate` holds, which years are stored from:
+/// read from `chrono`, whose range has changed between its versions (a
+/// year a stamp cannot hold is kept beside it, see [`Stamp::new`]).
+fn first_year() -> i32 {
+    NaiveDate::MIN.year()
+}
 
 /// Bits of the word above the evidence and the precision.
 const ORDINAL_SHIFT: u32 = 4;
@@ -52,7 +56,7 @@ impl Stamp {
             DatePrecision::Year => 3,
         };
         let end = date.effective();
-        let year = u32::try_from(end.year().checked_sub(FIRST_YEAR)?).ok()?;
+        let year = u32::try_from(end.year().checked_sub(first_year())?).ok()?;
         if year >= YEARS {
             return None;
         }
@@ -75,7 +79,7 @@ impl Stamp {
         if self.precision_code() == 0 {
             return None;
         }
-        let year = FIRST_YEAR.checked_add(i32::try_from(self.0 >> YEAR_SHIFT).ok()?)?;
+        let year = first_year().checked_add(i32::try_from(self.0 >> YEAR_SHIFT).ok()?)?;
         NaiveDate::from_yo_opt(year, (self.0 >> ORDINAL_SHIFT) & 0x1ff)
     }
 
@@ -147,8 +151,7 @@ mod tests {
 
     #[test]
     fn every_year_a_date_holds_fits() {
-        assert_eq!(FIRST_YEAR, NaiveDate::MIN.year());
-        let years = u32::try_from(NaiveDate::MAX.year() - FIRST_YEAR).expect("positive");
+        let years = u32::try_from(NaiveDate::MAX.year() - first_year()).expect("positive");
         assert!(years < YEARS);
     }
 

@@ -261,7 +261,9 @@ impl Ledger {
     /// The entries of a large ledger name pledges in no order, so each
     /// replay on its own would wait on a cache miss for the pledge's id,
     /// index slot and state. Looking them all up first lets the processor
-    /// overlap those misses: a fifth of an `as_of` query at 1M pledges.
+    /// overlap those misses: about a sixth of an `as_of` query's time at
+    /// 1M pledges (three alternating pairs each: 0.77 of the time with
+    /// this and a cheaper left-out count, 0.94 with the count alone).
     pub(crate) fn replay_batch(&mut self, entries: &[&Entry], left_out: &mut Vec<u64>) {
         for batch in entries.chunks(WARMED) {
             self.warm_pledges(batch.iter().filter_map(|e| e.action().pledge()));

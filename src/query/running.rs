@@ -419,8 +419,8 @@ fn period_ends(
 struct Pass<'l> {
     source: &'l Ledger,
     undated: Undated,
-    /// Sequence numbers of the pledge entries to apply, by date (undated
-    /// first, when included), in recorded order within a date.
+    /// The pledge entries to apply, by date (undated first, when
+    /// included), in recorded order within a date.
     order: Vec<(Option<NaiveDate>, &'l Entry)>,
     next: usize,
     ledger: Ledger,

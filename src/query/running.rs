@@ -439,11 +439,7 @@ impl<'l> Pass<'l> {
         // The roster applies at every date (as in `as_of`); it goes first.
         let mut ledger = Ledger::new();
         let mut left_out = Vec::new();
-        for entry in source.entries().filter(|e| is_roster(e)) {
-            if !ledger.replay(entry) {
-                left_out.push(entry.sequence());
-            }
-        }
+        ledger.replay_all(source.entries().filter(|e| is_roster(e)), &mut left_out);
         let mut order: Vec<(Option<NaiveDate>, &Entry)> = source
             .entries()
             .filter(|e| !is_roster(e))
@@ -487,14 +483,9 @@ impl<'l> Pass<'l> {
                     self.ledger = snapshot.into_ledger();
                 }
                 _ => {
-                    let entries: Vec<&Entry> = self
-                        .order
-                        .get(self.next..group_end)
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|&(_, entry)| entry)
-                        .collect();
-                    self.ledger.replay_batch(&entries, &mut self.left_out);
+                    let group = self.order.get(self.next..group_end).unwrap_or(&[]);
+                    self.ledger
+                        .replay_all(group.iter().map(|&(_, entry)| entry), &mut self.left_out);
                 }
             }
             let group_latest = self

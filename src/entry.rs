@@ -968,10 +968,9 @@ impl Entry {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn date(&self) -> Option<NaiveDate> {
-        match self.stamp.date() {
-            Some(date) => Some(date),
-            None => self.date_aside().map(|d| d.effective()),
-        }
+        self.stamp
+            .date()
+            .or_else(|| self.date_aside().map(|d| d.effective()))
     }
 
     /// The effective date as recorded: a day, a month (`2024-03`) or a year

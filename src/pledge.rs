@@ -562,16 +562,15 @@ struct Extras {
 impl fmt::Debug for NewPledge {
     /// The fields as the pledge reads them, whatever box holds the texts.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let extras = self.extras.as_deref();
         f.debug_struct("NewPledge")
             .field("id", &self.id)
             .field("member", &self.member)
             .field("contribution", &self.contribution)
             .field("stage", &self.stage)
             .field("conditions", &self.conditions)
-            .field("category", &extras.and_then(|e| e.category.as_ref()))
-            .field("location", &extras.and_then(|e| e.location.as_ref()))
-            .field("notes", &extras.and_then(|e| e.notes.as_ref()))
+            .field("category", &self.label())
+            .field("location", &self.location())
+            .field("notes", &self.notes())
             .field("adjusts", &self.adjusts)
             .finish()
     }

@@ -373,6 +373,11 @@ fn a_pledge_body_reads_and_writes_as_it_always_did() {
     .with_location("Kyiv")
     .with_notes("n");
     assert_eq!(body, built);
+    let shown = format!("{built:?}");
+    assert!(
+        shown.contains(r#"location: Some("Kyiv"), notes: Some("n"), adjusts: None }"#),
+        "{shown}"
+    );
     // An explicit null is an absent text, equal to a body without it.
     let nulls = r#"{"id":"P1","member":"FRA","contribution":{"troops":{"personnel":{"exact":10}}},"stage":"announced","location":null,"notes":null}"#;
     let body: NewPledge = serde_json::from_str(nulls).expect("reads");

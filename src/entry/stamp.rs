@@ -30,7 +30,7 @@ fn first_year() -> i32 {
 /// Bits of the word above the evidence and the precision.
 const ORDINAL_SHIFT: u32 = 4;
 const YEAR_SHIFT: u32 = 13;
-/// A year, counted from [`FIRST_YEAR`], must fit the top 19 bits.
+/// A year, counted from [`first_year`], must fit the top 19 bits.
 const YEARS: u32 = 1 << (32 - YEAR_SHIFT);
 
 impl Stamp {
@@ -42,14 +42,14 @@ impl Stamp {
         evidence: Evidence,
     ) -> (Stamp, Option<PartialDate>) {
         let undated = Stamp(evidence_code(evidence));
-        match date.and_then(|d| Stamp::dated(d, evidence)) {
+        match date.and_then(|d| undated.dated(d)) {
             Some(stamp) => (stamp, None),
             None => (undated, date),
         }
     }
 
-    fn dated(date: PartialDate, evidence: Evidence) -> Option<Stamp> {
-        let evidence = evidence_code(evidence);
+    /// This undated stamp with `date`, when it fits.
+    fn dated(self, date: PartialDate) -> Option<Stamp> {
         let precision = match date.precision() {
             DatePrecision::Day => 1,
             DatePrecision::Month => 2,
@@ -61,7 +61,7 @@ impl Stamp {
             return None;
         }
         Some(Stamp(
-            (year << YEAR_SHIFT) | (end.ordinal() << ORDINAL_SHIFT) | (precision << 2) | evidence,
+            (year << YEAR_SHIFT) | (end.ordinal() << ORDINAL_SHIFT) | (precision << 2) | self.0,
         ))
     }
 

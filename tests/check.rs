@@ -287,6 +287,40 @@ fn cl008_probable_duplicate() {
     );
 }
 
+/// Equal amounts are equal however they are written: CL008 groups pledges
+/// by a hash of their key, which must not tell 5.0 from 5.00.
+#[test]
+fn cl008_equal_amounts_written_differently_are_duplicates() {
+    let mut l = base();
+    for (id, amount, delivered) in [
+        ("A", "5000000", "100"),
+        ("B", "5000000.0", "100.00"),
+        ("C", "5000000.00", "100.0"),
+        ("D", "5000000.000", "100.5"),
+        ("E", "5000000.1", "100"),
+    ] {
+        l.open_pledge(
+            funding(id, "DEU", Estimate::Exact(eur(amount))),
+            sourced("2025-03-01"),
+        )
+        .unwrap();
+        l.deliver(&pid(id), dec(delivered), sourced("2025-03-05"))
+            .unwrap();
+    }
+    let subjects: Vec<_> = found(&l, &options(), Code::ProbableDuplicate)
+        .into_iter()
+        .map(|(_, subject, message)| (subject, message))
+        .collect();
+    let against_a = || "same member, kind, category, size, date, stage and delivered amount as A";
+    assert_eq!(
+        subjects,
+        [
+            (pledge("B"), against_a().to_string()),
+            (pledge("C"), against_a().to_string()),
+        ]
+    );
+}
+
 #[test]
 fn cl009_implausible_unit_value() {
     let mut l = base();
@@ -549,6 +583,19 @@ fn a_large_ledger_checks_without_quadratic_rules() {
     assert_eq!(listed, coalition_ledger::limits::MAX_DIAGNOSTICS_PER_CODE);
     let duplicates = listed as u64 + report.omitted(Code::ProbableDuplicate);
     assert_eq!(duplicates, 100_000 - 2100);
+    // The ones listed are the first in report order (by subject), not the
+    // first found.
+    let mut expected: Vec<String> = (2100..100_000).map(|i| format!("P{i}")).collect();
+    expected.sort();
+    expected.truncate(coalition_ledger::limits::MAX_DIAGNOSTICS_PER_CODE);
+    let listed: Vec<String> = report
+        .with_code(Code::ProbableDuplicate)
+        .map(|d| match d.subject() {
+            Subject::Pledge(id) => id.to_string(),
+            other => panic!("a duplicate of {other:?}"),
+        })
+        .collect();
+    assert_eq!(listed, expected);
 }
 
 #[cfg(feature = "testing")]

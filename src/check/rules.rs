@@ -785,9 +785,10 @@ mod tests {
     use crate::member::Member;
     use crate::pledge::NewPledge;
 
-    /// 3,000 pledges from two members, of 1 to 7 troops, on one of five
-    /// days, some with deliveries written as `2`, `2.0` or `2.00`: many
-    /// runs of equal keys, and keys that differ in one field only.
+    /// 3,000 pledges from two members, of 1 to 7 troops or of one amount
+    /// of funding written three ways, on one of five days, some with
+    /// deliveries written as `2`, `2.0` or `2.00`: many runs of equal keys,
+    /// and keys that differ in one field only.
     fn many_duplicates() -> Ledger {
         let mut ledger = Ledger::new();
         let members = ["FRA", "GBR"].map(|m| MemberId::new(m).expect("valid id"));
@@ -799,13 +800,21 @@ mod tests {
         let first = NaiveDate::from_ymd_opt(2025, 3, 1).expect("date");
         for i in 0..3_000_usize {
             let member = members.get(i % 2).expect("two members").clone();
-            let spec = NewPledge::new(
-                pid(i),
-                member,
+            // Every fourth pledge is funding of one amount in three
+            // spellings, which its bounds keep: the hash must not tell them
+            // apart.
+            let contribution = if i % 4 == 3 {
+                let spelling = ["5000000", "5000000.0", "5000000.00"].get(i / 4 % 3);
+                let amount: Decimal = spelling.expect("three spellings").parse().expect("decimal");
+                Contribution::Funding {
+                    amount: Estimate::Exact(Money::new(amount, Currency::EUR)),
+                }
+            } else {
                 Contribution::Troops {
                     personnel: Estimate::Exact(1 + (i % 7) as u64),
-                },
-            );
+                }
+            };
+            let spec = NewPledge::new(pid(i), member, contribution);
             let day = first + chrono::Days::new((i % 5) as u64);
             let on_day = || Provenance::new(Evidence::Reported).on(day);
             ledger.open_pledge(spec, on_day()).expect("pledge");
@@ -839,8 +848,8 @@ mod tests {
         let options = CheckOptions::new(NaiveDate::MIN);
         probable_duplicate(&ledger, &options, &mut by_rule);
         by_rule.sort();
-        // 2 members × 7 sizes × 5 days × delivered or not: at most 140 keys,
-        // so nearly every pledge repeats an earlier one.
+        // 2 members × 8 sizes × 5 days × delivered or not: at most 160
+        // keys, so nearly every pledge repeats an earlier one.
         assert!(by_rule.len() > 2_800, "{} duplicates", by_rule.len());
         assert_eq!(findings(&|_| 0), by_rule);
         assert_eq!(findings(&|key| u64::from(key.0.0)), by_rule);

@@ -91,14 +91,10 @@ fn live(ledger: &Ledger) -> impl Iterator<Item = Pledge<'_>> {
         .filter(|p| p.stage() != Stage::Withdrawn && !p.is_void())
 }
 
-/// Live pledges that have conditions. The ledger lists the conditional
-/// pledges, so the rules about conditions read no other pledge's body: a
-/// cache miss for every pledge of a large ledger, most of which have none.
+/// Live pledges that have conditions.
 fn live_conditional(ledger: &Ledger) -> impl Iterator<Item = Pledge<'_>> {
     ledger
-        .conditional_pledges()
-        .iter()
-        .filter_map(|&ix| ledger.pledge_at(ix))
+        .pledges_with_conditions()
         .filter(|p| p.stage() != Stage::Withdrawn && !p.is_void())
 }
 
@@ -526,11 +522,11 @@ fn duplicates_grouped_by(
     hash: impl Fn(&DuplicateKey) -> u64,
     out: &mut Vec<Finding>,
 ) {
+    // Only pledges that may duplicate are hashed, so the runs hold no other.
     let key_at = |ix: u32| {
         ledger
             .states()
             .get(ix as usize)
-            .filter(|s| may_duplicate(s))
             .and_then(|s| duplicate_key(ledger, s))
     };
     let mut hashed: Vec<(u64, u32)> = ledger

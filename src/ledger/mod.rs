@@ -79,6 +79,18 @@ pub(crate) use state::{NONE, PledgeState};
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
+    // Fields drop in the order they are declared, and the id indexes come
+    // first: an index holds one copy of each id and the entries hold the
+    // others, so whichever drops last frees the ids' texts. The index frees
+    // them in hash order, all over the heap, and the allocator then spent
+    // its time joining scattered free chunks; the entries free them in the
+    // order they were allocated, next to the pledge bodies freed with
+    // them. Dropping a ledger imported from a million CSV rows (step
+    // `drop_imported` of `examples/scale`, five alternating runs) took a
+    // median 0.35 s this way, against 0.55 s with the index last.
+    pledge_index: SharedIndex<PledgeId>,
+    /// The entry index of each client idempotency key.
+    keys: SharedIndex<crate::entry::ClientKey>,
     // The growable arrays share their full chunks between clones, so that
     // a clone (a snapshot for readers) copies pointers and each array's
     // last, partly filled chunk instead of every element.
@@ -109,7 +121,6 @@ pub struct Ledger {
     member_entries: Vec<u32>,
     source_entries: Vec<u32>,
     pledges: States,
-    pledge_index: SharedIndex<PledgeId>,
     categories: Vec<Category>,
     category_index: OwnIndex<Category>,
     /// Pledge indexes of each member, parallel to `members`.
@@ -129,8 +140,6 @@ pub struct Ledger {
     /// Entries accepted only under an older format version's rules, with
     /// what the current rules say about them (for `check`).
     older_rules: Vec<(u32, Box<str>)>,
-    /// The entry index of each client idempotency key.
-    keys: SharedIndex<crate::entry::ClientKey>,
     /// Pledge ids named by a `DependsOn` condition before being recorded.
     /// Every opened pledge looks itself up here. A `HashMap` read the text
     /// of a stored id (elsewhere on the heap) whenever 7 bits of the hashes

@@ -698,7 +698,7 @@ impl Provenance {
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
-    // Held compactly (56 bytes, not 120): a ledger keeps millions of
+    // Held compactly (64 bytes, not 128): a ledger keeps millions of
     // entries, and reading them is what recording and queries wait on. The
     // sequence number fits in 32 bits because the ledger refuses entries
     // past `u32::MAX - 1`; the date and evidence share one word (`Stamp`);
@@ -1292,9 +1292,12 @@ mod size_tests {
     /// so growing one should be a decision, not an accident.
     #[test]
     fn entries_pledge_bodies_and_ids_stay_compact() {
-        assert_eq!(size_of::<PledgeId>(), 8);
-        assert_eq!(size_of::<Action>(), 32);
-        assert_eq!(size_of::<Entry>(), 56);
-        assert_eq!(size_of::<NewPledge>(), 120);
+        // A pledge id holds up to 15 bytes inline (see `ids::IdText`):
+        // 8 bytes more in every entry and body than a pointer, for no
+        // allocation and no miss when it is read.
+        assert_eq!(size_of::<PledgeId>(), 16);
+        assert_eq!(size_of::<Action>(), 40);
+        assert_eq!(size_of::<Entry>(), 64);
+        assert_eq!(size_of::<NewPledge>(), 128);
     }
 }

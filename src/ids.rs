@@ -43,6 +43,7 @@
 //! those the current rules refuse.
 
 use arcstr::ArcStr;
+use ecow::EcoString;
 use std::borrow::Borrow;
 use std::fmt;
 use std::str::FromStr;
@@ -205,8 +206,50 @@ fn id_error(kind: &'static str, text: &str, reason: String) -> Error {
     }
 }
 
+/// How an id's text is held. Most ids are shared: every copy points at
+/// one [`ArcStr`], so the ledger can keep one text per id and tell its own
+/// copy by address (the ledger's `OwnIndex`). A pledge id is held
+/// inline when it fits in 15 bytes ([`EcoString`], 16 bytes, on the heap
+/// only past that): a ledger names its pledges in nearly every entry, and
+/// reading a shared text elsewhere on the heap was a cache miss for each
+/// lookup, hash and comparison at a million pledges.
+trait IdText {
+    /// True when `a` and `b` are copies of one id that need not be told
+    /// apart: the same allocation, or equal texts held inline (copying an
+    /// inline text shares nothing, so any equal copy will do).
+    fn same(a: &Self, b: &Self) -> bool;
+}
+
+impl IdText for ArcStr {
+    fn same(a: &ArcStr, b: &ArcStr) -> bool {
+        ArcStr::ptr_eq(a, b)
+    }
+}
+
+impl IdText for EcoString {
+    fn same(a: &EcoString, b: &EcoString) -> bool {
+        // Two heap copies are the same when they share the allocation;
+        // inline texts are compared, which reads nothing outside them.
+        a.as_ptr() == b.as_ptr() || (a.len() <= EcoString::INLINE_LIMIT && a == b)
+    }
+}
+
 macro_rules! identifier {
+    // A shared id, which the ledger's own-copy indexes know by address.
     ($(#[$doc:meta])* $name:ident, $kind:literal, $example:literal) => {
+        identifier!($(#[$doc])* $name, $kind, $example, ArcStr);
+
+        impl $name {
+            /// The address of the id's text: while this copy lives, no
+            /// other text has it, so it names the copy without reading the
+            /// text (see [`same_allocation`](Self::same_allocation)).
+            #[allow(dead_code)] // kept for some id types only
+            pub(crate) fn allocation(&self) -> usize {
+                self.0.as_str().as_ptr().addr()
+            }
+        }
+    };
+    ($(#[$doc:meta])* $name:ident, $kind:literal, $example:literal, $text:ty) => {
         $(#[$doc])*
         ///
         /// # Example
@@ -221,7 +264,7 @@ macro_rules! identifier {
         /// # Ok::<(), coalition_ledger::Error>(())
         /// ```
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(ArcStr);
+        pub struct $name($text);
 
         impl $name {
             /// Validates `text` and makes an identifier of it.
@@ -248,7 +291,7 @@ macro_rules! identifier {
             pub fn new(text: impl AsRef<str>) -> Result<Self> {
                 let text = text.as_ref();
                 match id_problem(text) {
-                    None => Ok(Self(ArcStr::from(text))),
+                    None => Ok(Self(<$text>::from(text))),
                     Some(reason) => Err(id_error($kind, text, reason)),
                 }
             }
@@ -258,23 +301,16 @@ macro_rules! identifier {
             /// checks the alphabet again under the current rules.
             pub(crate) fn legacy(text: &str) -> Result<Self> {
                 match legacy_problem(text) {
-                    None => Ok(Self(ArcStr::from(text))),
+                    None => Ok(Self(<$text>::from(text))),
                     Some(reason) => Err(id_error($kind, text, reason.to_string())),
                 }
             }
 
-            /// True when both hold the same allocation (a shared copy).
-            #[allow(dead_code)] // sharing is done for some id types only
+            /// True when both are the same copy: they hold the same
+            /// allocation (a shared text), or equal inline texts.
+            #[allow(dead_code)] // used for some id types only
             pub(crate) fn same_allocation(&self, other: &Self) -> bool {
-                ArcStr::ptr_eq(&self.0, &other.0)
-            }
-
-            /// The address of the id's text: while this copy lives, no
-            /// other text has it, so it names the copy without reading the
-            /// text (see [`same_allocation`](Self::same_allocation)).
-            #[allow(dead_code)] // kept for some id types only
-            pub(crate) fn allocation(&self) -> usize {
-                self.0.as_str().as_ptr().addr()
+                IdText::same(&self.0, &other.0)
             }
 
             /// Checks the id alphabet, for ids read under older rules.
@@ -368,7 +404,7 @@ identifier!(
 );
 identifier!(
     /// Identifies a pledge, unique within a ledger.
-    PledgeId, "pledge id", "DEU-mil-17"
+    PledgeId, "pledge id", "DEU-mil-17", EcoString
 );
 identifier!(
     /// Identifies a source (a briefing, an article, a dataset).

@@ -530,8 +530,8 @@ crate::spelling::spelled!(AdjustmentBasis, "adjustment basis", {
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct NewPledge {
     // A pledge body a million times over is most of a ledger's memory: it
-    // is held in 120 bytes (an allocation of 128), the rarely set texts
-    // boxed together and the conditions in one pointer.
+    // is held in 128 bytes (the id inline, see `ids::IdText`), the rarely
+    // set texts boxed together and the conditions in one pointer.
     id: PledgeId,
     member: MemberId,
     contribution: Contribution,

@@ -423,6 +423,48 @@ identifier!(
 mod tests {
     use super::*;
 
+    /// A pledge id is inline up to 15 bytes and on the heap from 16: on
+    /// both sides it reads, orders, hashes and looks up as its text, and
+    /// `same_allocation` holds for copies and, inline, for equal texts.
+    #[test]
+    fn pledge_ids_read_alike_inline_and_on_the_heap() {
+        use std::collections::{BTreeSet, HashSet};
+        let short = "P".repeat(EcoString::INLINE_LIMIT);
+        let long = "P".repeat(EcoString::INLINE_LIMIT + 1);
+        for text in [short.as_str(), long.as_str(), "é-12345678901"] {
+            let id = PledgeId::new(text).unwrap();
+            assert_eq!(id.as_str(), text);
+            assert_eq!(id.to_string(), text);
+            assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{text}\""));
+            let back: PledgeId = serde_json::from_str(&format!("\"{text}\"")).unwrap();
+            assert_eq!(back, id);
+            let set: HashSet<PledgeId> = [id.clone()].into();
+            assert!(set.contains(text), "{text}: a lookup by text finds the id");
+            assert!(
+                id.same_allocation(&id.clone()),
+                "{text}: a copy is the same"
+            );
+        }
+        let (a, b) = (
+            PledgeId::new(&short).unwrap(),
+            PledgeId::new(&short).unwrap(),
+        );
+        assert!(
+            a.same_allocation(&b),
+            "equal inline texts need no telling apart"
+        );
+        let (a, b) = (PledgeId::new(&long).unwrap(), PledgeId::new(&long).unwrap());
+        assert!(!a.same_allocation(&b), "two heap texts are two allocations");
+        assert!(!a.same_allocation(&PledgeId::new(&short).unwrap()));
+        // The order is the texts' order, across the two forms.
+        let ids: BTreeSet<PledgeId> = [&long, &short, "Q", "A"]
+            .iter()
+            .map(|t| PledgeId::new(t).unwrap())
+            .collect();
+        let texts: Vec<&str> = ids.iter().map(PledgeId::as_str).collect();
+        assert_eq!(texts, ["A", short.as_str(), long.as_str(), "Q"]);
+    }
+
     /// Mostly printable ASCII, with now and then a space, a control, DEL,
     /// a formula start or a character outside ASCII: texts near the edges
     /// of the shortcut.

@@ -199,9 +199,10 @@ impl Ledger {
     /// Replaces the pledge id an action names with the ledger's own copy
     /// and remembers its index, with one lookup in the pledge index:
     /// `plan` and `share_ids` then find the pledge through the memo instead
-    /// of looking it up again each. Only the id's allocation changes (the
-    /// text is the same), so validation sees the same action; an id the
-    /// index does not hold is left for `plan` to refuse.
+    /// of looking it up again each. Only the id's copy changes (the text
+    /// is the same; an id held inline is left as it is, see
+    /// `PledgeId::same_allocation`), so validation sees the same action; an
+    /// id the index does not hold is left for `plan` to refuse.
     fn resolve_pledge(&mut self, action: &mut Action) {
         let pledge = match action {
             Action::Advance { pledge, .. }

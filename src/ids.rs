@@ -9,10 +9,10 @@
 //! length is kept with the text, as `arcstr` does): few of them stand for
 //! millions of mentions, and a million-pledge ledger held 72 bytes a
 //! pledge less than with `Arc<str>`'s two words. A [`PledgeId`] of up to 15
-//! bytes is held inline instead, in 16 bytes (longer ones are shared on the
-//! heap): nearly every entry names a pledge, and reading a shared text
-//! elsewhere on the heap was a cache miss for each lookup at a million
-//! pledges.
+//! bytes is held inline instead, in 16 bytes (on 64-bit little-endian
+//! targets, as the `ecow` crate does; longer ones are shared on the heap):
+//! nearly every entry names a pledge, and reading a shared text elsewhere
+//! on the heap was a cache miss for each lookup at a million pledges.
 //!
 //! # The id alphabet
 //!
@@ -213,8 +213,8 @@ fn id_error(kind: &'static str, text: &str, reason: String) -> Error {
 /// How an id's text is held. Most ids are shared: every copy points at
 /// one [`ArcStr`], so the ledger can keep one text per id and tell its own
 /// copy by address (the ledger's `OwnIndex`). A pledge id is held
-/// inline when it fits in 15 bytes ([`EcoString`], 16 bytes, on the heap
-/// only past that): a ledger names its pledges in nearly every entry, and
+/// inline when it fits ([`EcoString`]: 16 bytes, 15 of text inline on
+/// 64-bit little-endian targets, on the heap only past that): a ledger names its pledges in nearly every entry, and
 /// reading a shared text elsewhere on the heap was a cache miss for each
 /// lookup, hash and comparison at a million pledges.
 trait IdText {
@@ -435,7 +435,16 @@ mod tests {
         use std::collections::{BTreeSet, HashSet};
         let short = "P".repeat(EcoString::INLINE_LIMIT);
         let long = "P".repeat(EcoString::INLINE_LIMIT + 1);
-        for text in [short.as_str(), long.as_str(), "é-12345678901"] {
+        // Two-byte characters that end exactly at the limit and one past.
+        let accented_short = format!("é{}", "1".repeat(EcoString::INLINE_LIMIT - 2));
+        let accented_long = format!("é{}", "1".repeat(EcoString::INLINE_LIMIT - 1));
+        assert_eq!(accented_short.len(), EcoString::INLINE_LIMIT);
+        for text in [
+            short.as_str(),
+            long.as_str(),
+            accented_short.as_str(),
+            accented_long.as_str(),
+        ] {
             let id = PledgeId::new(text).unwrap();
             assert_eq!(id.as_str(), text);
             assert_eq!(id.to_string(), text);

@@ -79,18 +79,19 @@ pub(crate) use state::{NONE, PledgeState};
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
-    // Fields drop in the order they are declared, and the id indexes come
-    // first: an index holds one copy of each id and the entries hold the
-    // others, so whichever drops last frees the ids' texts. The index frees
+    // Fields drop in the order they are declared, and the pledge index
+    // comes first. It holds a copy of each pledge id and the entries hold
+    // the others, so for an id whose text is shared on the heap (all of
+    // them when this was measured; now those longer than 15 bytes, see
+    // `ids::IdText`) whichever drops last frees the text. The index frees
     // them in hash order, all over the heap, and the allocator then spent
     // its time joining scattered free chunks; the entries free them in the
     // order they were allocated, next to the pledge bodies freed with
     // them. Dropping a ledger imported from a million CSV rows (step
-    // `drop_imported` of `examples/scale`, five alternating runs) took a
-    // median 0.35 s this way, against 0.55 s with the index last.
+    // `drop_imported` of `examples/scale`, five alternating runs, ids
+    // shared) took a median 0.35 s this way, against 0.55 s with the index
+    // last.
     pledge_index: SharedIndex<PledgeId>,
-    /// The entry index of each client idempotency key.
-    keys: SharedIndex<crate::entry::ClientKey>,
     // The growable arrays share their full chunks between clones, so that
     // a clone (a snapshot for readers) copies pointers and each array's
     // last, partly filled chunk instead of every element.
@@ -140,6 +141,8 @@ pub struct Ledger {
     /// Entries accepted only under an older format version's rules, with
     /// what the current rules say about them (for `check`).
     older_rules: Vec<(u32, Box<str>)>,
+    /// The entry index of each client idempotency key.
+    keys: SharedIndex<crate::entry::ClientKey>,
     /// Pledge ids named by a `DependsOn` condition before being recorded.
     /// Every opened pledge looks itself up here. A `HashMap` read the text
     /// of a stored id (elsewhere on the heap) whenever 7 bits of the hashes

@@ -22,8 +22,8 @@
 //! both files from disk, import the pledges (adding missing members and
 //! sources) and answer the EUR value query by member × kind × stage, end to
 //! end, then step `drop_imported`: dropping the imported ledger (not part
-//! of the end-to-end figure). `../shared/bench/side_by_side.sh` runs polars and DuckDB on the same
-//! files. `--steps record,journal_batch` runs only the steps named
+//! of the end-to-end figure). `../shared/bench/side_by_side.sh` runs
+//! polars and DuckDB on the same files. `--steps record,journal_batch` runs only the steps named
 //! (`generate` and `record` always run: the others need the ledger).
 //! `--import DIR` times only `csv_import_query`, on files an earlier
 //! `--export DIR` wrote (`--pledges` gives the count to divide by), in a

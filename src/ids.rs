@@ -210,13 +210,9 @@ fn id_error(kind: &'static str, text: &str, reason: String) -> Error {
     }
 }
 
-/// How an id's text is held. Most ids are shared: every copy points at
-/// one [`ArcStr`], so the ledger can keep one text per id and tell its own
-/// copy by address (the ledger's `OwnIndex`). A pledge id is held
-/// inline when it fits ([`EcoString`]: 16 bytes, 15 of text inline on
-/// 64-bit little-endian targets, on the heap only past that): a ledger names its pledges in nearly every entry, and
-/// reading a shared text elsewhere on the heap was a cache miss for each
-/// lookup, hash and comparison at a million pledges.
+/// How an id's text is held (see the module docs): a shared [`ArcStr`],
+/// whose copies the ledger's own-copy indexes tell apart by address, or,
+/// for a pledge id, an [`EcoString`] with the text inline when it fits.
 trait IdText {
     /// True when `a` and `b` are copies of one id that need not be told
     /// apart: the same allocation, or equal texts held inline (copying an

@@ -495,21 +495,23 @@ impl Importer {
                 }
             }
         }
-        if self.add_missing_sources {
-            for source in row.provenance.sources() {
+        // A row that fails half-way may leave its first entries behind; that
+        // is harmless, because any error discards the whole import.
+        // The row's list holds the ledger's own copies before it is shared
+        // by the row's entries; the first entry checks it, and the others
+        // cite that very list and skip the checks. Sharing looks every
+        // source up once, so the sources are looked up by text again only
+        // when one is missing.
+        let (actions, mut provenance) = row.into_actions();
+        if !ledger.share_sources(&mut provenance) && self.add_missing_sources {
+            for source in provenance.sources() {
                 if ledger.source(source).is_none() {
                     let new = Source::new(source.clone(), source.as_str(), SourceKind::Dataset);
                     ledger.add_source(new).map_err(|e| located(e, line))?;
                 }
             }
+            ledger.share_sources(&mut provenance);
         }
-        // A row that fails half-way may leave its first entries behind; that
-        // is harmless, because any error discards the whole import.
-        // The row's list holds the ledger's own copies before it is shared
-        // by the row's entries; the first entry checks it, and the others
-        // cite that very list and skip the checks.
-        let (actions, mut provenance) = row.into_actions();
-        ledger.share_sources(&mut provenance);
         let mut actions = actions.peekable();
         let mut provenance = Some(provenance);
         while let Some(action) = actions.next() {

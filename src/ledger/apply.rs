@@ -144,21 +144,31 @@ impl Ledger {
         rules: Rules,
     ) -> Result<Recorded> {
         self.resolve_pledge(&mut action);
-        let change = self.plan(&action, &provenance, rules)?;
+        // The cited sources become the ledger's own copies before `plan`,
+        // whose lookups then tell `plan` they are all known: one lookup per
+        // source instead of one to check and another to share.
+        let sources_known =
+            self.sources_checked(&provenance) || self.share_sources(&mut provenance);
+        let change = self.plan(&action, &provenance, rules, sources_known)?;
         let accepted_under = rules.format_version();
         if accepted_under.is_some() && !matches!(change, Change::Existing(_)) {
             // An entry of an older file: say what the current rules think of
             // it, for CL015. Cycles are left to CL004, which finds them all
             // in linear time (searching here would be quadratic on an old
             // dense web).
-            if let Err(refusal) = self.plan(&action, &provenance, Rules::CurrentExceptCycles) {
+            if let Err(refusal) = self.plan(
+                &action,
+                &provenance,
+                Rules::CurrentExceptCycles,
+                sources_known,
+            ) {
                 let entry = self.next_entry_index();
                 self.older_rules
                     .push((entry, refusal.to_string().into_boxed_str()));
             }
         }
         if !matches!(change, Change::Existing(_)) {
-            self.share_ids(&change, &mut action, &mut provenance);
+            self.share_ids(&change, &mut action);
         }
         // An opened pledge is remembered with its id as the action holds it,
         // which becomes the index's own copy (an update was remembered by
@@ -244,11 +254,9 @@ impl Ledger {
     }
 
     /// Replaces ids in a validated action with the ledger's own copies, so
-    /// that a million entries naming one pledge or source share one string.
-    fn share_ids(&self, change: &Change, action: &mut Action, provenance: &mut Provenance) {
-        if !self.sources_checked(provenance) {
-            self.share_sources(provenance);
-        }
+    /// that a million entries naming one pledge or member share one string
+    /// (the sources were shared before `plan`).
+    fn share_ids(&self, change: &Change, action: &mut Action) {
         // A pledge an action names already holds the ledger's own id:
         // `resolve_pledge` swapped it in before `plan`. An opening's member
         // is the one its planned state names, by index: no second lookup
@@ -268,9 +276,9 @@ impl Ledger {
     /// the ledger replaced would otherwise be a new list, which the next
     /// entry's does not match, so every entry of a CSV row parsed with other
     /// copies (the recording thread's) would have its list checked and
-    /// copied again.
-    pub(crate) fn share_sources(&self, provenance: &mut Provenance) {
-        provenance.share_sources(|id| self.own_source(id).map(|(own, _)| own));
+    /// copied again. True when the ledger knows every source cited.
+    pub(crate) fn share_sources(&self, provenance: &mut Provenance) -> bool {
+        provenance.share_sources(|id| self.own_source(id).map(|(own, _)| own))
     }
 
     /// Checks an action against the ledger without applying it, and says
@@ -295,15 +303,26 @@ impl Ledger {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn validate(&self, action: &Action, provenance: &Provenance) -> Result<Recorded> {
-        Ok(match self.plan(action, provenance, Rules::Current)? {
-            Change::Existing(sequence) => Recorded::AlreadyPresent { sequence },
-            _ => Recorded::Appended {
-                sequence: self.entries.len() as u64,
+        Ok(
+            match self.plan(action, provenance, Rules::Current, false)? {
+                Change::Existing(sequence) => Recorded::AlreadyPresent { sequence },
+                _ => Recorded::Appended {
+                    sequence: self.entries.len() as u64,
+                },
             },
-        })
+        )
     }
 
-    fn plan(&self, action: &Action, provenance: &Provenance, rules: Rules) -> Result<Change> {
+    /// What recording `action` would change, or why it is refused.
+    /// `sources_known` says the caller found every cited source in the
+    /// ledger already, so that they are not looked up again here.
+    fn plan(
+        &self,
+        action: &Action,
+        provenance: &Provenance,
+        rules: Rules,
+        sources_known: bool,
+    ) -> Result<Change> {
         validate_date(provenance)?;
         // The list the last entry cited, shared with it, was checked then:
         // an import's row, or a batch citing one source list, checks it once.
@@ -323,7 +342,11 @@ impl Ledger {
         if let Some(existing) = self.keyed_entry(action, provenance)? {
             return Ok(Change::Existing(existing));
         }
-        for source in provenance.sources().iter().filter(|_| !sources_checked) {
+        for source in provenance
+            .sources()
+            .iter()
+            .filter(|_| !(sources_known || sources_checked))
+        {
             if self.own_source(source).is_none() {
                 return Err(Error::UnknownSource {
                     source_id: source.to_string(),

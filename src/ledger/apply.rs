@@ -342,15 +342,13 @@ impl Ledger {
         if let Some(existing) = self.keyed_entry(action, provenance)? {
             return Ok(Change::Existing(existing));
         }
-        for source in provenance
-            .sources()
-            .iter()
-            .filter(|_| !(sources_known || sources_checked))
-        {
-            if self.own_source(source).is_none() {
-                return Err(Error::UnknownSource {
-                    source_id: source.to_string(),
-                });
+        if !(sources_known || sources_checked) {
+            for source in provenance.sources() {
+                if self.own_source(source).is_none() {
+                    return Err(Error::UnknownSource {
+                        source_id: source.to_string(),
+                    });
+                }
             }
         }
         if self.entries.len() >= NONE as usize {

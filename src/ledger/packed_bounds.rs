@@ -145,26 +145,42 @@ impl PartialEq for PackedBounds {
 
 impl Eq for PackedBounds {}
 
+/// `mantissa` without its trailing zeros, at most `scale` of them, and how
+/// many it lost; `tenth` gives a mantissa divided by ten when it ends in a
+/// zero.
+fn strip_zeros<M: Copy>(mut mantissa: M, scale: u32, tenth: impl Fn(M) -> Option<M>) -> (M, u32) {
+    let mut zeros = 0u32;
+    while zeros < scale {
+        let Some(shorter) = tenth(mantissa) else {
+            break;
+        };
+        mantissa = shorter;
+        zeros = zeros.saturating_add(1);
+    }
+    (mantissa, zeros)
+}
+
 impl Digits {
     /// `value` packed, or `None` when its digits do not fit an `i64`.
     ///
     /// Trailing zeros are stripped by hand rather than by
     /// `Decimal::normalize`, whose 96-bit division the recording thread
     /// paid four times per opening even for an amount without any: here a
-    /// whole number or a last digit that is not zero costs one `i128`
-    /// remainder at most.
+    /// whole number or a last digit that is not zero costs one remainder
+    /// at most.
     fn of(value: Decimal) -> Option<Digits> {
         let scale = value.scale();
-        let mut mantissa = value.mantissa();
-        let mut zeros = 0u32;
-        if mantissa == 0 {
-            zeros = scale;
+        // Nearly every amount fits an `i64`, whose remainder is one
+        // instruction; an `i128` remainder is a call into the compiler's
+        // runtime (1.4% of an import's instructions).
+        let (mantissa, zeros) = if let Ok(mantissa) = i64::try_from(value.mantissa()) {
+            let tenth = |m: i64| (m % 10 == 0).then_some(m / 10);
+            let (mantissa, zeros) = strip_zeros(mantissa, scale, tenth);
+            (i128::from(mantissa), zeros)
         } else {
-            while zeros < scale && mantissa % 10 == 0 {
-                mantissa /= 10;
-                zeros = zeros.saturating_add(1);
-            }
-        }
+            let tenth = |m: i128| (m % 10 == 0).then_some(m / 10);
+            strip_zeros(value.mantissa(), scale, tenth)
+        };
         Some(Digits {
             mantissa: i64::try_from(mantissa).ok()?.to_le_bytes(),
             scale: u8::try_from(scale).ok()?,

@@ -503,14 +503,15 @@ impl Importer {
         // source up once, so the sources are looked up by text again only
         // when one is missing.
         let (actions, mut provenance) = row.into_actions();
-        if !ledger.share_sources(&mut provenance) && self.add_missing_sources {
+        let mut shared = ledger.share_sources(&mut provenance);
+        if !shared && self.add_missing_sources {
             for source in provenance.sources() {
                 if ledger.source(source).is_none() {
                     let new = Source::new(source.clone(), source.as_str(), SourceKind::Dataset);
                     ledger.add_source(new).map_err(|e| located(e, line))?;
                 }
             }
-            ledger.share_sources(&mut provenance);
+            shared = ledger.share_sources(&mut provenance);
         }
         let mut actions = actions.peekable();
         let mut provenance = Some(provenance);
@@ -523,7 +524,13 @@ impl Importer {
             .ok_or_else(|| Error::internal("a row's provenance"))?;
             // Every id of a row was made by its checked constructor (see
             // `Row`), so the ledger need not check them again.
-            match ledger.record_under(action, provenance, Rules::CurrentWithCheckedIds) {
+            let rules = Rules::CurrentWithCheckedIds;
+            let recorded = if shared {
+                ledger.record_shared_sources(action, provenance, rules)
+            } else {
+                ledger.record_under(action, provenance, rules)
+            };
+            match recorded {
                 Ok(recorded) if recorded.is_appended() => {}
                 Ok(recorded) => {
                     // The entry already there names the row's pledge; the

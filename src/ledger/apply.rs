@@ -139,16 +139,45 @@ impl Ledger {
     /// by an earlier format version use that version's rules.
     pub(crate) fn record_under(
         &mut self,
+        action: Action,
+        provenance: Provenance,
+        rules: Rules,
+    ) -> Result<Recorded> {
+        self.record_citing(action, provenance, rules, false)
+    }
+
+    /// [`Ledger::record_under`] of an entry whose provenance the caller
+    /// has just given to [`Ledger::share_sources`], which found every
+    /// source it cites: a CSV row shares its list once for all its
+    /// entries, and the first of them need not look the sources up again.
+    pub(crate) fn record_shared_sources(
+        &mut self,
+        action: Action,
+        provenance: Provenance,
+        rules: Rules,
+    ) -> Result<Recorded> {
+        debug_assert!(
+            provenance.sources().iter().all(|s| self
+                .own_source(s)
+                .is_some_and(|(own, _)| own.same_allocation(s))),
+            "a provenance said to be shared cites a source the ledger does not hold"
+        );
+        self.record_citing(action, provenance, rules, true)
+    }
+
+    fn record_citing(
+        &mut self,
         mut action: Action,
         mut provenance: Provenance,
         rules: Rules,
+        shared: bool,
     ) -> Result<Recorded> {
         self.resolve_pledge(&mut action);
         // The cited sources become the ledger's own copies before `plan`,
         // whose lookups then tell `plan` they are all known: one lookup per
         // source instead of one to check and another to share.
         let sources_known =
-            self.sources_checked(&provenance) || self.share_sources(&mut provenance);
+            shared || self.sources_checked(&provenance) || self.share_sources(&mut provenance);
         let change = self.plan(&action, &provenance, rules, sources_known)?;
         let accepted_under = rules.format_version();
         if accepted_under.is_some() && !matches!(change, Change::Existing(_)) {

@@ -101,6 +101,21 @@ fn printable_ascii(bytes: &[u8]) -> bool {
 /// Why `text` is not a valid identifier, if it is not: the version-1 rules
 /// plus the id alphabet (see [`alphabet_problem`]).
 fn id_problem(text: &str) -> Option<String> {
+    // The common id passes both rule sets on one pass over its bytes:
+    // printable ASCII within the length, starting with neither a space nor
+    // a formula character and not ending with a space (each set alone
+    // would scan it again).
+    let bytes = text.as_bytes();
+    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
+        if first != b' '
+            && !FORMULA_STARTS.contains(&char::from(first))
+            && last != b' '
+            && bytes.len() <= MAX_ID_CHARS
+            && printable_ascii(bytes)
+        {
+            return None;
+        }
+    }
     if let Some(reason) = legacy_problem(text) {
         return Some(reason.to_string());
     }
@@ -501,6 +516,11 @@ mod tests {
         assert_eq!(legacy_problem(&longest), None);
         assert_eq!(legacy_problem(&too_long), Some("longer than 64 characters"));
         assert_eq!(legacy_problem(&too_long), legacy_rules(&too_long));
+        assert_eq!(id_problem(&longest), None);
+        assert_eq!(
+            id_problem(&too_long).as_deref(),
+            Some("longer than 64 characters")
+        );
     }
 
     proptest::proptest! {
@@ -521,6 +541,12 @@ mod tests {
                     }
                 };
                 proptest::prop_assert_eq!(alphabet_problem(text).is_some(), slow_alphabet);
+                // The shortcut of both rule sets at once, and the reason
+                // given: the first rule set's, then the alphabet's.
+                let both = legacy_rules(text)
+                    .map(ToString::to_string)
+                    .or_else(|| alphabet_problem(text));
+                proptest::prop_assert_eq!(id_problem(text), both);
             }
         }
     }

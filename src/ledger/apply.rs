@@ -150,6 +150,7 @@ impl Ledger {
     /// has just given to [`Ledger::share_sources`], which found every
     /// source it cites: a CSV row shares its list once for all its
     /// entries, and the first of them need not look the sources up again.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
     pub(crate) fn record_shared_sources(
         &mut self,
         action: Action,

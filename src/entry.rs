@@ -190,8 +190,8 @@ pub(crate) enum SourceList {
 pub(crate) type SharedIds = triomphe::ThinArc<(), SourceId>;
 
 /// Shares `ids` as one allocation.
-fn shared(ids: Vec<SourceId>) -> SharedIds {
-    triomphe::ThinArc::from_header_and_iter((), ids.into_iter())
+fn shared(ids: impl ExactSizeIterator<Item = SourceId>) -> SharedIds {
+    triomphe::ThinArc::from_header_and_iter((), ids)
 }
 
 impl PartialEq for SourceList {
@@ -308,11 +308,7 @@ impl SourceList {
                     }
                 }
                 if differs {
-                    let copied: Vec<SourceId> = ids
-                        .slice
-                        .iter()
-                        .map(|id| own(id).unwrap_or(id).clone())
-                        .collect();
+                    let copied = ids.slice.iter().map(|id| own(id).unwrap_or(id).clone());
                     *ids = shared(copied);
                 }
                 all
@@ -371,10 +367,18 @@ impl SourceList {
 
 impl From<Vec<SourceId>> for SourceList {
     fn from(mut ids: Vec<SourceId>) -> SourceList {
+        SourceList::drained(&mut ids)
+    }
+}
+
+impl SourceList {
+    /// The list of `ids` as they stand, leaving `ids` empty with its room
+    /// kept: a reader that cites a list per row reuses one vector.
+    fn drained(ids: &mut Vec<SourceId>) -> SourceList {
         match ids.len() {
             0 => SourceList::None,
             1 => ids.pop().map_or(SourceList::None, SourceList::One),
-            _ => SourceList::Many(shared(ids)),
+            _ => SourceList::Many(shared(ids.drain(..))),
         }
     }
 }
@@ -442,7 +446,8 @@ impl From<ProvenanceIn> for Provenance {
         let mut provenance = Provenance::new(input.evidence);
         provenance.date = input.date;
         provenance.key = input.key;
-        provenance.with_sources(input.sources)
+        let mut sources = input.sources;
+        provenance.with_sources(&mut sources)
     }
 }
 
@@ -540,8 +545,9 @@ impl Provenance {
     }
 
     /// [`Provenance::cite`] of each source in turn, sorting the list once
-    /// when it is within the limit (as the turns would).
-    pub(crate) fn with_sources(mut self, mut sources: Vec<SourceId>) -> Provenance {
+    /// when it is within the limit (as the turns would). `sources` is left
+    /// empty, its room kept for the caller's next list.
+    pub(crate) fn with_sources(mut self, sources: &mut Vec<SourceId>) -> Provenance {
         if self.sources.is_empty() && sources.len() <= MAX_SOURCES_PER_ENTRY {
             // A list read back from this crate's own CSV or JSON is sorted
             // and unique already: one comparison per pair tells.
@@ -549,10 +555,10 @@ impl Provenance {
                 sources.sort_unstable();
                 sources.dedup();
             }
-            self.sources = SourceList::from(sources);
+            self.sources = SourceList::drained(sources);
             return self;
         }
-        for source in sources {
+        for source in sources.drain(..) {
             self = self.cite(source);
         }
         self

@@ -815,6 +815,9 @@ struct Interner {
     sources: TextMap<SourceId>,
     categories: TextMap<Category>,
     source_lists: TextMap<crate::entry::SourceList>,
+    /// Room for the sources of the row being read (see
+    /// [`Interner::cite_sources`]).
+    cited: Vec<SourceId>,
 }
 
 type TextMap<V> = std::collections::HashMap<TextKey, V, foldhash::quality::RandomState>;
@@ -899,14 +902,21 @@ impl Interner {
         }
         let sources = split_list(text, MAX_SOURCES_PER_ENTRY, "sources")
             .map_err(|m| f.error("sources", m))?;
-        let mut cited = Vec::with_capacity(4);
+        // The list is gathered in the interner's vector, which keeps its
+        // room from row to row (a new one was an allocation per row).
+        let mut cited = std::mem::take(&mut self.cited);
+        cited.clear();
         for source in sources {
-            cited.push(
-                self.source(&source)
-                    .map_err(|e| e.in_csv_row(f.line, Some("sources")))?,
-            );
+            match self.source(&source) {
+                Ok(id) => cited.push(id),
+                Err(e) => {
+                    self.cited = cited;
+                    return Err(e.in_csv_row(f.line, Some("sources")));
+                }
+            }
         }
-        let provenance = provenance.with_sources(cited);
+        let provenance = provenance.with_sources(&mut cited);
+        self.cited = cited;
         remember(
             &mut self.source_lists,
             LISTS_INTERNED,

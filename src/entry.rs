@@ -276,6 +276,16 @@ impl Serialize for StoredSources {
 }
 
 impl SourceList {
+    /// The list of `ids` as they stand, leaving `ids` empty with its room
+    /// kept: a reader that cites a list per row reuses one vector.
+    fn drained(ids: &mut Vec<SourceId>) -> SourceList {
+        match ids.len() {
+            0 => SourceList::None,
+            1 => ids.pop().map_or(SourceList::None, SourceList::One),
+            _ => SourceList::Many(shared(ids.drain(..))),
+        }
+    }
+
     fn as_slice(&self) -> &[SourceId] {
         match self {
             SourceList::None => &[],
@@ -368,18 +378,6 @@ impl SourceList {
 impl From<Vec<SourceId>> for SourceList {
     fn from(mut ids: Vec<SourceId>) -> SourceList {
         SourceList::drained(&mut ids)
-    }
-}
-
-impl SourceList {
-    /// The list of `ids` as they stand, leaving `ids` empty with its room
-    /// kept: a reader that cites a list per row reuses one vector.
-    fn drained(ids: &mut Vec<SourceId>) -> SourceList {
-        match ids.len() {
-            0 => SourceList::None,
-            1 => ids.pop().map_or(SourceList::None, SourceList::One),
-            _ => SourceList::Many(shared(ids.drain(..))),
-        }
     }
 }
 

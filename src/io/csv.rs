@@ -500,8 +500,9 @@ impl Importer {
         // The row's list holds the ledger's own copies before it is shared
         // by the row's entries; the first entry checks it, and the others
         // cite that very list and skip the checks. Sharing looks every
-        // source up once, so the sources are looked up by text again only
-        // when one is missing.
+        // source up once: the sources are looked up by text again only
+        // when one is missing, and when none is, the entries are told so
+        // and do not look them up again.
         let (actions, mut provenance) = row.into_actions();
         let mut shared = ledger.share_sources(&mut provenance);
         if !shared && self.add_missing_sources {
@@ -903,17 +904,14 @@ impl Interner {
         let sources = split_list(text, MAX_SOURCES_PER_ENTRY, "sources")
             .map_err(|m| f.error("sources", m))?;
         // The list is gathered in the interner's vector, which keeps its
-        // room from row to row (a new one was an allocation per row).
+        // room from row to row (a new one was an allocation per row);
+        // `with_sources` leaves it empty. A row in error drops it.
         let mut cited = std::mem::take(&mut self.cited);
-        cited.clear();
         for source in sources {
-            match self.source(&source) {
-                Ok(id) => cited.push(id),
-                Err(e) => {
-                    self.cited = cited;
-                    return Err(e.in_csv_row(f.line, Some("sources")));
-                }
-            }
+            cited.push(
+                self.source(&source)
+                    .map_err(|e| e.in_csv_row(f.line, Some("sources")))?,
+            );
         }
         let provenance = provenance.with_sources(&mut cited);
         self.cited = cited;

@@ -167,22 +167,21 @@ impl Digits {
     /// `Decimal::normalize`, whose 96-bit division the recording thread
     /// paid four times per opening even for an amount without any: here a
     /// whole number or a last digit that is not zero costs one remainder
-    /// at most.
+    /// at most (a zero, one per decimal place).
     fn of(value: Decimal) -> Option<Digits> {
         let scale = value.scale();
         // Nearly every amount fits an `i64`, whose remainder is one
         // instruction; an `i128` remainder is a call into the compiler's
         // runtime (1.4% of an import's instructions).
         let (mantissa, zeros) = if let Ok(mantissa) = i64::try_from(value.mantissa()) {
-            let tenth = |m: i64| (m % 10 == 0).then_some(m / 10);
-            let (mantissa, zeros) = strip_zeros(mantissa, scale, tenth);
-            (i128::from(mantissa), zeros)
+            strip_zeros(mantissa, scale, |m: i64| (m % 10 == 0).then_some(m / 10))
         } else {
             let tenth = |m: i128| (m % 10 == 0).then_some(m / 10);
-            strip_zeros(value.mantissa(), scale, tenth)
+            let (mantissa, zeros) = strip_zeros(value.mantissa(), scale, tenth);
+            (i64::try_from(mantissa).ok()?, zeros)
         };
         Some(Digits {
-            mantissa: i64::try_from(mantissa).ok()?.to_le_bytes(),
+            mantissa: mantissa.to_le_bytes(),
             scale: u8::try_from(scale).ok()?,
             zeros: u8::try_from(zeros).ok()?,
         })

@@ -166,9 +166,53 @@ fn from_mantissa(mut mantissa: i128, mut scale: u32) -> Option<Decimal> {
     }
 }
 
-/// `10^n` as an `i128`, for `n <= 38`.
-fn pow10(n: u32) -> Option<i128> {
-    10i128.checked_pow(n)
+/// `10^n` as an `i128`, for `n <= 38`; `None` past it.
+///
+/// Read from a table: `checked_pow` squared its way there in `i128`
+/// products, each a library call, and the query cache raises two bounds a
+/// pledge to the column's scale.
+pub(crate) fn pow10(n: u32) -> Option<i128> {
+    POWERS_OF_TEN.get(usize::try_from(n).ok()?).copied()
+}
+
+/// `10^0` to `10^38`, the powers of ten an `i128` holds.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "evaluated at compile time, where a panic would fail the build (none can: 10^38 < 2^127)"
+)]
+const POWERS_OF_TEN: [i128; 39] = {
+    let mut powers = [1i128; 39];
+    let mut n = 1;
+    while n < powers.len() {
+        powers[n] = powers[n - 1] * 10;
+        n += 1;
+    }
+    powers
+};
+
+/// `mantissa × 10^up`, exactly, or `None` when an `i128` cannot hold it.
+/// When both factors fit 64 bits, as nearly every amount and rescaling
+/// does, their product fits 127 bits and is one multiplication; a checked
+/// `i128` product is a library call.
+pub(crate) fn scaled_mantissa(mantissa: i128, up: u32) -> Option<i128> {
+    product(mantissa, pow10(up)?)
+}
+
+/// `a × b`, or `None` when an `i128` cannot hold it: one multiplication
+/// when both fit 64 bits (a checked `i128` product is a library call).
+pub(crate) fn product(a: i128, b: i128) -> Option<i128> {
+    match (i64::try_from(a), i64::try_from(b)) {
+        // |a × b| <= 2^126 for 64-bit a and b: it cannot wrap.
+        (Ok(a), Ok(b)) => Some(i128::from(a).wrapping_mul(i128::from(b))),
+        _ => a.checked_mul(b),
+    }
+}
+
+/// Whether `value` is exactly one, at any scale (`1`, `1.00`): a
+/// comparison with `Decimal::ONE` brings both to one scale first.
+pub(crate) fn is_one(value: Decimal) -> bool {
+    pow10(value.scale()) == Some(value.mantissa())
 }
 
 /// An unsigned 256-bit integer as four 64-bit limbs, least significant
@@ -250,6 +294,73 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).expect("a decimal")
+    }
+
+    /// The table holds what `checked_pow` computes, and ends where it
+    /// fails.
+    #[test]
+    fn powers_of_ten_are_read_from_the_table() {
+        for n in 0..=45 {
+            assert_eq!(pow10(n), 10i128.checked_pow(n), "10^{n}");
+        }
+    }
+
+    /// One is one at every scale, and nothing else is.
+    #[test]
+    fn one_is_recognised_at_every_scale() {
+        for scale in 0..=28 {
+            let one = Decimal::from_i128_with_scale(10i128.pow(scale), scale);
+            assert!(is_one(one), "{one}");
+            assert!(!is_one(-one), "{}", -one);
+            let next = Decimal::from_i128_with_scale(10i128.pow(scale) + 1, scale);
+            assert!(!is_one(next), "{next}");
+        }
+        for other in [
+            "0",
+            "-0",
+            "10",
+            "0.1",
+            "0.999",
+            "1.0000000000000000000000000001",
+        ] {
+            assert!(!is_one(d(other)), "{other}");
+        }
+    }
+
+    /// The one-multiplication path gives the checked product, and the
+    /// rest fail where it fails: mantissas at the edges of 64 and 96 bits
+    /// and of `i128`, raised by every power of ten and one past the last.
+    #[test]
+    fn a_scaled_mantissa_is_the_checked_product() {
+        let wide = (1i128 << 96) - 1;
+        let edges = [
+            0,
+            1,
+            -1,
+            7,
+            i128::from(i64::MAX),
+            i128::from(i64::MIN),
+            i128::from(i64::MAX) + 1,
+            i128::from(i64::MIN) - 1,
+            wide,
+            -wide,
+            i128::MAX / 10,
+            i128::MIN / 10,
+            i128::MAX,
+            i128::MIN,
+        ];
+        for mantissa in edges {
+            for up in 0..=40 {
+                let expected = 10i128
+                    .checked_pow(up)
+                    .and_then(|factor| mantissa.checked_mul(factor));
+                assert_eq!(
+                    scaled_mantissa(mantissa, up),
+                    expected,
+                    "{mantissa} × 10^{up}"
+                );
+            }
+        }
     }
 
     #[test]

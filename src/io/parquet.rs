@@ -650,7 +650,7 @@ fn decimal_builder(scale: u8) -> Decimal128Builder {
 fn at_scale(value: Decimal, scale: u8) -> Option<i128> {
     let value = value.normalize();
     let up = u32::from(scale).checked_sub(value.scale())?;
-    let mantissa = value.mantissa().checked_mul(10i128.checked_pow(up)?)?;
+    let mantissa = crate::exact::scaled_mantissa(value.mantissa(), up)?;
     let limit = 10u128.checked_pow(u32::from(PRECISION))?;
     (mantissa.unsigned_abs() < limit).then_some(mantissa)
 }

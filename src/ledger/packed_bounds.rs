@@ -192,7 +192,7 @@ impl Digits {
         let mantissa = i128::from(i64::from_le_bytes(self.mantissa));
         let digits = match self.zeros {
             0 => mantissa,
-            zeros => mantissa.checked_mul(10i128.checked_pow(u32::from(zeros))?)?,
+            zeros => crate::exact::scaled_mantissa(mantissa, u32::from(zeros))?,
         };
         let mut value = Decimal::try_from_i128_with_scale(digits, u32::from(self.scale)).ok()?;
         if negative_zero {

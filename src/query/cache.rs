@@ -781,14 +781,10 @@ pub(super) fn build_in_one_pass(
 
 /// The mantissa of `value` rescaled to `scale` (not below its own).
 fn at_scale(value: Decimal, scale: u32) -> Option<i128> {
-    let up = scale.checked_sub(value.scale())?;
-    value.mantissa().checked_mul(pow10(up)?)
+    crate::exact::scaled_mantissa(value.mantissa(), scale.checked_sub(value.scale())?)
 }
 
-/// `10^n` for `n <= 38`.
-pub(crate) fn pow10(n: u32) -> Option<i128> {
-    10i128.checked_pow(n)
-}
+pub(crate) use crate::exact::pow10;
 
 /// Grouping the rows in two halves and merging gives the groups of all the
 /// rows at once: same keys in the same order, same sums and scales. The

@@ -480,7 +480,7 @@ impl Conversion<'_> {
             return Some(amount);
         }
         let rate = memo.rate(from, date)?;
-        if rate == Decimal::ONE {
+        if exact::is_one(rate) {
             return Some(amount);
         }
         normalized_product(amount, rate)
@@ -495,7 +495,7 @@ impl Conversion<'_> {
 /// `normalize` dominated the cost of converting a million amounts.
 fn normalized_product(a: Decimal, b: Decimal) -> Option<Decimal> {
     let mut scale = a.scale().checked_add(b.scale())?;
-    let product = a.mantissa().checked_mul(b.mantissa())?;
+    let product = exact::product(a.mantissa(), b.mantissa())?;
     // The common case on 64-bit words: dividing an `i128` by ten is a
     // library call.
     let mantissa = if let Ok(mut small) = i64::try_from(product) {

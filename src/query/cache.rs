@@ -709,7 +709,7 @@ pub(super) fn rescale(low: &mut [i128], high: &mut [i128], from: u32, to: u32) -
     if to > MAX_DECIMAL_SCALE {
         return None;
     }
-    let factor = pow10(to.checked_sub(from)?)?;
+    let factor = crate::exact::pow10(to.checked_sub(from)?)?;
     for v in low.iter_mut().chain(high.iter_mut()) {
         *v = v.checked_mul(factor)?;
     }
@@ -783,8 +783,6 @@ pub(super) fn build_in_one_pass(
 fn at_scale(value: Decimal, scale: u32) -> Option<i128> {
     crate::exact::scaled_mantissa(value.mantissa(), scale.checked_sub(value.scale())?)
 }
-
-pub(crate) use crate::exact::pow10;
 
 /// Grouping the rows in two halves and merging gives the groups of all the
 /// rows at once: same keys in the same order, same sums and scales. The

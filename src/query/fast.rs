@@ -8,8 +8,7 @@
 use rust_decimal::Decimal;
 
 use super::cache::{
-    self, ALLOWED, APPLICABLE, CONDITIONAL, Column, FAILED, Groups, IN_CYCLE, OPEN, RowKey,
-    UNSPECIFIED,
+    ALLOWED, APPLICABLE, CONDITIONAL, Column, FAILED, Groups, IN_CYCLE, OPEN, RowKey, UNSPECIFIED,
 };
 use super::dimension::{Coder, Dimension, cell_codes, keys_of};
 use super::left_out::LeftOut;
@@ -68,7 +67,7 @@ impl Acc {
     fn total(&self, column_scale: u32) -> Option<Total> {
         let decimal = |v: i128, scale: u64| {
             let scale = u32::try_from(scale).ok()?;
-            let down = cache::pow10(column_scale.checked_sub(scale)?)?;
+            let down = crate::exact::pow10(column_scale.checked_sub(scale)?)?;
             Decimal::try_from_i128_with_scale(v.checked_div(down)?, scale).ok()
         };
         let high = if self.open > 0 {

@@ -103,13 +103,25 @@ impl Shape {
                 at = at.saturating_add(self.string_rest(rest));
                 continue;
             }
-            let Some(&byte) = rest.first() else { break };
+            at = self.outside_strings(bytes, at)?;
+        }
+        self.offset = self.offset.saturating_add(bytes.len());
+        Ok(())
+    }
+
+    /// Reads `bytes` from `at` a byte at a time, each string that ends in
+    /// them skipped whole, until a string that does not begins (then it is
+    /// in one) or the bytes end; returns where it stopped. Apart from the
+    /// caller's loop, so that the test of being in a string is made once
+    /// per such string rather than once a byte.
+    fn outside_strings(&mut self, bytes: &[u8], mut at: usize) -> Result<usize> {
+        while let Some(&byte) = bytes.get(at) {
             at = at.saturating_add(1);
             match byte {
                 b'"' => {
                     // Most strings are short, whole in this chunk and
                     // without escapes: their end is found without state.
-                    let text = rest.get(1..).unwrap_or_default();
+                    let text = bytes.get(at..).unwrap_or_default();
                     match find_quote_or_backslash(text) {
                         Some(end) if text.get(end) == Some(&b'"') => {
                             self.last = text.get(..end).and_then(list_field);
@@ -119,6 +131,7 @@ impl Shape {
                         _ => {
                             self.in_string = true;
                             self.string_len = 0;
+                            return Ok(at);
                         }
                     }
                     continue;
@@ -152,8 +165,7 @@ impl Shape {
                 self.previous = Some(byte);
             }
         }
-        self.offset = self.offset.saturating_add(bytes.len());
-        Ok(())
+        Ok(at)
     }
 
     /// Reads on in a string that holds an escape or goes on past the

@@ -36,12 +36,8 @@ pub(crate) fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
 fn add_by_integers(a: Decimal, b: Decimal, natural: u32) -> Option<Decimal> {
     let (a, b) = (a.normalize(), b.normalize());
     let scale = a.scale().max(b.scale());
-    let ma = a
-        .mantissa()
-        .checked_mul(pow10(scale.checked_sub(a.scale())?)?)?;
-    let mb = b
-        .mantissa()
-        .checked_mul(pow10(scale.checked_sub(b.scale())?)?)?;
+    let ma = scaled_mantissa(a.mantissa(), scale.checked_sub(a.scale())?)?;
+    let mb = scaled_mantissa(b.mantissa(), scale.checked_sub(b.scale())?)?;
     from_mantissa(ma.checked_add(mb)?, scale).map(|sum| at_natural_scale(sum, natural))
 }
 

@@ -1564,7 +1564,7 @@ pub(crate) fn parse_number(text: &str, scientific: bool) -> std::result::Result<
         value.set_scale(0).map_err(|_| too_many())?;
         let factor = Some(up)
             .filter(|u| *u <= 28)
-            .and_then(|u| 10i128.checked_pow(u))
+            .and_then(crate::exact::pow10)
             .and_then(|p| Decimal::try_from_i128_with_scale(p, 0).ok())
             .ok_or_else(too_many)?;
         crate::exact::mul(value, factor).ok_or_else(too_many)

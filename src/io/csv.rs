@@ -481,18 +481,19 @@ impl Importer {
     /// each for every row, and each read or count here moved that cache
     /// line between the two cores.
     fn import_row(&self, ledger: &mut Ledger, row: Row, line: u64) -> Result<()> {
-        if self.add_missing_members {
-            let in_conditions = row.spec.conditions().iter().filter_map(|c| match c {
-                Condition::Backstop { by: m } | Condition::ParliamentaryApproval { member: m } => {
-                    Some(m)
-                }
-                _ => None,
-            });
-            for member in std::iter::once(row.spec.member()).chain(in_conditions) {
-                if ledger.member(member).is_none() {
-                    let new = Member::new(member.clone(), member.as_str());
-                    ledger.add_member(new).map_err(|e| located(e, line))?;
-                }
+        // Either thread may parse a row, each with its own copies of the
+        // ids: the ledger adopts the copies it finds only by text, so that
+        // the rows after are found by address (see `OwnIndex::adopt`).
+        let in_conditions = row.spec.conditions().iter().filter_map(|c| match c {
+            Condition::Backstop { by: m } | Condition::ParliamentaryApproval { member: m } => {
+                Some(m)
+            }
+            _ => None,
+        });
+        for member in std::iter::once(row.spec.member()).chain(in_conditions) {
+            if !ledger.adopt_member(member) && self.add_missing_members {
+                let new = Member::new(member.clone(), member.as_str());
+                ledger.add_member(new).map_err(|e| located(e, line))?;
             }
         }
         // A row that fails half-way may leave its first entries behind; that
@@ -504,7 +505,7 @@ impl Importer {
         // when one is missing, and when none is, the entries are told so
         // and do not look them up again.
         let (actions, mut provenance) = row.into_actions();
-        let mut shared = ledger.share_sources(&mut provenance);
+        let mut shared = ledger.adopt_sources(&mut provenance);
         if !shared && self.add_missing_sources {
             for source in provenance.sources() {
                 if ledger.source(source).is_none() {
@@ -512,7 +513,7 @@ impl Importer {
                     ledger.add_source(new).map_err(|e| located(e, line))?;
                 }
             }
-            shared = ledger.share_sources(&mut provenance);
+            shared = ledger.adopt_sources(&mut provenance);
         }
         let mut actions = actions.peekable();
         let mut provenance = Some(provenance);
@@ -1795,6 +1796,10 @@ mod sharing_tests {
                     }
                 }
                 assert!(follow_ups >= 500, "{follow_ups}");
+                // Both threads' copies of the ids are known by address: the
+                // ledger adopted the copies of the thread that did not
+                // name them first.
+                assert!(ledger.adopted_copies() > 0);
                 continue;
             }
             let errors = shared.expect_err("a broken case fails");

@@ -293,7 +293,13 @@ impl Ledger {
         // by text.
         if let (Action::Pledge(spec), Change::Open(state)) = (action, change) {
             if let Some(own) = self.members.get(state.member as usize).map(Member::id) {
-                if !own.same_allocation(spec.member()) {
+                // A copy the ledger adopted (see `adopt_member`) is kept:
+                // swapping it would count a reference on one copy and drop
+                // one on the other, which an import's reading thread is
+                // counting references on.
+                if !own.same_allocation(spec.member())
+                    && !self.member_index.holds_copy(spec.member())
+                {
                     *spec.member_mut() = own.clone();
                 }
             }
@@ -309,6 +315,35 @@ impl Ledger {
     /// copied again. True when the ledger knows every source cited.
     pub(crate) fn share_sources(&self, provenance: &mut Provenance) -> bool {
         provenance.share_sources(|id| self.own_source(id).map(|(own, _)| own))
+    }
+
+    /// [`Ledger::share_sources`] for a CSV import's rows: a cited copy the
+    /// ledger finds only by text is adopted (see `OwnIndex::adopt`) rather
+    /// than replaced, so that the next row citing it is found by address
+    /// and its list is neither copied nor checked again. True when the
+    /// ledger knows every source cited.
+    #[cfg(feature = "csv")]
+    pub(crate) fn adopt_sources(&mut self, provenance: &mut Provenance) -> bool {
+        if self.source_index.aliases_full() {
+            return self.share_sources(provenance);
+        }
+        provenance
+            .sources()
+            .iter()
+            .all(|id| self.source_index.adopt(id).is_some())
+    }
+
+    /// How many copies of member and source ids the ledger has adopted.
+    #[cfg(test)]
+    pub(crate) fn adopted_copies(&self) -> usize {
+        self.member_index.aliases() + self.source_index.aliases()
+    }
+
+    /// True when the ledger knows the member; a copy of its id found only
+    /// by text is adopted, as [`Ledger::adopt_sources`] adopts sources.
+    #[cfg(feature = "csv")]
+    pub(crate) fn adopt_member(&mut self, id: &MemberId) -> bool {
+        self.member_index.adopt(id).is_some()
     }
 
     /// Checks an action against the ledger without applying it, and says
@@ -973,7 +1008,9 @@ impl Ledger {
     fn insert_pledge(&mut self, mut state: PledgeState, action: &Action) {
         let Action::Pledge(spec) = action else { return };
         if let Some(category) = spec.category() {
-            state.category = if let Some(ix) = self.category_index.index(category) {
+            // Adopted (see `OwnIndex::adopt`): an import's next row naming
+            // this copy is found by address.
+            state.category = if let Some(ix) = self.category_index.adopt(category) {
                 ix
             } else {
                 let ix = self.categories.len() as u32;

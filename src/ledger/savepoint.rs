@@ -220,6 +220,7 @@ impl Ledger {
             // member (an amendment since may hold another copy).
             self.member_index.remove(member.id());
         }
+        self.member_index.forget_from(save.members);
         self.members.truncate(save.members);
         self.member_groups.truncate(save.members);
         self.member_entries.truncate(save.members);
@@ -231,6 +232,7 @@ impl Ledger {
             // source (an amendment since may hold another copy).
             self.source_index.remove(source.id());
         }
+        self.source_index.forget_from(save.sources);
         self.sources.truncate(save.sources);
         self.alone_lists.truncate(save.sources);
         self.source_entries.truncate(save.sources);
@@ -241,6 +243,7 @@ impl Ledger {
         for category in self.categories.get(save.categories..).unwrap_or_default() {
             self.category_index.remove(category);
         }
+        self.category_index.forget_from(save.categories);
         self.categories.truncate(save.categories);
     }
 }

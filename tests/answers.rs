@@ -432,6 +432,60 @@ fn an_inexact_division_rounds_outward_and_says_so() {
     assert!(table.to_string().contains("rounded outward"), "{table}");
 }
 
+#[test]
+fn an_outstanding_share_that_fits_is_given_when_value_times_units_does_not() {
+    // Two of three tanks outstanding, of a value at `Decimal::MAX`: value
+    // × 2 does not fit 96 bits, the share does (and is exact).
+    let mut l = roster();
+    let max = Decimal::MAX.to_string();
+    l.open_pledge(
+        equipment(
+            "E",
+            "DEU",
+            "tanks",
+            Estimate::Exact(3),
+            Some(Estimate::Exact(eur(&max))),
+        ),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    l.deliver(&pid("E"), dec("1"), verified("2025-02-01"))
+        .expect("delivers");
+    let delivered = *eur_value(&l, Basis::Delivered).expect("runs").total();
+    assert_eq!(delivered.low(), dec("26409387504754779197847983445"));
+    let outstanding = *eur_value(&l, Basis::Outstanding).expect("runs").total();
+    assert_eq!(outstanding.low(), dec("52818775009509558395695966890"));
+    assert_eq!(
+        outstanding.high(),
+        Some(dec("52818775009509558395695966890"))
+    );
+    assert!(outstanding.is_exact(), "{outstanding:?}");
+}
+
+#[test]
+fn a_conversion_that_overflows_names_the_pledge() {
+    let mut l = roster();
+    let big = Money::new(dec("70000000000000000000000000000"), Currency::GBP);
+    l.open_pledge(
+        funding("A-1", "GBR", Estimate::Exact(big)),
+        verified("2025-09-04"),
+    )
+    .expect("opens");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore)
+        .with_rate(Currency::GBP, d("2025-01-01"), dec("1.165"))
+        .expect("rate");
+    let err = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .run()
+        .unwrap_err();
+    assert!(err.is_overflow(), "{err}");
+    assert!(err.to_string().ends_with("(pledge `A-1`)"), "{err}");
+}
+
 // 8. Filters on unknown values are errors; coverage refuses a basis.
 #[test]
 fn unknown_groups_and_categories_are_errors() {

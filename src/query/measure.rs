@@ -766,8 +766,15 @@ fn equipment_value(
     units.high = units.high.map(|h| h.max(delivered));
     let mut rounded = value.rounded;
     let mut share = |v: Decimal, part: Decimal, whole: Decimal, toward: Toward| {
+        // `v × part` may not fit where the share does (a value near
+        // `Decimal::MAX`): then `v / whole`, rounded `toward`, times `part`,
+        // which rounds the same way, as every bound and operand is positive.
         let (q, r) = exact::mul(v, part)
             .and_then(|x| exact::div(x, whole, toward))
+            .or_else(|| {
+                let (unit, r) = exact::div(v, whole, toward)?;
+                Some((exact::mul(unit, part)?, r))
+            })
             .ok_or_else(|| Error::overflow("prorating an equipment value"))?;
         rounded |= r;
         Ok::<Decimal, Error>(q.max(Decimal::ZERO))

@@ -1094,6 +1094,16 @@ impl Prepared<'_> {
     ) -> Result<LeftOut> {
         let q = self.query;
         let mut left_out = self.left_out;
+        // An overflow names the pledge whose amount or sum did not fit.
+        let naming = |state: &PledgeState, error: Error| match error {
+            Error::Overflow { context } => Error::overflow(format!(
+                "{context} (pledge `{}`)",
+                self.view
+                    .spec_of(state)
+                    .map_or_else(String::new, |s| s.id().to_string())
+            )),
+            other => other,
+        };
         for (ix, state) in self.view.states().iter().enumerate() {
             if !self.selects(ix, state) {
                 continue;
@@ -1110,18 +1120,10 @@ impl Prepared<'_> {
                     left_out.count_unconvertible();
                     continue;
                 }
-                Err(error) => return Err(error),
+                Err(error) => return Err(naming(state, error)),
             };
             let conditional = self.eval.is_conditional(ix);
-            f(ix, state, &bounds, conditional).map_err(|error| match error {
-                Error::Overflow { context } => Error::overflow(format!(
-                    "{context} (pledge `{}`)",
-                    self.view
-                        .spec_of(state)
-                        .map_or_else(String::new, |s| s.id().to_string())
-                )),
-                other => other,
-            })?;
+            f(ix, state, &bounds, conditional).map_err(|e| naming(state, e))?;
         }
         Ok(left_out)
     }

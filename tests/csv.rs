@@ -305,6 +305,27 @@ fn duplicate_rows_are_errors_and_nothing_is_imported() {
 }
 
 #[test]
+fn a_row_whose_pledge_is_in_the_roster_says_so() {
+    // The roster holds P1 as the row has it: the row is not a duplicate
+    // of another row of the file.
+    let row = "P1,FRA,troops,,,exact,5,5,,,,,announced,reported,2025-01-01,,,0,,,";
+    let roster = importer()
+        .import(format!("{HEADER}\n{row}\n").as_bytes())
+        .expect("imports");
+    let err = Importer::new()
+        .roster(&roster)
+        .import(format!("{HEADER}\n{row}\n").as_bytes())
+        .unwrap_err();
+    let Error::CsvErrors { errors, total: 1 } = &err else {
+        panic!("one row refused: {err:?}")
+    };
+    assert_eq!(
+        errors[0].to_string(),
+        "CSV line 2, column `id`: pledge `P1` is in the roster already"
+    );
+}
+
+#[test]
 fn tables_export_as_csv() {
     let ledger = importer()
         .import(
@@ -486,6 +507,17 @@ fn crlf_line_ends_a_byte_order_mark_and_quotes_read_as_plain_lines() {
     assert_eq!(
         found[1].1,
         "field 20 is not UTF-8 text (its first bad byte is byte 1 of the field)"
+    );
+    // The error names the field's column, as other field errors do.
+    let Err(Error::CsvErrors { errors, .. }) = importer().import(&bad[..]) else {
+        panic!("expected CSV errors");
+    };
+    assert!(
+        errors[1]
+            .to_string()
+            .starts_with("CSV line 7, column `notes`: field 20 is not UTF-8"),
+        "{}",
+        errors[1]
     );
     // The same rows with CRLF line ends are reported at the same lines
     // (through the `csv` crate's reader, a line early), and so are rows

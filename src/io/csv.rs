@@ -49,9 +49,13 @@
 //!
 //! Importing turns each row into entries (open, deliver, advance or
 //! withdraw), all dated with the row's date and carrying its evidence and
-//! sources, and replays them through the ledger's validation. Members and
-//! sources must be known: start from a roster ([`Importer::roster`]) or let
-//! the importer add the missing ones ([`Importer::add_missing_members`],
+//! sources, and replays them through the ledger's validation. A row is the
+//! pledge's current state, not its history: the imported ledger answers
+//! as the original does today, but not `as_of` an earlier date, nor for
+//! deliveries converted at their own dates (the JSON document keeps every
+//! entry). Members and sources must be known: start from a roster
+//! ([`Importer::roster`]) or let the importer add the missing ones
+//! ([`Importer::add_missing_members`],
 //! [`Importer::add_missing_sources`]), named after their id. Every error is
 //! collected in one pass, each with its line and column (the line a row
 //! starts on, whether the file ends its lines with `\n` or `\r\n`; a UTF-8
@@ -543,7 +547,17 @@ impl Importer {
                         .and_then(|e| e.action().pledge())
                         .map(ToString::to_string)
                         .unwrap_or_default();
-                    let message = format!("pledge `{id}` appears twice");
+                    // An entry of the roster the import started from is
+                    // not a second row of the file.
+                    let in_roster = self
+                        .roster
+                        .as_ref()
+                        .is_some_and(|r| recorded.sequence() < r.entries().len() as u64);
+                    let message = if in_roster {
+                        format!("pledge `{id}` is in the roster already")
+                    } else {
+                        format!("pledge `{id}` appears twice")
+                    };
                     return Err(Error::Csv {
                         line,
                         column: Some("id".into()),
@@ -661,7 +675,7 @@ fn read_row<R: Read>(csv: &mut Records<R>, record: &mut CsvRecord) -> Option<(Re
         Ok(true) => Some((Ok(record.position().line), true)),
         // A row of the wrong length or not UTF-8 is one bad row; any other
         // error ends the reading.
-        Err(error) => Some((Err(error.to_error()), error.goes_on())),
+        Err(error) => Some((Err(csv.located(&error)), error.goes_on())),
     }
 }
 

@@ -299,6 +299,9 @@ pub(crate) struct Records<R> {
     /// A line starting with this byte where a record would start is a
     /// comment, skipped through its `\n` (as `csv_core` skips it).
     comment: Option<u8>,
+    /// The header's column names, trimmed, once read: an error in a field
+    /// names its column.
+    names: Vec<String>,
 }
 
 impl<R: Read> Records<Guard<R>> {
@@ -318,7 +321,20 @@ impl<R: Read> Records<R> {
     /// input holds no record, so that its problems name a line of the file.
     pub(crate) fn read_header(&mut self, header: &mut CsvRecord) -> Result<u64, RecordError> {
         let found = self.read_record(header)?;
+        self.names = header.iter().map(|name| name.trim().to_string()).collect();
         Ok(if found { header.position().line } else { 1 })
+    }
+
+    /// The crate's error for `error`, naming the column of a field that
+    /// is not UTF-8 by the header's name for it.
+    pub(crate) fn located(&self, error: &RecordError) -> crate::error::Error {
+        let mut located = error.to_error();
+        if let (RecordError::Utf8 { field, .. }, crate::error::Error::Csv { column, .. }) =
+            (error, &mut located)
+        {
+            column.clone_from(&self.names.get(*field).cloned());
+        }
+        located
     }
 
     /// A reader whose buffer starts at `bytes` (the tests use small ones
@@ -340,6 +356,7 @@ impl<R: Read> Records<R> {
             fields: vec![0; 1024],
             ends: vec![0; 32],
             comment,
+            names: Vec::new(),
         }
     }
 

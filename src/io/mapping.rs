@@ -927,7 +927,7 @@ impl Mapping {
                     }
                 }
                 Err(error) => {
-                    errors.push(error.to_error());
+                    errors.push(csv.located(&error));
                     if !error.goes_on() {
                         break;
                     }

@@ -154,7 +154,7 @@ pub fn read_fx_csv<R: std::io::Read>(
     }
     let mut fx = FxRates::new(base, policy);
     let mut record = CsvRecord::default();
-    while csv.read_record(&mut record).map_err(|e| e.to_error())? {
+    while csv.read_record(&mut record).map_err(|e| csv.located(&e))? {
         let line = record.position().line;
         let at = |column: &str, error: Error| Error::Csv {
             line,

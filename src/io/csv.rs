@@ -500,6 +500,9 @@ impl Importer {
                 ledger.add_member(new).map_err(|e| located(e, line))?;
             }
         }
+        if let Some(category) = row.spec.category() {
+            ledger.adopt_category(category);
+        }
         // A row that fails half-way may leave its first entries behind; that
         // is harmless, because any error discards the whole import.
         // The row's list holds the ledger's own copies before it is shared

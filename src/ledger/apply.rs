@@ -346,6 +346,15 @@ impl Ledger {
         self.member_index.adopt(id).is_some()
     }
 
+    /// Adopts a copy of a known category found only by text, as
+    /// [`Ledger::adopt_sources`] adopts sources. Only an import does: its
+    /// copies are interned, where `record`'s callers may make a new copy
+    /// for every pledge, which would fill the aliases for nothing.
+    #[cfg(feature = "csv")]
+    pub(crate) fn adopt_category(&mut self, category: &crate::ids::Category) {
+        self.category_index.adopt(category);
+    }
+
     /// Checks an action against the ledger without applying it, and says
     /// what [`Ledger::record`] would do: append with the next sequence
     /// number, or find it already present.
@@ -1008,9 +1017,7 @@ impl Ledger {
     fn insert_pledge(&mut self, mut state: PledgeState, action: &Action) {
         let Action::Pledge(spec) = action else { return };
         if let Some(category) = spec.category() {
-            // Adopted (see `OwnIndex::adopt`): an import's next row naming
-            // this copy is found by address.
-            state.category = if let Some(ix) = self.category_index.adopt(category) {
+            state.category = if let Some(ix) = self.category_index.index(category) {
                 ix
             } else {
                 let ix = self.categories.len() as u32;

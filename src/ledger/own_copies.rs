@@ -88,6 +88,7 @@ impl<K: Addressed> OwnCopies<K> {
     }
 
     /// How many copies are known.
+    #[cfg(any(feature = "csv", test))]
     pub(crate) fn len(&self) -> usize {
         self.0.len()
     }
@@ -184,6 +185,7 @@ pub(crate) struct OwnIndex<K> {
 /// Most copies an [`OwnIndex`] adopts besides the ledger's own: an import's
 /// interners start over after 65,536 ids, so hostile input could otherwise
 /// make the map grow with every restart. Past it, ids are found by text.
+#[cfg(any(feature = "csv", test))]
 pub(crate) const MAX_ALIASES: usize = 1 << 16;
 
 impl<K> Default for OwnIndex<K> {
@@ -212,12 +214,14 @@ impl<K: Addressed + Hash + Eq> OwnIndex<K> {
     }
 
     /// How many copies are adopted (see [`OwnIndex::adopt`]).
+    #[cfg(any(feature = "csv", test))]
     pub(crate) fn aliases(&self) -> usize {
         self.by_address.len().saturating_sub(self.by_text.len())
     }
 
     /// True once [`MAX_ALIASES`] copies are adopted: [`OwnIndex::adopt`]
     /// then finds ids without making them known by address.
+    #[cfg(any(feature = "csv", test))]
     pub(crate) fn aliases_full(&self) -> bool {
         self.aliases() >= MAX_ALIASES
     }
@@ -232,6 +236,7 @@ impl<K: Addressed + Hash + Eq> OwnIndex<K> {
     /// [`MAX_ALIASES`] are), so that the next lookup of this copy needs no
     /// hashing of its text. The copy is held, so its address cannot name
     /// another text while it is a key.
+    #[cfg(any(feature = "csv", test))]
     pub(crate) fn adopt(&mut self, id: &K) -> Option<u32> {
         if let Some((_, ix)) = self.by_address.get(id) {
             return Some(ix);

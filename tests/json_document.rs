@@ -392,3 +392,49 @@ fn a_pledge_body_reads_and_writes_as_it_always_did() {
     let err = serde_json::from_str::<NewPledge>(unknown).expect_err("refused");
     assert!(err.to_string().contains("unknown field `colour`"), "{err}");
 }
+
+/// A reader that gives one byte a call, so that a byte order mark arrives
+/// in pieces.
+struct ByteAtATime<'a>(&'a [u8]);
+
+impl std::io::Read for ByteAtATime<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((&b, rest)), Some(slot)) => {
+                *slot = b;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn a_byte_order_mark_before_the_document_is_skipped() {
+    let text = rich_ledger().to_json();
+    let marked = format!("\u{feff}{text}");
+    assert_eq!(json::from_str(&marked).expect("loads").to_json(), text);
+    assert_eq!(
+        json::from_reader(marked.as_bytes())
+            .expect("loads")
+            .to_json(),
+        text
+    );
+    assert_eq!(
+        json::from_reader(ByteAtATime(marked.as_bytes()))
+            .expect("loads")
+            .to_json(),
+        text
+    );
+    // Inputs shorter than a mark are read as they are.
+    for short in ["", "[", "{}"] {
+        let direct = json::from_str(short).unwrap_err().to_string();
+        let streamed = json::from_reader(short.as_bytes()).unwrap_err().to_string();
+        assert_eq!(direct, streamed, "{short:?}");
+    }
+    // A mark anywhere else is not JSON.
+    let inside = text.replacen('{', "{\u{feff}", 1);
+    assert!(json::from_str(&inside).is_err());
+    assert!(json::from_reader(inside.as_bytes()).is_err());
+}

@@ -239,6 +239,7 @@ pub fn to_string(ledger: &Ledger) -> String {
 /// );
 /// ```
 pub fn from_str(text: &str) -> Result<Ledger> {
+    let text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
     check_size(text, MAX_DOCUMENT_BYTES)?;
     let _ids = KeepIds::new();
     let shape = ShapeWork::new(text);
@@ -270,6 +271,7 @@ pub fn from_str(text: &str) -> Result<Ledger> {
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
+    let reader = without_byte_order_mark(reader).map_err(|e| Error::io(None, &e))?;
     // The text is checked as it streams and never held whole.
     let _ids = KeepIds::new();
     std::thread::scope(|scope| {
@@ -285,6 +287,26 @@ pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
         drop(parser);
         document.finish(parsed.map_err(reader_error))
     })
+}
+
+/// The UTF-8 byte order mark some editors put before a document. JSON
+/// forbids writing it and lets a reader ignore it (RFC 8259, 8.1); the
+/// CSV import skips it too, so a file saved by such an editor loads.
+const BYTE_ORDER_MARK: char = '\u{feff}';
+
+/// `reader` past a byte order mark at its start: its first three bytes are
+/// read (fewer at the end of the input) and given back unless they are one.
+fn without_byte_order_mark<R: Read>(
+    mut reader: R,
+) -> std::io::Result<std::io::Chain<std::io::Cursor<Vec<u8>>, R>> {
+    let mut start = Vec::with_capacity(3);
+    (&mut reader).take(3).read_to_end(&mut start)?;
+    let mut mark = [0; 3];
+    BYTE_ORDER_MARK.encode_utf8(&mut mark);
+    if start == mark {
+        start.clear();
+    }
+    Ok(std::io::Cursor::new(start).chain(reader))
 }
 
 /// Saves the ledger to a file.

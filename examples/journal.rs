@@ -6,7 +6,8 @@
 //! cargo run --example journal [-- PATH]
 //! ```
 //!
-//! Without a path the journal goes to a fresh file in the temp directory.
+//! Without a path the journal goes to a fresh file in the temp directory,
+//! removed at the end.
 
 use std::sync::{Arc, RwLock};
 
@@ -14,7 +15,8 @@ use coalition_ledger::io::journal::{Journal, Recovery};
 use coalition_ledger::prelude::*;
 
 fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
-    let path = match std::env::args().nth(1) {
+    let given = std::env::args().nth(1);
+    let path = match &given {
         Some(path) => std::path::PathBuf::from(path),
         None => {
             let path =
@@ -161,5 +163,10 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         journal.ledger().pledge_count(),
         path.display()
     );
+    if given.is_none() {
+        // The lock is released when the journal closes.
+        drop(journal);
+        std::fs::remove_file(&path)?;
+    }
     Ok(())
 }

@@ -884,6 +884,29 @@ fn public_types_are_send_and_sync() {
 }
 
 #[test]
+fn a_ledgers_debug_shows_its_entries_not_its_indexes() {
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(100)),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    let shown = format!("{l:?}");
+    let members = l.members().count();
+    assert!(
+        shown.starts_with(&format!(
+            "Ledger {{ members: {members}, sources: {}, pledges: 1, entries: [Entry {{ sequence: 0,",
+            l.sources().count()
+        )),
+        "{shown}"
+    );
+    // Every entry is listed, the opening last; nothing of the indexes.
+    assert_eq!(shown.matches("Entry {").count(), l.entries().len());
+    assert!(shown.contains("FRA-1"), "{shown}");
+    assert!(!shown.contains("index"), "{shown}");
+}
+
+#[test]
 fn a_ledger_is_shared_across_threads_for_queries() {
     let ledger = fixtures::paris_summit();
     let counts: Vec<u64> = std::thread::scope(|scope| {

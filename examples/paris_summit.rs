@@ -26,20 +26,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for member in ledger.members() {
         let roles: Vec<String> = member.roles().iter().map(ToString::to_string).collect();
         let groups: Vec<&str> = member.groups().iter().map(GroupId::as_str).collect();
-        println!(
+        let line = format!(
             "  {:<4} {:<50} {:<12} {}",
             member.id(),
             member.name(),
             groups.join(", "),
             roles.join(", ")
         );
+        println!("{}", line.trim_end());
     }
 
     println!("\nPledges:");
     for p in ledger.pledges() {
         let conditions: Vec<String> = p.conditions().iter().map(ToString::to_string).collect();
-        println!(
-            "  {:<24} {:<10} {:<11} {:<24} {}",
+        let line = format!(
+            "  {:<24} {:<11} {:<11} {:<30} {}",
             p.id(),
             p.stage(),
             p.evidence(),
@@ -50,6 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 format!("if {}", conditions.join(", "))
             }
         );
+        println!("{}", line.trim_end());
     }
 
     println!("\nUnconfirmed:");

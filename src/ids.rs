@@ -354,8 +354,10 @@ macro_rules! identifier {
         }
 
         impl fmt::Display for $name {
+            /// The id's text, padded to the width asked for (`{:<8}`), as
+            /// the enums' names are, so that ids line up in a table.
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.pad(&self.0)
             }
         }
 

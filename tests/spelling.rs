@@ -234,3 +234,15 @@ fn condition_text_form_round_trips() -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[test]
+fn ids_and_names_pad_to_a_width_as_text_does() {
+    let member = MemberId::new("FRA").expect("valid");
+    let pledge = PledgeId::new("FRA-1").expect("valid");
+    assert_eq!(format!("{member:<6}|"), "FRA   |");
+    assert_eq!(format!("{member:>6}|"), "   FRA|");
+    assert_eq!(format!("{pledge:^9}|"), "  FRA-1  |");
+    assert_eq!(format!("{:<12}|", Stage::Committed), "committed   |");
+    // A width below the text's length leaves it whole.
+    assert_eq!(format!("{pledge:2}"), "FRA-1");
+}

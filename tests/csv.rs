@@ -304,6 +304,38 @@ fn duplicate_rows_are_errors_and_nothing_is_imported() {
     );
 }
 
+/// Rows citing fifteen sources each, cycling through 70,000: the reading
+/// thread's interner starts over past 65,536 ids, so later rows cite new
+/// copies, which the ledger adopts until its aliases are full, part-way
+/// through a row (65,536 is not a multiple of 15). The ids after that point
+/// are found by text; the import is the same as ever.
+#[test]
+fn an_import_past_the_limit_of_adopted_copies_records_every_row() {
+    let mut text = b"id,member,kind,estimate,low,high,stage,evidence,sources,delivered\n".to_vec();
+    let mut next = 0usize;
+    for row in 0..20_000 {
+        let mut sources: Vec<String> = (0..15)
+            .map(|_| {
+                next += 1;
+                format!("S{:05}", next % 70_000)
+            })
+            .collect();
+        sources.sort();
+        text.extend_from_slice(
+            format!(
+                "P{row},M{},troops,exact,1,1,committed,reported,{},0\n",
+                row % 7,
+                sources.join(";")
+            )
+            .as_bytes(),
+        );
+    }
+    let ledger = importer().import(&text[..]).expect("imports");
+    assert_eq!(ledger.pledge_count(), 20_000);
+    assert_eq!(ledger.sources().count(), 70_000);
+    assert_eq!(ledger.entries().len(), 20_000 + 70_000 + 7);
+}
+
 #[test]
 fn a_row_whose_pledge_is_in_the_roster_says_so() {
     // The roster holds P1 as the row has it: the row is not a duplicate

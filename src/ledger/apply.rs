@@ -320,17 +320,25 @@ impl Ledger {
     /// [`Ledger::share_sources`] for a CSV import's rows: a cited copy the
     /// ledger finds only by text is adopted (see `OwnIndex::adopt`) rather
     /// than replaced, so that the next row citing it is found by address
-    /// and its list is neither copied nor checked again. True when the
-    /// ledger knows every source cited.
+    /// and a list of several sources is not copied (a source cited alone
+    /// is stored as the ledger's own list of it either way). True when
+    /// the ledger knows every source cited.
     #[cfg(feature = "csv")]
     pub(crate) fn adopt_sources(&mut self, provenance: &mut Provenance) -> bool {
         if self.source_index.aliases_full() {
             return self.share_sources(provenance);
         }
-        provenance
+        let known = provenance
             .sources()
             .iter()
-            .all(|id| self.source_index.adopt(id).is_some())
+            .all(|id| self.source_index.adopt(id).is_some());
+        // The aliases may have filled part-way through the list: the ids
+        // after that were found but not adopted, and are swapped for the
+        // ledger's own copies as before.
+        if known && self.source_index.aliases_full() {
+            return self.share_sources(provenance);
+        }
+        known
     }
 
     /// How many copies of member and source ids the ledger has adopted.

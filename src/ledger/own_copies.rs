@@ -88,7 +88,6 @@ impl<K: Addressed> OwnCopies<K> {
     }
 
     /// How many copies are known.
-    #[cfg(any(feature = "csv", test))]
     pub(crate) fn len(&self) -> usize {
         self.0.len()
     }
@@ -214,7 +213,6 @@ impl<K: Addressed + Hash + Eq> OwnIndex<K> {
     }
 
     /// How many copies are adopted (see [`OwnIndex::adopt`]).
-    #[cfg(any(feature = "csv", test))]
     pub(crate) fn aliases(&self) -> usize {
         self.by_address.len().saturating_sub(self.by_text.len())
     }
@@ -265,8 +263,13 @@ impl<K: Addressed + Hash + Eq> OwnIndex<K> {
     }
 
     /// Forgets the copies adopted for the ids at index `ix` and after,
-    /// once a rollback has removed those ids: one pass, however many.
+    /// once a rollback has removed those ids: one pass, however many, and
+    /// none when no copy was adopted (only a CSV import adopts), so that a
+    /// rollback costs what was recorded, not the size of the maps.
     pub(crate) fn forget_from(&mut self, ix: usize) {
+        if self.aliases() == 0 {
+            return;
+        }
         self.by_address
             .forget_from(u32::try_from(ix).unwrap_or(u32::MAX));
     }

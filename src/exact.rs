@@ -113,6 +113,18 @@ pub(crate) fn add_outward(a: Decimal, b: Decimal, toward: Toward) -> Option<(Dec
     Some((step(nearest, toward)?, true))
 }
 
+/// `a × b` when the exact product needs more digits than a `Decimal`
+/// holds: exact when it fits, else `Decimal`'s rounded product one unit of
+/// its last digit outward, with `true` when it had to be rounded; `None`
+/// on overflow.
+pub(crate) fn mul_outward(a: Decimal, b: Decimal, toward: Toward) -> Option<(Decimal, bool)> {
+    if let Some(product) = mul(a, b) {
+        return Some((product, false));
+    }
+    let nearest = a.checked_mul(b)?;
+    Some((step(nearest, toward)?, true))
+}
+
 /// One unit of `value`'s last digit toward the given side.
 fn step(value: Decimal, toward: Toward) -> Option<Decimal> {
     let unit = Decimal::new(1, value.scale());
@@ -403,6 +415,22 @@ mod tests {
         assert_eq!(mul(a, b), Some(Decimal::new(1, 16)));
         assert_eq!(mul(Decimal::MAX, d("2")), None);
         assert_eq!(mul(Decimal::MAX, Decimal::ONE), Some(Decimal::MAX));
+    }
+
+    #[test]
+    fn products_too_precise_to_fit_round_outward_and_say_so() {
+        let third = d("0.3333333333333333333333333333");
+        let (low, rounded) = mul_outward(third, d("299"), Toward::Down).expect("fits");
+        let (high, _) = mul_outward(third, d("299"), Toward::Up).expect("fits");
+        assert!(rounded && low < high);
+        // The exact product, 99.6666666666666666666666666567, lies between.
+        let exact = d("99.666666666666666666666666657");
+        assert!(low <= exact && exact <= high, "{low} {high}");
+        assert_eq!(
+            mul_outward(d("1.5"), d("2"), Toward::Up),
+            Some((d("3.0"), false))
+        );
+        assert_eq!(mul_outward(Decimal::MAX, d("2"), Toward::Down), None);
     }
 
     #[test]

@@ -463,6 +463,38 @@ fn an_outstanding_share_that_fits_is_given_when_value_times_units_does_not() {
 }
 
 #[test]
+fn an_outstanding_share_with_many_digits_rounds_outward_instead_of_overflowing() {
+    // 299 of 300 units outstanding, of 1e27: value × 299 needs 30 digits,
+    // the share, rounded, fits.
+    let mut l = roster();
+    l.open_pledge(
+        equipment(
+            "E",
+            "DEU",
+            "tanks",
+            Estimate::Exact(300),
+            Some(Estimate::Exact(eur("1000000000000000000000000000"))),
+        ),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    l.deliver(&pid("E"), dec("1"), verified("2025-02-01"))
+        .expect("delivers");
+    let total = *eur_value(&l, Basis::Outstanding).expect("runs").total();
+    let high = total.high().expect("bounded");
+    assert!(total.is_rounded(), "{total:?}");
+    // The exact share is 996,666,666,666,666,666,666,666,666.666…; a
+    // bound that large holds one decimal place, so the bounds hold it
+    // exactly when they are at least this far apart.
+    assert!(
+        total.low() <= dec("996666666666666666666666666.6"),
+        "{total:?}"
+    );
+    assert!(high >= dec("996666666666666666666666666.7"), "{total:?}");
+    assert!(high - total.low() < dec("1"), "{total:?}");
+}
+
+#[test]
 fn a_conversion_that_overflows_names_the_pledge() {
     let mut l = roster();
     let big = Money::new(dec("70000000000000000000000000000"), Currency::GBP);

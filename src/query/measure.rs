@@ -767,13 +767,15 @@ fn equipment_value(
     let mut rounded = value.rounded;
     let mut share = |v: Decimal, part: Decimal, whole: Decimal, toward: Toward| {
         // `v × part` may not fit where the share does (a value near
-        // `Decimal::MAX`): then `v / whole`, rounded `toward`, times `part`,
-        // which rounds the same way, as every bound and operand is positive.
+        // `Decimal::MAX`, or one with many digits): then `v / whole` times
+        // `part`, each rounded `toward`, which bounds the share the same
+        // way, as every bound and operand is positive.
         let (q, r) = exact::mul(v, part)
             .and_then(|x| exact::div(x, whole, toward))
             .or_else(|| {
-                let (unit, r) = exact::div(v, whole, toward)?;
-                Some((exact::mul(unit, part)?, r))
+                let (unit, divided) = exact::div(v, whole, toward)?;
+                let (share, multiplied) = exact::mul_outward(unit, part, toward)?;
+                Some((share, divided || multiplied))
             })
             .ok_or_else(|| Error::overflow("prorating an equipment value"))?;
         rounded |= r;

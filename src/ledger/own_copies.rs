@@ -169,9 +169,9 @@ mod tests {
 /// A CSV import's two threads each intern ids, so an id has two copies:
 /// the ledger keeps whichever thread's row named it first, and the rows
 /// the other thread parses were found by text, every time. Which thread
-/// parses first is a race, so half the runs of a million-row import looked
-/// up nearly every id by text (measured: over seven million of them) and
-/// took a fifth longer. [`OwnIndex::adopt`] lets the import make such a
+/// parses first is a race, so some runs of a million-row import looked up
+/// nearly every id by text (counted: over seven million of them; about
+/// none in the others), and the import took about a fifth longer. [`OwnIndex::adopt`] lets the import make such a
 /// copy known by address too (an alias), up to [`MAX_ALIASES`].
 #[derive(Debug, Clone)]
 pub(crate) struct OwnIndex<K> {

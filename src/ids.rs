@@ -436,9 +436,99 @@ identifier!(
     Category, "category", "air-defence"
 );
 
+/// Distinct member ids a load keeps at most; past that, ids are read as
+/// they come.
+const KEPT_MEMBERS: usize = 4096;
+
+type KeptMembers = std::collections::HashSet<MemberId, foldhash::quality::RandomState>;
+
+thread_local! {
+    /// The member ids read by the load running on this thread, if any.
+    static KEPT_MEMBER_IDS: std::cell::RefCell<Option<KeptMembers>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the member ids that pledges name as a load reads them on this
+/// thread, until dropped, so that a document naming a member in a million
+/// pledges reads one copy of its id, not a million (each an allocation on
+/// the reading thread, and a lookup by text where the ledger finds its own
+/// copy by address). The JSON load keeps its source ids the same way.
+pub(crate) struct KeepMemberIds(());
+
+impl KeepMemberIds {
+    pub(crate) fn new() -> KeepMemberIds {
+        let _ = KEPT_MEMBER_IDS.try_with(|kept| {
+            if let Ok(mut kept) = kept.try_borrow_mut() {
+                *kept = Some(KeptMembers::default());
+            }
+        });
+        KeepMemberIds(())
+    }
+}
+
+impl Drop for KeepMemberIds {
+    fn drop(&mut self) {
+        let _ = KEPT_MEMBER_IDS.try_with(|kept| {
+            if let Ok(mut kept) = kept.try_borrow_mut() {
+                *kept = None;
+            }
+        });
+    }
+}
+
+/// Serde, for the member a pledge names: the copy read before when a load
+/// keeps member ids on this thread (see [`KeepMemberIds`]), else a new one,
+/// under the same rules either way.
+pub(crate) fn kept_member<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<MemberId, D::Error> {
+    crate::spelling::from_str_with(deserializer, "a member id", |text| {
+        let known = KEPT_MEMBER_IDS
+            .try_with(|kept| kept.try_borrow().ok()?.as_ref()?.get(text).cloned())
+            .ok()
+            .flatten();
+        if let Some(id) = known {
+            return Ok::<MemberId, Error>(id);
+        }
+        let id = MemberId::legacy(text)?;
+        let _ = KEPT_MEMBER_IDS.try_with(|kept| {
+            if let Ok(mut kept) = kept.try_borrow_mut() {
+                if let Some(kept) = kept.as_mut().filter(|k| k.len() < KEPT_MEMBERS) {
+                    kept.insert(id.clone());
+                }
+            }
+        });
+        Ok(id)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_load_keeps_one_copy_of_each_member_id_while_it_runs() {
+        let read = |text: &str| -> MemberId {
+            let mut d = serde_json::Deserializer::from_str(text);
+            kept_member(&mut d).expect("a member id")
+        };
+        let (a, b) = (read(r#""FRA""#), read(r#""FRA""#));
+        assert!(!a.same_allocation(&b), "nothing is kept outside a load");
+        let kept = {
+            let _keep = KeepMemberIds::new();
+            let (a, b) = (read(r#""FRA""#), read(r#""FRA""#));
+            assert!(a.same_allocation(&b) && a.as_str() == "FRA");
+            // The same rules and messages as an id read alone.
+            let mut d = serde_json::Deserializer::from_str(r#"" FRA""#);
+            let kept_err = kept_member(&mut d).map_err(|e| e.to_string());
+            let mut d = serde_json::Deserializer::from_str(r#"" FRA""#);
+            let alone_err = MemberId::deserialize(&mut d).map_err(|e| e.to_string());
+            assert!(kept_err.is_err());
+            assert_eq!(kept_err.err(), alone_err.err());
+            a
+        };
+        assert!(!kept.same_allocation(&read(r#""FRA""#)), "forgotten after");
+    }
 
     /// A pledge id is inline up to 15 bytes and on the heap from 16: on
     /// both sides it reads, orders, hashes and looks up as its text, and

@@ -608,6 +608,7 @@ mod form {
     #[serde(deny_unknown_fields)]
     pub(super) struct NewPledge {
         pub(super) id: PledgeId,
+        #[serde(deserialize_with = "crate::ids::kept_member")]
         pub(super) member: MemberId,
         pub(super) contribution: Contribution,
         pub(super) stage: Stage,

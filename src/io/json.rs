@@ -749,6 +749,11 @@ fn record_entry(ledger: &mut Ledger, entry: EntryIn, rules: Rules) -> Result<()>
             }
         }
     }
+    // A pledge names the one copy of its member's id the load keeps (see
+    // `KeepMemberIds`), which the ledger then finds by address.
+    if let Action::Pledge(spec) = &entry.action {
+        ledger.adopt_member(spec.member());
+    }
     match ledger.record_under(entry.action, provenance, rules)? {
         recorded if recorded.is_appended() => Ok(()),
         _ => Err(Error::invalid(
@@ -910,6 +915,27 @@ impl<'de> Deserialize<'de> for Ledger {
 #[cfg(all(test, feature = "testing"))]
 mod tests {
     use super::*;
+
+    /// A load reads one copy of each member's id for all its pledges, and
+    /// the ledger adopts it: the pledges name the very copy the load kept.
+    #[test]
+    fn pledges_name_one_copy_of_their_members_id() -> Result<()> {
+        let text = crate::testing::fixtures::paris_summit().to_json();
+        for ledger in [from_str(&text)?, from_reader(text.as_bytes())?] {
+            let mut members: Vec<&crate::ids::MemberId> = Vec::new();
+            for pledge in ledger.pledges() {
+                let member = pledge.member();
+                if let Some(seen) = members.iter().find(|m| **m == member) {
+                    assert!(seen.same_allocation(member), "{member}");
+                } else {
+                    members.push(member);
+                }
+            }
+            assert!(ledger.pledge_count() > members.len());
+            assert!(ledger.adopted_copies() > 0);
+        }
+        Ok(())
+    }
 
     /// How a test loads a document held whole.
     #[cfg(feature = "testing")]

@@ -342,14 +342,13 @@ impl Ledger {
     }
 
     /// How many copies of member and source ids the ledger has adopted.
-    #[cfg(test)]
+    #[cfg(all(test, any(feature = "csv", feature = "testing")))]
     pub(crate) fn adopted_copies(&self) -> usize {
         self.member_index.aliases() + self.source_index.aliases()
     }
 
     /// True when the ledger knows the member; a copy of its id found only
     /// by text is adopted, as [`Ledger::adopt_sources`] adopts sources.
-    #[cfg(feature = "csv")]
     pub(crate) fn adopt_member(&mut self, id: &MemberId) -> bool {
         self.member_index.adopt(id).is_some()
     }

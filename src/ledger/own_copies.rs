@@ -184,7 +184,6 @@ pub(crate) struct OwnIndex<K> {
 /// Most copies an [`OwnIndex`] adopts besides the ledger's own: an import's
 /// interners start over after 65,536 ids, so hostile input could otherwise
 /// make the map grow with every restart. Past it, ids are found by text.
-#[cfg(any(feature = "csv", test))]
 pub(crate) const MAX_ALIASES: usize = 1 << 16;
 
 impl<K> Default for OwnIndex<K> {
@@ -219,7 +218,6 @@ impl<K: Addressed + Hash + Eq> OwnIndex<K> {
 
     /// True once [`MAX_ALIASES`] copies are adopted: [`OwnIndex::adopt`]
     /// then finds ids without making them known by address.
-    #[cfg(any(feature = "csv", test))]
     pub(crate) fn aliases_full(&self) -> bool {
         self.aliases() >= MAX_ALIASES
     }
@@ -234,7 +232,6 @@ impl<K: Addressed + Hash + Eq> OwnIndex<K> {
     /// [`MAX_ALIASES`] are), so that the next lookup of this copy needs no
     /// hashing of its text. The copy is held, so its address cannot name
     /// another text while it is a key.
-    #[cfg(any(feature = "csv", test))]
     pub(crate) fn adopt(&mut self, id: &K) -> Option<u32> {
         if let Some((_, ix)) = self.by_address.get(id) {
             return Some(ix);

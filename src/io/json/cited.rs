@@ -29,8 +29,11 @@ thread_local! {
     static KEPT_IDS: RefCell<Option<Kept>> = const { RefCell::new(None) };
 }
 
-/// Keeps the source ids a load reads on this thread, until dropped.
-pub(super) struct KeepIds(());
+/// Keeps the source ids a load reads on this thread, and the member ids
+/// its pledges name, until dropped.
+pub(super) struct KeepIds(
+    #[allow(dead_code, reason = "held for its Drop")] crate::ids::KeepMemberIds,
+);
 
 impl KeepIds {
     pub(super) fn new() -> KeepIds {
@@ -39,7 +42,7 @@ impl KeepIds {
                 *kept = Some(Kept::default());
             }
         });
-        KeepIds(())
+        KeepIds(crate::ids::KeepMemberIds::new())
     }
 }
 

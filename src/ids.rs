@@ -436,43 +436,75 @@ identifier!(
     Category, "category", "air-defence"
 );
 
-/// Distinct member ids a load keeps at most; past that, ids are read as
-/// they come.
-const KEPT_MEMBERS: usize = 4096;
+/// Ids a load keeps on one thread: each text read once, then handed out
+/// again (see [`kept_or_made`]).
+type KeptSet<T> = std::collections::HashSet<T, foldhash::quality::RandomState>;
 
-type KeptMembers = std::collections::HashSet<MemberId, foldhash::quality::RandomState>;
+/// A thread's kept ids of one type, `None` outside a load.
+pub(crate) type KeptOnThread<T> = std::thread::LocalKey<std::cell::RefCell<Option<KeptSet<T>>>>;
+
+/// Starts (`true`, with none kept) or ends keeping ids on this thread.
+pub(crate) fn keep_ids<T>(kept: &'static KeptOnThread<T>, on: bool) {
+    let _ = kept.try_with(|kept| {
+        if let Ok(mut kept) = kept.try_borrow_mut() {
+            *kept = on.then(KeptSet::default);
+        }
+    });
+}
+
+/// The id with `text` this thread kept before, else `make(text)`, kept
+/// while fewer than `limit` are (past that, ids are made as they come).
+/// A document naming a few ids a million times over then reads one copy
+/// of each, not a million, each an allocation and the id checks.
+pub(crate) fn kept_or_made<T: Clone + Eq + std::hash::Hash + Borrow<str>>(
+    kept: &'static KeptOnThread<T>,
+    text: &str,
+    limit: usize,
+    make: impl FnOnce(&str) -> Result<T>,
+) -> Result<T> {
+    let known = kept
+        .try_with(|kept| kept.try_borrow().ok()?.as_ref()?.get(text).cloned())
+        .ok()
+        .flatten();
+    if let Some(id) = known {
+        return Ok(id);
+    }
+    let id = make(text)?;
+    let _ = kept.try_with(|kept| {
+        if let Ok(mut kept) = kept.try_borrow_mut() {
+            if let Some(kept) = kept.as_mut().filter(|k| k.len() < limit) {
+                kept.insert(id.clone());
+            }
+        }
+    });
+    Ok(id)
+}
+
+/// Distinct member ids a load keeps at most.
+const KEPT_MEMBERS: usize = 4096;
 
 thread_local! {
     /// The member ids read by the load running on this thread, if any.
-    static KEPT_MEMBER_IDS: std::cell::RefCell<Option<KeptMembers>> =
+    static KEPT_MEMBER_IDS: std::cell::RefCell<Option<KeptSet<MemberId>>> =
         const { std::cell::RefCell::new(None) };
 }
 
 /// Keeps the member ids that pledges name as a load reads them on this
-/// thread, until dropped, so that a document naming a member in a million
-/// pledges reads one copy of its id, not a million (each an allocation on
-/// the reading thread, and a lookup by text where the ledger finds its own
-/// copy by address). The JSON load keeps its source ids the same way.
+/// thread, until dropped: a pledge then names the one copy the load kept,
+/// which the ledger finds by address. The JSON load keeps its source ids
+/// the same way.
 pub(crate) struct KeepMemberIds(());
 
 impl KeepMemberIds {
     pub(crate) fn new() -> KeepMemberIds {
-        let _ = KEPT_MEMBER_IDS.try_with(|kept| {
-            if let Ok(mut kept) = kept.try_borrow_mut() {
-                *kept = Some(KeptMembers::default());
-            }
-        });
+        keep_ids(&KEPT_MEMBER_IDS, true);
         KeepMemberIds(())
     }
 }
 
 impl Drop for KeepMemberIds {
     fn drop(&mut self) {
-        let _ = KEPT_MEMBER_IDS.try_with(|kept| {
-            if let Ok(mut kept) = kept.try_borrow_mut() {
-                *kept = None;
-            }
-        });
+        keep_ids(&KEPT_MEMBER_IDS, false);
     }
 }
 
@@ -483,22 +515,7 @@ pub(crate) fn kept_member<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> std::result::Result<MemberId, D::Error> {
     crate::spelling::from_str_with(deserializer, "a member id", |text| {
-        let known = KEPT_MEMBER_IDS
-            .try_with(|kept| kept.try_borrow().ok()?.as_ref()?.get(text).cloned())
-            .ok()
-            .flatten();
-        if let Some(id) = known {
-            return Ok::<MemberId, Error>(id);
-        }
-        let id = MemberId::legacy(text)?;
-        let _ = KEPT_MEMBER_IDS.try_with(|kept| {
-            if let Ok(mut kept) = kept.try_borrow_mut() {
-                if let Some(kept) = kept.as_mut().filter(|k| k.len() < KEPT_MEMBERS) {
-                    kept.insert(id.clone());
-                }
-            }
-        });
-        Ok(id)
+        kept_or_made(&KEPT_MEMBER_IDS, text, KEPT_MEMBERS, MemberId::legacy)
     })
 }
 

@@ -407,22 +407,28 @@ fn a_conversion_that_would_round_to_zero_is_refused() {
     assert!(err.is_overflow(), "{err}");
 }
 
-#[test]
-fn an_inexact_division_rounds_outward_and_says_so() {
+/// A pledge of `units` tanks worth `value` EUR in all, one delivered.
+fn tanks_one_delivered(units: u64, value: &str) -> Ledger {
     let mut l = roster();
     l.open_pledge(
         equipment(
             "E",
             "DEU",
             "tanks",
-            Estimate::Exact(3),
-            Some(Estimate::Exact(eur("100"))),
+            Estimate::Exact(units),
+            Some(Estimate::Exact(eur(value))),
         ),
         verified("2025-01-01"),
     )
     .expect("opens");
     l.deliver(&pid("E"), dec("1"), verified("2025-02-01"))
         .expect("delivers");
+    l
+}
+
+#[test]
+fn an_inexact_division_rounds_outward_and_says_so() {
+    let l = tanks_one_delivered(3, "100");
     let table = eur_value(&l, Basis::Delivered).expect("runs");
     let total = table.total();
     assert!(total.is_rounded());
@@ -436,21 +442,7 @@ fn an_inexact_division_rounds_outward_and_says_so() {
 fn an_outstanding_share_that_fits_is_given_when_value_times_units_does_not() {
     // Two of three tanks outstanding, of a value at `Decimal::MAX`: value
     // × 2 does not fit 96 bits, the share does (and is exact).
-    let mut l = roster();
-    let max = Decimal::MAX.to_string();
-    l.open_pledge(
-        equipment(
-            "E",
-            "DEU",
-            "tanks",
-            Estimate::Exact(3),
-            Some(Estimate::Exact(eur(&max))),
-        ),
-        verified("2025-01-01"),
-    )
-    .expect("opens");
-    l.deliver(&pid("E"), dec("1"), verified("2025-02-01"))
-        .expect("delivers");
+    let l = tanks_one_delivered(3, &Decimal::MAX.to_string());
     let delivered = *eur_value(&l, Basis::Delivered).expect("runs").total();
     assert_eq!(delivered.low(), dec("26409387504754779197847983445"));
     let outstanding = *eur_value(&l, Basis::Outstanding).expect("runs").total();
@@ -466,20 +458,7 @@ fn an_outstanding_share_that_fits_is_given_when_value_times_units_does_not() {
 fn an_outstanding_share_with_many_digits_rounds_outward_instead_of_overflowing() {
     // 299 of 300 units outstanding, of 1e27: value × 299 needs 30 digits,
     // the share, rounded, fits.
-    let mut l = roster();
-    l.open_pledge(
-        equipment(
-            "E",
-            "DEU",
-            "tanks",
-            Estimate::Exact(300),
-            Some(Estimate::Exact(eur("1000000000000000000000000000"))),
-        ),
-        verified("2025-01-01"),
-    )
-    .expect("opens");
-    l.deliver(&pid("E"), dec("1"), verified("2025-02-01"))
-        .expect("delivers");
+    let l = tanks_one_delivered(300, "1000000000000000000000000000");
     let total = *eur_value(&l, Basis::Outstanding).expect("runs").total();
     let high = total.high().expect("bounded");
     assert!(total.is_rounded(), "{total:?}");

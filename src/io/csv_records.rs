@@ -332,7 +332,7 @@ impl<R: Read> Records<R> {
         if let (RecordError::Utf8 { field, .. }, crate::error::Error::Csv { column, .. }) =
             (error, &mut located)
         {
-            column.clone_from(&self.names.get(*field).cloned());
+            *column = self.names.get(*field).cloned();
         }
         located
     }

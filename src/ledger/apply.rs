@@ -325,15 +325,12 @@ impl Ledger {
     /// the ledger knows every source cited.
     #[cfg(feature = "csv")]
     pub(crate) fn adopt_sources(&mut self, provenance: &mut Provenance) -> bool {
-        if self.source_index.aliases_full() {
-            return self.share_sources(provenance);
-        }
         let known = provenance
             .sources()
             .iter()
             .all(|id| self.source_index.adopt(id).is_some());
-        // The aliases may have filled part-way through the list: the ids
-        // after that were found but not adopted, and are swapped for the
+        // Once the aliases are full (before the list or part-way through
+        // it), ids are found but not adopted: they are swapped for the
         // ledger's own copies as before.
         if known && self.source_index.aliases_full() {
             return self.share_sources(provenance);

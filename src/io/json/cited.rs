@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-use crate::ids::SourceId;
+use crate::ids::{SourceId, keep_ids, kept_or_made};
 use crate::limits::MAX_SOURCES_PER_ENTRY;
 
 /// The sources an entry cites, as written.
@@ -22,11 +22,10 @@ pub(super) enum Cited {
 /// they come.
 const KEPT: usize = 4096;
 
-type Kept = HashSet<SourceId, foldhash::quality::RandomState>;
-
 thread_local! {
     /// The source ids read by the load running on this thread, if any.
-    static KEPT_IDS: RefCell<Option<Kept>> = const { RefCell::new(None) };
+    static KEPT_IDS: RefCell<Option<HashSet<SourceId, foldhash::quality::RandomState>>> =
+        const { RefCell::new(None) };
 }
 
 /// Keeps the source ids a load reads on this thread, and the member ids
@@ -37,46 +36,20 @@ pub(super) struct KeepIds(
 
 impl KeepIds {
     pub(super) fn new() -> KeepIds {
-        let _ = KEPT_IDS.try_with(|kept| {
-            if let Ok(mut kept) = kept.try_borrow_mut() {
-                *kept = Some(Kept::default());
-            }
-        });
+        keep_ids(&KEPT_IDS, true);
         KeepIds(crate::ids::KeepMemberIds::new())
     }
 }
 
 impl Drop for KeepIds {
     fn drop(&mut self) {
-        let _ = KEPT_IDS.try_with(|kept| {
-            if let Ok(mut kept) = kept.try_borrow_mut() {
-                *kept = None;
-            }
-        });
+        keep_ids(&KEPT_IDS, false);
     }
 }
 
 /// A source id, the one read before if the load keeps it.
 fn source_id(text: &str) -> crate::error::Result<SourceId> {
-    let known = KEPT_IDS
-        .try_with(|kept| {
-            let kept = kept.try_borrow().ok()?;
-            kept.as_ref()?.get(text).cloned()
-        })
-        .ok()
-        .flatten();
-    if let Some(id) = known {
-        return Ok(id);
-    }
-    let id = SourceId::legacy(text)?;
-    let _ = KEPT_IDS.try_with(|kept| {
-        if let Ok(mut kept) = kept.try_borrow_mut() {
-            if let Some(kept) = kept.as_mut().filter(|k| k.len() < KEPT) {
-                kept.insert(id.clone());
-            }
-        }
-    });
-    Ok(id)
+    kept_or_made(&KEPT_IDS, text, KEPT, SourceId::legacy)
 }
 
 /// Serde, for `sources`: at most [`MAX_SOURCES_PER_ENTRY`], failing at the

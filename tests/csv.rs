@@ -221,6 +221,31 @@ fn every_column_reports_its_line_and_column() {
     assert_eq!(got, expected, "{found:#?}");
 }
 
+/// A negative amount is refused by the ledger's rules, after parsing; the
+/// error still names the column the first negative figure is in.
+#[test]
+fn a_negative_amount_names_its_column() {
+    let text = format!(
+        "{HEADER}\n\
+         F1,FRA,funding,,,exact,-5,-5,EUR,,,,announced,reported,2025-01-01,,,0,,,\n\
+         F2,FRA,funding,,,range,-5,7,EUR,,,,announced,reported,2025-01-01,,,0,,,\n\
+         E1,FRA,equipment,tanks,,exact,5,5,EUR,range,-1,4,announced,reported,2025-01-01,,,0,,,\n"
+    );
+    let found = errors(&text);
+    let got: Vec<(u64, Option<&str>)> = found.iter().map(|(l, c, _)| (*l, c.as_deref())).collect();
+    assert_eq!(
+        got,
+        [(2, Some("low")), (3, Some("low")), (4, Some("value_low"))],
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|(_, _, m)| m.contains("must not be negative")),
+        "{found:#?}"
+    );
+}
+
 #[test]
 fn kind_specific_columns_are_checked() {
     let row = |fields: &str| errors(&format!("{HEADER}\n{fields}\n"));

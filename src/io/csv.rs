@@ -714,12 +714,24 @@ fn located(error: Error, line: u64) -> Error {
         Error::UnknownMember { .. } => Some("member"),
         Error::UnknownSource { .. } => Some("sources"),
         Error::Conflict { .. } => Some("id"),
-        Error::InvalidValue { field, .. } => COLUMNS.iter().copied().find(|c| c == field),
+        Error::InvalidValue { field, .. } => column_of_field(field),
         Error::InvalidTransition { .. } | Error::Withdrawn { .. } => Some("stage"),
         Error::Mismatch { .. } | Error::Overflow { .. } => Some("delivered"),
         _ => None,
     };
     error.in_csv_row(line, column)
+}
+
+/// The column holding what a ledger rule calls `field`: a column of the
+/// same name, or the first column of a figure's range (a figure is read
+/// from `low` and `high`, and `high` is never below `low`, so the first
+/// figure out of bounds, such as a negative one, is in `low`).
+fn column_of_field(field: &str) -> Option<&'static str> {
+    match field {
+        "amount" | "personnel" | "units" => Some("low"),
+        "value" => Some("value_low"),
+        _ => COLUMNS.iter().copied().find(|c| *c == field),
+    }
 }
 
 /// Positions in the record of the columns present in the header, by

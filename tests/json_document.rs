@@ -438,3 +438,43 @@ fn a_byte_order_mark_before_the_document_is_skipped() {
     assert!(json::from_str(&inside).is_err());
     assert!(json::from_reader(inside.as_bytes()).is_err());
 }
+
+/// An empty document says so, at the end of the input; serde_json puts
+/// the end of an input that is empty or ends a line at column 0, and the
+/// crate's columns are 1-based.
+#[test]
+fn an_empty_document_says_so_at_a_one_based_column() {
+    for (text, line, at) in [("", 1, 1), ("   ", 1, 3), ("\n\n", 3, 1)] {
+        let err = load_err(text);
+        match &err {
+            Error::Json {
+                line: l,
+                column,
+                message,
+            } => {
+                assert_eq!((*l, *column), (line, at), "{text:?}: {err}");
+                assert_eq!(message, "the document is empty", "{text:?}");
+            }
+            other => panic!("{text:?}: not a JSON error: {other:?}"),
+        }
+        let streamed = json::from_reader(text.as_bytes()).expect_err("empty");
+        assert_eq!(streamed.to_string(), err.to_string(), "{text:?}");
+    }
+    // An input cut off after a line end is at the next line's first column.
+    let err = load_err("{\n");
+    assert!(
+        matches!(
+            err,
+            Error::Json {
+                line: 2,
+                column: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("EOF while parsing an object"),
+        "{err}"
+    );
+}

@@ -248,7 +248,8 @@ pub fn from_str(text: &str) -> Result<Ledger> {
         let mut parser = serde_json::Deserializer::from_str(text);
         let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
             .and_then(|()| parser.end());
-        document.finish(parsed.map_err(|e| json_error(&e)))
+        let parsed = parsed.map_err(|e| document.parse_error(e, |e| json_error(&e)));
+        document.finish(parsed)
     })
 }
 
@@ -285,7 +286,8 @@ pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
             .and_then(|()| parser.end());
         // The guard hands its sink back.
         drop(parser);
-        document.finish(parsed.map_err(reader_error))
+        let parsed = parsed.map_err(|e| document.parse_error(e, reader_error));
+        document.finish(parsed)
     })
 }
 
@@ -592,6 +594,9 @@ type SharedSink<'scope, 'env> = std::rc::Rc<std::cell::RefCell<Sink<'scope, 'env
 struct Document<'scope, 'env> {
     /// The top-level fields read so far, to refuse a repeated one.
     seen: [bool; 5],
+    /// Whether the document's object began: an input that ends before it
+    /// does held nothing but white space.
+    began: bool,
     /// Shared with the [`Guard`] of a reader, which hands on the text it
     /// reads.
     sink: SharedSink<'scope, 'env>,
@@ -601,8 +606,23 @@ impl<'scope, 'env> Document<'scope, 'env> {
     fn new(sink: Sink<'scope, 'env>) -> Self {
         Document {
             seen: [false; 5],
+            began: false,
             sink: std::rc::Rc::new(std::cell::RefCell::new(sink)),
         }
+    }
+
+    /// The error of a parse that failed with `error`, made by `made`; an
+    /// input that ended before the document began is empty, which serde
+    /// calls "EOF while parsing a value", as it does a value cut off.
+    fn parse_error(&self, error: serde_json::Error, made: fn(serde_json::Error) -> Error) -> Error {
+        if error.is_eof() && !self.began {
+            return Error::Json {
+                line: error.line(),
+                column: error.column().max(1),
+                message: "the document is empty".into(),
+            };
+        }
+        made(error)
     }
 
     /// The loaded ledger, or the first error: a shape error wins over
@@ -646,6 +666,7 @@ impl<'de> serde::de::Visitor<'de> for &mut Document<'_, '_> {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         use serde::de::Error as _;
+        self.began = true;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             let Some(field) = FIELDS.iter().position(|f| *f == key) else {
                 return Err(A::Error::unknown_field(&key, &FIELDS));
@@ -795,7 +816,9 @@ pub(crate) fn json_error(error: &serde_json::Error) -> Error {
     };
     Error::Json {
         line: error.line(),
-        column: error.column(),
+        // serde_json counts the start of a line as column 0 (an input cut
+        // off after a line end); the crate's columns start at 1.
+        column: error.column().max(1),
         message,
     }
 }
@@ -963,7 +986,8 @@ mod tests {
             let mut parser = serde_json::Deserializer::from_str(text);
             let parsed = serde::de::DeserializeSeed::deserialize(&mut document, &mut parser)
                 .and_then(|()| parser.end());
-            document.finish(parsed.map_err(|e| json_error(&e)))
+            let parsed = parsed.map_err(|e| document.parse_error(e, |e| json_error(&e)));
+            document.finish(parsed)
         })
     }
 

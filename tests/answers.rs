@@ -5,7 +5,7 @@
 mod common;
 
 use coalition_ledger::prelude::*;
-use coalition_ledger::{Error, FxRates, LeftOut, RatePolicy, Result};
+use coalition_ledger::{Error, FxRates, RatePolicy};
 use common::*;
 
 fn personnel(ledger: &Ledger, scenario: &Scenario) -> Total {
@@ -562,7 +562,7 @@ fn an_unconvertible_pledge_is_an_error_or_counted_when_left_out() {
 
 #[cfg(feature = "testing")]
 #[test]
-fn a_generated_ledger_accounts_for_every_pledge() -> Result<()> {
+fn a_generated_ledger_accounts_for_every_pledge() -> coalition_ledger::Result<()> {
     // Every non-withdrawn pledge is either counted or in the scenario note.
     let ledger = coalition_ledger::testing::Generator::seeded(7)
         .pledges(2_000)
@@ -578,7 +578,7 @@ fn a_generated_ledger_accounts_for_every_pledge() -> Result<()> {
         Scenario::new().fails(Condition::Ceasefire),
     ] {
         let table = ledger.query().scenario(&scenario).run()?;
-        let left_out: &LeftOut = table.left_out();
+        let left_out: &coalition_ledger::LeftOut = table.left_out();
         assert_eq!(
             table.total().count() + left_out.by_scenario(),
             live,

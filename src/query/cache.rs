@@ -763,7 +763,7 @@ pub(super) fn row(
 /// The column in one pass, each row encoded as the column's scale stands
 /// and the whole column raised when a row needs more places: what a column
 /// built in pieces must equal.
-#[cfg(test)]
+#[cfg(all(test, feature = "testing"))]
 pub(super) fn build_in_one_pass(
     ledger: &Ledger,
     measure: &Measure<'_>,

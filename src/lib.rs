@@ -227,10 +227,11 @@
 //! The one operation that cannot always be exact, dividing an equipment
 //! value into its delivered and outstanding shares, rounds outward (a low
 //! bound down, a high bound up) and marks the total
-//! ([`Total::is_rounded`], and a note in its `Display`). Text for people
+//! ([`Total::is_rounded`], and a note in its `Display`). A printed table
 //! rounds money to the currency's minor unit ([`Currency::minor_units`];
-//! bounds outward) and groups thousands; the API, JSON and CSV keep every
-//! digit, and amounts below the minor unit are allowed.
+//! bounds outward), groups thousands and adds a note when rounding changed
+//! a figure; a printed [`Money`] shows every digit it holds. The API, JSON
+//! and CSV keep every digit, and amounts below the minor unit are allowed.
 //!
 //! # Coverage of a target
 //!

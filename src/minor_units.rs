@@ -50,6 +50,9 @@ pub(crate) enum Shown {
     Low,
     /// Up: the high bound of a range.
     High,
+    /// Not rounded: padded to the minor unit (`116.50`), never cut to it
+    /// (`0.001`). A value the caller gave, such as a [`Money`](crate::Money).
+    Every,
 }
 
 /// `value` rounded to `places` for display; a whole amount loses its
@@ -62,6 +65,15 @@ pub(crate) fn round(value: Decimal, places: Option<u32>, shown: Shown) -> Decima
         Shown::Nearest => RoundingStrategy::MidpointAwayFromZero,
         Shown::Low => RoundingStrategy::ToNegativeInfinity,
         Shown::High => RoundingStrategy::ToPositiveInfinity,
+        Shown::Every => {
+            let value = value.normalize();
+            if value.scale() > places {
+                return value;
+            }
+            // Fewer places than the minor unit: padded below, which
+            // rounding to as many places does without changing the value.
+            RoundingStrategy::MidpointAwayFromZero
+        }
     };
     let mut rounded = value.round_dp_with_strategy(places, strategy);
     if rounded.fract().is_zero() {
@@ -70,6 +82,12 @@ pub(crate) fn round(value: Decimal, places: Option<u32>, shown: Shown) -> Decima
         rounded.rescale(places);
     }
     rounded
+}
+
+/// True when `value` is shown as another number: rounded to its minor
+/// unit, it changed.
+pub(crate) fn is_rounded(value: Decimal, places: Option<u32>, shown: Shown) -> bool {
+    round(value, places, shown) != value
 }
 
 #[cfg(test)]
@@ -102,5 +120,17 @@ mod tests {
             "61900000"
         );
         assert_eq!(round(d("0.125"), None, Shown::Nearest), d("0.125"));
+        assert_eq!(
+            round(d("0.0010"), Some(2), Shown::Every).to_string(),
+            "0.001"
+        );
+        assert_eq!(
+            round(d("116.5"), Some(2), Shown::Every).to_string(),
+            "116.50"
+        );
+        assert_eq!(round(d("7.000"), Some(2), Shown::Every).to_string(), "7");
+        assert!(is_rounded(d("0.001"), Some(2), Shown::Nearest));
+        assert!(!is_rounded(d("116.5"), Some(2), Shown::Nearest));
+        assert!(!is_rounded(d("0.001"), Some(2), Shown::Every));
     }
 }

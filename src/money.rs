@@ -143,7 +143,8 @@ impl Currency {
     ///
     /// Amounts below the minor unit are allowed (a prorated value or a
     /// converted amount needs them) and kept exactly by the API, JSON and
-    /// CSV; only `Display` rounds to the minor unit.
+    /// CSV. A [`Money`] prints padded to the minor unit and never cut to
+    /// it; a printed table rounds to it (bounds outward) and says so.
     ///
     /// # Example
     ///
@@ -153,10 +154,11 @@ impl Currency {
     /// assert_eq!(Currency::EUR.minor_units(), Some(2));
     /// assert_eq!(Currency::JPY.minor_units(), Some(0));
     /// assert_eq!(Currency::new("XDR")?.minor_units(), None); // special drawing rights
-    /// // Sub-minor amounts are kept, and shown rounded.
+    /// // Sub-minor amounts are kept, and shown with every digit.
     /// let yen = Money::parse("12.345", Currency::JPY)?;
     /// assert_eq!(yen.amount().to_string(), "12.345");
-    /// assert_eq!(yen.to_string(), "JPY 12");
+    /// assert_eq!(yen.to_string(), "JPY 12.345");
+    /// assert_eq!(Money::parse("116.5", Currency::EUR)?.to_string(), "EUR 116.50");
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn minor_units(self) -> Option<u32> {
@@ -384,15 +386,15 @@ impl PartialOrd for Money {
 }
 
 impl fmt::Display for Money {
-    /// `EUR 61,900,000` or `EUR 116.50`: the code, then the amount grouped in
-    /// thousands and rounded to the currency's minor unit (half away from
-    /// zero; a whole amount shows no fraction). The exact amount is
-    /// [`Money::amount`].
+    /// `EUR 61,900,000`, `EUR 116.50` or `EUR 0.001`: the code, then the
+    /// amount grouped in thousands, with every digit it holds: padded to
+    /// the currency's minor unit, never rounded to it (a whole amount
+    /// shows no fraction).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let shown = show_amount(
             self.amount,
             Some(self.currency),
-            crate::minor_units::Shown::Nearest,
+            crate::minor_units::Shown::Every,
         );
         write!(f, "{} {shown}", self.currency)
     }

@@ -588,8 +588,8 @@ fn a_generated_ledger_accounts_for_every_pledge() -> coalition_ledger::Result<()
     Ok(())
 }
 
-// 10. Money shown to people is rounded to the minor unit, bounds outward;
-// the exact values stay in the API.
+// 10. Money shown in a table is rounded to the minor unit, bounds outward,
+// and the table says so; the exact values stay in the API.
 #[test]
 fn shown_money_is_rounded_to_the_minor_unit_outward() {
     let mut l = roster();
@@ -617,7 +617,12 @@ fn shown_money_is_rounded_to_the_minor_unit_outward() {
     assert_eq!(table.total().high(), Some(dec("2012.346")));
     let text = table.to_string();
     assert!(text.contains("1,012.34 – 2,012.35"), "{text}");
-    assert_eq!(yen.to_string(), "JPY 12");
+    assert!(
+        text.contains("note: money is printed to the currency's minor unit"),
+        "{text}"
+    );
+    // A single amount prints every digit it holds.
+    assert_eq!(yen.to_string(), "JPY 12.345");
     let troops = Contribution::Troops {
         personnel: Estimate::AtLeast(3_000),
     };
@@ -819,4 +824,78 @@ fn a_repeated_dimension_is_refused_and_rows_are_bounded() {
     assert_eq!(coalition_ledger::limits::MAX_QUERY_ROWS, 1_000_000);
     // A larger cap than the limit is lowered to it.
     assert!(l.query().max_rows(usize::MAX).run().is_ok());
+}
+
+/// A `Money` prints every digit it holds: padded to its currency's minor
+/// unit, never cut to it.
+#[test]
+fn money_prints_every_digit_it_holds() {
+    for (amount, shown) in [
+        ("0.001", "EUR 0.001"),
+        ("116.5", "EUR 116.50"),
+        ("61900000", "EUR 61,900,000"),
+        ("61900000.00", "EUR 61,900,000"),
+        ("0.005", "EUR 0.005"),
+        ("0.0010", "EUR 0.001"),
+        ("-2.125", "EUR -2.125"),
+        (
+            "0.9999999999999999999999999999",
+            "EUR 0.9999999999999999999999999999",
+        ),
+    ] {
+        assert_eq!(eur(amount).to_string(), shown, "{amount}");
+    }
+}
+
+/// A printed table rounds money to the minor unit for reading, and says so
+/// when that changed a figure; the table's values keep every digit.
+#[test]
+fn a_printed_table_says_when_it_rounded_a_figure() {
+    let note = "note: money is printed to the currency's minor unit";
+    let table_of = |amount: &str| {
+        let mut l = roster();
+        l.open_pledge(
+            funding("F", "FRA", Estimate::Exact(eur(amount))),
+            verified("2025-01-01"),
+        )
+        .expect("opens");
+        eur_value(&l, Basis::Pledged).expect("runs")
+    };
+    let table = table_of("0.001");
+    assert_eq!(table.total().low(), dec("0.001"));
+    let printed = table.to_string();
+    assert!(printed.contains(note), "{printed}");
+    for exact in ["116.5", "61900000", "0.01"] {
+        let printed = table_of(exact).to_string();
+        assert!(!printed.contains(note), "{exact}: {printed}");
+    }
+}
+
+/// What changed between two dates prints a recorded delivery with every
+/// digit, and says when its table rounded a figure to the minor unit.
+#[test]
+fn a_printed_change_list_shows_recorded_amounts_whole_and_notes_rounding() {
+    let mut l = roster();
+    l.open_pledge(
+        funding("F", "FRA", Estimate::Exact(eur("10.005"))),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    l.deliver_money(&pid("F"), eur("0.001"), verified("2025-02-01"))
+        .expect("delivers");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let changes = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .changes(d("2024-12-31"), d("2025-03-01"))
+        .expect("changes");
+    let text = changes.to_string();
+    assert!(text.contains("EUR 0.001"), "{text}");
+    assert!(
+        text.contains("note: money is printed to the currency's minor unit"),
+        "{text}"
+    );
 }

@@ -61,6 +61,12 @@ fn per_capita_divides_each_member_by_its_population_rounding_outward() -> Result
         text.contains("note: a division was rounded outward"),
         "{text}"
     );
+    // Printed to nine places, FRA's bounds and the total's low bound
+    // (0.0000390625) are rounded, and the text says so.
+    assert!(
+        text.contains("note: figures are printed rounded outward"),
+        "{text}"
+    );
     Ok(())
 }
 
@@ -169,6 +175,21 @@ fn shares_of_gdp_and_defence_budget_are_exact_per_cent() -> Result<()> {
     let budget = table.relative(Relative::ShareOfDefenceBudget, &attrs, 2025)?;
     assert_eq!(of(&budget, "FRA"), Some((dec("5.8"), Some(dec("5.8")))));
     assert!(budget.to_string().contains("5.8%"), "{budget}");
+    // The GDP total's high bound (0.17246…%) is printed to three places;
+    // each member's shares print whole.
+    let printed = "note: figures are printed rounded outward";
+    assert!(gdp.to_string().contains(printed), "{gdp}");
+    let fra_only = ledger
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .member(&mid("FRA"))
+        .group_by([Dimension::Member])
+        .run()?
+        .relative(Relative::ShareOfGdp, &attrs, 2025)?;
+    assert!(!fra_only.to_string().contains(printed), "{fra_only}");
     // A GDP in another currency is refused, not converted silently.
     let usd_gdp = MemberAttributes::new()
         .with_gdp(&mid("FRA"), 2025, usd("3100000000000"))?

@@ -19,14 +19,14 @@ use serde::Serialize;
 
 use super::Query;
 use super::dimension::Key;
-use super::table::{Table, Total};
+use super::table::{SHOWN_ROUNDED, Table, Total};
 use crate::entry::{Action, Entry};
 use crate::error::{Error, Result};
 use crate::exact;
 use crate::ids::{MemberId, PledgeId};
 use crate::ledger::{Ledger, Undated};
 use crate::lifecycle::{Evidence, Stage};
-use crate::minor_units::Shown;
+use crate::minor_units::{Shown, is_rounded};
 use crate::money::{Currency, show_amount};
 use crate::pledge::Contribution;
 
@@ -158,8 +158,8 @@ impl fmt::Display for ChangeKind {
     /// `moved to committed`, `delivered 500`, `withdrawn: no ceasefire`, ...
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let amount = |quantity: &Decimal, currency: &Option<Currency>| match currency {
-            Some(c) => format!("{c} {}", show_amount(*quantity, Some(*c), Shown::Nearest)),
-            None => show_amount(*quantity, None, Shown::Nearest),
+            Some(c) => format!("{c} {}", show_amount(*quantity, Some(*c), Shown::Every)),
+            None => show_amount(*quantity, None, Shown::Every),
         };
         match self {
             ChangeKind::NewPledge {
@@ -445,6 +445,19 @@ impl ChangeRow {
             ),
             None => format!("{} / unbounded", signed(self.low_change, Shown::Low)),
         }
+    }
+
+    /// True when the row prints a figure rounded to its currency's minor
+    /// unit: a total on either date, or the change.
+    fn is_shown_rounded(&self, currency: Option<Currency>) -> bool {
+        let places = currency.and_then(Currency::minor_units);
+        let rounded = |value: Decimal, shown: Shown| is_rounded(value, places, shown);
+        let change = match self.high_change {
+            Some(high) if high == self.low_change => rounded(high, Shown::Nearest),
+            Some(high) => rounded(self.low_change, Shown::Low) || rounded(high, Shown::High),
+            None => rounded(self.low_change, Shown::Low),
+        };
+        change || self.before.is_shown_rounded() || self.after.is_shown_rounded()
     }
 }
 
@@ -869,6 +882,14 @@ impl Changes {
                 })
                 .collect();
             writeln!(f, "{}", text.join("  ").trim_end())?;
+        }
+        let shown_rounded = self
+            .rows
+            .iter()
+            .chain(std::iter::once(&self.total))
+            .any(|row| row.is_shown_rounded(currency));
+        if shown_rounded {
+            writeln!(f, "{SHOWN_ROUNDED}")?;
         }
         Ok(())
     }

@@ -21,7 +21,7 @@ use crate::attributes::{Attribute, MemberAttributes};
 use crate::error::{Error, Result};
 use crate::exact::{self, Toward};
 use crate::ids::MemberId;
-use crate::minor_units::Shown;
+use crate::minor_units::{Shown, is_rounded};
 use crate::money::{Currency, show_amount};
 
 /// What a table's totals are divided by.
@@ -554,6 +554,17 @@ impl fmt::Display for RelativeTable {
                 "note: a division was rounded outward (the exact value lies between the bounds)"
             )?;
         }
+        let shown_rounded = self
+            .rows
+            .iter()
+            .chain(std::iter::once(&self.total))
+            .any(|row| row.total.is_shown_rounded() || self.is_shown_rounded(row));
+        if shown_rounded {
+            writeln!(
+                f,
+                "note: figures are printed rounded outward (shares to 0.001%, money to its minor unit, counts per capita to nine places); the table's values keep every digit"
+            )?;
+        }
         write!(f, "{}", self.left_out)
     }
 }
@@ -584,11 +595,36 @@ impl RelativeTable {
     }
 }
 
+impl RelativeTable {
+    /// True when [`RelativeTable::relative_text`] shows a bound of `row`
+    /// as another number.
+    fn is_shown_rounded(&self, row: &RelativeRow) -> bool {
+        let rounded = |value: Decimal, shown: Shown| {
+            if self.relative.is_share() {
+                outward(value, 3, shown) != value
+            } else if let Some(currency) = self.currency {
+                is_rounded(value, currency.minor_units(), shown)
+            } else {
+                outward(value, 9, shown) != value
+            }
+        };
+        if row.total.count() > 0 && row.total.unspecified() == row.total.count() {
+            return false;
+        }
+        match row.high {
+            Some(high) if high == row.low => rounded(high, Shown::Nearest),
+            Some(high) => rounded(row.low, Shown::Low) || rounded(high, Shown::High),
+            None => rounded(row.low, Shown::Low),
+        }
+    }
+}
+
 fn outward(value: Decimal, places: u32, shown: Shown) -> Decimal {
     let strategy = match shown {
         Shown::Low => RoundingStrategy::ToNegativeInfinity,
         Shown::High => RoundingStrategy::ToPositiveInfinity,
         Shown::Nearest => RoundingStrategy::MidpointAwayFromZero,
+        Shown::Every => return value.normalize(),
     };
     value.round_dp_with_strategy(places, strategy).normalize()
 }

@@ -13,8 +13,12 @@ use super::measure::Basis;
 use crate::error::{Error, Result};
 use crate::estimate::Bounds;
 use crate::exact::{self, Toward};
-use crate::minor_units::Shown;
+use crate::minor_units::{Shown, is_rounded};
 use crate::money::{Currency, show_amount};
+
+/// The note of a printed table that shows some money rounded to its
+/// minor unit.
+pub(crate) const SHOWN_ROUNDED: &str = "note: money is printed to the currency's minor unit (bounds outward); the table's values keep every digit";
 
 /// A total with its uncertainty.
 ///
@@ -377,6 +381,23 @@ impl Total {
                 show(high, Shown::High)
             ),
             None => format!("≥ {}", show(self.low, Shown::Low)),
+        }
+    }
+
+    /// True when [`Total::range_text`] shows a bound as another number:
+    /// money with more places than its currency's minor unit.
+    pub(crate) fn is_shown_rounded(&self) -> bool {
+        let Some(places) = self.currency.and_then(Currency::minor_units) else {
+            return false;
+        };
+        if self.count > 0 && self.unspecified == self.count {
+            return false;
+        }
+        let rounded = |value: Decimal, shown: Shown| is_rounded(value, Some(places), shown);
+        match self.high {
+            Some(high) if high == self.low => rounded(high, Shown::Nearest),
+            Some(high) => rounded(self.low, Shown::Low) || rounded(high, Shown::High),
+            None => rounded(self.low, Shown::Low),
         }
     }
 }
@@ -798,6 +819,14 @@ impl fmt::Display for Table {
         let rule = widths.iter().fold(gaps, |sum, w| sum.saturating_add(*w));
         writeln!(f, "{}", "-".repeat(rule))?;
         write_line(f, &total_line)?;
+        self.write_notes(f)
+    }
+}
+
+impl Table {
+    /// The notes under a printed table: what it rounded, what overlaps,
+    /// what lies below zero, and what the answer left out.
+    fn write_notes(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.overlapping {
             writeln!(
                 f,
@@ -809,6 +838,15 @@ impl fmt::Display for Table {
                 f,
                 "note: a division (an equipment value's share, an inverse or cross rate) was rounded outward"
             )?;
+        }
+        let shown_rounded = self
+            .rows
+            .iter()
+            .map(Row::total)
+            .chain(std::iter::once(&self.total))
+            .any(Total::is_shown_rounded);
+        if shown_rounded {
+            writeln!(f, "{SHOWN_ROUNDED}")?;
         }
         // Only adjustments can take a total below zero: say so rather than
         // let a negative low bound pass for a typo.

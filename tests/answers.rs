@@ -692,7 +692,8 @@ fn coverage_refuses_withdrawn_pledges_and_negative_targets() {
     assert!(err.to_string().contains("must not be negative"), "{err}");
 }
 
-// Found in review: a gap is exact or an error, and shown in minor units.
+// Found in review: a gap is exact or an error, and shown in minor units
+// (with a note); the target is shown as given.
 #[test]
 fn coverage_gaps_are_exact_and_shown_in_minor_units() {
     let mut l = roster();
@@ -710,8 +711,12 @@ fn coverage_gaps_are_exact_and_shown_in_minor_units() {
         .expect("runs");
     assert_eq!(coverage.gap_after_all().low(), dec("1000.055"));
     let text = coverage.to_string();
-    assert!(text.starts_with("target: 1,000.56 value (EUR)"), "{text}");
+    assert!(text.starts_with("target: 1,000.555 value (EUR)"), "{text}");
     assert!(text.contains("gap after all   1,000.06"), "{text}");
+    assert!(
+        text.contains("note: money is printed to the currency's minor unit"),
+        "{text}"
+    );
 }
 
 // Found in review: once units are delivered there are at least that many.
@@ -894,6 +899,29 @@ fn a_printed_change_list_shows_recorded_amounts_whole_and_notes_rounding() {
         .expect("changes");
     let text = changes.to_string();
     assert!(text.contains("EUR 0.001"), "{text}");
+    assert!(
+        text.contains("note: money is printed to the currency's minor unit"),
+        "{text}"
+    );
+}
+
+/// A printed coverage shows the target as given and says when it rounded
+/// a total or a gap to the minor unit.
+#[test]
+fn a_printed_coverage_shows_its_target_whole_and_notes_rounding() {
+    let mut l = roster();
+    l.open_pledge(
+        funding("F", "FRA", Estimate::Exact(eur("10.005"))),
+        verified("2025-01-01"),
+    )
+    .expect("opens");
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let coverage = l
+        .query()
+        .coverage(&Target::value(eur("20.001"), &fx))
+        .expect("runs");
+    let text = coverage.to_string();
+    assert!(text.contains("target: 20.001"), "{text}");
     assert!(
         text.contains("note: money is printed to the currency's minor unit"),
         "{text}"

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Prepared;
 use super::left_out::LeftOut;
 use super::measure::Measure;
-use super::table::Total;
+use super::table::{SHOWN_ROUNDED, Total};
 use crate::error::{Error, Result};
 use crate::exact;
 use crate::fx::FxRates;
@@ -456,7 +456,7 @@ impl Coverage {
 
 impl fmt::Display for Coverage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let required = show_amount(self.required, self.currency, Shown::Nearest);
+        let required = show_amount(self.required, self.currency, Shown::Every);
         writeln!(f, "target: {required} {}", self.measure)?;
         let lines = [
             ("firm", &self.firm),
@@ -472,6 +472,19 @@ impl fmt::Display for Coverage {
             ("gap after all", &self.gap_after_all),
         ] {
             writeln!(f, "  {label:<15} {}", gap.bounds_text())?;
+        }
+        let shown_rounded = [
+            &self.firm,
+            &self.likely,
+            &self.conditional,
+            &self.possible,
+            &self.gap_after_firm,
+            &self.gap_after_all,
+        ]
+        .into_iter()
+        .any(Total::is_shown_rounded);
+        if shown_rounded {
+            writeln!(f, "{SHOWN_ROUNDED}")?;
         }
         write!(f, "{}", self.left_out)
     }

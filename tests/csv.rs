@@ -405,12 +405,59 @@ fn tables_export_as_csv() {
     let text = String::from_utf8(out).expect("utf-8");
     assert_eq!(
         text,
-        "row,member,measure,basis,currency,low,high,count,unspecified\n\
-         row,DEU,personnel,pledged,,0,,1,1\n\
-         row,FRA,personnel,pledged,,2000,5000,1,0\n\
-         row,GBR,personnel,pledged,,3000,,1,0\n\
-         total,,personnel,pledged,,5000,,3,1\n"
+        "row,member,measure,basis,currency,low,high,count,unspecified,rounded,note\n\
+         row,DEU,personnel,pledged,,0,,1,1,false,\n\
+         row,FRA,personnel,pledged,,2000,5000,1,0,false,\n\
+         row,GBR,personnel,pledged,,3000,,1,0,false,\n\
+         total,,personnel,pledged,,5000,,3,1,false,\n"
     );
+}
+
+/// A table's CSV says what its answer left out, as its printed notes do,
+/// one `note` row each, and which totals a division rounded.
+#[test]
+fn a_table_exported_as_csv_keeps_its_notes() {
+    let ledger = fixtures::paris_summit();
+    let table = ledger
+        .query()
+        .scenario(&Scenario::new().fails(Condition::Backstop { by: mid("USA") }))
+        .as_of(d("2025-09-30"))
+        .group_by([Dimension::Conditional])
+        .run()
+        .expect("runs");
+    assert!(table.left_out().by_scenario() > 0 && table.left_out().undated_entries() > 0);
+    let mut out = Vec::new();
+    export_table(&table, &mut out).expect("exports");
+    let text = String::from_utf8(out).expect("utf-8");
+    let notes: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("note,"))
+        .map(|rest| rest.trim_start_matches(','))
+        .collect();
+    let printed: Vec<String> = table
+        .to_string()
+        .lines()
+        .filter_map(|line| line.strip_prefix("note: ").map(String::from))
+        .collect();
+    assert_eq!(notes.len(), printed.len(), "{text}\n{table}");
+    for (note, printed) in notes.iter().zip(&printed) {
+        assert_eq!(note.trim_matches('"'), printed, "{text}");
+    }
+    assert!(text.contains("left out by the scenario"), "{text}");
+    assert!(text.contains("left out by as_of"), "{text}");
+    // Every line has the header's fields (commas outside quotes).
+    let fields = |line: &str| {
+        let mut quoted = false;
+        1 + line
+            .chars()
+            .filter(|&c| {
+                quoted ^= c == '"';
+                c == ',' && !quoted
+            })
+            .count()
+    };
+    let header = fields(text.lines().next().expect("header"));
+    assert!(text.lines().all(|line| fields(line) == header), "{text}");
 }
 
 #[test]

@@ -268,7 +268,7 @@ mod csv_round_trip {
         coalition_ledger::io::csv::export_table(&table, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("\nrow,''quoted,"), "{text}");
-        assert!(text.contains(",5,5,1,0\n"), "{text}");
+        assert!(text.contains(",5,5,1,0,false,\n"), "{text}");
     }
 
     #[test]

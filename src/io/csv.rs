@@ -1576,9 +1576,17 @@ fn estimate_fields<T: Copy>(estimate: &Estimate<T>, text: impl Fn(T) -> String) 
     }
 }
 
-/// Writes a query [`Table`] as CSV: a `row` column (`row` or `total`), one
-/// column per dimension, then `measure`, `basis`, `currency`, `low`, `high`
-/// (empty when unbounded), `count` and `unspecified`.
+/// Writes a query [`Table`] as CSV: a `row` column (`row`, `total` or
+/// `note`), one column per dimension, then `measure`, `basis`, `currency`,
+/// `low`, `high` (empty when unbounded), `count`, `unspecified`, `rounded`
+/// (`true` when a division in the total was rounded outward) and `note`.
+///
+/// Amounts are written with every digit. After the total come the notes a
+/// printed table shows under it (rows that overlap, a rounded division,
+/// totals below zero, and what the answer left out: by the scenario, by
+/// `as_of`, unconvertible, ...), one `note` row each with its text in the
+/// `note` column and every other column empty, so the file says what the
+/// answer left out as the printed table does.
 ///
 /// # Errors
 ///
@@ -1595,6 +1603,14 @@ fn estimate_fields<T: Copy>(estimate: &Estimate<T>, text: impl Fn(T) -> String) 
 /// export_table(&table, &mut out)?;
 /// let text = String::from_utf8_lossy(&out);
 /// assert!(text.lines().next().is_some_and(|header| header.contains("kind")));
+///
+/// // A scenario's answer says what it left out.
+/// let usa_fails = Scenario::new().fails(Condition::Backstop { by: MemberId::new("USA")? });
+/// let table = fixtures::paris_summit().query().scenario(&usa_fails).run()?;
+/// let mut out = Vec::new();
+/// export_table(&table, &mut out)?;
+/// let text = String::from_utf8_lossy(&out);
+/// assert!(text.lines().any(|line| line.starts_with("note,") && line.contains("left out by the scenario")));
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 pub fn export_table<W: Write>(table: &Table, writer: W) -> Result<()> {
@@ -1610,9 +1626,12 @@ pub fn export_table<W: Write>(table: &Table, writer: W) -> Result<()> {
             "high",
             "count",
             "unspecified",
+            "rounded",
+            "note",
         ]
         .map(String::from),
     );
+    let columns = header.len();
     csv.write_record(&header).map_err(write_error)?;
     let tail = |total: &crate::query::Total| {
         [
@@ -1623,6 +1642,8 @@ pub fn export_table<W: Write>(table: &Table, writer: W) -> Result<()> {
             total.high().map(|h| h.to_string()).unwrap_or_default(),
             total.count().to_string(),
             total.unspecified().to_string(),
+            total.is_rounded().to_string(),
+            String::new(),
         ]
     };
     for row in table.rows() {
@@ -1635,6 +1656,16 @@ pub fn export_table<W: Write>(table: &Table, writer: W) -> Result<()> {
     fields.extend(table.dimensions().iter().map(|_| String::new()));
     fields.extend(tail(table.total()));
     csv.write_record(&fields).map_err(write_error)?;
+    for note in table.notes() {
+        let mut fields = vec![String::new(); columns];
+        if let Some(first) = fields.first_mut() {
+            "note".clone_into(first);
+        }
+        if let Some(last) = fields.last_mut() {
+            *last = note;
+        }
+        csv.write_record(&fields).map_err(write_error)?;
+    }
     csv.flush().map_err(|e| Error::io(None, &e))
 }
 

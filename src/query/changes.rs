@@ -889,7 +889,7 @@ impl Changes {
             .chain(std::iter::once(&self.total))
             .any(|row| row.is_shown_rounded(currency));
         if shown_rounded {
-            writeln!(f, "{SHOWN_ROUNDED}")?;
+            writeln!(f, "note: {SHOWN_ROUNDED}")?;
         }
         Ok(())
     }

@@ -484,7 +484,7 @@ impl fmt::Display for Coverage {
         .into_iter()
         .any(Total::is_shown_rounded);
         if shown_rounded {
-            writeln!(f, "{SHOWN_ROUNDED}")?;
+            writeln!(f, "note: {SHOWN_ROUNDED}")?;
         }
         write!(f, "{}", self.left_out)
     }

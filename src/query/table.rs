@@ -18,7 +18,7 @@ use crate::money::{Currency, show_amount};
 
 /// The note of a printed table that shows some money rounded to its
 /// minor unit.
-pub(crate) const SHOWN_ROUNDED: &str = "note: money is printed to the currency's minor unit (bounds outward); the table's values keep every digit";
+pub(crate) const SHOWN_ROUNDED: &str = "money is printed to the currency's minor unit (bounds outward); the table's values keep every digit";
 
 /// A total with its uncertainty.
 ///
@@ -827,18 +827,6 @@ impl Table {
     /// The notes under a printed table: what it rounded, what overlaps,
     /// what lies below zero, and what the answer left out.
     fn write_notes(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.overlapping {
-            writeln!(
-                f,
-                "note: members in several groups appear in each, so rows add up to more than the total"
-            )?;
-        }
-        if self.total.rounded {
-            writeln!(
-                f,
-                "note: a division (an equipment value's share, an inverse or cross rate) was rounded outward"
-            )?;
-        }
         let shown_rounded = self
             .rows
             .iter()
@@ -846,7 +834,31 @@ impl Table {
             .chain(std::iter::once(&self.total))
             .any(Total::is_shown_rounded);
         if shown_rounded {
-            writeln!(f, "{SHOWN_ROUNDED}")?;
+            writeln!(f, "note: {SHOWN_ROUNDED}")?;
+        }
+        for note in self.notes() {
+            writeln!(f, "note: {note}")?;
+        }
+        Ok(())
+    }
+
+    /// What the answer's exact figures need said next to them, one note
+    /// each, without the `note: ` a printed table puts before each: rows
+    /// that overlap, a division rounded outward, totals below zero, and
+    /// what the answer left out ([`Table::left_out`], a note per count).
+    pub(crate) fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.overlapping {
+            notes.push(
+                "members in several groups appear in each, so rows add up to more than the total"
+                    .to_string(),
+            );
+        }
+        if self.total.rounded {
+            notes.push(
+                "a division (an equipment value's share, an inverse or cross rate) was rounded outward"
+                    .to_string(),
+            );
         }
         // Only adjustments can take a total below zero: say so rather than
         // let a negative low bound pass for a typo.
@@ -863,11 +875,16 @@ impl Table {
             .count();
         if below_zero > 0 {
             let what = if below_zero == 1 { "total" } else { "totals" };
-            writeln!(
-                f,
-                "note: {below_zero} {what} below zero: adjustments (corrections naming no pledge) exceed what was recorded"
-            )?;
+            notes.push(format!(
+                "{below_zero} {what} below zero: adjustments (corrections naming no pledge) exceed what was recorded"
+            ));
         }
-        write!(f, "{}", self.left_out)
+        let left_out = self.left_out.to_string();
+        notes.extend(
+            left_out
+                .lines()
+                .map(|line| line.strip_prefix("note: ").unwrap_or(line).to_string()),
+        );
+        notes
     }
 }

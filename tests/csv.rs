@@ -782,3 +782,133 @@ fn the_import_in_stages_gives_what_the_import_gives() {
         errors(importer.import(header_only.as_bytes()))
     );
 }
+
+/// A quoted field ends at its closing quote: anything but a delimiter, a
+/// line end or the end of the input after it is an error naming the row's
+/// line and the field's column, never a field silently joined (`"a"b`
+/// read as `ab`). A doubled quote inside stays an escaped quote, and a
+/// quote inside an unquoted field is kept as it is.
+#[test]
+fn text_after_a_closing_quote_is_an_error_naming_its_line_and_column() {
+    let row = |id: &str, notes: &str| {
+        format!("{id},FRA,troops,,,exact,5,5,,,,,announced,reported,2025-01-01,,,0,,{notes},")
+    };
+    let text = format!(
+        "{HEADER}\n{}\n{}\n{}\n",
+        row("P1", ""),
+        row("P2", "\"a\"b"),
+        row("P3", "\"x\" ")
+    );
+    assert_eq!(
+        errors(&text),
+        [
+            (
+                3,
+                Some("notes".to_string()),
+                "field 20 is quoted and must end at its closing quote; found `b` after it"
+                    .to_string()
+            ),
+            (
+                4,
+                Some("notes".to_string()),
+                "field 20 is quoted and must end at its closing quote; found a space after it"
+                    .to_string()
+            ),
+        ]
+    );
+    // The last field of the last row, with nothing after it, and in a
+    // field of its own: the same.
+    let last = format!(
+        "{HEADER}\n{}",
+        row("P1", "").replace("reported", "\"reported\"x")
+    );
+    assert_eq!(
+        errors(&last),
+        [(
+            2,
+            Some("evidence".to_string()),
+            "field 14 is quoted and must end at its closing quote; found `x` after it".to_string()
+        )]
+    );
+    let Err(Error::CsvErrors { errors, .. }) = importer().import(last.as_bytes()) else {
+        panic!("expected CSV errors");
+    };
+    assert_eq!(
+        errors[0].to_string(),
+        "CSV line 2, column `evidence`: field 14 is quoted and must end at its closing quote; \
+         found `x` after it"
+    );
+
+    // Quoted fields closed properly, with escaped quotes, and quotes inside
+    // unquoted fields, read as they are.
+    let fine = format!(
+        "{HEADER}\n{}\n{}\n{}\n",
+        row("P1", "\"say \"\"hi\"\"\""),
+        row("P2", "5\" gun"),
+        row("P3", "\"\"")
+    );
+    let ledger = importer().import(fine.as_bytes()).expect("imports");
+    let notes = |id: &str| {
+        ledger
+            .pledge(&pid(id))
+            .expect("exists")
+            .notes()
+            .map(String::from)
+    };
+    assert_eq!(notes("P1").as_deref(), Some("say \"hi\""));
+    assert_eq!(notes("P2").as_deref(), Some("5\" gun"));
+    assert_eq!(notes("P3"), None);
+    // What the export writes for them reads back the same.
+    let out = export_string(&ledger);
+    assert_eq!(
+        export_string(&importer().import(out.as_bytes()).expect("imports")),
+        out
+    );
+}
+
+/// A file with carriage returns alone for line ends (as old Mac programs
+/// write) is read line by line, and each row and error is at its own line.
+#[test]
+fn carriage_return_line_ends_count_as_lines() {
+    let row = |id: &str, low: &str| {
+        format!("{id},FRA,troops,,,exact,{low},5,,,,,announced,reported,2025-01-01,,,0,,,")
+    };
+    let text = format!("{HEADER}\r{}\r{}\r", row("P1", "5"), row("P2", "x"));
+    let found = errors(&text);
+    assert_eq!(
+        found
+            .iter()
+            .map(|(l, c, _)| (*l, c.as_deref()))
+            .collect::<Vec<_>>(),
+        [(3, Some("low"))],
+        "{found:#?}"
+    );
+    // Empty lines, a quoted field over two lines, a field too many and a
+    // bad closing quote: each at its line, counting `\r`, `\n` and `\r\n`
+    // once each.
+    let text = format!(
+        "{HEADER}\r\r{}\r\n{}\n{},extra\r{}\r",
+        row("P1", "5"),
+        row("P2", "5").replace(",0,,,", ",0,,\"two\rlines\","),
+        row("P3", "5"),
+        row("P4", "5").replace(",0,", ",\"0\"0,"),
+    );
+    let found = errors(&text);
+    assert_eq!(
+        found,
+        [
+            (
+                6,
+                None,
+                "this row has 22 fields, the header has 21".to_string()
+            ),
+            (
+                7,
+                Some("delivered".to_string()),
+                "field 18 is quoted and must end at its closing quote; found `0` after it"
+                    .to_string()
+            ),
+        ],
+        "{found:#?}"
+    );
+}

@@ -6,8 +6,9 @@
 //! any length check. This reader follows the record structure itself (the
 //! same quoting rules as the parser: a quote opens a quoted field only at
 //! the start of a field, `""` inside is a literal quote, `\r`, `\n` or
-//! `\r\n` end a record) and stops with an error, naming the record's line,
-//! once a record passes
+//! `\r\n` end a record; each ends a line, a lone `\r` too, as the reader
+//! counts lines) and stops with an error, naming the record's line, once a
+//! record passes
 //! [`MAX_CSV_RECORD_BYTES`](crate::limits::MAX_CSV_RECORD_BYTES). At the
 //! end of the input, a quoted field still open is an error naming the line
 //! where it opened: without it the parser would take every later row into
@@ -56,7 +57,11 @@ pub(crate) struct Guard<R> {
     /// Bytes of the current record so far, without its terminator.
     record_bytes: usize,
     /// The current line (1-based) and the line the current record began on.
+    /// A line ends at each `\n`, and at each `\r` (alone, as files for
+    /// old Macs end lines; a `\r\n` ends one), as the reader counts them.
     line: u64,
+    /// The last byte followed was a `\r`.
+    after_cr: bool,
     record_line: u64,
     /// The line where the open quoted field began.
     quote_line: u64,
@@ -78,6 +83,7 @@ impl<R: Read> Guard<R> {
             state: State::StartField,
             record_bytes: 0,
             line: 1,
+            after_cr: false,
             record_line: 1,
             quote_line: 1,
             pending: None,
@@ -128,6 +134,7 @@ impl<R: Read> Guard<R> {
             self.record_line = self.line;
         }
         self.record_bytes = self.record_bytes.saturating_add(run);
+        self.after_cr = false;
         self.state = match bytes.get(run.saturating_sub(1)) {
             Some(b',') => State::StartField,
             _ => State::InField,
@@ -138,9 +145,10 @@ impl<R: Read> Guard<R> {
     /// Follows one byte; false when the record has grown past the limit.
     fn step(&mut self, byte: u8) -> bool {
         let ends_record = matches!(byte, b'\n' | b'\r');
-        if byte == b'\n' {
+        if byte == b'\r' || (byte == b'\n' && !self.after_cr) {
             self.line = self.line.saturating_add(1);
         }
+        self.after_cr = byte == b'\r';
         if self.state == State::InComment {
             // Only a `\n` ends a comment (a `\r` does not, as in
             // `csv_core`); none of it counts towards a record.
@@ -227,9 +235,17 @@ impl<R: Read> Read for Guard<R> {
                 }
             }
             if self.state == State::InComment && byte != b'\n' {
-                // The rest of the comment, up to its `\n`, at once.
+                // The rest of the comment, up to its `\n`, at once; a `\r`
+                // in it ends a line, not the comment.
                 let rest = buf.get(i..n).unwrap_or_default();
-                i = i.saturating_add(memchr::memchr(b'\n', rest).unwrap_or(rest.len()));
+                let skipped = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                let skipped_bytes = rest.get(..skipped).unwrap_or_default();
+                let returns = memchr::memchr_iter(b'\r', skipped_bytes).count();
+                self.line = self
+                    .line
+                    .saturating_add(u64::try_from(returns).unwrap_or(u64::MAX));
+                self.after_cr = skipped_bytes.last() == Some(&b'\r');
+                i = i.saturating_add(skipped);
                 continue;
             }
             let run = self.ordinary_run(buf.get(i..n).unwrap_or_default());
@@ -380,6 +396,29 @@ mod tests {
         // Escaped quotes and quotes inside unquoted fields are not openings.
         assert!(run("a,\"x\"\"y\"\nb,c\"d\n", 1000).is_ok());
         assert!(run("a,\"x\"y\n", 1000).is_ok());
+    }
+
+    /// A `\r` alone ends a line, as `\n` and `\r\n` do, wherever it is:
+    /// between records, inside quotes and inside a comment line (which
+    /// only a `\n` ends).
+    #[test]
+    fn carriage_returns_alone_end_lines() {
+        assert_eq!(run("ab\rcd\refghi\r", 4).map_err(|s| s.line), Err(3));
+        assert_eq!(run("ab\r\ncd\r\n\r\nefghi", 4).map_err(|s| s.line), Err(4));
+        assert_eq!(run("\"a\rb\"\r\nefghijkl", 7).map_err(|s| s.line), Err(3));
+        let open = run("a\rb\r\"c\rd", 1000).unwrap_err();
+        assert_eq!(
+            (open.line, open.message.contains("unterminated")),
+            (3, true)
+        );
+        // Split between reads, a `\r\n` is still one line end.
+        for chunk in [1, 2, 3] {
+            let (_, stop) = read_all(b"ab\r\ncd\r\nefghi", 4, chunk);
+            assert_eq!(stop.map(|s| s.line), Some(3), "chunk {chunk}");
+        }
+        let commented =
+            |text: &str| run_guard(Guard::with_comments(text.as_bytes(), 4, Some(b'#')));
+        assert_eq!(commented("#x\ry\nab\refghij\n").map_err(|s| s.line), Err(4));
     }
 
     #[test]

@@ -17,8 +17,8 @@
 //! and skips a `\n` at the start of a record (an empty line). A line with
 //! neither `"` nor `\r` never leaves those states. At each record
 //! boundary `csv_core` is in a state that reads any input as its start
-//! state does, so the records it skipped leave nothing behind. Its line
-//! count is set to the line the record starts on.
+//! state does, so the records it skipped leave nothing behind. Lines are
+//! counted here, over every byte read, plain or through `csv_core`.
 //!
 //! What a reader sees is what `csv::Reader` gives, with its default
 //! settings or with a comment byte ([`Records::guarded`]), record
@@ -30,7 +30,21 @@
 //! - errors worded the same;
 //! - nothing more after an error from the input.
 //!
-//! Four things differ, on purpose:
+//! A quote inside a field that does not start with one is kept as it is
+//! (`ab"c` reads `ab"c`), as `csv_core` keeps it: nothing is changed, and
+//! the crate's writers quote such a field, so it reads back the same.
+//!
+//! Six things differ, on purpose:
+//! - A quoted field ends at its closing quote: what follows must be a
+//!   second quote (a quote in the text), a comma, a line end or the end of
+//!   the input. Anything else is an error for the record
+//!   ([`RecordError::AfterQuote`]), naming the field, and reading goes on.
+//!   `csv_core` joins it on to the field (`"a"b` read as `ab`), which
+//!   changed what the file says without a word.
+//! - A `\r` alone ends a line, as `\n` and `\r\n` do, for every position
+//!   (records, errors, and the guard's stops). `csv_core` ends a record at
+//!   a lone `\r` but counts lines at `\n` only, so every record of a file
+//!   with `\r` line ends (as old Mac programs write) was at line 1.
 //! - A record's line and byte are those of its first byte. `csv::Reader`
 //!   gives the position where the previous record ended, before the line
 //!   ends and comment lines that `csv_core` skips ahead of the next one, so
@@ -50,7 +64,11 @@
 //!
 //! The tests read random inputs with both, through readers that return
 //! few bytes at a time, with and without comments, and compare, moving
-//! `csv::Reader`'s positions past the line ends and comment lines.
+//! `csv::Reader`'s positions past the line ends and comment lines, counting
+//! lines at `\r` too, and expecting the error for each record whose bytes
+//! have text after a closing quote, where `csv::Reader` reads it. Records
+//! written with every kind of line end and text after quotes are read
+//! back at their lines, refused where they should be.
 
 use super::csv_guard::{BYTE_ORDER_MARK, Guard};
 use crate::limits::MAX_CSV_RECORD_BYTES;
@@ -58,7 +76,8 @@ use std::io::{self, Read};
 use std::ops::Range;
 
 /// Where a record starts, as `csv::Position` counts: the byte offset, the
-/// 1-based line and the 0-based record number (the header is record 0).
+/// 1-based line (where a `\r` alone ends a line too) and the 0-based record
+/// number (the header is record 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Position {
     pub(crate) byte: u64,
@@ -128,7 +147,8 @@ impl CsvRecord {
 }
 
 /// What [`Records::read_record`] may fail with. The wording of each is
-/// `csv::Error`'s for the same case.
+/// `csv::Error`'s for the same case; `csv::Reader` has no
+/// [`RecordError::AfterQuote`].
 #[derive(Debug)]
 pub(crate) enum RecordError {
     /// Reading the input failed, where reading stood; nothing more is read.
@@ -145,11 +165,15 @@ pub(crate) enum RecordError {
         field: usize,
         valid_up_to: usize,
     },
+    /// A quoted field has more after its closing quote than a delimiter,
+    /// a line end or the end of the input (`csv_core` would join it on).
+    AfterQuote { at: Position, found: AfterQuote },
 }
 
 impl RecordError {
     /// Whether reading goes on after this error: a record of the wrong
-    /// length or not UTF-8 is one bad record; an input error ends it.
+    /// length, not UTF-8 or with text after a closing quote is one bad
+    /// record; an input error ends it.
     pub(crate) fn goes_on(&self) -> bool {
         !matches!(self, RecordError::Io { .. })
     }
@@ -160,7 +184,8 @@ impl RecordError {
         match self {
             RecordError::Io { at, .. }
             | RecordError::UnequalLengths { at, .. }
-            | RecordError::Utf8 { at, .. } => at.line,
+            | RecordError::Utf8 { at, .. }
+            | RecordError::AfterQuote { at, .. } => at.line,
         }
     }
 
@@ -199,6 +224,11 @@ impl RecordError {
                 field.saturating_add(1),
                 valid_up_to.saturating_add(1)
             ),
+            RecordError::AfterQuote { found, .. } => format!(
+                "field {} is quoted and must end at its closing quote; found {} after it",
+                found.field.saturating_add(1),
+                found.describe()
+            ),
         };
         crate::error::Error::Csv {
             line: self.line(),
@@ -232,6 +262,16 @@ impl std::fmt::Display for RecordError {
                  invalid UTF-8 in field {field} near byte index {valid_up_to}",
                 at.record, at.line, at.byte
             ),
+            RecordError::AfterQuote { at, found } => write!(
+                f,
+                "CSV parse error: record {} (line {}, field: {}, byte: {}): a quoted field \
+                 must end at its closing quote; found {} after it",
+                at.record,
+                at.line,
+                found.field,
+                at.byte,
+                found.describe()
+            ),
         }
     }
 }
@@ -253,8 +293,9 @@ enum Found {
     /// A plain line: these bytes of the buffer, without the `\n`.
     Line(Range<usize>),
     /// A record `csv_core` read, of this many fields: they lie end to end
-    /// in `fields`, each ending where the same place of `ends` says.
-    Core(usize),
+    /// in `fields`, each ending where the same place of `ends` says. With
+    /// what came after a closing quote, when something did.
+    Core(usize, Option<AfterQuote>),
     /// No more records.
     End,
 }
@@ -289,6 +330,8 @@ pub(crate) struct Records<R> {
     progress: Progress,
     /// Within a comment line whose `\n` has not been read yet.
     in_comment: bool,
+    /// Counts the lines of the bytes moved past.
+    lines: LineEnds,
     /// How many unread bytes are known to hold no `\n`, `"` or `\r`: a
     /// line arriving in many small reads is searched once, not again from
     /// its start after each read.
@@ -329,10 +372,13 @@ impl<R: Read> Records<R> {
     /// is not UTF-8 by the header's name for it.
     pub(crate) fn located(&self, error: &RecordError) -> crate::error::Error {
         let mut located = error.to_error();
-        if let (RecordError::Utf8 { field, .. }, crate::error::Error::Csv { column, .. }) =
-            (error, &mut located)
-        {
-            *column = self.names.get(*field).cloned();
+        let field = match error {
+            RecordError::Utf8 { field, .. } => Some(*field),
+            RecordError::AfterQuote { found, .. } => Some(found.field),
+            _ => None,
+        };
+        if let (Some(field), crate::error::Error::Csv { column, .. }) = (field, &mut located) {
+            *column = self.names.get(field).cloned();
         }
         located
     }
@@ -352,6 +398,7 @@ impl<R: Read> Records<R> {
             core: csv_core::ReaderBuilder::new().comment(comment).build(),
             progress: Progress::Unread,
             in_comment: false,
+            lines: LineEnds::default(),
             searched: 0,
             fields: vec![0; 1024],
             ends: vec![0; 32],
@@ -377,6 +424,7 @@ impl<R: Read> Records<R> {
             }
         })?;
         record.position = at;
+        let mut bad_quote = None;
         let bytes = match found {
             Found::Line(range) => {
                 let line = self.buffer.get(range).unwrap_or_default();
@@ -384,7 +432,8 @@ impl<R: Read> Records<R> {
                 record.gap = 1;
                 line
             }
-            Found::Core(count) => {
+            Found::Core(count, after_quote) => {
+                bad_quote = after_quote;
                 let ends = self.ends.get(..count).unwrap_or_default();
                 record.ends.extend_from_slice(ends);
                 record.gap = 0;
@@ -401,17 +450,20 @@ impl<R: Read> Records<R> {
         // count moves on even when the check fails.
         self.position.record = self.position.record.saturating_add(1);
         let found_fields = as_u64(record.ends.len());
-        match self.expected_fields {
-            None => self.expected_fields = Some(found_fields),
-            Some(expected) if expected != found_fields => {
-                record.clear();
-                return Err(RecordError::UnequalLengths {
-                    at,
-                    expected,
-                    found: found_fields,
-                });
-            }
-            Some(_) => {}
+        let expected = *self.expected_fields.get_or_insert(found_fields);
+        if let Some(found) = bad_quote {
+            // Before the field count: the text after the quote is the
+            // first thing wrong with the record as written.
+            record.clear();
+            return Err(RecordError::AfterQuote { at, found });
+        }
+        if expected != found_fields {
+            record.clear();
+            return Err(RecordError::UnequalLengths {
+                at,
+                expected,
+                found: found_fields,
+            });
         }
         // A plain line is valid as a whole exactly when every field is: a
         // comma is ASCII, so cutting at one never splits a character. The
@@ -465,19 +517,17 @@ impl<R: Read> Records<R> {
             if self.in_comment {
                 // The rest of a comment that did not fit the buffer: taken
                 // as it comes, never held whole, so a comment has no limit.
-                match memchr::memchr(b'\n', unread) {
-                    Some(end) => {
-                        self.in_comment = false;
-                        self.consume(end.saturating_add(1), 1);
-                    }
-                    None if self.input_ended => {
-                        self.in_comment = false;
-                        self.consume(unread.len(), 0);
-                    }
-                    None => {
-                        self.consume(unread.len(), 0);
-                        self.fill()?;
-                    }
+                // A `\r` in it ends a line but not the comment.
+                let (taken, ended) = match memchr::memchr(b'\n', unread) {
+                    Some(end) => (end.saturating_add(1), true),
+                    None => (unread.len(), self.input_ended),
+                };
+                let lines = self.lines.count(unread.get(..taken).unwrap_or_default());
+                self.consume(taken, lines);
+                if ended {
+                    self.in_comment = false;
+                } else {
+                    self.fill()?;
                 }
                 continue;
             }
@@ -486,8 +536,7 @@ impl<R: Read> Records<R> {
                 .take_while(|&&b| b == b'\n' || b == b'\r')
                 .count();
             if ends > 0 {
-                let lines =
-                    memchr::memchr_iter(b'\n', unread.get(..ends).unwrap_or_default()).count();
+                let lines = self.lines.count(unread.get(..ends).unwrap_or_default());
                 self.consume(ends, lines);
                 continue;
             }
@@ -503,6 +552,7 @@ impl<R: Read> Records<R> {
             match special {
                 Some(end) if unread.get(end) == Some(&b'\n') => {
                     let line = self.start..self.start.saturating_add(end);
+                    self.lines.past_other();
                     self.consume(end.saturating_add(1), 1);
                     return Ok((Found::Line(line), at));
                 }
@@ -512,6 +562,7 @@ impl<R: Read> Records<R> {
                         return Ok((Found::End, at));
                     }
                     let line = self.start..self.end;
+                    self.lines.past_other();
                     self.consume(unread.len(), 0);
                     return Ok((Found::Line(line), at));
                 }
@@ -550,9 +601,12 @@ impl<R: Read> Records<R> {
 
     /// Reads the next record with `csv_core`, as `csv::Reader` does: it
     /// takes what is buffered, and more input only once that is used up.
+    /// The bytes it reads are followed for what comes after a closing quote
+    /// (which `csv_core` joins on to the field) and for line ends (it counts
+    /// `\n` alone).
     fn through_core(&mut self) -> io::Result<Found> {
         self.searched = 0;
-        self.core.set_line(self.position.line);
+        let mut quotes = QuoteCheck::default();
         let (mut written, mut ended) = (0, 0);
         loop {
             if self.start == self.end && !self.input_ended {
@@ -571,16 +625,19 @@ impl<R: Read> Records<R> {
                 self.fields.get_mut(written..).unwrap_or_default(),
                 self.ends.get_mut(ended..).unwrap_or_default(),
             );
-            self.start = self.start.saturating_add(read);
-            self.position.byte = self.position.byte.saturating_add(as_u64(read));
-            self.position.line = self.core.line();
+            let taken = input.get(..read).unwrap_or_default();
+            quotes.follow(taken);
+            let lines = self.lines.count(taken);
+            self.consume(read, lines);
             written = written.saturating_add(wrote);
             ended = ended.saturating_add(ends);
             match result {
                 csv_core::ReadRecordResult::InputEmpty => {}
                 csv_core::ReadRecordResult::OutputFull => grow(&mut self.fields),
                 csv_core::ReadRecordResult::OutputEndsFull => grow(&mut self.ends),
-                csv_core::ReadRecordResult::Record => return Ok(Found::Core(ended)),
+                csv_core::ReadRecordResult::Record => {
+                    return Ok(Found::Core(ended, quotes.found));
+                }
                 csv_core::ReadRecordResult::End => return Ok(Found::End),
             }
         }
@@ -612,6 +669,163 @@ impl<R: Read> Records<R> {
 
 fn as_u64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// Counts line ends in the bytes read, in order: each `\n`, and each `\r`
+/// (a line end alone in files written for old Macs), but a `\r\n` once,
+/// even when a read ends between them. (`csv_core` counts `\n` alone, so
+/// every record of a file with `\r` line ends was at line 1.)
+#[derive(Debug, Default)]
+struct LineEnds {
+    /// The last byte counted was a `\r`.
+    after_cr: bool,
+}
+
+impl LineEnds {
+    /// How many lines end in `bytes`, which come next.
+    fn count(&mut self, bytes: &[u8]) -> usize {
+        let Some(&last) = bytes.last() else {
+            return 0;
+        };
+        let returns = memchr::memchr_iter(b'\r', bytes).count();
+        let lone_newlines = memchr::memchr_iter(b'\n', bytes)
+            .filter(|&i| match i.checked_sub(1) {
+                Some(before) => bytes.get(before) != Some(&b'\r'),
+                None => !self.after_cr,
+            })
+            .count();
+        self.after_cr = last == b'\r';
+        returns.saturating_add(lone_newlines)
+    }
+
+    /// Bytes that do not end in `\r` came next, their lines counted by the
+    /// caller (a plain line and its `\n`).
+    fn past_other(&mut self) {
+        self.after_cr = false;
+    }
+}
+
+/// Where a record read through `csv_core` is, for [`QuoteCheck`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Quoting {
+    #[default]
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// Just past a quote inside a quoted field: a second one is a quote
+    /// of the field's text, anything else must end the field.
+    Closed,
+}
+
+/// What came after a closing quote: in which field (0-based), and its
+/// first bytes (up to one character's worth, as far as the record goes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AfterQuote {
+    field: usize,
+    bytes: [u8; 4],
+    len: usize,
+}
+
+impl AfterQuote {
+    /// The character found, for the error: in backquotes, escaped when it
+    /// would not show, or the byte when it is no character.
+    fn describe(&self) -> String {
+        let bytes = self.bytes.get(..self.len).unwrap_or_default();
+        let first = self.bytes.first().copied().unwrap_or(0);
+        match std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|s| s.chars().next())
+        {
+            Some(' ') => "a space".to_string(),
+            Some(c) if c.is_whitespace() || c.is_control() => {
+                format!("`{}`", c.escape_default())
+            }
+            Some(c) => format!("`{c}`"),
+            None => format!("the byte 0x{first:02X}"),
+        }
+    }
+}
+
+/// Follows one record's bytes, as `csv_core` reads them, for the first
+/// byte after a closing quote that neither ends the field nor quotes a
+/// quote. `csv_core` reads `"a"b` as `ab`; this crate refuses it.
+#[derive(Debug, Default)]
+struct QuoteCheck {
+    state: Quoting,
+    field: usize,
+    found: Option<AfterQuote>,
+}
+
+impl QuoteCheck {
+    /// Follows `bytes`, the next of the record. Between quotes, only the
+    /// next quote matters and only commas change the field, so runs without
+    /// a quote are passed at once (a file with `\r\n` line ends reads every
+    /// record this way).
+    fn follow(&mut self, mut bytes: &[u8]) {
+        while let Some((&byte, rest)) = bytes.split_first() {
+            if let Some(found) = self.found.as_mut() {
+                // The rest of the character found, for its description;
+                // nothing more matters.
+                let width = utf8_width(found.bytes.first().copied().unwrap_or(0));
+                if found.len >= width {
+                    return;
+                }
+                if let Some(slot) = found.bytes.get_mut(found.len) {
+                    *slot = byte;
+                }
+                found.len = found.len.saturating_add(1);
+                bytes = rest;
+                continue;
+            }
+            if self.state != Quoting::Closed {
+                let run = memchr::memchr(b'"', bytes).unwrap_or(bytes.len());
+                if let Some((plain, after)) = bytes.split_at_checked(run).filter(|_| run > 0) {
+                    if self.state != Quoting::Quoted {
+                        let commas = memchr::memchr_iter(b',', plain).count();
+                        self.field = self.field.saturating_add(commas);
+                        self.state = match plain.last() {
+                            Some(b',') => Quoting::FieldStart,
+                            _ => Quoting::Unquoted,
+                        };
+                    }
+                    bytes = after;
+                    continue;
+                }
+            }
+            self.state = match (self.state, byte) {
+                (Quoting::Quoted, b'"') => Quoting::Closed,
+                (Quoting::Quoted, _) | (Quoting::Closed | Quoting::FieldStart, b'"') => {
+                    Quoting::Quoted
+                }
+                (_, b',') => {
+                    self.field = self.field.saturating_add(1);
+                    Quoting::FieldStart
+                }
+                (Quoting::Closed, b'\r' | b'\n') => Quoting::FieldStart,
+                (Quoting::Closed, _) => {
+                    self.found = Some(AfterQuote {
+                        field: self.field,
+                        bytes: [byte, 0, 0, 0],
+                        len: 1,
+                    });
+                    Quoting::Unquoted
+                }
+                _ => Quoting::Unquoted,
+            };
+            bytes = rest;
+        }
+    }
+}
+
+/// How many bytes the UTF-8 character starting with `lead` has (1 for a
+/// byte that starts none).
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf7 => 4,
+        _ => 1,
+    }
 }
 
 fn grow<T: Default + Clone>(buffer: &mut Vec<T>) {
@@ -690,10 +904,27 @@ mod tests {
         read.map(|more| more.then(|| (fields.collect(), byte, line, number)))
     }
 
+    /// The line of byte `byte` of `input`: one more than the line ends
+    /// before it, `\n`, `\r` and `\r\n` each one (`csv_core` counts `\n`).
+    fn line_at(input: &[u8], byte: u64) -> u64 {
+        let before = input
+            .get(..usize::try_from(byte).unwrap_or(usize::MAX))
+            .unwrap_or(input);
+        let mut line = 1;
+        for (i, &b) in before.iter().enumerate() {
+            let crlf_end = b == b'\n' && i > 0 && before[i - 1] == b'\r';
+            if b == b'\r' || (b == b'\n' && !crlf_end) {
+                line += 1;
+            }
+        }
+        line
+    }
+
     /// Where a record of `input` starts by this module's count, given
     /// where `csv::Reader` says it does: past the line ends and comment
     /// lines ahead of it (and the first record past the byte order mark
-    /// that `csv_core` stripped).
+    /// that `csv_core` stripped), and at the line that counts `\r` line
+    /// ends too.
     fn first_byte(input: &[u8], p: &csv::Position, comment: Option<u8>) -> (u64, u64) {
         let from = usize::try_from(p.byte()).unwrap_or(usize::MAX);
         let ahead = input.get(from..).unwrap_or_default();
@@ -715,8 +946,48 @@ mod tests {
                 break;
             }
         }
-        let lines = memchr::memchr_iter(b'\n', &ahead[..skipped]).count();
-        (p.byte() + as_u64(skipped), p.line() + as_u64(lines))
+        let byte = p.byte() + as_u64(skipped);
+        (byte, line_at(input, byte))
+    }
+
+    /// What this module refuses where `csv::Reader` reads on: the first
+    /// byte after a closing quote that is neither a second quote, nor a
+    /// comma, nor a line end, in the bytes of one record (from its first
+    /// byte); the field it is in, and how the error shows it.
+    fn after_closing_quote(raw: &[u8]) -> Option<(usize, String)> {
+        let (mut field, mut quoted, mut closed, mut at_start) = (0, false, false, true);
+        for (i, &b) in raw.iter().enumerate() {
+            if quoted {
+                if closed && b != b'"' {
+                    quoted = false;
+                    if !matches!(b, b',' | b'\r' | b'\n') {
+                        let shown = match raw[i..].utf8_chunks().next() {
+                            Some(chunk) => match chunk.valid().chars().next() {
+                                Some(' ') => "a space".to_string(),
+                                Some(c) if c.is_control() || c.is_whitespace() => {
+                                    format!("`{}`", c.escape_default())
+                                }
+                                Some(c) => format!("`{c}`"),
+                                None => format!("the byte 0x{b:02X}"),
+                            },
+                            None => format!("the byte 0x{b:02X}"),
+                        };
+                        return Some((field, shown));
+                    }
+                } else {
+                    closed = !closed && b == b'"';
+                    continue;
+                }
+            } else if at_start && b == b'"' {
+                (quoted, closed, at_start) = (true, false, false);
+                continue;
+            }
+            at_start = b == b',';
+            if at_start {
+                field += 1;
+            }
+        }
+        None
     }
 
     fn of_csv(
@@ -788,7 +1059,38 @@ mod tests {
         let mut record = csv::StringRecord::new();
         let mut all = Vec::new();
         loop {
+            let start = reader.position().clone();
             let read = reader.read_record(&mut record);
+            let bad_quote = || {
+                let (byte, line) = first_byte(input, &start, comment);
+                let end = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+                let raw = input.get(usize::try_from(byte).unwrap_or(0)..end)?;
+                after_closing_quote(raw).map(|(field, shown)| {
+                    format!(
+                        "CSV parse error: record {} (line {line}, field: {field}, byte: {byte}): \
+                         a quoted field must end at its closing quote; found {shown} after it",
+                        start.record()
+                    )
+                })
+            };
+            let refused = match &read {
+                Ok(true) => bad_quote(),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                    ) =>
+                {
+                    bad_quote()
+                }
+                _ => None,
+            };
+            if let Some(message) = refused {
+                // Where `csv_core` joins the text after the quote on to the
+                // field, this module refuses the record, and reads on.
+                all.push(Err((message, true)));
+                continue;
+            }
             if is_final_comment(input, comment, &read, &record) {
                 // Where `csv_core` makes a record of one empty field, this
                 // module sees the comment it is and the end after it.
@@ -1017,6 +1319,186 @@ mod tests {
                 matches!(o, Err((message, true)) if message.contains("invalid UTF-8 in field 0"))
             });
             assert!(refused, "{got:?}");
+        }
+    }
+
+    /// What `with_records` read, shown briefly: each record's line and
+    /// fields, or its error.
+    fn read_briefly(input: &[u8], comment: Option<u8>) -> Vec<String> {
+        let got = with_records(input, 3, usize::MAX, 20, comment);
+        assert_eq!(got, with_csv(input, 3, usize::MAX, comment));
+        got.into_iter()
+            .filter_map(|o| match o {
+                Ok(Some((fields, _, line, _))) => Some(format!("{line}: {fields:?}")),
+                Ok(None) => None,
+                Err((message, _)) => Some(message),
+            })
+            .collect()
+    }
+
+    /// After a closing quote comes a second quote, a comma, a line end or
+    /// the end of the input; anything else is refused (`csv_core` would
+    /// join it on to the field), naming the record and the field, and
+    /// reading goes on. A quote inside an unquoted field is kept.
+    #[test]
+    fn text_after_a_closing_quote_is_refused_and_reading_goes_on() {
+        let input = b"id,n\n1,\"a\"b\n2,\"c\"\"\"\n3,\"d\" \r4,\"e\"\"\"\xc3\xa9\n5,\"x\"\xc3\n\
+                      6,ab\"c\n\"7\"\t,\n8,\"\"\"\"";
+        let refused = |record: u64, line: u64, field: u64, byte: u64, found: &str| {
+            format!(
+                "CSV parse error: record {record} (line {line}, field: {field}, byte: {byte}): \
+                 a quoted field must end at its closing quote; found {found} after it"
+            )
+        };
+        assert_eq!(
+            read_briefly(input, None),
+            [
+                r#"1: ["id", "n"]"#.to_string(),
+                refused(1, 2, 1, 5, "`b`"),
+                r#"3: ["2", "c\""]"#.to_string(),
+                refused(3, 4, 1, 20, "a space"),
+                refused(4, 5, 1, 27, "`é`"),
+                refused(5, 6, 1, 37, "the byte 0xC3"),
+                r#"7: ["6", "ab\"c"]"#.to_string(),
+                refused(7, 8, 0, 51, "`\\t`"),
+                r#"9: ["8", "\""]"#.to_string(),
+            ]
+        );
+    }
+
+    /// A `\r` alone ends a line, as `\n` and `\r\n` do (`csv_core` counts
+    /// `\n` alone), between records, in quoted fields and in comments.
+    #[test]
+    fn carriage_returns_alone_end_lines() {
+        let input = b"h,i\rr,1\r\"q\rq\",2\r\n\r\nr,3\n#c\rd\ne,4\r\r";
+        assert_eq!(
+            read_briefly(input, Some(b'#')),
+            [
+                r#"1: ["h", "i"]"#,
+                r#"2: ["r", "1"]"#,
+                r#"3: ["q\rq", "2"]"#,
+                r#"6: ["r", "3"]"#,
+                r#"9: ["e", "4"]"#,
+            ]
+        );
+        // The line an error names is counted the same way.
+        let uneven = read_briefly(b"a,b\r\rc\r", None);
+        assert_eq!(
+            uneven,
+            [
+                r#"1: ["a", "b"]"#,
+                "CSV error: record 1 (line: 3, byte: 5): found record with 1 fields, \
+                 but the previous record has 2 fields"
+            ]
+        );
+    }
+
+    proptest! {
+        /// The check passes runs without a quote at once, over reads cut
+        /// anywhere, and finds what the byte-by-byte model of the tests
+        /// finds, in the same field, shown the same way.
+        #[test]
+        fn the_quote_check_finds_what_a_byte_by_byte_model_finds(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just(&b"a"[..]), Just(&b","[..]), Just(&b"\""[..]), Just(&b" "[..]),
+                    Just("\u{e9}".as_bytes()), Just(&b"\xc3"[..]), Just(&b"\xa9"[..]),
+                ],
+                0..30,
+            ),
+            cuts in proptest::collection::vec(0usize..40, 0..5),
+        ) {
+            let record = pieces.concat();
+            let mut check = QuoteCheck::default();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(record.len())).collect();
+            cuts.sort_unstable();
+            let mut from = 0;
+            for cut in cuts.into_iter().chain([record.len()]) {
+                check.follow(&record[from..cut]);
+                from = cut;
+            }
+            let found = check.found.map(|f| (f.field, f.describe()));
+            prop_assert_eq!(found, after_closing_quote(&record));
+        }
+    }
+
+    /// One field of a generated record: plain text, quoted text (with
+    /// quotes, commas and line ends of every kind), or quoted text with
+    /// more after its closing quote.
+    fn written_field() -> impl Strategy<Value = (String, Option<String>)> {
+        let quoted = "[a,\"\r\n]{0,5}";
+        prop_oneof![
+            "[a-c]{1,3}".prop_map(|text| (text, None)),
+            quoted.prop_map(|text| (format!("\"{}\"", text.replace('"', "\"\"")), None)),
+            (
+                quoted,
+                prop_oneof![Just("b"), Just("bc"), Just(" "), Just("é"), Just("\t")]
+            )
+                .prop_map(|(text, after)| {
+                    let written = format!("\"{}\"{after}", text.replace('"', "\"\""));
+                    (written, Some(after.to_string()))
+                }),
+        ]
+    }
+
+    proptest! {
+        /// Records written with any line ends, and empty lines between
+        /// them, are read at their lines; each record with text after a
+        /// closing quote is refused, naming its first such field, and the
+        /// records after it are read.
+        #[test]
+        fn written_records_are_read_at_their_lines_and_bad_quotes_refused(
+            rows in (1usize..4).prop_flat_map(|width| proptest::collection::vec(
+                (
+                    proptest::collection::vec(written_field(), width),
+                    prop_oneof![
+                        Just("\n"), Just("\r"), Just("\r\n"),
+                        Just("\n\n"), Just("\r\r"), Just("\n\r"), Just("\r\n\r\n"),
+                    ],
+                ),
+                1..8,
+            )),
+            step in 1usize..20,
+        ) {
+            let (mut input, mut expected, mut line) = (String::new(), Vec::new(), 1);
+            for (record, (fields, end)) in rows.iter().enumerate() {
+                let written: Vec<&str> = fields.iter().map(|(w, _)| w.as_str()).collect();
+                let text = written.join(",");
+                let bad = fields.iter().enumerate().find_map(|(i, (_, after))| {
+                    after.as_ref().map(|a| (i, a))
+                });
+                expected.push(match bad {
+                    Some((field, after)) => {
+                        let shown = match after.as_str() {
+                            " " => "a space".to_string(),
+                            "\t" => "`\\t`".to_string(),
+                            other => format!("`{}`", other.chars().next().unwrap_or('?')),
+                        };
+                        Err(format!(
+                            "CSV parse error: record {record} (line {line}, field: {field}, \
+                             byte: {}): a quoted field must end at its closing quote; found \
+                             {shown} after it",
+                            input.len()
+                        ))
+                    }
+                    None => Ok((line, fields.len())),
+                });
+                input.push_str(&text);
+                input.push_str(end);
+                line = line_at(input.as_bytes(), as_u64(input.len()));
+            }
+            let got: Vec<_> = with_records(input.as_bytes(), step, usize::MAX, 20, None)
+                .into_iter()
+                .filter_map(|o| match o {
+                    Ok(Some((fields, _, line, _))) => Some(Ok((line, fields.len()))),
+                    Ok(None) => None,
+                    Err((message, going_on)) => {
+                        assert!(going_on, "{message}");
+                        Some(Err(message))
+                    }
+                })
+                .collect();
+            prop_assert_eq!(got, expected, "{:?}", input);
         }
     }
 

@@ -1116,10 +1116,15 @@ impl Entry {
     }
 }
 
-/// Validates the date an entry gives, independent of the ledger.
-pub(crate) fn validate_date(provenance: &Provenance) -> Result<()> {
+/// Validates the date an entry gives, independent of the ledger; the
+/// error names the pledge the entry is about, if any.
+pub(crate) fn validate_date(action: &Action, provenance: &Provenance) -> Result<()> {
     if let Some(date) = provenance.date {
-        check_date(|| "entry".to_string(), "date", date.effective())?;
+        let subject = || match action.pledge() {
+            Some(pledge) => format!("pledge `{pledge}`"),
+            None => "entry".to_string(),
+        };
+        check_date(subject, "date", date.effective())?;
     }
     Ok(())
 }

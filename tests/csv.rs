@@ -503,7 +503,7 @@ fn an_import_row_closing_a_dependency_cycle_is_refused_with_its_line() {
     let text = format!("{header}\n{}\n{}\n", row("A", "B"), row("B", "A"));
     let err = importer().import(text.as_bytes()).unwrap_err();
     let message = err.to_string();
-    assert!(message.contains("line 3"), "{message}");
+    assert!(message.contains("line 3, column `conditions`"), "{message}");
     assert!(
         message.contains("dependency cycle of 2 pledges"),
         "{message}"

@@ -218,7 +218,7 @@ fn dates_no_reader_accepts_are_refused_up_front() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "entry: invalid date: +10000-01-01 is outside 0000-01-01 to 9999-12-31"
+        "pledge `FRA-1`: invalid date: +10000-01-01 is outside 0000-01-01 to 9999-12-31"
     );
     let before = NaiveDate::from_ymd_opt(-1, 12, 31).expect("chrono holds it");
     let source = Source::new(sid("old"), "Archive", SourceKind::Dataset).with_published(before);

@@ -240,7 +240,32 @@ fn running_totals_refuse_a_reversed_range_an_as_of_and_too_many_periods() -> Res
         .query()
         .running_totals(Interval::Month, d("1950-01-01"), d("2050-01-01"))
         .unwrap_err();
-    assert!(matches!(err, Error::Limit { limit: 1_200, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Limit {
+                limit: 1_200,
+                actual: 1_201,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // The error gives the real count, however far past the limit.
+    for (interval, from, to, count) in [
+        (Interval::Month, "0000-01-01", "9999-12-31", 120_000),
+        (Interval::Quarter, "0000-02-15", "9999-12-31", 40_000),
+        (Interval::Year, "0000-06-01", "9999-01-01", 10_000),
+    ] {
+        let err = ledger
+            .query()
+            .running_totals(interval, d(from), d(to))
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Limit { limit: 1_200, actual, .. } if actual == count),
+            "{interval:?}: {err}"
+        );
+    }
     Ok(())
 }
 

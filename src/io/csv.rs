@@ -714,6 +714,7 @@ fn located(error: Error, line: u64) -> Error {
         Error::UnknownMember { .. } => Some("member"),
         Error::UnknownSource { .. } => Some("sources"),
         Error::Conflict { .. } => Some("id"),
+        Error::DependencyCycle { .. } => Some("conditions"),
         Error::InvalidValue { field, .. } => column_of_field(field),
         Error::InvalidTransition { .. } | Error::Withdrawn { .. } => Some("stage"),
         Error::Mismatch { .. } | Error::Overflow { .. } => Some("delivered"),

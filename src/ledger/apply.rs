@@ -401,7 +401,7 @@ impl Ledger {
         rules: Rules,
         sources_known: bool,
     ) -> Result<Change> {
-        validate_date(provenance)?;
+        validate_date(action, provenance)?;
         // The list the last entry cited, shared with it, was checked then:
         // an import's row, or a batch citing one source list, checks it once.
         let sources_checked = self.sources_checked(provenance);

@@ -395,16 +395,16 @@ fn period_ends(
 ) -> Result<Vec<(Key, NaiveDate)>> {
     let overflow = || Error::invalid("running totals", "to", "a period ends beyond the calendar");
     let mut start = interval.start_of(from).ok_or_else(overflow)?;
-    let mut ends = Vec::new();
+    let count = period_count(interval, start, to);
+    if count > MAX_RUNNING_PERIODS {
+        return Err(Error::limit(
+            "periods of running totals",
+            MAX_RUNNING_PERIODS,
+            count,
+        ));
+    }
+    let mut ends = Vec::with_capacity(count);
     while start <= to {
-        if ends.len() >= MAX_RUNNING_PERIODS {
-            let more = ends.len().saturating_add(1);
-            return Err(Error::limit(
-                "periods of running totals",
-                MAX_RUNNING_PERIODS,
-                more,
-            ));
-        }
         let next = start
             .checked_add_months(Months::new(interval.months()))
             .ok_or_else(overflow)?;
@@ -413,6 +413,28 @@ fn period_ends(
         start = next;
     }
     Ok(ends)
+}
+
+/// How many periods of `interval` from the one starting on `start` (a
+/// period's first day) take to reach `to`: none when `to` is before
+/// `start`. Counted from the months between them, so that a limit error
+/// gives the real count however many periods there are.
+fn period_count(interval: Interval, start: NaiveDate, to: NaiveDate) -> usize {
+    if to < start {
+        return 0;
+    }
+    // A date's year is within ±262,143: none of this can overflow.
+    let month = |date: NaiveDate| {
+        i64::from(date.year())
+            .saturating_mul(12)
+            .saturating_add(i64::from(date.month0()))
+    };
+    let months = month(to).saturating_sub(month(start));
+    let periods = months
+        .checked_div(i64::from(interval.months()))
+        .unwrap_or(months)
+        .saturating_add(1);
+    usize::try_from(periods).unwrap_or(usize::MAX)
 }
 
 /// The one pass: a ledger that grows entry by entry, in date order.

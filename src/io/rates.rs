@@ -38,13 +38,19 @@ impl FxRates {
     }
 
     /// Reads rates written by [`FxRates::to_json`] (or by hand), checking
-    /// every rate as [`FxRates::insert`] does.
+    /// every rate as [`FxRates::insert`] does. Each rate is read by
+    /// [`parse_amount`](crate::parse_amount) and each date by
+    /// [`parse_date`](crate::parse_date), so a rate is never rounded and
+    /// one value has one spelling.
     ///
     /// # Errors
     ///
-    /// [`Error::Json`](crate::Error::Json) with line and column for malformed JSON, unknown
-    /// fields, an unknown currency or policy, or a rate
-    /// [`FxRates::insert`] refuses.
+    /// [`Error::Json`](crate::Error::Json) with the line and column of the
+    /// place for malformed JSON, unknown fields, an unknown currency or
+    /// policy, a rate that is not a plain decimal of at most 28 decimal
+    /// places, a date not written `YYYY-MM-DD`, a currency or a date given
+    /// twice, or a rate [`FxRates::insert`] refuses (a rate for the base,
+    /// which may be named after the rates, at the end of the object).
     ///
     /// # Example
     ///
@@ -54,7 +60,14 @@ impl FxRates {
     /// let fx = FxRates::from_json(r#"{"base":"EUR","policy":"on_date","rates":{"GBP":{"2025-09-01":"1.165"}}}"#)?;
     /// assert_eq!(fx.rate(Currency::GBP, parse_date("2025-09-01")?)?, parse_amount("1.165")?);
     /// let err = FxRates::from_json(r#"{"base":"EUR","policy":"on_date","rates":{"GBP":{"2025-09-01":"-1"}}}"#).unwrap_err();
-    /// assert!(err.is_format());
+    /// assert_eq!(err.to_string(), "JSON line 1, column 67: rate for GBP on 2025-09-01: invalid rate: must be positive, got -1");
+    /// let err = FxRates::from_json(r#"{"base":"EUR","policy":"on_date","rates":{"GBP":{"2025-09-01":"1.5e3"}}}"#).unwrap_err();
+    /// assert!(err.to_string().starts_with("JSON line 1, column 69: `1.5e3`: invalid amount"));
+    /// let twice = r#"{"base":"EUR","policy":"on_date","rates":{"GBP":{"2025-09-01":"1.165","2025-09-01":"2"}}}"#;
+    /// assert_eq!(
+    ///     FxRates::from_json(twice).unwrap_err().to_string(),
+    ///     "JSON line 1, column 82: duplicate key `2025-09-01`: each may be given once"
+    /// );
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<FxRates> {

@@ -1,4 +1,4 @@
-//! Rate, deflator and attribute files: each amount read by
+//! Rate, deflator, attribute and scenario files: each amount read by
 //! `parse_amount`, each date and year with one spelling, a key given twice
 //! refused, and every error at its real line and column.
 
@@ -258,4 +258,40 @@ fn member_attributes_refuse_a_year_or_member_given_twice() -> Result<()> {
     let text = serde_json::to_string(&attributes).expect("serializes");
     assert_eq!(load(&text).expect("loads"), attributes);
     Ok(())
+}
+
+#[test]
+fn scenario_errors_name_their_real_place() {
+    let err = Scenario::from_json("{\"holds\": [\"ceasefire\"],\n \"fails\": [\"ceasefire\"]}")
+        .unwrap_err();
+    let (line, column, message) = json_error(err);
+    assert_eq!(line, 2, "{message}");
+    assert!(column > 1, "{column}");
+    assert!(
+        message.contains("`ceasefire` both holds and fails"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_scenario_refuses_a_blank_named_condition_as_recording_does() {
+    for blank in ["", "   "] {
+        let text = format!("{{\"holds\": [\"ceasefire\",\n {{\"named\": \"{blank}\"}}]}}");
+        let (line, column, message) = json_error(Scenario::from_json(&text).unwrap_err());
+        assert_eq!(line, 2, "{blank:?}: {message}");
+        assert!(column > 1, "{column}");
+        assert!(message.contains("must say something"), "{message}");
+    }
+    let bidi = "{\"fails\": [{\"named\": \"vote \u{202e}\"}]}";
+    let (_, _, message) = json_error(Scenario::from_json(bidi).unwrap_err());
+    assert!(message.contains("bidirectional"), "{message}");
+    let twice = r#"{"holds":["ceasefire","ceasefire"]}"#;
+    let (_, _, message) = json_error(Scenario::from_json(twice).unwrap_err());
+    assert!(message.contains("twice"), "{message}");
+    // A named condition that says something still loads.
+    let scenario = Scenario::new().holds(Condition::Named("UN mandate".into()));
+    assert_eq!(
+        Scenario::from_json(&scenario.to_json()).ok(),
+        Some(scenario)
+    );
 }

@@ -96,8 +96,11 @@ impl Scenario {
     ///
     /// # Errors
     ///
-    /// [`Error::Json`](crate::Error::Json) with line and column for malformed JSON, unknown
-    /// fields, or a condition stated both to hold and to fail.
+    /// [`Error::Json`](crate::Error::Json) with the line and column of the
+    /// place for malformed JSON, unknown fields, a condition listed twice, a
+    /// named condition that recording a pledge would refuse (empty or
+    /// blank, too long, or holding a bidirectional control), or a condition
+    /// stated both to hold and to fail (at the end of the object).
     ///
     /// # Example
     ///
@@ -106,7 +109,10 @@ impl Scenario {
     ///
     /// let scenario = Scenario::from_json(r#"{"holds":["ceasefire"]}"#)?;
     /// assert_eq!(scenario, Scenario::new().holds(Condition::Ceasefire));
-    /// assert!(Scenario::from_json(r#"{"holds":["ceasefire"],"fails":["ceasefire"]}"#).is_err());
+    /// let err = Scenario::from_json(r#"{"holds":["ceasefire"],"fails":["ceasefire"]}"#).unwrap_err();
+    /// assert_eq!(err.to_string(), "JSON line 1, column 45: scenario: invalid holds: `ceasefire` both holds and fails");
+    /// let err = Scenario::from_json(r#"{"holds":[{"named":""}]}"#).unwrap_err();
+    /// assert_eq!(err.to_string(), "JSON line 1, column 23: scenario: invalid holds: must say something: empty or only spaces");
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Scenario> {

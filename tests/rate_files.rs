@@ -295,3 +295,23 @@ fn a_scenario_refuses_a_blank_named_condition_as_recording_does() {
         Some(scenario)
     );
 }
+
+#[cfg(feature = "csv")]
+#[test]
+fn a_rates_csv_keeps_the_rates_and_the_caller_gives_back_the_settings() -> Result<()> {
+    use coalition_ledger::io::rates::{read_fx_csv, write_fx_csv};
+    let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore)
+        .with_rate(Currency::USD, d("2025-09-01"), dec("0.92"))?
+        .with_max_age_days(31)
+        .with_cross_rates(true);
+    let mut out = Vec::new();
+    write_fx_csv(&fx, &mut out)?;
+    assert_eq!(out, b"currency,date,rate\nUSD,2025-09-01,0.92\n");
+    let rates_only = read_fx_csv(out.as_slice(), fx.base(), fx.policy())?;
+    assert_ne!(rates_only, fx);
+    assert_eq!(rates_only.max_age_days(), None);
+    assert!(!rates_only.allows_cross_rates());
+    let back = rates_only.with_max_age_days(31).with_cross_rates(true);
+    assert_eq!(back, fx);
+    Ok(())
+}

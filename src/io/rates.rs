@@ -4,8 +4,15 @@
 //!
 //! What a table answers depends on the rates and the scenario it was asked
 //! under, so both must be kept next to the answers and load back exactly as
-//! they were written: a JSON value loads into an equal value, and a CSV file
-//! written by `write_fx_csv` loads into the same rates.
+//! they were written. A JSON value loads into an equal value: the JSON of
+//! [`FxRates`] holds its base, policy, maximum age and cross-rate setting
+//! with the rates. A CSV file (`currency,date,rate`) holds the rates only:
+//! `read_fx_csv` is given the base and the policy, and the maximum age and
+//! the cross-rate setting are set again on what it returns
+//! ([`FxRates::with_max_age_days`], [`FxRates::with_cross_rates`]); with
+//! those four given back as they were, a CSV file written by `write_fx_csv`
+//! loads into equal rates. Keep the JSON when the settings must travel with
+//! the rates.
 
 #[cfg(feature = "csv")]
 use crate::error::Error;
@@ -124,6 +131,11 @@ impl Scenario {
 /// row, the rate as how many units of `base` one unit of `currency` buys),
 /// into a table with the given base and policy.
 ///
+/// The file holds the rates only: the base and the policy are the
+/// caller's, and the table has no maximum age and no cross rates until
+/// they are set on it ([`FxRates::with_max_age_days`],
+/// [`FxRates::with_cross_rates`]). See [`write_fx_csv`] for a round trip.
+///
 /// # Errors
 ///
 /// [`Error::Csv`] naming the line (and column) of the first bad row: a
@@ -200,7 +212,14 @@ pub fn read_fx_csv<R: std::io::Read>(
 }
 
 /// Writes the rates as CSV (`currency,date,rate`), currencies and dates in
-/// order; [`read_fx_csv`] reads them back with the same base and policy.
+/// order.
+///
+/// The file keeps the rates and nothing else: not the base, the policy,
+/// the maximum age or the cross-rate setting (the header stays
+/// `currency,date,rate` for the programs that read these files).
+/// [`read_fx_csv`] loads it into equal rates when the caller gives back the
+/// base and the policy and sets the maximum age and the cross-rate setting
+/// again, as below; [`FxRates::to_json`] keeps all of them.
 ///
 /// # Errors
 ///
@@ -212,12 +231,21 @@ pub fn read_fx_csv<R: std::io::Read>(
 /// use coalition_ledger::prelude::*;
 /// use coalition_ledger::io::rates;
 ///
-/// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
-///     .with_rate(Currency::USD, parse_date("2025-09-01")?, parse_amount("0.92")?)?;
+/// let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore)
+///     .with_rate(Currency::USD, parse_date("2025-09-01")?, parse_amount("0.92")?)?
+///     .with_max_age_days(31)
+///     .with_cross_rates(true);
 /// let mut out = Vec::new();
 /// rates::write_fx_csv(&fx, &mut out)?;
+/// // The rates only.
 /// assert_eq!(String::from_utf8_lossy(&out), "currency,date,rate\nUSD,2025-09-01,0.92\n");
-/// assert_eq!(rates::read_fx_csv(out.as_slice(), Currency::EUR, RatePolicy::OnDate)?, fx);
+/// let read = rates::read_fx_csv(out.as_slice(), fx.base(), fx.policy())?;
+/// assert_eq!((read.max_age_days(), read.allows_cross_rates()), (None, false));
+/// // Equal once the settings the file does not hold are given back.
+/// let back = read
+///     .with_max_age_days(31)
+///     .with_cross_rates(true);
+/// assert_eq!(back, fx);
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 #[cfg(feature = "csv")]

@@ -58,8 +58,7 @@ crate::spelling::spelled!(Attribute, "attribute", {
 /// assert_eq!(err.to_string(), "member `FRA` has no gdp for 2024");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(try_from = "AttributesIn")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct MemberAttributes {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     population: BTreeMap<MemberId, BTreeMap<i32, u64>>,
@@ -69,16 +68,104 @@ pub struct MemberAttributes {
     defence_budget: BTreeMap<MemberId, BTreeMap<i32, Money>>,
 }
 
-/// Deserialized attributes, checked one by one as the builders check them.
+impl<'de> Deserialize<'de> for MemberAttributes {
+    /// Reads attributes as they are written, each checked as the builders
+    /// check it, each year in digits without leading zeros, no member or
+    /// year twice.
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<MemberAttributes, D::Error> {
+        crate::strict_maps::checked_object::<D, AttributesIn, MemberAttributes>(
+            d,
+            "member attributes",
+        )
+    }
+}
+
+/// Deserialized attributes, each checked as it is read.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AttributesIn {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "deserialize_population")]
     population: BTreeMap<MemberId, BTreeMap<i32, u64>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "deserialize_gdp")]
     gdp: BTreeMap<MemberId, BTreeMap<i32, Money>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "deserialize_defence_budget")]
     defence_budget: BTreeMap<MemberId, BTreeMap<i32, Money>>,
+}
+
+/// One attribute's values by member and year: no member or year twice,
+/// each value checked by `check` as it is read.
+fn by_member_and_year<'de, D, V>(
+    d: D,
+    check: fn(&MemberId, i32, V) -> Result<()>,
+) -> std::result::Result<BTreeMap<MemberId, BTreeMap<i32, V>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de> + Copy,
+{
+    use crate::strict_maps::{Checked, UniqueMap};
+    use serde::de::DeserializeSeed;
+    UniqueMap::new("member ids", MemberId::legacy, |member: &MemberId| {
+        let member = member.clone();
+        UniqueMap::new(
+            "years such as 2025",
+            crate::dates::parse_year,
+            move |year: &i32| {
+                let (member, year) = (member.clone(), *year);
+                Checked::new(move |value: V| check(&member, year, value).map(|()| value))
+            },
+        )
+    })
+    .deserialize(d)
+}
+
+fn deserialize_population<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<MemberId, BTreeMap<i32, u64>>, D::Error> {
+    by_member_and_year(d, check_population)
+}
+
+fn deserialize_gdp<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<MemberId, BTreeMap<i32, Money>>, D::Error> {
+    by_member_and_year(d, |member, year, money| {
+        check_money(Attribute::Gdp, member, year, money)
+    })
+}
+
+fn deserialize_defence_budget<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<MemberId, BTreeMap<i32, Money>>, D::Error> {
+    by_member_and_year(d, |member, year, money| {
+        check_money(Attribute::DefenceBudget, member, year, money)
+    })
+}
+
+/// The checks of a population: a year of four digits at most, at least one
+/// person.
+fn check_population(member: &MemberId, year: i32, people: u64) -> Result<()> {
+    let subject = || format!("population of `{member}` in {year}");
+    crate::within_limits::check_year(subject, year)?;
+    if people == 0 {
+        return Err(Error::invalid(subject(), "population", "must be positive"));
+    }
+    Ok(())
+}
+
+/// The checks of a GDP or defence budget: a year of four digits at most, a
+/// positive amount.
+fn check_money(attribute: Attribute, member: &MemberId, year: i32, money: Money) -> Result<()> {
+    let subject = || format!("{attribute} of `{member}` in {year}");
+    crate::within_limits::check_year(subject, year)?;
+    if money.amount() <= Decimal::ZERO {
+        return Err(Error::invalid(
+            subject(),
+            attribute.as_str(),
+            format!("must be positive, got {money}"),
+        ));
+    }
+    Ok(())
 }
 
 impl TryFrom<AttributesIn> for MemberAttributes {
@@ -125,7 +212,8 @@ impl MemberAttributes {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] for a population of zero.
+    /// [`Error::InvalidValue`] for a population of zero or a year outside 0
+    /// to 9999 (the years of a ledger's dates).
     ///
     /// # Example
     ///
@@ -150,7 +238,8 @@ impl MemberAttributes {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] for a GDP that is not positive.
+    /// [`Error::InvalidValue`] for a GDP that is not positive or a year
+    /// outside 0 to 9999.
     ///
     /// # Example
     ///
@@ -175,7 +264,8 @@ impl MemberAttributes {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] for a budget that is not positive.
+    /// [`Error::InvalidValue`] for a budget that is not positive or a year
+    /// outside 0 to 9999.
     ///
     /// # Example
     ///
@@ -199,13 +289,7 @@ impl MemberAttributes {
     }
 
     fn insert_population(&mut self, member: &MemberId, year: i32, people: u64) -> Result<()> {
-        if people == 0 {
-            return Err(Error::invalid(
-                format!("population of `{member}` in {year}"),
-                "population",
-                "must be positive",
-            ));
-        }
+        check_population(member, year, people)?;
         self.population
             .entry(member.clone())
             .or_default()
@@ -220,13 +304,7 @@ impl MemberAttributes {
         year: i32,
         money: Money,
     ) -> Result<()> {
-        if money.amount() <= Decimal::ZERO {
-            return Err(Error::invalid(
-                format!("{attribute} of `{member}` in {year}"),
-                attribute.as_str(),
-                format!("must be positive, got {money}"),
-            ));
-        }
+        check_money(attribute, member, year, money)?;
         let map = match attribute {
             Attribute::DefenceBudget => &mut self.defence_budget,
             _ => &mut self.gdp,

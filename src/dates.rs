@@ -34,6 +34,23 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
     })
 }
 
+/// Parses a year as the files beside a ledger write it (deflators and
+/// member attributes), as `i32`'s `Display` writes it: digits without
+/// leading zeros or a `+` (`2025`, `0`), so that one year has one spelling.
+/// Its range is checked where it is used.
+pub(crate) fn parse_year(text: &str) -> Result<i32> {
+    text.parse::<i32>()
+        .ok()
+        .filter(|year| year.to_string() == text)
+        .ok_or_else(|| {
+            Error::invalid(
+                format!("`{}`", text.escape_debug()),
+                "year",
+                "expected a year written in digits without leading zeros, such as 2025",
+            )
+        })
+}
+
 fn parse_strict(text: &str) -> Option<NaiveDate> {
     let bytes = text.as_bytes();
     if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {

@@ -34,17 +34,76 @@ use crate::money::{Currency, Money};
 /// assert_eq!(err.to_string(), "no deflator for USD in 2019");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(try_from = "DeflatorsIn")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Deflators {
     indexes: BTreeMap<Currency, BTreeMap<i32, Decimal>>,
 }
 
-/// Deserialized indexes, checked one by one through [`Deflators::insert`].
+impl<'de> Deserialize<'de> for Deflators {
+    /// Reads indexes as they are written: each by
+    /// [`parse_amount`](crate::parse_amount) and checked as
+    /// [`Deflators::insert`] checks it, each year in digits without leading
+    /// zeros, no currency or year twice.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Deflators, D::Error> {
+        crate::strict_maps::checked_object::<D, DeflatorsIn, Deflators>(d, "deflators")
+    }
+}
+
+/// Deserialized indexes, each checked as it is read.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DeflatorsIn {
+    #[serde(deserialize_with = "deserialize_indexes")]
     indexes: BTreeMap<Currency, BTreeMap<i32, Decimal>>,
+}
+
+/// The indexes of a file: strict years and amounts, no currency or year
+/// twice, each index checked as [`Deflators::insert`] checks it.
+fn deserialize_indexes<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<Currency, BTreeMap<i32, Decimal>>, D::Error> {
+    use crate::strict_maps::{Checked, UniqueMap};
+    use serde::de::DeserializeSeed;
+    UniqueMap::new(
+        "ISO 4217 currency codes",
+        Currency::new,
+        |currency: &Currency| {
+            let currency = *currency;
+            UniqueMap::new(
+                "years such as 2025",
+                crate::dates::parse_year,
+                move |year: &i32| {
+                    let year = *year;
+                    Checked::new(move |crate::money::Amount(index)| {
+                        check_index(currency, year, index).map(|()| index)
+                    })
+                },
+            )
+        },
+    )
+    .deserialize(d)
+}
+
+/// The checks of [`Deflators::insert`]: a year of four digits at most, a
+/// positive index of at most 28 decimal places.
+fn check_index(currency: Currency, year: i32, index: Decimal) -> Result<()> {
+    let subject = || format!("deflator for {currency} in {year}");
+    crate::within_limits::check_year(subject, year)?;
+    if index <= Decimal::ZERO {
+        return Err(Error::invalid(
+            subject(),
+            "index",
+            format!("must be positive, got {index}"),
+        ));
+    }
+    if index.scale() > MAX_DECIMAL_SCALE {
+        return Err(Error::invalid(
+            subject(),
+            "index",
+            "more than 28 decimal places",
+        ));
+    }
+    Ok(())
 }
 
 impl TryFrom<DeflatorsIn> for Deflators {
@@ -79,8 +138,9 @@ impl Deflators {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] when the index is not positive or has more
-    /// than 28 decimal places.
+    /// [`Error::InvalidValue`] when the index is not positive, has more
+    /// than 28 decimal places, or `year` is outside 0 to 9999 (the years of
+    /// a ledger's dates).
     ///
     /// # Example
     ///
@@ -93,21 +153,7 @@ impl Deflators {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn insert(&mut self, currency: Currency, year: i32, index: Decimal) -> Result<()> {
-        let subject = || format!("deflator for {currency} in {year}");
-        if index <= Decimal::ZERO {
-            return Err(Error::invalid(
-                subject(),
-                "index",
-                format!("must be positive, got {index}"),
-            ));
-        }
-        if index.scale() > MAX_DECIMAL_SCALE {
-            return Err(Error::invalid(
-                subject(),
-                "index",
-                "more than 28 decimal places",
-            ));
-        }
+        check_index(currency, year, index)?;
         self.indexes
             .entry(currency)
             .or_default()

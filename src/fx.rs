@@ -60,20 +60,29 @@ crate::spelling::spelled!(RatePolicy, "rate policy", {
 /// assert_eq!(err.to_string(), "no exchange rate for USD on 2025-08-31 into EUR");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "FxRatesIn")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FxRates {
     base: Currency,
     policy: RatePolicy,
     /// With [`RatePolicy::LatestOnOrBefore`], the oldest rate (in days before
     /// the amount's date) a lookup may use; `None` for any age.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     max_age_days: Option<u32>,
     /// Whether amounts may be converted into a currency other than the base
     /// (an inverse or cross rate through the base).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     cross_rates: bool,
     rates: BTreeMap<Currency, BTreeMap<NaiveDate, Decimal>>,
+}
+
+impl<'de> Deserialize<'de> for FxRates {
+    /// Reads rates as [`FxRates::to_json`] writes them: each rate by
+    /// [`parse_amount`](crate::parse_amount) and checked as
+    /// [`FxRates::insert`] checks it, each date by
+    /// [`parse_date`](crate::parse_date), no currency or date twice.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<FxRates, D::Error> {
+        crate::strict_maps::checked_object::<D, FxRatesIn, FxRates>(d, "exchange rates")
+    }
 }
 
 /// Deserialized rates, checked one by one through [`FxRates::insert`].
@@ -86,7 +95,36 @@ struct FxRatesIn {
     max_age_days: Option<u32>,
     #[serde(default)]
     cross_rates: bool,
+    #[serde(deserialize_with = "deserialize_rates")]
     rates: BTreeMap<Currency, BTreeMap<NaiveDate, Decimal>>,
+}
+
+/// The rates of a file: strict dates and amounts, no currency or date
+/// twice, each rate checked as it is read (the base, which may come later
+/// in the file, is checked once the whole value is read).
+fn deserialize_rates<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<Currency, BTreeMap<NaiveDate, Decimal>>, D::Error> {
+    use crate::strict_maps::{Checked, UniqueMap};
+    use serde::de::DeserializeSeed;
+    UniqueMap::new(
+        "ISO 4217 currency codes",
+        Currency::new,
+        |currency: &Currency| {
+            let currency = *currency;
+            UniqueMap::new(
+                "dates written YYYY-MM-DD",
+                crate::dates::parse_date,
+                move |date: &NaiveDate| {
+                    let date = *date;
+                    Checked::new(move |crate::money::Amount(rate)| {
+                        check_rate(currency, date, rate).map(|()| rate)
+                    })
+                },
+            )
+        },
+    )
+    .deserialize(d)
 }
 
 impl TryFrom<FxRatesIn> for FxRates {
@@ -103,6 +141,29 @@ impl TryFrom<FxRatesIn> for FxRates {
         }
         Ok(fx)
     }
+}
+
+/// The checks of a rate that do not depend on the base: a positive rate of
+/// at most 28 decimal places, on a date with a four-digit year (so that
+/// every file can carry it back).
+fn check_rate(currency: Currency, date: NaiveDate, rate: Decimal) -> Result<()> {
+    let subject = || format!("rate for {currency} on {date}");
+    crate::within_limits::check_date(subject, "date", date)?;
+    if rate <= Decimal::ZERO {
+        return Err(Error::invalid(
+            subject(),
+            "rate",
+            format!("must be positive, got {rate}"),
+        ));
+    }
+    if rate.scale() > MAX_DECIMAL_SCALE {
+        return Err(Error::invalid(
+            subject(),
+            "rate",
+            "more than 28 decimal places",
+        ));
+    }
+    Ok(())
 }
 
 impl FxRates {
@@ -330,7 +391,9 @@ impl FxRates {
     /// # Errors
     ///
     /// [`Error::InvalidValue`] when the rate is not positive, has more than 28
-    /// decimal places, or `currency` is the base.
+    /// decimal places, `currency` is the base, or `date` is outside
+    /// `0000-01-01` to `9999-12-31` (the dates every file of rates can
+    /// carry back, as a ledger's).
     ///
     /// # Example
     ///
@@ -344,28 +407,14 @@ impl FxRates {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn insert(&mut self, currency: Currency, date: NaiveDate, rate: Decimal) -> Result<()> {
-        let subject = || format!("rate for {currency} on {date}");
         if currency == self.base {
             return Err(Error::invalid(
-                subject(),
+                format!("rate for {currency} on {date}"),
                 "currency",
                 "the base currency has no rate",
             ));
         }
-        if rate <= Decimal::ZERO {
-            return Err(Error::invalid(
-                subject(),
-                "rate",
-                format!("must be positive, got {rate}"),
-            ));
-        }
-        if rate.scale() > MAX_DECIMAL_SCALE {
-            return Err(Error::invalid(
-                subject(),
-                "rate",
-                "more than 28 decimal places",
-            ));
-        }
+        check_rate(currency, date, rate)?;
         self.rates.entry(currency).or_default().insert(date, rate);
         Ok(())
     }

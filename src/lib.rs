@@ -520,6 +520,7 @@ mod money;
 mod pledge;
 mod source;
 mod spelling;
+mod strict_maps;
 mod thin_list;
 mod withdrawn;
 mod within_limits;

@@ -571,6 +571,12 @@ pub(crate) mod amount {
     }
 }
 
+/// An amount read as [`amount`] reads it: for maps and seeds that take a
+/// type rather than an adapter.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Amount(#[serde(with = "amount")] pub(crate) Decimal);
+
 /// Serde adapter: an optional `Decimal` as a strict amount string or `null`.
 pub(crate) mod amount_option {
     use super::*;
@@ -588,8 +594,6 @@ pub(crate) mod amount_option {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<Decimal>, D::Error> {
-        #[derive(Deserialize)]
-        struct Amount(#[serde(with = "super::amount")] Decimal);
         Ok(Option::<Amount>::deserialize(d)?.map(|a| a.0))
     }
 }

@@ -2,7 +2,7 @@
 //! the subject and the field, so that a caller can tell which value of
 //! which entry broke which limit.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::error::{Error, Result};
 use crate::limits::{EARLIEST_DATE, LATEST_DATE};
@@ -21,6 +21,21 @@ pub(crate) fn check_date(
         subject(),
         field,
         format!("{date} is outside {EARLIEST_DATE} to {LATEST_DATE}"),
+    ))
+}
+
+/// Checks that a year is one a four-digit date can carry (0 to 9999), as
+/// [`check_date`] checks a date: a deflator or attribute of another year
+/// could never meet an entry's date.
+pub(crate) fn check_year(subject: impl FnOnce() -> String, year: i32) -> Result<()> {
+    let (earliest, latest) = (EARLIEST_DATE.year(), LATEST_DATE.year());
+    if (earliest..=latest).contains(&year) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        subject(),
+        "year",
+        format!("{year} is outside {earliest} to {latest}"),
     ))
 }
 

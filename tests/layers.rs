@@ -28,6 +28,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("pledge", 0),
     ("source", 0),
     ("spelling", 0),
+    ("strict_maps", 0),
     ("thin_list", 0),
     ("withdrawn", 0),
     ("within_limits", 0),

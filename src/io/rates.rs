@@ -4,8 +4,15 @@
 //!
 //! What a table answers depends on the rates and the scenario it was asked
 //! under, so both must be kept next to the answers and load back exactly as
-//! they were written: a JSON value loads into an equal value, and a CSV file
-//! written by `write_fx_csv` loads into the same rates.
+//! they were written. A JSON value loads into an equal value: the JSON of
+//! [`FxRates`] holds its base, policy, maximum age and cross-rate setting
+//! with the rates. A CSV file (`currency,date,rate`) holds the rates only:
+//! `read_fx_csv` is given the base and the policy, and the maximum age and
+//! the cross-rate setting are set again on what it returns
+//! ([`FxRates::with_max_age_days`], [`FxRates::with_cross_rates`]); with
+//! those four given back as they were, a CSV file written by `write_fx_csv`
+//! loads into equal rates. Keep the JSON when the settings must travel with
+//! the rates.
 
 #[cfg(feature = "csv")]
 use crate::error::Error;
@@ -38,13 +45,19 @@ impl FxRates {
     }
 
     /// Reads rates written by [`FxRates::to_json`] (or by hand), checking
-    /// every rate as [`FxRates::insert`] does.
+    /// every rate as [`FxRates::insert`] does. Each rate is read by
+    /// [`parse_amount`](crate::parse_amount) and each date by
+    /// [`parse_date`](crate::parse_date), so a rate is never rounded and
+    /// one value has one spelling.
     ///
     /// # Errors
     ///
-    /// [`Error::Json`](crate::Error::Json) with line and column for malformed JSON, unknown
-    /// fields, an unknown currency or policy, or a rate
-    /// [`FxRates::insert`] refuses.
+    /// [`Error::Json`](crate::Error::Json) with the line and column of the
+    /// place for malformed JSON, unknown fields, an unknown currency or
+    /// policy, a rate that is not a plain decimal of at most 28 decimal
+    /// places, a date not written `YYYY-MM-DD`, a currency or a date given
+    /// twice, or a rate [`FxRates::insert`] refuses (a rate for the base,
+    /// which may be named after the rates, at the end of the object).
     ///
     /// # Example
     ///
@@ -54,7 +67,14 @@ impl FxRates {
     /// let fx = FxRates::from_json(r#"{"base":"EUR","policy":"on_date","rates":{"GBP":{"2025-09-01":"1.165"}}}"#)?;
     /// assert_eq!(fx.rate(Currency::GBP, parse_date("2025-09-01")?)?, parse_amount("1.165")?);
     /// let err = FxRates::from_json(r#"{"base":"EUR","policy":"on_date","rates":{"GBP":{"2025-09-01":"-1"}}}"#).unwrap_err();
-    /// assert!(err.is_format());
+    /// assert_eq!(err.to_string(), "JSON line 1, column 67: rate for GBP on 2025-09-01: invalid rate: must be positive, got -1");
+    /// let err = FxRates::from_json(r#"{"base":"EUR","policy":"on_date","rates":{"GBP":{"2025-09-01":"1.5e3"}}}"#).unwrap_err();
+    /// assert!(err.to_string().starts_with("JSON line 1, column 69: `1.5e3`: invalid amount"));
+    /// let twice = r#"{"base":"EUR","policy":"on_date","rates":{"GBP":{"2025-09-01":"1.165","2025-09-01":"2"}}}"#;
+    /// assert_eq!(
+    ///     FxRates::from_json(twice).unwrap_err().to_string(),
+    ///     "JSON line 1, column 82: duplicate key `2025-09-01`: each may be given once"
+    /// );
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<FxRates> {
@@ -83,8 +103,11 @@ impl Scenario {
     ///
     /// # Errors
     ///
-    /// [`Error::Json`](crate::Error::Json) with line and column for malformed JSON, unknown
-    /// fields, or a condition stated both to hold and to fail.
+    /// [`Error::Json`](crate::Error::Json) with the line and column of the
+    /// place for malformed JSON, unknown fields, a condition listed twice, a
+    /// named condition that recording a pledge would refuse (empty or
+    /// blank, too long, or holding a bidirectional control), or a condition
+    /// stated both to hold and to fail (at the end of the object).
     ///
     /// # Example
     ///
@@ -93,7 +116,10 @@ impl Scenario {
     ///
     /// let scenario = Scenario::from_json(r#"{"holds":["ceasefire"]}"#)?;
     /// assert_eq!(scenario, Scenario::new().holds(Condition::Ceasefire));
-    /// assert!(Scenario::from_json(r#"{"holds":["ceasefire"],"fails":["ceasefire"]}"#).is_err());
+    /// let err = Scenario::from_json(r#"{"holds":["ceasefire"],"fails":["ceasefire"]}"#).unwrap_err();
+    /// assert_eq!(err.to_string(), "JSON line 1, column 45: scenario: invalid holds: `ceasefire` both holds and fails");
+    /// let err = Scenario::from_json(r#"{"holds":[{"named":""}]}"#).unwrap_err();
+    /// assert_eq!(err.to_string(), "JSON line 1, column 23: scenario: invalid holds: must say something: empty or only spaces");
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Scenario> {
@@ -104,6 +130,11 @@ impl Scenario {
 /// Reads rates from CSV with the header `currency,date,rate` (one rate per
 /// row, the rate as how many units of `base` one unit of `currency` buys),
 /// into a table with the given base and policy.
+///
+/// The file holds the rates only: the base and the policy are the
+/// caller's, and the table has no maximum age and no cross rates until
+/// they are set on it ([`FxRates::with_max_age_days`],
+/// [`FxRates::with_cross_rates`]). See [`write_fx_csv`] for a round trip.
 ///
 /// # Errors
 ///
@@ -181,7 +212,14 @@ pub fn read_fx_csv<R: std::io::Read>(
 }
 
 /// Writes the rates as CSV (`currency,date,rate`), currencies and dates in
-/// order; [`read_fx_csv`] reads them back with the same base and policy.
+/// order.
+///
+/// The file keeps the rates and nothing else: not the base, the policy,
+/// the maximum age or the cross-rate setting (the header stays
+/// `currency,date,rate` for the programs that read these files).
+/// [`read_fx_csv`] loads it into equal rates when the caller gives back the
+/// base and the policy and sets the maximum age and the cross-rate setting
+/// again, as below; [`FxRates::to_json`] keeps all of them.
 ///
 /// # Errors
 ///
@@ -193,12 +231,21 @@ pub fn read_fx_csv<R: std::io::Read>(
 /// use coalition_ledger::prelude::*;
 /// use coalition_ledger::io::rates;
 ///
-/// let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
-///     .with_rate(Currency::USD, parse_date("2025-09-01")?, parse_amount("0.92")?)?;
+/// let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore)
+///     .with_rate(Currency::USD, parse_date("2025-09-01")?, parse_amount("0.92")?)?
+///     .with_max_age_days(31)
+///     .with_cross_rates(true);
 /// let mut out = Vec::new();
 /// rates::write_fx_csv(&fx, &mut out)?;
+/// // The rates only.
 /// assert_eq!(String::from_utf8_lossy(&out), "currency,date,rate\nUSD,2025-09-01,0.92\n");
-/// assert_eq!(rates::read_fx_csv(out.as_slice(), Currency::EUR, RatePolicy::OnDate)?, fx);
+/// let read = rates::read_fx_csv(out.as_slice(), fx.base(), fx.policy())?;
+/// assert_eq!((read.max_age_days(), read.allows_cross_rates()), (None, false));
+/// // Equal once the settings the file does not hold are given back.
+/// let back = read
+///     .with_max_age_days(31)
+///     .with_cross_rates(true);
+/// assert_eq!(back, fx);
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 #[cfg(feature = "csv")]

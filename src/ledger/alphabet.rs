@@ -116,10 +116,7 @@ fn pledge(spec: &NewPledge, ids: Ids) -> Result<()> {
                 ids.check(|| m.check_alphabet())?;
             }
             Condition::DependsOn(other) => ids.check(|| other.check_alphabet())?,
-            Condition::Named(words) => {
-                said(&subject, "conditions", words)?;
-                text(subject, "conditions", words)?;
-            }
+            Condition::Named(words) => named_condition(&subject, "conditions", words)?,
         }
     }
     text(subject, "location", spec.location().unwrap_or_default())?;
@@ -167,6 +164,19 @@ fn amount(subject: &dyn Fn() -> String, field: &'static str, value: Decimal) -> 
         return Err(Error::invalid(subject(), field, "negative zero: write `0`"));
     }
     Ok(())
+}
+
+/// The rules of a named condition's words (that a scenario shares): they
+/// say something, within [`MAX_TEXT_CHARS`](crate::limits::MAX_TEXT_CHARS)
+/// characters, without a bidirectional control.
+pub(crate) fn named_condition(
+    subject: &dyn Fn() -> String,
+    field: &'static str,
+    words: &str,
+) -> Result<()> {
+    said(subject, field, words)?;
+    text(subject, field, words)?;
+    crate::within_limits::check_text(subject, field, words, crate::limits::MAX_TEXT_CHARS)
 }
 
 /// Refuses an empty or blank named condition or capability: nothing in CSV

@@ -34,6 +34,7 @@ use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
 use crate::member::Member;
 use crate::pledge::Kind;
 use crate::source::Source;
+pub(crate) use alphabet::named_condition;
 pub(crate) use chunked::Chunked;
 pub(crate) use condition_codes::ConditionCode;
 use own_copies::OwnIndex;

@@ -62,24 +62,87 @@ use crate::pledge::{Condition, Kind};
 /// assert_eq!(without_us.left_out().by_scenario(), 1);
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(try_from = "ScenarioIn")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct Scenario {
     holds: BTreeSet<Condition>,
     fails: BTreeSet<Condition>,
     firm_only: bool,
 }
 
+impl<'de> Deserialize<'de> for Scenario {
+    /// Reads a scenario as [`Scenario::to_json`] writes it: no condition
+    /// listed twice or both holding and failing, and a named condition
+    /// that says something, as recording one requires.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Scenario, D::Error> {
+        crate::strict_maps::checked_object::<D, ScenarioIn, Scenario>(d, "a scenario")
+    }
+}
+
 /// A deserialized scenario, checked: no condition both holds and fails.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ScenarioIn {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "holding")]
     holds: BTreeSet<Condition>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "failing")]
     fails: BTreeSet<Condition>,
     #[serde(default)]
     firm_only: bool,
+}
+
+fn holding<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeSet<Condition>, D::Error> {
+    conditions(d, "holds")
+}
+
+fn failing<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeSet<Condition>, D::Error> {
+    conditions(d, "fails")
+}
+
+/// A list of conditions, each checked as it is read: a named condition
+/// passes the rules recording one does, and none is listed twice.
+fn conditions<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    field: &'static str,
+) -> std::result::Result<BTreeSet<Condition>, D::Error> {
+    struct List(&'static str);
+
+    impl<'de> serde::de::Visitor<'de> for List {
+        type Value = BTreeSet<Condition>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of conditions")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            use serde::de::Error as _;
+            let field = self.0;
+            let mut out = BTreeSet::new();
+            while let Some(condition) = seq.next_element::<Condition>()? {
+                if let Condition::Named(words) = &condition {
+                    crate::ledger::named_condition(&|| "scenario".into(), field, words)
+                        .map_err(A::Error::custom)?;
+                }
+                if out.contains(&condition) {
+                    return Err(A::Error::custom(Error::invalid(
+                        "scenario",
+                        field,
+                        format!("`{condition}` is listed twice"),
+                    )));
+                }
+                out.insert(condition);
+            }
+            Ok(out)
+        }
+    }
+
+    d.deserialize_seq(List(field))
 }
 
 impl TryFrom<ScenarioIn> for Scenario {

@@ -823,3 +823,44 @@ fn checkpoints_skip_the_covered_prefix_and_bad_ones_are_ignored() {
     let reason = reopened.checkpoint_ignored().expect("reported");
     assert!(reason.contains("checksum"), "{reason}");
 }
+
+/// A ledger loaded from a file carries its entries into a new journal as
+/// they are, even those only an older format's rules accept; a journal
+/// already at the path is never overwritten.
+#[test]
+fn a_journal_is_created_from_a_ledger_loaded_under_older_rules() {
+    let dir = TempDir::new("create");
+    // Written by the crate at format version 1: a dependency cycle and ids
+    // the current rules refuse (tests/data/v1/README.md).
+    let old = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/v1/ledger.json");
+    let ledger = io::json::load(old).expect("a version-1 document loads");
+    // The current rules refuse what the document holds.
+    let mut replayed = Journal::open(dir.file("replayed.journal"), Recovery::Fail).expect("opens");
+    let refused = ledger
+        .entries()
+        .cloned()
+        .map(Entry::into_parts)
+        .try_for_each(|(action, provenance)| replayed.append(action, provenance).map(drop));
+    assert!(refused.is_err());
+    drop(replayed);
+
+    let path = dir.file("carried.journal");
+    let journal = Journal::create(&path, &ledger).expect("creates");
+    assert_eq!(journal.ledger(), &ledger);
+    drop(journal);
+    let reopened = Journal::open(&path, Recovery::Fail).expect("reopens");
+    assert_eq!(reopened.ledger(), &ledger);
+    assert_eq!(reopened.ledger().to_json(), ledger.to_json());
+    drop(reopened);
+
+    // Never over an existing file, which is left as it was.
+    let before = std::fs::read(&path).expect("reads");
+    let err = Journal::create(&path, &Ledger::new()).unwrap_err();
+    assert!(err.to_string().contains("exists"), "{err}");
+    assert_eq!(std::fs::read(&path).expect("reads"), before);
+    let names: Vec<String> = std::fs::read_dir(&dir.0)
+        .expect("lists")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "no file left behind: {names:?}");
+}

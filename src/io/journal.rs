@@ -38,6 +38,10 @@
 //! * **Bounded memory.** Replay streams the file; files larger than
 //!   [`MAX_JOURNAL_BYTES`] and paths that
 //!   are not regular files (a FIFO, `/dev/null`) are refused at open.
+//! * **From a ledger.** [`Journal::create`] writes a new journal holding a
+//!   ledger's entries as they are (each under the rules that accepted it),
+//!   never over an existing file: how a ledger loaded from a JSON document
+//!   moves into a journal.
 //! * **Checkpoints.** [`Journal::checkpoint`] writes a checksummed snapshot
 //!   beside the journal; open then replays only what follows it. A bad
 //!   checkpoint is ignored (and reported by [`Journal::checkpoint_ignored`])
@@ -232,6 +236,65 @@ impl Journal {
             _ => {}
         }
         Ok(journal)
+    }
+
+    /// Creates a journal at `path` holding every entry of `ledger`, as it
+    /// is, and opens it for writing: how a ledger loaded from a JSON
+    /// document (or built in memory) moves into a journal.
+    ///
+    /// Each entry keeps the format version whose rules accepted it, so a
+    /// ledger loaded from an older file, holding what only that file's
+    /// rules accept (a dependency cycle, an id the current rules refuse),
+    /// carries over unchanged, where appending its entries one by one would
+    /// check them against the current rules and refuse them. The file is
+    /// written and synced beside `path`, then linked to `path` only if
+    /// nothing is there: an existing file is never overwritten, and a crash
+    /// leaves either no journal or a complete one (and at most a file
+    /// named `PATH.creating`, which a later call replaces). The journal is
+    /// then opened as [`Journal::open`] opens it, replaying what was
+    /// written.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when `path` exists already or a file cannot be
+    /// written; as [`Journal::open`] for the journal written.
+    ///
+    /// ```
+    /// use coalition_ledger::io::journal::Journal;
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let path = std::env::temp_dir().join(format!("journal-create-{}", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let journal = Journal::create(&path, &ledger)?;
+    /// assert_eq!(journal.ledger(), &ledger);
+    /// // Never over a journal that exists.
+    /// assert!(Journal::create(&path, &Ledger::new()).is_err());
+    /// # drop(journal); std::fs::remove_file(&path).ok();
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn create(path: impl AsRef<Path>, ledger: &Ledger) -> Result<Journal> {
+        let path = path.as_ref().to_path_buf();
+        if std::fs::symlink_metadata(&path).is_ok() {
+            return Err(exists(&path));
+        }
+        let fresh = sibling(&path, "creating");
+        let written = write_journal(&fresh, ledger).and_then(|()| {
+            // A hard link is made only where nothing is: the check above
+            // races with other writers, this does not.
+            std::fs::hard_link(&fresh, &path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    exists(&path)
+                } else {
+                    Error::io(Some(&path), &e)
+                }
+            })
+        });
+        let removed = std::fs::remove_file(&fresh).map_err(io_at(&fresh));
+        written?;
+        removed?;
+        sync_directory(&path)?;
+        Journal::open(path, Recovery::Fail)
     }
 
     /// Opens the journal at `path` for reading only: no lock is taken (a
@@ -926,6 +989,35 @@ fn check_journal_size(length: u64) -> Result<()> {
 }
 
 /// Maps an I/O error to [`Error::Io`] naming `path`.
+/// Writes a new journal of `ledger`'s entries at `path` (replacing a file
+/// there) and syncs it.
+fn write_journal(path: &Path, ledger: &Ledger) -> Result<()> {
+    let file = File::create(path).map_err(io_at(path))?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut line = format::header_line();
+    out.write_all(&line).map_err(io_at(path))?;
+    for entry in ledger.entries() {
+        line.clear();
+        format::push_entry_line(&mut line, entry)?;
+        out.write_all(&line).map_err(io_at(path))?;
+    }
+    let file = out
+        .into_inner()
+        .map_err(|e| Error::io(Some(path), e.error()))?;
+    file.sync_all().map_err(io_at(path))
+}
+
+/// The error of [`Journal::create`] at a path that exists.
+fn exists(path: &Path) -> Error {
+    Error::io(
+        Some(path),
+        &std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "a file exists at this path; a journal is created only where there is none",
+        ),
+    )
+}
+
 fn io_at(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::io(Some(path), &e)
 }

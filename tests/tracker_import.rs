@@ -293,6 +293,55 @@ fn row_errors_name_their_own_line_whatever_the_line_ends() {
     );
 }
 
+/// A comment line ends at the same line ends as a row: `\n`, `\r\n` or a
+/// `\r` alone (as old Mac programs write). Ending it at `\n` alone, a
+/// comment in a file with `\r` line ends took every row after it with it,
+/// without a word.
+#[test]
+fn a_comment_line_ends_at_a_carriage_return_too() {
+    let lines = [
+        "id,donor,date,type,category,value_eur_m,status",
+        "# made up for the test, \"quoted",
+        "1,Germany,2024-03-12,Commitment,military,100,",
+        "# a note",
+        "2,Germany,2024-05-01,Commitment,military,100,",
+        "#",
+        "3,France,2024-01-01,Allocation,humanitarian,100,",
+    ];
+    for ends in ["\r", "\n", "\r\n"] {
+        let text = lines.join(ends) + ends;
+        let imported = mapping()
+            .comment_lines(true)
+            .import(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(imported.rows_imported(), 3, "{text:?}");
+        assert_eq!(imported.into_ledger().pledge_count(), 3, "{text:?}");
+        // The last line with no line end after it is read too.
+        let unended = lines.join(ends);
+        let imported = mapping().comment_lines(true).import(unended.as_bytes());
+        assert_eq!(imported.map(|i| i.rows_imported()).ok(), Some(3));
+    }
+    // Bad rows after comment lines are named at their own lines.
+    let bad = [
+        lines[0],
+        lines[1],
+        lines[2],
+        lines[3],
+        "2,Germany,2024-13,Commitment,military,100,",
+        lines[5],
+        "3,Germany,2024-01-01,Pledge,military,100,",
+    ];
+    let expected = vec![(5, Some("date".to_string())), (7, Some("type".to_string()))];
+    for ends in ["\r", "\n", "\r\n"] {
+        let text = bad.join(ends) + ends;
+        assert_eq!(
+            error_places(&text, mapping().comment_lines(true)),
+            expected,
+            "{text:?}"
+        );
+    }
+}
+
 /// A comment line is skipped whatever it holds: a quote in it opens no
 /// field, and its length is no record's (the reader never holds it whole).
 /// A header below comment and empty lines is named at its own line.

@@ -13,9 +13,10 @@
 //! end of the input, a quoted field still open is an error naming the line
 //! where it opened: without it the parser would take every later row into
 //! that field. A guard made [`with_comments`](Guard::with_comments) skips
-//! a comment line as the parser does (from the comment byte at the start of
-//! a record through its `\n`): a quote in it opens nothing, and its length
-//! is not a record's, since the reader skips it without holding it whole.
+//! a comment line as the reader does (from the comment byte at the start of
+//! a record to its line end, a `\r` or a `\n`; `csv_core` ends one at a
+//! `\n` alone): a quote in it opens nothing, and its length is not a
+//! record's, since the reader skips it without holding it whole.
 
 use std::io::{self, Read};
 
@@ -30,7 +31,7 @@ enum State {
     InField,
     InQuoted,
     QuoteInQuoted,
-    /// In a comment line, up to its `\n`.
+    /// In a comment line, up to its line end (`\r` or `\n`).
     InComment,
 }
 
@@ -150,9 +151,10 @@ impl<R: Read> Guard<R> {
         }
         self.after_cr = byte == b'\r';
         if self.state == State::InComment {
-            // Only a `\n` ends a comment (a `\r` does not, as in
-            // `csv_core`); none of it counts towards a record.
-            if byte == b'\n' {
+            // A `\r` or a `\n` ends a comment, as the reader ends it (a
+            // `\n` after a `\r` is then an empty line); none of it counts
+            // towards a record.
+            if ends_record {
                 self.state = State::StartField;
             }
             return true;
@@ -234,18 +236,12 @@ impl<R: Read> Read for Guard<R> {
                     return self.stop_at(i);
                 }
             }
-            if self.state == State::InComment && byte != b'\n' {
-                // The rest of the comment, up to its `\n`, at once; a `\r`
-                // in it ends a line, not the comment.
+            if self.state == State::InComment && !matches!(byte, b'\n' | b'\r') {
+                // The rest of the comment, up to its line end (which
+                // `step` takes), at once: it holds no line end.
                 let rest = buf.get(i..n).unwrap_or_default();
-                let skipped = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
-                let skipped_bytes = rest.get(..skipped).unwrap_or_default();
-                let returns = memchr::memchr_iter(b'\r', skipped_bytes).count();
-                self.line = self
-                    .line
-                    .saturating_add(u64::try_from(returns).unwrap_or(u64::MAX));
-                self.after_cr = skipped_bytes.last() == Some(&b'\r');
-                i = i.saturating_add(skipped);
+                i = i.saturating_add(memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len()));
+                self.after_cr = false;
                 continue;
             }
             let run = self.ordinary_run(buf.get(i..n).unwrap_or_default());
@@ -312,7 +308,7 @@ mod tests {
         }
     }
 
-    /// A comment line is skipped through its `\n`: a quote in it opens no
+    /// A comment line is skipped through its line end: a quote in it opens no
     /// field, its length is no record's, and a `#` elsewhere is data.
     #[test]
     fn comment_lines_open_no_quote_and_have_no_limit() {
@@ -399,8 +395,7 @@ mod tests {
     }
 
     /// A `\r` alone ends a line, as `\n` and `\r\n` do, wherever it is:
-    /// between records, inside quotes and inside a comment line (which
-    /// only a `\n` ends).
+    /// between records, inside quotes and at the end of a comment line.
     #[test]
     fn carriage_returns_alone_end_lines() {
         assert_eq!(run("ab\rcd\refghi\r", 4).map_err(|s| s.line), Err(3));
@@ -413,12 +408,24 @@ mod tests {
         );
         // Split between reads, a `\r\n` is still one line end.
         for chunk in [1, 2, 3] {
-            let (_, stop) = read_all(b"ab\r\ncd\r\nefghi", 4, chunk);
+            let (_, stop) = read_all(b"ab\r\ncd\r\nefghi", 4, chunk, None);
             assert_eq!(stop.map(|s| s.line), Some(3), "chunk {chunk}");
         }
         let commented =
             |text: &str| run_guard(Guard::with_comments(text.as_bytes(), 4, Some(b'#')));
         assert_eq!(commented("#x\ry\nab\refghij\n").map_err(|s| s.line), Err(4));
+        // A comment ends at its `\r`, as a record does: what follows is
+        // counted and followed (`csv_core` would read on to a `\n`).
+        assert_eq!(commented("#x\rabcde\r").map_err(|s| s.line), Err(2));
+        assert_eq!(
+            commented("#x\r\nab\r#\"y\rabcde").map_err(|s| s.line),
+            Err(4)
+        );
+        let open = commented("#x\r\"abc").unwrap_err();
+        assert_eq!(
+            (open.line, open.message.contains("unterminated")),
+            (2, true)
+        );
     }
 
     #[test]
@@ -426,10 +433,20 @@ mod tests {
         // Every input of this small alphabet up to 7 bytes, at each limit:
         // the guard must pass the bytes and stop at the line that
         // following every byte through `step` gives.
-        let alphabet = [b'a', b'"', b',', b'\n', b'\r'];
+        same_stops_as_single_steps(b"a\",\n\r", 7, None);
+    }
+
+    /// As [`runs_of_plain_bytes_give_the_same_stops_as_single_steps`], with
+    /// comment lines: a comment skipped at once ends where stepping ends it.
+    #[test]
+    fn comments_skipped_at_once_give_the_same_stops_as_single_steps() {
+        same_stops_as_single_steps(b"a\",\n\r#", 6, Some(b'#'));
+    }
+
+    fn same_stops_as_single_steps(alphabet: &[u8], longest: usize, comment: Option<u8>) {
         let mut inputs: Vec<Vec<u8>> = vec![Vec::new()];
         let mut last: Vec<Vec<u8>> = vec![Vec::new()];
-        for _ in 0..7 {
+        for _ in 0..longest {
             last = last
                 .iter()
                 .flat_map(|s| {
@@ -444,11 +461,11 @@ mod tests {
         }
         for input in &inputs {
             for limit in 1..5 {
-                let want = stepped(input, limit);
+                let want = stepped(input, limit, comment);
                 // Reads of every size: a run that a read cuts short must
                 // leave the state stepping would (a comma last, then a quote).
                 for chunk in [1, 2, 3, 64] {
-                    let (out, stop) = read_all(input, limit, chunk);
+                    let (out, stop) = read_all(input, limit, chunk, comment);
                     let got = (out, stop.map(|s| s.line));
                     assert_eq!(
                         got,
@@ -463,8 +480,8 @@ mod tests {
 
     /// What the guard passes, and the line it stops at, when every byte
     /// goes through `step`.
-    fn stepped(input: &[u8], limit: usize) -> (Vec<u8>, Option<u64>) {
-        let mut guard = Guard::new(&[][..], limit);
+    fn stepped(input: &[u8], limit: usize, comment: Option<u8>) -> (Vec<u8>, Option<u64>) {
+        let mut guard = Guard::with_comments(&[][..], limit, comment);
         let mut out = Vec::new();
         for &byte in input {
             if !guard.step(byte) {
@@ -476,8 +493,13 @@ mod tests {
         (out, open)
     }
 
-    fn read_all(input: &[u8], limit: usize, chunk: usize) -> (Vec<u8>, Option<Stop>) {
-        let mut guard = Guard::new(input, limit);
+    fn read_all(
+        input: &[u8],
+        limit: usize,
+        chunk: usize,
+        comment: Option<u8>,
+    ) -> (Vec<u8>, Option<Stop>) {
+        let mut guard = Guard::with_comments(input, limit, comment);
         let mut out = Vec::new();
         let mut buf = vec![0u8; chunk];
         loop {

@@ -34,7 +34,7 @@
 //! (`ab"c` reads `ab"c`), as `csv_core` keeps it: nothing is changed, and
 //! the crate's writers quote such a field, so it reads back the same.
 //!
-//! Six things differ, on purpose:
+//! Seven things differ, on purpose:
 //! - A quoted field ends at its closing quote: what follows must be a
 //!   second quote (a quote in the text), a comma, a line end or the end of
 //!   the input. Anything else is an error for the record
@@ -45,6 +45,11 @@
 //!   (records, errors, and the guard's stops). `csv_core` ends a record at
 //!   a lone `\r` but counts lines at `\n` only, so every record of a file
 //!   with `\r` line ends (as old Mac programs write) was at line 1.
+//! - A comment line ends at its first `\r` or `\n`, as a record does (a
+//!   `\r\n` after it is one line end). `csv_core` ends one at a `\n`
+//!   alone, so in a file with `\r` line ends a comment line took every
+//!   record after it up to the next `\n`, perhaps the rest of the file,
+//!   without a word.
 //! - A record's line and byte are those of its first byte. `csv::Reader`
 //!   gives the position where the previous record ended, before the line
 //!   ends and comment lines that `csv_core` skips ahead of the next one, so
@@ -66,8 +71,10 @@
 //! few bytes at a time, with and without comments, and compare, moving
 //! `csv::Reader`'s positions past the line ends and comment lines, counting
 //! lines at `\r` too, and expecting the error for each record whose bytes
-//! have text after a closing quote, where `csv::Reader` reads it. Records
-//! written with every kind of line end and text after quotes are read
+//! have text after a closing quote, where `csv::Reader` reads it; each
+//! lone `\r` that ends a comment line is given to `csv::Reader` as a `\n`,
+//! so that it ends the comment there too. Records written with every kind
+//! of line end, comment lines between them, and text after quotes are read
 //! back at their lines, refused where they should be.
 
 use super::csv_guard::{BYTE_ORDER_MARK, Guard};
@@ -328,7 +335,7 @@ pub(crate) struct Records<R> {
     core: csv_core::Reader,
     /// How far reading has got, for the byte order mark.
     progress: Progress,
-    /// Within a comment line whose `\n` has not been read yet.
+    /// Within a comment line whose line end has not been read yet.
     in_comment: bool,
     /// Counts the lines of the bytes moved past.
     lines: LineEnds,
@@ -340,7 +347,8 @@ pub(crate) struct Records<R> {
     fields: Vec<u8>,
     ends: Vec<usize>,
     /// A line starting with this byte where a record would start is a
-    /// comment, skipped through its `\n` (as `csv_core` skips it).
+    /// comment, skipped up to its line end (a `\r` or a `\n`, where
+    /// `csv_core` skips up to a `\n`).
     comment: Option<u8>,
     /// The header's column names, trimmed, once read: an error in a field
     /// names its column.
@@ -501,8 +509,9 @@ impl<R: Read> Records<R> {
     /// past it.
     ///
     /// Line ends ahead of a record (`\r`, `\n`: the `\n` of a `\r\n` after
-    /// the last record, and empty lines) and comment lines are skipped
-    /// first, as `csv_core` skips them, so that the record's position is its
+    /// the last record, and empty lines) and comment lines (each up to its
+    /// first `\r` or `\n`, see the module docs) are skipped first, as
+    /// `csv_core` skips them, so that the record's position is its
     /// first byte's. `csv::Reader` gives the position before them: a record
     /// after an empty line, and every record of a file with `\r\n` line
     /// ends, was reported a line early, and a header after comment lines
@@ -517,9 +526,10 @@ impl<R: Read> Records<R> {
             if self.in_comment {
                 // The rest of a comment that did not fit the buffer: taken
                 // as it comes, never held whole, so a comment has no limit.
-                // A `\r` in it ends a line but not the comment.
-                let (taken, ended) = match memchr::memchr(b'\n', unread) {
-                    Some(end) => (end.saturating_add(1), true),
+                // It ends at its first `\r` or `\n`, left to be skipped
+                // with the line ends after it (a `\r\n` is one).
+                let (taken, ended) = match memchr::memchr2(b'\n', b'\r', unread) {
+                    Some(end) => (end, true),
                     None => (unread.len(), self.input_ended),
                 };
                 let lines = self.lines.count(unread.get(..taken).unwrap_or_default());
@@ -922,9 +932,9 @@ mod tests {
 
     /// Where a record of `input` starts by this module's count, given
     /// where `csv::Reader` says it does: past the line ends and comment
-    /// lines ahead of it (and the first record past the byte order mark
-    /// that `csv_core` stripped), and at the line that counts `\r` line
-    /// ends too.
+    /// lines (each to its first `\r` or `\n`) ahead of it (and the first
+    /// record past the byte order mark that `csv_core` stripped), and at
+    /// the line that counts `\r` line ends too.
     fn first_byte(input: &[u8], p: &csv::Position, comment: Option<u8>) -> (u64, u64) {
         let from = usize::try_from(p.byte()).unwrap_or(usize::MAX);
         let ahead = input.get(from..).unwrap_or_default();
@@ -940,8 +950,9 @@ mod tests {
                 .count();
             skipped += ends;
             if comment.is_some() && ahead.get(skipped) == comment.as_ref() {
-                skipped = memchr::memchr(b'\n', &ahead[skipped..])
-                    .map_or(ahead.len(), |end| skipped + end + 1);
+                // Up to its line end, which the next turn skips.
+                skipped = memchr::memchr2(b'\n', b'\r', &ahead[skipped..])
+                    .map_or(ahead.len(), |end| skipped + end);
             } else if ends == 0 {
                 break;
             }
@@ -1036,8 +1047,64 @@ mod tests {
         )
     }
 
+    /// `input` for `csv_core` to end each comment line where this module
+    /// does, at its first `\r` or `\n`: a lone `\r` that ends one (where
+    /// `csv_core` reads on to the next `\n`) made a `\n`. Nothing else
+    /// changes, nor the bytes and lines of any record. (A `\r\n` after a
+    /// comment stays: `csv_core` ends the comment at its `\n`, this module
+    /// at its `\r` and skips the `\n`, the same bytes either way.) A
+    /// comment starts where a record would, as `csv_core` finds records:
+    /// a quote opens a field only at its start, `""` in one is a quote, and
+    /// text after a closing quote is part of the field.
+    fn comments_ended_as_read(input: &[u8], comment: Option<u8>) -> Vec<u8> {
+        #[derive(Clone, Copy)]
+        enum At {
+            Record,
+            Field,
+            Unquoted,
+            Quoted,
+            QuoteInQuoted,
+            Comment,
+        }
+        let mut out = input.to_vec();
+        let Some(comment) = comment else {
+            return out;
+        };
+        let start = if input.starts_with(&BYTE_ORDER_MARK) {
+            BYTE_ORDER_MARK.len()
+        } else {
+            0
+        };
+        let mut at = At::Record;
+        for i in start..out.len() {
+            at = match (at, out[i]) {
+                (At::Comment, b'\r') => {
+                    if out.get(i + 1) != Some(&b'\n') {
+                        out[i] = b'\n';
+                    }
+                    At::Record
+                }
+                (At::Comment, b'\n') => At::Record,
+                (At::Comment, _) => At::Comment,
+                (At::Quoted, b'"') => At::QuoteInQuoted,
+                (At::Record, b) if b == comment => At::Comment,
+                // A quote opens a field at its start, and after a quote in
+                // one it is a quote of the text.
+                (At::Quoted, _) | (At::Record | At::Field | At::QuoteInQuoted, b'"') => At::Quoted,
+                (_, b'\r' | b'\n') => At::Record,
+                (_, b',') => At::Field,
+                _ => At::Unquoted,
+            };
+        }
+        out
+    }
+
     /// Every read until two in a row give nothing, or an error ends it.
+    /// `csv::Reader` reads `input` with each comment line ended where this
+    /// module ends it (see [`comments_ended_as_read`]); positions and
+    /// record bytes are `input`'s, which are the same.
     fn with_csv(input: &[u8], step: usize, limit: usize, comment: Option<u8>) -> Vec<Outcome> {
+        let read_as = comments_ended_as_read(input, comment);
         // `csv::Reader` hands `csv_core` its first read as it comes: a byte
         // order mark split over two reads, or a first read of the mark
         // alone, would not be stripped, where `Records` waits for a fourth
@@ -1045,7 +1112,7 @@ mod tests {
         let first = BYTE_ORDER_MARK.len() + 1;
         let guard = Guard::with_comments(
             Trickle {
-                bytes: input,
+                bytes: &read_as,
                 step,
                 first,
             },
@@ -1367,10 +1434,10 @@ mod tests {
     }
 
     /// A `\r` alone ends a line, as `\n` and `\r\n` do (`csv_core` counts
-    /// `\n` alone), between records, in quoted fields and in comments.
+    /// `\n` alone), between records, in quoted fields and after comments.
     #[test]
     fn carriage_returns_alone_end_lines() {
-        let input = b"h,i\rr,1\r\"q\rq\",2\r\n\r\nr,3\n#c\rd\ne,4\r\r";
+        let input = b"h,i\rr,1\r\"q\rq\",2\r\n\r\nr,3\n#c\rd,5\ne,4\r\r";
         assert_eq!(
             read_briefly(input, Some(b'#')),
             [
@@ -1378,6 +1445,7 @@ mod tests {
                 r#"2: ["r", "1"]"#,
                 r#"3: ["q\rq", "2"]"#,
                 r#"6: ["r", "3"]"#,
+                r#"8: ["d", "5"]"#,
                 r#"9: ["e", "4"]"#,
             ]
         );
@@ -1391,6 +1459,61 @@ mod tests {
                  but the previous record has 2 fields"
             ]
         );
+    }
+
+    /// A comment line ends at the first `\r` or `\n` in it, as a record
+    /// does: in a file with `\r` line ends, every record after a comment
+    /// line is read, at its line (`csv_core` ends a comment at `\n` alone,
+    /// so one took the rest of such a file with it). A quote in a comment
+    /// opens nothing, and a `\r\n` after one is one line end.
+    #[test]
+    fn comment_lines_end_at_a_carriage_return_too() {
+        let input = b"id,n\r# a, \"note\r1,a\r#x\r\n2,b\r#\r\r3,\"c\r\"\r# last\r4,d";
+        let expected = [
+            r#"1: ["id", "n"]"#,
+            r#"3: ["1", "a"]"#,
+            r#"5: ["2", "b"]"#,
+            r#"8: ["3", "c\r"]"#,
+            r#"11: ["4", "d"]"#,
+        ];
+        for step in [1, 2, 3, 64] {
+            for buffer in [1, 4, 64] {
+                let got: Vec<String> = with_records(input, step, usize::MAX, buffer, Some(b'#'))
+                    .into_iter()
+                    .filter_map(|o| match o {
+                        Ok(Some((fields, _, line, _))) => Some(format!("{line}: {fields:?}")),
+                        Ok(None) => None,
+                        Err((message, _)) => Some(message),
+                    })
+                    .collect();
+                assert_eq!(got, expected, "step {step} buffer {buffer}");
+            }
+        }
+        assert_eq!(read_briefly(input, Some(b'#')), expected);
+        // A comment's `\r` ends it in the guard too: a quote after it
+        // opens a field (here one never closed), and a record after it
+        // counts towards the limit, at its own line.
+        let guarded = |input: &[u8], limit| {
+            let guard = Guard::with_comments(input, limit, Some(b'#'));
+            let mut records = Records::with_buffer(guard, 64, Some(b'#'));
+            let mut record = CsvRecord::default();
+            let mut lines = Vec::new();
+            loop {
+                match records.read_record(&mut record) {
+                    Ok(true) => lines.push(Ok(record.position().line)),
+                    Ok(false) => return lines,
+                    Err(e) => {
+                        let stop = e.io().and_then(crate::io::csv_guard::stop_in);
+                        lines.push(Err(stop.map(|s| s.line)));
+                        if !e.goes_on() {
+                            return lines;
+                        }
+                    }
+                }
+            }
+        };
+        assert_eq!(guarded(b"#a\r\"b\r", 100), [Err(Some(2))]);
+        assert_eq!(guarded(b"ab\r#a\rabcdefgh\r", 4), [Ok(1), Err(Some(3))]);
     }
 
     proptest! {
@@ -1499,6 +1622,71 @@ mod tests {
                 })
                 .collect();
             prop_assert_eq!(got, expected, "{:?}", input);
+        }
+    }
+
+    /// A comment line of a generated file: `#`, then text with quotes,
+    /// commas and `#`, and its line end of any kind.
+    fn written_comment() -> impl Strategy<Value = String> {
+        (
+            "[a,\" #]{0,6}",
+            prop_oneof![Just("\n"), Just("\r"), Just("\r\n")],
+        )
+            .prop_map(|(text, end)| format!("#{text}{end}"))
+    }
+
+    proptest! {
+        /// Records written with any line ends, comment lines (ended by a
+        /// `\r`, a `\n` or a `\r\n`) and empty lines between them are all
+        /// read, with their fields, at their lines, however the input
+        /// arrives; a last comment without a line end is skipped.
+        #[test]
+        fn records_between_comment_lines_of_any_line_end_are_all_read(
+            rows in (1usize..4).prop_flat_map(|width| proptest::collection::vec(
+                (
+                    proptest::collection::vec(written_comment(), 0..3),
+                    proptest::collection::vec(
+                        prop_oneof![
+                            "[a-c][a-c#]{0,2}".prop_map(|text| (text.clone(), text)),
+                            "[a,\"\r\n#]{0,5}".prop_map(|text| {
+                                (format!("\"{}\"", text.replace('"', "\"\"")), text)
+                            }),
+                        ],
+                        width,
+                    ),
+                    prop_oneof![
+                        Just("\n"), Just("\r"), Just("\r\n"), Just("\r\r"), Just("\n\r"),
+                    ],
+                ),
+                1..8,
+            )),
+            last in proptest::option::of("#[a,\"]{0,4}"),
+            step in 1usize..20,
+            buffer in 1usize..40,
+        ) {
+            let (mut input, mut expected) = (String::new(), Vec::new());
+            for (comments, fields, end) in &rows {
+                input.extend(comments.iter().map(String::as_str));
+                let line = line_at(input.as_bytes(), as_u64(input.len()));
+                let written: Vec<&str> = fields.iter().map(|(w, _)| w.as_str()).collect();
+                let read: Vec<String> = fields.iter().map(|(_, r)| r.clone()).collect();
+                expected.push((read, line));
+                input.push_str(&written.join(","));
+                input.push_str(end);
+            }
+            input.push_str(last.as_deref().unwrap_or_default());
+            let got = with_records(input.as_bytes(), step, usize::MAX, buffer, Some(b'#'));
+            let read: Vec<_> = got
+                .iter()
+                .filter_map(|o| match o {
+                    Ok(Some((fields, _, line, _))) => Some(Ok((fields.clone(), *line))),
+                    Ok(None) => None,
+                    Err(e) => Some(Err(e.clone())),
+                })
+                .map(|o| o.unwrap_or_else(|e| panic!("{e:?} in {input:?}")))
+                .collect();
+            prop_assert_eq!(read, expected, "{:?}", input);
+            prop_assert_eq!(got, with_csv(input.as_bytes(), step, usize::MAX, Some(b'#')));
         }
     }
 

@@ -738,7 +738,8 @@ impl Mapping {
     }
 
     /// Skips lines that begin with `#` (a note at the top of a file, say);
-    /// by default they are rows. A row's line counts the comment lines
+    /// by default they are rows. A comment line ends where a row does, at
+    /// `\n`, `\r\n` or a `\r` alone. A row's line counts the comment lines
     /// above it, as it counts empty lines, so errors name the line a text
     /// editor shows.
     ///

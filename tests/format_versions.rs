@@ -100,6 +100,46 @@ fn version_2_refuses_a_wrong_sequence_number_or_roster_arrays() {
     assert!(json::from_str(text).is_err());
 }
 
+/// A document that says version 2 holds only what version 2 can: the
+/// values version 3 added are refused, naming the entry and the version.
+#[test]
+fn version_2_refuses_what_only_version_3_can_hold() {
+    let document = |version: u32, third: &str| {
+        format!(
+            r#"{{"format":"coalition-ledger","version":{version},"entries":[
+{{"seq":0,"evidence":"verified","action":{{"add_member":{{"id":"FRA","name":"France"}}}}}},
+{{"seq":1,"evidence":"verified","action":{{"pledge":{{"id":"P","member":"FRA","contribution":{{"troops":{{"personnel":{{"exact":5}}}}}},"stage":"announced"}}}}}},
+{third}]}}"#
+        )
+    };
+    let cases = [
+        (
+            r#"{"seq":2,"evidence":"verified","action":{"void":{"pledge":"P","reason":"a duplicate"}}}"#,
+            "action: the action `void`",
+        ),
+        (
+            r#"{"seq":2,"date":"2025-09","evidence":"verified","action":{"annotate":{"pledge":"P"}}}"#,
+            "date: a date known only to a month or a year",
+        ),
+        (
+            r#"{"seq":2,"evidence":"verified","action":{"amend_member":{"id":"FRA","name":"République française"}}}"#,
+            "action: the action `amend_member`",
+        ),
+    ];
+    for (third, what) in cases {
+        let loaded = json::from_str(&document(3, third));
+        assert!(loaded.is_ok(), "{third}: {loaded:?}");
+        let err = json::from_str(&document(2, third)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "entry 2: entry: invalid {what} needs format version 3; the document says version 2"
+            ),
+            "{third}"
+        );
+    }
+}
+
 /// Issue 11.10: a member added with a date and `Reported` evidence came back
 /// undated and `Verified`, and entries were renumbered (roster first).
 #[test]

@@ -57,8 +57,9 @@
 //! * **Version 3** is version 2 with new entry values: dates known only to
 //!   a month or a year (`"date": "2024-03"`, `"date": "2024"`), adjustments
 //!   (`"adjusts"` on a pledge), and the actions `amend_member`,
-//!   `amend_source` and `void`. A version-2 document loads unchanged (it
-//!   cannot hold them); this crate writes version 3.
+//!   `amend_source` and `void`. A version-2 document loads unchanged; one
+//!   that holds any of them is refused (this crate never wrote one). This
+//!   crate writes version 3.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -516,11 +517,14 @@ impl Loader {
         }
         let index = self.next;
         self.next = self.next.saturating_add(1);
-        let rules = if self.version == Some(1) {
-            version_1_entry(&entry)
-        } else {
-            version_2_entry(&entry, index)
+        let rules = match self.version {
+            Some(1) => version_1_entry(&entry),
+            _ => version_2_entry(&entry, index),
         };
+        let rules = rules.and_then(|rules| {
+            only_what_the_version_holds(&entry, self.version.unwrap_or(VERSION))?;
+            Ok(rules)
+        });
         rules
             .and_then(|rules| record_entry(&mut self.ledger, entry, rules))
             .map_err(|e| e.in_entry(index))
@@ -543,6 +547,40 @@ fn version_1_entry(entry: &EntryIn) -> Result<Rules> {
         ));
     }
     Ok(Rules::Version1)
+}
+
+/// Refuses an entry holding what its document's format version cannot:
+/// version 3 added dates known only to a month or a year, adjustments,
+/// and the actions `amend_member`, `amend_source` and `void`. This crate
+/// writes version 3, so a document saying an earlier version and holding
+/// them was not written by it.
+fn only_what_the_version_holds(entry: &EntryIn, version: u32) -> Result<()> {
+    if version >= 3 {
+        return Ok(());
+    }
+    let what = match &entry.action {
+        Action::AmendMember(_) | Action::AmendSource(_) | Action::Void { .. } => {
+            Some(("action", format!("the action `{}`", entry.action.name())))
+        }
+        Action::Pledge(spec) if spec.adjusts().is_some() => {
+            Some(("action", "an adjustment (`adjusts`)".to_string()))
+        }
+        _ => None,
+    };
+    let what = what.or_else(|| {
+        entry
+            .date
+            .filter(|date| date.precision() != crate::dates::DatePrecision::Day)
+            .map(|_| ("date", "a date known only to a month or a year".to_string()))
+    });
+    match what {
+        Some((field, what)) => Err(Error::invalid(
+            "entry",
+            field,
+            format!("{what} needs format version 3; the document says version {version}"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Version 2: every entry with its sequence number, under the current rules

@@ -53,7 +53,12 @@
 //! pledge's current state, not its history: the imported ledger answers
 //! as the original does today, but not `as_of` an earlier date, nor for
 //! deliveries converted at their own dates (the JSON document keeps every
-//! entry). Members and sources must be known: start from a roster
+//! entry). An empty `location` or `notes` reads back as none: a CSV cell
+//! cannot tell the two apart. Every row is checked against the current
+//! rules, so a ledger loaded from an older file that holds what only its
+//! rules accepted moves to a journal with
+//! [`Journal::create`](crate::io::journal::Journal::create), not through
+//! CSV. Members and sources must be known: start from a roster
 //! ([`Importer::roster`]) or let the importer add the missing ones
 //! ([`Importer::add_missing_members`],
 //! [`Importer::add_missing_sources`]), named after their id. Every error is

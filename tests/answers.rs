@@ -927,3 +927,29 @@ fn a_printed_coverage_shows_its_target_whole_and_notes_rounding() {
         "{text}"
     );
 }
+
+/// A scenario built with a blank named condition (which no pledge can hold
+/// and its own JSON could not load) is refused when a query runs with it,
+/// as recording and loading refuse it.
+#[test]
+fn a_query_refuses_a_scenario_with_a_blank_named_condition() {
+    let l = coalition_ledger::fixtures::paris_summit();
+    for blank in ["", "   "] {
+        for scenario in [
+            Scenario::new().holds(Condition::Named(blank.into())),
+            Scenario::new().fails(Condition::Named(blank.into())),
+        ] {
+            let err = l.query().scenario(&scenario).run().unwrap_err();
+            assert!(err.to_string().starts_with("scenario:"), "{err}");
+            assert!(Scenario::from_json(&scenario.to_json()).is_err());
+            let err = l
+                .query()
+                .scenario(&scenario)
+                .running_totals(Interval::Year, d("2025-01-01"), d("2025-12-31"))
+                .unwrap_err();
+            assert!(err.to_string().starts_with("scenario:"), "{err}");
+        }
+    }
+    let named = Scenario::new().holds(Condition::Named("UN mandate".into()));
+    assert!(l.query().scenario(&named).run().is_ok());
+}

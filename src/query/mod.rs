@@ -632,8 +632,12 @@ impl<'a> Query<'a> {
 
     /// Refuses a dimension named twice: it would only repeat the same keys
     /// (and with `Group`, multiply the rows by the number of groups each
-    /// time).
-    fn check_dimensions(&self) -> Result<()> {
+    /// time), and a scenario stating a condition no pledge could hold
+    /// ([`Scenario::check`]).
+    fn check_settings(&self) -> Result<()> {
+        if let Some(scenario) = self.scenario {
+            scenario.check()?;
+        }
         for (i, dimension) in self.dimensions.iter().enumerate() {
             if self.dimensions.iter().take(i).any(|d| d == dimension) {
                 return Err(Error::invalid(
@@ -677,7 +681,7 @@ impl<'a> Query<'a> {
     /// ```
     pub fn run(&self) -> Result<Table> {
         self.measure.validate()?;
-        self.check_dimensions()?;
+        self.check_settings()?;
         match self.as_of {
             Some((date, undated)) => {
                 let snapshot = self.ledger.as_of_with(date, undated);

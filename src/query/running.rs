@@ -348,7 +348,7 @@ impl Query<'_> {
         undated: Undated,
     ) -> Result<RunningTotals> {
         self.measure.validate()?;
-        self.check_dimensions()?;
+        self.check_settings()?;
         if self.as_of.is_some() {
             return Err(Error::invalid(
                 "running totals",

@@ -245,6 +245,21 @@ impl Scenario {
         self
     }
 
+    /// Refuses a named condition that recording refuses (blank, too long,
+    /// with bidirectional controls): the builder takes any condition, and
+    /// a query checks the scenario it runs with.
+    pub(crate) fn check(&self) -> Result<()> {
+        let stated = [("holds", &self.holds), ("fails", &self.fails)];
+        for (field, conditions) in stated {
+            for condition in conditions {
+                if let Condition::Named(words) = condition {
+                    crate::ledger::named_condition(&|| "scenario".into(), field, words)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The conditions assumed to hold.
     ///
     /// # Example

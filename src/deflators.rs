@@ -62,26 +62,12 @@ struct DeflatorsIn {
 fn deserialize_indexes<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<BTreeMap<Currency, BTreeMap<i32, Decimal>>, D::Error> {
-    use crate::strict_maps::{Checked, UniqueMap};
-    use serde::de::DeserializeSeed;
-    UniqueMap::new(
-        "ISO 4217 currency codes",
-        Currency::new,
-        |currency: &Currency| {
-            let currency = *currency;
-            UniqueMap::new(
-                "years such as 2025",
-                crate::dates::parse_year,
-                move |year: &i32| {
-                    let year = *year;
-                    Checked::new(move |crate::money::Amount(index)| {
-                        check_index(currency, year, index).map(|()| index)
-                    })
-                },
-            )
-        },
+    crate::strict_maps::amounts_by_currency(
+        d,
+        "years such as 2025",
+        crate::dates::parse_year,
+        check_index,
     )
-    .deserialize(d)
 }
 
 /// The checks of [`Deflators::insert`]: a year of four digits at most, a

@@ -105,26 +105,12 @@ struct FxRatesIn {
 fn deserialize_rates<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<BTreeMap<Currency, BTreeMap<NaiveDate, Decimal>>, D::Error> {
-    use crate::strict_maps::{Checked, UniqueMap};
-    use serde::de::DeserializeSeed;
-    UniqueMap::new(
-        "ISO 4217 currency codes",
-        Currency::new,
-        |currency: &Currency| {
-            let currency = *currency;
-            UniqueMap::new(
-                "dates written YYYY-MM-DD",
-                crate::dates::parse_date,
-                move |date: &NaiveDate| {
-                    let date = *date;
-                    Checked::new(move |crate::money::Amount(rate)| {
-                        check_rate(currency, date, rate).map(|()| rate)
-                    })
-                },
-            )
-        },
+    crate::strict_maps::amounts_by_currency(
+        d,
+        "dates written YYYY-MM-DD",
+        crate::dates::parse_date,
+        check_rate,
     )
-    .deserialize(d)
 }
 
 impl TryFrom<FxRatesIn> for FxRates {

@@ -142,3 +142,32 @@ where
 
     d.deserialize_map(Object::<In, Out>(expecting, PhantomData))
 }
+
+/// An object of currencies, each an object of keys (`expecting` says what
+/// a key is, `key` reads one) to amounts, each amount checked by `check`
+/// while the reader knows where it is: the shape of rate and deflator files.
+pub(crate) fn amounts_by_currency<'de, D, K>(
+    d: D,
+    expecting: &'static str,
+    key: fn(&str) -> Result<K>,
+    check: fn(crate::money::Currency, K, rust_decimal::Decimal) -> Result<()>,
+) -> Result<BTreeMap<crate::money::Currency, BTreeMap<K, rust_decimal::Decimal>>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: Ord + Copy + fmt::Display + 'static,
+{
+    UniqueMap::new(
+        "ISO 4217 currency codes",
+        crate::money::Currency::new,
+        |currency: &crate::money::Currency| {
+            let currency = *currency;
+            UniqueMap::new(expecting, key, move |at: &K| {
+                let at = *at;
+                Checked::new(move |crate::money::Amount(amount)| {
+                    check(currency, at, amount).map(|()| amount)
+                })
+            })
+        },
+    )
+    .deserialize(d)
+}

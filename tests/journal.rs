@@ -864,3 +864,59 @@ fn a_journal_is_created_from_a_ledger_loaded_under_older_rules() {
         .collect();
     assert_eq!(names.len(), 2, "no file left behind: {names:?}");
 }
+
+/// Several creating one journal at once: exactly one succeeds, the others
+/// are told the path exists, and the journal is the winner's, whole.
+#[test]
+fn concurrent_creates_of_one_journal_leave_one_whole_journal() {
+    let dir = TempDir::new("create-race");
+    let path = dir.file("race.journal");
+    let ledgers: Vec<Ledger> = (0..4)
+        .map(|i| {
+            let mut ledger = roster();
+            for n in 0..(200 + i * 50) {
+                ledger
+                    .open_pledge(
+                        troops(&format!("P{n}"), "FRA", Estimate::Exact(1)),
+                        reported("2025-01-01"),
+                    )
+                    .expect("opens");
+            }
+            ledger
+        })
+        .collect();
+    let barrier = std::sync::Barrier::new(ledgers.len());
+    let outcomes: Vec<bool> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ledgers
+            .iter()
+            .map(|ledger| {
+                let (barrier, path) = (&barrier, &path);
+                scope.spawn(move || {
+                    barrier.wait();
+                    match Journal::create(path, ledger) {
+                        Ok(journal) => {
+                            assert_eq!(journal.ledger(), ledger);
+                            true
+                        }
+                        Err(err) => {
+                            assert!(err.to_string().contains("exists"), "{err}");
+                            false
+                        }
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("joins"))
+            .collect()
+    });
+    assert_eq!(
+        outcomes.iter().filter(|won| **won).count(),
+        1,
+        "{outcomes:?}"
+    );
+    let winner = outcomes.iter().position(|won| *won).expect("a winner");
+    let reopened = Journal::open(&path, Recovery::Fail).expect("whole");
+    assert_eq!(reopened.ledger(), &ledgers[winner]);
+}

@@ -250,7 +250,9 @@ impl Journal {
     /// written and synced beside `path`, then linked to `path` only if
     /// nothing is there: an existing file is never overwritten, and a crash
     /// leaves either no journal or a complete one (and at most a file
-    /// named `PATH.creating`, which a later call replaces). The journal is
+    /// named `PATH.creating-PID-N`). Two calls creating the same journal
+    /// at once each write a file of their own: one links it, the other
+    /// gets the error that the path exists. The journal is
     /// then opened as [`Journal::open`] opens it, replaying what was
     /// written.
     ///
@@ -274,11 +276,15 @@ impl Journal {
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn create(path: impl AsRef<Path>, ledger: &Ledger) -> Result<Journal> {
+        // A name of its own for each call, so that two creating the same
+        // journal at once never write into one file.
+        static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let path = path.as_ref().to_path_buf();
         if std::fs::symlink_metadata(&path).is_ok() {
             return Err(exists(&path));
         }
-        let fresh = sibling(&path, "creating");
+        let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let fresh = sibling(&path, &format!("creating-{}-{call}", std::process::id()));
         let written = write_journal(&fresh, ledger).and_then(|()| {
             // A hard link is made only where nothing is: the check above
             // races with other writers, this does not.
@@ -290,9 +296,10 @@ impl Journal {
                 }
             })
         });
-        let removed = std::fs::remove_file(&fresh).map_err(io_at(&fresh));
+        // Once linked, the journal exists: a temporary name that cannot be
+        // removed is left behind rather than reported as a failure.
+        let _ = std::fs::remove_file(&fresh);
         written?;
-        removed?;
         sync_directory(&path)?;
         Journal::open(path, Recovery::Fail)
     }
@@ -988,11 +995,14 @@ fn check_journal_size(length: u64) -> Result<()> {
     Ok(())
 }
 
-/// Maps an I/O error to [`Error::Io`] naming `path`.
-/// Writes a new journal of `ledger`'s entries at `path` (replacing a file
-/// there) and syncs it.
+/// Writes a new journal of `ledger`'s entries in a new file at `path` (an
+/// error if one is there) and syncs it.
 fn write_journal(path: &Path, ledger: &Ledger) -> Result<()> {
-    let file = File::create(path).map_err(io_at(path))?;
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io_at(path))?;
     let mut out = std::io::BufWriter::new(file);
     let mut line = format::header_line();
     out.write_all(&line).map_err(io_at(path))?;
@@ -1018,6 +1028,7 @@ fn exists(path: &Path) -> Error {
     )
 }
 
+/// Maps an I/O error to [`Error::Io`] naming `path`.
 fn io_at(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::io(Some(path), &e)
 }

@@ -99,3 +99,37 @@ fn a_withdrawn_base_refuses_later_dates() -> Result<()> {
     assert!(matches!(err, Err(Error::WithdrawnCurrency { ref currency, .. }) if currency == "DEM"));
     Ok(())
 }
+
+/// Money in a currency withdrawn before its date cannot be converted, like
+/// money without a rate: when the caller asks, it is left out and counted,
+/// on every basis and in coverage, instead of failing the whole answer.
+#[test]
+fn a_withdrawn_currency_is_left_out_when_asked() -> Result<()> {
+    let ledger = croatian_funding("2023-03-01")?;
+    let fx = rates()?;
+    let value = Measure::Value {
+        currency: Currency::EUR,
+        fx: &fx,
+    };
+    for basis in [
+        coalition_ledger::Basis::Pledged,
+        coalition_ledger::Basis::Outstanding,
+    ] {
+        let table = ledger
+            .query()
+            .measure(value)
+            .basis(basis)
+            .leave_out_unconvertible(true)
+            .run()?;
+        assert_eq!(table.left_out().unconvertible(), 1, "basis {basis}");
+        assert_eq!(table.total().count(), 0, "basis {basis}");
+        assert!(table.to_string().contains("note:"), "{table}");
+    }
+    let target = coalition_ledger::Target::value(Money::parse("1000", Currency::EUR)?, &fx);
+    let coverage = ledger
+        .query()
+        .leave_out_unconvertible(true)
+        .coverage(&target)?;
+    assert_eq!(coverage.left_out().unconvertible(), 1);
+    Ok(())
+}

@@ -320,3 +320,30 @@ proptest! {
         prop_assert!(!date.is_pending_on(date.effective()));
     }
 }
+
+/// The count of entries `as_of` leaves out because their month or year has
+/// not ended counts only what bears on the query: a pledge of another
+/// category or of a member outside the group asked about is not one.
+#[test]
+fn pending_entries_outside_the_filters_are_not_counted() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        equipment("A", "FRA", "tanks", Estimate::Exact(5), None),
+        reported("2025-01-01"),
+    )?;
+    l.open_pledge(
+        equipment("B", "UKR", "drones", Estimate::Exact(5), None),
+        Provenance::new(Evidence::Reported).within("2025-03".parse()?),
+    )?;
+    let date = d("2025-03-15");
+    let units = || l.query().measure(Measure::Units).as_of(date);
+    let all = units().run()?;
+    assert_eq!(all.left_out().pending_periods(), 1);
+    let tanks = units().category(&Category::new("tanks")?).run()?;
+    assert_eq!(tanks.left_out().pending_periods(), 0, "{tanks}");
+    let nato = units().group(&gid("NATO")).run()?;
+    assert_eq!(nato.left_out().pending_periods(), 0, "{nato}");
+    let drones = units().category(&Category::new("drones")?).run()?;
+    assert_eq!(drones.left_out().pending_periods(), 1);
+    Ok(())
+}

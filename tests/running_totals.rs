@@ -330,3 +330,34 @@ proptest! {
         assert_matches_as_of(&query, &running, Undated::Exclude);
     }
 }
+
+/// An entry dated only to a month or a year takes effect at the period's
+/// end; before then `as_of` leaves it out and says so, and so does every
+/// period of the running totals that ends before it.
+#[test]
+fn entries_pending_their_month_or_year_are_reported_in_each_period() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        troops("A", "FRA", Estimate::Exact(100)),
+        reported("2025-01-10"),
+    )?;
+    l.open_pledge(
+        troops("B", "GBR", Estimate::Exact(50)),
+        Provenance::new(Evidence::Reported).within("2025".parse()?),
+    )?;
+    l.open_pledge(
+        troops("C", "DEU", Estimate::Exact(20)),
+        Provenance::new(Evidence::Reported).within("2025-05".parse()?),
+    )?;
+    let query = l.query().measure(Measure::Personnel);
+    let running = query.running_totals(Interval::Quarter, d("2025-01-01"), d("2025-12-31"))?;
+    assert_matches_as_of(&query, &running, Undated::Exclude);
+    let pending: Vec<u64> = running
+        .periods()
+        .map(|p| p.pledged().left_out().pending_periods())
+        .collect();
+    // May's entry is pending only in May: at the end of March its month has
+    // not begun, at the end of June it has ended.
+    assert_eq!(pending, [1, 1, 1, 0]);
+    Ok(())
+}

@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 /// * entries left out by **`as_of`**: undated pledge entries (unless
 ///   [`Undated::Include`](crate::Undated::Include)), and entries that could
 ///   not apply without an excluded one;
-/// * pledges whose amount could not be **converted** (no rate, or no date),
+/// * pledges whose amount could not be **converted** (no rate, a currency
+///   withdrawn before the date, or no date),
 ///   when the query was told to leave them out rather than fail
 ///   ([`Query::leave_out_unconvertible`](crate::Query::leave_out_unconvertible)).
 ///

@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
-pub use changes::{Change, ChangeKind, ChangeRow, Changes};
+pub use changes::{Change, ChangeKind, ChangeRow, Changes, RosterChange};
 pub use coverage::{Coverage, Target};
 pub use dimension::{Dimension, Key};
 pub use left_out::LeftOut;
@@ -581,8 +581,8 @@ impl<'a> Query<'a> {
     }
 
     /// Leaves out, instead of failing on, pledges whose amount cannot be
-    /// converted into the measure's currency (no usable rate, or no date to
-    /// convert at). They are counted in [`LeftOut::unconvertible`] and the
+    /// converted into the measure's currency (no usable rate, a currency
+    /// withdrawn before the date, or no date to convert at). They are counted in [`LeftOut::unconvertible`] and the
     /// table's note. By default such a pledge is an error.
     ///
     /// # Example
@@ -983,19 +983,70 @@ impl Query<'_> {
     /// period), and the answer says so. Counted among the entries the query
     /// is about, as [`Query::as_of_counts`] does.
     fn pending_count(&self, date: NaiveDate) -> u64 {
-        let pending = self
-            .ledger
+        pending_on(&self.partial_periods(), date)
+    }
+
+    /// The month or year of every entry dated only to one that bears on
+    /// this query (see [`Query::bears_on`]): `as_of` leaves such an entry
+    /// out until its period ends.
+    fn partial_periods(&self) -> Vec<crate::dates::PartialDate> {
+        let depended_on = self.depended_on();
+        self.ledger
             .entries()
-            .filter(|e| e.period().is_some_and(|p| p.is_pending_on(date)))
-            .filter_map(|e| e.action().pledge())
-            .filter_map(|id| self.ledger.pledge(id))
-            .filter(|pledge| {
-                (self.members.is_empty() || self.members.contains(pledge.member()))
-                    && (self.kinds.is_empty() || self.kinds.contains(&pledge.kind()))
-                    && self.measure.applies_to(pledge.kind())
+            .filter_map(|e| e.period().zip(e.action().pledge()))
+            .filter(|(period, _)| period.precision() != crate::dates::DatePrecision::Day)
+            .filter(|(_, id)| self.bears_on(id, &depended_on))
+            .map(|(period, _)| period)
+            .collect()
+    }
+
+    /// The pledges some `DependsOn` condition names. Only a conditional
+    /// pledge can name another (reading every pledge's body was 7% of an
+    /// `as_of` query's samples at 1M).
+    fn depended_on(&self) -> std::collections::BTreeSet<&crate::ids::PledgeId> {
+        self.ledger
+            .pledges_with_conditions()
+            .flat_map(|p| p.conditions())
+            .filter_map(|c| match c {
+                crate::pledge::Condition::DependsOn(id) => Some(id),
+                _ => None,
             })
-            .count();
-        pending as u64
+            .collect()
+    }
+
+    /// True when an entry on pledge `id` that `as_of` leaves out bears on
+    /// this query: the pledge passes its filters and measure, or it may
+    /// change another's conditions (a backstop, a pledge another depends
+    /// on, a pledge not known).
+    fn bears_on(
+        &self,
+        id: &crate::ids::PledgeId,
+        depended_on: &std::collections::BTreeSet<&crate::ids::PledgeId>,
+    ) -> bool {
+        let Some(pledge) = self.ledger.pledge(id) else {
+            return true;
+        };
+        if pledge.kind() == Kind::Backstop || depended_on.contains(id) {
+            return true;
+        }
+        self.filters_select(&pledge) && self.measure.applies_to(pledge.kind())
+    }
+
+    /// Whether the query's member, group, kind and category filters select
+    /// the pledge (its member's groups as they are now).
+    fn filters_select(&self, pledge: &crate::ledger::Pledge<'_>) -> bool {
+        let member_ok = self.members.is_empty() || self.members.contains(pledge.member());
+        let group_ok = self.groups.is_empty()
+            || self
+                .ledger
+                .member(pledge.member())
+                .is_some_and(|m| m.groups().iter().any(|g| self.groups.contains(g)));
+        let kind_ok = self.kinds.is_empty() || self.kinds.contains(&pledge.kind());
+        let category_ok = self.categories.is_empty()
+            || pledge
+                .category()
+                .is_some_and(|c| self.categories.contains(c));
+        member_ok && group_ok && kind_ok && category_ok
     }
 
     fn as_of_counts(&self, snapshot: &crate::ledger::Snapshot, undated: Undated) -> (u64, u64) {
@@ -1005,40 +1056,8 @@ impl Query<'_> {
     /// Undated entries and entries that could not apply (`left_out`, by
     /// sequence number) that bear on this query.
     fn left_out_counts(&self, left_out: &[u64], undated: Undated) -> (u64, u64) {
-        // Only a conditional pledge can name another (reading every
-        // pledge's body was 7% of an `as_of` query's samples at 1M).
-        let depended_on: std::collections::BTreeSet<&crate::ids::PledgeId> = self
-            .ledger
-            .pledges_with_conditions()
-            .flat_map(|p| p.conditions())
-            .filter_map(|c| match c {
-                crate::pledge::Condition::DependsOn(id) => Some(id),
-                _ => None,
-            })
-            .collect();
-        let in_scope = |id: &crate::ids::PledgeId| -> bool {
-            let Some(pledge) = self.ledger.pledge(id) else {
-                return true;
-            };
-            if pledge.kind() == Kind::Backstop || depended_on.contains(id) {
-                return true;
-            }
-            let member_ok = self.members.is_empty() || self.members.contains(pledge.member());
-            let group_ok = self.groups.is_empty()
-                || self
-                    .ledger
-                    .member(pledge.member())
-                    .is_some_and(|m| m.groups().iter().any(|g| self.groups.contains(g)));
-            let category_ok = self.categories.is_empty()
-                || pledge
-                    .category()
-                    .is_some_and(|c| self.categories.contains(c));
-            member_ok
-                && group_ok
-                && category_ok
-                && (self.kinds.is_empty() || self.kinds.contains(&pledge.kind()))
-                && self.measure.applies_to(pledge.kind())
-        };
+        let depended_on = self.depended_on();
+        let in_scope = |id: &crate::ids::PledgeId| self.bears_on(id, &depended_on);
         let undated_count = if undated == Undated::Exclude {
             self.ledger
                 .entries()
@@ -1057,6 +1076,12 @@ impl Query<'_> {
             .count();
         (undated_count as u64, unapplied as u64)
     }
+}
+
+/// How many of `periods` have begun and not ended on `date`.
+fn pending_on(periods: &[crate::dates::PartialDate], date: NaiveDate) -> u64 {
+    let pending = periods.iter().filter(|p| p.is_pending_on(date)).count();
+    u64::try_from(pending).unwrap_or(u64::MAX)
 }
 
 static DEFAULT_SCENARIO: Scenario = Scenario::const_default();
@@ -1118,6 +1143,7 @@ impl Prepared<'_> {
                 Err(
                     Error::MissingRate { .. }
                     | Error::StaleRate { .. }
+                    | Error::WithdrawnCurrency { .. }
                     | Error::MissingDeflator { .. }
                     | Error::UndatedConversion { .. },
                 ) if q.leave_out_unconvertible => {

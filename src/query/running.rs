@@ -366,10 +366,18 @@ impl Query<'_> {
         let ends = period_ends(interval, from, to)?;
         let mut pass = Pass::new(self.ledger, undated);
         let mut periods = Vec::with_capacity(ends.len());
+        // As `run` with `as_of` the period's end reports them.
+        let partial = self.partial_periods();
         for (key, end) in ends {
             pass.advance_to(end);
             let counts = self.left_out_counts(&pass.left_out, undated);
-            let answer = |basis: Basis| self.clone().basis(basis).run_on(&pass.ledger, counts);
+            let pending = super::pending_on(&partial, end);
+            let answer = |basis: Basis| {
+                let table = self.clone().basis(basis).run_on(&pass.ledger, counts)?;
+                let mut left_out = *table.left_out();
+                left_out.set_pending(pending);
+                Ok::<_, Error>(table.with_left_out(left_out))
+            };
             periods.push(Period {
                 key,
                 end,

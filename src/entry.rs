@@ -104,7 +104,8 @@ pub enum Action {
     /// withdrew. The pledge and its entries stay in the history; it counts
     /// nowhere from the entry's date on, takes no further entries, and
     /// `check` lists it (CL019). A pledge that another depends on cannot be
-    /// voided.
+    /// voided; a pledge recorded later may still name it, and to that one
+    /// the condition is unknown, as for a pledge never recorded.
     Void {
         /// The pledge.
         pledge: PledgeId,

@@ -431,7 +431,10 @@ pub enum Condition {
         /// The member whose parliament must approve.
         member: MemberId,
     },
-    /// Another pledge stands.
+    /// Another pledge stands. It fails when that pledge is withdrawn or
+    /// fails; it is unknown while the pledge is not recorded (or `as_of`
+    /// leaves it out) and once it is voided, since a voided pledge was
+    /// recorded in error.
     DependsOn(PledgeId),
     /// Any other condition, in words.
     Named(String),

@@ -459,3 +459,55 @@ fn running_totals_agree_with_as_of_across_voids_adjustments_and_amendments() {
         }
     }
 }
+
+/// A voided pledge was recorded in error: to a pledge depending on it,
+/// recorded after the void, it is as unknown as a pledge never recorded,
+/// not failed as a withdrawn one is; a voided backstop likewise leaves its
+/// member's backstop unknown. Either way the dependant counts, as
+/// conditional, and `firm_only` leaves it out.
+#[test]
+fn a_condition_on_a_voided_pledge_is_unknown_not_failed() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        troops("P2", "GBR", Estimate::Exact(100)),
+        reported("2025-01-01"),
+    )?;
+    l.open_pledge(backstop("US-bs", "USA"), reported("2025-01-01"))?;
+    for voided in ["P2", "US-bs"] {
+        l.record(
+            Action::Void {
+                pledge: pid(voided),
+                reason: "recorded twice".into(),
+            },
+            reported("2025-01-02"),
+        )?;
+    }
+    l.open_pledge(
+        troops("ON-P2", "FRA", Estimate::Exact(500))
+            .with_condition(Condition::DependsOn(pid("P2"))),
+        reported("2025-01-03"),
+    )?;
+    l.open_pledge(
+        troops("ON-US", "DEU", Estimate::Exact(70))
+            .with_condition(Condition::Backstop { by: mid("USA") }),
+        reported("2025-01-03"),
+    )?;
+    let by_condition = l
+        .query()
+        .measure(Measure::Personnel)
+        .group_by([Dimension::Conditional])
+        .run()?;
+    assert_eq!(by_condition.total().low(), dec("570"), "{by_condition}");
+    assert_eq!(by_condition.left_out().by_scenario(), 0, "{by_condition}");
+    let conditional = by_condition
+        .row(&[Key::Conditional(true)])
+        .map(|r| r.total().count());
+    assert_eq!(conditional, Some(2), "{by_condition}");
+    let firm = l
+        .query()
+        .measure(Measure::Personnel)
+        .scenario(&Scenario::firm_only())
+        .run()?;
+    assert_eq!(firm.total().count(), 0, "{firm}");
+    Ok(())
+}

@@ -896,14 +896,21 @@ impl Tarjan {
     }
 
     /// Whether a pledge stands, as its dependants see it: a withdrawn pledge
-    /// does not; an undecided one (inside a cycle) is unknown.
+    /// does not; a voided one was recorded in error, so it is as unknown
+    /// as a pledge never recorded (as a voided backstop leaves its
+    /// member's backstop unknown); an undecided one (inside a cycle) is
+    /// unknown.
     fn standing(&self, graph: &Graph<'_>, eval: &Evaluation, pledge: Node) -> Verdict {
         // From the dense column, not the state: a search reads this for
-        // every edge it follows.
-        let withdrawn = graph.ledger.states().has_ended(pledge).unwrap_or(true);
+        // every edge it follows, and only an ended pledge needs its state.
+        let states = graph.ledger.states();
+        let ended = states.has_ended(pledge).unwrap_or(true);
+        if ended && states.get(pledge).is_some_and(|state| state.voided) {
+            return Verdict::Unknown;
+        }
         let settled = graph.is_settled(eval, pledge) || self.done.get(pledge) == Some(&true);
         match eval.conditions.get(pledge).copied().unwrap_or_default() {
-            _ if withdrawn => Verdict::Fails,
+            _ if ended => Verdict::Fails,
             Verdict::Fails => Verdict::Fails,
             _ if !settled => Verdict::Unknown,
             verdict => verdict,

@@ -572,7 +572,7 @@ pub mod prelude {
         Basis, Coverage, Dimension, Key, LeftOut, Measure, Query, Row, Scenario, Table, Target,
         Total,
     };
-    pub use crate::query::{Change, ChangeKind, ChangeRow, Changes};
+    pub use crate::query::{Change, ChangeKind, ChangeRow, Changes, RosterChange};
     pub use crate::query::{Interval, Period, RunningTotals};
     pub use crate::query::{Relative, RelativeRow, RelativeTable};
     pub use crate::source::{Source, SourceKind};
@@ -604,7 +604,7 @@ pub use pledge::{
 pub use query::{
     Basis, Coverage, Dimension, Key, LeftOut, Measure, Query, Row, Scenario, Table, Target, Total,
 };
-pub use query::{Change, ChangeKind, ChangeRow, Changes};
+pub use query::{Change, ChangeKind, ChangeRow, Changes, RosterChange};
 pub use query::{Interval, Period, RunningTotals};
 pub use query::{Relative, RelativeRow, RelativeTable};
 pub use source::{Source, SourceKind};

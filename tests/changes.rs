@@ -266,3 +266,60 @@ fn an_entry_that_cannot_apply_by_the_second_date_is_listed_as_such() -> Result<(
     assert!(changes.to_string().contains("[not applied"));
     Ok(())
 }
+
+/// A member amended in the window changes no pledge yet moves its pledges
+/// between groups: it is listed and counted, so the summary never says "no
+/// changes" over a table whose rows changed. Without dimensions the total
+/// is printed once, labelled.
+#[test]
+fn a_member_amendment_is_listed_beside_the_rows_it_moves() -> Result<()> {
+    let mut ledger = Ledger::new();
+    ledger.add_member(Member::new(mid("FRA"), "France").with_group(gid("EU")))?;
+    ledger.add_member(Member::new(mid("GBR"), "United Kingdom"))?;
+    ledger.open_pledge(
+        troops("T1", "FRA", Estimate::Exact(1000)),
+        reported("2025-01-01"),
+    )?;
+    let joined = Member::new(mid("FRA"), "France")
+        .with_group(gid("EU"))
+        .with_group(gid("NATO"));
+    ledger.record(
+        Action::AmendMember(Box::new(joined)),
+        reported("2025-06-01"),
+    )?;
+    let by_group = ledger
+        .query()
+        .measure(Measure::Personnel)
+        .group_by([Dimension::Group])
+        .changes(d("2025-05-01"), d("2025-06-30"))?;
+    let expected = "\
+Since 2025-05-01, to 2025-06-30: 1 member amendment
+  2025-06-01  FRA: member amended
+personnel (pledged):
+group  2025-05-01  2025-06-30  change
+EU          1,000       1,000       0
+NATO            0       1,000  +1,000
+TOTAL       1,000       1,000       0
+note: members in several groups appear in each, so rows add up to more than the total
+";
+    assert_eq!(by_group.to_string(), expected);
+    let amended: Vec<(NaiveDate, &MemberId)> = by_group
+        .roster_changes()
+        .map(|c| (c.date(), c.member()))
+        .collect();
+    assert_eq!(amended, [(d("2025-06-01"), &mid("FRA"))]);
+    // The member filter chooses the amendments listed, as it does pledges.
+    let of_gbr = ledger
+        .query()
+        .member(&mid("GBR"))
+        .changes(d("2025-05-01"), d("2025-06-30"))?;
+    assert_eq!(of_gbr.roster_changes().len(), 0);
+    let expected = "\
+Since 2025-05-01, to 2025-06-30: no changes
+count (pledged):
+       2025-05-01  2025-06-30  change
+TOTAL           0           0       0
+";
+    assert_eq!(of_gbr.to_string(), expected);
+    Ok(())
+}

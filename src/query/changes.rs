@@ -4,8 +4,9 @@
 //! [`Query::changes`] answers "what changed since the last summit?": every
 //! pledge entry dated after `from` and on or before `to` (new pledges, stage
 //! moves, evidence changes, revisions, deliveries, corrections,
-//! withdrawals), and a table of the query's totals as of `from` and as of
-//! `to`, row by row, with the change in each bound. The two totals are
+//! withdrawals), the members amended in between (which move pledges
+//! between `Group` rows), and a table of the query's totals as of `from`
+//! and as of `to`, row by row, with the change in each bound. The two totals are
 //! exactly `query.as_of(from).run()` and `query.as_of(to).run()`; nothing is
 //! netted away: a row present on one date only shows a zero total on the
 //! other.
@@ -302,6 +303,84 @@ impl Change {
     }
 }
 
+/// A member amended between the two dates (a new name, groups or roles):
+/// it changes no pledge, yet it moves the member's pledges between the
+/// rows of the `Group` dimension and in or out of a group filter.
+///
+/// # Example
+///
+/// ```
+/// use coalition_ledger::prelude::*;
+///
+/// let mut ledger = Ledger::new();
+/// let fin = MemberId::new("FIN")?;
+/// ledger.add_member(Member::new(fin.clone(), "Finland"))?;
+/// let joined = Member::new(fin.clone(), "Finland").with_group(GroupId::new("NATO")?);
+/// ledger.record(Action::AmendMember(Box::new(joined)),
+///     Provenance::new(Evidence::Verified).on(parse_date("2023-04-04")?))?;
+/// let changes = ledger.changes(parse_date("2023-01-01")?, parse_date("2023-12-31")?)?;
+/// let amended: Vec<&MemberId> = changes.roster_changes().map(|c| c.member()).collect();
+/// assert_eq!(amended, [&fin]);
+/// assert!(changes.to_string().contains("1 member amendment"));
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RosterChange {
+    sequence: u64,
+    date: NaiveDate,
+    member: MemberId,
+}
+
+impl RosterChange {
+    /// The amending entry's sequence number.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let changes = ledger.changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(changes.roster_changes().all(|c| ledger.entry(c.sequence()).is_some()));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn sequence(&self) -> u64 {
+        self.sequence
+    }
+
+    /// The amendment's effective date.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let (from, to) = (parse_date("2025-01-01")?, parse_date("2026-12-31")?);
+    /// let changes = fixtures::paris_summit().changes(from, to)?;
+    /// assert!(changes.roster_changes().all(|c| c.date() > from && c.date() <= to));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The member amended.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// let changes = ledger.changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(changes.roster_changes().all(|c| ledger.member(c.member()).is_some()));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn member(&self) -> &MemberId {
+        &self.member
+    }
+}
+
 /// One row of the difference table: the totals as of each date and the
 /// change in each bound.
 ///
@@ -484,6 +563,7 @@ pub struct Changes {
     from: NaiveDate,
     to: NaiveDate,
     events: Vec<Change>,
+    roster: Vec<RosterChange>,
     rows: Vec<ChangeRow>,
     total: ChangeRow,
     before: Table,
@@ -553,6 +633,25 @@ impl Changes {
     /// ```
     pub fn rows(&self) -> impl ExactSizeIterator<Item = &ChangeRow> {
         self.rows.iter()
+    }
+
+    /// The members amended between the two dates (of those the query's
+    /// member filter selects), in date order: such an amendment changes
+    /// no pledge, yet it can change the `Group` rows and what a group
+    /// filter selects, so it is listed with the pledge changes in the
+    /// printed summary.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert_eq!(changes.roster_changes().len(), 0); // the fixture amends no member
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn roster_changes(&self) -> impl ExactSizeIterator<Item = &RosterChange> {
+        self.roster.iter()
     }
 
     /// The grand totals and their change.
@@ -648,7 +747,8 @@ impl Ledger {
 impl Query<'_> {
     /// What changed after `from` up to and including `to`: the entries
     /// dated in between on the pledges the query's filters select (by
-    /// member, group, kind and category), and the query's totals as of
+    /// member, group, kind and category), the members amended in between
+    /// ([`Changes::roster_changes`]), and the query's totals as of
     /// each date with their difference, row by row. Undated entries are
     /// left out and counted.
     ///
@@ -717,6 +817,24 @@ impl Query<'_> {
             })
             .collect();
         events.sort_by_key(|c| (c.date, c.sequence));
+        let mut roster: Vec<RosterChange> = self
+            .ledger
+            .entries()
+            .filter_map(|e| match e.action() {
+                Action::AmendMember(member) => Some((e, member.id())),
+                _ => None,
+            })
+            .filter(|(_, member)| self.members.is_empty() || self.members.contains(*member))
+            .filter_map(|(e, member)| {
+                let date = e.date().filter(|d| *d > from && *d <= to)?;
+                Some(RosterChange {
+                    sequence: e.sequence(),
+                    date,
+                    member: member.clone(),
+                })
+            })
+            .collect();
+        roster.sort_by_key(|c| (c.date, c.sequence));
         let undated = self
             .ledger
             .entries()
@@ -728,6 +846,7 @@ impl Query<'_> {
             from,
             to,
             events,
+            roster,
             rows,
             total,
             before,
@@ -739,21 +858,9 @@ impl Query<'_> {
     /// Whether the query's member, group, kind and category filters select
     /// the pledge (in the full ledger).
     fn selects_pledge(&self, id: &PledgeId) -> bool {
-        let Some(pledge) = self.ledger.pledge(id) else {
-            return false;
-        };
-        let member_ok = self.members.is_empty() || self.members.contains(pledge.member());
-        let group_ok = self.groups.is_empty()
-            || self
-                .ledger
-                .member(pledge.member())
-                .is_some_and(|m| m.groups().iter().any(|g| self.groups.contains(g)));
-        let kind_ok = self.kinds.is_empty() || self.kinds.contains(&pledge.kind());
-        let category_ok = self.categories.is_empty()
-            || pledge
-                .category()
-                .is_some_and(|c| self.categories.contains(c));
-        member_ok && group_ok && kind_ok && category_ok
+        self.ledger
+            .pledge(id)
+            .is_some_and(|pledge| self.filters_select(&pledge))
     }
 }
 
@@ -788,6 +895,9 @@ impl fmt::Display for Changes {
                 None => counts.push((label, 1)),
             }
         }
+        if !self.roster.is_empty() {
+            counts.push(("member amendment", self.roster.len()));
+        }
         let summary: Vec<String> = counts
             .iter()
             .map(|(label, n)| format!("{n} {label}{}", if *n == 1 { "" } else { "s" }))
@@ -814,10 +924,16 @@ impl fmt::Display for Changes {
                 event.date, event.pledge, event.what
             )?;
         }
+        for change in &self.roster {
+            writeln!(f, "  {}  {}: member amended", change.date, change.member)?;
+        }
         self.write_table(f)?;
         // The later table's notes say what both answers left out (undated
-        // entries among them).
-        write!(f, "{}", self.after.left_out())
+        // entries among them), and whether its rows overlap.
+        for note in self.after.notes() {
+            writeln!(f, "note: {note}")?;
+        }
+        Ok(())
     }
 }
 
@@ -829,12 +945,16 @@ impl Changes {
         };
         writeln!(f, "{unit}:")?;
         let dims = self.after.dimensions().len();
+        // Without dimensions the one row is the total: it is printed once,
+        // labelled, in a column of its own.
+        let label_columns = dims.max(1);
         let mut header: Vec<String> = self
             .after
             .dimensions()
             .iter()
             .map(ToString::to_string)
             .collect();
+        header.resize(label_columns, String::new());
         header.extend([
             self.from.to_string(),
             self.to.to_string(),
@@ -851,18 +971,18 @@ impl Changes {
             cells
         };
         let mut lines = vec![header];
-        for row in &self.rows {
+        for row in self.rows.iter().filter(|_| dims > 0) {
             lines.push(line(
                 row.keys.iter().map(ToString::to_string).collect(),
                 row,
             ));
         }
-        let mut total_keys = vec![String::new(); dims];
+        let mut total_keys = vec![String::new(); label_columns];
         if let Some(first) = total_keys.first_mut() {
             *first = "TOTAL".into();
         }
         lines.push(line(total_keys, &self.total));
-        let mut widths = vec![0usize; dims.saturating_add(3)];
+        let mut widths = vec![0usize; label_columns.saturating_add(3)];
         for cells in &lines {
             for (w, cell) in widths.iter_mut().zip(cells) {
                 *w = (*w).max(cell.chars().count());
@@ -874,7 +994,7 @@ impl Changes {
                 .zip(&widths)
                 .enumerate()
                 .map(|(i, (cell, w))| {
-                    if i < dims {
+                    if i < label_columns {
                         format!("{cell:<w$}")
                     } else {
                         format!("{cell:>w$}")

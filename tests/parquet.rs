@@ -238,6 +238,10 @@ fn check_pledges(ledger: &Ledger, name: &str) {
             text(&batch, "withdrawal_reason", row).as_deref(),
             pledge.withdrawal_reason()
         );
+        assert_eq!(
+            text(&batch, "void_reason", row).as_deref(),
+            pledge.void_reason()
+        );
         let dates = pledge.dates();
         assert_eq!(date(&batch, "date_committed", row), dates.committed);
         assert_eq!(date(&batch, "date_withdrawn", row), dates.withdrawn);
@@ -256,6 +260,43 @@ fn pledges_read_back_value_for_value() {
             .expect("generated"),
         "generated-pledges",
     );
+}
+
+/// A voided pledge was recorded in error and counts nowhere: the pledges
+/// file says so, so that a sum in another engine can leave it out, and the
+/// history keeps the void's reason beside a withdrawal's.
+#[test]
+fn a_voided_pledge_is_marked_with_its_reason() -> Result<()> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        troops("T1", "FRA", Estimate::Exact(100)),
+        reported("2025-01-01"),
+    )?;
+    ledger.open_pledge(
+        troops("T2", "GBR", Estimate::Exact(300)),
+        reported("2025-01-03"),
+    )?;
+    ledger.record(
+        Action::Void {
+            pledge: pid("T2"),
+            reason: "imported twice".into(),
+        },
+        reported("2025-05-01"),
+    )?;
+    check_pledges(&ledger, "voided-pledges");
+    let (pledges, _) = round_trip("voided-reasons", |f| pq::write_pledges(&ledger, f));
+    let reasons: Vec<Option<String>> = (0..pledges.num_rows())
+        .map(|row| text(&pledges, "void_reason", row))
+        .collect();
+    assert_eq!(reasons, [None, Some("imported twice".to_string())]);
+    let (entries, _) = round_trip("voided-entries", |f| pq::write_entries(&ledger, f));
+    let last = entries.num_rows() - 1;
+    assert_eq!(text(&entries, "action", last).as_deref(), Some("void"));
+    assert_eq!(
+        text(&entries, "reason", last).as_deref(),
+        Some("imported twice")
+    );
+    Ok(())
 }
 
 #[test]
@@ -306,7 +347,7 @@ fn entries_read_back_value_for_value_with_their_provenance() {
                 );
                 assert_eq!(boolean(&batch, "correction", row), Some(*correction));
             }
-            Action::Withdraw { reason, .. } => {
+            Action::Withdraw { reason, .. } | Action::Void { reason, .. } => {
                 assert_eq!(text(&batch, "reason", row).as_deref(), Some(&**reason));
             }
             Action::Advance { stage, .. } => {

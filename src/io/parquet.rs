@@ -61,6 +61,7 @@ const PRECISION: u8 = 38;
 /// |---|---|
 /// | `id`, `member`, `kind`, `stage`, `evidence` | string |
 /// | `category`, `capability`, `location`, `notes`, `withdrawal_reason`, `adjusts` | string, null when absent |
+/// | `void_reason` | string: why a voided pledge (recorded in error, counting nowhere) was voided; null for every other pledge |
 /// | `estimate` | `exact`, `range`, `at_least`, `unspecified`; null for a backstop |
 /// | `low`, `high` | decimal: personnel, units or money (`high` null when unbounded) |
 /// | `currency` | ISO 4217 code of the money, null otherwise |
@@ -134,6 +135,7 @@ pub fn write_pledges<W: Write + Send>(ledger: &Ledger, writer: W) -> Result<()> 
             "adjusts",
             pledge.adjusts().map(|a| a.to_string()).as_deref(),
         );
+        columns.text("void_reason", pledge.void_reason());
         let dates = pledge.dates();
         columns.date("date_opened", dates.opened);
         columns.date("date_announced", dates.announced);
@@ -159,7 +161,7 @@ pub fn write_pledges<W: Write + Send>(ledger: &Ledger, writer: W) -> Result<()> 
 /// | `client_key` | string, null when none |
 /// | `stage` | string: the new stage of `advance` (or an opening stage), null otherwise |
 /// | `quantity`, `currency`, `correction` | a delivery's amount (decimal), currency and correction flag |
-/// | `reason` | a withdrawal's reason |
+/// | `reason` | a withdrawal's or a void's reason |
 /// | `entry_json` | the entry as in the JSON document: nothing is lost |
 /// | `accepted_under_version` | uint64: the older format version whose rules accepted the entry, null for the current rules |
 ///
@@ -227,7 +229,7 @@ pub fn write_entries<W: Write + Send>(ledger: &Ledger, writer: W) -> Result<()> 
         columns.text("currency", currency.as_deref());
         columns.optional_boolean("correction", correction);
         let reason = match entry.action() {
-            Action::Withdraw { reason, .. } => Some(&**reason),
+            Action::Withdraw { reason, .. } | Action::Void { reason, .. } => Some(&**reason),
             _ => None,
         };
         columns.text("reason", reason);
@@ -434,7 +436,7 @@ enum Type {
     List,
 }
 
-const PLEDGE_COLUMNS: [(&str, Type); 30] = [
+const PLEDGE_COLUMNS: [(&str, Type); 31] = [
     ("id", Type::Text),
     ("member", Type::Text),
     ("kind", Type::Text),
@@ -459,6 +461,7 @@ const PLEDGE_COLUMNS: [(&str, Type); 30] = [
     ("notes", Type::Text),
     ("withdrawal_reason", Type::Text),
     ("adjusts", Type::Text),
+    ("void_reason", Type::Text),
     ("date_opened", Type::Date),
     ("date_announced", Type::Date),
     ("date_committed", Type::Date),

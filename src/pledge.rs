@@ -396,9 +396,12 @@ fn check_money(
 /// # Text form
 ///
 /// One spelling, shared by `Display`, `FromStr` and the CSV `conditions`
-/// column: `ceasefire`, `backstop:MEMBER`, `parliament:MEMBER`,
-/// `depends:PLEDGE` and `named:TEXT`. The JSON document keeps its structured
-/// form (`"ceasefire"`, `{"backstop": {"by": "USA"}}`, ...).
+/// column: `ceasefire`, `backstop:MEMBER`, `parliamentary_approval:MEMBER`,
+/// `depends_on:PLEDGE` and `named:TEXT`, each tag the name the JSON document
+/// gives the condition in its structured form (`"ceasefire"`,
+/// `{"backstop": {"by": "USA"}}`, `{"depends_on": "FRA-1"}`, ...).
+/// `FromStr` also reads `parliament:MEMBER` and `depends:PLEDGE`, the
+/// spellings earlier builds of this crate wrote; nothing writes them now.
 ///
 /// # Example
 ///
@@ -408,9 +411,11 @@ fn check_money(
 /// let backstop = Condition::Backstop { by: MemberId::new("USA")? };
 /// assert_eq!(backstop.to_string(), "backstop:USA");
 /// assert_eq!("backstop:USA".parse::<Condition>()?, backstop);
-/// for text in ["ceasefire", "parliament:DEU", "depends:FRA-1", "named:UN mandate"] {
+/// for text in ["ceasefire", "parliamentary_approval:DEU", "depends_on:FRA-1", "named:UN mandate"] {
 ///     assert_eq!(text.parse::<Condition>()?.to_string(), text);
 /// }
+/// // The earlier spellings still read.
+/// assert_eq!("depends:FRA-1".parse::<Condition>()?.to_string(), "depends_on:FRA-1");
 /// assert!("backstop by USA".parse::<Condition>().is_err());
 /// assert!("backstop:".parse::<Condition>().is_err()); // an empty member id
 /// # Ok::<(), coalition_ledger::Error>(())
@@ -445,8 +450,10 @@ impl fmt::Display for Condition {
         match self {
             Condition::Ceasefire => f.write_str("ceasefire"),
             Condition::Backstop { by } => write!(f, "backstop:{by}"),
-            Condition::ParliamentaryApproval { member } => write!(f, "parliament:{member}"),
-            Condition::DependsOn(pledge) => write!(f, "depends:{pledge}"),
+            Condition::ParliamentaryApproval { member } => {
+                write!(f, "parliamentary_approval:{member}")
+            }
+            Condition::DependsOn(pledge) => write!(f, "depends_on:{pledge}"),
             Condition::Named(words) => write!(f, "named:{words}"),
         }
     }
@@ -462,10 +469,12 @@ impl std::str::FromStr for Condition {
             "backstop" => Ok(Condition::Backstop {
                 by: MemberId::new(value)?,
             }),
-            "parliament" => Ok(Condition::ParliamentaryApproval {
+            // `parliament` and `depends`: as files written before the
+            // spelling followed the JSON names hold them.
+            "parliamentary_approval" | "parliament" => Ok(Condition::ParliamentaryApproval {
                 member: MemberId::new(value)?,
             }),
-            "depends" => Ok(Condition::DependsOn(PledgeId::new(value)?)),
+            "depends_on" | "depends" => Ok(Condition::DependsOn(PledgeId::new(value)?)),
             "named" if !value.is_empty() => Ok(Condition::Named(value.to_string())),
             _ => Err(Error::unknown_name(
                 "condition",
@@ -473,8 +482,8 @@ impl std::str::FromStr for Condition {
                 &[
                     "ceasefire",
                     "backstop:MEMBER",
-                    "parliament:MEMBER",
-                    "depends:PLEDGE",
+                    "parliamentary_approval:MEMBER",
+                    "depends_on:PLEDGE",
                     "named:TEXT",
                 ],
             )),

@@ -215,14 +215,27 @@ fn condition_text_form_round_trips() -> Result<(), Error> {
         [
             "ceasefire",
             "backstop:USA",
-            "parliament:DEU",
-            "depends:FRA-1",
+            "parliamentary_approval:DEU",
+            "depends_on:FRA-1",
             "named:UN mandate"
         ]
     );
-    for value in values {
-        assert_eq!(value.to_string().parse::<Condition>()?, value);
+    for value in &values {
+        assert_eq!(value.to_string().parse::<Condition>()?, *value);
+        // The text's tag is the name the JSON document gives the condition.
+        let text = value.to_string();
+        let tag = text.split(':').next().unwrap_or_default();
+        let json = serde_json::to_value(value).expect("a condition serializes");
+        let json_name = match &json {
+            serde_json::Value::String(name) => name.clone(),
+            serde_json::Value::Object(map) => map.keys().next().cloned().unwrap_or_default(),
+            other => panic!("unexpected JSON form {other}"),
+        };
+        assert_eq!(tag, json_name, "{text} against {json}");
     }
+    // Files written when the text spelled two of them otherwise still read.
+    assert_eq!("parliament:DEU".parse::<Condition>()?, values[2]);
+    assert_eq!("depends:FRA-1".parse::<Condition>()?, values[3]);
     for bad in [
         "backstop by USA",
         "ceasefire:",

@@ -17,7 +17,7 @@
 //! | `stage` | current stage (required) |
 //! | `evidence` | current evidence (required) |
 //! | `date` | the pledge's date, `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when known only to the month or year, or empty when undated |
-//! | `conditions` | `;`-separated: `ceasefire`, `backstop:MEMBER`, `parliament:MEMBER`, `depends:PLEDGE`, `named:TEXT` |
+//! | `conditions` | `;`-separated: `ceasefire`, `backstop:MEMBER`, `parliamentary_approval:MEMBER`, `depends_on:PLEDGE`, `named:TEXT` (`parliament:` and `depends:`, the earlier spellings, still read) |
 //! | `sources` | `;`-separated source ids |
 //! | `delivered` | delivered so far, in the pledge's unit (empty = 0) |
 //! | `location`, `notes` | free text |

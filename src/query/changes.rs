@@ -21,6 +21,7 @@ use serde::Serialize;
 use super::Query;
 use super::dimension::Key;
 use super::table::{SHOWN_ROUNDED, Table, Total};
+use crate::dates::PartialDate;
 use crate::entry::{Action, Entry};
 use crate::error::{Error, Result};
 use crate::exact;
@@ -200,6 +201,7 @@ impl fmt::Display for ChangeKind {
 pub struct Change {
     sequence: u64,
     date: NaiveDate,
+    period: PartialDate,
     pledge: PledgeId,
     member: Option<MemberId>,
     what: ChangeKind,
@@ -238,6 +240,31 @@ impl Change {
     /// ```
     pub fn date(&self) -> NaiveDate {
         self.date
+    }
+
+    /// The date as the entry records it: a day, or a month or a year for
+    /// an entry dated only to one ([`Change::date`] is then the period's
+    /// last day, when it takes effect). The printed list shows this.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, MemberId::new("FRA")?,
+    ///     Contribution::Troops { personnel: Estimate::Exact(2_000) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).within("2025-04".parse()?))?;
+    /// let changes = ledger.changes(parse_date("2025-01-01")?, parse_date("2025-12-31")?)?;
+    /// let change = changes.events().next().expect("the new pledge");
+    /// assert_eq!(change.period().to_string(), "2025-04");
+    /// assert_eq!(change.date(), parse_date("2025-04-30")?);
+    /// assert!(changes.to_string().contains("  2025-04     FRA-1 (FRA): new pledge"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn period(&self) -> PartialDate {
+        self.period
     }
 
     /// The pledge the entry is about.
@@ -809,6 +836,7 @@ impl Query<'_> {
                 Some(Change {
                     sequence: e.sequence(),
                     date: e.date()?,
+                    period: e.period()?,
                     member: self.ledger.pledge(&pledge).map(|p| p.member().clone()),
                     pledge,
                     what: ChangeKind::of(e.action(), e.evidence()),
@@ -920,8 +948,8 @@ impl fmt::Display for Changes {
             };
             writeln!(
                 f,
-                "  {}  {}{member}: {}{unapplied}",
-                event.date, event.pledge, event.what
+                "  {:<10}  {}{member}: {}{unapplied}",
+                event.period, event.pledge, event.what
             )?;
         }
         for change in &self.roster {

@@ -412,3 +412,42 @@ fn adjustments_count_in_constant_prices_too() -> Result<()> {
     assert_eq!(table.total().low(), dec("1000"));
     Ok(())
 }
+
+/// Under rows of several years the total divides by the attribute of each
+/// member-year the rows cover, each once, as each row divides by its own
+/// year's: never by one year's figure for every year's sum.
+#[test]
+fn a_total_over_rows_of_several_years_divides_by_each_years_attribute() -> Result<()> {
+    let mut ledger = roster();
+    let eur = |text: &str| Money::parse(text, Currency::EUR);
+    for (id, date) in [("F24", "2024-03-01"), ("F25", "2025-03-01")] {
+        ledger.open_pledge(
+            funding(id, "FRA", Estimate::Exact(eur("100")?)),
+            reported(date),
+        )?;
+    }
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let table = ledger
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .group_by([Dimension::Member, Dimension::Year])
+        .run()?;
+    let gdp = MemberAttributes::new()
+        .with_gdp(&mid("FRA"), 2024, eur("1000")?)?
+        .with_gdp(&mid("FRA"), 2025, eur("1000")?)?;
+    let share = table.relative(Relative::ShareOfGdp, &gdp, 2025)?;
+    let rows: Vec<Decimal> = share.rows().map(RelativeRow::low).collect();
+    assert_eq!(rows, [dec("10"), dec("10")]);
+    // EUR 200 of EUR 2,000 over the two years: 10 %, not 200 / 1,000.
+    assert_eq!(share.total().low(), dec("10"));
+    assert!(
+        share
+            .to_string()
+            .contains("% of GDP (each row's year, undated 2025)"),
+        "{share}"
+    );
+    Ok(())
+}

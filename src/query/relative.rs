@@ -301,7 +301,10 @@ impl RelativeTable {
     }
 
     /// The grand total divided by the sum of the attribute over the
-    /// members that have a row (each once), for the year asked.
+    /// members that have a row (each once), for the year asked; with a
+    /// [`Dimension::Year`], over each member once per year of its rows
+    /// (each row's own year, the year asked for an undated row), so that
+    /// the total is a share of what the rows' member-years have together.
     ///
     /// # Example
     ///
@@ -406,7 +409,12 @@ impl Table {
             attributes,
             currency: self.currency(),
         };
-        let mut members: BTreeSet<&MemberId> = BTreeSet::new();
+        // Each member once per year its rows are of: without a `Year`
+        // dimension that is the year asked; with one, the total divides by
+        // the combined attribute of the member-years the rows cover, as
+        // each row divides by its own (one year's figure under rows of
+        // several years would be no one's share).
+        let mut members: BTreeSet<(&MemberId, i32)> = BTreeSet::new();
         let mut rows = Vec::with_capacity(self.rows().len());
         for row in self.rows() {
             let Some(Key::Member(member)) = row.keys().get(member_at) else {
@@ -416,13 +424,13 @@ impl Table {
                 Some(Key::Year(Some(y))) => *y,
                 _ => year,
             };
-            members.insert(member);
+            members.insert((member, row_year));
             let by = divider.attribute(member, row_year)?;
             rows.push(divider.row(row.keys().to_vec(), *row.total(), by)?);
         }
         let mut sum = Decimal::ZERO;
-        for member in &members {
-            sum = exact::add(sum, divider.attribute(member, year)?)
+        for &(member, member_year) in &members {
+            sum = exact::add(sum, divider.attribute(member, member_year)?)
                 .ok_or_else(|| Error::overflow("adding member attributes"))?;
         }
         let total = if members.is_empty() {
@@ -511,7 +519,12 @@ impl fmt::Display for RelativeTable {
             Relative::ShareOfDefenceBudget => "% of defence budget".to_string(),
         };
         let mut header: Vec<String> = self.dimensions.iter().map(ToString::to_string).collect();
-        header.extend([unit, format!("{name} ({})", self.year)]);
+        let years = if self.dimensions.contains(&Dimension::Year) {
+            format!("each row's year, undated {}", self.year)
+        } else {
+            self.year.to_string()
+        };
+        header.extend([unit, format!("{name} ({years})")]);
         let mut lines = vec![header];
         let mut push = |keys: Vec<String>, row: &RelativeRow| {
             let mut cells = keys;

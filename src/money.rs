@@ -470,7 +470,14 @@ pub fn parse_amount(text: &str) -> Result<Decimal> {
     if let Some(plain) = plain_number(text) {
         return Ok(plain);
     }
-    let problem = amount_shape_problem(text).or_else(|| {
+    parse_general(text, true)
+}
+
+/// An amount as [`parse_amount`] reads it; with `canonical` false, also
+/// with leading zeros or as a negative zero, as format version 1 read
+/// amounts (the value is exact either way).
+fn parse_general(text: &str, canonical: bool) -> Result<Decimal> {
+    let problem = amount_shape_problem(text, canonical).or_else(|| {
         let places = text.split_once('.').map_or(0, |(_, f)| f.len());
         (places > MAX_DECIMAL_SCALE as usize)
             .then(|| format!("{places} decimal places, the limit is {MAX_DECIMAL_SCALE}"))
@@ -480,6 +487,59 @@ pub fn parse_amount(text: &str) -> Result<Decimal> {
     }
     Decimal::from_str_exact(text)
         .map_err(|_| amount_error(text, "too many significant digits to hold exactly".into()))
+}
+
+thread_local! {
+    /// Set while a file of format version 1 is read on this thread.
+    static VERSION_1_AMOUNTS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Files outlive rules: format version 1 read an amount with leading
+/// zeros (`0061900000`) or a negative zero (`-0`), which later versions
+/// refuse so that one value has one spelling. While a load is in this
+/// scope and has said [`Version1Amounts::begin`], amounts read by serde
+/// on this thread are read as version 1 read them; the scope ends when
+/// dropped, whatever the load did.
+pub(crate) struct Version1Amounts {
+    before: bool,
+}
+
+impl Version1Amounts {
+    /// A scope in which amounts are read strictly until `begin`.
+    pub(crate) fn scope() -> Version1Amounts {
+        Version1Amounts {
+            before: VERSION_1_AMOUNTS.with(|flag| flag.replace(false)),
+        }
+    }
+
+    /// From here on in this scope, the file being read is of version 1.
+    pub(crate) fn begin() {
+        VERSION_1_AMOUNTS.with(|flag| flag.set(true));
+    }
+
+    /// From here on in this scope, the file is of a later version after all.
+    pub(crate) fn end() {
+        VERSION_1_AMOUNTS.with(|flag| flag.set(false));
+    }
+}
+
+impl Drop for Version1Amounts {
+    fn drop(&mut self) {
+        let before = self.before;
+        VERSION_1_AMOUNTS.with(|flag| flag.set(before));
+    }
+}
+
+/// An amount read from a file: strictly, or as version 1 read it inside a
+/// [`Version1Amounts`] scope that began.
+fn parse_file_amount(text: &str) -> Result<Decimal> {
+    parse_amount(text).or_else(|strict| {
+        if VERSION_1_AMOUNTS.with(std::cell::Cell::get) {
+            parse_general(text, false)
+        } else {
+            Err(strict)
+        }
+    })
 }
 
 /// A plain amount, `digits` or `digits.digits`, of at most 19 digits in
@@ -523,7 +583,7 @@ fn plain_number(text: &str) -> Option<Decimal> {
     ))
 }
 
-fn amount_shape_problem(text: &str) -> Option<String> {
+fn amount_shape_problem(text: &str, canonical: bool) -> Option<String> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let (integer, fraction) = match digits.split_once('.') {
         Some((i, f)) => (i, Some(f)),
@@ -532,6 +592,8 @@ fn amount_shape_problem(text: &str) -> Option<String> {
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !(all_digits(integer) && fraction.is_none_or(all_digits)) {
         Some("expected digits with an optional `-` and `.`, such as `-1250.50`".into())
+    } else if !canonical {
+        None
     } else if integer.len() > 1 && integer.starts_with('0') {
         // One spelling per value: `123`, never `000123`.
         Some("leading zeros: write the amount without them".into())
@@ -564,7 +626,7 @@ pub(crate) mod amount {
                 f.write_str("an amount as a string such as \"1250.50\"")
             }
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Decimal, E> {
-                parse_amount(text).map_err(E::custom)
+                parse_file_amount(text).map_err(E::custom)
             }
         }
         d.deserialize_str(Visitor)
@@ -620,7 +682,7 @@ mod tests {
                 Just("9999999999999999999".to_string()),
             ]
         ) {
-            let general = amount_shape_problem(&text)
+            let general = amount_shape_problem(&text, true)
                 .map_or_else(|| Decimal::from_str_exact(&text).ok(), |_| None);
             match plain_number(&text) {
                 Some(fast) => {

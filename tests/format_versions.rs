@@ -201,3 +201,92 @@ fn a_list_loaded_under_older_rules_is_checked_again_by_a_new_entry() {
     );
     assert_eq!(ledger.len(), 3);
 }
+
+/// A pledge of format version 1 whose amount is written `amount`.
+fn version_1_pledge(amount: &str) -> String {
+    format!(
+        r#"{{"date":"2025-09-04","evidence":"reported","action":{{"pledge":{{"id":"P1","member":"FRA","contribution":{{"funding":{{"amount":{{"exact":{{"amount":"{amount}","currency":"EUR"}}}}}}}},"stage":"announced"}}}}}}"#
+    )
+}
+
+/// Version 1 read an amount with leading zeros or a negative zero, which
+/// later versions refuse (one value, one spelling): a document or journal
+/// of version 1 holding one keeps loading, with the exact value; a later
+/// version's file holding one is refused, naming the amount.
+#[test]
+fn version_1_files_keep_amounts_with_leading_zeros_or_a_negative_zero()
+-> std::result::Result<(), Box<dyn std::error::Error>> {
+    for (written, value) in [("0061900000", "61900000"), ("-0", "0"), ("-0.00", "0")] {
+        let document = format!(
+            r#"{{"format":"coalition-ledger","version":1,"members":[{{"id":"FRA","name":"France"}}],"sources":[],"entries":[{}]}}"#,
+            version_1_pledge(written)
+        );
+        let ledger = json::from_str(&document)?;
+        let pledge = ledger.pledge(&pid("P1")).expect("the pledge loads");
+        let Contribution::Funding {
+            amount: Estimate::Exact(money),
+        } = pledge.contribution()
+        else {
+            panic!("a funding pledge of an exact amount");
+        };
+        assert_eq!(money.amount(), dec(value), "{written}");
+        assert_eq!(json::from_reader(document.as_bytes())?, ledger);
+
+        // A journal of version 1: no header, one checksummed entry a line.
+        let dir = std::env::temp_dir().join(format!(
+            "v1-amounts-{}-{}",
+            std::process::id(),
+            written.replace('.', "_")
+        ));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("ledger.journal");
+        let lines: String = [
+            r#"{"seq":0,"evidence":"verified","action":{"add_member":{"id":"FRA","name":"France"}}}"#
+                .to_string(),
+            version_1_pledge(written).replacen('{', r#"{"seq":1,"#, 1),
+        ]
+        .iter()
+        .map(|json| format!("{:08x} {json}\n", crc32fast::hash(json.as_bytes())))
+        .collect();
+        std::fs::write(&path, lines)?;
+        let journal = io::journal::Journal::open_read_only(&path)?;
+        assert_eq!(
+            journal
+                .ledger()
+                .pledge(&pid("P1"))
+                .map(|p| p.contribution().clone()),
+            Some(pledge.contribution().clone()),
+            "{written}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+
+        // Version 2 and later refuse the spelling.
+        let later = document.replacen(r#""version":1"#, r#""version":3"#, 1);
+        let later = later.replacen(
+            r#""members":[{"id":"FRA","name":"France"}],"sources":[],"entries":["#,
+            r#""entries":[{"seq":0,"evidence":"verified","action":{"add_member":{"id":"FRA","name":"France"}}},"#,
+            1,
+        );
+        let later = later.replacen(r#"{"date""#, r#"{"seq":1,"date""#, 1);
+        let err = json::from_str(&later).expect_err("version 3 refuses it");
+        assert!(err.to_string().contains(&format!("`{written}`")), "{err}");
+    }
+    Ok(())
+}
+
+/// What a version-1 file spelled two ways saves in the one spelling, and
+/// the saved document loads back equal.
+#[test]
+fn version_1_amounts_save_in_the_current_spelling() -> Result<()> {
+    for written in ["0061900000", "-0", "-0.00", "00.50"] {
+        let document = format!(
+            r#"{{"format":"coalition-ledger","version":1,"members":[{{"id":"FRA","name":"France"}}],"sources":[],"entries":[{}]}}"#,
+            version_1_pledge(written)
+        );
+        let ledger = json::from_str(&document)?;
+        let saved = ledger.to_json();
+        let reloaded = json::from_str(&saved)?;
+        assert_eq!(reloaded.to_json(), saved, "{written}");
+    }
+    Ok(())
+}

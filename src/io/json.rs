@@ -51,7 +51,10 @@
 //!   `key` or `accepted_under`. It loads with the roster first (undated,
 //!   `verified`), then the entries, every one under the rules of version 1:
 //!   an entry that a newer rule refuses loads and is reported by `check`
-//!   (CL015; a dependency cycle by CL004) instead of failing the load.
+//!   (CL015; a dependency cycle by CL004) instead of failing the load. Its
+//!   amounts read as version 1 read them, leading zeros (`0061900000`)
+//!   and a negative zero (`-0`) included, when `version` comes before the
+//!   entries (as this crate wrote it); a version-1 journal's too.
 //! * **Version 2** lists every entry, roster included, with its sequence
 //!   number; `members` and `sources` arrays are refused.
 //! * **Version 3** is version 2 with new entry values: dates known only to
@@ -243,6 +246,7 @@ pub fn from_str(text: &str) -> Result<Ledger> {
     let text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
     check_size(text, MAX_DOCUMENT_BYTES)?;
     let _ids = KeepIds::new();
+    let _amounts = crate::money::Version1Amounts::scope();
     let shape = ShapeWork::new(text);
     std::thread::scope(|scope| {
         let mut document = Document::new(Sink::for_text(scope, text, &shape)?);
@@ -276,6 +280,7 @@ pub fn from_reader<R: Read>(reader: R) -> Result<Ledger> {
     let reader = without_byte_order_mark(reader).map_err(|e| Error::io(None, &e))?;
     // The text is checked as it streams and never held whole.
     let _ids = KeepIds::new();
+    let _amounts = crate::money::Version1Amounts::scope();
     std::thread::scope(|scope| {
         let mut document = Document::new(Sink::new(Some(scope)));
         let guard = Guard::new(reader, document.sink.clone());
@@ -722,6 +727,10 @@ impl<'de> serde::de::Visitor<'de> for &mut Document<'_, '_> {
                 }
                 1 => {
                     let VersionTag(version) = map.next_value()?;
+                    if version == 1 {
+                        // The entries that follow are read on this thread.
+                        crate::money::Version1Amounts::begin();
+                    }
                     self.send(Event::Version(version))?;
                 }
                 2 => map.next_value_seed(Records::<Member>(self, std::marker::PhantomData))?,

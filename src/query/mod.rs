@@ -990,11 +990,19 @@ impl Query<'_> {
     /// this query (see [`Query::bears_on`]): `as_of` leaves such an entry
     /// out until its period ends.
     fn partial_periods(&self) -> Vec<crate::dates::PartialDate> {
-        let depended_on = self.depended_on();
-        self.ledger
+        let partial: Vec<_> = self
+            .ledger
             .entries()
             .filter_map(|e| e.period().zip(e.action().pledge()))
             .filter(|(period, _)| period.precision() != crate::dates::DatePrecision::Day)
+            .collect();
+        if partial.is_empty() {
+            // Most ledgers: no need to collect the depended-on pledges.
+            return Vec::new();
+        }
+        let depended_on = self.depended_on();
+        partial
+            .into_iter()
             .filter(|(_, id)| self.bears_on(id, &depended_on))
             .map(|(period, _)| period)
             .collect()

@@ -88,6 +88,13 @@ pub(crate) fn replay<R: BufRead>(
     path: &std::path::Path,
 ) -> Result<Replayed> {
     let io = |e: std::io::Error| Error::io(Some(path), &e);
+    // A version-1 journal's lines keep the amounts version 1 wrote. Its
+    // first line is an entry, read before anything says the version (a
+    // later version's first line is its header, which ends this).
+    let _amounts = crate::money::Version1Amounts::scope();
+    if start.version <= 1 {
+        crate::money::Version1Amounts::begin();
+    }
     let limit = (MAX_JOURNAL_LINE_BYTES as u64).saturating_add(2);
     let mut out = Replayed {
         ledger: start.ledger,
@@ -176,6 +183,9 @@ pub(crate) fn replay<R: BufRead>(
                     return Ok(out);
                 };
                 out.version = version;
+                if version >= 2 {
+                    crate::money::Version1Amounts::end();
+                }
                 out.good = offset;
                 out.good_lines = number;
             }

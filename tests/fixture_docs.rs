@@ -58,3 +58,94 @@ fn the_quoted_sentences_are_the_articles() {
         );
     }
 }
+
+/// What a fact of the fixture cites, and words one of those sentences
+/// must hold for it to say that fact.
+fn cited_titles(
+    ledger: &coalition_ledger::Ledger,
+    sources: &[&coalition_ledger::SourceId],
+) -> String {
+    sources
+        .iter()
+        .filter_map(|id| ledger.source(id))
+        .filter_map(|s| s.title())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// Every source of the fixture but the public record is a sentence of the
+/// report word for word (where the report is at hand), and each fact cites
+/// a sentence that says it: a member's own name, the US backstop's
+/// promises, a condition's ceasefire or backstop, a location.
+#[test]
+fn every_fact_cites_a_sentence_that_says_it() {
+    use coalition_ledger::prelude::*;
+    let ledger = fixtures::paris_summit();
+    let article = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/seeds/paris-summit-article.txt"
+    ))
+    .ok()
+    .map(|a| normalised(&a));
+    for source in ledger.sources() {
+        if source.id().as_str() == "public-record" {
+            continue;
+        }
+        let title = source.title().expect("each source holds its sentence");
+        if let Some(article) = &article {
+            assert!(
+                article.contains(&normalised(title)),
+                "{}: not the report's sentence: {title}",
+                source.id()
+            );
+        }
+    }
+    // How the report names each member.
+    let named = [
+        ("FRA", "French"),
+        ("GBR", "British"),
+        ("TUR", "Turkey"),
+        ("AUS", "Australia"),
+        ("CAN", "Canada"),
+        ("UKR", "Ukrain"),
+        ("USA", "U.S."),
+        ("COW", "which countries"),
+    ];
+    for entry in ledger.entries() {
+        let sources: Vec<&SourceId> = entry.sources().iter().collect();
+        let titles = cited_titles(&ledger, &sources);
+        let must_say: Vec<String> = match entry.action() {
+            Action::AddMember(member) => named
+                .iter()
+                .filter(|(id, _)| *id == member.id().as_str())
+                .map(|(_, words)| (*words).to_string())
+                .collect(),
+            Action::Pledge(spec) => {
+                let mut words: Vec<String> = spec
+                    .conditions()
+                    .iter()
+                    .map(|c| match c {
+                        Condition::Ceasefire => "ceasefire".to_string(),
+                        Condition::Backstop { .. } => "backstop".to_string(),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                if let Some(location) = spec.location() {
+                    words.push(location.to_string());
+                }
+                if spec.member().as_str() == "USA" {
+                    words.push("U.S.".into());
+                }
+                words
+            }
+            _ => Vec::new(),
+        };
+        for words in must_say {
+            assert!(
+                titles.contains(&words),
+                "entry {} cites nothing saying `{words}`: {titles}",
+                entry.sequence()
+            );
+        }
+    }
+}

@@ -1,24 +1,27 @@
 //! Ready-made ledgers for tests, docs and demos.
 //!
 //! [`paris_summit`] is the "coalition of the willing" meeting in Paris as a
-//! Reuters report described it. The fixture invents nothing: each fact below
-//! is recorded with the sentence it comes from, and the two public facts
-//! taken from outside the report (the summit's date and the EU and NATO
-//! membership of the named countries) cite their own source,
+//! Reuters report described it. The fixture invents nothing: each sentence
+//! of the report it relies on is a [`Source`] whose title is the sentence
+//! word for word, and each fact cites the sentences that say it. The two
+//! public facts taken from outside the report (the summit's date and the EU
+//! and NATO membership of the named countries) cite their own source,
 //! `public-record`.
 //!
-//! | fact in the ledger | the report's sentence |
-//! |---|---|
-//! | members France, United Kingdom, Turkey, Australia, Canada, Ukraine | "The summit in Paris brought together leaders from mostly European countries plus Turkey, Australia and Canada" and "Around 30 leaders gathered in Paris on Thursday with Ukrainian President Volodymyr Zelenskiy" |
-//! | France coordinates, Ukraine benefits | "French President Emmanuel Macron and President Volodymyr Zelenskiy opened discussions and presented the coalition's work on security guarantees." |
-//! | the United Kingdom coordinates | "the British and French army chiefs held detailed meetings last week with coalition counterparts and were due to brief leaders on operational planning during the summit" (a concept note seen by Reuters) |
-//! | the coalition as a member whose contributors are not named | "A French briefing declined to name which countries would contribute to any reassurance force." and "Which specific countries will commit troops, equipment or financial support to a reassurance force has not been publicly confirmed." |
-//! | a reassurance force of unspecified size, announced, conditional on a ceasefire | "present plans for security guarantees that would protect Kyiv if a ceasefire with Russia is agreed" |
-//! | ... in Ukraine and neighbouring states | "combining enduring military assistance with an international reassurance presence in Ukraine and neighbouring states" |
-//! | ... conditional on a US backstop | "European leaders have repeatedly said a credible multinational reassurance force will require U.S. backing as a backstop." |
-//! | technical plans complete but undisclosed | "Two European officials told attendees that the detailed \"technical\" plans prepared by participating militaries are complete, but they did not provide a public inventory of forces, locations or timelines." |
-//! | European security guarantees, on the record, conditional on a ceasefire | Macron: "We are ready, us Europeans, to provide security guarantees to Ukraine." |
-//! | a US backstop only considered, unconfirmed, undated, undefined | "President Donald Trump has made general promises of support but has not spelled out concrete security guarantees." and "The exact nature and scale of any U.S. contribution or legal guarantees remain undefined." |
+//! | fact in the ledger | cites | the report's sentence |
+//! |---|---|---|
+//! | members Turkey, Australia, Canada | `reuters-paris` | "The summit in Paris brought together leaders from mostly European countries plus Turkey, Australia and Canada" |
+//! | member Ukraine, the beneficiary | `reuters-lede`, `macron-zelenskiy` | "Around 30 leaders gathered in Paris on Thursday with Ukrainian President Volodymyr Zelenskiy to present plans for security guarantees that would protect Kyiv" |
+//! | France coordinates | `macron-zelenskiy`, `concept-note` | "French President Emmanuel Macron and President Volodymyr Zelenskiy opened discussions and presented the coalition's work on security guarantees." |
+//! | the United Kingdom coordinates | `concept-note` | "the British and French army chiefs held detailed meetings last week with coalition counterparts and were due to brief leaders on operational planning during the summit" |
+//! | member United States | `european-leaders`, `trump-promises` | "European leaders have repeatedly said a credible multinational reassurance force will require U.S. backing as a backstop." |
+//! | the coalition as a member whose contributors are not named | `french-briefing`, `contributors-unconfirmed` | "A French briefing declined to name which countries would contribute to any reassurance force." and "Which specific countries will commit troops, equipment or financial support to a reassurance force has not been publicly confirmed." |
+//! | a reassurance force of unspecified size, announced, conditional on a ceasefire | `reuters-lede`, `french-briefing` | "present plans for security guarantees that would protect Kyiv if a ceasefire with Russia is agreed" |
+//! | ... in Ukraine and neighbouring states | `coordinators` | "combining enduring military assistance with an international reassurance presence in Ukraine and neighbouring states" |
+//! | ... conditional on a US backstop | `european-leaders` | "a credible multinational reassurance force will require U.S. backing as a backstop" |
+//! | technical plans complete but undisclosed | `eu-officials` | "Two European officials told attendees that the detailed \"technical\" plans prepared by participating militaries are complete, but they did not provide a public inventory of forces, locations or timelines." |
+//! | European security guarantees, on the record, conditional on a ceasefire | `macron-statement`, `reuters-lede` | Macron: "We are ready, us Europeans, to provide security guarantees to Ukraine." and "security guarantees that would protect Kyiv if a ceasefire with Russia is agreed" |
+//! | a US backstop only considered, unconfirmed, undated, undefined | `trump-promises`, `us-contribution-undefined` | "President Donald Trump has made general promises of support but has not spelled out concrete security guarantees." and "The exact nature and scale of any U.S. contribution or legal guarantees remain undefined." |
 //!
 //! No figure was published, so every size is [`Estimate::Unspecified`].
 //! The coalition stands as one member (`COW`) for the contributors the
@@ -39,25 +42,152 @@ use crate::money::{Currency, parse_amount};
 use crate::pledge::{Capability, Condition, Contribution, NewPledge};
 use crate::source::{Source, SourceKind};
 
-/// The report's sentence behind the roster: the participants it names.
-const PARTICIPANTS: &str = "The summit in Paris brought together leaders from mostly European \
-    countries plus Turkey, Australia and Canada to set out how they would deter a renewed \
-    Russian attack if a formal truce were reached.";
+/// The report's sentences the fixture records, as sources: (id, who said
+/// it, kind, the sentence word for word, or its part a fact needs when it
+/// is longer than a title may be). Each fact cites the sentences
+/// that say it (and `public-record` for what the report leaves out).
+const SENTENCES: [(&str, &str, SourceKind, &str); 12] = [
+    (
+        "reuters-lede",
+        "Reuters",
+        SourceKind::Media,
+        // The first half of the sentence: titles hold at most 256
+        // characters.
+        "Around 30 leaders gathered in Paris on Thursday with Ukrainian President Volodymyr \
+         Zelenskiy to present plans for security guarantees that would protect Kyiv if a \
+         ceasefire with Russia is agreed",
+    ),
+    (
+        "reuters-paris",
+        "Reuters",
+        SourceKind::Media,
+        "The summit in Paris brought together leaders from mostly European countries plus \
+         Turkey, Australia and Canada to set out how they would deter a renewed Russian attack \
+         if a formal truce were reached.",
+    ),
+    (
+        "macron-zelenskiy",
+        "Reuters",
+        SourceKind::Media,
+        "French President Emmanuel Macron and President Volodymyr Zelenskiy opened discussions \
+         and presented the coalition\u{2019}s work on security guarantees.",
+    ),
+    (
+        "eu-officials",
+        "Two European officials, reported by Reuters",
+        SourceKind::Briefing,
+        "Two European officials told attendees that the detailed \u{201c}technical\u{201d} plans \
+         prepared by participating militaries are complete, but they did not provide a public \
+         inventory of forces, locations or timelines.",
+    ),
+    (
+        "french-briefing",
+        "French briefing, reported by Reuters",
+        SourceKind::Briefing,
+        "A French briefing declined to name which countries would contribute to any \
+         reassurance force.",
+    ),
+    (
+        "european-leaders",
+        "Reuters",
+        SourceKind::Media,
+        "European leaders have repeatedly said a credible multinational reassurance force will \
+         require U.S. backing as a backstop.",
+    ),
+    (
+        "trump-promises",
+        "Reuters",
+        SourceKind::Media,
+        "President Donald Trump has made general promises of support but has not spelled out \
+         concrete security guarantees.",
+    ),
+    (
+        "concept-note",
+        "Concept note seen by Reuters",
+        SourceKind::Leak,
+        "According to a concept note seen by Reuters, the British and French army chiefs held \
+         detailed meetings last week with coalition counterparts and were due to brief leaders \
+         on operational planning during the summit.",
+    ),
+    (
+        "coordinators",
+        "Coordinators, reported by Reuters",
+        SourceKind::Briefing,
+        "Coordinators say the goal is to deter any future aggression once \u{2014} and if \
+         \u{2014} a ceasefire is secured, by combining enduring military assistance with an \
+         international reassurance presence in Ukraine and neighbouring states.",
+    ),
+    (
+        "macron-statement",
+        "Emmanuel Macron, quoted by Reuters",
+        SourceKind::Official,
+        "We are ready, us Europeans, to provide security guarantees to Ukraine.",
+    ),
+    (
+        "contributors-unconfirmed",
+        "Reuters (unconfirmed)",
+        SourceKind::Media,
+        "Which specific countries will commit troops, equipment or financial support to a \
+         reassurance force has not been publicly confirmed.",
+    ),
+    (
+        "us-contribution-undefined",
+        "Reuters (unconfirmed)",
+        SourceKind::Media,
+        "The exact nature and scale of any U.S. contribution or legal guarantees remain \
+         undefined.",
+    ),
+];
 
-/// Members as (id, name, groups from the public record, roles).
-const MEMBERS: [(&str, &str, &[&str], &[Role]); 8] = [
-    ("FRA", "France", &["EU", "NATO"], &[Role::Coordinator]),
-    ("GBR", "United Kingdom", &["NATO"], &[Role::Coordinator]),
-    ("TUR", "Turkey", &["NATO"], &[]),
-    ("AUS", "Australia", &[], &[]),
-    ("CAN", "Canada", &["NATO"], &[]),
-    ("UKR", "Ukraine", &[], &[Role::Beneficiary]),
-    ("USA", "United States", &["NATO"], &[]),
+/// A member of the roster: id, name, groups (from the public record),
+/// roles, and the sentences that name it (and give its roles).
+type MemberFacts = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [Role],
+    &'static [&'static str],
+);
+
+/// The roster, each member with the sentences that name it.
+const MEMBERS: [MemberFacts; 8] = [
+    (
+        "FRA",
+        "France",
+        &["EU", "NATO"],
+        &[Role::Coordinator],
+        &["macron-zelenskiy", "concept-note"],
+    ),
+    (
+        "GBR",
+        "United Kingdom",
+        &["NATO"],
+        &[Role::Coordinator],
+        &["concept-note"],
+    ),
+    ("TUR", "Turkey", &["NATO"], &[], &["reuters-paris"]),
+    ("AUS", "Australia", &[], &[], &["reuters-paris"]),
+    ("CAN", "Canada", &["NATO"], &[], &["reuters-paris"]),
+    (
+        "UKR",
+        "Ukraine",
+        &[],
+        &[Role::Beneficiary],
+        &["reuters-lede", "macron-zelenskiy"],
+    ),
+    (
+        "USA",
+        "United States",
+        &["NATO"],
+        &[],
+        &["european-leaders", "trump-promises"],
+    ),
     (
         "COW",
         "Coalition of the willing (contributors not named)",
         &[],
         &[Role::Contributor],
+        &["french-briefing", "contributors-unconfirmed"],
     ),
 ];
 
@@ -102,7 +232,7 @@ pub fn paris_summit() -> Ledger {
 pub fn build_paris_summit() -> Result<Ledger> {
     let mut ledger = Ledger::new();
     add_sources(&mut ledger)?;
-    for (id, name, groups, roles) in MEMBERS {
+    for (id, name, groups, roles, named_in) in MEMBERS {
         let mut member = Member::new(MemberId::new(id)?, name);
         for group in groups {
             member = member.with_group(GroupId::new(group)?);
@@ -110,10 +240,8 @@ pub fn build_paris_summit() -> Result<Ledger> {
         for role in roles {
             member = member.with_role(*role);
         }
-        // Named in the report (`reuters-paris`); groups from the public
-        // record (`public-record`).
-        let mut provenance =
-            Provenance::new(Evidence::Verified).cite(SourceId::new("reuters-paris")?);
+        // Named in the report's sentences; groups from the public record.
+        let mut provenance = citing(Provenance::new(Evidence::Verified), named_in)?;
         if !groups.is_empty() {
             provenance = provenance.cite(SourceId::new("public-record")?);
         }
@@ -123,49 +251,28 @@ pub fn build_paris_summit() -> Result<Ledger> {
     Ok(ledger)
 }
 
+/// `provenance` citing each of `sources`.
+fn citing(provenance: Provenance, sources: &[&str]) -> Result<Provenance> {
+    sources
+        .iter()
+        .try_fold(provenance, |p, id| Ok(p.cite(SourceId::new(id)?)))
+}
+
 fn add_sources(ledger: &mut Ledger) -> Result<()> {
     let summit = parse_date("2025-09-04")?;
-    let sources = [
-        Source::new(
-            SourceId::new("reuters-paris")?,
-            "Reuters",
-            SourceKind::Media,
-        )
-        .with_title(PARTICIPANTS)
-        .with_published(summit),
-        Source::new(
-            SourceId::new("macron-statement")?,
-            "Emmanuel Macron, quoted by Reuters",
-            SourceKind::Official,
-        )
-        .with_title("We are ready, us Europeans, to provide security guarantees to Ukraine.")
-        .with_published(summit),
-        Source::new(
-            SourceId::new("eu-officials")?,
-            "Two European officials, reported by Reuters",
-            SourceKind::Briefing,
-        )
-        .with_title(
-            "The detailed technical plans prepared by participating militaries are complete; \
-             no public inventory of forces, locations or timelines",
-        )
-        .with_published(summit),
-        Source::new(
-            SourceId::new("french-briefing")?,
-            "French briefing, reported by Reuters",
-            SourceKind::Briefing,
-        )
-        .with_title("Declined to name which countries would contribute to any reassurance force")
-        .with_published(summit),
-        Source::new(
-            SourceId::new("concept-note")?,
-            "Concept note seen by Reuters",
-            SourceKind::Leak,
-        )
-        .with_title(
-            "The British and French army chiefs held detailed meetings with coalition \
-             counterparts and were due to brief leaders on operational planning",
-        ),
+    for (id, publisher, kind, sentence) in SENTENCES {
+        let source = Source::new(SourceId::new(id)?, publisher, kind).with_title(sentence);
+        // The concept note is from before the summit; the report does not
+        // date it.
+        let source = if id == "concept-note" {
+            source
+        } else {
+            source.with_published(summit)
+        };
+        ledger.add_source(source)?;
+    }
+    // Outside the report by design: what it leaves out.
+    ledger.add_source(
         Source::new(
             SourceId::new("public-record")?,
             "Public record (outside the report)",
@@ -175,10 +282,7 @@ fn add_sources(ledger: &mut Ledger) -> Result<()> {
             "The Paris summit was held on Thursday 4 September 2025; EU and NATO membership \
              of the named countries",
         ),
-    ];
-    for source in sources {
-        ledger.add_source(source)?;
-    }
+    )?;
     Ok(())
 }
 
@@ -188,10 +292,8 @@ fn add_pledges(ledger: &mut Ledger) -> Result<()> {
     let cow = MemberId::new("COW")?;
     // Dated the summit's day: the report says "Thursday"; the date is from
     // the public record.
-    let on_summit = |evidence: Evidence, source: &str| -> Result<Provenance> {
-        Ok(Provenance::new(evidence)
-            .on(summit)
-            .cite(SourceId::new(source)?)
+    let on_summit = |evidence: Evidence, sources: &[&str]| -> Result<Provenance> {
+        Ok(citing(Provenance::new(evidence).on(summit), sources)?
             .cite(SourceId::new("public-record")?))
     };
 
@@ -213,7 +315,10 @@ fn add_pledges(ledger: &mut Ledger) -> Result<()> {
     );
     ledger.open_pledge(
         us_backstop,
-        Provenance::new(Evidence::Unconfirmed).cite(SourceId::new("reuters-paris")?),
+        citing(
+            Provenance::new(Evidence::Unconfirmed),
+            &["trump-promises", "us-contribution-undefined"],
+        )?,
     )?;
 
     // "...to present plans for security guarantees that would protect Kyiv if
@@ -239,11 +344,18 @@ fn add_pledges(ledger: &mut Ledger) -> Result<()> {
         "Contributors not named (French briefing); which countries will commit troops \
          has not been publicly confirmed",
     );
-    ledger.open_pledge(force, on_summit(Evidence::Reported, "french-briefing")?)?;
+    // Each sentence above, cited: contributors, ceasefire, backstop, place.
+    let said = [
+        "french-briefing",
+        "reuters-lede",
+        "european-leaders",
+        "coordinators",
+    ];
+    ledger.open_pledge(force, on_summit(Evidence::Reported, &said)?)?;
     // "Two European officials told attendees that the detailed technical
     // plans prepared by participating militaries are complete, but they did
     // not provide a public inventory of forces, locations or timelines."
-    ledger.annotate(&force_id, on_summit(Evidence::Reported, "eu-officials")?)?;
+    ledger.annotate(&force_id, on_summit(Evidence::Reported, &["eu-officials"])?)?;
 
     // Macron: "We are ready, us Europeans, to provide security guarantees to
     // Ukraine." The guarantees would protect Kyiv "if a ceasefire with
@@ -259,7 +371,7 @@ fn add_pledges(ledger: &mut Ledger) -> Result<()> {
     .with_condition(Condition::Ceasefire);
     ledger.open_pledge(
         guarantees,
-        on_summit(Evidence::Verified, "macron-statement")?,
+        on_summit(Evidence::Verified, &["macron-statement", "reuters-lede"])?,
     )?;
     Ok(())
 }

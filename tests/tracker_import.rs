@@ -564,3 +564,87 @@ fn the_example_tracker_file_imports_and_flags_the_donors_that_over_delivered() {
         .collect();
     assert_eq!(flagged, ["member FRA", "member GBR"]);
 }
+
+/// The places of the errors of an `import` or `apply` of `text`.
+fn refusal(result: Result<impl std::fmt::Debug>) -> Vec<String> {
+    match result {
+        Err(Error::CsvErrors { errors, .. }) => errors.iter().map(ToString::to_string).collect(),
+        Err(other) => vec![other.to_string()],
+        Ok(fine) => panic!("accepted: {fine:?}"),
+    }
+}
+
+/// An id twice in one release is refused by `apply` as by `import`, at
+/// the second row: a row revises one of an earlier release, never an
+/// earlier row of its own, which it would replace without a word.
+#[test]
+fn an_id_twice_in_one_release_is_refused_by_apply_as_by_import() {
+    let mapping = Mapping::new()
+        .id_column("id")
+        .member_column("donor")
+        .amount_column("v")
+        .currency(Currency::EUR)
+        .add_missing_members(true);
+    let text = "id,donor,v\nA1,FRA,10\nA1,FRA,20\n";
+    assert_eq!(
+        refusal(mapping.import(text.as_bytes())).len(),
+        1,
+        "import refuses it"
+    );
+    let mut ledger = Ledger::new();
+    let current = ledger.clone();
+    let applied = mapping.apply(text.as_bytes(), &current, 10, |batch| {
+        for (action, provenance) in batch {
+            ledger.record(action, provenance)?;
+        }
+        Ok(())
+    });
+    assert_eq!(
+        refusal(applied),
+        ["CSV line 3, column `id`: pledge `A1` appears twice in the release (first on line 2)"]
+    );
+    assert!(
+        ledger.is_empty(),
+        "nothing of a refused release is appended"
+    );
+}
+
+/// A mapped column named twice in the header is refused at the header:
+/// which of the two holds the figures is not guessed.
+#[test]
+fn a_mapped_column_named_twice_is_refused() {
+    let mapping = Mapping::new()
+        .member_column("donor")
+        .amount_column("v")
+        .currency(Currency::EUR)
+        .add_missing_members(true);
+    assert_eq!(
+        refusal(mapping.import("donor,v,v\nFRA,10,99\n".as_bytes())),
+        ["CSV line 1, column `v`: column `v` appears more than once in the header"]
+    );
+    // A column the mapping does not read may repeat.
+    let imported = mapping
+        .import("donor,v,note,note\nFRA,10,a,b\n".as_bytes())
+        .expect("unmapped columns are not read");
+    assert_eq!(imported.ledger().pledge_count(), 1);
+}
+
+/// An empty id cell is refused, prefix or not: with a prefix it would
+/// otherwise become the bare prefix.
+#[test]
+fn an_empty_id_is_refused_with_or_without_a_prefix() {
+    for mapping in [Mapping::new(), Mapping::new().id_prefix("KIEL-")] {
+        let mapping = mapping
+            .id_column("id")
+            .member_column("donor")
+            .amount_column("v")
+            .currency(Currency::EUR)
+            .add_missing_members(true);
+        let errors = refusal(mapping.import("id,donor,v\n,FRA,10\n".as_bytes()));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("CSV line 2, column `id`:"),
+            "{errors:?}"
+        );
+    }
+}

@@ -859,7 +859,24 @@ impl Mapping {
         let mut counts = Counts::default();
         let mut errors = Collected::default();
         let mut planned: Vec<Vec<(Action, Provenance)>> = Vec::new();
+        // A row is a revision of one from an earlier release, never of an
+        // earlier row of this one: an id twice in a release is refused, as
+        // `import` refuses it, rather than the second row replacing the
+        // first without a word.
+        let mut lines_of_ids: BTreeMap<PledgeId, u64> = BTreeMap::new();
         self.read(reader, &mut errors, |row| {
+            if let MappedRow::Row(mapped) = &row {
+                if let Some(first) = lines_of_ids.insert(mapped.id.clone(), mapped.line) {
+                    return Err(Error::Csv {
+                        line: mapped.line,
+                        column: self.id.clone(),
+                        message: format!(
+                            "pledge `{}` appears twice in the release (first on line {first})",
+                            mapped.id
+                        ),
+                    });
+                }
+            }
             let before = scratch.len();
             let outcome = self.record_row(&mut scratch, &row, true)?;
             counts.count(outcome);
@@ -973,6 +990,21 @@ impl Mapping {
         let mut position = |column: &Option<String>| -> Option<usize> {
             let column = column.as_deref()?;
             let found = names.iter().position(|name| *name == column);
+            let again = found.and_then(|first| {
+                names
+                    .iter()
+                    .skip(first.saturating_add(1))
+                    .any(|name| *name == column)
+                    .then_some(())
+            });
+            if again.is_some() {
+                // Which of the two holds the figures? Neither is guessed.
+                errors.push(Error::Csv {
+                    line,
+                    column: Some(column.to_string()),
+                    message: format!("column `{column}` appears more than once in the header"),
+                });
+            }
             if found.is_none() {
                 errors.push(Error::Csv {
                     line,
@@ -1096,8 +1128,9 @@ impl Mapping {
                 message,
             });
         };
-        let id = PledgeId::new(self.id_text(columns.id.map(|_| field(columns.id)), line))
-            .map_err(|e| fail(&self.id, e.to_string()))
+        let id = self
+            .row_id(columns.id.map(|_| field(columns.id)), line)
+            .map_err(|message| fail(&self.id, message))
             .ok();
         let member_text = field(columns.member);
         let member = match self.aliases.get(member_text) {
@@ -1211,6 +1244,16 @@ impl Mapping {
             ));
         }
         found
+    }
+
+    /// The pledge id of a row, from its id cell (`None` without an id
+    /// column); an empty cell is refused, prefix or not (with one it would
+    /// pass as the bare prefix).
+    fn row_id(&self, cell: Option<&str>, line: u64) -> std::result::Result<PledgeId, String> {
+        if cell == Some("") {
+            return Err("the id is empty".into());
+        }
+        PledgeId::new(self.id_text(cell, line)).map_err(|e| e.to_string())
     }
 
     /// The pledge id of a row: the id column's value (or `row-LINE`), after

@@ -614,3 +614,124 @@ fn a_generated_hundred_thousand_pledge_ledger_checks() {
         "the generator makes no dependency cycles"
     );
 }
+
+/// A delivery converts at its own date: money delivered on a day without a
+/// usable rate is reported, as a delivered-basis value query fails there.
+#[test]
+fn cl005_names_a_delivery_without_a_rate() {
+    let mut l = base();
+    let gbp = |v: &str| Estimate::Exact(Money::new(dec(v), Currency::GBP));
+    l.open_pledge(funding("A", "GBR", gbp("100")), sourced("2025-09-01"))
+        .unwrap();
+    let rates = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+        .with_rate(Currency::GBP, d("2025-09-01"), dec("1.2"))
+        .unwrap();
+    let with = options().fx(rates.clone());
+    assert!(found(&l, &with, Code::MissingRate).is_empty());
+    l.deliver(&pid("A"), dec("50"), sourced("2025-10-15"))
+        .unwrap();
+    let delivery = l.len() as u64 - 1;
+    assert_eq!(
+        found(&l, &with, Code::MissingRate),
+        vec![(
+            Severity::Warning,
+            pledge("A"),
+            format!(
+                "the delivery of 2025-10-15 (entry {delivery}): no exchange rate for GBP on 2025-10-15 into EUR"
+            )
+        )]
+    );
+    let value = Measure::Value {
+        currency: Currency::EUR,
+        fx: &rates,
+    };
+    assert!(
+        l.query()
+            .measure(value)
+            .basis(Basis::Delivered)
+            .run()
+            .is_err()
+    );
+}
+
+/// A voided pledge was recorded in error: a voided backstop leaves its
+/// member without one (CL003), a member whose pledges are all voided has
+/// none (CL011), and a voided adjustment adjusts nothing (CL016).
+#[test]
+fn voided_pledges_count_as_never_recorded() {
+    let mut l = base();
+    l.open_pledge(backstop("US-bs", "USA"), sourced("2025-01-01"))
+        .unwrap();
+    l.open_pledge(
+        troops("F1", "FRA", Estimate::Exact(10))
+            .with_condition(Condition::Backstop { by: mid("USA") }),
+        sourced("2025-01-02"),
+    )
+    .unwrap();
+    let fix = NewPledge::adjustment(
+        pid("DEU-fix"),
+        mid("DEU"),
+        AdjustmentBasis::Pledged,
+        Money::new(dec("-5"), Currency::EUR),
+    );
+    l.open_pledge(fix, sourced("2025-01-03")).unwrap();
+    assert!(found(&l, &options(), Code::BackstopWithoutPledge).is_empty());
+    assert_eq!(found(&l, &options(), Code::Adjustment).len(), 1);
+    for voided in ["US-bs", "DEU-fix"] {
+        l.record(
+            Action::Void {
+                pledge: pid(voided),
+                reason: "imported twice".into(),
+            },
+            sourced("2025-02-01"),
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        found(&l, &options(), Code::BackstopWithoutPledge),
+        vec![(
+            Severity::Warning,
+            pledge("F1"),
+            "conditional on a backstop by USA, which has no backstop pledge".into()
+        )]
+    );
+    assert!(found(&l, &options(), Code::Adjustment).is_empty());
+    let no_pledges: Vec<(Subject, String)> = found(&l, &options(), Code::MemberWithoutPledges)
+        .into_iter()
+        .map(|(_, subject, message)| (subject, message))
+        .collect();
+    assert!(
+        no_pledges.contains(&(
+            Subject::Member(mid("USA")),
+            "no pledges (only voided ones)".to_string()
+        )),
+        "{no_pledges:?}"
+    );
+    assert!(
+        !no_pledges
+            .iter()
+            .any(|(s, _)| *s == Subject::Member(mid("FRA"))),
+        "{no_pledges:?}"
+    );
+}
+
+/// An adjustment has no delivery to compare with what it pledged: CL006
+/// leaves it to CL016, whatever its sign.
+#[test]
+fn cl006_leaves_adjustments_alone() {
+    let mut l = base();
+    for (id, basis) in [
+        ("ADJ-p", AdjustmentBasis::Pledged),
+        ("ADJ-d", AdjustmentBasis::Delivered),
+    ] {
+        let fix = NewPledge::adjustment(
+            pid(id),
+            mid("FRA"),
+            basis,
+            Money::new(dec("-5"), Currency::EUR),
+        );
+        l.open_pledge(fix, sourced("2025-09-02")).unwrap();
+    }
+    assert!(found(&l, &options(), Code::OverDelivered).is_empty());
+    assert_eq!(found(&l, &options(), Code::Adjustment).len(), 2);
+}

@@ -10,20 +10,20 @@
 //! |---|---|---|---|
 //! | CL001 | warning | a pledge without any source | `pledge FRA-1: no source cited` |
 //! | CL002 | warning | a pledge at `Committed` or later whose best evidence is `Unconfirmed` | `pledge FRA-1: committed but only ever unconfirmed` |
-//! | CL003 | warning | a pledge conditional on a backstop by a member with no backstop pledge | `pledge FRA-1: conditional on a backstop by USA, which has no backstop pledge` |
+//! | CL003 | warning | a pledge conditional on a backstop by a member with no backstop pledge (withdrawn and voided ones aside) | `pledge FRA-1: conditional on a backstop by USA, which has no backstop pledge` |
 //! | CL004 | error | a cycle of `DependsOn` conditions | `pledge A: dependency cycle A -> B -> A` |
-//! | CL005 | warning | money in a currency with no usable rate for its date (when rates are given) | `pledge GBR-1: no exchange rate for GBP on 2025-02-01 into EUR` |
-//! | CL006 | warning | delivered exceeds the pledged upper bound | `pledge DEU-mil-17: delivered EUR 61,900,000 exceeds pledged EUR 50,000,000` |
+//! | CL005 | warning | money in a currency with no usable rate for its date, the pledge's or a delivery's (when rates are given) | `pledge GBR-1: no exchange rate for GBP on 2025-02-01 into EUR`; `pledge GBR-1: the delivery of 2025-10-15 (entry 9): no exchange rate for GBP on 2025-10-15 into EUR` |
+//! | CL006 | warning | delivered exceeds the pledged upper bound (adjustments aside: CL016) | `pledge DEU-mil-17: delivered EUR 61,900,000 exceeds pledged EUR 50,000,000` |
 //! | CL007 | info | announced (or considered) long before the reference date and never advanced | `pledge FRA-1: announced 2024-01-01, 400 days before 2025-02-04, and never advanced` |
 //! | CL008 | warning | a probable duplicate: same member, kind, category, currency, size and value bounds, date (and its precision), stage, delivered amount and adjustment basis as another pledge; sources and evidence are not compared, so one fact reported by two sources is found | `pledge FRA-2: same member, kind, category, size, date, stage and delivered amount as FRA-1` |
-//! | CL009 | warning | equipment whose value per unit is below the category's plausible floor | `pledge DEU-ad: at most EUR 263 per unit of air-defence, below the floor of EUR 100,000` |
+//! | CL009 | warning | equipment whose value per unit is below the category's plausible floor | `pledge DEU-ad: at most about EUR 263 per unit of air-defence, below the floor of EUR 100,000` |
 //! | CL010 | warning | an entry dated after the reference date | `entry 17: dated 2026-01-01, after the reference date 2025-12-31` |
-//! | CL011 | info | a member with no pledges (beneficiaries aside) | `member ISL: no pledges` |
+//! | CL011 | info | a member with no pledges but voided ones (beneficiaries aside) | `member ISL: no pledges`; `member DNK: no pledges (only voided ones)` |
 //! | CL012 | info | an entry dated before an earlier entry | `entry 9: dated 2025-01-01, before entry 8 (2025-03-01)` |
 //! | CL013 | info | an undated pledge entry | `entry 12: undated advance of pledge FRA-1` |
 //! | CL014 | warning | a condition that can no longer hold: it depends on a withdrawn pledge | `pledge FRA-2: depends on FRA-1, which is withdrawn` |
 //! | CL015 | warning | an entry accepted under an older format version's rules that the current rules refuse | `entry 12: accepted under the rules of format version 1; the current rules refuse it: ...` |
-//! | CL016 | info | an adjustment: a change to a member's total that names no pledge | `pledge DEU-fix: adjusts the pledged total of DEU in `military` by EUR -61,970,000, naming no pledge` |
+//! | CL016 | info | an adjustment, not voided: a change to a member's total that names no pledge | `pledge DEU-fix: adjusts the pledged total of DEU in `military` by EUR -61,970,000, naming no pledge` |
 //! | CL017 | warning | a member delivered more money than it pledged in a category, by more than the threshold (a cent by default, see [`CheckOptions::over_delivery_threshold`]); adjustments count on their basis; without rates each currency is compared on its own, with rates sums across currencies use them | `member DEU: delivered EUR 120,000,000 exceeds pledged EUR 100,000,000 in category `military` by EUR 20,000,000` |
 //! | CL018 | warning | a member delivered more than it pledged of a kind: money as CL017, personnel and units when delivered exceeds pledged at all | `member DEU: delivered EUR 120,000,000 exceeds pledged EUR 100,000,000 in funding by EUR 20,000,000` |
 //! | CL019 | info | a pledge we voided as recorded in error (kept in the history, counted nowhere) | `pledge DEU-7: voided: imported twice` |

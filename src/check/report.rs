@@ -97,15 +97,15 @@ macro_rules! codes {
 codes! {
     NoSource = 1, "CL001", Warning, "A pledge without any source.";
     CommittedButUnconfirmed = 2, "CL002", Warning, "A pledge at `Committed` or later whose best evidence is `Unconfirmed`.";
-    BackstopWithoutPledge = 3, "CL003", Warning, "A pledge conditional on a backstop by a member who has no backstop pledge.";
+    BackstopWithoutPledge = 3, "CL003", Warning, "A pledge conditional on a backstop by a member who has no backstop pledge (withdrawn and voided ones aside).";
     DependencyCycle = 4, "CL004", Error, "A cycle of `DependsOn` conditions.";
-    MissingRate = 5, "CL005", Warning, "Money in a currency with no usable exchange rate for its date (when rates are given).";
-    OverDelivered = 6, "CL006", Warning, "Delivered exceeds the pledged upper bound.";
+    MissingRate = 5, "CL005", Warning, "Money in a currency with no usable exchange rate for its date, the pledge's or a delivery's (when rates are given).";
+    OverDelivered = 6, "CL006", Warning, "Delivered exceeds the pledged upper bound (adjustments aside).";
     Stale = 7, "CL007", Info, "Announced or considered long before the reference date and never advanced.";
     ProbableDuplicate = 8, "CL008", Warning, "Same member, kind, category, size, date, stage and delivered amount as another pledge.";
     ImplausibleUnitValue = 9, "CL009", Warning, "Equipment valued below the plausible floor per unit of its category.";
     FutureEntry = 10, "CL010", Warning, "An entry dated after the reference date.";
-    MemberWithoutPledges = 11, "CL011", Info, "A member with no pledges (beneficiaries aside).";
+    MemberWithoutPledges = 11, "CL011", Info, "A member with no pledges but voided ones (beneficiaries aside).";
     OutOfOrder = 12, "CL012", Info, "An entry dated before an earlier entry.";
     UndatedEntry = 13, "CL013", Info, "An undated pledge entry.";
     ConditionCannotHold = 14, "CL014", Warning, "A condition that can no longer hold: it depends on a withdrawn pledge.";

@@ -127,7 +127,8 @@ fn committed_but_unconfirmed(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Fi
 fn backstop_without_pledge(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
     let mut has_backstop = vec![false; ledger.members().len()];
     for state in ledger.states_of_kind(Kind::Backstop) {
-        if state.stage != Stage::Withdrawn {
+        // A voided backstop was recorded in error: as if never recorded.
+        if state.stage != Stage::Withdrawn && !state.voided {
             if let Some(flag) = has_backstop.get_mut(state.member as usize) {
                 *flag = true;
             }
@@ -403,7 +404,10 @@ fn missing_rate(ledger: &Ledger, options: &CheckOptions, out: &mut Vec<Finding>)
         let message = match p.dates().pledge_date() {
             None => format!("amount in {currency} has no date to convert it at"),
             Some(date) => match fx.rate(currency, date) {
-                Ok(_) => continue,
+                Ok(_) => match delivery_without_rate(ledger, &p, fx) {
+                    Some(message) => message,
+                    None => continue,
+                },
                 Err(err) => err.to_string(),
             },
         };
@@ -411,9 +415,35 @@ fn missing_rate(ledger: &Ledger, options: &CheckOptions, out: &mut Vec<Finding>)
     }
 }
 
-/// CL006.
+/// The first dated delivery on a pledge whose money has no usable rate on
+/// its own date: delivered amounts convert tranche by tranche, each at its
+/// date, so a value query on the delivered basis fails there.
+fn delivery_without_rate(
+    ledger: &Ledger,
+    p: &Pledge<'_>,
+    fx: &crate::fx::FxRates,
+) -> Option<String> {
+    let currency = p.currency()?;
+    p.history().into_iter().find_map(|sequence| {
+        let entry = ledger.entry(sequence)?;
+        let crate::entry::Action::Deliver { currency: paid, .. } = entry.action() else {
+            return None;
+        };
+        let paid = paid.unwrap_or(currency);
+        let date = entry.date()?;
+        if paid == fx.base() {
+            return None;
+        }
+        fx.rate(paid, date)
+            .err()
+            .map(|err| format!("the delivery of {date} (entry {sequence}): {err}"))
+    })
+}
+
+/// CL006. An adjustment names no pledge and has no delivery to compare:
+/// CL016 lists it.
 fn over_delivered(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
-    for p in live(ledger) {
+    for p in live(ledger).filter(|p| p.adjusts().is_none()) {
         let Some(high) = ledger
             .quantity_of(p.state)
             .and_then(|q| if q.unspecified { None } else { q.high })
@@ -663,8 +693,19 @@ fn future_entry(ledger: &Ledger, options: &CheckOptions, out: &mut Vec<Finding>)
 fn member_without_pledges(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
     for member in ledger.members() {
         let only_beneficiary = member.roles() == [Role::Beneficiary];
-        if !only_beneficiary && ledger.pledges_of(member.id()).next().is_none() {
-            out.push((Subject::Member(member.id().clone()), "no pledges".into()));
+        if only_beneficiary {
+            continue;
+        }
+        // A voided pledge was recorded in error: it is no pledge.
+        let mut pledges = ledger.pledges_of(member.id()).peekable();
+        let any = pledges.peek().is_some();
+        if pledges.all(|p| p.is_void()) {
+            let message = if any {
+                "no pledges (only voided ones)"
+            } else {
+                "no pledges"
+            };
+            out.push((Subject::Member(member.id().clone()), message.into()));
         }
     }
 }
@@ -752,7 +793,8 @@ fn voided_pledge(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
 
 /// CL016.
 fn adjustment(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
-    for p in ledger.pledges() {
+    // A voided adjustment adjusts nothing.
+    for p in ledger.pledges().filter(|p| !p.is_void()) {
         let Some(basis) = p.adjusts() else { continue };
         let amount = p
             .contribution()

@@ -920,3 +920,68 @@ fn concurrent_creates_of_one_journal_leave_one_whole_journal() {
     let reopened = Journal::open(&path, Recovery::Fail).expect("whole");
     assert_eq!(reopened.ledger(), &ledgers[winner]);
 }
+
+/// A crash between keeping the original as `PATH.v1` and renaming the
+/// migrated file over the path leaves both: opening again goes on with the
+/// migration. Another file in `PATH.v1`'s place is never overwritten, and
+/// the error says what to do.
+#[test]
+fn an_interrupted_version_1_migration_goes_on_and_never_overwrites() {
+    let dir = TempDir::new("v1-interrupted");
+    let path = dir.file("ledger.journal");
+    let kept = dir.file("ledger.journal.v1");
+    let original = std::fs::read("tests/data/v1/ledger.journal").expect("fixture");
+    std::fs::write(&path, &original).expect("copies");
+    std::fs::write(&kept, &original).expect("left by the crash");
+    let journal = Journal::open(&path, Recovery::Fail).expect("the migration goes on");
+    assert_eq!(journal.ledger().len(), 17);
+    assert_eq!(std::fs::read(&kept).expect("kept"), original);
+    drop(journal);
+
+    let other = dir.file("other.journal");
+    std::fs::write(&other, &original).expect("copies");
+    std::fs::write(dir.file("other.journal.v1"), b"something else\n").expect("writes");
+    let err = Journal::open(&other, Recovery::Fail).expect_err("refuses to overwrite");
+    assert!(
+        err.to_string().contains("another file is in the way"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&other).expect("reads"), original, "untouched");
+    assert_eq!(
+        std::fs::read(dir.file("other.journal.v1")).expect("reads"),
+        b"something else\n"
+    );
+}
+
+/// A batch is all or none when salvaged too: an entry refused inside a
+/// finished batch leaves none of the batch in the salvaged ledger, and the
+/// report counts exactly the entries the new file holds.
+#[test]
+fn salvage_counts_what_it_copied_when_a_batch_entry_is_refused() {
+    let dir = TempDir::new("salvage-batch");
+    let path = dir.file("j");
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    journal
+        .batch(|b| {
+            b.add_member(Member::new(mid("FRA"), "France"))?;
+            b.add_member(Member::new(mid("GBR"), "United Kingdom"))?;
+            Ok(())
+        })
+        .expect("appends");
+    drop(journal);
+    let text = std::fs::read_to_string(&path).expect("reads");
+    let lines: Vec<&str> = text.lines().collect();
+    // The header, the frame, sequence 0, and sequence 0 again where 1 was
+    // due: every checksum verifies.
+    let bad = dir.file("bad");
+    std::fs::write(
+        &bad,
+        format!("{}\n{}\n{}\n{}\n", lines[0], lines[1], lines[2], lines[2]),
+    )
+    .expect("writes");
+    let report = journal::salvage(&bad, dir.file("salvaged")).expect("salvages");
+    let salvaged = Journal::open(dir.file("salvaged"), Recovery::Fail).expect("opens");
+    assert_eq!(salvaged.ledger().len(), 0);
+    assert_eq!(report.entries, 0, "{report:?}");
+    assert!(report.problem.is_some());
+}

@@ -57,12 +57,16 @@
 //! version 2 with new entry values (dates known only to a month or a year,
 //! adjustments, amendments and voids);
 //! a version-2 journal opens and is appended to as it is, keeping its
-//! header.
+//! header. Entries holding what version 3 added may then follow that
+//! header: this crate reads them, as it wrote them; a reader of version 2
+//! refuses such a line, naming it. [`Journal::create`] makes a version-3
+//! journal from a version-2 journal's ledger.
 //!
 //! Files outlive rules: a version-1 journal (crate 0.1.0: entry lines only,
 //! no header) opens read-only as it is; opened for writing it is migrated
-//! into a version-2 file at the same path, and the original is kept beside
-//! it as `PATH.v1`. Its entries are read under the rules of version 1: an
+//! into a file of the current version at the same path, and the original is
+//! kept beside it as `PATH.v1` (a migration a crash interrupted goes on
+//! when it is opened again). Its entries are read under the rules of version 1: an
 //! entry a newer rule refuses loads and is reported by `check` (CL015).
 
 mod checkpoint;
@@ -775,8 +779,8 @@ impl Journal {
         }
     }
 
-    /// Rewrites a version-1 journal as version 2 at the same path, keeping
-    /// the original beside it as `PATH.v1`. At every moment the path holds
+    /// Rewrites a version-1 journal in the current version at the same
+    /// path, keeping the original beside it as `PATH.v1`. At every moment the path holds
     /// a complete journal: the old one until the new one is renamed over it.
     fn migrate_version_1(&mut self) -> Result<()> {
         let kept = sibling(&self.path, "v1");
@@ -790,7 +794,7 @@ impl Journal {
             .and_then(|()| file.sync_all())
             .map_err(io_at(&fresh))?;
         drop(file);
-        std::fs::hard_link(&self.path, &kept).map_err(io_at(&kept))?;
+        keep_original(&self.path, &kept)?;
         sync_directory(&self.path)?;
         std::fs::rename(&fresh, &self.path).map_err(io_at(&self.path))?;
         sync_directory(&self.path)?;
@@ -1031,6 +1035,31 @@ fn exists(path: &Path) -> Error {
 /// Maps an I/O error to [`Error::Io`] naming `path`.
 fn io_at(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::io(Some(path), &e)
+}
+
+/// Links the version-1 journal at `path` as `kept` (`PATH.v1`). A
+/// migration that stopped after this and before renaming the new file over
+/// `path` left `kept` holding the same bytes: it is kept as it is. Any other
+/// file there is not overwritten, and the error says so.
+fn keep_original(path: &Path, kept: &Path) -> Result<()> {
+    match std::fs::hard_link(path, kept) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let same = std::fs::read(kept)
+                .and_then(|earlier| Ok(earlier == std::fs::read(path)?))
+                .map_err(io_at(kept))?;
+            if same {
+                return Ok(());
+            }
+            Err(Error::Io {
+                path: Some(kept.display().to_string()),
+                kind: std::io::ErrorKind::AlreadyExists,
+                message: "the version-1 journal is to be kept here before it is migrated, and \
+                          another file is in the way: move it elsewhere and open the journal again"
+                    .into(),
+            })
+        }
+        other => other.map_err(io_at(kept)),
+    }
 }
 
 /// `PATH.suffix`, beside the journal.

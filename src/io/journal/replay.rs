@@ -227,12 +227,19 @@ pub(crate) fn replay<R: BufRead>(
                         continue;
                     }
                     let finished = batch.take().map(|p| p.entries).unwrap_or_default();
+                    // All of a batch or none: a refused entry takes back
+                    // the batch's earlier ones, so that the ledger is what
+                    // the lines before the frame hold (what `salvage`
+                    // keeps, and counts).
+                    let save = out.ledger.savepoint();
                     for (entry, line) in finished {
                         if let Err(error) = apply(&mut out.ledger, entry, line, out.version) {
+                            out.ledger.rollback(save);
                             stop(&mut out, error)?;
                             return Ok(out);
                         }
                     }
+                    out.ledger.release(save);
                 } else if let Err(error) = apply(&mut out.ledger, entry, number, out.version) {
                     stop(&mut out, error)?;
                     return Ok(out);

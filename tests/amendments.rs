@@ -509,5 +509,15 @@ fn a_condition_on_a_voided_pledge_is_unknown_not_failed() -> Result<()> {
         .scenario(&Scenario::firm_only())
         .run()?;
     assert_eq!(firm.total().count(), 0, "{firm}");
+    // Unknown for good: the voided pledge takes no further entries.
+    let cannot_hold: Vec<String> = l
+        .check(&CheckOptions::new(d("2025-12-31")))
+        .with_code(Code::ConditionCannotHold)
+        .map(|diag| diag.message().to_string())
+        .collect();
+    assert_eq!(
+        cannot_hold,
+        ["depends on P2, which is voided (recorded in error)"]
+    );
     Ok(())
 }

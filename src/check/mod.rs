@@ -21,7 +21,7 @@
 //! | CL011 | info | a member with no pledges but voided ones (beneficiaries aside) | `member ISL: no pledges`; `member DNK: no pledges (only voided ones)` |
 //! | CL012 | info | an entry dated before an earlier entry | `entry 9: dated 2025-01-01, before entry 8 (2025-03-01)` |
 //! | CL013 | info | an undated pledge entry | `entry 12: undated advance of pledge FRA-1` |
-//! | CL014 | warning | a condition that can no longer hold: it depends on a withdrawn pledge | `pledge FRA-2: depends on FRA-1, which is withdrawn` |
+//! | CL014 | warning | a condition that can no longer hold: it depends on a withdrawn or voided pledge | `pledge FRA-2: depends on FRA-1, which is withdrawn` |
 //! | CL015 | warning | an entry accepted under an older format version's rules that the current rules refuse | `entry 12: accepted under the rules of format version 1; the current rules refuse it: ...` |
 //! | CL016 | info | an adjustment, not voided: a change to a member's total that names no pledge | `pledge DEU-fix: adjusts the pledged total of DEU in `military` by EUR -61,970,000, naming no pledge` |
 //! | CL017 | warning | a member delivered more money than it pledged in a category, by more than the threshold (a cent by default, see [`CheckOptions::over_delivery_threshold`]); adjustments count on their basis; without rates each currency is compared on its own, with rates sums across currencies use them | `member DEU: delivered EUR 120,000,000 exceeds pledged EUR 100,000,000 in category `military` by EUR 20,000,000` |

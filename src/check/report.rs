@@ -108,7 +108,7 @@ codes! {
     MemberWithoutPledges = 11, "CL011", Info, "A member with no pledges but voided ones (beneficiaries aside).";
     OutOfOrder = 12, "CL012", Info, "An entry dated before an earlier entry.";
     UndatedEntry = 13, "CL013", Info, "An undated pledge entry.";
-    ConditionCannotHold = 14, "CL014", Warning, "A condition that can no longer hold: it depends on a withdrawn pledge.";
+    ConditionCannotHold = 14, "CL014", Warning, "A condition that can no longer hold: it depends on a withdrawn or voided pledge.";
     OlderFormatRule = 15, "CL015", Warning, "An entry accepted under an older format version's rules that the current rules refuse (loaded from an older file).";
     Adjustment = 16, "CL016", Info, "An adjustment: a change to a member's total that names no pledge (a correction row of a published dataset).";
     MemberCategoryOverDelivered = 17, "CL017", Warning, "A member delivered more money than it pledged in a category, by more than the threshold.";

@@ -754,15 +754,21 @@ fn condition_cannot_hold(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Findin
             let Condition::DependsOn(other) = condition else {
                 continue;
             };
-            let withdrawn = ledger
+            let state = ledger
                 .pledge_ix(other)
                 .filter(|&ix| ix != NONE)
-                .and_then(|ix| ledger.states().get(ix as usize))
-                .is_some_and(|s| s.stage == Stage::Withdrawn);
-            if withdrawn {
+                .and_then(|ix| ledger.states().get(ix as usize));
+            // A voided pledge takes no further entries either: the
+            // condition stays unknown for good.
+            let ended = match state {
+                Some(s) if s.voided => Some("voided (recorded in error)"),
+                Some(s) if s.stage == Stage::Withdrawn => Some("withdrawn"),
+                _ => None,
+            };
+            if let Some(ended) = ended {
                 out.push((
                     pledge_subject(&p),
-                    format!("depends on {other}, which is withdrawn"),
+                    format!("depends on {other}, which is {ended}"),
                 ));
             }
         }

@@ -475,7 +475,8 @@ impl std::str::FromStr for Condition {
                 member: MemberId::new(value)?,
             }),
             "depends_on" | "depends" => Ok(Condition::DependsOn(PledgeId::new(value)?)),
-            "named" if !value.is_empty() => Ok(Condition::Named(value.to_string())),
+            // Blank words are refused, as recording refuses them.
+            "named" if !value.trim().is_empty() => Ok(Condition::Named(value.to_string())),
             _ => Err(Error::unknown_name(
                 "condition",
                 text,

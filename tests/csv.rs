@@ -912,3 +912,43 @@ fn carriage_return_line_ends_count_as_lines() {
         "{found:#?}"
     );
 }
+
+/// A pledge's sources are those of all its entries, 16 to an entry: more
+/// than a row can carry back (its entries cite the row's sources) is an
+/// export error naming the pledge, not a file the importer refuses.
+#[test]
+fn a_pledge_citing_more_sources_than_a_row_holds_is_an_export_error() {
+    let mut l = roster();
+    for i in 0..32 {
+        l.add_source(Source::new(
+            sid(&format!("s{i:02}")),
+            "P",
+            SourceKind::Media,
+        ))
+        .expect("adds");
+    }
+    let known = l.clone();
+    let citing = |date: &str, range: std::ops::Range<usize>| {
+        range.fold(reported(date), |p, i| p.cite(sid(&format!("s{i:02}"))))
+    };
+    l.open_pledge(
+        troops("T", "FRA", Estimate::Exact(5)),
+        citing("2025-01-01", 0..16),
+    )
+    .expect("opens");
+    let mut out = Vec::new();
+    export(&l, &mut out).expect("16 sources fit a row");
+    let back = Importer::new()
+        .roster(&known)
+        .import(&out[..])
+        .expect("and read back");
+    assert_eq!(back.pledge(&pid("T")).map(|p| p.sources().len()), Some(16));
+
+    l.annotate(&pid("T"), citing("2025-01-02", 16..32))
+        .expect("annotates");
+    let mut out = Vec::new();
+    let err = export(&l, &mut out).expect_err("32 do not");
+    assert!(matches!(err, Error::Limit { .. }), "{err:?}");
+    assert!(err.to_string().contains("pledge `T`"), "{err}");
+    assert!(out.is_empty(), "nothing written");
+}

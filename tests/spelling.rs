@@ -240,6 +240,7 @@ fn condition_text_form_round_trips() -> Result<(), Error> {
         "backstop by USA",
         "ceasefire:",
         "named:",
+        "named: ",
         "truce",
         "backstop:",
     ] {

@@ -53,8 +53,13 @@
 //! pledge's current state, not its history: the imported ledger answers
 //! as the original does today, but not `as_of` an earlier date, nor for
 //! deliveries converted at their own dates (the JSON document keeps every
-//! entry). An empty `location` or `notes` reads back as none: a CSV cell
-//! cannot tell the two apart. Every row is checked against the current
+//! entry). So a row does not keep: the pledge's best evidence (only its
+//! current evidence, so an imported pledge later annotated with weaker
+//! evidence may draw CL002), the currency of deliveries corrected back to
+//! zero on a pledge of unspecified size, and the scale of a zero delivered
+//! total (written `0`). An empty `location` or `notes` reads back as none:
+//! a CSV cell cannot tell the two apart. A pledge citing more sources over
+//! its entries than a row holds is an export error. Every row is checked against the current
 //! rules, so a ledger loaded from an older file that holds what only its
 //! rules accepted moves to a journal with
 //! [`Journal::create`](crate::io::journal::Journal::create), not through
@@ -1445,8 +1450,15 @@ fn join_list(items: impl IntoIterator<Item = String>) -> String {
 
 /// Writes the ledger's pledges as a CSV table with [`COLUMNS`].
 ///
+/// A row holds a pledge's current state (see the [module docs](self) for
+/// what it does not keep). The pledges are checked before anything is
+/// written: one whose entries cite more sources together than a row may
+/// hold ([`MAX_SOURCES_PER_ENTRY`], as a row is imported into entries
+/// citing them all) is an error naming it, not a file the importer refuses.
+///
 /// # Errors
 ///
+/// [`Error::Limit`] naming a pledge citing too many sources for a row;
 /// [`Error::Io`] when writing fails.
 ///
 /// # Example
@@ -1480,6 +1492,19 @@ pub fn export<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
             .map(|(field, _)| field.clone())
             .collect()
     };
+    for pledge in ledger.pledges() {
+        let cited = pledge.sources().len();
+        if cited > MAX_SOURCES_PER_ENTRY {
+            return Err(Error::limit(
+                format!(
+                    "sources of pledge `{}` in one CSV row (save the ledger as JSON to keep them)",
+                    pledge.id()
+                ),
+                MAX_SOURCES_PER_ENTRY,
+                cited,
+            ));
+        }
+    }
     let header: Vec<String> = COLUMNS.iter().map(ToString::to_string).collect();
     csv.write_record(kept(&header)).map_err(write_error)?;
     for pledge in ledger.pledges() {

@@ -582,8 +582,9 @@ impl<'a> Query<'a> {
 
     /// Leaves out, instead of failing on, pledges whose amount cannot be
     /// converted into the measure's currency (no usable rate, a currency
-    /// withdrawn before the date, or no date to convert at). They are counted in [`LeftOut::unconvertible`] and the
-    /// table's note. By default such a pledge is an error.
+    /// withdrawn before the date, or no date to convert at). They are
+    /// counted in [`LeftOut::unconvertible`] and the table's note. By
+    /// default such a pledge is an error.
     ///
     /// # Example
     ///

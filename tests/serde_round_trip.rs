@@ -240,6 +240,52 @@ fn pledge_records_are_owned_and_round_trip() -> TestResult {
     Ok(())
 }
 
+/// A record keeps what makes a pledge count as it does: a void (with its
+/// reason), an adjustment's basis, a date known only to a month.
+#[test]
+fn pledge_records_keep_voids_adjustments_and_periods() -> TestResult {
+    let mut ledger = Ledger::new();
+    ledger.add_member(Member::new(MemberId::new("DEU")?, "Germany"))?;
+    let in_march = Provenance::new(Evidence::Reported).within("2025-03".parse()?);
+    let troops = NewPledge::new(
+        PledgeId::new("DEU-1")?,
+        MemberId::new("DEU")?,
+        Contribution::Troops {
+            personnel: Estimate::Exact(100),
+        },
+    );
+    ledger.open_pledge(troops, in_march.clone())?;
+    ledger.record(
+        Action::Void {
+            pledge: PledgeId::new("DEU-1")?,
+            reason: "imported twice".into(),
+        },
+        Provenance::new(Evidence::Verified).on(parse_date("2025-04-02")?),
+    )?;
+    let fix = NewPledge::adjustment(
+        PledgeId::new("DEU-fix")?,
+        MemberId::new("DEU")?,
+        AdjustmentBasis::Pledged,
+        Money::parse("-5", Currency::EUR)?,
+    );
+    ledger.open_pledge(fix, in_march)?;
+    let record = |id: &str| -> std::result::Result<PledgeRecord, Box<dyn std::error::Error>> {
+        let pledge = ledger.pledge(&PledgeId::new(id)?).ok_or("recorded")?;
+        round_trip(&pledge.to_record())
+    };
+    let voided = record("DEU-1")?;
+    assert_eq!(voided.void_reason.as_deref(), Some("imported twice"));
+    assert_eq!(
+        voided.period.map(|p| p.to_string()).as_deref(),
+        Some("2025-03")
+    );
+    assert_eq!(voided.adjusts, None);
+    let fix = record("DEU-fix")?;
+    assert_eq!(fix.adjusts, Some(AdjustmentBasis::Pledged));
+    assert_eq!(fix.void_reason, None);
+    Ok(())
+}
+
 #[test]
 fn tables_rows_totals_and_keys_round_trip() -> TestResult {
     let ledger = fixtures::paris_summit();

@@ -72,6 +72,17 @@ pub struct PledgeRecord {
     /// Every source cited by its entries, sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceId>,
+    /// The date of the pledge as recorded: a day, or a month or a year
+    /// when it is known only to one ([`Pledge::period`]); `None` undated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<crate::dates::PartialDate>,
+    /// Set for an adjustment: the total it adjusts ([`Pledge::adjusts`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjusts: Option<crate::pledge::AdjustmentBasis>,
+    /// Why we voided the pledge, recorded in error, for a voided pledge
+    /// (it counts nowhere); `None` otherwise ([`Pledge::void_reason`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub void_reason: Option<String>,
 }
 
 impl PledgeRecord {
@@ -105,6 +116,7 @@ impl Pledge<'_> {
     /// drop(ledger); // the records do not borrow it
     /// assert!(records.iter().all(|r| r.stage != Stage::Delivered || r.dates.delivered.is_some()));
     /// ```
+    #[must_use]
     pub fn to_record(&self) -> PledgeRecord {
         PledgeRecord {
             id: self.id().clone(),
@@ -121,6 +133,9 @@ impl Pledge<'_> {
             dates: self.dates(),
             withdrawal_reason: self.withdrawal_reason().map(String::from),
             sources: self.sources().into_iter().cloned().collect(),
+            period: self.period(),
+            adjusts: self.adjusts(),
+            void_reason: self.void_reason().map(String::from),
         }
     }
 }

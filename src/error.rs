@@ -83,8 +83,8 @@ pub enum Error {
         kind: &'static str,
         /// The rejected text, shortened when very long.
         value: String,
-        /// Why it was rejected (naming the code point of a forbidden
-        /// character).
+        /// Why it was rejected (naming the code point of a character
+        /// outside the id alphabet; a control character as such).
         reason: String,
     },
     /// A currency code that is neither an active nor a withdrawn ISO 4217 code.

@@ -289,8 +289,9 @@ macro_rules! identifier {
             /// [`Error::InvalidId`] when `text` is empty, longer than 64
             /// characters, holds a control character or has surrounding
             /// whitespace, or breaks the id alphabet (an invisible format
-            /// character, a non-space separator or a bidirectional control),
-            /// naming the code point.
+            /// character, a non-space separator or a bidirectional control,
+            /// named by its code point; a control character is named as
+            /// such).
             ///
             /// # Example
             ///

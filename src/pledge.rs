@@ -1190,6 +1190,7 @@ impl NewPledge {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct StageDates {
     /// When the pledge was opened.
     pub opened: Option<NaiveDate>,

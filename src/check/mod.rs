@@ -73,6 +73,7 @@ impl Ledger {
     /// assert_eq!(report.len(), report.iter().count());
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
+    #[must_use]
     pub fn check(&self, options: &CheckOptions) -> Report {
         let mut diagnostics = Vec::new();
         let mut omitted = std::collections::BTreeMap::new();

@@ -586,8 +586,18 @@ impl Importer {
 
 /// What [`Importer::import_in_stages`] gives: the ledger (or the errors)
 /// and the time each stage took.
+///
+/// ```
+/// use coalition_ledger::io::csv::{Importer, Staged};
+/// let text = "id,member,kind,estimate,low,high,stage,evidence\nFRA-1,FRA,troops,exact,100,100,announced,reported\n";
+/// let staged: Staged = Importer::new().add_missing_members(true).import_in_stages(text.as_bytes());
+/// println!("parsing {:?}, recording {:?}", staged.parsing, staged.recording);
+/// assert_eq!(staged.ledger?.len(), 2); // the member added, then the pledge
+/// # Ok::<(), coalition_ledger::Error>(())
+/// ```
 #[cfg(feature = "testing")]
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Staged {
     /// What [`Importer::import`] gives for the same input.
     pub ledger: Result<Ledger>,

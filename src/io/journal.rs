@@ -159,6 +159,7 @@ crate::spelling::spelled!(Recovery, "recovery", "io::journal::Recovery", {
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TornTail {
     /// 1-based line number where the unfinished write starts.
     pub line: u64,

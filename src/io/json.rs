@@ -899,6 +899,7 @@ impl Ledger {
     /// assert_eq!(Ledger::from_json(&text)?.to_json(), text);
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
+    #[must_use]
     pub fn to_json(&self) -> String {
         to_string(self)
     }

@@ -39,6 +39,7 @@ impl FxRates {
     /// assert_eq!(FxRates::from_json(&fx.to_json())?, fx);
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
+    #[must_use]
     pub fn to_json(&self) -> String {
         // Serializing plain maps of strings cannot fail.
         serde_json::to_string(self).unwrap_or_default()
@@ -95,6 +96,7 @@ impl Scenario {
     /// assert_eq!(Scenario::from_json(&scenario.to_json())?, scenario);
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
+    #[must_use]
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }

@@ -186,6 +186,7 @@ impl Ledger {
     /// assert_eq!(after.ledger().pledge(&id).map(|p| p.stage()), Some(Stage::Withdrawn));
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
+    #[must_use]
     pub fn as_of(&self, date: NaiveDate) -> Snapshot {
         self.as_of_with(date, Undated::Exclude)
     }
@@ -212,6 +213,7 @@ impl Ledger {
     /// assert!(with.left_out().is_empty());
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
+    #[must_use]
     pub fn as_of_with(&self, date: NaiveDate, undated: Undated) -> Snapshot {
         let mut ledger = Ledger::new();
         let mut left_out = Vec::new();

@@ -134,6 +134,7 @@ impl Ledger {
     /// assert_eq!(table.total().count(), 3);
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
+    #[must_use]
     pub fn query(&self) -> Query<'_> {
         Query {
             ledger: self,

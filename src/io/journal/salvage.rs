@@ -33,6 +33,7 @@ use crate::error::{Error, Result};
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Salvaged {
     /// Entries in the new file.
     pub entries: u64,

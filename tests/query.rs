@@ -703,3 +703,31 @@ fn tables_serialize_deterministically() {
     assert!(json.contains(r#""high":null"#));
     assert_eq!(run().to_string(), run().to_string());
 }
+
+/// Answers and their options are plain values: `Eq` (and so usable as keys
+/// and in `T: Eq` bounds), as `Table`, `Total`, `Coverage` and `Report` are.
+#[test]
+fn answers_and_options_are_eq() {
+    fn eq<T: Eq>() {}
+    eq::<Table>();
+    eq::<Coverage>();
+    eq::<Report>();
+    eq::<CheckOptions>();
+    eq::<Measure<'static>>();
+    eq::<Target<'static>>();
+    eq::<Changes>();
+    eq::<ChangeRow>();
+    eq::<Change>();
+    eq::<ChangeKind>();
+    eq::<RunningTotals>();
+    eq::<coalition_ledger::Period>();
+    eq::<RelativeTable>();
+    eq::<RelativeRow>();
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let value = Measure::Value {
+        currency: Currency::EUR,
+        fx: &fx,
+    };
+    assert_eq!(value, value);
+    assert_ne!(value, Measure::Personnel);
+}

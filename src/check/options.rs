@@ -26,7 +26,7 @@ use crate::money::Money;
 /// assert_eq!(options.severity_of(Code::NoSource), Severity::Error);
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckOptions {
     pub(crate) reference_date: NaiveDate,

@@ -44,7 +44,7 @@ use crate::pledge::Contribution;
 /// assert!(changes.events().any(|c| matches!(c.what(), ChangeKind::NewPledge { .. })));
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ChangeKind {
@@ -197,7 +197,7 @@ impl fmt::Display for ChangeKind {
 /// assert!(first.is_applied());
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     sequence: u64,
     date: NaiveDate,
@@ -424,7 +424,7 @@ impl RosterChange {
 /// }
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangeRow {
     keys: Vec<Key>,
     before: Total,
@@ -585,7 +585,7 @@ impl ChangeRow {
 /// assert_eq!(changes.after(), &after);
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Changes {
     from: NaiveDate,
     to: NaiveDate,

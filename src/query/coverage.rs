@@ -33,7 +33,7 @@ use crate::money::{Currency, Money, show_amount};
 /// println!("{coverage}");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target<'a> {
     measure: Measure<'a>,
     required: Decimal,

@@ -39,7 +39,7 @@ use crate::pledge::{AdjustmentBasis, Kind};
 /// assert_eq!(ledger.query().measure(Measure::Units).run()?.total().count(), 0); // troops have no units
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Measure<'a> {
     /// Number of personnel (troop pledges).

@@ -95,7 +95,7 @@ impl Relative {
 /// assert!(row.low() <= row.high().unwrap_or(Decimal::MAX));
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RelativeRow {
     keys: Vec<Key>,
     total: Total,
@@ -245,7 +245,7 @@ impl RelativeRow {
 /// assert_eq!(err.to_string(), "member `FRA` has no gdp for 2024");
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RelativeTable {
     relative: Relative,
     year: i32,

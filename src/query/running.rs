@@ -104,7 +104,7 @@ impl Interval {
 /// assert_eq!(last.pledged(), &as_of);
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunningTotals {
     interval: Interval,
     from: NaiveDate,
@@ -128,7 +128,7 @@ pub struct RunningTotals {
 /// assert_eq!(period.table(Basis::Pledged), period.pledged());
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Period {
     key: Key,
     end: NaiveDate,

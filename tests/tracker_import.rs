@@ -607,6 +607,21 @@ fn an_id_twice_in_one_release_is_refused_by_apply_as_by_import() {
         ledger.is_empty(),
         "nothing of a refused release is appended"
     );
+    // A zero row skipped is no row: the id is then once, for both.
+    let skipping = mapping.zero_rows(ZeroRows::Skip);
+    let text = "id,donor,v\nA1,FRA,0\nA1,FRA,20\n";
+    let imported = skipping.import(text.as_bytes()).expect("imports");
+    assert_eq!(imported.ledger().pledge_count(), 1);
+    let applied = skipping
+        .apply(text.as_bytes(), &Ledger::new(), 10, |batch| {
+            for (action, provenance) in batch {
+                ledger.record(action, provenance)?;
+            }
+            Ok(())
+        })
+        .expect("applies");
+    assert_eq!(applied.rows_imported(), 1);
+    assert_eq!(ledger.pledge_count(), 1);
 }
 
 /// A mapped column named twice in the header is refused at the header:

@@ -66,8 +66,9 @@
 //! no header) opens read-only as it is; opened for writing it is migrated
 //! into a file of the current version at the same path, and the original is
 //! kept beside it as `PATH.v1` (a migration a crash interrupted goes on
-//! when it is opened again). Its entries are read under the rules of version 1: an
-//! entry a newer rule refuses loads and is reported by `check` (CL015).
+//! when it is opened again). Its entries are read under the rules of
+//! version 1: an entry a newer rule refuses loads and is reported by
+//! `check` (CL015).
 
 mod checkpoint;
 mod format;
@@ -781,8 +782,9 @@ impl Journal {
     }
 
     /// Rewrites a version-1 journal in the current version at the same
-    /// path, keeping the original beside it as `PATH.v1`. At every moment the path holds
-    /// a complete journal: the old one until the new one is renamed over it.
+    /// path, keeping the original beside it as `PATH.v1`. At every moment
+    /// the path holds a complete journal: the old one until the new one is
+    /// renamed over it.
     fn migrate_version_1(&mut self) -> Result<()> {
         let kept = sibling(&self.path, "v1");
         let fresh = sibling(&self.path, "v2-migrating");

@@ -865,7 +865,16 @@ impl Mapping {
         // first without a word.
         let mut lines_of_ids: BTreeMap<PledgeId, u64> = BTreeMap::new();
         self.read(reader, &mut errors, |row| {
-            if let MappedRow::Row(mapped) = &row {
+            // A zero row skipped is no row, as `import` skips it too.
+            let counted = match &row {
+                MappedRow::Row(mapped)
+                    if !(mapped.amount.is_zero() && self.zero_rows == ZeroRows::Skip) =>
+                {
+                    Some(mapped)
+                }
+                _ => None,
+            };
+            if let Some(mapped) = counted {
                 if let Some(first) = lines_of_ids.insert(mapped.id.clone(), mapped.line) {
                     return Err(Error::Csv {
                         line: mapped.line,
@@ -990,14 +999,13 @@ impl Mapping {
         let mut position = |column: &Option<String>| -> Option<usize> {
             let column = column.as_deref()?;
             let found = names.iter().position(|name| *name == column);
-            let again = found.and_then(|first| {
+            let again = found.is_some_and(|first| {
                 names
                     .iter()
                     .skip(first.saturating_add(1))
                     .any(|name| *name == column)
-                    .then_some(())
             });
-            if again.is_some() {
+            if again {
                 // Which of the two holds the figures? Neither is guessed.
                 errors.push(Error::Csv {
                     line,

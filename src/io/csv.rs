@@ -59,9 +59,9 @@
 //! zero on a pledge of unspecified size, and the scale of a zero delivered
 //! total (written `0`). An empty `location` or `notes` reads back as none:
 //! a CSV cell cannot tell the two apart. A pledge citing more sources over
-//! its entries than a row holds is an export error. Every row is checked against the current
-//! rules, so a ledger loaded from an older file that holds what only its
-//! rules accepted moves to a journal with
+//! its entries than a row holds is an export error. Every row is checked
+//! against the current rules, so a ledger loaded from an older file that
+//! holds what only its rules accepted moves to a journal with
 //! [`Journal::create`](crate::io::journal::Journal::create), not through
 //! CSV. Members and sources must be known: start from a roster
 //! ([`Importer::roster`]) or let the importer add the missing ones

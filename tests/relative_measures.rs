@@ -419,10 +419,9 @@ fn adjustments_count_in_constant_prices_too() -> Result<()> {
 #[test]
 fn a_total_over_rows_of_several_years_divides_by_each_years_attribute() -> Result<()> {
     let mut ledger = roster();
-    let eur = |text: &str| Money::parse(text, Currency::EUR);
     for (id, date) in [("F24", "2024-03-01"), ("F25", "2025-03-01")] {
         ledger.open_pledge(
-            funding(id, "FRA", Estimate::Exact(eur("100")?)),
+            funding(id, "FRA", Estimate::Exact(eur("100"))),
             reported(date),
         )?;
     }
@@ -436,8 +435,8 @@ fn a_total_over_rows_of_several_years_divides_by_each_years_attribute() -> Resul
         .group_by([Dimension::Member, Dimension::Year])
         .run()?;
     let gdp = MemberAttributes::new()
-        .with_gdp(&mid("FRA"), 2024, eur("1000")?)?
-        .with_gdp(&mid("FRA"), 2025, eur("1000")?)?;
+        .with_gdp(&mid("FRA"), 2024, eur("1000"))?
+        .with_gdp(&mid("FRA"), 2025, eur("1000"))?;
     let share = table.relative(Relative::ShareOfGdp, &gdp, 2025)?;
     let rows: Vec<Decimal> = share.rows().map(RelativeRow::low).collect();
     assert_eq!(rows, [dec("10"), dec("10")]);

@@ -6,7 +6,8 @@
 //! moves, evidence changes, revisions, deliveries, corrections,
 //! withdrawals), the members amended in between (which move pledges
 //! between `Group` rows), and a table of the query's totals as of `from`
-//! and as of `to`, row by row, with the change in each bound. The two totals are
+//! and as of `to`, row by row, with the change in each bound. The two
+//! totals are
 //! exactly `query.as_of(from).run()` and `query.as_of(to).run()`; nothing is
 //! netted away: a row present on one date only shows a zero total on the
 //! other.
@@ -355,6 +356,9 @@ impl Change {
 pub struct RosterChange {
     sequence: u64,
     date: NaiveDate,
+    /// The date as recorded, which the printed list shows (as for a
+    /// [`Change`]).
+    period: PartialDate,
     member: MemberId,
 }
 
@@ -858,6 +862,7 @@ impl Query<'_> {
                 Some(RosterChange {
                     sequence: e.sequence(),
                     date,
+                    period: e.period()?,
                     member: member.clone(),
                 })
             })
@@ -953,7 +958,11 @@ impl fmt::Display for Changes {
             )?;
         }
         for change in &self.roster {
-            writeln!(f, "  {}  {}: member amended", change.date, change.member)?;
+            writeln!(
+                f,
+                "  {:<10}  {}: member amended",
+                change.period, change.member
+            )?;
         }
         self.write_table(f)?;
         // The later table's notes say what both answers left out (undated
@@ -999,11 +1008,13 @@ impl Changes {
             cells
         };
         let mut lines = vec![header];
-        for row in self.rows.iter().filter(|_| dims > 0) {
-            lines.push(line(
-                row.keys.iter().map(ToString::to_string).collect(),
-                row,
-            ));
+        if dims > 0 {
+            for row in &self.rows {
+                lines.push(line(
+                    row.keys.iter().map(ToString::to_string).collect(),
+                    row,
+                ));
+            }
         }
         let mut total_keys = vec![String::new(); label_columns];
         if let Some(first) = total_keys.first_mut() {

@@ -4,8 +4,9 @@
 //! and where: the member, pledge or source involved, the entry index while a
 //! document is replayed, the line and column of a JSON or CSV input.
 //! Layers that know the place wrap the inner error with
-//! [`Error::InEntry`], [`Error::InCsvRow`] or [`Error::InJournalLine`], so a
-//! message reads like ``entry 17: unknown member `XYZ` ``.
+//! [`Error::InEntry`], [`Error::InCsvRow`], [`Error::InJournalLine`] or
+//! [`Error::InPledge`], so a message reads like
+//! ``entry 17: unknown member `XYZ` ``.
 //!
 //! # The chain, printed once
 //!
@@ -49,11 +50,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// without matching every variant; the enum is `#[non_exhaustive]`, as new
 /// failures get new variants.
 ///
-/// Context (the entry, the CSV row, the journal line) wraps a typed inner
-/// `Error` that [`Error::root`] reaches and the predicates look through.
-/// Each message is complete and prints its inner error inline, so
-/// [`std::error::Error::source`] returns `None` and a chain walk prints
-/// every link once. `Error` is `Clone + Eq`; foreign errors keep the parts
+/// Context (the entry, the CSV row, the journal line, the pledge a query
+/// could not value) wraps a typed inner `Error` that [`Error::root`]
+/// reaches and the predicates look through. Each message is complete and
+/// prints its inner error inline, so [`std::error::Error::source`] returns
+/// `None` and a chain walk prints every link once. `Error` is `Clone + Eq`; foreign errors keep the parts
 /// callers branch on (an I/O error's [`kind`](Error::io_kind), a JSON or
 /// CSV error's line and column).
 ///
@@ -382,6 +383,17 @@ pub enum Error {
         /// What went wrong, typed.
         error: Box<Error>,
     },
+    /// A query could not value the pledge `pledge`: no usable exchange rate
+    /// or deflator for its currency and date. The inner error says which;
+    /// [`Query::leave_out_unconvertible`](crate::Query::leave_out_unconvertible)
+    /// leaves such pledges out instead, and counts them.
+    #[error("pledge `{pledge}`: {error}")]
+    InPledge {
+        /// The pledge id.
+        pledge: String,
+        /// What went wrong, typed.
+        error: Box<Error>,
+    },
     /// An internal inconsistency: a bug in this crate, never bad input.
     /// Debug builds stop at an assertion instead.
     #[error("internal inconsistency in {what} (a bug in coalition-ledger; please report it)")]
@@ -426,7 +438,8 @@ impl Error {
         match self {
             Error::InEntry { error, .. }
             | Error::InCsvRow { error, .. }
-            | Error::InJournalLine { error, .. } => error.root(),
+            | Error::InJournalLine { error, .. }
+            | Error::InPledge { error, .. } => error.root(),
             other => other,
         }
     }
@@ -480,6 +493,14 @@ impl Error {
         Error::InCsvRow {
             line,
             column: column.map(String::from),
+            error: Box::new(self),
+        }
+    }
+
+    #[cold]
+    pub(crate) fn in_pledge(self, pledge: &impl std::fmt::Display) -> Error {
+        Error::InPledge {
+            pledge: pledge.to_string(),
             error: Box::new(self),
         }
     }

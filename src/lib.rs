@@ -190,7 +190,8 @@
 //! let strict = FxRates::new(Currency::EUR, RatePolicy::OnDate)
 //!     .with_rate(Currency::GBP, parse_date("2025-09-01")?, parse_amount("1.165")?)?;
 //! let err = ledger.query().measure(Measure::Value { currency: Currency::EUR, fx: &strict }).run().unwrap_err();
-//! assert_eq!(err.to_string(), "no exchange rate for GBP on 2025-09-05 into EUR");
+//! assert_eq!(err.to_string(), "pledge `GBR-fund`: no exchange rate for GBP on 2025-09-05 into EUR");
+//! assert!(matches!(err.root(), coalition_ledger::Error::MissingRate { .. }));
 //! # Ok::<(), coalition_ledger::Error>(())
 //! ```
 //!

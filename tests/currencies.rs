@@ -111,6 +111,13 @@ fn a_withdrawn_currency_is_left_out_when_asked() -> Result<()> {
         currency: Currency::EUR,
         fx: &fx,
     };
+    // Not asked, the query fails naming the pledge.
+    let err = ledger.query().measure(value).run().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "pledge `HRV-fund`: cannot convert HRK on 2023-03-01: the currency was withdrawn after 2023-01-31"
+    );
+    assert!(matches!(err.root(), Error::WithdrawnCurrency { .. }));
     for basis in [
         coalition_ledger::Basis::Pledged,
         coalition_ledger::Basis::Outstanding,

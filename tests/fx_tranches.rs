@@ -155,7 +155,7 @@ fn a_rate_older_than_the_maximum_age_is_an_error_naming_currency_and_date() -> R
     for by in [Dimension::Member, Dimension::Year] {
         let err = value(&ledger, &fresh, Basis::Pledged, by).unwrap_err();
         assert!(matches!(
-            err,
+            err.root(),
             Error::StaleRate {
                 max_age_days: 31,
                 ..
@@ -163,7 +163,7 @@ fn a_rate_older_than_the_maximum_age_is_an_error_naming_currency_and_date() -> R
         ));
         assert_eq!(
             err.to_string(),
-            "the latest rate for USD on or before 2026-01-15 is from 2025-09-01, older than 31 days"
+            "pledge `USA-26`: the latest rate for USD on or before 2026-01-15 is from 2025-09-01, older than 31 days"
         );
     }
     // Leaving unconvertible amounts out counts it as such.

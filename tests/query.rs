@@ -357,17 +357,21 @@ fn rate_on_date_versus_latest_before() {
         .measure(measure)
         .run()
         .expect_err("no GBP rate on 2025-02-01");
+    // The error names the pledge it could not value.
     assert_eq!(
         err,
-        Error::MissingRate {
-            currency: "GBP".into(),
-            base: "EUR".into(),
-            date: d("2025-02-01")
+        Error::InPledge {
+            pledge: "F1".into(),
+            error: Box::new(Error::MissingRate {
+                currency: "GBP".into(),
+                base: "EUR".into(),
+                date: d("2025-02-01")
+            })
         }
     );
     assert_eq!(
         err.to_string(),
-        "no exchange rate for GBP on 2025-02-01 into EUR"
+        "pledge `F1`: no exchange rate for GBP on 2025-02-01 into EUR"
     );
 
     let with_day = on_date

@@ -260,7 +260,8 @@ fn constant_prices_deflate_each_amount_from_its_own_year() -> Result<()> {
         table.to_string().contains("value (USD, pledged)"),
         "{table}"
     );
-    // A year without an index is an error naming the currency and year.
+    // A year without an index is an error naming the pledge, the currency
+    // and the year.
     let short = Deflators::new().with_index(Currency::USD, 2025, dec("100"))?;
     let err = ledger
         .query()
@@ -272,7 +273,11 @@ fn constant_prices_deflate_each_amount_from_its_own_year() -> Result<()> {
         })
         .run()
         .unwrap_err();
-    assert_eq!(err.to_string(), "no deflator for USD in 2023");
+    assert_eq!(
+        err.to_string(),
+        "pledge `USA-f`: no deflator for USD in 2023"
+    );
+    assert!(matches!(err.root(), Error::MissingDeflator { year: 2023, .. }));
     let left = ledger
         .query()
         .measure(Measure::RealValue {

@@ -658,8 +658,12 @@ impl<'a> Query<'a> {
     ///
     /// [`Error::UnknownMember`] (or an invalid-value error for a group or
     /// category) when a filter names something the ledger does not know,
-    /// [`Error::MissingRate`] or [`Error::UndatedConversion`] when a value
-    /// cannot be converted (unless [`Query::leave_out_unconvertible`]),
+    /// [`Error::InPledge`] naming the pledge whose value cannot be
+    /// converted (no usable rate or deflator: its [`Error::root`] is
+    /// [`Error::MissingRate`], [`Error::StaleRate`],
+    /// [`Error::WithdrawnCurrency`] or [`Error::MissingDeflator`]) and
+    /// [`Error::UndatedConversion`] for an undated amount (unless
+    /// [`Query::leave_out_unconvertible`]),
     /// [`Error::Overflow`] when an exact total does not fit.
     ///
     /// # Example
@@ -1133,15 +1137,24 @@ impl Prepared<'_> {
     ) -> Result<LeftOut> {
         let q = self.query;
         let mut left_out = self.left_out;
-        // An overflow names the pledge whose amount or sum did not fit.
-        let naming = |state: &PledgeState, error: Error| match error {
-            Error::Overflow { context } => Error::overflow(format!(
-                "{context} (pledge `{}`)",
+        // An overflow names the pledge whose amount or sum did not fit; a
+        // conversion that failed is wrapped with the pledge it was for.
+        let naming = |state: &PledgeState, error: Error| {
+            let id = || {
                 self.view
                     .spec_of(state)
                     .map_or_else(String::new, |s| s.id().to_string())
-            )),
-            other => other,
+            };
+            match error {
+                Error::Overflow { context } => {
+                    Error::overflow(format!("{context} (pledge `{}`)", id()))
+                }
+                Error::MissingRate { .. }
+                | Error::StaleRate { .. }
+                | Error::WithdrawnCurrency { .. }
+                | Error::MissingDeflator { .. } => error.in_pledge(&id()),
+                other => other,
+            }
         };
         for (ix, state) in self.view.states().iter().enumerate() {
             if !self.selects(ix, state) {

@@ -591,6 +591,30 @@ fn a_failing_batch_writes_and_applies_nothing() {
     );
 }
 
+#[test]
+fn a_refused_batch_item_is_named_by_its_entry_as_record_batch_names_it() {
+    let dir = TempDir::new("batch-index");
+    let path = dir.file("j");
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    let mut ledger = Ledger::new();
+    let mut items = actions(3);
+    // The sixth item advances a pledge backwards.
+    let bad = (
+        Action::Advance {
+            pledge: pid("P0"),
+            stage: Stage::Considering,
+        },
+        verified("2025-06-01"),
+    );
+    items.insert(5, bad);
+    let expected = ledger.record_batch(items.clone()).unwrap_err();
+    let err = journal.append_batch(items).unwrap_err();
+    assert_eq!(err, expected);
+    assert!(err.to_string().starts_with("entry 5: "), "{err}");
+    assert!(matches!(err.root(), Error::InvalidTransition { .. }), "{err}");
+    assert_eq!(journal.ledger(), &Ledger::new());
+}
+
 /// Issue 11.8: a re-sent delivery counted twice (400 -> 800); a re-sent
 /// advance was an error.
 #[test]

@@ -659,7 +659,10 @@ impl Journal {
     ///
     /// # Errors
     ///
-    /// As [`Journal::batch`].
+    /// As [`Journal::batch`]; a refused item is wrapped in
+    /// [`Error::InEntry`] with the sequence number it would have had, as
+    /// [`Ledger::record_batch`] wraps it. ([`Journal::batch`] returns what
+    /// its closure returns: each call there fails on its own, unwrapped.)
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
@@ -685,7 +688,14 @@ impl Journal {
         self.batch(|batch| {
             items
                 .into_iter()
-                .map(|(action, provenance)| batch.record(action, provenance))
+                .map(|(action, provenance)| {
+                    // Named as `Ledger::record_batch` names it: by the
+                    // sequence number the entry would have had.
+                    let sequence = u64::try_from(batch.ledger.len()).unwrap_or(u64::MAX);
+                    batch
+                        .record(action, provenance)
+                        .map_err(|error| error.in_entry(sequence))
+                })
                 .collect()
         })
     }

@@ -470,6 +470,14 @@ impl Provenance {
         }
     }
 
+    /// The same provenance with another evidence (the CSV import's opening
+    /// entry of a row naming a best evidence).
+    #[cfg(feature = "csv")]
+    pub(crate) fn with_evidence(mut self, evidence: Evidence) -> Provenance {
+        self.evidence = evidence;
+        self
+    }
+
     /// Sets the effective date.
     ///
     /// # Example

@@ -471,7 +471,7 @@ fn a_hundred_thousand_rows_import() {
     }
     let ledger = importer().import(text.as_bytes()).expect("imports");
     assert_eq!(ledger.pledge_count(), 100_000);
-    assert_eq!(COLUMNS.len(), 23);
+    assert_eq!(COLUMNS.len(), 24);
 }
 
 #[cfg(feature = "testing")]
@@ -951,4 +951,75 @@ fn a_pledge_citing_more_sources_than_a_row_holds_is_an_export_error() {
     assert!(matches!(err, Error::Limit { .. }), "{err:?}");
     assert!(err.to_string().contains("pledge `T`"), "{err}");
     assert!(out.is_empty(), "nothing written");
+}
+
+/// A row kept only the current evidence, so an imported pledge lost the
+/// better evidence it once had (and `check` then saw it fall).
+#[test]
+fn a_best_evidence_better_than_the_current_one_round_trips() {
+    let mut ledger = roster();
+    // Verified, then only an unconfirmed report: the row needs an entry
+    // after the opening, which the import adds as an annotation.
+    ledger
+        .open_pledge(troops("FRA-1", "FRA", Estimate::Exact(10)), verified("2025-01-01"))
+        .expect("opens");
+    ledger
+        .annotate(&pid("FRA-1"), Provenance::new(Evidence::Unconfirmed))
+        .expect("annotates");
+    // Verified, then delivered on a report: the delivery carries it.
+    ledger
+        .open_pledge(funding("GBR-1", "GBR", Estimate::Exact(eur("5"))), verified("2025-01-01"))
+        .expect("opens");
+    ledger
+        .deliver(&pid("GBR-1"), dec("2"), reported("2025-02-01"))
+        .expect("delivers");
+    // The same evidence throughout: the cell stays empty.
+    ledger
+        .open_pledge(troops("DEU-1", "DEU", Estimate::Exact(3)), reported("2025-01-01"))
+        .expect("opens");
+    let text = export_string(&ledger);
+    let header = text.lines().next().expect("a header");
+    assert!(header.ends_with(",best_evidence"), "{header}");
+    assert!(text.contains("\nFRA-1,") && text.contains(",unconfirmed,"), "{text}");
+    let imported = importer().import(text.as_bytes()).expect("imports");
+    for id in ["FRA-1", "GBR-1", "DEU-1"] {
+        let (a, b) = (
+            ledger.pledge(&pid(id)).expect("there"),
+            imported.pledge(&pid(id)).expect("imported"),
+        );
+        assert_eq!(
+            (b.evidence(), b.best_evidence(), b.stage(), b.delivered()),
+            (a.evidence(), a.best_evidence(), a.stage(), a.delivered()),
+            "{id}"
+        );
+    }
+    assert_eq!(export_string(&imported), text);
+}
+
+#[test]
+fn a_ledger_whose_evidence_never_fell_keeps_its_columns_and_a_weaker_best_is_refused() {
+    let mut ledger = roster();
+    ledger
+        .open_pledge(troops("FRA-1", "FRA", Estimate::Exact(10)), reported("2025-01-01"))
+        .expect("opens");
+    let text = export_string(&ledger);
+    assert_eq!(text.lines().next(), Some(HEADER));
+    let header = format!("{HEADER},best_evidence");
+    let row = |best: &str| {
+        format!("{header}\nFRA-1,FRA,troops,,,exact,10,10,,,,,announced,reported,,,,0,,,,{best}\n")
+    };
+    let same = importer().import(row("reported").as_bytes()).expect("the same evidence");
+    assert_eq!(same.len(), 2, "a member and the opening: no annotation");
+    let err = errors(&row("unconfirmed"));
+    assert_eq!(
+        err,
+        vec![(
+            2,
+            Some("best_evidence".to_string()),
+            "`unconfirmed` is weaker than the current evidence `reported`".to_string()
+        )]
+    );
+    let err = errors(&row("verifed"));
+    assert_eq!(err.len(), 1);
+    assert_eq!(err[0].1.as_deref(), Some("best_evidence"));
 }

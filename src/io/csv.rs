@@ -24,6 +24,7 @@
 //! | `withdrawal_reason` | required when the stage is `withdrawn` |
 //! | `adjusts` | `pledged` or `delivered` for an adjustment (a funding row of an exact, possibly negative, amount that names no pledge: see [`NewPledge::adjustment`](crate::NewPledge::adjustment)); empty for a pledge. Export writes this column only when the ledger holds an adjustment, so tables without them keep their 21 columns |
 //! | `void_reason` | set when we voided the pledge as recorded in error (see [`Action::Void`]); written only when the ledger holds a void pledge |
+//! | `best_evidence` | the best evidence the pledge has had ([`Pledge::best_evidence`](crate::Pledge::best_evidence)) when it is better than its current `evidence`; empty when it is the same. Written only when some pledge's best evidence is better than its current one |
 //!
 //! In `conditions` and `sources`, `\;` is a literal `;` and `\\` a `\`; they
 //! hold at most 16 items each, an error found before any item is read.
@@ -53,11 +54,12 @@
 //! pledge's current state, not its history: the imported ledger answers
 //! as the original does today, but not `as_of` an earlier date, nor for
 //! deliveries converted at their own dates (the JSON document keeps every
-//! entry). So a row does not keep: the pledge's best evidence (only its
-//! current evidence, so an imported pledge later annotated with weaker
-//! evidence may draw CL002), the currency of deliveries corrected back to
-//! zero on a pledge of unspecified size, and the scale of a zero delivered
-//! total (written `0`). An empty `location` or `notes` reads back as none:
+//! entry). So a row does not keep: the currency of deliveries corrected
+//! back to zero on a pledge of unspecified size, and the scale of a zero
+//! delivered total (written `0`). A best evidence better than the current
+//! one is kept in `best_evidence`: the imported pledge opens with it and
+//! its next entry (an annotation when the row stands for no other) carries
+//! the current evidence. An empty `location` or `notes` reads back as none:
 //! a CSV cell cannot tell the two apart. A pledge citing more sources over
 //! its entries than a row holds is an export error. Every row is checked
 //! against the current rules, so a ledger loaded from an older file that
@@ -123,7 +125,7 @@ use crate::query::Table;
 use crate::source::{Source, SourceKind};
 
 /// Every column, in export order.
-pub const COLUMNS: [&str; 23] = [
+pub const COLUMNS: [&str; 24] = [
     "id",
     "member",
     "kind",
@@ -147,6 +149,7 @@ pub const COLUMNS: [&str; 23] = [
     "withdrawal_reason",
     "adjusts",
     "void_reason",
+    "best_evidence",
 ];
 
 /// True for a column read exactly as written, surrounding whitespace
@@ -521,7 +524,7 @@ impl Importer {
         // source up once: the sources are looked up by text again only
         // when one is missing, and when none is, the entries are told so
         // and do not look them up again.
-        let (actions, mut provenance) = row.into_actions();
+        let (actions, mut provenance, opening_evidence) = row.into_actions();
         let mut shared = ledger.adopt_sources(&mut provenance);
         if !shared && self.add_missing_sources {
             for source in provenance.sources() {
@@ -534,6 +537,7 @@ impl Importer {
         }
         let mut actions = actions.peekable();
         let mut provenance = Some(provenance);
+        let mut opening_evidence = opening_evidence;
         while let Some(action) = actions.next() {
             // The last entry takes the row's own provenance.
             let provenance = match actions.peek() {
@@ -541,6 +545,11 @@ impl Importer {
                 None => provenance.take(),
             }
             .ok_or_else(|| Error::internal("a row's provenance"))?;
+            // The opening alone carries a best evidence the row names.
+            let provenance = match opening_evidence.take() {
+                Some(best) => provenance.with_evidence(best),
+                None => provenance,
+            };
             // Every id of a row was made by its checked constructor (see
             // `Row`), so the ledger need not check them again.
             let rules = Rules::CurrentWithCheckedIds;
@@ -793,6 +802,7 @@ fn slot(column: &str) -> usize {
         "withdrawal_reason" => 20,
         "adjusts" => 21,
         "void_reason" => 22,
+        "best_evidence" => 23,
         _ => COLUMNS.len(),
     }
 }
@@ -851,6 +861,9 @@ struct Row {
     currency: Option<Currency>,
     reason: String,
     void_reason: String,
+    /// Set when better than the current evidence: the opening entry
+    /// carries it, and the entries after it the current evidence.
+    best_evidence: Option<Evidence>,
     provenance: Provenance,
 }
 
@@ -1094,6 +1107,15 @@ impl Row {
         let kind: Kind = f.parse("kind", str::parse)?;
         let stage: Stage = f.parse("stage", str::parse)?;
         let evidence: Evidence = f.parse("evidence", str::parse)?;
+        let best_evidence = match f.optional("best_evidence", str::parse::<Evidence>)? {
+            Some(best) if best < evidence => {
+                return Err(f.error(
+                    "best_evidence",
+                    format!("`{best}` is weaker than the current evidence `{evidence}`"),
+                ));
+            }
+            best => best.filter(|best| *best > evidence),
+        };
         let date = f.optional("date", str::parse::<crate::dates::PartialDate>)?;
         let currency = f.optional("currency", Currency::new)?;
         let adjusts = f.optional("adjusts", str::parse::<AdjustmentBasis>)?;
@@ -1166,6 +1188,7 @@ impl Row {
             currency,
             reason,
             void_reason,
+            best_evidence,
             provenance,
         };
         if kind == Kind::Funding
@@ -1181,9 +1204,10 @@ impl Row {
         Ok(row)
     }
 
-    /// The entries the row stands for, in order, and the provenance they
-    /// share.
-    fn into_actions(self) -> (impl Iterator<Item = Action>, Provenance) {
+    /// The entries the row stands for, in order, the provenance they
+    /// share, and the evidence of the opening entry when it is another
+    /// (the pledge's best).
+    fn into_actions(self) -> (impl Iterator<Item = Action>, Provenance, Option<Evidence>) {
         let Row {
             id,
             spec,
@@ -1192,6 +1216,7 @@ impl Row {
             currency,
             reason,
             void_reason,
+            best_evidence,
             provenance,
             ..
         } = self;
@@ -1221,15 +1246,22 @@ impl Row {
             }),
             _ => None,
         };
+        // The opening carries the best evidence and a later entry the
+        // current one: an annotation when the row stands for no other.
+        let annotate = (best_evidence.is_some()
+            && deliver.is_none()
+            && last_stage.is_none()
+            && void_reason.is_empty())
+        .then(|| Action::Annotate { pledge: id.clone() });
         // A void pledge's void comes last: nothing follows it.
         let void = (!void_reason.is_empty()).then_some(Action::Void {
             pledge: id,
             reason: void_reason.into_boxed_str(),
         });
-        let actions = [Some(open), deliver, last_stage, void]
+        let actions = [Some(open), deliver, last_stage, annotate, void]
             .into_iter()
             .flatten();
-        (actions, provenance)
+        (actions, provenance, best_evidence)
     }
 }
 
@@ -1485,12 +1517,15 @@ fn join_list(items: impl IntoIterator<Item = String>) -> String {
 /// ```
 pub fn export<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
     let mut csv = csv::Writer::from_writer(writer);
-    // The `adjusts` and `void_reason` columns only when something needs
-    // them: files of ledgers without either keep the columns they always
-    // had.
+    // The `adjusts`, `void_reason` and `best_evidence` columns only when
+    // something needs them: files of ledgers without any keep the columns
+    // they always had.
     let wanted = |column: &str| match column {
         "adjusts" => ledger.has_adjustments(),
         "void_reason" => ledger.has_voided(),
+        "best_evidence" => ledger
+            .pledges()
+            .any(|p| p.best_evidence() != p.evidence()),
         _ => true,
     };
     let keep: Vec<bool> = COLUMNS.iter().map(|c| wanted(c)).collect();
@@ -1532,7 +1567,7 @@ fn write_error(error: csv::Error) -> Error {
     }
 }
 
-fn row_fields(p: &Pledge<'_>) -> [String; 23] {
+fn row_fields(p: &Pledge<'_>) -> [String; 24] {
     let contribution = p.contribution();
     let (size, capability) = match contribution {
         Contribution::Troops { personnel } => {
@@ -1591,6 +1626,11 @@ fn row_fields(p: &Pledge<'_>) -> [String; 23] {
         neutralise(p.withdrawal_reason().unwrap_or_default().to_string()),
         p.adjusts().map(|a| a.to_string()).unwrap_or_default(),
         neutralise(p.void_reason().unwrap_or_default().to_string()),
+        if p.best_evidence() == p.evidence() {
+            String::new()
+        } else {
+            p.best_evidence().to_string()
+        },
     ]
 }
 

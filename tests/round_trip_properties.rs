@@ -121,6 +121,10 @@ fn ledger_of(
                 *amount,
                 Provenance::new(Evidence::Verified).within(*date),
             );
+            // Evidence that falls below its best, on alternate pledges.
+            if i % 2 == 1 {
+                let _ = ledger.annotate(&pledge, Provenance::new(Evidence::Unconfirmed));
+            }
         }
     }
     // A dated amendment renaming the member, and a void of the first

@@ -549,7 +549,10 @@ fn an_unconvertible_pledge_is_an_error_or_counted_when_left_out() {
         currency: Currency::EUR,
         fx: &fx,
     });
-    assert!(matches!(query.run().map_err(|e| e.root().clone()), Err(Error::MissingRate { .. })));
+    assert!(matches!(
+        query.run().map_err(|e| e.root().clone()),
+        Err(Error::MissingRate { .. })
+    ));
     let table = query.leave_out_unconvertible(true).run().expect("runs");
     assert_eq!(table.total().low(), dec("7"));
     assert_eq!(table.left_out().unconvertible(), 1);

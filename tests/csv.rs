@@ -961,26 +961,38 @@ fn a_best_evidence_better_than_the_current_one_round_trips() {
     // Verified, then only an unconfirmed report: the row needs an entry
     // after the opening, which the import adds as an annotation.
     ledger
-        .open_pledge(troops("FRA-1", "FRA", Estimate::Exact(10)), verified("2025-01-01"))
+        .open_pledge(
+            troops("FRA-1", "FRA", Estimate::Exact(10)),
+            verified("2025-01-01"),
+        )
         .expect("opens");
     ledger
         .annotate(&pid("FRA-1"), Provenance::new(Evidence::Unconfirmed))
         .expect("annotates");
     // Verified, then delivered on a report: the delivery carries it.
     ledger
-        .open_pledge(funding("GBR-1", "GBR", Estimate::Exact(eur("5"))), verified("2025-01-01"))
+        .open_pledge(
+            funding("GBR-1", "GBR", Estimate::Exact(eur("5"))),
+            verified("2025-01-01"),
+        )
         .expect("opens");
     ledger
         .deliver(&pid("GBR-1"), dec("2"), reported("2025-02-01"))
         .expect("delivers");
     // The same evidence throughout: the cell stays empty.
     ledger
-        .open_pledge(troops("DEU-1", "DEU", Estimate::Exact(3)), reported("2025-01-01"))
+        .open_pledge(
+            troops("DEU-1", "DEU", Estimate::Exact(3)),
+            reported("2025-01-01"),
+        )
         .expect("opens");
     let text = export_string(&ledger);
     let header = text.lines().next().expect("a header");
     assert!(header.ends_with(",best_evidence"), "{header}");
-    assert!(text.contains("\nFRA-1,") && text.contains(",unconfirmed,"), "{text}");
+    assert!(
+        text.contains("\nFRA-1,") && text.contains(",unconfirmed,"),
+        "{text}"
+    );
     let imported = importer().import(text.as_bytes()).expect("imports");
     for id in ["FRA-1", "GBR-1", "DEU-1"] {
         let (a, b) = (
@@ -1000,7 +1012,10 @@ fn a_best_evidence_better_than_the_current_one_round_trips() {
 fn a_ledger_whose_evidence_never_fell_keeps_its_columns_and_a_weaker_best_is_refused() {
     let mut ledger = roster();
     ledger
-        .open_pledge(troops("FRA-1", "FRA", Estimate::Exact(10)), reported("2025-01-01"))
+        .open_pledge(
+            troops("FRA-1", "FRA", Estimate::Exact(10)),
+            reported("2025-01-01"),
+        )
         .expect("opens");
     let text = export_string(&ledger);
     assert_eq!(text.lines().next(), Some(HEADER));
@@ -1008,7 +1023,9 @@ fn a_ledger_whose_evidence_never_fell_keeps_its_columns_and_a_weaker_best_is_ref
     let row = |best: &str| {
         format!("{header}\nFRA-1,FRA,troops,,,exact,10,10,,,,,announced,reported,,,,0,,,,{best}\n")
     };
-    let same = importer().import(row("reported").as_bytes()).expect("the same evidence");
+    let same = importer()
+        .import(row("reported").as_bytes())
+        .expect("the same evidence");
     assert_eq!(same.len(), 2, "a member and the opening: no annotation");
     let err = errors(&row("unconfirmed"));
     assert_eq!(

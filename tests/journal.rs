@@ -611,7 +611,10 @@ fn a_refused_batch_item_is_named_by_its_entry_as_record_batch_names_it() {
     let err = journal.append_batch(items).unwrap_err();
     assert_eq!(err, expected);
     assert!(err.to_string().starts_with("entry 5: "), "{err}");
-    assert!(matches!(err.root(), Error::InvalidTransition { .. }), "{err}");
+    assert!(
+        matches!(err.root(), Error::InvalidTransition { .. }),
+        "{err}"
+    );
     assert_eq!(journal.ledger(), &Ledger::new());
 }
 

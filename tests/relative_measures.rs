@@ -277,7 +277,10 @@ fn constant_prices_deflate_each_amount_from_its_own_year() -> Result<()> {
         err.to_string(),
         "pledge `USA-f`: no deflator for USD in 2023"
     );
-    assert!(matches!(err.root(), Error::MissingDeflator { year: 2023, .. }));
+    assert!(matches!(
+        err.root(),
+        Error::MissingDeflator { year: 2023, .. }
+    ));
     let left = ledger
         .query()
         .measure(Measure::RealValue {

@@ -1107,15 +1107,7 @@ impl Row {
         let kind: Kind = f.parse("kind", str::parse)?;
         let stage: Stage = f.parse("stage", str::parse)?;
         let evidence: Evidence = f.parse("evidence", str::parse)?;
-        let best_evidence = match f.optional("best_evidence", str::parse::<Evidence>)? {
-            Some(best) if best < evidence => {
-                return Err(f.error(
-                    "best_evidence",
-                    format!("`{best}` is weaker than the current evidence `{evidence}`"),
-                ));
-            }
-            best => best.filter(|best| *best > evidence),
-        };
+        let best_evidence = best_evidence(&f, evidence)?;
         let date = f.optional("date", str::parse::<crate::dates::PartialDate>)?;
         let currency = f.optional("currency", Currency::new)?;
         let adjusts = f.optional("adjusts", str::parse::<AdjustmentBasis>)?;
@@ -1262,6 +1254,18 @@ impl Row {
             .into_iter()
             .flatten();
         (actions, provenance, best_evidence)
+    }
+}
+
+/// The row's best evidence when it is better than its current `evidence`
+/// (the same is none); a weaker one is an error.
+fn best_evidence(f: &Fields<'_>, evidence: Evidence) -> Result<Option<Evidence>> {
+    match f.optional("best_evidence", str::parse::<Evidence>)? {
+        Some(best) if best < evidence => Err(f.error(
+            "best_evidence",
+            format!("`{best}` is weaker than the current evidence `{evidence}`"),
+        )),
+        best => Ok(best.filter(|best| *best > evidence)),
     }
 }
 
@@ -1523,9 +1527,7 @@ pub fn export<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
     let wanted = |column: &str| match column {
         "adjusts" => ledger.has_adjustments(),
         "void_reason" => ledger.has_voided(),
-        "best_evidence" => ledger
-            .pledges()
-            .any(|p| p.best_evidence() != p.evidence()),
+        "best_evidence" => ledger.pledges().any(|p| p.best_evidence() != p.evidence()),
         _ => true,
     };
     let keep: Vec<bool> = COLUMNS.iter().map(|c| wanted(c)).collect();

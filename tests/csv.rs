@@ -1040,3 +1040,65 @@ fn a_ledger_whose_evidence_never_fell_keeps_its_columns_and_a_weaker_best_is_ref
     assert_eq!(err.len(), 1);
     assert_eq!(err[0].1.as_deref(), Some("best_evidence"));
 }
+
+/// A refused withdrawal or void is read from its own column, and says so
+/// (they named the line only: the ledger calls both texts `reason`).
+#[test]
+fn a_refused_reason_or_void_names_its_column() {
+    let header = "id,member,kind,estimate,low,high,stage,evidence,date,conditions,withdrawal_reason,void_reason";
+    let row = |cells: &str| format!("{header}\n{cells}\n");
+    let first = |text: &str| errors(text).into_iter().next().expect("an error");
+    let (line, column, message) = first(&row(
+        "P1,FRA,troops,exact,5,,withdrawn,reported,2025-01-01,,no\u{202e}deal,",
+    ));
+    assert_eq!(
+        (line, column.as_deref()),
+        (2, Some("withdrawal_reason")),
+        "{message}"
+    );
+    assert!(message.contains("U+202E"), "{message}");
+    let (line, column, message) = first(&row(
+        "P1,FRA,troops,exact,5,,announced,reported,2025-01-01,,,\" \"",
+    ));
+    assert_eq!(
+        (line, column.as_deref()),
+        (2, Some("void_reason")),
+        "{message}"
+    );
+    let text = format!(
+        "{header}\nP2,FRA,troops,exact,5,,announced,reported,2025-01-01,depends_on:P1,,\n\
+         P1,FRA,troops,exact,5,,announced,reported,2025-01-01,,,typo\n"
+    );
+    let (line, column, message) = first(&text);
+    assert_eq!(
+        (line, column.as_deref()),
+        (3, Some("void_reason")),
+        "{message}"
+    );
+    assert!(message.contains("depends on it"), "{message}");
+}
+
+/// An equipment value out of order named the units' column in its message.
+#[test]
+fn a_value_range_out_of_order_names_the_value_columns() {
+    let header = "id,member,kind,category,estimate,low,high,currency,value_estimate,value_low,value_high,stage,evidence";
+    let text = |value: &str| {
+        format!("{header}\nE1,FRA,equipment,tanks,exact,5,,EUR,{value},announced,reported\n")
+    };
+    assert_eq!(
+        errors(&text("range,500,200")),
+        vec![(
+            2,
+            Some("value_high".to_string()),
+            "must not be below `value_low`".to_string()
+        )]
+    );
+    assert_eq!(
+        errors(&text("exact,500,200")),
+        vec![(
+            2,
+            Some("value_high".to_string()),
+            "must equal `value_low` for an exact estimate".to_string()
+        )]
+    );
+}

@@ -553,6 +553,12 @@ impl Importer {
             // Every id of a row was made by its checked constructor (see
             // `Row`), so the ledger need not check them again.
             let rules = Rules::CurrentWithCheckedIds;
+            // A withdrawal or a void is read from a column of its own.
+            let column = match &action {
+                Action::Withdraw { .. } => Some("withdrawal_reason"),
+                Action::Void { .. } => Some("void_reason"),
+                _ => None,
+            };
             let recorded = if shared {
                 ledger.record_shared_sources(action, provenance, rules)
             } else {
@@ -586,7 +592,12 @@ impl Importer {
                         message,
                     });
                 }
-                Err(error) => return Err(located(error, line)),
+                Err(error) => {
+                    return Err(match column {
+                        Some(column) => error.in_csv_row(line, Some(column)),
+                        None => located(error, line),
+                    });
+                }
             }
         }
         Ok(())
@@ -1384,7 +1395,9 @@ fn estimate<T: Copy + PartialOrd>(
         "exact" => {
             let v = l.ok_or_else(|| missing(low))?;
             match h {
-                Some(h) if h != v => Err(f.error(high, "must equal `low` for an exact estimate")),
+                Some(h) if h != v => {
+                    Err(f.error(high, format!("must equal `{low}` for an exact estimate")))
+                }
                 _ => Ok(Estimate::Exact(v)),
             }
         }
@@ -1393,7 +1406,7 @@ fn estimate<T: Copy + PartialOrd>(
                 l.ok_or_else(|| missing(low))?,
                 h.ok_or_else(|| missing(high))?,
             );
-            Estimate::range(l, h).map_err(|_| f.error(high, "must not be below `low`"))
+            Estimate::range(l, h).map_err(|_| f.error(high, format!("must not be below `{low}`")))
         }
         "at_least" => match h {
             Some(_) => Err(extra(high)),

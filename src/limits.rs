@@ -111,20 +111,46 @@ where
 
         fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
             let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX));
-            while let Some(item) = seq.next_element()? {
+            loop {
                 if items.len() == MAX {
-                    return Err(serde::de::Error::custom(format!(
-                        "number of {} exceeds the limit of {MAX}",
-                        self.0
-                    )));
+                    seq.next_element_seed(TooMany {
+                        what: self.0,
+                        max: MAX,
+                    })?;
+                    return Ok(items);
                 }
-                items.push(item);
+                match seq.next_element()? {
+                    Some(item) => items.push(item),
+                    None => return Ok(items),
+                }
             }
-            Ok(items)
         }
     }
 
     deserializer.deserialize_seq(Visitor::<T, MAX>(what, std::marker::PhantomData))
+}
+
+/// The item after the last one a list may hold, if there is one: an error
+/// raised before the item is read, so that the parser is still at its
+/// first character and the error's line and column are the item's. (Raised
+/// after reading it, the error was placed at the token after the item: the
+/// next line of a document with one item per line.)
+pub(crate) struct TooMany {
+    /// What the list holds, as the message names it.
+    pub(crate) what: &'static str,
+    /// How many it may hold.
+    pub(crate) max: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for TooMany {
+    type Value = std::convert::Infallible;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, _: D) -> Result<Self::Value, D::Error> {
+        Err(serde::de::Error::custom(format!(
+            "number of {} exceeds the limit of {}",
+            self.what, self.max
+        )))
+    }
 }
 
 /// Serde: the sources an entry cites, at most [`MAX_SOURCES_PER_ENTRY`].

@@ -524,6 +524,58 @@ mod json_input {
         assert!(err.to_string().contains("exceeds the limit of 16"), "{err}");
     }
 
+    /// A list one item per line: the error names the line of the first
+    /// item too many (it named the line after: the limit was checked once
+    /// the item was read, when the parser stood at the next token).
+    #[test]
+    fn a_list_past_its_limit_names_the_line_of_the_first_item_too_many() {
+        // The list opens at the end of line 1 and item `i` is on line 2 + i.
+        let one_per_line = |n: usize, item: &dyn Fn(usize) -> String| {
+            let items: Vec<String> = (0..n).map(item).collect();
+            format!("[\n{}\n]", items.join(",\n"))
+        };
+        let sources = one_per_line(MAX_SOURCES_PER_ENTRY + 1, &|i| format!("\"s{i:02}\""));
+        let groups = one_per_line(MAX_GROUPS_PER_MEMBER + 1, &|i| format!("\"G{i:03}\""));
+        let conditions = one_per_line(MAX_CONDITIONS_PER_PLEDGE + 1, &|i| {
+            format!("{{\"named\":\"c{i:02}\"}}")
+        });
+        let pledge = "\"action\":{\"pledge\":{\"id\":\"P\",\"member\":\"FRA\",\"contribution\":{\"troops\":{\"personnel\":\"unspecified\"}},\"stage\":\"announced\"";
+        let documents = [
+            (
+                format!(
+                    "{{\"format\":\"coalition-ledger\",\"version\":3,\"entries\":[{{\"seq\":0,\"evidence\":\"reported\",\"sources\":{sources}}}]}}"
+                ),
+                MAX_SOURCES_PER_ENTRY,
+            ),
+            (
+                format!(
+                    "{{\"format\":\"coalition-ledger\",\"version\":1,\"members\":[{{\"id\":\"FRA\",\"name\":\"France\",\"groups\":{groups}}}],\"sources\":[],\"entries\":[]}}"
+                ),
+                MAX_GROUPS_PER_MEMBER,
+            ),
+            (
+                format!(
+                    "{{\"format\":\"coalition-ledger\",\"version\":1,\"members\":[{{\"id\":\"FRA\",\"name\":\"France\"}}],\"sources\":[],\"entries\":[{{\"evidence\":\"reported\",{pledge},\"conditions\":{conditions}}}}}}}]}}"
+                ),
+                MAX_CONDITIONS_PER_PLEDGE,
+            ),
+        ];
+        for (text, max) in documents {
+            // The first item too many is item `max`.
+            let line = 2 + max;
+            for err in [
+                json::from_str(&text).unwrap_err(),
+                json::from_reader(text.as_bytes()).unwrap_err(),
+            ] {
+                assert!(
+                    matches!(&err, coalition_ledger::Error::Json { line: l, message, .. }
+                        if *l == line && message.contains("exceeds the limit")),
+                    "expected line {line}: {err}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn groups_roles_and_conditions_are_bounded_while_reading() {
         let member = |groups: usize, roles: usize| {

@@ -273,6 +273,56 @@ fn scenario_errors_name_their_real_place() {
     );
 }
 
+/// One condition per line: a condition listed twice, or refused, is placed
+/// on its own line (it was placed on the next one, where the parser stood
+/// when the list checked it).
+#[test]
+fn a_refused_condition_is_placed_on_its_own_line() {
+    let cases = [
+        (
+            "{\n  \"holds\": [\n    \"ceasefire\",\n    \"ceasefire\"\n  ]\n}",
+            4,
+            "listed twice",
+        ),
+        (
+            "{\n  \"holds\": [\n    {\"named\": \"\"},\n    \"ceasefire\"\n  ]\n}",
+            3,
+            "must say something",
+        ),
+        (
+            "{\n  \"fails\": [\n    {\"backstop\": {\"by\": \"USA\"}},\n    {\"backstop\": {\"by\": \"USA\"}}\n  ]\n}",
+            4,
+            "listed twice",
+        ),
+    ];
+    for (text, line, says) in cases {
+        let (at, _, message) = json_error(Scenario::from_json(text).unwrap_err());
+        assert_eq!(at, line, "{text}: {message}");
+        assert!(message.contains(says), "{message}");
+    }
+    // What the list reads is what `Condition` reads: every kind, and the
+    // same refusals of a malformed one.
+    let every = Scenario::new()
+        .holds(Condition::Ceasefire)
+        .holds(Condition::Backstop {
+            by: MemberId::new("USA").expect("valid"),
+        })
+        .fails(Condition::ParliamentaryApproval {
+            member: MemberId::new("DEU").expect("valid"),
+        })
+        .fails(Condition::DependsOn(PledgeId::new("FRA-1").expect("valid")))
+        .fails(Condition::Named("UN mandate".into()));
+    assert_eq!(Scenario::from_json(&every.to_json()).ok(), Some(every));
+    for bad in [
+        r#"{"holds":["truce"]}"#,
+        r#"{"holds":[{"backstop":{"by":"USA"},"named":"x"}]}"#,
+        r#"{"holds":[{"backstop":{"member":"USA"}}]}"#,
+        r#"{"holds":[7]}"#,
+    ] {
+        assert!(Scenario::from_json(bad).is_err(), "{bad}");
+    }
+}
+
 #[test]
 fn a_scenario_refuses_a_blank_named_condition_as_recording_does() {
     for blank in ["", "   "] {

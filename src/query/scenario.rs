@@ -121,21 +121,11 @@ fn conditions<'de, D: serde::Deserializer<'de>>(
             self,
             mut seq: A,
         ) -> std::result::Result<Self::Value, A::Error> {
-            use serde::de::Error as _;
-            let field = self.0;
             let mut out = BTreeSet::new();
-            while let Some(condition) = seq.next_element::<Condition>()? {
-                if let Condition::Named(words) = &condition {
-                    crate::ledger::named_condition(&|| "scenario".into(), field, words)
-                        .map_err(A::Error::custom)?;
-                }
-                if out.contains(&condition) {
-                    return Err(A::Error::custom(Error::invalid(
-                        "scenario",
-                        field,
-                        format!("`{condition}` is listed twice"),
-                    )));
-                }
+            while let Some(condition) = seq.next_element_seed(Checked {
+                field: self.0,
+                seen: &out,
+            })? {
                 out.insert(condition);
             }
             Ok(out)
@@ -143,6 +133,72 @@ fn conditions<'de, D: serde::Deserializer<'de>>(
     }
 
     d.deserialize_seq(List(field))
+}
+
+/// One condition of a list, checked while the parser still stands at its
+/// end, so that an error's line and column are the condition's (checked
+/// after it was read, the error was placed at the next token: the next
+/// line of a list written one condition per line). A condition is a string
+/// (`"ceasefire"`) or an object of one key, read as [`Condition`]'s own
+/// `Deserialize` reads it.
+struct Checked<'s> {
+    field: &'static str,
+    seen: &'s BTreeSet<Condition>,
+}
+
+impl Checked<'_> {
+    /// A named condition passes the rules recording one does, and none is
+    /// listed twice.
+    fn check<E: serde::de::Error>(
+        &self,
+        condition: Condition,
+    ) -> std::result::Result<Condition, E> {
+        if let Condition::Named(words) = &condition {
+            crate::ledger::named_condition(&|| "scenario".into(), self.field, words)
+                .map_err(E::custom)?;
+        }
+        if self.seen.contains(&condition) {
+            return Err(E::custom(Error::invalid(
+                "scenario",
+                self.field,
+                format!("`{condition}` is listed twice"),
+            )));
+        }
+        Ok(condition)
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Checked<'_> {
+    type Value = Condition;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Condition, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Checked<'_> {
+    type Value = Condition;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a condition")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> std::result::Result<Condition, E> {
+        use serde::de::IntoDeserializer as _;
+        let condition = Condition::deserialize(text.into_deserializer())?;
+        self.check(condition)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        map: A,
+    ) -> std::result::Result<Condition, A::Error> {
+        let condition = Condition::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        self.check(condition)
+    }
 }
 
 impl TryFrom<ScenarioIn> for Scenario {

@@ -71,13 +71,17 @@ pub(super) fn cited<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Cited, D::
         fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Cited, A::Error> {
             let mut cited = Cited::None;
             let mut count = 0usize;
-            while let Some(id) = seq.next_element_seed(Source)? {
+            loop {
                 if count == MAX_SOURCES_PER_ENTRY {
-                    return Err(serde::de::Error::custom(format!(
-                        "number of sources cited by one entry exceeds the limit of \
-                         {MAX_SOURCES_PER_ENTRY}"
-                    )));
+                    seq.next_element_seed(crate::limits::TooMany {
+                        what: "sources cited by one entry",
+                        max: MAX_SOURCES_PER_ENTRY,
+                    })?;
+                    return Ok(cited);
                 }
+                let Some(id) = seq.next_element_seed(Source)? else {
+                    return Ok(cited);
+                };
                 count = count.saturating_add(1);
                 cited = match cited {
                     Cited::None => Cited::One(id),
@@ -88,7 +92,6 @@ pub(super) fn cited<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Cited, D::
                     }
                 };
             }
-            Ok(cited)
         }
     }
 

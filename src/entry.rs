@@ -1129,21 +1129,38 @@ impl Entry {
 /// error names the pledge the entry is about, if any.
 pub(crate) fn validate_date(action: &Action, provenance: &Provenance) -> Result<()> {
     if let Some(date) = provenance.date {
-        let subject = || match action.pledge() {
-            Some(pledge) => format!("pledge `{pledge}`"),
-            None => "entry".to_string(),
-        };
-        check_date(subject, "date", date.effective())?;
+        check_date(|| subject(action), "date", date.effective())?;
     }
     Ok(())
 }
 
+/// What an entry is about, as an error names it: the pledge, member or
+/// source its action names.
+#[cold]
+fn subject(action: &Action) -> String {
+    match action {
+        Action::AddMember(member) | Action::AmendMember(member) => {
+            format!("member `{}`", member.id())
+        }
+        Action::AddSource(source) | Action::AmendSource(source) => {
+            format!("source `{}`", source.id())
+        }
+        other => match other.pledge() {
+            Some(pledge) => format!("pledge `{pledge}`"),
+            None => "entry".to_string(),
+        },
+    }
+}
+
 /// Checks that an entry cites at most [`MAX_SOURCES_PER_ENTRY`] sources.
-pub(crate) fn within_source_limit(provenance: &Provenance) -> Result<()> {
+pub(crate) fn within_source_limit(action: &Action, provenance: &Provenance) -> Result<()> {
     let cited = provenance.sources().len();
     if cited > MAX_SOURCES_PER_ENTRY {
         return Err(Error::limit(
-            "number of sources cited by one entry",
+            format!(
+                "number of sources cited by one entry (on {})",
+                subject(action)
+            ),
             MAX_SOURCES_PER_ENTRY,
             cited,
         ));
@@ -1153,12 +1170,12 @@ pub(crate) fn within_source_limit(provenance: &Provenance) -> Result<()> {
 
 /// Validates the sources an entry cites, independent of the ledger: within
 /// the limit, sorted and unique.
-pub(crate) fn validate_sources(provenance: &Provenance) -> Result<()> {
-    within_source_limit(provenance)?;
+pub(crate) fn validate_sources(action: &Action, provenance: &Provenance) -> Result<()> {
+    within_source_limit(action, provenance)?;
     let sources = provenance.sources();
     if !sources.windows(2).all(|w| matches!(w, [a, b] if a < b)) {
         return Err(Error::invalid(
-            "entry",
+            subject(action),
             "sources",
             "must be sorted and unique",
         ));

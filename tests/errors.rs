@@ -148,3 +148,39 @@ fn a_device_refused_as_a_journal_names_its_file() {
         "I/O error on `/dev/full`: not a regular file: a journal must be a regular file"
     );
 }
+
+/// A date or a source list an entry cannot have is refused naming what
+/// the entry is about (a member or source amendment said `entry`, and too
+/// many sources named nothing).
+#[test]
+fn a_refused_provenance_names_the_entry_s_subject() {
+    let mut l = sample();
+    let before = l.clone();
+    let far = NaiveDate::from_ymd_opt(12_000, 1, 1).expect("chrono holds it");
+    let amend = Action::AmendMember(Box::new(Member::new(mid("FRA"), "Francia")));
+    let err = l
+        .record(amend, Provenance::new(Evidence::Reported).on(far))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "member `FRA`: invalid date: +12000-01-01 is outside 0000-01-01 to 9999-12-31"
+    );
+    let source = Action::AddSource(Box::new(Source::new(sid("s2"), "AP", SourceKind::Media)));
+    let err = l
+        .record(source, Provenance::new(Evidence::Reported).on(far))
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with("source `s2`: invalid date"),
+        "{err}"
+    );
+    let mut cited = Provenance::new(Evidence::Reported);
+    for i in 0..17 {
+        cited = cited.cite(sid(&format!("s{i:02}")));
+    }
+    let err = l.advance(&pid("T1"), Stage::Committed, cited).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "number of sources cited by one entry (on pledge `T1`) exceeds the limit of 16 (got 17)"
+    );
+    assert_eq!(l, before);
+}

@@ -410,10 +410,10 @@ impl Ledger {
                 // An import built its lists sorted and unique: comparing
                 // their texts again would read ids the parsing thread is
                 // counting references on.
-                debug_assert!(validate_sources(provenance).is_ok());
-                within_source_limit(provenance)?;
+                debug_assert!(validate_sources(action, provenance).is_ok());
+                within_source_limit(action, provenance)?;
             } else {
-                validate_sources(provenance)?;
+                validate_sources(action, provenance)?;
             }
         }
         super::alphabet::check(action, provenance, rules, sources_checked)?;

@@ -356,8 +356,9 @@ pub enum Error {
         /// The operating system's message.
         message: String,
     },
-    /// An error while applying the entry at `index` (0-based, which is also
-    /// its sequence number).
+    /// An error while applying the entry at `index`: 0-based, its sequence
+    /// number (in a version-1 JSON document, which lists the roster apart,
+    /// its index in `entries`).
     #[error("entry {index}: {error}")]
     InEntry {
         /// The entry index.

@@ -121,7 +121,7 @@ impl Scenario {
     /// let err = Scenario::from_json(r#"{"holds":["ceasefire"],"fails":["ceasefire"]}"#).unwrap_err();
     /// assert_eq!(err.to_string(), "JSON line 1, column 45: scenario: invalid holds: `ceasefire` both holds and fails");
     /// let err = Scenario::from_json(r#"{"holds":[{"named":""}]}"#).unwrap_err();
-    /// assert_eq!(err.to_string(), "JSON line 1, column 23: scenario: invalid holds: must say something: empty or only spaces");
+    /// assert_eq!(err.to_string(), "JSON line 1, column 22: scenario: invalid holds: must say something: empty or only spaces");
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Scenario> {

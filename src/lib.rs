@@ -312,14 +312,17 @@
 //! [`Ledger::as_of`] replays the history up to a date. Real rows are often
 //! undated, and an undated claim cannot be placed before any date, so:
 //!
-//! * roster entries (members, sources) always apply;
+//! * the entries adding members and sources always apply; their
+//!   amendments are dated like any entry (a member joins a group on a day);
 //! * a dated entry applies when its date is on or before the `as_of` date;
 //!   a date known only to a month or a year ([`PartialDate`]) takes effect
 //!   at the end of its period, so `2024-03` applies from `2024-03-31` on,
 //!   and a query before then says it left it out
 //!   ([`LeftOut::pending_periods`]);
-//! * an undated pledge entry is left out unless [`Undated::Include`] says
-//!   to count it at every date ([`Ledger::as_of_with`]);
+//! * an undated pledge entry or amendment is left out unless
+//!   [`Undated::Include`] says to count it at every date
+//!   ([`Ledger::as_of_with`]), and a query counts those it leaves out
+//!   ([`LeftOut::undated_entries`]);
 //! * an entry that cannot apply without one that was left out (an advance of
 //!   a pledge whose opening was undated) is left out too, and listed by
 //!   sequence number in [`Snapshot::left_out`]. Nothing is dropped silently.

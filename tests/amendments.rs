@@ -521,3 +521,61 @@ fn a_condition_on_a_voided_pledge_is_unknown_not_failed() -> Result<()> {
     );
     Ok(())
 }
+
+/// An undated amendment cannot be placed before any date, so `as_of`
+/// leaves it out, as it does an undated pledge entry: the answer now says
+/// so (it showed the member in its old group without a word).
+#[test]
+fn an_undated_member_amendment_left_out_by_as_of_is_counted() {
+    let mut l = Ledger::new();
+    l.add_member(Member::new(mid("FRA"), "France").with_group(gid("EU")))
+        .expect("adds");
+    l.add_member(Member::new(mid("GBR"), "United Kingdom"))
+        .expect("adds");
+    l.open_pledge(
+        troops("P", "FRA", Estimate::Exact(10)),
+        reported("2025-01-01"),
+    )
+    .expect("opens");
+    let amended = Member::new(mid("FRA"), "Francia").with_group(gid("NATO"));
+    l.record(
+        Action::AmendMember(Box::new(amended)),
+        Provenance::new(Evidence::Reported),
+    )
+    .expect("amends");
+    let by_group = |q: Query<'_>| q.group_by([Dimension::Group]).run().expect("runs");
+    let table = by_group(l.query().as_of(d("2025-03-01")));
+    assert_eq!(table.left_out().undated_entries(), 1);
+    assert!(
+        table
+            .to_string()
+            .contains("note: 1 undated entry left out by as_of"),
+        "{table}"
+    );
+    // Counted when it could matter: not for a query about another member.
+    let other = l
+        .query()
+        .member(&mid("GBR"))
+        .as_of(d("2025-03-01"))
+        .run()
+        .expect("runs");
+    assert_eq!(other.left_out().undated_entries(), 0);
+    // Included, it applies at every date, and nothing is left out.
+    let included = by_group(l.query().as_of_with(d("2025-03-01"), Undated::Include));
+    assert_eq!(included.left_out().undated_entries(), 0);
+    assert!(included.to_string().contains("NATO"), "{included}");
+    // The change list counts it among the entries it cannot place.
+    let changes = l.changes(d("2025-01-01"), d("2025-12-31")).expect("runs");
+    assert_eq!(changes.undated_entries(), 1);
+    // An amendment dated to a month is pending until the month ends.
+    let mut dated = l.clone();
+    let again = Member::new(mid("FRA"), "France").with_group(gid("EU"));
+    dated
+        .record(
+            Action::AmendMember(Box::new(again)),
+            Provenance::new(Evidence::Reported).within("2025-06".parse().expect("a month")),
+        )
+        .expect("amends");
+    let june = dated.query().as_of(d("2025-06-15")).run().expect("runs");
+    assert_eq!(june.left_out().pending_periods(), 1);
+}

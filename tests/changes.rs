@@ -323,3 +323,53 @@ TOTAL           0           0       0
     assert_eq!(of_gbr.to_string(), expected);
     Ok(())
 }
+
+/// An annotation at the evidence the pledge already had was listed and
+/// counted as an evidence change ("evidence now verified" twice).
+#[test]
+fn an_annotation_that_keeps_the_evidence_is_not_an_evidence_change() {
+    let mut l = roster();
+    l.open_pledge(
+        troops("A", "FRA", Estimate::Exact(10)),
+        reported("2025-01-10"),
+    )
+    .expect("opens");
+    l.annotate(
+        &pid("A"),
+        Provenance::new(Evidence::Verified).on(d("2025-02-01")),
+    )
+    .expect("annotates");
+    l.annotate(
+        &pid("A"),
+        Provenance::new(Evidence::Verified).on(d("2025-02-02")),
+    )
+    .expect("annotates");
+    l.annotate(
+        &pid("A"),
+        Provenance::new(Evidence::Reported).on(d("2025-02-03")),
+    )
+    .expect("annotates");
+    let changes = l.changes(d("2025-01-31"), d("2025-12-31")).expect("runs");
+    let what: Vec<ChangeKind> = changes.events().map(|c| c.what().clone()).collect();
+    assert_eq!(
+        what,
+        [
+            ChangeKind::Evidence {
+                to: Evidence::Verified
+            },
+            ChangeKind::Annotation {
+                evidence: Evidence::Verified
+            },
+            ChangeKind::Evidence {
+                to: Evidence::Reported
+            },
+        ]
+    );
+    let printed = changes.to_string();
+    assert!(printed.contains("2 evidence changes"), "{printed}");
+    assert!(printed.contains("1 annotation"), "{printed}");
+    assert!(
+        printed.contains("A (FRA): a source attached, evidence still verified"),
+        "{printed}"
+    );
+}

@@ -5,14 +5,16 @@
 //! `as_of(date)` replays, in sequence order, every entry that applies on or
 //! before `date`:
 //!
-//! * roster entries (`AddMember`, `AddSource`) always apply: the roster is
-//!   not a claim about time;
+//! * the entries adding members and sources (`AddMember`, `AddSource`)
+//!   always apply: the roster is not a claim about time; their amendments
+//!   (`AmendMember`, `AmendSource`) are, and are dated like pledge entries;
 //! * a dated pledge entry applies when its date is on or before `date`; a
 //!   date known only to a month or a year (`2024-03`, `2024`) takes effect
 //!   at the end of its period, so `as_of(2024-03-15)` leaves a `2024-03`
 //!   entry out and `as_of(2024-03-31)` includes it (a query counts such
 //!   entries in [`LeftOut::pending_periods`](crate::LeftOut::pending_periods));
-//! * an undated pledge entry applies only with [`Undated::Include`].
+//! * an undated pledge entry or amendment applies only with
+//!   [`Undated::Include`].
 //!
 //! An entry that passes the date filter but cannot apply without an entry
 //! that did not (a delivery on a pledge opened later, say) is left out, and

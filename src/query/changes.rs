@@ -3,8 +3,8 @@
 //!
 //! [`Query::changes`] answers "what changed since the last summit?": every
 //! pledge entry dated after `from` and on or before `to` (new pledges, stage
-//! moves, evidence changes, revisions, deliveries, corrections,
-//! withdrawals), the members amended in between (which move pledges
+//! moves, evidence changes, annotations that leave the evidence as it was,
+//! revisions, deliveries, corrections, withdrawals), the members amended in between (which move pledges
 //! between `Group` rows), and a table of the query's totals as of `from`
 //! and as of `to`, row by row, with the change in each bound. The two
 //! totals are
@@ -66,6 +66,12 @@ pub enum ChangeKind {
         /// The evidence the entry carries.
         to: Evidence,
     },
+    /// A source was attached and the evidence stayed as it was (an
+    /// annotation at the evidence the pledge already had).
+    Annotation {
+        /// The evidence the entry carries, the pledge's before it too.
+        evidence: Evidence,
+    },
     /// The size was revised (up, or down as a correction).
     Revision {
         /// The pledge at its new size.
@@ -98,13 +104,18 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
-    fn of(action: &Action, evidence: Evidence) -> ChangeKind {
+    /// What `action`, carrying `evidence`, changed on a pledge whose
+    /// evidence was `before` (none for its opening).
+    fn of(action: &Action, evidence: Evidence, before: Option<Evidence>) -> ChangeKind {
         match action {
             Action::Pledge(spec) => ChangeKind::NewPledge {
                 contribution: spec.contribution().clone(),
                 stage: spec.stage(),
             },
             Action::Advance { stage, .. } => ChangeKind::StageMove { to: *stage },
+            Action::Annotate { .. } if before == Some(evidence) => {
+                ChangeKind::Annotation { evidence }
+            }
             Action::Annotate { .. } => ChangeKind::Evidence { to: evidence },
             Action::Revise { contribution, .. } => ChangeKind::Revision {
                 contribution: (**contribution).clone(),
@@ -148,6 +159,7 @@ impl ChangeKind {
             ChangeKind::NewPledge { .. } => "new pledge",
             ChangeKind::StageMove { .. } => "stage move",
             ChangeKind::Evidence { .. } => "evidence change",
+            ChangeKind::Annotation { .. } => "annotation",
             ChangeKind::Revision { .. } => "revision",
             ChangeKind::Delivery { .. } => "delivery",
             ChangeKind::Correction { .. } => "correction",
@@ -171,6 +183,9 @@ impl fmt::Display for ChangeKind {
             } => write!(f, "new pledge: {contribution}, {stage}"),
             ChangeKind::StageMove { to } => write!(f, "moved to {to}"),
             ChangeKind::Evidence { to } => write!(f, "evidence now {to}"),
+            ChangeKind::Annotation { evidence } => {
+                write!(f, "a source attached, evidence still {evidence}")
+            }
             ChangeKind::Revision { contribution } => write!(f, "revised to {contribution}"),
             ChangeKind::Delivery { quantity, currency } => {
                 write!(f, "delivered {}", amount(quantity, currency))
@@ -734,8 +749,9 @@ impl Changes {
         &self.after
     }
 
-    /// Undated entries on the query's pledges: they cannot be placed
-    /// between two dates, so they are not listed (and not in either total).
+    /// Undated entries on the query's pledges, and undated amendments of
+    /// its members: they cannot be placed between two dates, so they are
+    /// not listed (and not in either total).
     ///
     /// # Example
     ///
@@ -843,7 +859,13 @@ impl Query<'_> {
                     period: e.period()?,
                     member: self.ledger.pledge(&pledge).map(|p| p.member().clone()),
                     pledge,
-                    what: ChangeKind::of(e.action(), e.evidence()),
+                    what: ChangeKind::of(
+                        e.action(),
+                        e.evidence(),
+                        self.ledger
+                            .previous_on_pledge(e.sequence())
+                            .map(Entry::evidence),
+                    ),
                     applied: !snapshot.left_out().contains(&e.sequence()),
                 })
             })
@@ -868,11 +890,18 @@ impl Query<'_> {
             })
             .collect();
         roster.sort_by_key(|c| (c.date, c.sequence));
+        // An undated amendment of a member the query selects cannot be
+        // placed between the dates either.
         let undated = self
             .ledger
             .entries()
             .filter(|e| e.date().is_none())
-            .filter(|e| selected(e))
+            .filter(|e| match e.action() {
+                Action::AmendMember(member) => {
+                    self.members.is_empty() || self.members.contains(member.id())
+                }
+                _ => selected(e),
+            })
             .count();
         let (rows, total) = difference(&before, &after)?;
         Ok(Changes {

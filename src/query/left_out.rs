@@ -101,7 +101,10 @@ impl LeftOut {
         self.in_cycle
     }
 
-    /// Undated pledge entries that `as_of` left out.
+    /// Undated entries that `as_of` left out: entries on the pledges the
+    /// query is about, and amendments of the members it selects (an
+    /// undated amendment is not placed before any date, so the answer
+    /// shows the member as it was before it).
     ///
     /// # Example
     ///

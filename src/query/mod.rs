@@ -999,7 +999,7 @@ impl Query<'_> {
         let partial: Vec<_> = self
             .ledger
             .entries()
-            .filter_map(|e| e.period().zip(e.action().pledge()))
+            .filter_map(|e| e.period().map(|period| (period, e)))
             .filter(|(period, _)| period.precision() != crate::dates::DatePrecision::Day)
             .collect();
         if partial.is_empty() {
@@ -1009,9 +1009,28 @@ impl Query<'_> {
         let depended_on = self.depended_on();
         partial
             .into_iter()
-            .filter(|(_, id)| self.bears_on(id, &depended_on))
+            .filter(|(_, entry)| self.entry_bears_on(entry, &depended_on))
             .map(|(period, _)| period)
             .collect()
+    }
+
+    /// True when `entry`, left out by `as_of`, bears on this query: an
+    /// entry on a pledge [`Query::bears_on`] names, or an amendment of a
+    /// member the query selects (it may move the member's pledges between
+    /// groups, in or out of a group filter).
+    fn entry_bears_on(
+        &self,
+        entry: &crate::entry::Entry,
+        depended_on: &std::collections::BTreeSet<&crate::ids::PledgeId>,
+    ) -> bool {
+        match entry.action() {
+            crate::entry::Action::AmendMember(member) => {
+                self.members.is_empty() || self.members.contains(member.id())
+            }
+            action => action
+                .pledge()
+                .is_some_and(|id| self.bears_on(id, depended_on)),
+        }
     }
 
     /// The pledges some `DependsOn` condition names. Only a conditional
@@ -1076,8 +1095,7 @@ impl Query<'_> {
             self.ledger
                 .entries()
                 .filter(|e| e.date().is_none())
-                .filter_map(|e| e.action().pledge())
-                .filter(|id| in_scope(id))
+                .filter(|e| self.entry_bears_on(e, &depended_on))
                 .count()
         } else {
             0

@@ -22,7 +22,9 @@
 //! * Loading replays every entry through the same validation as the API: a
 //!   file cannot smuggle in a state the API would refuse.
 //! * Amounts are strings (`"61900000.50"`), never JSON numbers, so no value
-//!   passes through a float. Dates are strictly `YYYY-MM-DD`.
+//!   passes through a float. Dates are strictly `YYYY-MM-DD`, or (format
+//!   version 3) `YYYY-MM` and `YYYY` for a date known only to a month or a
+//!   year.
 //! * Unknown fields, an unknown `format` or `version`, and malformed JSON are
 //!   errors with the line and column; a rejected entry is an error with its
 //!   sequence number.

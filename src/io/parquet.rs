@@ -27,7 +27,8 @@
 //! import polars as pl
 //! pledges = pl.read_parquet("pledges.parquet")
 //! -- DuckDB
-//! SELECT member, sum(low) FROM 'pledges.parquet' GROUP BY member;
+//! SELECT member, sum(low) FROM 'pledges.parquet'
+//! WHERE void_reason IS NULL AND stage <> 'withdrawn' GROUP BY member;
 //! ```
 
 use std::io::Write;

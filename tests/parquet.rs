@@ -299,6 +299,46 @@ fn a_voided_pledge_is_marked_with_its_reason() -> Result<()> {
     Ok(())
 }
 
+/// The README's DuckDB query over the pledges file (`WHERE void_reason IS
+/// NULL AND stage <> 'withdrawn'`, summing `low`) gives the crate's own
+/// total; without the stage filter it counted withdrawn pledges.
+#[test]
+fn the_readme_query_over_the_pledges_file_gives_the_crate_total() -> Result<()> {
+    let mut ledger = roster();
+    for (id, member, size) in [("A", "FRA", 10), ("B", "FRA", 5), ("C", "GBR", 7)] {
+        ledger.open_pledge(
+            troops(id, member, Estimate::Exact(size)),
+            reported("2025-01-01"),
+        )?;
+    }
+    ledger.withdraw(&pid("B"), "talks collapsed", reported("2025-02-01"))?;
+    ledger.record(
+        Action::Void {
+            pledge: pid("C"),
+            reason: "imported twice".into(),
+        },
+        reported("2025-02-01"),
+    )?;
+    let crate_total = ledger
+        .query()
+        .measure(Measure::Personnel)
+        .run()?
+        .total()
+        .low();
+    let (pledges, _) = round_trip("readme-query", |f| pq::write_pledges(&ledger, f));
+    let mut sum = Decimal::ZERO;
+    for row in 0..pledges.num_rows() {
+        let counted = text(&pledges, "void_reason", row).is_none()
+            && text(&pledges, "stage", row).as_deref() != Some("withdrawn");
+        if let (true, Some(low)) = (counted, decimal(&pledges, "low", row)) {
+            sum = sum.checked_add(low).expect("small");
+        }
+    }
+    assert_eq!(sum, crate_total);
+    assert_eq!(crate_total, dec("10"));
+    Ok(())
+}
+
 #[test]
 fn entries_read_back_value_for_value_with_their_provenance() {
     let ledger = Generator::seeded(6)

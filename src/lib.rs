@@ -381,7 +381,7 @@
 //! | CL001 | warning | a pledge without any source |
 //! | CL002 | warning | a pledge at `Committed` or later whose best evidence is `Unconfirmed` |
 //! | CL003 | warning | a pledge conditional on a backstop by a member with no backstop pledge |
-//! | CL004 | error | a cycle of `DependsOn` conditions |
+//! | CL004 | error | a cycle of `DependsOn` and `Backstop` conditions |
 //! | CL005 | warning | money in a currency with no usable rate for its date (when rates are given) |
 //! | CL006 | warning | delivered exceeds the pledged upper bound |
 //! | CL007 | info | announced long before the reference date and never advanced |

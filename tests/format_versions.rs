@@ -65,6 +65,38 @@ fn a_version_1_document_loads_with_its_roster_first() {
     assert!(ledger.entries().all(|e| e.accepted_under() == Some(1)));
 }
 
+/// A cycle of backstops (each member's backstop needs the other's), which
+/// version 1 accepted: queries noted the cycle, and `check` said nothing,
+/// its CL004 following `DependsOn` conditions only.
+#[test]
+fn a_version_1_cycle_of_backstops_is_reported_by_cl004() {
+    let text = r#"{
+  "format": "coalition-ledger",
+  "version": 1,
+  "members": [
+    {"id":"FRA","name":"France"},
+    {"id":"USA","name":"United States"}
+  ],
+  "sources": [],
+  "entries": [
+    {"date":"2025-09-04","evidence":"reported","action":{"pledge":{"id":"USA-b","member":"USA","contribution":{"backstop":{"capability":"air_power"}},"stage":"committed","conditions":[{"backstop":{"by":"FRA"}}]}}},
+    {"date":"2025-09-04","evidence":"reported","action":{"pledge":{"id":"FRA-b","member":"FRA","contribution":{"backstop":{"capability":"air_power"}},"stage":"committed","conditions":[{"backstop":{"by":"USA"}}]}}}
+  ]
+}"#;
+    let ledger = json::from_str(text).expect("version 1 accepted it");
+    assert_eq!(ledger.query().run().expect("runs").left_out().in_cycle(), 2);
+    let report = ledger.check(&CheckOptions::new(d("2026-01-01")));
+    let cycles: Vec<String> = report
+        .with_code(Code::DependencyCycle)
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(cycles.len(), 1, "{cycles:?}");
+    assert!(
+        cycles[0].contains("dependency cycle USA-b -> FRA-b -> USA-b"),
+        "{cycles:?}"
+    );
+}
+
 #[test]
 fn a_version_1_document_saves_as_the_current_version_and_reloads_the_same() {
     let ledger = json::from_str(V1_JSON).expect("loads");

@@ -11,7 +11,7 @@
 //! | CL001 | warning | a pledge without any source | `pledge FRA-1: no source cited` |
 //! | CL002 | warning | a pledge at `Committed` or later whose best evidence is `Unconfirmed` | `pledge FRA-1: committed but only ever unconfirmed` |
 //! | CL003 | warning | a pledge conditional on a backstop by a member with no backstop pledge (withdrawn and voided ones aside) | `pledge FRA-1: conditional on a backstop by USA, which has no backstop pledge` |
-//! | CL004 | error | a cycle of `DependsOn` conditions | `pledge A: dependency cycle A -> B -> A` |
+//! | CL004 | error | a cycle of `DependsOn` and `Backstop` conditions (from a version-1 file) | `pledge A: dependency cycle A -> B -> A` |
 //! | CL005 | warning | money in a currency with no usable rate for its date, the pledge's or a delivery's (when rates are given) | `pledge GBR-1: no exchange rate for GBP on 2025-02-01 into EUR`; `pledge GBR-1: the delivery of 2025-10-15 (entry 9): no exchange rate for GBP on 2025-10-15 into EUR` |
 //! | CL006 | warning | delivered exceeds the pledged upper bound (adjustments aside: CL016) | `pledge DEU-mil-17: delivered EUR 61,900,000 exceeds pledged EUR 50,000,000` |
 //! | CL007 | info | announced (or considered) long before the reference date and never advanced | `pledge FRA-1: announced 2024-01-01, 400 days before 2025-02-04, and never advanced` |

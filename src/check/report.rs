@@ -98,7 +98,7 @@ codes! {
     NoSource = 1, "CL001", Warning, "A pledge without any source.";
     CommittedButUnconfirmed = 2, "CL002", Warning, "A pledge at `Committed` or later whose best evidence is `Unconfirmed`.";
     BackstopWithoutPledge = 3, "CL003", Warning, "A pledge conditional on a backstop by a member who has no backstop pledge (withdrawn and voided ones aside).";
-    DependencyCycle = 4, "CL004", Error, "A cycle of `DependsOn` conditions.";
+    DependencyCycle = 4, "CL004", Error, "A cycle of `DependsOn` and `Backstop` conditions (a file of format version 1 may hold one).";
     MissingRate = 5, "CL005", Warning, "Money in a currency with no usable exchange rate for its date, the pledge's or a delivery's (when rates are given).";
     OverDelivered = 6, "CL006", Warning, "Delivered exceeds the pledged upper bound (adjustments aside).";
     Stale = 7, "CL007", Info, "Announced or considered long before the reference date and never advanced.";

@@ -204,7 +204,10 @@ fn dependency_cycle(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
     }
 }
 
-/// The `DependsOn` edges of the ledger's pledges, in compressed rows.
+/// The edges of the ledger's pledges, in compressed rows: a `DependsOn`
+/// points at the pledge it names, a `Backstop { by }` at every backstop
+/// pledge of that member (the graph the recording rule keeps acyclic, see
+/// `ledger/cycles.rs`; a file of format version 1 may hold a cycle of it).
 struct DependencyGraph {
     /// `targets[starts[v]..starts[v + 1]]` are the pledges `v` depends on.
     starts: Vec<usize>,
@@ -214,6 +217,14 @@ struct DependencyGraph {
 impl DependencyGraph {
     fn of(ledger: &Ledger) -> DependencyGraph {
         let states = ledger.states();
+        // The backstop pledges of each member, by member index.
+        let mut backstops: Vec<Vec<usize>> = vec![Vec::new(); ledger.members().len()];
+        for &ix in ledger.pledge_ixs_of_kind(Kind::Backstop) {
+            let member = states.get(ix as usize).map(|s| s.member as usize);
+            if let Some(list) = member.and_then(|m| backstops.get_mut(m)) {
+                list.push(ix as usize);
+            }
+        }
         let mut starts = Vec::with_capacity(states.len().saturating_add(1));
         let mut targets = Vec::new();
         for state in states {
@@ -225,10 +236,17 @@ impl DependencyGraph {
                 continue;
             };
             for condition in spec.conditions() {
-                if let Condition::DependsOn(other) = condition {
-                    if let Some(ix) = ledger.pledge_ix(other).filter(|&ix| ix != NONE) {
-                        targets.push(ix as usize);
+                match condition {
+                    Condition::DependsOn(other) => {
+                        if let Some(ix) = ledger.pledge_ix(other).filter(|&ix| ix != NONE) {
+                            targets.push(ix as usize);
+                        }
                     }
+                    Condition::Backstop { by } => {
+                        let theirs = ledger.member_ix(by).and_then(|m| backstops.get(m as usize));
+                        targets.extend(theirs.into_iter().flatten());
+                    }
+                    _ => {}
                 }
             }
         }

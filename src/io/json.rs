@@ -264,7 +264,14 @@ pub fn from_str(text: &str) -> Result<Ledger> {
 ///
 /// # Errors
 ///
-/// As [`from_str`], and [`Error::Io`] when reading fails.
+/// As [`from_str`], and [`Error::Io`] when reading fails. A document with
+/// more than one error may be reported by another of them: the text is
+/// never held whole, so the first error in the stream stops the load,
+/// where [`from_str`] checks the shape of the whole text first and
+/// reports a shape error (a record written as a list, nesting too deep)
+/// found after a ledger or syntax error. A document with one error gives
+/// the same error either way (its column may differ by one: a reader
+/// counts a character it looked ahead at).
 ///
 /// # Example
 ///

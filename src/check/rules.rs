@@ -167,7 +167,15 @@ fn dependency_cycle(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
         let Some(&root) = component.iter().min() else {
             continue;
         };
-        let cycle = graph.shortest_cycle_through(root, &component);
+        // A member's backstop is a node of the graph, not a pledge: the
+        // cycle and the count name pledges only (a cycle holds one, and
+        // pledges come first, so the root is one).
+        let cycle: Vec<usize> = graph
+            .shortest_cycle_through(root, &component)
+            .into_iter()
+            .filter(|&v| v < graph.pledges)
+            .collect();
+        let in_component = component.iter().filter(|&&v| v < graph.pledges).count();
         let name = |ix: usize| {
             u32::try_from(ix)
                 .ok()
@@ -191,11 +199,10 @@ fn dependency_cycle(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
             shown.push(name(root));
             format!("dependency cycle {}", shown.join(" -> "))
         };
-        if component.len() > cycle.len() {
+        if in_component > cycle.len() {
             let _ = write!(
                 message,
-                "; {} pledges depend on each other through cycles",
-                component.len()
+                "; {in_component} pledges depend on each other through cycles"
             );
         }
         if let Some(p) = u32::try_from(root).ok().and_then(|i| ledger.pledge_at(i)) {
@@ -204,19 +211,26 @@ fn dependency_cycle(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
     }
 }
 
-/// The edges of the ledger's pledges, in compressed rows: a `DependsOn`
-/// points at the pledge it names, a `Backstop { by }` at every backstop
-/// pledge of that member (the graph the recording rule keeps acyclic, see
-/// `ledger/cycles.rs`; a file of format version 1 may hold a cycle of it).
+/// The graph the recording rule keeps acyclic (see `ledger/cycles.rs`; a
+/// file of format version 1 may hold a cycle of it), in compressed rows.
+/// Nodes `0..pledges` are the pledges, by index; node `pledges + m` is the
+/// backstop of member `m`. A `DependsOn` points at the pledge it names, a
+/// `Backstop { by }` at that member's node, and a member's node at each of
+/// its backstop pledges: one node per member keeps the edges linear in
+/// pledges plus conditions (an edge from every pledge needing a backstop to
+/// every backstop pledge of the member was their product).
 struct DependencyGraph {
-    /// `targets[starts[v]..starts[v + 1]]` are the pledges `v` depends on.
+    /// `targets[starts[v]..starts[v + 1]]` are the nodes `v` points at.
     starts: Vec<usize>,
     targets: Vec<usize>,
+    /// How many of the nodes are pledges.
+    pledges: usize,
 }
 
 impl DependencyGraph {
     fn of(ledger: &Ledger) -> DependencyGraph {
         let states = ledger.states();
+        let pledges = states.len();
         // The backstop pledges of each member, by member index.
         let mut backstops: Vec<Vec<usize>> = vec![Vec::new(); ledger.members().len()];
         for &ix in ledger.pledge_ixs_of_kind(Kind::Backstop) {
@@ -225,7 +239,8 @@ impl DependencyGraph {
                 list.push(ix as usize);
             }
         }
-        let mut starts = Vec::with_capacity(states.len().saturating_add(1));
+        let nodes = pledges.saturating_add(backstops.len());
+        let mut starts = Vec::with_capacity(nodes.saturating_add(1));
         let mut targets = Vec::new();
         for state in states {
             starts.push(targets.len());
@@ -243,15 +258,24 @@ impl DependencyGraph {
                         }
                     }
                     Condition::Backstop { by } => {
-                        let theirs = ledger.member_ix(by).and_then(|m| backstops.get(m as usize));
-                        targets.extend(theirs.into_iter().flatten());
+                        if let Some(m) = ledger.member_ix(by) {
+                            targets.push(pledges.saturating_add(m as usize));
+                        }
                     }
                     _ => {}
                 }
             }
         }
+        for theirs in &backstops {
+            starts.push(targets.len());
+            targets.extend(theirs);
+        }
         starts.push(targets.len());
-        DependencyGraph { starts, targets }
+        DependencyGraph {
+            starts,
+            targets,
+            pledges,
+        }
     }
 
     fn len(&self) -> usize {
@@ -952,6 +976,47 @@ mod tests {
                 .expect("version 1 accepts cycles");
         }
         ledger
+    }
+
+    /// Pledges needing a member's backstop point at the member's node, and
+    /// the node at its backstops: edges grow with pledges plus conditions,
+    /// not with their product (an edge from each of 300 pledges to each of
+    /// 200 backstops was 60,000).
+    #[test]
+    fn backstop_conditions_cost_one_edge_each() {
+        let mut ledger = Ledger::new();
+        for (id, name) in [("FRA", "France"), ("USA", "United States")] {
+            ledger
+                .add_member(Member::new(MemberId::new(id).expect("id"), name))
+                .expect("member");
+        }
+        let usa = MemberId::new("USA").expect("id");
+        let backstop = Contribution::Backstop {
+            capability: crate::pledge::Capability::AirPower,
+        };
+        for i in 0..200 {
+            let spec = NewPledge::new(pid(i), usa.clone(), backstop.clone());
+            ledger
+                .open_pledge(spec, Provenance::new(Evidence::Reported))
+                .expect("backstop");
+        }
+        for i in 200..500 {
+            let spec = NewPledge::new(
+                pid(i),
+                MemberId::new("FRA").expect("id"),
+                Contribution::Troops {
+                    personnel: Estimate::Exact(1),
+                },
+            )
+            .with_condition(Condition::Backstop { by: usa.clone() });
+            ledger
+                .open_pledge(spec, Provenance::new(Evidence::Reported))
+                .expect("conditional");
+        }
+        let graph = DependencyGraph::of(&ledger);
+        assert_eq!(graph.len(), 500 + 2);
+        assert_eq!(graph.targets.len(), 300 + 200);
+        assert!(cycles(&ledger).is_empty());
     }
 
     fn cycles(ledger: &Ledger) -> Vec<Finding> {

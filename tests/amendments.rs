@@ -579,3 +579,60 @@ fn an_undated_member_amendment_left_out_by_as_of_is_counted() {
     let june = dated.query().as_of(d("2025-06-15")).run().expect("runs");
     assert_eq!(june.left_out().pending_periods(), 1);
 }
+
+/// An undated amendment is counted only where it can change the answer,
+/// as an undated pledge entry is: not for a member without pledges, nor
+/// for a query whose kind filter leaves the member's pledges out.
+#[test]
+fn an_undated_amendment_is_counted_only_where_it_can_matter() {
+    let mut l = roster();
+    l.open_pledge(
+        troops("F", "FRA", Estimate::Exact(5)),
+        reported("2025-01-01"),
+    )
+    .expect("opens");
+    l.open_pledge(
+        troops("G", "GBR", Estimate::Exact(5)),
+        Provenance::new(Evidence::Reported),
+    )
+    .expect("opens undated");
+    let undated = |l: &Ledger, kind: Kind| {
+        l.query()
+            .kind(kind)
+            .as_of(d("2025-06-30"))
+            .run()
+            .expect("runs")
+            .left_out()
+            .undated_entries()
+    };
+    let amend = |l: &mut Ledger, id: &str| {
+        let member = l
+            .member(&mid(id))
+            .expect("a member")
+            .clone()
+            .with_group(gid("G7"));
+        l.record(
+            Action::AmendMember(Box::new(member)),
+            Provenance::new(Evidence::Reported),
+        )
+        .expect("amends");
+    };
+    // UKR has no pledge: its amendment bears on no answer.
+    amend(&mut l, "UKR");
+    assert_eq!(
+        (undated(&l, Kind::Troops), undated(&l, Kind::Funding)),
+        (1, 0)
+    );
+    // FRA has troops: a troops answer counts it, a funding one does not.
+    amend(&mut l, "FRA");
+    assert_eq!(
+        (undated(&l, Kind::Troops), undated(&l, Kind::Funding)),
+        (2, 0)
+    );
+    let changes = l
+        .query()
+        .kind(Kind::Funding)
+        .changes(d("2025-01-01"), d("2025-12-31"))
+        .expect("runs");
+    assert_eq!(changes.undated_entries(), 0);
+}

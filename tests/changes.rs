@@ -373,3 +373,40 @@ fn an_annotation_that_keeps_the_evidence_is_not_an_evidence_change() {
         "{printed}"
     );
 }
+
+/// A back-dated annotation is compared with the pledge as the dates show
+/// it, not with the entry recorded before it (which may be dated later).
+#[test]
+fn a_back_dated_annotation_is_compared_with_what_the_dates_show() {
+    let kinds = |second: Provenance| {
+        let mut l = roster();
+        l.open_pledge(
+            troops("F", "FRA", Estimate::Exact(5)),
+            verified("2025-01-01"),
+        )
+        .expect("opens");
+        l.annotate(&pid("F"), reported("2025-03-01"))
+            .expect("annotates");
+        // Recorded later, dated earlier: the window sees it.
+        l.annotate(&pid("F"), second).expect("annotates");
+        let changes = l.changes(d("2025-01-15"), d("2025-02-15")).expect("runs");
+        changes
+            .events()
+            .map(|c| c.what().clone())
+            .collect::<Vec<_>>()
+    };
+    // Verified on 2025-01-01, reported from 2025-02-01: a change.
+    assert_eq!(
+        kinds(reported("2025-02-01")),
+        [ChangeKind::Evidence {
+            to: Evidence::Reported
+        }]
+    );
+    // Verified again on 2025-02-01: no change.
+    assert_eq!(
+        kinds(verified("2025-02-01")),
+        [ChangeKind::Annotation {
+            evidence: Evidence::Verified
+        }]
+    );
+}

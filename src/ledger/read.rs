@@ -114,15 +114,6 @@ impl Ledger {
         }
     }
 
-    /// The entry before the one at `sequence` on the same pledge, if any.
-    pub(crate) fn previous_on_pledge(&self, sequence: u64) -> Option<&Entry> {
-        let index = usize::try_from(sequence).ok()?;
-        match self.previous_on_pledge.get(index).copied() {
-            Some(previous) if previous != NONE => self.entries.get(previous as usize),
-            _ => None,
-        }
-    }
-
     /// The entries on a pledge, newest first.
     pub(crate) fn pledge_entries<'a>(
         &'a self,

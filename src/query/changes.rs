@@ -67,7 +67,8 @@ pub enum ChangeKind {
         to: Evidence,
     },
     /// A source was attached and the evidence stayed as it was (an
-    /// annotation at the evidence the pledge already had).
+    /// annotation at the evidence the pledge had just before its date, as
+    /// `as_of` shows it).
     Annotation {
         /// The evidence the entry carries, the pledge's before it too.
         evidence: Evidence,
@@ -105,7 +106,8 @@ pub enum ChangeKind {
 
 impl ChangeKind {
     /// What `action`, carrying `evidence`, changed on a pledge whose
-    /// evidence was `before` (none for its opening).
+    /// evidence was `before` just before it (see `evidence_before`; none
+    /// when nothing came before, and for actions other than annotations).
     fn of(action: &Action, evidence: Evidence, before: Option<Evidence>) -> ChangeKind {
         match action {
             Action::Pledge(spec) => ChangeKind::NewPledge {
@@ -197,6 +199,28 @@ impl fmt::Display for ChangeKind {
             ChangeKind::Other { action } => write!(f, "{action}"),
         }
     }
+}
+
+/// The pledge's evidence just before `entry`, as `as_of` its date sees it:
+/// that of the entry on the pledge `as_of` applies last before it (the
+/// latest recorded of those dated before its day, or on its day and
+/// recorded before it); none when there is none. An entry back-dated
+/// before one recorded earlier is compared with what the dates show, not
+/// with the entry recorded before it.
+fn evidence_before(ledger: &Ledger, pledge: &PledgeId, entry: &Entry) -> Option<Evidence> {
+    let date = entry.date()?;
+    let sequence = entry.sequence();
+    let history = ledger.pledge(pledge)?.history();
+    history
+        .iter()
+        .rev()
+        .filter_map(|&s| ledger.entry(s))
+        .find(|other| {
+            other
+                .date()
+                .is_some_and(|d| d < date || (d == date && other.sequence() < sequence))
+        })
+        .map(Entry::evidence)
 }
 
 /// One entry dated between the two dates.
@@ -853,19 +877,18 @@ impl Query<'_> {
             .filter(|e| selected(e))
             .filter_map(|e| {
                 let pledge = e.action().pledge()?.clone();
+                // Only an annotation is told apart by what came before it.
+                let before = match e.action() {
+                    Action::Annotate { .. } => evidence_before(self.ledger, &pledge, e),
+                    _ => None,
+                };
                 Some(Change {
                     sequence: e.sequence(),
                     date: e.date()?,
                     period: e.period()?,
                     member: self.ledger.pledge(&pledge).map(|p| p.member().clone()),
+                    what: ChangeKind::of(e.action(), e.evidence(), before),
                     pledge,
-                    what: ChangeKind::of(
-                        e.action(),
-                        e.evidence(),
-                        self.ledger
-                            .previous_on_pledge(e.sequence())
-                            .map(Entry::evidence),
-                    ),
                     applied: !snapshot.left_out().contains(&e.sequence()),
                 })
             })
@@ -897,9 +920,7 @@ impl Query<'_> {
             .entries()
             .filter(|e| e.date().is_none())
             .filter(|e| match e.action() {
-                Action::AmendMember(member) => {
-                    self.members.is_empty() || self.members.contains(member.id())
-                }
+                Action::AmendMember(member) => self.amendment_bears_on(member.id()),
                 _ => selected(e),
             })
             .count();

@@ -1016,21 +1016,34 @@ impl Query<'_> {
 
     /// True when `entry`, left out by `as_of`, bears on this query: an
     /// entry on a pledge [`Query::bears_on`] names, or an amendment of a
-    /// member the query selects (it may move the member's pledges between
-    /// groups, in or out of a group filter).
+    /// member [`Query::amendment_bears_on`] names.
     fn entry_bears_on(
         &self,
         entry: &crate::entry::Entry,
         depended_on: &std::collections::BTreeSet<&crate::ids::PledgeId>,
     ) -> bool {
         match entry.action() {
-            crate::entry::Action::AmendMember(member) => {
-                self.members.is_empty() || self.members.contains(member.id())
-            }
+            crate::entry::Action::AmendMember(member) => self.amendment_bears_on(member.id()),
             action => action
                 .pledge()
                 .is_some_and(|id| self.bears_on(id, depended_on)),
         }
+    }
+
+    /// True when an amendment of `member` may change this query's answer:
+    /// the query selects the member, and one of its pledges passes the
+    /// kind and category filters and the measure. The group filter is left
+    /// aside: the amendment may move the member into or out of a group.
+    pub(super) fn amendment_bears_on(&self, member: &crate::ids::MemberId) -> bool {
+        (self.members.is_empty() || self.members.contains(member))
+            && self.ledger.pledges_of(member).any(|pledge| {
+                (self.kinds.is_empty() || self.kinds.contains(&pledge.kind()))
+                    && (self.categories.is_empty()
+                        || pledge
+                            .category()
+                            .is_some_and(|c| self.categories.contains(c)))
+                    && self.measure.applies_to(pledge.kind())
+            })
     }
 
     /// The pledges some `DependsOn` condition names. Only a conditional

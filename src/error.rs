@@ -54,9 +54,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// could not value) wraps a typed inner `Error` that [`Error::root`]
 /// reaches and the predicates look through. Each message is complete and
 /// prints its inner error inline, so [`std::error::Error::source`] returns
-/// `None` and a chain walk prints every link once. `Error` is `Clone + Eq`; foreign errors keep the parts
-/// callers branch on (an I/O error's [`kind`](Error::io_kind), a JSON or
-/// CSV error's line and column).
+/// `None` and a chain walk prints every link once. `Error` is `Clone + Eq`;
+/// foreign errors keep the parts callers branch on (an I/O error's
+/// [`kind`](Error::io_kind), a JSON or CSV error's line and column).
 ///
 /// # Example
 ///

@@ -4,11 +4,11 @@
 //! [`Query::changes`] answers "what changed since the last summit?": every
 //! pledge entry dated after `from` and on or before `to` (new pledges, stage
 //! moves, evidence changes, annotations that leave the evidence as it was,
-//! revisions, deliveries, corrections, withdrawals), the members amended in between (which move pledges
-//! between `Group` rows), and a table of the query's totals as of `from`
-//! and as of `to`, row by row, with the change in each bound. The two
-//! totals are
-//! exactly `query.as_of(from).run()` and `query.as_of(to).run()`; nothing is
+//! revisions, deliveries, corrections, withdrawals), the members amended
+//! in between (which move pledges between `Group` rows), and a table of
+//! the query's totals as of `from` and as of `to`, row by row, with the
+//! change in each bound. The two totals are exactly
+//! `query.as_of(from).run()` and `query.as_of(to).run()`; nothing is
 //! netted away: a row present on one date only shows a zero total on the
 //! other.
 
@@ -774,8 +774,8 @@ impl Changes {
     }
 
     /// Undated entries on the query's pledges, and undated amendments of
-    /// its members: they cannot be placed between two dates, so they are
-    /// not listed (and not in either total).
+    /// members with such pledges: they cannot be placed between two dates,
+    /// so they are not listed (and not in either total).
     ///
     /// # Example
     ///
@@ -913,8 +913,9 @@ impl Query<'_> {
             })
             .collect();
         roster.sort_by_key(|c| (c.date, c.sequence));
-        // An undated amendment of a member the query selects cannot be
-        // placed between the dates either.
+        // An undated amendment that can change the answer (see
+        // `Query::amendment_bears_on`) cannot be placed between the dates
+        // either.
         let undated = self
             .ledger
             .entries()

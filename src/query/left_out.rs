@@ -102,9 +102,9 @@ impl LeftOut {
     }
 
     /// Undated entries that `as_of` left out: entries on the pledges the
-    /// query is about, and amendments of the members it selects (an
-    /// undated amendment is not placed before any date, so the answer
-    /// shows the member as it was before it).
+    /// query is about, and amendments of members it selects that have
+    /// such a pledge (an undated amendment is not placed before any date,
+    /// so the answer shows the member as it was before it).
     ///
     /// # Example
     ///

@@ -1037,12 +1037,7 @@ impl Query<'_> {
     pub(super) fn amendment_bears_on(&self, member: &crate::ids::MemberId) -> bool {
         (self.members.is_empty() || self.members.contains(member))
             && self.ledger.pledges_of(member).any(|pledge| {
-                (self.kinds.is_empty() || self.kinds.contains(&pledge.kind()))
-                    && (self.categories.is_empty()
-                        || pledge
-                            .category()
-                            .is_some_and(|c| self.categories.contains(c)))
-                    && self.measure.applies_to(pledge.kind())
+                self.kind_and_category_select(&pledge) && self.measure.applies_to(pledge.kind())
             })
     }
 
@@ -1087,12 +1082,18 @@ impl Query<'_> {
                 .ledger
                 .member(pledge.member())
                 .is_some_and(|m| m.groups().iter().any(|g| self.groups.contains(g)));
+        member_ok && group_ok && self.kind_and_category_select(pledge)
+    }
+
+    /// Whether the query's kind and category filters select the pledge: the
+    /// filters that do not depend on the member.
+    fn kind_and_category_select(&self, pledge: &crate::ledger::Pledge<'_>) -> bool {
         let kind_ok = self.kinds.is_empty() || self.kinds.contains(&pledge.kind());
         let category_ok = self.categories.is_empty()
             || pledge
                 .category()
                 .is_some_and(|c| self.categories.contains(c));
-        member_ok && group_ok && kind_ok && category_ok
+        kind_ok && category_ok
     }
 
     fn as_of_counts(&self, snapshot: &crate::ledger::Snapshot, undated: Undated) -> (u64, u64) {

@@ -546,4 +546,12 @@ impl<'a> Pledge<'a> {
     pub fn history(&self) -> Vec<u64> {
         self.ledger.pledge_history(self.state)
     }
+
+    /// The entries about this pledge, newest recorded first, read in place
+    /// (what [`Pledge::history`] lists, without collecting it).
+    pub(crate) fn entries_newest_first(
+        &self,
+    ) -> impl Iterator<Item = &'a crate::entry::Entry> + 'a {
+        self.ledger.pledge_entries(self.state)
+    }
 }

@@ -210,11 +210,9 @@ impl fmt::Display for ChangeKind {
 fn evidence_before(ledger: &Ledger, pledge: &PledgeId, entry: &Entry) -> Option<Evidence> {
     let date = entry.date()?;
     let sequence = entry.sequence();
-    let history = ledger.pledge(pledge)?.history();
-    history
-        .iter()
-        .rev()
-        .filter_map(|&s| ledger.entry(s))
+    ledger
+        .pledge(pledge)?
+        .entries_newest_first()
         .find(|other| {
             other
                 .date()

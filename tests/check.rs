@@ -735,3 +735,32 @@ fn cl006_leaves_adjustments_alone() {
     assert!(found(&l, &options(), Code::OverDelivered).is_empty());
     assert_eq!(found(&l, &options(), Code::Adjustment).len(), 2);
 }
+
+/// CL009 compares the value's high bound with `floor × units`. Here the
+/// exact product, 8.0000000000000000000000000001, needs 29 significant
+/// digits; `Decimal::checked_mul` rounds it to 8, so a value of EUR 8 for
+/// 3 units (EUR 2.666… each, below the floor) is not reported.
+#[test]
+fn cl009_is_not_fooled_by_a_rounded_floor_product() -> Result<()> {
+    let mut ledger = roster();
+    let value = Some(Estimate::Exact(eur("8")));
+    ledger.open_pledge(
+        equipment("AD", "DEU", "air-defence", Estimate::Exact(3), value),
+        reported("2025-01-01"),
+    )?;
+    let floor = eur("2.6666666666666666666666666667");
+    let options =
+        CheckOptions::new(d("2025-12-31")).min_unit_value(Category::new("air-defence")?, floor);
+    let report = ledger.check(&options);
+    let cl009: Vec<String> = report
+        .iter()
+        .filter(|diag| diag.code() == Code::ImplausibleUnitValue)
+        .map(|diag| diag.to_string())
+        .collect();
+    assert_eq!(
+        cl009.len(),
+        1,
+        "EUR 8 for 3 units is below 3 × EUR 2.6666666666666666666666666667; found {cl009:?}"
+    );
+    Ok(())
+}

@@ -675,10 +675,19 @@ fn implausible_unit_value(ledger: &Ledger, options: &CheckOptions, out: &mut Vec
         else {
             continue;
         };
-        let Some(needed) = floor_amount.checked_mul(Decimal::from(units_low)) else {
-            continue;
+        // `floor × units` exactly, or rounded up when it needs more digits
+        // than a `Decimal` holds (which can only report more, never hide a
+        // value below the floor); past `Decimal::MAX` a positive floor's
+        // product exceeds every value.
+        let below = match crate::exact::mul_outward(
+            floor_amount,
+            Decimal::from(units_low),
+            crate::exact::Toward::Up,
+        ) {
+            Some((needed, _)) => value_high < needed,
+            None => floor_amount.is_sign_positive(),
         };
-        if value_high < needed {
+        if below {
             let per_unit = value_high
                 .checked_div(Decimal::from(units_low))
                 .map_or_else(String::new, |v| group_thousands(v.round_dp(2)));

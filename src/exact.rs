@@ -113,6 +113,12 @@ pub(crate) fn add_outward(a: Decimal, b: Decimal, toward: Toward) -> Option<(Dec
     Some((step(nearest, toward)?, true))
 }
 
+/// `a − b` when either operand is already a rounded bound, as
+/// [`add_outward`] adds.
+pub(crate) fn sub_outward(a: Decimal, b: Decimal, toward: Toward) -> Option<(Decimal, bool)> {
+    add_outward(a, Decimal::ZERO.checked_sub(b)?, toward)
+}
+
 /// `a × b` when the exact product needs more digits than a `Decimal`
 /// holds: exact when it fits, else `Decimal`'s rounded product one unit of
 /// its last digit outward, with `true` when it had to be rounded; `None`

@@ -410,3 +410,79 @@ fn a_back_dated_annotation_is_compared_with_what_the_dates_show() {
         }]
     );
 }
+
+/// A pledge the scenario excludes as of `from` and that is withdrawn by
+/// `to`: the printed "since the last summit" answer must still say that
+/// its `from` total left a pledge out.
+#[test]
+fn printed_changes_say_what_the_earlier_total_left_out() -> Result<()> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(1_000)),
+        reported("2025-08-01"),
+    )?;
+    ledger.open_pledge(
+        troops("GBR-1", "GBR", Estimate::Exact(3_000)).with_condition(Condition::Ceasefire),
+        reported("2025-08-01"),
+    )?;
+    ledger.withdraw(&pid("GBR-1"), "no ceasefire", verified("2025-10-01"))?;
+    let no_ceasefire = Scenario::new().fails(Condition::Ceasefire);
+    let changes = ledger
+        .query()
+        .measure(Measure::Personnel)
+        .scenario(&no_ceasefire)
+        .changes(d("2025-09-01"), d("2025-12-31"))?;
+    assert_eq!(changes.before().left_out().by_scenario(), 1);
+    let printed = changes.to_string();
+    assert!(
+        printed.contains("note (as of 2025-09-01): 1 pledge left out by the scenario"),
+        "the 2025-09-01 total left a pledge out and the summary does not say so:\n{printed}"
+    );
+    Ok(())
+}
+
+/// Both totals of a `changes` answer are given (each rounded outward by
+/// a cross rate, and saying so), yet their difference is refused as an
+/// overflow: the change of a rounded bound needs the outward rounding the
+/// totals themselves use.
+#[test]
+fn changes_between_two_rounded_totals_are_not_an_overflow() -> Result<()> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("100"))),
+        reported("2025-09-01"),
+    )?;
+    ledger.open_pledge(
+        funding("GBR-1", "GBR", Estimate::Exact(eur("49000"))),
+        reported("2025-10-01"),
+    )?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore)
+        .with_rate(Currency::USD, d("2025-09-01"), dec("7"))?
+        .with_cross_rates(true);
+    let value = Measure::Value {
+        currency: Currency::USD,
+        fx: &fx,
+    };
+    let (from, to) = (d("2025-09-15"), d("2025-10-15"));
+    let before = ledger.query().measure(value).as_of(from).run()?;
+    let after = ledger.query().measure(value).as_of(to).run()?;
+    assert!(before.total().is_rounded() && after.total().is_rounded());
+    println!("before {:?}\nafter {:?}", before.total(), after.total());
+    let changes = ledger.query().measure(value).changes(from, to);
+    let changes = changes.expect("the two totals were given; so is their change");
+    let total = changes.total();
+    assert!(total.low_change() > dec("6999"));
+    assert!(total.is_rounded());
+    // Outward: the low change down, the high change up, around the exact
+    // 7000 the pledge of EUR 49,000 at 7 EUR a USD adds.
+    assert!(total.low_change() <= dec("7000"));
+    assert!(total.high_change().is_some_and(|h| h >= dec("7000")));
+    let printed = changes.to_string();
+    assert!(
+        printed.contains(
+            "note: a change between totals rounded by a division was itself rounded outward"
+        ),
+        "{printed}"
+    );
+    Ok(())
+}

@@ -735,3 +735,73 @@ fn answers_and_options_are_eq() {
     assert_eq!(value, value);
     assert_ne!(value, Measure::Personnel);
 }
+
+/// EUR 100 pledged, rates EUR per USD 3, cross rates allowed.
+fn cross_rate_ledger() -> Result<(Ledger, FxRates)> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("100"))),
+        reported("2025-09-01"),
+    )?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+        .with_rate(Currency::USD, d("2025-09-01"), dec("3"))?
+        .with_cross_rates(true);
+    Ok((ledger, fx))
+}
+
+/// The coverage of a USD target by a EUR pledge (USD 33.33…, rounded
+/// outward by the cross rate) is an answer with a rounded gap, as
+/// `gap` promises ("A covered total with a rounded bound leaves the gap
+/// rounded too"), not an overflow error on a four-digit target.
+#[test]
+fn coverage_of_a_cross_rate_total_is_not_an_overflow() -> Result<()> {
+    let (ledger, fx) = cross_rate_ledger()?;
+    let table = ledger
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::USD,
+            fx: &fx,
+        })
+        .run()?;
+    assert!(table.total().is_rounded()); // the query itself answers
+    let coverage = ledger
+        .query()
+        .coverage(&Target::value(Money::new(dec("1000"), Currency::USD), &fx));
+    let coverage = coverage.expect("coverage of USD 1,000 by USD 33.33…");
+    // The pledge is announced, not firm: the gap after firm pledges is the
+    // whole target, exactly; the gap after all of them is rounded.
+    assert_eq!(coverage.gap().low(), dec("1000"));
+    assert!(!coverage.gap().is_rounded());
+    let gap = coverage.gap_after_all();
+    assert!(gap.is_rounded());
+    assert!(gap.low() <= dec("966.67") && gap.high().is_some_and(|h| h >= dec("966.66")));
+    Ok(())
+}
+
+/// A cross rate divides; a coverage whose bucket was rounded by that
+/// division must say so when printed, as a printed table does ("a
+/// division (an equipment value's share, an inverse or cross rate) was
+/// rounded outward").
+#[test]
+fn printed_coverage_says_a_division_was_rounded() -> Result<()> {
+    let (ledger, fx) = cross_rate_ledger()?;
+    let table = ledger
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::USD,
+            fx: &fx,
+        })
+        .run()?;
+    assert!(table.to_string().contains("was rounded outward"), "{table}");
+    // A target of USD 34, so that the gap's subtraction fits.
+    let coverage = ledger
+        .query()
+        .coverage(&Target::value(Money::new(dec("34"), Currency::USD), &fx))?;
+    assert!(coverage.firm().is_rounded() || coverage.likely().is_rounded());
+    let printed = coverage.to_string();
+    assert!(
+        printed.contains("was rounded outward"),
+        "a bucket was rounded by a division and the printed coverage does not say so:\n{printed}"
+    );
+    Ok(())
+}

@@ -10,7 +10,12 @@
 //! change in each bound. The two totals are exactly
 //! `query.as_of(from).run()` and `query.as_of(to).run()`; nothing is
 //! netted away: a row present on one date only shows a zero total on the
-//! other.
+//! other. Each change is exact, unless both totals' bounds were already
+//! rounded outward by a division and their difference needs more digits
+//! than a `Decimal` holds: then it is rounded outward too and says so
+//! ([`ChangeRow::is_rounded`]). Printed, the answer gives each note of
+//! the two tables once, under its date when only one of them has it (a
+//! pledge a scenario left out as of `from` and withdrawn by `to`, say).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -21,17 +26,23 @@ use serde::Serialize;
 
 use super::Query;
 use super::dimension::Key;
-use super::table::{SHOWN_ROUNDED, Table, Total};
+use super::table::{OVERLAPPING, SHOWN_ROUNDED, Table, Total};
+
 use crate::dates::PartialDate;
 use crate::entry::{Action, Entry};
 use crate::error::{Error, Result};
-use crate::exact;
+use crate::exact::{self, Toward};
 use crate::ids::{MemberId, PledgeId};
 use crate::ledger::{Ledger, Undated};
 use crate::lifecycle::{Evidence, Stage};
 use crate::minor_units::{Shown, is_rounded};
 use crate::money::{Currency, show_amount};
 use crate::pledge::Contribution;
+
+/// The note of a change between bounds that were already rounded and
+/// differ by more digits than a `Decimal` holds.
+const CHANGE_ROUNDED: &str =
+    "a change between totals rounded by a division was itself rounded outward";
 
 /// What one entry changed.
 ///
@@ -474,16 +485,31 @@ pub struct ChangeRow {
     low_change: Decimal,
     #[serde(with = "crate::money::amount_option")]
     high_change: Option<Decimal>,
+    rounded: bool,
 }
 
 impl ChangeRow {
     fn new(keys: Vec<Key>, before: Total, after: Total) -> Result<ChangeRow> {
-        let minus = |a: Decimal, b: Decimal| {
-            exact::sub(a, b).ok_or_else(|| Error::overflow("subtracting two totals"))
+        // Bounds a division already rounded may differ by more digits than
+        // a `Decimal` holds: their change is rounded outward too, and says
+        // so, as the totals do. Exact totals give an exact change or an
+        // error.
+        let outward = before.is_rounded() || after.is_rounded();
+        let mut rounded = false;
+        let mut minus = |a: Decimal, b: Decimal, toward: Toward| {
+            let difference = if outward {
+                exact::sub_outward(a, b, toward).map(|(d, r)| {
+                    rounded |= r;
+                    d
+                })
+            } else {
+                exact::sub(a, b)
+            };
+            difference.ok_or_else(|| Error::overflow("subtracting two totals"))
         };
-        let low_change = minus(after.low(), before.low())?;
+        let low_change = minus(after.low(), before.low(), Toward::Down)?;
         let high_change = match (after.high(), before.high()) {
-            (Some(a), Some(b)) => Some(minus(a, b)?),
+            (Some(a), Some(b)) => Some(minus(a, b, Toward::Up)?),
             _ => None,
         };
         Ok(ChangeRow {
@@ -492,6 +518,7 @@ impl ChangeRow {
             after,
             low_change,
             high_change,
+            rounded,
         })
     }
 
@@ -572,6 +599,24 @@ impl ChangeRow {
     /// ```
     pub fn high_change(&self) -> Option<Decimal> {
         self.high_change
+    }
+
+    /// True when a change had to be rounded outward (the low change down,
+    /// the high change up): both totals' bounds were themselves rounded by
+    /// a division ([`Total::is_rounded`]) and their difference needs more
+    /// digits than a `Decimal` holds. Otherwise every change is exact.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let changes = fixtures::paris_summit().changes(parse_date("2020-01-01")?, parse_date("2026-12-31")?)?;
+    /// assert!(!changes.total().is_rounded());
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn is_rounded(&self) -> bool {
+        self.rounded
     }
 
     fn change_text(&self, currency: Option<Currency>) -> String {
@@ -1014,16 +1059,43 @@ impl fmt::Display for Changes {
             )?;
         }
         self.write_table(f)?;
-        // The later table's notes say what both answers left out (undated
-        // entries among them), and whether its rows overlap.
-        for note in self.after.notes() {
-            writeln!(f, "note: {note}")?;
-        }
-        Ok(())
+        self.write_notes(f)
     }
 }
 
 impl Changes {
+    /// The notes of both answers: once when both say it, else each under
+    /// its date (an answer as of `from` may leave out what one as of `to`
+    /// does not, and the other way round). Rows that overlap in either
+    /// answer overlap in the printed table, which is one.
+    fn write_notes(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut before = self.before.notes();
+        let mut after = self.after.notes();
+        if self.before.is_overlapping() || self.after.is_overlapping() {
+            before.retain(|n| n != OVERLAPPING);
+            after.retain(|n| n != OVERLAPPING);
+            writeln!(f, "note: {OVERLAPPING}")?;
+        }
+        for note in after.iter().filter(|n| before.contains(n)) {
+            writeln!(f, "note: {note}")?;
+        }
+        for note in before.iter().filter(|n| !after.contains(n)) {
+            writeln!(f, "note (as of {}): {note}", self.from)?;
+        }
+        for note in after.iter().filter(|n| !before.contains(n)) {
+            writeln!(f, "note (as of {}): {note}", self.to)?;
+        }
+        if self
+            .rows
+            .iter()
+            .chain(std::iter::once(&self.total))
+            .any(ChangeRow::is_rounded)
+        {
+            writeln!(f, "note: {CHANGE_ROUNDED}")?;
+        }
+        Ok(())
+    }
+
     fn write_table(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let unit = match self.after.currency() {
             Some(c) => format!("{} ({c}, {})", self.after.measure(), self.after.basis()),

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::Prepared;
 use super::left_out::LeftOut;
 use super::measure::Measure;
-use super::table::{SHOWN_ROUNDED, Total};
+use super::table::{DIVISION_ROUNDED, SHOWN_ROUNDED, Total};
 use crate::error::{Error, Result};
-use crate::exact;
+use crate::exact::{self, Toward};
 use crate::fx::FxRates;
 use crate::lifecycle::{Evidence, Stage};
 use crate::minor_units::Shown;
@@ -473,17 +473,18 @@ impl fmt::Display for Coverage {
         ] {
             writeln!(f, "  {label:<15} {}", gap.bounds_text())?;
         }
-        let shown_rounded = [
+        let totals = [
             &self.firm,
             &self.likely,
             &self.conditional,
             &self.possible,
             &self.gap_after_firm,
             &self.gap_after_all,
-        ]
-        .into_iter()
-        .any(Total::is_shown_rounded);
-        if shown_rounded {
+        ];
+        if totals.iter().any(|t| t.is_rounded()) {
+            writeln!(f, "note: {DIVISION_ROUNDED}")?;
+        }
+        if totals.iter().any(|t| t.is_shown_rounded()) {
             writeln!(f, "note: {SHOWN_ROUNDED}")?;
         }
         write!(f, "{}", self.left_out)
@@ -550,24 +551,31 @@ pub(crate) fn compute(prepared: &Prepared<'_>, target: &Target<'_>) -> Result<Co
 }
 
 /// `required − covered`, clamped at zero, as bounds: exact, or an error.
-/// A covered total with a rounded bound leaves the gap rounded too.
+/// A covered total with a rounded bound leaves the gap rounded too: its
+/// bounds are then taken outward (the low gap down, the high gap up) when
+/// the exact difference needs more digits than a `Decimal` holds, as the
+/// covered total's own bounds were.
 fn gap(required: Decimal, covered: &Total) -> Result<Total> {
-    let remaining = |c: Decimal| {
-        exact::sub(required, c)
-            .map(|d| d.max(Decimal::ZERO))
-            .ok_or_else(|| {
-                Error::overflow(format!(
-                    "subtracting {c} from the target {required}: the exact difference does not fit 28 significant digits"
-                ))
-            })
+    let rounded = covered.is_rounded();
+    let remaining = |c: Decimal, toward: Toward| {
+        let difference = if rounded {
+            exact::sub_outward(required, c, toward).map(|(d, _)| d)
+        } else {
+            exact::sub(required, c)
+        };
+        difference.map(|d| d.max(Decimal::ZERO)).ok_or_else(|| {
+            Error::overflow(format!(
+                "subtracting {c} from the target {required}: the exact difference does not fit 28 significant digits"
+            ))
+        })
     };
     let low = match covered.high() {
-        Some(high) if covered.unspecified() == 0 => remaining(high)?,
+        Some(high) if covered.unspecified() == 0 => remaining(high, Toward::Down)?,
         _ => Decimal::ZERO,
     };
-    let high = remaining(covered.low())?;
+    let high = remaining(covered.low(), Toward::Up)?;
     Ok(
         Total::from_parts(low, Some(high), covered.count(), covered.unspecified())
-            .with_rounded(covered.is_rounded()),
+            .with_rounded(rounded),
     )
 }

@@ -16,6 +16,14 @@ use crate::exact::{self, Toward};
 use crate::minor_units::{Shown, is_rounded};
 use crate::money::{Currency, show_amount};
 
+/// The note of a table grouped by group whose members are in several.
+pub(crate) const OVERLAPPING: &str =
+    "members in several groups appear in each, so rows add up to more than the total";
+
+/// The note of an answer holding a total that a division rounded outward.
+pub(crate) const DIVISION_ROUNDED: &str =
+    "a division (an equipment value's share, an inverse or cross rate) was rounded outward";
+
 /// The note of a printed table that shows some money rounded to its
 /// minor unit.
 pub(crate) const SHOWN_ROUNDED: &str = "money is printed to the currency's minor unit (bounds outward); the table's values keep every digit";
@@ -849,16 +857,10 @@ impl Table {
     pub(crate) fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
         if self.overlapping {
-            notes.push(
-                "members in several groups appear in each, so rows add up to more than the total"
-                    .to_string(),
-            );
+            notes.push(OVERLAPPING.to_string());
         }
         if self.total.rounded {
-            notes.push(
-                "a division (an equipment value's share, an inverse or cross rate) was rounded outward"
-                    .to_string(),
-            );
+            notes.push(DIVISION_ROUNDED.to_string());
         }
         // Only adjustments can take a total below zero: say so rather than
         // let a negative low bound pass for a typo.

@@ -805,3 +805,44 @@ fn printed_coverage_says_a_division_was_rounded() -> Result<()> {
     );
     Ok(())
 }
+
+/// "What stands if the US backstop fails?": the US backstop pledge
+/// itself, and a pledge that depends on it by id, still count as firm.
+#[test]
+fn us_backstop_failing_does_not_leave_its_dependants_firm() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        backstop("USA-B", "USA").with_stage(Stage::Committed),
+        verified("2025-09-04"),
+    )?;
+    l.open_pledge(
+        troops("FRA-T", "FRA", Estimate::Exact(2_000))
+            .with_stage(Stage::Committed)
+            .with_condition(Condition::DependsOn(pid("USA-B"))),
+        verified("2025-09-05"),
+    )?;
+    l.open_pledge(
+        troops("GBR-T", "GBR", Estimate::Exact(3_000))
+            .with_stage(Stage::Committed)
+            .with_condition(Condition::Backstop { by: mid("USA") }),
+        verified("2025-09-05"),
+    )?;
+    let fails = Scenario::new().fails(Condition::Backstop { by: mid("USA") });
+    let coverage = l
+        .query()
+        .scenario(&fails)
+        .coverage(&Target::personnel(5_000))?;
+    // Neither force stands firm without the US backstop.
+    assert_eq!(coverage.firm().low(), Decimal::ZERO, "{coverage}");
+    // The backstop itself, and both ways of needing it, are left out.
+    assert_eq!(coverage.left_out().by_scenario(), 2, "{coverage}");
+    let backstops = l
+        .query()
+        .kind(Kind::Backstop)
+        .scenario(&fails)
+        .measure(Measure::Count)
+        .run()?;
+    assert_eq!(backstops.total().count(), 0);
+    assert_eq!(backstops.left_out().by_scenario(), 1);
+    Ok(())
+}

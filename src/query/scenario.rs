@@ -23,7 +23,10 @@
 //!   conditionally or is not known (not recorded, or left out by `as_of`).
 //!   Unknown is not failed: an absent pledge never makes its dependants fail.
 //! * Saying `DependsOn(p)` fails removes `p` itself too, with everything that
-//!   depends on it.
+//!   depends on it. Saying `Backstop { by }` fails removes every backstop
+//!   pledge of `by` too, with everything that depends on them: "the US
+//!   backstop fails" leaves no US backstop standing, whichever way a pledge
+//!   names it (`Backstop { by: USA }` or `DependsOn` a US backstop pledge).
 //! * Any other condition not stated is unknown.
 //!
 //! `Backstop` and `DependsOn` conditions form one dependency graph (a French
@@ -510,6 +513,7 @@ pub(crate) fn evaluate(ledger: &Ledger, scenario: &Scenario) -> Result<Evaluatio
             }
         }
     }
+    fail_stated_backstops(ledger, scenario, &mut eval);
     let graph = Graph::new(ledger, scenario);
     let mut search = Tarjan::new(pledges.saturating_add(ledger.members().len()));
     for &ix in ledger.conditional_pledges() {
@@ -522,6 +526,34 @@ pub(crate) fn evaluate(ledger: &Ledger, scenario: &Scenario) -> Result<Evaluatio
         .filter_map(|ix| u32::try_from(ix).ok())
         .collect();
     Ok(eval)
+}
+
+/// Marks the backstop pledges of every member whose backstop the scenario
+/// says fails as failing, as a stated `DependsOn(p)` failure marks `p`:
+/// "the US backstop fails" cannot leave a US backstop pledge standing, nor
+/// a pledge that depends on it by id firm. (A new backstop pledge makes
+/// [`Evaluation::catch_up`] decline, so it is marked too.)
+fn fail_stated_backstops(ledger: &Ledger, scenario: &Scenario, eval: &mut Evaluation) {
+    let members: Vec<u32> = scenario
+        .fails
+        .iter()
+        .filter_map(|c| match c {
+            Condition::Backstop { by } => ledger.member_ix(by),
+            _ => None,
+        })
+        .collect();
+    if members.is_empty() {
+        return;
+    }
+    let states = ledger.states();
+    for &ix in ledger.pledge_ixs_of_kind(Kind::Backstop) {
+        let of_failing = states
+            .get(ix as usize)
+            .is_some_and(|state| members.contains(&state.member));
+        if let (true, Some(slot)) = (of_failing, eval.conditions.get_mut(ix as usize)) {
+            *slot = Verdict::Fails;
+        }
+    }
 }
 
 /// The condition graph of one ledger under one scenario.

@@ -226,8 +226,14 @@ pub fn evaluate(
         .iter()
         .map(|&i| (i, if specs[i].conditions.is_empty() { 0 } else { 1 }))
         .collect();
+    // A pledge the scenario removes: one it says `DependsOn` fails on, and
+    // every backstop pledge of a member whose backstop it says fails.
+    let stated_to_fail = |i: usize| {
+        stated(Cond::DependsOn(i)) == Some(2)
+            || (specs[i].backstop && stated(Cond::Backstop(specs[i].member % 3)) == Some(2))
+    };
     for &i in &known {
-        if stated(Cond::DependsOn(i)) == Some(2) {
+        if stated_to_fail(i) {
             verdict.insert(i, 2);
         }
     }
@@ -237,7 +243,7 @@ pub fn evaluate(
     for _ in 0..=specs.len() + 1 {
         let mut next = verdict.clone();
         for &i in &known {
-            if specs[i].conditions.is_empty() || stated(Cond::DependsOn(i)) == Some(2) {
+            if specs[i].conditions.is_empty() || stated_to_fail(i) {
                 continue;
             }
             let mut worst = 0;

@@ -486,3 +486,28 @@ fn changes_between_two_rounded_totals_are_not_an_overflow() -> Result<()> {
     );
     Ok(())
 }
+
+/// The summary line counts each kind in the plural it takes ("2
+/// deliveries", not "2 deliverys"), in the order each kind first came.
+#[test]
+fn the_summary_counts_each_kind_in_its_plural() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        funding("GBR-F", "GBR", Estimate::Exact(eur("300"))),
+        verified("2025-09-01"),
+    )?;
+    for day in ["2025-10-01", "2025-10-02"] {
+        l.deliver(&pid("GBR-F"), dec("100"), verified(day))?;
+    }
+    l.open_pledge(
+        troops("FRA-T", "FRA", Estimate::Exact(100)),
+        reported("2025-11-01"),
+    )?;
+    let text = l.changes(d("2025-09-30"), d("2025-12-31"))?.to_string();
+    assert_eq!(
+        text.lines().next(),
+        Some("Since 2025-09-30, to 2025-12-31: 2 deliveries, 1 new pledge"),
+        "{text}"
+    );
+    Ok(())
+}

@@ -182,6 +182,15 @@ impl ChangeKind {
     }
 }
 
+/// `n` and the label, in the plural unless `n` is one (`2 deliveries`).
+fn counted(n: usize, label: &str) -> String {
+    match (n, label.strip_suffix('y')) {
+        (1, _) => format!("1 {label}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {label}s"),
+    }
+}
+
 impl fmt::Display for ChangeKind {
     /// `moved to committed`, `delivered 500`, `withdrawn: no ceasefire`, ...
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1025,10 +1034,7 @@ impl fmt::Display for Changes {
         if !self.roster.is_empty() {
             counts.push(("member amendment", self.roster.len()));
         }
-        let summary: Vec<String> = counts
-            .iter()
-            .map(|(label, n)| format!("{n} {label}{}", if *n == 1 { "" } else { "s" }))
-            .collect();
+        let summary: Vec<String> = counts.iter().map(|&(label, n)| counted(n, label)).collect();
         let summary = if summary.is_empty() {
             "no changes".to_string()
         } else {

@@ -1102,3 +1102,62 @@ fn a_value_range_out_of_order_names_the_value_columns() {
         )]
     );
 }
+
+/// A cell the row's kind has no place for (a capability on troops or
+/// funding, an equipment value on troops, funding or a backstop, a value
+/// without its shape, a size on a backstop) is an error naming its column:
+/// it was accepted and dropped, so an export of the import lost it.
+#[test]
+fn a_cell_the_row_s_kind_cannot_hold_is_refused_at_its_column() {
+    let head = "id,member,kind,category,capability,estimate,low,high,currency,value_estimate,value_low,value_high,stage,evidence\n";
+    for (row, column) in [
+        (
+            "FRA-1,FRA,troops,,air_power,exact,5,,,,,,announced,reported",
+            "capability",
+        ),
+        (
+            "FRA-1,FRA,funding,,air_power,exact,5,,EUR,,,,announced,reported",
+            "capability",
+        ),
+        (
+            "FRA-1,FRA,troops,,,exact,5,,,exact,10,,announced,reported",
+            "value_estimate",
+        ),
+        (
+            "FRA-1,FRA,funding,,,exact,5,,EUR,exact,10,,announced,reported",
+            "value_estimate",
+        ),
+        (
+            "FRA-1,FRA,backstop,,air_power,unspecified,,,,,10,,announced,reported",
+            "value_low",
+        ),
+        (
+            "FRA-1,FRA,equipment,tanks,,exact,5,,,,10,20,announced,reported",
+            "value_low",
+        ),
+        (
+            "FRA-1,FRA,equipment,tanks,,exact,5,,,,,20,announced,reported",
+            "value_high",
+        ),
+        (
+            "FRA-1,FRA,backstop,,air_power,,5,,,,,,announced,reported",
+            "low",
+        ),
+    ] {
+        let text = format!("{head}{row}\n");
+        let err = importer()
+            .import(text.as_bytes())
+            .expect_err(&format!("accepted, and dropped a cell: {row}"));
+        assert!(
+            err.to_string()
+                .contains(&format!("CSV line 2, column `{column}`")),
+            "{row}: {err}"
+        );
+    }
+    // The same rows with the stray cell emptied are accepted.
+    let text = format!(
+        "{head}FRA-1,FRA,equipment,tanks,,exact,5,,,,,,announced,reported\n\
+         FRA-2,FRA,backstop,,air_power,,,,,,,,announced,reported\n"
+    );
+    assert!(importer().import(text.as_bytes()).is_ok());
+}

@@ -133,7 +133,7 @@ fn csv_errors_name_line_and_column() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "1 CSV error, nothing imported; first: CSV line 2, column `low`: required for a `exact` estimate"
+        "1 CSV error, nothing imported; first: CSV line 2, column `low`: required for an estimate `exact`"
     );
 }
 

@@ -33,7 +33,10 @@
 //! (`capability`, `conditions`, `location`, `notes`, `withdrawal_reason`) is
 //! read exactly as written, surrounding spaces included; other fields are
 //! trimmed. A header that lacks required columns or has unknown ones is an
-//! error naming every one of them at once.
+//! error naming every one of them at once. A cell the row's kind has no
+//! place for (a `capability` on a pledge that is not a backstop, a value
+//! on one that is not equipment or without its `value_estimate`, a size
+//! on a backstop) is an error at its column, not dropped.
 //!
 //! # Formula injection
 //!
@@ -1180,7 +1183,7 @@ impl Row {
         if currency.is_some() && !money_in_use {
             return Err(f.error(
                 "currency",
-                format!("a {kind} pledge without a value has no currency"),
+                format!("a pledge of kind `{kind}` without a value has no currency"),
             ));
         }
         let row = Row {
@@ -1339,6 +1342,7 @@ fn contribution(
             .ok_or_else(|| Error::invalid("money", "currency", "the currency column is empty"))?;
         Ok(Money::new(parse_amount(text)?, currency))
     };
+    only_in_kind(f, kind)?;
     match kind {
         Kind::Troops => Ok(Contribution::Troops {
             personnel: estimate(f, ["estimate", "low", "high"], count)?,
@@ -1351,7 +1355,17 @@ fn contribution(
             let category = f.parse("category", |t| ids.category(t))?;
             let units = estimate(f, ["estimate", "low", "high"], count)?;
             let value = match f.get("value_estimate") {
-                "" => None,
+                "" => {
+                    for column in ["value_low", "value_high"] {
+                        if !f.get(column).is_empty() {
+                            return Err(f.error(
+                                column,
+                                "a value needs its shape in `value_estimate` (`exact`, `range` or `at_least`)",
+                            ));
+                        }
+                    }
+                    None
+                }
                 _ => Some(estimate(
                     f,
                     ["value_estimate", "value_low", "value_high"],
@@ -1369,9 +1383,42 @@ fn contribution(
             if !matches!(f.get("estimate"), "" | "unspecified") {
                 return Err(f.error("estimate", "a backstop has no size: use `unspecified`"));
             }
+            for column in ["low", "high"] {
+                if !f.get(column).is_empty() {
+                    return Err(f.error(column, "a backstop has no size: leave it empty"));
+                }
+            }
             Ok(Contribution::Backstop { capability })
         }
     }
+}
+
+/// Refuses a cell the row's kind has no place for, which would otherwise
+/// be dropped without a word: a capability on a pledge that is not a
+/// backstop, an equipment value on a pledge that is not equipment.
+#[allow(
+    clippy::inline_always,
+    reason = "a literal column name folds to its slot only inlined (see `Fields::get`)"
+)]
+#[inline(always)]
+fn only_in_kind(f: &Fields<'_>, kind: Kind) -> Result<()> {
+    if kind != Kind::Backstop && !f.get("capability").is_empty() {
+        return Err(f.error(
+            "capability",
+            format!("only a backstop has a capability, not a pledge of kind `{kind}`"),
+        ));
+    }
+    if kind != Kind::Equipment {
+        for column in ["value_estimate", "value_low", "value_high"] {
+            if !f.get(column).is_empty() {
+                return Err(f.error(
+                    column,
+                    format!("only equipment has a value, not a pledge of kind `{kind}`"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Reads an estimate from its three columns.
@@ -1388,9 +1435,9 @@ fn estimate<T: Copy + PartialOrd>(
     let (l, h) = (f.optional(low, &parse)?, f.optional(high, &parse)?);
     let shape = f.get(kind);
     let missing =
-        |column: &'static str| f.error(column, format!("required for a `{shape}` estimate"));
+        |column: &'static str| f.error(column, format!("required for an estimate `{shape}`"));
     let extra =
-        |column: &'static str| f.error(column, format!("must be empty for a `{shape}` estimate"));
+        |column: &'static str| f.error(column, format!("must be empty for an estimate `{shape}`"));
     match shape {
         "exact" => {
             let v = l.ok_or_else(|| missing(low))?;

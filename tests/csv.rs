@@ -1161,3 +1161,38 @@ fn a_cell_the_row_s_kind_cannot_hold_is_refused_at_its_column() {
     );
     assert!(importer().import(text.as_bytes()).is_ok());
 }
+
+/// An unknown member named by a row's conditions is reported at the
+/// `conditions` column, where it is written, not at `member` (which holds a
+/// known member); an unknown member of the row itself stays at `member`.
+#[test]
+fn an_unknown_member_in_the_conditions_is_placed_at_the_conditions_column() {
+    let head = "id,member,kind,estimate,low,high,stage,evidence,conditions\n";
+    for (row, column) in [
+        (
+            "FRA-1,FRA,troops,exact,100,,announced,reported,backstop:XXX",
+            "conditions",
+        ),
+        (
+            "FRA-1,FRA,troops,exact,100,,announced,reported,ceasefire;parliamentary_approval:XXX",
+            "conditions",
+        ),
+        (
+            "XXX-1,XXX,troops,exact,100,,announced,reported,backstop:FRA",
+            "member",
+        ),
+    ] {
+        let text = format!("{head}{row}\n");
+        let err = Importer::new()
+            .roster(&roster())
+            .import(text.as_bytes())
+            .expect_err(row);
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "1 CSV error, nothing imported; first: CSV line 2, column `{column}`: unknown member `XXX`"
+            ),
+            "{row}"
+        );
+    }
+}

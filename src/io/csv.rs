@@ -510,6 +510,20 @@ impl Importer {
             }
             _ => None,
         });
+        // An unknown member named by a condition is reported at
+        // `conditions`, not at `member`: the row's member is kept for
+        // that, only on the rare rows whose conditions name a member.
+        let member_of_row = row
+            .spec
+            .conditions()
+            .iter()
+            .any(|c| {
+                matches!(
+                    c,
+                    Condition::Backstop { .. } | Condition::ParliamentaryApproval { .. }
+                )
+            })
+            .then(|| row.spec.member().clone());
         for member in std::iter::once(row.spec.member()).chain(in_conditions) {
             if !ledger.adopt_member(member) && self.add_missing_members {
                 let new = Member::new(member.clone(), member.as_str());
@@ -596,6 +610,13 @@ impl Importer {
                     });
                 }
                 Err(error) => {
+                    let column = column.or_else(|| match error.root() {
+                        Error::UnknownMember { member } => member_of_row
+                            .as_ref()
+                            .filter(|m| m.as_str() != member)
+                            .map(|_| "conditions"),
+                        _ => None,
+                    });
                     return Err(match column {
                         Some(column) => error.in_csv_row(line, Some(column)),
                         None => located(error, line),

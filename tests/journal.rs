@@ -828,13 +828,25 @@ fn checkpoints_skip_the_covered_prefix_and_bad_ones_are_ignored() {
     assert_eq!(reopened.checkpoint_ignored(), None);
     drop(reopened);
 
-    // Proof that the covered prefix is not replayed: damage a line inside
-    // it (not the last covered one, which ties the checkpoint to the file).
+    // Proof that the covered prefix is not replayed: change a line inside
+    // it (not the last covered one, which ties the checkpoint to the file)
+    // and give it the checksum of its new content, so that only a replay
+    // could tell.
     let original = std::fs::read(&path).expect("reads");
-    let mut damaged = original.clone();
+    let mut changed = original.clone();
     let ends = line_ends(&original);
-    damaged[ends[2] + 20] ^= 0x01;
-    std::fs::write(&path, &damaged).expect("writes");
+    let json = ends[2] + 9;
+    changed[json + 11] ^= 0x01;
+    let crc = crc32fast::hash(&changed[json..ends[3] - 1]);
+    changed[ends[2]..ends[2] + 8].copy_from_slice(format!("{crc:08x}").as_bytes());
+    std::fs::write(&path, &changed).expect("writes");
+    let salvaged = dir.file("replayed");
+    let replays_differently = match io::journal::salvage(&path, &salvaged) {
+        Err(_) => true,
+        Ok(report) if report.problem.is_some() => true,
+        Ok(_) => Journal::open_read_only(&salvaged).map_or(true, |j| j.ledger() != &ledger),
+    };
+    assert!(replays_differently, "the changed line replays as it was");
     let reopened = Journal::open_read_only(&path).expect("opens from the checkpoint");
     assert_eq!(reopened.ledger(), &ledger);
     std::fs::write(&path, &original).expect("restores");
@@ -1011,4 +1023,45 @@ fn salvage_counts_what_it_copied_when_a_batch_entry_is_refused() {
     assert_eq!(salvaged.ledger().len(), 0);
     assert_eq!(report.entries, 0, "{report:?}");
     assert!(report.problem.is_some());
+}
+
+/// A damaged line among those a checkpoint covers is reported with its
+/// place, as without the checkpoint: opening from the checkpoint skipped
+/// it, acknowledged appends after it, and the journal then no longer
+/// replayed without the checkpoint (salvage kept one entry of five).
+#[test]
+fn a_damaged_line_a_checkpoint_covers_is_still_reported() {
+    let dir = TempDir::new("checkpoint-damage");
+    let path = dir.file("j");
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    journal
+        .add_member(Member::new(mid("FRA"), "France"))
+        .expect("appends");
+    for i in 0..3 {
+        journal
+            .open_pledge(
+                troops(&format!("P{i}"), "FRA", Estimate::Exact(1)),
+                reported("2025-01-01"),
+            )
+            .expect("appends");
+    }
+    journal.checkpoint().expect("checkpoints");
+    drop(journal);
+    // Line 3 (the first pledge) no longer verifies.
+    let mut bytes = std::fs::read(&path).expect("reads");
+    let ends = line_ends(&bytes);
+    bytes[ends[1] + 20] ^= 0x01;
+    std::fs::write(&path, &bytes).expect("writes");
+    for recovery in [Recovery::Fail, Recovery::TruncateTornTail] {
+        let opened = Journal::open(&path, recovery).map(|_| ());
+        assert!(
+            matches!(opened, Err(Error::JournalCorrupt { line: 3, .. })),
+            "{opened:?}"
+        );
+    }
+    let read_only = Journal::open_read_only(&path).map(|_| ());
+    assert!(
+        matches!(read_only, Err(Error::JournalCorrupt { line: 3, .. })),
+        "{read_only:?}"
+    );
 }

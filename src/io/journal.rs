@@ -43,7 +43,9 @@
 //!   never over an existing file: how a ledger loaded from a JSON document
 //!   moves into a journal.
 //! * **Checkpoints.** [`Journal::checkpoint`] writes a checksummed snapshot
-//!   beside the journal; open then replays only what follows it. A bad
+//!   beside the journal; open then replays only what follows it, after
+//!   checking the checksum of every line it covers (a damaged one is
+//!   reported with its place, as without the checkpoint). A bad
 //!   checkpoint is ignored (and reported by [`Journal::checkpoint_ignored`])
 //!   in favour of the full replay.
 //!
@@ -702,7 +704,8 @@ impl Journal {
 
     /// Writes a checkpoint beside the journal (`PATH.checkpoint`): the
     /// ledger as it is now, checksummed, with the journal length it covers.
-    /// The next open reads it and replays only the entries after it. It is
+    /// The next open reads it, checks the checksum of every line it covers
+    /// (without parsing them) and replays only the entries after it. It is
     /// written to a temporary file, synced and renamed into place, so a
     /// crash leaves the previous checkpoint or the new one.
     ///

@@ -526,7 +526,10 @@ impl<'a> Query<'a> {
         self
     }
 
-    /// What to add up.
+    /// What to add up. Without it a query counts pledges
+    /// ([`Measure::Count`], whatever the basis): a troops query that sets
+    /// no measure answers how many pledges, not how many troops, and its
+    /// printed column says `count`.
     ///
     /// # Example
     ///
@@ -544,6 +547,8 @@ impl<'a> Query<'a> {
     /// }
     /// assert_eq!(ledger.query().measure(Measure::Personnel).run()?.total().low(), Decimal::from(6_000));
     /// assert_eq!(ledger.query().measure(Measure::Count).run()?.total().low(), Decimal::from(3));
+    /// // No measure: a count.
+    /// assert_eq!(ledger.query().kind(Kind::Troops).run()?.total().low(), Decimal::from(3));
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     #[must_use]

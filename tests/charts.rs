@@ -216,3 +216,114 @@ fn the_chart_in_the_docs_is_the_one_the_example_draws() -> Result<()> {
     assert_eq!(svg, docs);
     Ok(())
 }
+
+/// Grouped by group, FRA and DEU are in EU and NATO: rows overlap.
+fn overlapping_table() -> Result<Table> {
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(1_000)),
+        reported("2025-09-04"),
+    )?;
+    l.open_pledge(
+        troops("GBR-1", "GBR", Estimate::Exact(2_000)),
+        reported("2025-09-04"),
+    )?;
+    l.query()
+        .measure(Measure::Personnel)
+        .group_by([Dimension::Group])
+        .run()
+}
+
+/// A EUR table by member where DEU's total is below zero (an adjustment).
+fn negative_table() -> Result<Table> {
+    let mut l = roster();
+    l.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("1000"))),
+        reported("2025-09-04"),
+    )?;
+    let fix = NewPledge::adjustment(
+        pid("DEU-fix"),
+        mid("DEU"),
+        AdjustmentBasis::Pledged,
+        eur("-5000"),
+    );
+    l.open_pledge(fix, reported("2025-09-05"))?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    l.query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .group_by([Dimension::Member])
+        .run()
+}
+
+/// The `note:` lines a printed table ends with.
+fn table_notes(table: &Table) -> Vec<String> {
+    table
+        .to_string()
+        .lines()
+        .filter_map(|l| l.strip_prefix("note: ").map(str::to_string))
+        .filter(|n| !n.starts_with("money is printed"))
+        .collect()
+}
+
+/// README, "Charts": the charts "carry the answer's `note:` lines";
+/// module docs: "Every chart writes what its answer left out as `note:`
+/// lines, as tables do". A bar chart of overlapping group rows and one
+/// of a total below zero drop the table's notes saying so.
+#[test]
+fn bar_charts_carry_the_tables_notes() -> Result<()> {
+    for table in [overlapping_table()?, negative_table()?] {
+        let notes = table_notes(&table);
+        assert!(!notes.is_empty(), "{table}");
+        let svg = charts::table_bars(&table, &ChartOptions::new("t"))?;
+        for note in notes {
+            assert!(
+                svg.contains(&note),
+                "the chart lacks the table's note `{note}`:\n{svg}"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The ledger behind `pending_running`: FRA's 1,000 dated 2025-01-15 and
+/// GBR's 2,000 dated only to the year 2025 (effective 2025-12-31).
+fn pending_running() -> Result<RunningTotals> {
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(1_000)),
+        reported("2025-01-15"),
+    )?;
+    l.open_pledge(
+        troops("GBR-1", "GBR", Estimate::Exact(2_000)),
+        Provenance::new(Evidence::Reported).within("2025".parse()?),
+    )?;
+    l.query().measure(Measure::Personnel).running_totals(
+        Interval::Quarter,
+        d("2025-01-01"),
+        d("2025-12-31"),
+    )
+}
+
+/// A running-totals chart writes only the last period's notes: an entry
+/// dated only to 2025 is left out of Q1–Q3 (pending period), and the
+/// chart, whose first three points lack it, says nothing.
+#[test]
+fn running_chart_says_what_earlier_periods_left_out() -> Result<()> {
+    let running = pending_running()?;
+    let first = running.periods().next().expect("Q1");
+    assert_eq!(first.pledged().left_out().pending_periods(), 1);
+    let svg = charts::running_totals(
+        &running,
+        Basis::Pledged,
+        Layout::Lines,
+        &ChartOptions::new("r"),
+    )?;
+    assert!(
+        svg.contains("dated to a month or year not yet ended"),
+        "Q1–Q3 left an entry out and the chart does not say so:\n{svg}"
+    );
+    Ok(())
+}

@@ -361,3 +361,85 @@ fn entries_pending_their_month_or_year_are_reported_in_each_period() -> Result<(
     assert_eq!(pending, [1, 1, 1, 0]);
     Ok(())
 }
+
+/// Printed running totals end with the last period's notes only: Q1–Q3
+/// left out GBR's entry dated to 2025, and the text says nothing
+/// ("every answer says what it left out").
+#[test]
+fn printed_running_totals_say_what_earlier_periods_left_out() -> Result<()> {
+    let running = pending_running()?;
+    let q1 = running.periods().next().expect("Q1");
+    assert_eq!(q1.pledged().left_out().pending_periods(), 1);
+    assert!(
+        q1.pledged()
+            .to_string()
+            .contains("not yet ended left out by as_of")
+    );
+    let text = running.to_string();
+    assert!(
+        text.contains("not yet ended left out by as_of"),
+        "Q1–Q3 left an entry out and the printed answer does not say so:\n{text}"
+    );
+    Ok(())
+}
+
+/// Printed running totals round money to the minor unit without the note a
+/// printed table writes (README: "says so in a note when that changed a
+/// figure"), and say nothing of a total below zero.
+#[test]
+fn printed_running_totals_note_rounding_and_totals_below_zero() -> Result<()> {
+    let mut l = roster();
+    let fix = NewPledge::adjustment(
+        pid("DEU-fix"),
+        mid("DEU"),
+        AdjustmentBasis::Pledged,
+        eur("-5000.004"),
+    );
+    l.open_pledge(fix, reported("2025-02-05"))?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let running = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-06-30"))?;
+    let last = running.periods().last().expect("Q2");
+    assert_eq!(last.pledged().total().low(), dec("-5000.004"));
+    let table = last.pledged().to_string();
+    assert!(
+        table.contains("note: money is printed to the currency's minor unit"),
+        "{table}"
+    );
+    assert!(table.contains("below zero"), "{table}");
+    let text = running.to_string();
+    assert!(text.contains("-5,000 (1 pledge)"), "{text}");
+    assert!(
+        text.contains("note: money is printed to the currency's minor unit"),
+        "-5000.004 printed as -5,000 without a note:\n{text}"
+    );
+    assert!(
+        text.contains("below zero"),
+        "a total below zero without its note:\n{text}"
+    );
+    Ok(())
+}
+
+/// The ledger behind `pending_running`: FRA's 1,000 dated 2025-01-15 and
+/// GBR's 2,000 dated only to the year 2025 (effective 2025-12-31).
+fn pending_running() -> Result<RunningTotals> {
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(1_000)),
+        reported("2025-01-15"),
+    )?;
+    l.open_pledge(
+        troops("GBR-1", "GBR", Estimate::Exact(2_000)),
+        Provenance::new(Evidence::Reported).within("2025".parse()?),
+    )?;
+    l.query().measure(Measure::Personnel).running_totals(
+        Interval::Quarter,
+        d("2025-01-01"),
+        d("2025-12-31"),
+    )
+}

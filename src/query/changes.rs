@@ -10,8 +10,8 @@
 //! change in each bound. The two totals are exactly
 //! `query.as_of(from).run()` and `query.as_of(to).run()`; nothing is
 //! netted away: a row present on one date only shows a zero total on the
-//! other. Each change is exact, unless both totals' bounds were already
-//! rounded outward by a division and their difference needs more digits
+//! other. Each change is exact, unless a total's bounds were already
+//! rounded outward by a division and the difference needs more digits
 //! than a `Decimal` holds: then it is rounded outward too and says so
 //! ([`ChangeRow::is_rounded`]). Printed, the answer gives each note of
 //! the two tables once, under its date when only one of them has it (a
@@ -611,8 +611,8 @@ impl ChangeRow {
     }
 
     /// True when a change had to be rounded outward (the low change down,
-    /// the high change up): both totals' bounds were themselves rounded by
-    /// a division ([`Total::is_rounded`]) and their difference needs more
+    /// the high change up): a total's bounds were themselves rounded by a
+    /// division ([`Total::is_rounded`]) and the difference needs more
     /// digits than a `Decimal` holds. Otherwise every change is exact.
     ///
     /// # Example

@@ -473,21 +473,44 @@ impl fmt::Display for Coverage {
         ] {
             writeln!(f, "  {label:<15} {}", gap.bounds_text())?;
         }
-        let totals = [
+        if self.totals().iter().any(|t| t.is_shown_rounded()) {
+            writeln!(f, "note: {SHOWN_ROUNDED}")?;
+        }
+        for note in self.notes() {
+            writeln!(f, "note: {note}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Coverage {
+    /// The buckets and the gaps.
+    fn totals(&self) -> [&Total; 6] {
+        [
             &self.firm,
             &self.likely,
             &self.conditional,
             &self.possible,
             &self.gap_after_firm,
             &self.gap_after_all,
-        ];
-        if totals.iter().any(|t| t.is_rounded()) {
-            writeln!(f, "note: {DIVISION_ROUNDED}")?;
+        ]
+    }
+
+    /// What the answer's figures need said next to them, without the
+    /// `note: ` a printed coverage puts before each: a division rounded a
+    /// bucket, and what the answer left out.
+    pub(crate) fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.totals().iter().any(|t| t.is_rounded()) {
+            notes.push(DIVISION_ROUNDED.to_string());
         }
-        if totals.iter().any(|t| t.is_shown_rounded()) {
-            writeln!(f, "note: {SHOWN_ROUNDED}")?;
-        }
-        write!(f, "{}", self.left_out)
+        let left_out = self.left_out.to_string();
+        notes.extend(
+            left_out
+                .lines()
+                .map(|line| line.strip_prefix("note: ").unwrap_or(line).to_string()),
+        );
+        notes
     }
 }
 

@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::Query;
 use super::dimension::Key;
 use super::measure::Basis;
-use super::table::Table;
+use super::table::{OVERLAPPING, SHOWN_ROUNDED, Table};
 use crate::entry::{Action, Entry};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Undated};
@@ -575,9 +575,94 @@ impl fmt::Display for RunningTotals {
                 "{period:<w_period$}  {end:<w_end$}  {pledged:>w_pledged$}  {delivered:>w_delivered$}  {outstanding:>w_outstanding$}"
             )?;
         }
-        if let Some(last) = self.periods.last() {
-            write!(f, "{}", last.pledged.left_out())?;
+        let shown_rounded = self
+            .periods
+            .iter()
+            .flat_map(|p| [&p.pledged, &p.delivered, &p.outstanding])
+            .any(|t| t.total().is_shown_rounded());
+        if shown_rounded {
+            writeln!(f, "note: {SHOWN_ROUNDED}")?;
+        }
+        for line in self.note_lines() {
+            writeln!(f, "{line}")?;
         }
         Ok(())
+    }
+}
+
+impl RunningTotals {
+    /// The notes of every period's answers (pledged, delivered and
+    /// outstanding), each once: `note: ...` when every period has it, else
+    /// `note (2025-Q1 to 2025-Q3): ...` naming the periods that do. An
+    /// entry dated to a year is left out of the year's first quarters and
+    /// counted in its last: the last period's notes alone said nothing of
+    /// it. (Rows that overlap are left to each period's table: the totals
+    /// printed here do not.)
+    pub(crate) fn note_lines(&self) -> Vec<String> {
+        let per_period: Vec<Vec<String>> = self
+            .periods
+            .iter()
+            .map(|p| {
+                let mut notes: Vec<String> = Vec::new();
+                for note in [&p.pledged, &p.delivered, &p.outstanding]
+                    .into_iter()
+                    .flat_map(Table::notes)
+                {
+                    if note != OVERLAPPING && !notes.contains(&note) {
+                        notes.push(note);
+                    }
+                }
+                notes
+            })
+            .collect();
+        let mut distinct: Vec<&String> = Vec::new();
+        for note in per_period.iter().flatten() {
+            if !distinct.contains(&note) {
+                distinct.push(note);
+            }
+        }
+        distinct
+            .into_iter()
+            .map(|note| {
+                let present: Vec<bool> = per_period.iter().map(|n| n.contains(note)).collect();
+                if present.iter().all(|&p| p) {
+                    format!("note: {note}")
+                } else {
+                    format!("note ({}): {note}", self.periods_where(&present))
+                }
+            })
+            .collect()
+    }
+
+    /// The periods where `present` is true, as runs: `2025-Q1 to
+    /// 2025-Q3, 2026-Q1`.
+    fn periods_where(&self, present: &[bool]) -> String {
+        let mut runs: Vec<String> = Vec::new();
+        let mut start: Option<&Period> = None;
+        let mut previous: Option<&Period> = None;
+        for (period, &here) in self.periods.iter().zip(present) {
+            match (here, start) {
+                (true, None) => start = Some(period),
+                (false, Some(first)) => {
+                    runs.push(run_text(first, previous.unwrap_or(first)));
+                    start = None;
+                }
+                _ => {}
+            }
+            previous = Some(period);
+        }
+        if let (Some(first), Some(last)) = (start, previous) {
+            runs.push(run_text(first, last));
+        }
+        runs.join(", ")
+    }
+}
+
+/// `2025-Q1`, or `2025-Q1 to 2025-Q3`.
+fn run_text(first: &Period, last: &Period) -> String {
+    if first.key == last.key {
+        first.key.to_string()
+    } else {
+        format!("{} to {}", first.key, last.key)
     }
 }

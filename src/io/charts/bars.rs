@@ -3,7 +3,7 @@
 
 use super::scale::{Scale, compact, compact_total, to_f64};
 use super::svg::{Anchor, Svg, text_width};
-use super::{ChartOptions, PALETTE, notes};
+use super::{ChartOptions, PALETTE, noted, notes};
 use crate::error::{Error, Result};
 use crate::query::{Table, Total};
 
@@ -92,7 +92,7 @@ pub(crate) fn render(table: &Table, options: &ChartOptions) -> Result<String> {
         let end = bar(&mut svg, &x, cy, row.total(), right);
         svg.text(end + 8.0, cy + 4.0, 11.0, Anchor::Start, value);
     }
-    notes(&mut svg, 20.0, bottom + 44.0, &table.left_out().to_string());
+    notes(&mut svg, 20.0, bottom + 44.0, &noted(table.notes()));
     Ok(svg.finish(options.title()))
 }
 

@@ -3,7 +3,7 @@
 
 use super::scale::{Scale, compact, compact_total, to_f64};
 use super::svg::{Anchor, Svg, text_width};
-use super::{ChartOptions, notes};
+use super::{ChartOptions, noted, notes};
 use crate::money::Currency;
 use crate::query::{Coverage, Total};
 
@@ -71,7 +71,7 @@ pub(crate) fn render(coverage: &Coverage, options: &ChartOptions) -> String {
     let legend_y = BAR_Y + BAR_HEIGHT + 52.0;
     legend(&mut svg, left, legend_y, &totals, currency);
     let notes_y = legend_y + 4.0 * 18.0 + 8.0;
-    notes(&mut svg, left, notes_y, &coverage.left_out().to_string());
+    notes(&mut svg, left, notes_y, &noted(coverage.notes()));
     svg.finish(options.title())
 }
 

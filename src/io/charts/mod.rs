@@ -36,6 +36,7 @@ mod svg;
 
 use crate::error::Result;
 use crate::query::{Basis, Coverage, RunningTotals, Table};
+use std::fmt::Write as _;
 
 /// Series colours (Okabe–Ito, readable with colour-blindness).
 const PALETTE: [&str; 8] = [
@@ -194,7 +195,15 @@ pub fn table_bars(table: &Table, options: &ChartOptions) -> Result<String> {
     bars::render(table, options)
 }
 
-/// Writes `note:` lines (what an answer left out) under a chart.
+/// An answer's notes as the `note:` lines a printed answer ends with.
+fn noted(notes: Vec<String>) -> String {
+    notes.iter().fold(String::new(), |mut lines, note| {
+        let _ = writeln!(lines, "note: {note}");
+        lines
+    })
+}
+
+/// Writes `note:` lines (what an answer left out or rounded) under a chart.
 fn notes(svg: &mut svg::Svg, x: f64, y: f64, text: &str) {
     let mut line_y = y;
     for line in text.lines() {

@@ -66,15 +66,11 @@ pub(crate) fn render(
         &frame,
         tables.first().and_then(|t| t.currency()),
     );
-    let last_notes = tables
-        .last()
-        .map(|t| t.left_out().to_string())
-        .unwrap_or_default();
     notes(
         &mut svg,
         frame.left - 50.0,
         frame.bottom + 40.0,
-        &last_notes,
+        &running.note_lines().join("\n"),
     );
     Ok(svg.finish(options.title()))
 }

@@ -521,6 +521,7 @@ pub mod limits;
 mod member;
 mod minor_units;
 mod money;
+mod one_line;
 mod pledge;
 mod source;
 mod spelling;

@@ -511,3 +511,38 @@ fn the_summary_counts_each_kind_in_its_plural() -> Result<()> {
     );
     Ok(())
 }
+
+/// A withdrawal reason with a line break prints on its change's line:
+/// the summary is one line per change.
+#[test]
+fn a_reason_with_a_line_break_stays_on_its_line() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(100)),
+        reported("2025-01-01"),
+    )?;
+    l.withdraw(
+        &pid("FRA-1"),
+        "no ceasefire\n  2025-03-01  GBR-1 (GBR): new pledge",
+        verified("2025-02-01"),
+    )?;
+    let changes = l.changes(d("2025-01-15"), d("2025-12-31"))?;
+    let text = changes.to_string();
+    assert_eq!(
+        text.lines().nth(1),
+        Some(
+            "  2025-02-01  FRA-1 (FRA): withdrawn: no ceasefire\\n  2025-03-01  GBR-1 (GBR): new pledge"
+        ),
+        "{text}"
+    );
+    // The answer keeps the reason as it was written.
+    let reason = changes.events().find_map(|c| match c.what() {
+        ChangeKind::Withdrawal { reason } => Some(reason.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        reason.as_deref(),
+        Some("no ceasefire\n  2025-03-01  GBR-1 (GBR): new pledge")
+    );
+    Ok(())
+}

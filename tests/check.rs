@@ -764,3 +764,27 @@ fn cl009_is_not_fooled_by_a_rounded_floor_product() -> Result<()> {
     );
     Ok(())
 }
+
+/// `Report`'s `Display` is "one line per diagnostic"; a void reason with a
+/// line break prints a second line that reads as a diagnostic of its own.
+#[test]
+fn a_printed_report_has_one_line_per_diagnostic() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(100)),
+        reported("2025-01-01"),
+    )?;
+    l.record(
+        Action::Void {
+            pledge: pid("FRA-1"),
+            reason: "typo\nerror[CL006]: pledge GBR-1: delivered 900 exceeds pledged 100".into(),
+        },
+        verified("2025-02-01"),
+    )?;
+    let report = l.check(&CheckOptions::new(d("2025-12-31")));
+    let text = report.to_string();
+    let lines = text.lines().count();
+    // One line per diagnostic, then the summary line.
+    assert_eq!(lines, report.len() + 1, "{text}");
+    Ok(())
+}

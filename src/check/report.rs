@@ -258,10 +258,14 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// `warning[CL006]: pledge DEU-mil-17: delivered EUR 61,900,000 exceeds pledged EUR 50,000,000`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // On one line whatever free text (a reason) the message quotes.
         write!(
             f,
             "{}[{}]: {}: {}",
-            self.severity, self.code, self.subject, self.message
+            self.severity,
+            self.code,
+            self.subject,
+            crate::one_line::one_line(&self.message)
         )
     }
 }

@@ -215,7 +215,9 @@ impl fmt::Display for ChangeKind {
             ChangeKind::Correction { quantity, currency } => {
                 write!(f, "delivery corrected by {}", amount(quantity, currency))
             }
-            ChangeKind::Withdrawal { reason } => write!(f, "withdrawn: {reason}"),
+            ChangeKind::Withdrawal { reason } => {
+                write!(f, "withdrawn: {}", crate::one_line::one_line(reason))
+            }
             ChangeKind::Other { action } => write!(f, "{action}"),
         }
     }

@@ -327,3 +327,28 @@ fn running_chart_says_what_earlier_periods_left_out() -> Result<()> {
     );
     Ok(())
 }
+
+/// A category (or id) may hold U+FFFF, which XML 1.0 does not allow in a
+/// document: the chart is then not well-formed (python's xml.etree:
+/// "not well-formed (invalid token)").
+#[test]
+fn charts_are_well_formed_xml_for_any_accepted_category() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        equipment("FRA-e", "FRA", "tanks\u{FFFF}", Estimate::Exact(3), None),
+        reported("2025-01-15"),
+    )?;
+    let table = l
+        .query()
+        .measure(Measure::Units)
+        .group_by([Dimension::Category])
+        .run()?;
+    let svg = charts::table_bars(&table, &ChartOptions::new("t"))?;
+    let not_xml = svg.chars().find(|c| matches!(c, '\u{FFFE}' | '\u{FFFF}'));
+    assert_eq!(not_xml, None, "a character XML 1.0 refuses:\n{svg}");
+    // It shows where it was, and a line break in a title is a space.
+    assert!(svg.contains("tanks\u{FFFD}"), "{svg}");
+    let titled = charts::table_bars(&table, &ChartOptions::new("two\nlines\u{7}"))?;
+    assert!(titled.contains(">two lines\u{FFFD}</text>"), "{titled}");
+    Ok(())
+}

@@ -148,6 +148,11 @@ pub(crate) fn px(value: f64) -> String {
     if text == "-0" { "0".into() } else { text }
 }
 
+/// Text as XML 1.0 character data on one line: markup escaped, a line
+/// break or tab as a space, and a character XML 1.0 does not allow at all
+/// (another control character, U+FFFE, U+FFFF: ids and categories may
+/// hold them) as U+FFFD, so that the mark shows where it was instead of
+/// the document being refused or the character vanishing.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -157,7 +162,9 @@ fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() => {}
+            '\t' | '\n' | '\r' => out.push(' '),
+            '\u{FFFE}' | '\u{FFFF}' => out.push(char::REPLACEMENT_CHARACTER),
+            c if c.is_control() => out.push(char::REPLACEMENT_CHARACTER),
             c => out.push(c),
         }
     }

@@ -352,3 +352,24 @@ fn charts_are_well_formed_xml_for_any_accepted_category() -> Result<()> {
     assert!(titled.contains(">two lines\u{FFFD}</text>"), "{titled}");
     Ok(())
 }
+
+/// The coverage chart explains an unbounded high as "a size is
+/// unspecified", also when every size is known and one is open-ended
+/// ("at least 1,000"): the chart states something false.
+#[test]
+fn coverage_chart_does_not_call_an_open_ended_size_unspecified() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::AtLeast(1_000)),
+        reported("2025-01-15"),
+    )?;
+    let coverage = l.query().coverage(&Target::personnel(5_000))?;
+    assert_eq!(coverage.likely().unspecified(), 0);
+    let svg = charts::coverage(&coverage, &ChartOptions::new("c"));
+    assert!(!svg.contains("a size is unspecified"), "{svg}");
+    assert!(
+        svg.contains("no upper bound (a size is open-ended: at least)"),
+        "{svg}"
+    );
+    Ok(())
+}

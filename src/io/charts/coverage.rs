@@ -66,7 +66,14 @@ pub(crate) fn render(coverage: &Coverage, options: &ChartOptions) -> String {
         svg.text(x, BAR_Y + BAR_HEIGHT + 24.0, 11.0, Anchor::Middle, &label);
     }
     let end_of_lows = stacked_bar(&mut svg, &scale, &totals);
-    high_bounds(&mut svg, &scale, end_of_lows, low_sum, high_sum, right);
+    let unspecified = totals.iter().any(|t| t.unspecified() > 0);
+    high_bounds(
+        &mut svg,
+        (&scale, right),
+        end_of_lows,
+        (low_sum, high_sum),
+        unspecified,
+    );
     target_line(&mut svg, &scale, required, currency, right);
     let legend_y = BAR_Y + BAR_HEIGHT + 52.0;
     legend(&mut svg, left, legend_y, &totals, currency);
@@ -88,8 +95,15 @@ fn stacked_bar(svg: &mut Svg, scale: &Scale, totals: &[&Total; 4]) -> f64 {
 }
 
 /// What the high bounds add, as a dashed outline; an unbounded total runs
-/// to the edge with an arrow.
-fn high_bounds(svg: &mut Svg, scale: &Scale, x: f64, low: f64, high: Option<f64>, right: f64) {
+/// to the edge with an arrow and the reason it has no upper bound (a size
+/// unspecified, or only an open-ended "at least" one).
+fn high_bounds(
+    svg: &mut Svg,
+    (scale, right): (&Scale, f64),
+    x: f64,
+    (low, high): (f64, Option<f64>),
+    unspecified: bool,
+) {
     let mid = BAR_Y + BAR_HEIGHT / 2.0;
     match high {
         Some(high) if high > low => {
@@ -111,7 +125,11 @@ fn high_bounds(svg: &mut Svg, scale: &Scale, x: f64, low: f64, high: Option<f64>
                 (right - 8.0, mid + 5.0),
             ];
             svg.path(&arrow, false, r##"fill="none" stroke="#555""##);
-            let note = "no upper bound (a size is unspecified)";
+            let note = if unspecified {
+                "no upper bound (a size is unspecified)"
+            } else {
+                "no upper bound (a size is open-ended: at least)"
+            };
             svg.styled_text(
                 right,
                 BAR_Y - 30.0,

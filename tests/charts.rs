@@ -373,3 +373,33 @@ fn coverage_chart_does_not_call_an_open_ended_size_unspecified() -> Result<()> {
     );
     Ok(())
 }
+
+/// Labels round a lower bound to the nearest: `≥ 4,999` is labelled
+/// `≥ 5k`, which claims more than the total (the printed table says
+/// `≥ 4,999`; bounds round outward, README "Exact or an error").
+#[test]
+fn chart_labels_do_not_raise_a_lower_bound() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::AtLeast(4_999)),
+        reported("2025-09-04"),
+    )?;
+    let table = l
+        .query()
+        .measure(Measure::Personnel)
+        .group_by([Dimension::Member])
+        .run()?;
+    assert!(table.to_string().contains("≥ 4,999"));
+    let svg = charts::table_bars(&table, &ChartOptions::new("t"))?;
+    assert!(
+        !svg.contains("≥ 5k"),
+        "a lower bound of 4,999 labelled `≥ 5k`:\n{svg}"
+    );
+    let coverage = l.query().coverage(&Target::personnel(10_000))?;
+    let svg = charts::coverage(&coverage, &ChartOptions::new("c"));
+    assert!(
+        !svg.contains("≥ 5k"),
+        "a lower bound of 4,999 labelled `≥ 5k`:\n{svg}"
+    );
+    Ok(())
+}

@@ -13,8 +13,11 @@
 //! files at run time (or embedded fonts) and brings a dependency tree for
 //! what is a few hundred lines here. Output is deterministic: the same
 //! input gives the same bytes (coordinates with one decimal, series in key
-//! order). Every chart writes what its answer left out as `note:` lines,
-//! as tables do.
+//! order). Every chart writes its answer's notes (what it left out, rows
+//! that overlap, totals below zero, a division rounded) as `note:` lines,
+//! as tables do. Labels are short (`EUR 1.5bn`: two decimals of k, m, bn
+//! or tn), a low bound rounded down and a high bound up, so that a label
+//! never claims more than the answer (`≥ 4,999` is `≥ 4.99k`).
 //!
 //! ```
 //! use coalition_ledger::prelude::*;

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use super::scale::{Scale, compact, to_f64};
+use super::scale::{Scale, compact, compact_bound, to_f64};
 use super::svg::{Anchor, Svg, text_width};
 use super::{ChartOptions, Layout, PALETTE, notes};
 use crate::error::{Error, Result};
+use crate::exact::Toward;
 use crate::query::{Basis, Key, RunningTotals, Table};
 
 /// Most series drawn; the smaller ones beyond it are drawn as one, "other".
@@ -229,11 +230,13 @@ fn legend(
             .points
             .last()
             .map_or(String::new(), |(low, high)| match high {
-                Some(h) if (h - low).abs() > f64::EPSILON => {
-                    format!("{}–{}", compact(*low, currency), compact(*h, None))
-                }
+                Some(h) if (h - low).abs() > f64::EPSILON => format!(
+                    "{}–{}",
+                    compact_bound(*low, currency, Toward::Down),
+                    compact_bound(*h, None, Toward::Up)
+                ),
                 Some(_) => compact(*low, currency),
-                None => format!("≥ {}", compact(*low, currency)),
+                None => format!("≥ {}", compact_bound(*low, currency, Toward::Down)),
             });
         svg.text(
             frame.right + 33.0,

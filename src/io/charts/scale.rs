@@ -7,6 +7,7 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
+use crate::exact::Toward;
 use crate::money::Currency;
 use crate::query::Total;
 
@@ -74,6 +75,17 @@ pub(crate) fn ticks(max: f64) -> Vec<f64> {
 /// `1.5bn`, `250m`, `12k`, `900`: short labels for axes, with the currency
 /// code in front for money.
 pub(crate) fn compact(value: f64, currency: Option<Currency>) -> String {
+    compact_to(value, currency, None)
+}
+
+/// [`compact`] for a bound: a low bound rounded down, a high bound up, so
+/// that a label never claims more certainty than the total (`≥ 4,999` is
+/// `≥ 4.99k`, not `≥ 5k`).
+pub(crate) fn compact_bound(value: f64, currency: Option<Currency>, toward: Toward) -> String {
+    compact_to(value, currency, Some(toward))
+}
+
+fn compact_to(value: f64, currency: Option<Currency>, toward: Option<Toward>) -> String {
     let abs = value.abs();
     let (scaled, suffix) = if abs >= 1e12 {
         (value / 1e12, "tn")
@@ -86,13 +98,28 @@ pub(crate) fn compact(value: f64, currency: Option<Currency>) -> String {
     } else {
         (value, "")
     };
-    let number = format!("{scaled:.2}");
+    let number = format!("{:.2}", hundredths(scaled, toward));
     let number = number.trim_end_matches('0').trim_end_matches('.');
     let number = if number == "-0" { "0" } else { number };
     match currency {
         Some(c) => format!("{c} {number}{suffix}"),
         None => format!("{number}{suffix}"),
     }
+}
+
+/// `value` to two decimals: to the nearest, or outward. A value that is a
+/// whole number of hundredths but for the error of binary floating point
+/// (1.15 × 100 = 114.999…) keeps its hundredths.
+fn hundredths(value: f64, toward: Option<Toward>) -> f64 {
+    let scaled = value * 100.0;
+    let nearest = scaled.round();
+    let rounded = match toward {
+        _ if (scaled - nearest).abs() < 1e-6 => nearest,
+        None => nearest,
+        Some(Toward::Down) => scaled.floor(),
+        Some(Toward::Up) => scaled.ceil(),
+    };
+    rounded / 100.0
 }
 
 /// A total in short form for labels: `EUR 1.2bn–1.6bn`, `≥ 3k`,
@@ -103,11 +130,13 @@ pub(crate) fn compact_total(total: &Total, currency: Option<Currency>) -> String
         "unspecified".to_string()
     } else {
         match total.high().map(to_f64) {
-            Some(high) if high > low => {
-                format!("{}–{}", compact(low, currency), compact(high, None))
-            }
+            Some(high) if high > low => format!(
+                "{}–{}",
+                compact_bound(low, currency, Toward::Down),
+                compact_bound(high, None, Toward::Up)
+            ),
             Some(_) => compact(low, currency),
-            None => format!("≥ {}", compact(low, currency)),
+            None => format!("≥ {}", compact_bound(low, currency, Toward::Down)),
         }
     };
     let plural = if total.count() == 1 { "" } else { "s" };
@@ -134,5 +163,11 @@ mod tests {
         assert_eq!(compact(1_500_000_000.0, Some(Currency::EUR)), "EUR 1.5bn");
         assert_eq!(compact(25_000.0, None), "25k");
         assert_eq!(compact(0.0, None), "0");
+        assert_eq!(compact(4_999.0, None), "5k");
+        assert_eq!(compact_bound(4_999.0, None, Toward::Down), "4.99k");
+        assert_eq!(compact_bound(4_991.0, None, Toward::Up), "5k");
+        assert_eq!(compact_bound(1_150.0, None, Toward::Down), "1.15k");
+        assert_eq!(compact_bound(1_150.0, None, Toward::Up), "1.15k");
+        assert_eq!(compact_bound(-1_234.0, None, Toward::Down), "-1.24k");
     }
 }

@@ -403,3 +403,43 @@ fn chart_labels_do_not_raise_a_lower_bound() -> Result<()> {
     );
     Ok(())
 }
+
+/// Lines are allowed for overlapping rows (only stacking is refused),
+/// but beyond eight series the rest are summed into "other": a member in
+/// ten groups has its 100 troops counted once per merged group.
+#[test]
+fn other_series_does_not_count_overlapping_rows_twice() -> Result<()> {
+    let mut l = Ledger::new();
+    let mut fra = Member::new(mid("FRA"), "France");
+    for g in 0..10 {
+        fra = fra.with_group(gid(&format!("G{g}")));
+    }
+    l.add_member(fra)?;
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(100)),
+        reported("2025-01-15"),
+    )?;
+    let running = l
+        .query()
+        .measure(Measure::Personnel)
+        .group_by([Dimension::Group])
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-06-30"))?;
+    let last = running.periods().last().expect("Q2");
+    assert_eq!(last.pledged().total().low(), dec("100"));
+    let svg = charts::running_totals(
+        &running,
+        Basis::Pledged,
+        Layout::Lines,
+        &ChartOptions::new("r"),
+    )?;
+    // No series sums overlapping rows (an `other` of the last two groups
+    // said 300 for one member's 100 troops); the chart says what it left
+    // out instead.
+    assert!(!svg.contains(">other ("), "{svg}");
+    assert_eq!(svg.matches(">G").count(), 8, "{svg}");
+    assert!(
+        svg.contains("note: 2 more rows not drawn (members in several groups appear in each, so rows are not summed into one)"),
+        "{svg}"
+    );
+    Ok(())
+}

@@ -34,7 +34,7 @@ pub(crate) fn render(
             "rows overlap (members in several groups), so stacking them would add some pledges twice; draw lines",
         ));
     }
-    let series = series(&tables);
+    let (series, omitted) = series(&tables);
     let width = f64::from(options.width);
     let frame = Frame {
         left: 70.0,
@@ -71,7 +71,12 @@ pub(crate) fn render(
         &mut svg,
         frame.left - 50.0,
         frame.bottom + 40.0,
-        &running.note_lines().join("\n"),
+        &running
+            .note_lines()
+            .into_iter()
+            .chain(omitted)
+            .collect::<Vec<_>>()
+            .join("\n"),
     );
     Ok(svg.finish(options.title()))
 }
@@ -316,18 +321,22 @@ fn draw_stacked(svg: &mut Svg, series: &[Series], y: &Scale, frame: &Frame) {
 
 /// The series of the tables: one per row key (or the grand total when
 /// ungrouped), the largest first by their last low bound beyond
-/// [`MAX_SERIES`] merged into "other".
-fn series(tables: &[&Table]) -> Vec<Series> {
+/// [`MAX_SERIES`] merged into "other"; when rows overlap, those are left
+/// out instead, with the note that says so.
+fn series(tables: &[&Table]) -> (Vec<Series>, Option<String>) {
     let grouped = tables.first().is_some_and(|t| !t.dimensions().is_empty());
     if !grouped {
         let points = tables
             .iter()
             .map(|t| (to_f64(t.total().low()), t.total().high().map(to_f64)))
             .collect();
-        return vec![Series {
-            label: "total".into(),
-            points,
-        }];
+        return (
+            vec![Series {
+                label: "total".into(),
+                points,
+            }],
+            None,
+        );
     }
     let mut by_key: BTreeMap<Vec<Key>, Vec<(f64, Option<f64>)>> = BTreeMap::new();
     for (p, table) in tables.iter().enumerate() {
@@ -352,7 +361,7 @@ fn series(tables: &[&Table]) -> Vec<Series> {
         })
         .collect();
     if all.len() <= MAX_SERIES {
-        return all;
+        return (all, None);
     }
     // Keep the largest by the last period's low bound (ties by label, so
     // the choice is deterministic).
@@ -362,6 +371,17 @@ fn series(tables: &[&Table]) -> Vec<Series> {
             .total_cmp(&last(a))
             .then_with(|| a.label.cmp(&b.label))
     });
+    if tables.iter().any(|t| t.is_overlapping()) {
+        // A pledge of a member in several groups is in several rows:
+        // summing them would count it once per row.
+        let count = all.split_off(MAX_SERIES).len();
+        all.sort_by(|a, b| a.label.cmp(&b.label));
+        let rows = if count == 1 { "row" } else { "rows" };
+        let omitted = format!(
+            "note: {count} more {rows} not drawn (members in several groups appear in each, so rows are not summed into one)"
+        );
+        return (all, Some(omitted));
+    }
     let rest = all.split_off(MAX_SERIES - 1);
     let count = rest.len();
     let mut other = vec![(0.0, Some(0.0)); tables.len()];
@@ -379,5 +399,5 @@ fn series(tables: &[&Table]) -> Vec<Series> {
         label: format!("other ({count})"),
         points: other,
     });
-    all
+    (all, None)
 }

@@ -443,3 +443,87 @@ fn other_series_does_not_count_overlapping_rows_twice() -> Result<()> {
     );
     Ok(())
 }
+
+/// A total below zero is drawn as a bar of zero width on an axis that
+/// starts at zero: the chart shows DEU's EUR -5,000 as nothing at all,
+/// like a total of zero.
+#[test]
+fn a_negative_total_is_not_drawn_as_zero() -> Result<()> {
+    let table = negative_table()?;
+    let deu = table
+        .row(&[Key::Member(mid("DEU"))])
+        .map(|r| r.total().low());
+    assert_eq!(deu, Some(dec("-5000")));
+    let svg = charts::table_bars(&table, &ChartOptions::new("t"))?;
+    // The bar is the first rect after DEU's label.
+    let after_label = svg.split(">DEU</text>\n").nth(1).expect("DEU labelled");
+    let bar = after_label.lines().next().expect("a bar");
+    assert!(bar.starts_with("<rect"), "{bar}");
+    assert!(
+        !bar.contains(r#"width="0""#),
+        "EUR -5,000 drawn as an empty bar: {bar}\n{svg}"
+    );
+    Ok(())
+}
+
+/// A running total below zero is drawn below the zero line, which is one
+/// of the axis's ticks, not on it.
+#[test]
+fn a_running_total_below_zero_is_drawn_below_the_zero_line() -> Result<()> {
+    let mut l = roster();
+    let fix = NewPledge::adjustment(
+        pid("DEU-fix"),
+        mid("DEU"),
+        AdjustmentBasis::Pledged,
+        eur("-5000"),
+    );
+    l.open_pledge(fix, reported("2025-02-05"))?;
+    l.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("1000"))),
+        reported("2025-05-01"),
+    )?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let running = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-06-30"))?;
+    let svg = charts::running_totals(
+        &running,
+        Basis::Pledged,
+        Layout::Lines,
+        &ChartOptions::new("r"),
+    )?;
+    // The zero tick's height, and the line's points (Q1 −5,000, Q2 −4,000).
+    let zero_y: f64 = svg
+        .lines()
+        .find(|l| l.ends_with(">EUR 0</text>"))
+        .and_then(|l| l.split("y=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|y| y.parse().ok())
+        .expect("a zero tick");
+    let line = svg
+        .lines()
+        .find(|l| l.starts_with("<path d=\"M") && l.contains("fill=\"none\""))
+        .expect("a line");
+    let d = line
+        .split("d=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a path");
+    let ys: Vec<f64> = d
+        .split(['M', 'L'])
+        .filter_map(|p| p.trim().split(',').nth(1))
+        .filter_map(|y| y.parse().ok())
+        .collect();
+    assert_eq!(ys.len(), 2, "{line}");
+    // Below zero is further down the page (a larger y) than the zero tick's
+    // label baseline, 4 px below its line.
+    assert!(
+        ys.iter().all(|&y| y > zero_y - 4.0),
+        "{ys:?} vs {zero_y}\n{svg}"
+    );
+    Ok(())
+}

@@ -55,7 +55,11 @@ pub(crate) fn render(table: &Table, options: &ChartOptions) -> Result<String> {
         .iter()
         .map(|r| r.total().high().map_or(to_f64(r.total().low()), to_f64))
         .fold(0.0, f64::max);
-    let x = Scale::new(max, left, right);
+    let min = rows
+        .iter()
+        .map(|r| to_f64(r.total().low()))
+        .fold(0.0, f64::min);
+    let x = Scale::spanning(min, max, left, right);
     let mut svg = Svg::new(width.max(right + value_width + 30.0), height);
     svg.text(20.0, 28.0, 16.0, Anchor::Start, options.title());
     let unit = match currency {
@@ -102,10 +106,11 @@ fn bar(svg: &mut Svg, x: &Scale, cy: f64, total: &Total, right: f64) -> f64 {
     let colour = PALETTE.first().copied().unwrap_or("#0072B2");
     let x0 = x.at(0.0);
     let x_low = x.at(to_f64(total.low()));
+    // A total below zero runs left of the zero line.
     svg.rect(
-        x0,
+        x0.min(x_low),
         cy - 9.0,
-        x_low - x0,
+        (x_low - x0).abs(),
         18.0,
         &format!(r#"fill="{colour}""#),
     );
@@ -132,5 +137,5 @@ fn bar(svg: &mut Svg, x: &Scale, cy: f64, total: &Total, right: f64) -> f64 {
         svg.line(x_high, cy - 6.0, x_high, cy + 6.0, whisker);
         svg.line(x_low, cy - 6.0, x_low, cy + 6.0, whisker);
     }
-    x_high.max(x_low)
+    x_high.max(x_low).max(x0)
 }

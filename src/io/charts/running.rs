@@ -43,7 +43,8 @@ pub(crate) fn render(
         bottom: 330.0,
         periods: tables.len().max(1),
     };
-    let y = Scale::new(
+    let y = Scale::spanning(
+        bottom_value(&series, layout),
         top_value(&series, layout, tables.len()),
         frame.bottom,
         frame.top,
@@ -114,6 +115,18 @@ fn colour(i: usize) -> &'static str {
 }
 
 /// The highest value drawn: the highest bound (lines) or stack (areas).
+/// The lowest value a line reaches (zero unless a total lies below it:
+/// adjustments can take one there). Stacked areas are drawn from zero.
+fn bottom_value(series: &[Series], layout: Layout) -> f64 {
+    match layout {
+        Layout::Lines => series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|(low, _)| *low))
+            .fold(0.0, f64::min),
+        Layout::StackedAreas => 0.0,
+    }
+}
+
 fn top_value(series: &[Series], layout: Layout, periods: usize) -> f64 {
     match layout {
         Layout::Lines => series

@@ -16,20 +16,35 @@ pub(crate) fn to_f64(value: Decimal) -> f64 {
     value.to_f64().unwrap_or(0.0)
 }
 
-/// A linear scale from `0..=max` onto `start..=end` pixels.
+/// A linear scale from `min..=max` onto `start..=end` pixels, `min` zero
+/// unless a value lies below it (adjustments can take a total below
+/// zero, and drawing it on the zero line would show it as nothing).
 #[derive(Clone, Copy)]
 pub(crate) struct Scale {
+    min: f64,
     max: f64,
     start: f64,
     end: f64,
 }
 
 impl Scale {
-    /// A scale whose top is the first nice tick at or above `max`.
+    /// A scale from zero whose top is the first nice tick at or above
+    /// `max`.
     pub(crate) fn new(max: f64, start: f64, end: f64) -> Scale {
-        let ticks = ticks(max);
-        let top = ticks.last().copied().unwrap_or(1.0);
+        Scale::spanning(0.0, max, start, end)
+    }
+
+    /// A scale from the nice tick at or below `min` (zero when `min` is
+    /// not below it) to the first at or above `max`.
+    pub(crate) fn spanning(min: f64, max: f64, start: f64, end: f64) -> Scale {
+        let below = if min.is_finite() && min < 0.0 {
+            ticks(-min).last().copied().unwrap_or(0.0)
+        } else {
+            0.0
+        };
+        let top = ticks(max.max(0.0)).last().copied().unwrap_or(1.0);
         Scale {
+            min: -below,
             max: top,
             start,
             end,
@@ -37,16 +52,29 @@ impl Scale {
     }
 
     pub(crate) fn at(&self, value: f64) -> f64 {
-        let share = if self.max > 0.0 {
-            value / self.max
+        let span = self.max - self.min;
+        let share = if span > 0.0 {
+            (value - self.min) / span
         } else {
             0.0
         };
         self.start + (self.end - self.start) * share.clamp(0.0, 1.05)
     }
 
+    /// Nice ticks from `min` to `max`, zero among them.
     pub(crate) fn ticks(&self) -> Vec<f64> {
-        ticks(self.max)
+        let mut out: Vec<f64> = if self.min < 0.0 {
+            ticks(-self.min)
+                .into_iter()
+                .skip(1)
+                .rev()
+                .map(|t| -t)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        out.extend(ticks(self.max));
+        out
     }
 }
 

@@ -213,7 +213,12 @@ impl Coverage {
         self.required
     }
 
-    /// The measure the target is in (`personnel`, `units`, `value`).
+    /// The measure the target is in, as [`Measure`]'s `Display` writes it:
+    /// `personnel`, `units`, or a value with its currency (`value (EUR)`).
+    /// Unlike [`Table::measure`](crate::Table::measure), which names the
+    /// measure alone (`value`) and leaves the currency to
+    /// [`Table::currency`](crate::Table::currency), it reads on its own
+    /// in a printed coverage (`target: 5,000 value (EUR)`).
     ///
     /// # Example
     ///
@@ -223,6 +228,11 @@ impl Coverage {
     /// let coverage = fixtures::paris_summit().query().coverage(&Target::personnel(25_000))?;
     /// assert_eq!(coverage.measure(), "personnel");
     /// assert_eq!(coverage.currency(), None);
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore);
+    /// let target = Target::value(Money::parse("5000", Currency::EUR)?, &fx);
+    /// let coverage = fixtures::paris_summit().query().leave_out_unconvertible(true).coverage(&target)?;
+    /// assert_eq!(coverage.measure(), "value (EUR)");
+    /// assert_eq!(coverage.currency(), Some(Currency::EUR));
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn measure(&self) -> &str {

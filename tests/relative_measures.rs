@@ -257,7 +257,9 @@ fn constant_prices_deflate_each_amount_from_its_own_year() -> Result<()> {
     }
     let table = real(Basis::Pledged, Dimension::Member)?;
     assert!(
-        table.to_string().contains("value (USD, pledged)"),
+        table
+            .to_string()
+            .contains("real_value (USD, 2025 prices, pledged)"),
         "{table}"
     );
     // A year without an index is an error naming the pledge, the currency
@@ -456,5 +458,62 @@ fn a_total_over_rows_of_several_years_divides_by_each_years_attribute() -> Resul
             .contains("% of GDP (each row's year, undated 2025)"),
         "{share}"
     );
+    Ok(())
+}
+
+/// A table at constant prices does not say whose prices: its header,
+/// `measure()` and JSON are the same for base years 2023 and 2025, although
+/// the figures differ (`Measure`'s own `Display` says `2025 prices`).
+#[test]
+fn a_constant_price_table_says_its_base_year() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        funding(
+            "USA-f",
+            "USA",
+            Estimate::Exact(Money::new(dec("1900"), Currency::USD)),
+        ),
+        reported("2023-06-01"),
+    )?;
+    let fx = FxRates::new(Currency::USD, RatePolicy::OnDate);
+    let deflators = Deflators::new()
+        .with_index(Currency::USD, 2023, dec("95"))?
+        .with_index(Currency::USD, 2025, dec("100"))?;
+    let real = |base_year| {
+        l.query()
+            .measure(Measure::RealValue {
+                currency: Currency::USD,
+                fx: &fx,
+                deflators: &deflators,
+                base_year,
+            })
+            .run()
+    };
+    let (t2023, t2025) = (real(2023)?, real(2025)?);
+    assert_ne!(t2023.total().low(), t2025.total().low());
+    let text = t2025.to_string();
+    assert!(text.contains("2025"), "which year's prices?\n{text}");
+    assert!(
+        text.starts_with("real_value (USD, 2025 prices, pledged)"),
+        "{text}"
+    );
+    assert_eq!(
+        (t2023.base_year(), t2025.base_year()),
+        (Some(2023), Some(2025))
+    );
+    // It round-trips through serde; a table of any other measure writes
+    // no `base_year`, as files written before it was kept.
+    let json = serde_json::to_string(&t2025).expect("serializes");
+    assert_eq!(serde_json::from_str::<Table>(&json).ok(), Some(t2025));
+    let value = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::USD,
+            fx: &fx,
+        })
+        .run()?;
+    let json = serde_json::to_string(&value).expect("serializes");
+    assert!(!json.contains("base_year"), "{json}");
+    assert_eq!(serde_json::from_str::<Table>(&json).ok(), Some(value));
     Ok(())
 }

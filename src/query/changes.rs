@@ -1105,11 +1105,7 @@ impl Changes {
     }
 
     fn write_table(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let unit = match self.after.currency() {
-            Some(c) => format!("{} ({c}, {})", self.after.measure(), self.after.basis()),
-            None => format!("{} ({})", self.after.measure(), self.after.basis()),
-        };
-        writeln!(f, "{unit}:")?;
+        writeln!(f, "{}:", self.after.unit(true))?;
         let dims = self.after.dimensions().len();
         // Without dimensions the one row is the total: it is printed once,
         // labelled, in a column of its own.

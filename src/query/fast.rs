@@ -336,7 +336,8 @@ fn finish(
             grand.total(column.scale)?,
             false,
         )
-        .with_left_out(left_out),
+        .with_left_out(left_out)
+        .with_base_year(q.measure.base_year()),
     )
 }
 

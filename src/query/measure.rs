@@ -128,6 +128,15 @@ impl Measure<'_> {
         }
     }
 
+    /// The year whose prices a constant-price measure is in
+    /// ([`Measure::RealValue`]); none for the others.
+    pub(crate) fn base_year(&self) -> Option<i32> {
+        match self {
+            Measure::RealValue { base_year, .. } => Some(*base_year),
+            _ => None,
+        }
+    }
+
     /// True when the measure counts pledges of `kind`.
     ///
     /// # Example

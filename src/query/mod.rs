@@ -891,7 +891,8 @@ impl<'a> Query<'a> {
             total,
             overlapping,
         )
-        .with_left_out(left_out))
+        .with_left_out(left_out)
+        .with_base_year(self.measure.base_year()))
     }
 
     /// Refuses filters that name something the ledger does not know: a

@@ -251,6 +251,8 @@ pub struct RelativeTable {
     year: i32,
     measure: String,
     currency: Option<Currency>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base_year: Option<i32>,
     dimensions: Vec<Dimension>,
     rows: Vec<RelativeRow>,
     total: RelativeRow,
@@ -443,6 +445,7 @@ impl Table {
             year,
             measure: self.measure().to_string(),
             currency: self.currency(),
+            base_year: self.base_year(),
             dimensions: self.dimensions().to_vec(),
             rows,
             total,
@@ -509,9 +512,10 @@ impl fmt::Display for RelativeTable {
     /// the minor unit, counts per capita to nine decimals; bounds rounded
     /// outward for display).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let unit = match self.currency {
-            Some(c) => format!("{} ({c})", self.measure),
-            None => self.measure.clone(),
+        let unit = match (self.currency, self.base_year) {
+            (Some(c), Some(year)) => format!("{} ({c}, {year} prices)", self.measure),
+            (Some(c), None) => format!("{} ({c})", self.measure),
+            (None, _) => self.measure.clone(),
         };
         let name = match self.relative {
             Relative::PerCapita => "per capita".to_string(),

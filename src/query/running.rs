@@ -535,10 +535,7 @@ impl fmt::Display for RunningTotals {
         let unit = self
             .periods
             .first()
-            .map(|p| match p.pledged.currency() {
-                Some(c) => format!("{} ({c})", p.pledged.measure()),
-                None => p.pledged.measure().to_string(),
-            })
+            .map(|p| p.pledged.unit(false))
             .unwrap_or_default();
         writeln!(
             f,

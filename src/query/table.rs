@@ -524,6 +524,10 @@ pub struct Table {
     total: Total,
     overlapping: bool,
     left_out: LeftOut,
+    /// The year whose prices a constant-price table is in (absent from
+    /// files written before it was kept, and for every other measure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    base_year: Option<i32>,
 }
 
 impl Table {
@@ -548,6 +552,57 @@ impl Table {
             total: total.in_currency(measure.1),
             overlapping,
             left_out: LeftOut::default(),
+            base_year: None,
+        }
+    }
+
+    pub(crate) fn with_base_year(mut self, base_year: Option<i32>) -> Table {
+        self.base_year = base_year;
+        self
+    }
+
+    /// The year whose prices the table is in, for
+    /// [`Measure::RealValue`](crate::Measure::RealValue) (its figures
+    /// differ with it, so the printed header says it too); none for the
+    /// other measures.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let ledger = fixtures::paris_summit();
+    /// assert_eq!(ledger.query().run()?.base_year(), None);
+    /// let fx = FxRates::new(Currency::EUR, RatePolicy::LatestOnOrBefore);
+    /// let deflators = Deflators::new();
+    /// let real = Measure::RealValue { currency: Currency::EUR, fx: &fx, deflators: &deflators, base_year: 2025 };
+    /// let table = ledger.query().kind(Kind::Troops).measure(real).run()?;
+    /// assert_eq!(table.base_year(), Some(2025));
+    /// assert!(table.to_string().starts_with("real_value (EUR, 2025 prices, pledged)"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn base_year(&self) -> Option<i32> {
+        self.base_year
+    }
+
+    /// The measure with what it is counted in: `personnel (pledged)`,
+    /// `value (EUR, pledged)`, `real_value (USD, 2025 prices, pledged)`
+    /// (without the basis unless asked).
+    pub(crate) fn unit(&self, with_basis: bool) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(currency) = self.currency {
+            parts.push(currency.to_string());
+        }
+        if let Some(year) = self.base_year {
+            parts.push(format!("{year} prices"));
+        }
+        if with_basis {
+            parts.push(self.basis.to_string());
+        }
+        if parts.is_empty() {
+            self.measure.to_string()
+        } else {
+            format!("{} ({})", self.measure, parts.join(", "))
         }
     }
 
@@ -764,11 +819,7 @@ impl fmt::Display for Table {
     /// and a note when rows overlap.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut header: Vec<String> = self.dimensions.iter().map(ToString::to_string).collect();
-        let unit = match self.currency {
-            Some(c) => format!("{} ({c}, {})", self.measure, self.basis),
-            None => format!("{} ({})", self.measure, self.basis),
-        };
-        header.extend([unit, "pledges".into(), "unspecified".into()]);
+        header.extend([self.unit(true), "pledges".into(), "unspecified".into()]);
         let line = |keys: Vec<String>, total: &Total| {
             let mut cells = keys;
             cells.extend([

@@ -62,10 +62,7 @@ pub(crate) fn render(table: &Table, options: &ChartOptions) -> Result<String> {
     let x = Scale::spanning(min, max, left, right);
     let mut svg = Svg::new(width.max(right + value_width + 30.0), height);
     svg.text(20.0, 28.0, 16.0, Anchor::Start, options.title());
-    let unit = match currency {
-        Some(c) => format!("{} ({c}, {})", table.measure(), table.basis()),
-        None => format!("{} ({})", table.measure(), table.basis()),
-    };
+    let unit = table.unit(true);
     let subtitle = format!("{unit}; bars: low bounds, whiskers: up to the high bounds");
     svg.styled_text(
         20.0,

@@ -153,12 +153,7 @@ fn header(
     options: &ChartOptions,
 ) {
     svg.text(20.0, 28.0, 16.0, Anchor::Start, options.title());
-    let unit = tables
-        .first()
-        .map_or_else(String::new, |t| match t.currency() {
-            Some(c) => format!("{} ({c})", t.measure()),
-            None => t.measure().to_string(),
-        });
+    let unit = tables.first().map_or_else(String::new, |t| t.unit(false));
     let how = match layout {
         Layout::Lines => "lines: low bounds, bands up to the high bounds",
         Layout::StackedAreas => "stacked areas: low bounds",

@@ -25,6 +25,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("member", 0),
     ("minor_units", 0),
     ("money", 0),
+    ("one_line", 0),
     ("pledge", 0),
     ("source", 0),
     ("spelling", 0),

@@ -546,3 +546,26 @@ fn a_reason_with_a_line_break_stays_on_its_line() -> Result<()> {
     );
     Ok(())
 }
+
+/// A new pledge whose capability is free text with a line break prints on
+/// its change's line too.
+#[test]
+fn a_capability_with_a_line_break_stays_on_its_line() -> Result<()> {
+    let mut l = roster();
+    let spec = NewPledge::new(
+        pid("USA-B"),
+        mid("USA"),
+        Contribution::Backstop {
+            capability: Capability::Other("air cover\n  2025-03-01  forged".into()),
+        },
+    );
+    l.open_pledge(spec, reported("2025-02-01"))?;
+    let text = l.changes(d("2025-01-15"), d("2025-12-31"))?.to_string();
+    assert_eq!(
+        text.lines().filter(|l| l.contains("USA-B")).count(),
+        1,
+        "{text}"
+    );
+    assert!(!text.contains("\n  2025-03-01  forged"), "{text}");
+    Ok(())
+}

@@ -198,28 +198,29 @@ impl fmt::Display for ChangeKind {
             Some(c) => format!("{c} {}", show_amount(*quantity, Some(*c), Shown::Every)),
             None => show_amount(*quantity, None, Shown::Every),
         };
-        match self {
+        let text = match self {
             ChangeKind::NewPledge {
                 contribution,
                 stage,
-            } => write!(f, "new pledge: {contribution}, {stage}"),
-            ChangeKind::StageMove { to } => write!(f, "moved to {to}"),
-            ChangeKind::Evidence { to } => write!(f, "evidence now {to}"),
+            } => format!("new pledge: {contribution}, {stage}"),
+            ChangeKind::StageMove { to } => format!("moved to {to}"),
+            ChangeKind::Evidence { to } => format!("evidence now {to}"),
             ChangeKind::Annotation { evidence } => {
-                write!(f, "a source attached, evidence still {evidence}")
+                format!("a source attached, evidence still {evidence}")
             }
-            ChangeKind::Revision { contribution } => write!(f, "revised to {contribution}"),
+            ChangeKind::Revision { contribution } => format!("revised to {contribution}"),
             ChangeKind::Delivery { quantity, currency } => {
-                write!(f, "delivered {}", amount(quantity, currency))
+                format!("delivered {}", amount(quantity, currency))
             }
             ChangeKind::Correction { quantity, currency } => {
-                write!(f, "delivery corrected by {}", amount(quantity, currency))
+                format!("delivery corrected by {}", amount(quantity, currency))
             }
-            ChangeKind::Withdrawal { reason } => {
-                write!(f, "withdrawn: {}", crate::one_line::one_line(reason))
-            }
-            ChangeKind::Other { action } => write!(f, "{action}"),
-        }
+            ChangeKind::Withdrawal { reason } => format!("withdrawn: {reason}"),
+            ChangeKind::Other { action } => action.clone(),
+        };
+        // One line, whatever free text (a reason, a capability) it quotes:
+        // the summary prints one line per change.
+        f.write_str(&crate::one_line::one_line(&text))
     }
 }
 

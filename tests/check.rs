@@ -788,3 +788,21 @@ fn a_printed_report_has_one_line_per_diagnostic() -> Result<()> {
     assert_eq!(lines, report.len() + 1, "{text}");
     Ok(())
 }
+
+/// The summary line counts in the singular when it counts one:
+/// `1 warning`, not `1 warnings`.
+#[test]
+fn the_summary_counts_one_in_the_singular() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(100)),
+        reported("2025-01-01"),
+    )?;
+    let report = l.check(&options());
+    // One warning: the pledge cites no source.
+    assert_eq!(report.count(Severity::Warning), 1, "{report}");
+    let summary = report.to_string();
+    let last = summary.lines().last().unwrap_or_default();
+    assert!(last.starts_with("0 errors, 1 warning, "), "{summary}");
+    Ok(())
+}

@@ -439,7 +439,8 @@ impl Report {
 }
 
 impl fmt::Display for Report {
-    /// One line per diagnostic, then `N errors, N warnings, N infos`.
+    /// One line per diagnostic, then `N errors, N warnings, N infos` (`1
+    /// error` when there is one).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for diagnostic in &self.diagnostics {
             writeln!(f, "{diagnostic}")?;
@@ -451,12 +452,16 @@ impl fmt::Display for Report {
                 crate::limits::MAX_DIAGNOSTICS_PER_CODE
             )?;
         }
+        let counted = |severity: Severity, one: &str| match self.count(severity) {
+            1 => format!("1 {one}"),
+            n => format!("{n} {one}s"),
+        };
         writeln!(
             f,
-            "{} errors, {} warnings, {} infos",
-            self.count(Severity::Error),
-            self.count(Severity::Warning),
-            self.count(Severity::Info)
+            "{}, {}, {}",
+            counted(Severity::Error, "error"),
+            counted(Severity::Warning, "warning"),
+            counted(Severity::Info, "info")
         )
     }
 }

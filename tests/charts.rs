@@ -527,3 +527,215 @@ fn a_running_total_below_zero_is_drawn_below_the_zero_line() -> Result<()> {
     );
     Ok(())
 }
+
+/// The x positions of the axis ticks' labels and their texts.
+fn tick_labels(svg: &str) -> Vec<String> {
+    svg.lines()
+        .filter(|l| l.starts_with("<text") && l.contains(">EUR ") && !l.contains("pledge"))
+        .filter_map(|l| l.split('>').nth(1))
+        .filter_map(|t| t.split('<').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A low bound of EUR 4,999,999,999.99 ("at least") is labelled `≥ EUR
+/// 5bn`: `hundredths` treats anything within 1e-6 hundredths of a whole
+/// number as float noise, which at the bn scale is EUR 10 of real money.
+#[test]
+fn label_does_not_raise_a_low_bound_at_the_bn_scale() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        funding("FRA-1", "FRA", Estimate::AtLeast(eur("4999999999.99"))),
+        reported("2025-09-04"),
+    )?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let table = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .group_by([Dimension::Member])
+        .run()?;
+    let svg = charts::table_bars(&table, &ChartOptions::new("t"))?;
+    assert!(
+        !svg.contains("≥ EUR 5bn"),
+        "a lower bound of EUR 4,999,999,999.99 labelled `≥ EUR 5bn`:\n{svg}"
+    );
+    Ok(())
+}
+
+/// The axis of a chart below and above zero has one step: ticks
+/// -5k, -4k, ..., -1k, then 0, 200, 400, ... 1k (two steps, a fifth of
+/// the grid spacing on one side) misread as a linear axis.
+#[test]
+fn an_axis_spanning_zero_has_one_tick_step() -> Result<()> {
+    let table = negative_table()?;
+    let svg = charts::table_bars(&table, &ChartOptions::new("t"))?;
+    let labels = tick_labels(&svg);
+    assert!(
+        !(labels.iter().any(|l| l == "EUR -1k") && labels.iter().any(|l| l == "EUR 200")),
+        "ticks with a step of 1k below zero and 200 above: {labels:?}\n{svg}"
+    );
+    Ok(())
+}
+
+/// The stacked-area chart of an (ungrouped) running total below zero
+/// still draws it on the zero line: `bottom_value` is zero for stacked
+/// areas, and the scale clamps EUR -5,000 to 0.
+#[test]
+fn a_stacked_total_below_zero_is_not_drawn_as_zero() -> Result<()> {
+    let mut l = roster();
+    let fix = NewPledge::adjustment(
+        pid("DEU-fix"),
+        mid("DEU"),
+        AdjustmentBasis::Pledged,
+        eur("-5000"),
+    );
+    l.open_pledge(fix, reported("2025-02-05"))?;
+    l.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("1000"))),
+        reported("2025-05-01"),
+    )?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let running = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-06-30"))?;
+    let lines = charts::running_totals(
+        &running,
+        Basis::Pledged,
+        Layout::Lines,
+        &ChartOptions::new("r"),
+    )?;
+    let stacked = charts::running_totals(
+        &running,
+        Basis::Pledged,
+        Layout::StackedAreas,
+        &ChartOptions::new("r"),
+    )?;
+    assert!(
+        stacked.contains(">EUR -"),
+        "the stacked chart's axis stops at zero, so EUR -5,000 is drawn as 0:\n{stacked}\n---lines---\n{lines}"
+    );
+    Ok(())
+}
+
+/// A running total that is below zero in every period (EUR -5,000, then
+/// -4,000): `Scale::spanning` takes the top of `ticks(0)`, 1, and draws
+/// six ticks, `EUR 0` to `EUR 1`, on top of each other at the zero line.
+#[test]
+fn an_axis_of_totals_all_below_zero_has_no_crowded_ticks() -> Result<()> {
+    let mut l = roster();
+    let fix = NewPledge::adjustment(
+        pid("DEU-fix"),
+        mid("DEU"),
+        AdjustmentBasis::Pledged,
+        eur("-5000"),
+    );
+    l.open_pledge(fix, reported("2025-02-05"))?;
+    l.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("1000"))),
+        reported("2025-05-01"),
+    )?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let running = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-06-30"))?;
+    let svg = charts::running_totals(
+        &running,
+        Basis::Pledged,
+        Layout::Lines,
+        &ChartOptions::new("r"),
+    )?;
+    assert!(
+        !svg.contains(">EUR 0.2</text>"),
+        "ticks 0.2..1 drawn over the zero tick on an axis of -5k..0:\n{svg}"
+    );
+    Ok(())
+}
+
+/// A pledged-basis adjustment takes the pledged (and outstanding) total
+/// below zero; the chart of the *delivered* totals, none below zero,
+/// says "1 total below zero": it carries the notes of every basis.
+#[test]
+fn a_running_chart_carries_only_its_basis_notes() -> Result<()> {
+    let mut l = roster();
+    let fix = NewPledge::adjustment(
+        pid("DEU-fix"),
+        mid("DEU"),
+        AdjustmentBasis::Pledged,
+        eur("-5000"),
+    );
+    l.open_pledge(fix, reported("2025-02-05"))?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let running = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-06-30"))?;
+    for p in running.periods() {
+        assert!(p.delivered().total().low() >= Decimal::ZERO);
+        assert!(!p.delivered().to_string().contains("below zero"));
+    }
+    let svg = charts::running_totals(
+        &running,
+        Basis::Delivered,
+        Layout::Lines,
+        &ChartOptions::new("r"),
+    )?;
+    assert!(
+        !svg.contains("below zero"),
+        "a chart of delivered totals, none below zero, notes a total below zero:\n{svg}"
+    );
+    Ok(())
+}
+
+/// A running-totals chart of overlapping group rows (lines are allowed)
+/// draws each group's row, but `note_lines` drops the overlap note
+/// ("rows add up to more than the total") that each period's table and
+/// the bar chart of the same rows carry.
+#[test]
+fn a_running_chart_of_overlapping_rows_says_they_overlap() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(1_000)),
+        reported("2025-01-15"),
+    )?;
+    l.open_pledge(
+        troops("GBR-1", "GBR", Estimate::Exact(2_000)),
+        reported("2025-01-15"),
+    )?;
+    let query = l
+        .query()
+        .measure(Measure::Personnel)
+        .group_by([Dimension::Group]);
+    let table = query.run()?;
+    assert!(table.is_overlapping(), "{table}");
+    let bars = charts::table_bars(&table, &ChartOptions::new("t"))?;
+    assert!(
+        bars.contains("rows add up to more than the total"),
+        "{bars}"
+    );
+    let running = query.running_totals(Interval::Quarter, d("2025-01-01"), d("2025-06-30"))?;
+    let svg = charts::running_totals(
+        &running,
+        Basis::Pledged,
+        Layout::Lines,
+        &ChartOptions::new("r"),
+    )?;
+    assert!(
+        svg.contains("rows add up to more than the total"),
+        "overlapping rows drawn without the note:\n{svg}"
+    );
+    Ok(())
+}

@@ -443,3 +443,41 @@ fn pending_running() -> Result<RunningTotals> {
         d("2025-12-31"),
     )
 }
+
+/// Printed running totals print totals only (no rows), and leave out the
+/// rows-overlap note for that reason; but they print a row's "1 total
+/// below zero" when every printed total is at or above zero.
+#[test]
+fn printed_running_totals_do_not_note_a_row_they_do_not_print() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("6000"))),
+        reported("2025-01-15"),
+    )?;
+    let fix = NewPledge::adjustment(
+        pid("DEU-fix"),
+        mid("DEU"),
+        AdjustmentBasis::Pledged,
+        eur("-5000"),
+    );
+    l.open_pledge(fix, reported("2025-02-05"))?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let running = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .group_by([Dimension::Member])
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-03-31"))?;
+    let q1 = running.periods().next().expect("Q1");
+    for t in [q1.pledged(), q1.delivered(), q1.outstanding()] {
+        assert!(t.total().low() >= Decimal::ZERO, "{t}");
+    }
+    let text = running.to_string();
+    assert!(
+        !text.contains("below zero"),
+        "no printed total is below zero, yet:\n{text}"
+    );
+    Ok(())
+}

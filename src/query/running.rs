@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::Query;
 use super::dimension::Key;
 use super::measure::Basis;
-use super::table::{OVERLAPPING, SHOWN_ROUNDED, Table};
+use super::table::{SHOWN_ROUNDED, Table};
 use crate::entry::{Action, Entry};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Undated};
@@ -580,7 +580,10 @@ impl fmt::Display for RunningTotals {
         if shown_rounded {
             writeln!(f, "note: {SHOWN_ROUNDED}")?;
         }
-        for line in self.note_lines() {
+        for line in self.note_lines(
+            &[Basis::Pledged, Basis::Delivered, Basis::Outstanding],
+            false,
+        ) {
             writeln!(f, "{line}")?;
         }
         Ok(())
@@ -588,24 +591,24 @@ impl fmt::Display for RunningTotals {
 }
 
 impl RunningTotals {
-    /// The notes of every period's answers (pledged, delivered and
-    /// outstanding), each once: `note: ...` when every period has it, else
-    /// `note (2025-Q1 to 2025-Q3): ...` naming the periods that do. An
-    /// entry dated to a year is left out of the year's first quarters and
-    /// counted in its last: the last period's notes alone said nothing of
-    /// it. (Rows that overlap are left to each period's table: the totals
-    /// printed here do not.)
-    pub(crate) fn note_lines(&self) -> Vec<String> {
+    /// The notes of every period's answers on `bases`, each once: `note:
+    /// ...` when every period has it, else `note (2025-Q1 to 2025-Q3):
+    /// ...` naming the periods that do. An entry dated to a year is left
+    /// out of the year's first quarters and counted in its last: the last
+    /// period's notes alone said nothing of it. With `rows` false (the
+    /// printed answer shows grand totals only) rows that overlap or lie
+    /// below zero are not noted; a chart, which draws the rows, notes them.
+    pub(crate) fn note_lines(&self, bases: &[Basis], rows: bool) -> Vec<String> {
         let per_period: Vec<Vec<String>> = self
             .periods
             .iter()
             .map(|p| {
                 let mut notes: Vec<String> = Vec::new();
-                for note in [&p.pledged, &p.delivered, &p.outstanding]
-                    .into_iter()
-                    .flat_map(Table::notes)
+                for note in bases
+                    .iter()
+                    .flat_map(|&basis| p.table(basis).notes_shown(rows))
                 {
-                    if note != OVERLAPPING && !notes.contains(&note) {
+                    if !notes.contains(&note) {
                         notes.push(note);
                     }
                 }

@@ -906,8 +906,15 @@ impl Table {
     /// that overlap, a division rounded outward, totals below zero, and
     /// what the answer left out ([`Table::left_out`], a note per count).
     pub(crate) fn notes(&self) -> Vec<String> {
+        self.notes_shown(true)
+    }
+
+    /// [`Table::notes`] for an answer that shows the table's rows, or
+    /// (`rows` false) only its grand total, as printed running totals do:
+    /// then neither rows that overlap nor a row below zero is noted.
+    pub(crate) fn notes_shown(&self, rows: bool) -> Vec<String> {
         let mut notes = Vec::new();
-        if self.overlapping {
+        if rows && self.overlapping {
             notes.push(OVERLAPPING.to_string());
         }
         if self.total.rounded {
@@ -915,7 +922,7 @@ impl Table {
         }
         // Only adjustments can take a total below zero: say so rather than
         // let a negative low bound pass for a typo.
-        let rows = if self.dimensions.is_empty() {
+        let rows = if self.dimensions.is_empty() || !rows {
             &[][..]
         } else {
             &self.rows[..]

@@ -44,7 +44,7 @@ pub(crate) fn render(
         periods: tables.len().max(1),
     };
     let y = Scale::spanning(
-        bottom_value(&series, layout),
+        bottom_value(&series, layout, tables.len()),
         top_value(&series, layout, tables.len()),
         frame.bottom,
         frame.top,
@@ -73,7 +73,7 @@ pub(crate) fn render(
         frame.left - 50.0,
         frame.bottom + 40.0,
         &running
-            .note_lines()
+            .note_lines(&[basis], true)
             .into_iter()
             .chain(omitted)
             .collect::<Vec<_>>()
@@ -115,15 +115,27 @@ fn colour(i: usize) -> &'static str {
 }
 
 /// The highest value drawn: the highest bound (lines) or stack (areas).
-/// The lowest value a line reaches (zero unless a total lies below it:
-/// adjustments can take one there). Stacked areas are drawn from zero.
-fn bottom_value(series: &[Series], layout: Layout) -> f64 {
+/// The lowest value a line or a stack reaches (zero unless a total lies
+/// below it: adjustments can take one there).
+fn bottom_value(series: &[Series], layout: Layout, periods: usize) -> f64 {
     match layout {
         Layout::Lines => series
             .iter()
             .flat_map(|s| s.points.iter().map(|(low, _)| *low))
             .fold(0.0, f64::min),
-        Layout::StackedAreas => 0.0,
+        // Each area is stacked on the ones before it, in order.
+        Layout::StackedAreas => (0..periods)
+            .map(|i| {
+                series
+                    .iter()
+                    .filter_map(|s| s.points.get(i))
+                    .scan(0.0, |sum, p| {
+                        *sum += p.0;
+                        Some(*sum)
+                    })
+                    .fold(0.0, f64::min)
+            })
+            .fold(0.0, f64::min),
     }
 }
 

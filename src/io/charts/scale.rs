@@ -23,6 +23,7 @@ pub(crate) fn to_f64(value: Decimal) -> f64 {
 pub(crate) struct Scale {
     min: f64,
     max: f64,
+    step: f64,
     start: f64,
     end: f64,
 }
@@ -35,17 +36,26 @@ impl Scale {
     }
 
     /// A scale from the nice tick at or below `min` (zero when `min` is
-    /// not below it) to the first at or above `max`.
+    /// not below it) to the first at or above `max` (zero when no value is
+    /// above it), its ticks one step apart on both sides of zero.
     pub(crate) fn spanning(min: f64, max: f64, start: f64, end: f64) -> Scale {
-        let below = if min.is_finite() && min < 0.0 {
-            ticks(-min).last().copied().unwrap_or(0.0)
+        let low = if min.is_finite() { min.min(0.0) } else { 0.0 };
+        let high = if max.is_finite() { max.max(0.0) } else { 0.0 };
+        let span = high - low;
+        let step = if span > 0.0 { nice_step(span) } else { 1.0 };
+        let below = (-low / step).ceil();
+        let above = (high / step).ceil();
+        // An axis with nothing above zero ends at zero, unless nothing is
+        // below it either (an empty chart still gets a step).
+        let above = if above == 0.0 && below == 0.0 {
+            1.0
         } else {
-            0.0
+            above
         };
-        let top = ticks(max.max(0.0)).last().copied().unwrap_or(1.0);
         Scale {
-            min: -below,
-            max: top,
+            min: -below * step,
+            max: above * step,
+            step,
             start,
             end,
         }
@@ -61,43 +71,35 @@ impl Scale {
         self.start + (self.end - self.start) * share.clamp(0.0, 1.05)
     }
 
-    /// Nice ticks from `min` to `max`, zero among them.
+    /// Ticks one step apart from `min` to `max`, zero among them.
     pub(crate) fn ticks(&self) -> Vec<f64> {
-        let mut out: Vec<f64> = if self.min < 0.0 {
-            ticks(-self.min)
-                .into_iter()
-                .skip(1)
-                .rev()
-                .map(|t| -t)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        out.extend(ticks(self.max));
+        let mut out = Vec::new();
+        let mut n = (self.min / self.step).round();
+        while n * self.step <= self.max + self.step * 1e-9 && out.len() < 24 {
+            // `n * step`, not a running sum, so that zero is exactly zero.
+            out.push(n * self.step);
+            n += 1.0;
+        }
         out
     }
 }
 
-/// Ticks from 0 to the first multiple of a 1-2-5 step at or above `max`,
-/// about five of them.
-pub(crate) fn ticks(max: f64) -> Vec<f64> {
-    if !(max.is_finite() && max > 0.0) {
-        return vec![0.0, 1.0];
-    }
-    let rough = max / 5.0;
+/// A 1-2-2.5-5 step that cuts `span` into about five.
+fn nice_step(span: f64) -> f64 {
+    let rough = span / 5.0;
     let magnitude = 10f64.powf(rough.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+    [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
         .find(|s| *s >= rough)
-        .unwrap_or(10.0 * magnitude);
-    let mut out = vec![0.0];
-    let mut tick = 0.0;
-    while tick < max && out.len() < 12 {
-        tick += step;
-        out.push(tick);
-    }
-    out
+        .unwrap_or(10.0 * magnitude)
+}
+
+/// Ticks from 0 to the first multiple of a 1-2-5 step at or above `max`,
+/// about five of them.
+#[cfg(test)]
+pub(crate) fn ticks(max: f64) -> Vec<f64> {
+    Scale::new(max, 0.0, 1.0).ticks()
 }
 
 /// `1.5bn`, `250m`, `12k`, `900`: short labels for axes, with the currency
@@ -137,12 +139,16 @@ fn compact_to(value: f64, currency: Option<Currency>, toward: Option<Toward>) ->
 
 /// `value` to two decimals: to the nearest, or outward. A value that is a
 /// whole number of hundredths but for the error of binary floating point
-/// (1.15 × 100 = 114.999…) keeps its hundredths.
+/// (1.15 × 100 = 114.999…) keeps its hundredths; the allowance is a few
+/// units of the last place of the value itself, so that a bound a real
+/// amount away (4,999,999,999.99 is 499.999999999 hundredths of a
+/// billion) is still rounded outward.
 fn hundredths(value: f64, toward: Option<Toward>) -> f64 {
     let scaled = value * 100.0;
     let nearest = scaled.round();
+    let noise = nearest.abs().max(1.0) * 8.0 * f64::EPSILON;
     let rounded = match toward {
-        _ if (scaled - nearest).abs() < 1e-6 => nearest,
+        _ if (scaled - nearest).abs() <= noise => nearest,
         None => nearest,
         Some(Toward::Down) => scaled.floor(),
         Some(Toward::Up) => scaled.ceil(),
@@ -197,5 +203,7 @@ mod tests {
         assert_eq!(compact_bound(1_150.0, None, Toward::Down), "1.15k");
         assert_eq!(compact_bound(1_150.0, None, Toward::Up), "1.15k");
         assert_eq!(compact_bound(-1_234.0, None, Toward::Down), "-1.24k");
+        assert_eq!(compact_bound(4_999_999_999.99, None, Toward::Down), "4.99bn");
+        assert_eq!(compact_bound(5_000_000_000.01, None, Toward::Up), "5.01bn");
     }
 }

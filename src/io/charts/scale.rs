@@ -203,7 +203,10 @@ mod tests {
         assert_eq!(compact_bound(1_150.0, None, Toward::Down), "1.15k");
         assert_eq!(compact_bound(1_150.0, None, Toward::Up), "1.15k");
         assert_eq!(compact_bound(-1_234.0, None, Toward::Down), "-1.24k");
-        assert_eq!(compact_bound(4_999_999_999.99, None, Toward::Down), "4.99bn");
+        assert_eq!(
+            compact_bound(4_999_999_999.99, None, Toward::Down),
+            "4.99bn"
+        );
         assert_eq!(compact_bound(5_000_000_000.01, None, Toward::Up), "5.01bn");
     }
 }

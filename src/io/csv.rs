@@ -1750,7 +1750,9 @@ fn estimate_fields<T: Copy>(estimate: &Estimate<T>, text: impl Fn(T) -> String) 
 /// totals below zero, and what the answer left out: by the scenario, by
 /// `as_of`, unconvertible, ...), one `note` row each with its text in the
 /// `note` column and every other column empty, so the file says what the
-/// answer left out as the printed table does.
+/// answer left out as the printed table does. A constant-price table's
+/// first note gives its base year (`values at constant 2025 prices`),
+/// which its printed header shows.
 ///
 /// # Errors
 ///
@@ -1820,7 +1822,12 @@ pub fn export_table<W: Write>(table: &Table, writer: W) -> Result<()> {
     fields.extend(table.dimensions().iter().map(|_| String::new()));
     fields.extend(tail(table.total()));
     csv.write_record(&fields).map_err(write_error)?;
-    for note in table.notes() {
+    // A constant-price table's figures depend on its base year, which no
+    // column holds: a note says it, ahead of the others.
+    let prices = table
+        .base_year()
+        .map(|year| format!("values at constant {year} prices"));
+    for note in prices.into_iter().chain(table.notes()) {
         let mut fields = vec![String::new(); columns];
         if let Some(first) = fields.first_mut() {
             "note".clone_into(first);

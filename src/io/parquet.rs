@@ -250,8 +250,9 @@ pub fn write_entries<W: Write + Send>(ledger: &Ledger, writer: W) -> Result<()> 
 /// `high` (null when unbounded), `count`, `unspecified`, `rounded` and
 /// `currency`. The file's key-value metadata holds the measure, basis,
 /// currency, the grand total (`coalition_ledger.total_low`, `_high`,
-/// `_count`, `_unspecified`), whether groups overlap, and the table's
-/// `note:` lines (`coalition_ledger.left_out`).
+/// `_count`, `_unspecified`), whether groups overlap, the table's
+/// `note:` lines (`coalition_ledger.left_out`), and for a constant-price
+/// table its base year (`coalition_ledger.base_year`).
 ///
 /// # Errors
 ///
@@ -313,8 +314,14 @@ pub fn write_table<W: Write + Send>(table: &Table, writer: W) -> Result<()> {
         ("overlapping", table.is_overlapping().to_string()),
         ("left_out", table.left_out().to_string()),
     ];
+    // Only a constant-price table has a base year; other files keep the
+    // keys they always had.
+    let base_year = table
+        .base_year()
+        .map(|year| ("base_year", year.to_string()));
     let metadata = metadata
         .into_iter()
+        .chain(base_year)
         .map(|(k, v)| KeyValue::new(format!("coalition_ledger.{k}"), v))
         .collect();
     columns.write(writer, metadata)

@@ -739,3 +739,112 @@ fn a_running_chart_of_overlapping_rows_says_they_overlap() -> Result<()> {
     );
     Ok(())
 }
+
+/// Stacked areas of a positive row (DEU, EUR 10,000) then a negative one
+/// (FRA, EUR -6,000): the DEU area is drawn up to EUR 10,000, but the
+/// axis is sized to the last sum of the stack (EUR 4,000), so the area is
+/// clamped above the frame and no tick reaches EUR 10k.
+#[test]
+fn a_stack_whose_running_sum_peaks_before_its_end_is_on_the_axis() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        funding("DEU-1", "DEU", Estimate::Exact(eur("10000"))),
+        reported("2025-02-05"),
+    )?;
+    let fix = NewPledge::adjustment(
+        pid("FRA-fix"),
+        mid("FRA"),
+        AdjustmentBasis::Pledged,
+        eur("-6000"),
+    );
+    l.open_pledge(fix, reported("2025-02-06"))?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let running = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .group_by([Dimension::Member])
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-06-30"))?;
+    let svg = charts::running_totals(
+        &running,
+        Basis::Pledged,
+        Layout::StackedAreas,
+        &ChartOptions::new("r"),
+    )?;
+    let labels = tick_labels(&svg);
+    assert!(
+        labels.iter().any(|l| l == "EUR 10k"),
+        "a stacked area reaching EUR 10,000 on an axis whose ticks are {labels:?}:\n{svg}"
+    );
+    Ok(())
+}
+
+/// A low bound of EUR 9,999,999,999,999.99 ("at least") is labelled
+/// `≥ EUR 10tn`: the float allowance of `hundredths` is 8 units of the
+/// last place of the rounded number, and at the tn scale EUR 0.01 is
+/// 1e-12 hundredths of a trillion, inside it: the low bound is rounded up.
+#[test]
+fn label_does_not_raise_a_low_bound_at_the_tn_scale() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        funding("FRA-1", "FRA", Estimate::AtLeast(eur("9999999999999.99"))),
+        reported("2025-09-04"),
+    )?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let table = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .group_by([Dimension::Member])
+        .run()?;
+    let svg = charts::table_bars(&table, &ChartOptions::new("t"))?;
+    assert!(
+        !svg.contains("≥ EUR 10tn"),
+        "a lower bound of EUR 9,999,999,999,999.99 labelled `≥ EUR 10tn`:\n{svg}"
+    );
+    Ok(())
+}
+
+/// A high bound just above a whole number of trillions is labelled above
+/// it, and a running chart's legend is rounded from the exact total too.
+#[test]
+fn labels_round_a_high_bound_up_at_the_tn_scale() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        funding(
+            "FRA-1",
+            "FRA",
+            Estimate::range(eur("1000000000000"), eur("10000000000000.01"))?,
+        ),
+        reported("2025-01-15"),
+    )?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let value = Measure::Value {
+        currency: Currency::EUR,
+        fx: &fx,
+    };
+    let table = l
+        .query()
+        .measure(value)
+        .group_by([Dimension::Member])
+        .run()?;
+    let svg = charts::table_bars(&table, &ChartOptions::new("t"))?;
+    assert!(svg.contains("EUR 1tn–10.01tn"), "{svg}");
+    let running = l
+        .query()
+        .measure(value)
+        .group_by([Dimension::Member])
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-03-31"))?;
+    let svg = charts::running_totals(
+        &running,
+        Basis::Pledged,
+        Layout::Lines,
+        &ChartOptions::new("r"),
+    )?;
+    assert!(svg.contains(">FRA EUR 1tn–10.01tn</text>"), "{svg}");
+    Ok(())
+}

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use super::scale::{Scale, compact, compact_bound, to_f64};
+use super::scale::{Scale, compact, compact_bound, compact_range, to_f64};
 use super::svg::{Anchor, Svg, text_width};
 use super::{ChartOptions, Layout, PALETTE, notes};
 use crate::error::{Error, Result};
 use crate::exact::Toward;
-use crate::query::{Basis, Key, RunningTotals, Table};
+use crate::query::{Basis, Key, RunningTotals, Table, Total};
 
 /// Most series drawn; the smaller ones beyond it are drawn as one, "other".
 const MAX_SERIES: usize = 8;
@@ -18,6 +18,9 @@ const MAX_SERIES: usize = 8;
 struct Series {
     label: String,
     points: Vec<(f64, Option<f64>)>,
+    /// The last period's total, exact, for the legend's label (none for a
+    /// row the last period does not have).
+    last: Option<Total>,
 }
 
 pub(crate) fn render(
@@ -147,10 +150,16 @@ fn top_value(series: &[Series], layout: Layout, periods: usize) -> f64 {
             .fold(0.0, f64::max),
         Layout::StackedAreas => (0..periods)
             .map(|i| {
+                // The highest the stack reaches on the way, not only
+                // where it ends (an area below zero may follow it).
                 series
                     .iter()
                     .filter_map(|s| s.points.get(i))
-                    .fold(0.0, |sum, p| sum + p.0)
+                    .scan(0.0, |sum, p| {
+                        *sum += p.0;
+                        Some(*sum)
+                    })
+                    .fold(0.0, f64::max)
             })
             .fold(0.0, f64::max),
     }
@@ -251,18 +260,20 @@ fn legend(
             12.0,
             &format!(r#"fill="{}""#, colour(i)),
         );
-        let last = s
-            .points
-            .last()
-            .map_or(String::new(), |(low, high)| match high {
-                Some(h) if (h - low).abs() > f64::EPSILON => format!(
-                    "{}–{}",
-                    compact_bound(*low, currency, Toward::Down),
-                    compact_bound(*h, None, Toward::Up)
-                ),
-                Some(_) => compact(*low, currency),
-                None => format!("≥ {}", compact_bound(*low, currency, Toward::Down)),
-            });
+        let exact = s.last.as_ref().map(|total| compact_range(total, currency));
+        let last = exact.unwrap_or_else(|| {
+            s.points
+                .last()
+                .map_or(String::new(), |(low, high)| match high {
+                    Some(h) if (h - low).abs() > f64::EPSILON => format!(
+                        "{}–{}",
+                        compact_bound(*low, currency, Toward::Down),
+                        compact_bound(*h, None, Toward::Up)
+                    ),
+                    Some(_) => compact(*low, currency),
+                    None => format!("≥ {}", compact_bound(*low, currency, Toward::Down)),
+                })
+        });
         svg.text(
             frame.right + 33.0,
             ly,
@@ -339,6 +350,9 @@ fn draw_stacked(svg: &mut Svg, series: &[Series], y: &Scale, frame: &Frame) {
     }
 }
 
+/// A row's points in every period, and its last period's exact total.
+type Points = (Vec<(f64, Option<f64>)>, Option<Total>);
+
 /// The series of the tables: one per row key (or the grand total when
 /// ungrouped), the largest first by their last low bound beyond
 /// [`MAX_SERIES`] merged into "other"; when rows overlap, those are left
@@ -354,30 +368,36 @@ fn series(tables: &[&Table]) -> (Vec<Series>, Option<String>) {
             vec![Series {
                 label: "total".into(),
                 points,
+                last: tables.last().map(|t| *t.total()),
             }],
             None,
         );
     }
-    let mut by_key: BTreeMap<Vec<Key>, Vec<(f64, Option<f64>)>> = BTreeMap::new();
+    let mut by_key: BTreeMap<Vec<Key>, Points> = BTreeMap::new();
+    let last_period = tables.len().saturating_sub(1);
     for (p, table) in tables.iter().enumerate() {
         for row in table.rows() {
-            let points = by_key
+            let (points, last) = by_key
                 .entry(row.keys().to_vec())
-                .or_insert_with(|| vec![(0.0, Some(0.0)); tables.len()]);
+                .or_insert_with(|| (vec![(0.0, Some(0.0)); tables.len()], None));
             if let Some(slot) = points.get_mut(p) {
                 *slot = (to_f64(row.total().low()), row.total().high().map(to_f64));
+            }
+            if p == last_period {
+                *last = Some(*row.total());
             }
         }
     }
     let mut all: Vec<Series> = by_key
         .into_iter()
-        .map(|(keys, points)| Series {
+        .map(|(keys, (points, last))| Series {
             label: keys
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(" / "),
             points,
+            last,
         })
         .collect();
     if all.len() <= MAX_SERIES {
@@ -414,10 +434,19 @@ fn series(tables: &[&Table]) -> (Vec<Series>, Option<String>) {
             };
         }
     }
+    // The exact sum of the merged rows' last totals, for the label.
+    let last =
+        rest.iter()
+            .filter_map(|s| s.last.as_ref())
+            .try_fold(Total::default(), |mut sum, total| {
+                sum.merge(total).ok()?;
+                Some(sum)
+            });
     all.sort_by(|a, b| a.label.cmp(&b.label));
     all.push(Series {
         label: format!("other ({count})"),
         points: other,
+        last,
     });
     (all, None)
 }

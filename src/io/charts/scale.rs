@@ -4,8 +4,8 @@
 //! totals, not a place where they are added up. Every number a chart writes
 //! as text comes from the totals themselves or from these tick values.
 
-use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::exact::Toward;
 use crate::money::Currency;
@@ -156,23 +156,63 @@ fn hundredths(value: f64, toward: Option<Toward>) -> f64 {
     rounded / 100.0
 }
 
+/// A total's bounds in short form: `EUR 1.2bn–1.6bn`, `≥ 3k`, `5k`,
+/// `unspecified`. Rounded from the exact amounts, a low bound down and a
+/// high bound up, at any size (an `f64` holds too few digits to tell
+/// EUR 9,999,999,999,999.99 from EUR 10tn).
+pub(crate) fn compact_range(total: &Total, currency: Option<Currency>) -> String {
+    if total.count() > 0 && total.unspecified() == total.count() {
+        return "unspecified".to_string();
+    }
+    let low = total.low();
+    match total.high() {
+        Some(high) if high > low => format!(
+            "{}–{}",
+            compact_exact(low, currency, Some(Toward::Down)),
+            compact_exact(high, None, Some(Toward::Up))
+        ),
+        Some(_) => compact_exact(low, currency, None),
+        None => format!("≥ {}", compact_exact(low, currency, Some(Toward::Down))),
+    }
+}
+
+/// [`compact`] of an exact amount: scaled to k, m, bn or tn by moving its
+/// decimal point, then rounded to two places (outward for a bound).
+fn compact_exact(value: Decimal, currency: Option<Currency>, toward: Option<Toward>) -> String {
+    let abs = value.abs();
+    let (scale, suffix) = [(12, "tn"), (9, "bn"), (6, "m"), (3, "k")]
+        .into_iter()
+        .find(|&(digits, _)| abs >= pow10(digits))
+        .unwrap_or((0, ""));
+    // Dividing by a power of ten moves the point: exact while the scale
+    // stays within 28, which an amount this large leaves room for.
+    let scaled = value.checked_div(pow10(scale)).unwrap_or(value);
+    let strategy = match toward {
+        None => RoundingStrategy::MidpointAwayFromZero,
+        Some(Toward::Down) => RoundingStrategy::ToNegativeInfinity,
+        Some(Toward::Up) => RoundingStrategy::ToPositiveInfinity,
+    };
+    let rounded = scaled.round_dp_with_strategy(2, strategy).normalize();
+    let number = if rounded.is_zero() {
+        "0".to_string()
+    } else {
+        rounded.to_string()
+    };
+    match currency {
+        Some(c) => format!("{c} {number}{suffix}"),
+        None => format!("{number}{suffix}"),
+    }
+}
+
+/// 10 to the power `digits` (at most 12 here).
+fn pow10(digits: u32) -> Decimal {
+    crate::exact::pow10(digits).map_or(Decimal::ONE, |p| Decimal::from_i128_with_scale(p, 0))
+}
+
 /// A total in short form for labels: `EUR 1.2bn–1.6bn`, `≥ 3k`,
 /// `unspecified`, with its pledge count and unspecified sizes.
 pub(crate) fn compact_total(total: &Total, currency: Option<Currency>) -> String {
-    let low = to_f64(total.low());
-    let range = if total.count() > 0 && total.unspecified() == total.count() {
-        "unspecified".to_string()
-    } else {
-        match total.high().map(to_f64) {
-            Some(high) if high > low => format!(
-                "{}–{}",
-                compact_bound(low, currency, Toward::Down),
-                compact_bound(high, None, Toward::Up)
-            ),
-            Some(_) => compact(low, currency),
-            None => format!("≥ {}", compact_bound(low, currency, Toward::Down)),
-        }
-    };
+    let range = compact_range(total, currency);
     let plural = if total.count() == 1 { "" } else { "s" };
     if total.unspecified() > 0 {
         format!(

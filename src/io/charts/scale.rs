@@ -1,8 +1,10 @@
-//! Axes: a linear scale from zero, "nice" ticks, and compact labels.
+//! Axes: a linear scale from zero (or from below it, when a total is),
+//! "nice" ticks, and compact labels.
 //!
 //! Pixel positions are computed in `f64`: a chart is a picture of exact
 //! totals, not a place where they are added up. Every number a chart writes
-//! as text comes from the totals themselves or from these tick values.
+//! as text comes from the totals themselves, rounded from their exact
+//! `Decimal` (a bound outward), or from these tick values.
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -46,12 +46,8 @@ pub(crate) fn render(
         bottom: 330.0,
         periods: tables.len().max(1),
     };
-    let y = Scale::spanning(
-        bottom_value(&series, layout, tables.len()),
-        top_value(&series, layout, tables.len()),
-        frame.bottom,
-        frame.top,
-    );
+    let (bottom, top) = value_range(&series, layout, tables.len());
+    let y = Scale::spanning(bottom, top, frame.bottom, frame.top);
     let mut svg = Svg::new(width, 420.0);
     header(&mut svg, running, &tables, basis, layout, options);
     axes(
@@ -117,51 +113,30 @@ fn colour(i: usize) -> &'static str {
         .unwrap_or("#000")
 }
 
-/// The highest value drawn: the highest bound (lines) or stack (areas).
-/// The lowest value a line or a stack reaches (zero unless a total lies
-/// below it: adjustments can take one there).
-fn bottom_value(series: &[Series], layout: Layout, periods: usize) -> f64 {
+/// The lowest and highest values drawn (zero among them): a line's low
+/// and high bounds, or every height a stack reaches on the way up, not
+/// only where it ends (each area is stacked on the ones before it, in
+/// order, and one below zero may follow a larger one). Adjustments can
+/// take a total below zero.
+fn value_range(series: &[Series], layout: Layout, periods: usize) -> (f64, f64) {
+    let widen = |(low, high): (f64, f64), value: f64| (low.min(value), high.max(value));
     match layout {
         Layout::Lines => series
             .iter()
-            .flat_map(|s| s.points.iter().map(|(low, _)| *low))
-            .fold(0.0, f64::min),
-        // Each area is stacked on the ones before it, in order.
+            .flat_map(|s| s.points.iter())
+            .flat_map(|(low, high)| [*low, high.unwrap_or(*low)])
+            .fold((0.0, 0.0), widen),
         Layout::StackedAreas => (0..periods)
-            .map(|i| {
+            .flat_map(|i| {
                 series
                     .iter()
-                    .filter_map(|s| s.points.get(i))
+                    .filter_map(move |s| s.points.get(i))
                     .scan(0.0, |sum, p| {
                         *sum += p.0;
                         Some(*sum)
                     })
-                    .fold(0.0, f64::min)
             })
-            .fold(0.0, f64::min),
-    }
-}
-
-fn top_value(series: &[Series], layout: Layout, periods: usize) -> f64 {
-    match layout {
-        Layout::Lines => series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|(low, high)| high.unwrap_or(*low)))
-            .fold(0.0, f64::max),
-        Layout::StackedAreas => (0..periods)
-            .map(|i| {
-                // The highest the stack reaches on the way, not only
-                // where it ends (an area below zero may follow it).
-                series
-                    .iter()
-                    .filter_map(|s| s.points.get(i))
-                    .scan(0.0, |sum, p| {
-                        *sum += p.0;
-                        Some(*sum)
-                    })
-                    .fold(0.0, f64::max)
-            })
-            .fold(0.0, f64::max),
+            .fold((0.0, 0.0), widen),
     }
 }
 

@@ -288,25 +288,6 @@ fn bar_charts_carry_the_tables_notes() -> Result<()> {
     Ok(())
 }
 
-/// The ledger behind `pending_running`: FRA's 1,000 dated 2025-01-15 and
-/// GBR's 2,000 dated only to the year 2025 (effective 2025-12-31).
-fn pending_running() -> Result<RunningTotals> {
-    let mut l = roster();
-    l.open_pledge(
-        troops("FRA-1", "FRA", Estimate::Exact(1_000)),
-        reported("2025-01-15"),
-    )?;
-    l.open_pledge(
-        troops("GBR-1", "GBR", Estimate::Exact(2_000)),
-        Provenance::new(Evidence::Reported).within("2025".parse()?),
-    )?;
-    l.query().measure(Measure::Personnel).running_totals(
-        Interval::Quarter,
-        d("2025-01-01"),
-        d("2025-12-31"),
-    )
-}
-
 /// A running-totals chart writes only the last period's notes: an entry
 /// dated only to 2025 is left out of Q1–Q3 (pending period), and the
 /// chart, whose first three points lack it, says nothing.

@@ -1202,28 +1202,8 @@ fn an_unknown_member_in_the_conditions_is_placed_at_the_conditions_column() {
 /// (measure `real_value`, currency `USD`, nothing of the year).
 #[test]
 fn a_constant_price_csv_export_says_its_base_year() -> Result<()> {
-    let mut l = roster();
-    l.open_pledge(
-        funding(
-            "USA-f",
-            "USA",
-            Estimate::Exact(Money::new(dec("1900"), Currency::USD)),
-        ),
-        reported("2023-06-01"),
-    )?;
-    let fx = FxRates::new(Currency::USD, RatePolicy::OnDate);
-    let deflators = Deflators::new()
-        .with_index(Currency::USD, 2023, dec("95"))?
-        .with_index(Currency::USD, 2025, dec("100"))?;
-    let table = l
-        .query()
-        .measure(Measure::RealValue {
-            currency: Currency::USD,
-            fx: &fx,
-            deflators: &deflators,
-            base_year: 2025,
-        })
-        .run()?;
+    let prices = ConstantPrices::new()?;
+    let table = prices.table(2025)?;
     assert_eq!(table.base_year(), Some(2025));
     let mut out = Vec::new();
     coalition_ledger::io::csv::export_table(&table, &mut out)?;

@@ -502,28 +502,8 @@ fn an_amount_too_wide_for_decimal128_at_the_files_scale_is_an_error_naming_it() 
 /// table of any other measure keeps the keys it always had.
 #[test]
 fn a_constant_price_table_file_says_its_base_year() -> Result<()> {
-    let mut l = roster();
-    l.open_pledge(
-        funding(
-            "USA-f",
-            "USA",
-            Estimate::Exact(Money::new(dec("1900"), Currency::USD)),
-        ),
-        reported("2023-06-01"),
-    )?;
-    let fx = FxRates::new(Currency::USD, RatePolicy::OnDate);
-    let deflators = Deflators::new()
-        .with_index(Currency::USD, 2023, dec("95"))?
-        .with_index(Currency::USD, 2025, dec("100"))?;
-    let real = l
-        .query()
-        .measure(Measure::RealValue {
-            currency: Currency::USD,
-            fx: &fx,
-            deflators: &deflators,
-            base_year: 2025,
-        })
-        .run()?;
+    let prices = ConstantPrices::new()?;
+    let real = prices.table(2025)?;
     let (_, metadata) = round_trip("real", |f| pq::write_table(&real, f));
     assert_eq!(
         metadata
@@ -531,11 +511,12 @@ fn a_constant_price_table_file_says_its_base_year() -> Result<()> {
             .map(String::as_str),
         Some("2025")
     );
-    let nominal = l
+    let nominal = prices
+        .ledger
         .query()
         .measure(Measure::Value {
             currency: Currency::USD,
-            fx: &fx,
+            fx: &prices.fx,
         })
         .run()?;
     let (_, metadata) = round_trip("nominal", |f| pq::write_table(&nominal, f));

@@ -466,30 +466,8 @@ fn a_total_over_rows_of_several_years_divides_by_each_years_attribute() -> Resul
 /// the figures differ (`Measure`'s own `Display` says `2025 prices`).
 #[test]
 fn a_constant_price_table_says_its_base_year() -> Result<()> {
-    let mut l = roster();
-    l.open_pledge(
-        funding(
-            "USA-f",
-            "USA",
-            Estimate::Exact(Money::new(dec("1900"), Currency::USD)),
-        ),
-        reported("2023-06-01"),
-    )?;
-    let fx = FxRates::new(Currency::USD, RatePolicy::OnDate);
-    let deflators = Deflators::new()
-        .with_index(Currency::USD, 2023, dec("95"))?
-        .with_index(Currency::USD, 2025, dec("100"))?;
-    let real = |base_year| {
-        l.query()
-            .measure(Measure::RealValue {
-                currency: Currency::USD,
-                fx: &fx,
-                deflators: &deflators,
-                base_year,
-            })
-            .run()
-    };
-    let (t2023, t2025) = (real(2023)?, real(2025)?);
+    let prices = ConstantPrices::new()?;
+    let (t2023, t2025) = (prices.table(2023)?, prices.table(2025)?);
     assert_ne!(t2023.total().low(), t2025.total().low());
     let text = t2025.to_string();
     assert!(text.contains("2025"), "which year's prices?\n{text}");
@@ -505,11 +483,12 @@ fn a_constant_price_table_says_its_base_year() -> Result<()> {
     // no `base_year`, as files written before it was kept.
     let json = serde_json::to_string(&t2025).expect("serializes");
     assert_eq!(serde_json::from_str::<Table>(&json).ok(), Some(t2025));
-    let value = l
+    let value = prices
+        .ledger
         .query()
         .measure(Measure::Value {
             currency: Currency::USD,
-            fx: &fx,
+            fx: &prices.fx,
         })
         .run()?;
     let json = serde_json::to_string(&value).expect("serializes");

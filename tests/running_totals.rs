@@ -425,25 +425,6 @@ fn printed_running_totals_note_rounding_and_totals_below_zero() -> Result<()> {
     Ok(())
 }
 
-/// The ledger behind `pending_running`: FRA's 1,000 dated 2025-01-15 and
-/// GBR's 2,000 dated only to the year 2025 (effective 2025-12-31).
-fn pending_running() -> Result<RunningTotals> {
-    let mut l = roster();
-    l.open_pledge(
-        troops("FRA-1", "FRA", Estimate::Exact(1_000)),
-        reported("2025-01-15"),
-    )?;
-    l.open_pledge(
-        troops("GBR-1", "GBR", Estimate::Exact(2_000)),
-        Provenance::new(Evidence::Reported).within("2025".parse()?),
-    )?;
-    l.query().measure(Measure::Personnel).running_totals(
-        Interval::Quarter,
-        d("2025-01-01"),
-        d("2025-12-31"),
-    )
-}
-
 /// Printed running totals print totals only (no rows), and leave out the
 /// rows-overlap note for that reason; but they print a row's "1 total
 /// below zero" when every printed total is at or above zero.

@@ -138,3 +138,66 @@ pub fn eur_value(l: &Ledger, basis: Basis) -> Result<Table> {
         .basis(basis)
         .run()
 }
+
+/// USA's USD 1,900 of funding pledged in 2023, with USD as the base of
+/// its rates and deflator indexes of 95 (2023) and 100 (2025): 2,000 in
+/// 2025 prices.
+pub struct ConstantPrices {
+    pub ledger: Ledger,
+    pub fx: FxRates,
+    pub deflators: Deflators,
+}
+
+impl ConstantPrices {
+    pub fn new() -> Result<ConstantPrices> {
+        let mut ledger = roster();
+        ledger.open_pledge(
+            funding(
+                "USA-f",
+                "USA",
+                Estimate::Exact(Money::new(dec("1900"), Currency::USD)),
+            ),
+            reported("2023-06-01"),
+        )?;
+        Ok(ConstantPrices {
+            ledger,
+            fx: FxRates::new(Currency::USD, RatePolicy::OnDate),
+            deflators: Deflators::new()
+                .with_index(Currency::USD, 2023, dec("95"))?
+                .with_index(Currency::USD, 2025, dec("100"))?,
+        })
+    }
+
+    /// The value pledged, in the prices of `base_year`.
+    pub fn table(&self, base_year: i32) -> Result<Table> {
+        self.ledger
+            .query()
+            .measure(Measure::RealValue {
+                currency: Currency::USD,
+                fx: &self.fx,
+                deflators: &self.deflators,
+                base_year,
+            })
+            .run()
+    }
+}
+
+/// FRA's 1,000 troops dated 2025-01-15 and GBR's 2,000 dated only to the
+/// year 2025 (effective 2025-12-31), in running totals by quarter of 2025:
+/// Q1–Q3 leave GBR's entry out, pending.
+pub fn pending_running() -> Result<RunningTotals> {
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(1_000)),
+        reported("2025-01-15"),
+    )?;
+    l.open_pledge(
+        troops("GBR-1", "GBR", Estimate::Exact(2_000)),
+        Provenance::new(Evidence::Reported).within("2025".parse()?),
+    )?;
+    l.query().measure(Measure::Personnel).running_totals(
+        Interval::Quarter,
+        d("2025-01-01"),
+        d("2025-12-31"),
+    )
+}

@@ -241,12 +241,7 @@ fn negative_table() -> Result<Table> {
         funding("FRA-1", "FRA", Estimate::Exact(eur("1000"))),
         reported("2025-09-04"),
     )?;
-    let fix = NewPledge::adjustment(
-        pid("DEU-fix"),
-        mid("DEU"),
-        AdjustmentBasis::Pledged,
-        eur("-5000"),
-    );
+    let fix = pledged_adjustment("DEU", "-5000");
     l.open_pledge(fix, reported("2025-09-05"))?;
     let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
     l.query()
@@ -452,12 +447,7 @@ fn a_negative_total_is_not_drawn_as_zero() -> Result<()> {
 #[test]
 fn a_running_total_below_zero_is_drawn_below_the_zero_line() -> Result<()> {
     let mut l = roster();
-    let fix = NewPledge::adjustment(
-        pid("DEU-fix"),
-        mid("DEU"),
-        AdjustmentBasis::Pledged,
-        eur("-5000"),
-    );
+    let fix = pledged_adjustment("DEU", "-5000");
     l.open_pledge(fix, reported("2025-02-05"))?;
     l.open_pledge(
         funding("FRA-1", "FRA", Estimate::Exact(eur("1000"))),
@@ -567,12 +557,7 @@ fn an_axis_spanning_zero_has_one_tick_step() -> Result<()> {
 #[test]
 fn a_stacked_total_below_zero_is_not_drawn_as_zero() -> Result<()> {
     let mut l = roster();
-    let fix = NewPledge::adjustment(
-        pid("DEU-fix"),
-        mid("DEU"),
-        AdjustmentBasis::Pledged,
-        eur("-5000"),
-    );
+    let fix = pledged_adjustment("DEU", "-5000");
     l.open_pledge(fix, reported("2025-02-05"))?;
     l.open_pledge(
         funding("FRA-1", "FRA", Estimate::Exact(eur("1000"))),
@@ -611,12 +596,7 @@ fn a_stacked_total_below_zero_is_not_drawn_as_zero() -> Result<()> {
 #[test]
 fn an_axis_of_totals_all_below_zero_has_no_crowded_ticks() -> Result<()> {
     let mut l = roster();
-    let fix = NewPledge::adjustment(
-        pid("DEU-fix"),
-        mid("DEU"),
-        AdjustmentBasis::Pledged,
-        eur("-5000"),
-    );
+    let fix = pledged_adjustment("DEU", "-5000");
     l.open_pledge(fix, reported("2025-02-05"))?;
     l.open_pledge(
         funding("FRA-1", "FRA", Estimate::Exact(eur("1000"))),
@@ -649,12 +629,7 @@ fn an_axis_of_totals_all_below_zero_has_no_crowded_ticks() -> Result<()> {
 #[test]
 fn a_running_chart_carries_only_its_basis_notes() -> Result<()> {
     let mut l = roster();
-    let fix = NewPledge::adjustment(
-        pid("DEU-fix"),
-        mid("DEU"),
-        AdjustmentBasis::Pledged,
-        eur("-5000"),
-    );
+    let fix = pledged_adjustment("DEU", "-5000");
     l.open_pledge(fix, reported("2025-02-05"))?;
     let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
     let running = l
@@ -732,12 +707,7 @@ fn a_stack_whose_running_sum_peaks_before_its_end_is_on_the_axis() -> Result<()>
         funding("DEU-1", "DEU", Estimate::Exact(eur("10000"))),
         reported("2025-02-05"),
     )?;
-    let fix = NewPledge::adjustment(
-        pid("FRA-fix"),
-        mid("FRA"),
-        AdjustmentBasis::Pledged,
-        eur("-6000"),
-    );
+    let fix = pledged_adjustment("FRA", "-6000");
     l.open_pledge(fix, reported("2025-02-06"))?;
     let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
     let running = l

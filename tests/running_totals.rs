@@ -389,12 +389,7 @@ fn printed_running_totals_say_what_earlier_periods_left_out() -> Result<()> {
 #[test]
 fn printed_running_totals_note_rounding_and_totals_below_zero() -> Result<()> {
     let mut l = roster();
-    let fix = NewPledge::adjustment(
-        pid("DEU-fix"),
-        mid("DEU"),
-        AdjustmentBasis::Pledged,
-        eur("-5000.004"),
-    );
+    let fix = pledged_adjustment("DEU", "-5000.004");
     l.open_pledge(fix, reported("2025-02-05"))?;
     let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
     let running = l
@@ -435,12 +430,7 @@ fn printed_running_totals_do_not_note_a_row_they_do_not_print() -> Result<()> {
         funding("FRA-1", "FRA", Estimate::Exact(eur("6000"))),
         reported("2025-01-15"),
     )?;
-    let fix = NewPledge::adjustment(
-        pid("DEU-fix"),
-        mid("DEU"),
-        AdjustmentBasis::Pledged,
-        eur("-5000"),
-    );
+    let fix = pledged_adjustment("DEU", "-5000");
     l.open_pledge(fix, reported("2025-02-05"))?;
     let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
     let running = l

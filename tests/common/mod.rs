@@ -201,3 +201,14 @@ pub fn pending_running() -> Result<RunningTotals> {
         d("2025-12-31"),
     )
 }
+
+/// A correction of `amount` EUR to what `member` pledged, naming no pledge
+/// (id `MEMBER-fix`): how a total goes below zero.
+pub fn pledged_adjustment(member: &str, amount: &str) -> NewPledge {
+    NewPledge::adjustment(
+        pid(&format!("{member}-fix")),
+        mid(member),
+        AdjustmentBasis::Pledged,
+        eur(amount),
+    )
+}

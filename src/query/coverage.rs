@@ -514,12 +514,7 @@ impl Coverage {
         if self.totals().iter().any(|t| t.is_rounded()) {
             notes.push(DIVISION_ROUNDED.to_string());
         }
-        let left_out = self.left_out.to_string();
-        notes.extend(
-            left_out
-                .lines()
-                .map(|line| line.strip_prefix("note: ").unwrap_or(line).to_string()),
-        );
+        notes.extend(self.left_out.notes());
         notes
     }
 }

@@ -269,6 +269,18 @@ impl LeftOut {
     }
 }
 
+impl LeftOut {
+    /// Its notes, one per non-zero count, without the `note: ` its
+    /// `Display` puts before each: for an answer that gathers them with
+    /// notes of its own.
+    pub(crate) fn notes(&self) -> Vec<String> {
+        self.to_string()
+            .lines()
+            .map(|line| line.strip_prefix("note: ").unwrap_or(line).to_string())
+            .collect()
+    }
+}
+
 impl fmt::Display for LeftOut {
     /// One `note:` line per non-zero count, each ending in a newline.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

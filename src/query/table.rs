@@ -939,12 +939,7 @@ impl Table {
                 "{below_zero} {what} below zero: adjustments (corrections naming no pledge) exceed what was recorded"
             ));
         }
-        let left_out = self.left_out.to_string();
-        notes.extend(
-            left_out
-                .lines()
-                .map(|line| line.strip_prefix("note: ").unwrap_or(line).to_string()),
-        );
+        notes.extend(self.left_out.notes());
         notes
     }
 }

@@ -799,3 +799,57 @@ fn labels_round_a_high_bound_up_at_the_tn_scale() -> Result<()> {
     assert!(svg.contains(">FRA EUR 1tn–10.01tn</text>"), "{svg}");
     Ok(())
 }
+
+/// Every note a chart writes lies inside the picture, however many there
+/// are (the heights were set for what the answer left out alone).
+#[test]
+fn every_note_lies_inside_the_chart() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("1000"))),
+        reported("2025-09-04"),
+    )?;
+    l.open_pledge(
+        funding("GBR-1", "GBR", Estimate::Exact(eur("2000"))).with_condition(Condition::Ceasefire),
+        reported("2025-09-04"),
+    )?;
+    l.open_pledge(pledged_adjustment("DEU", "-5000"), reported("2025-09-05"))?;
+    l.open_pledge(
+        funding("USA-1", "USA", Estimate::Exact(eur("500"))),
+        Provenance::new(Evidence::Reported),
+    )?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let no_ceasefire = Scenario::new().fails(Condition::Ceasefire);
+    let table = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .scenario(&no_ceasefire)
+        .as_of(d("2025-12-31"))
+        .group_by([Dimension::Group])
+        .run()?;
+    // Rows overlap, totals are below zero, the scenario left one out and
+    // `as_of` an undated one: four notes.
+    let svg = charts::table_bars(&table, &ChartOptions::new("t"))?;
+    let height: f64 = svg
+        .split("height=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|h| h.parse().ok())
+        .expect("a height");
+    let note_ys: Vec<f64> = svg
+        .lines()
+        .filter(|l| l.contains(">note"))
+        .filter_map(|l| l.split(" y=\"").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .filter_map(|y| y.parse().ok())
+        .collect();
+    assert!(note_ys.len() >= 4, "{svg}");
+    assert!(
+        note_ys.iter().all(|&y| y < height),
+        "{note_ys:?} vs {height}\n{svg}"
+    );
+    Ok(())
+}

@@ -50,7 +50,11 @@ pub(crate) fn render(table: &Table, options: &ChartOptions) -> Result<String> {
     let row_height = 28.0;
     let top = 88.0;
     let rows_len = u32::try_from(rows.len()).unwrap_or(u32::MAX);
-    let height = top + row_height * f64::from(rows_len.max(1)) + 80.0;
+    let notes_text = noted(table.notes());
+    // Three notes fit under the bars; more lengthen the picture.
+    let extra = notes_text.lines().count().saturating_sub(3);
+    let extra = 15.0 * f64::from(u32::try_from(extra).unwrap_or(u32::MAX));
+    let height = top + row_height * f64::from(rows_len.max(1)) + 80.0 + extra;
     let max = rows
         .iter()
         .map(|r| r.total().high().map_or(to_f64(r.total().low()), to_f64))
@@ -93,7 +97,7 @@ pub(crate) fn render(table: &Table, options: &ChartOptions) -> Result<String> {
         let end = bar(&mut svg, &x, cy, row.total(), right);
         svg.text(end + 8.0, cy + 4.0, 11.0, Anchor::Start, value);
     }
-    notes(&mut svg, 20.0, bottom + 44.0, &noted(table.notes()));
+    notes(&mut svg, 20.0, bottom + 44.0, &notes_text);
     Ok(svg.finish(options.title()))
 }
 

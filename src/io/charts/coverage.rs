@@ -22,7 +22,8 @@ const BAR_HEIGHT: f64 = 44.0;
 pub(crate) fn render(coverage: &Coverage, options: &ChartOptions) -> String {
     let width = f64::from(options.width);
     let currency = coverage.currency();
-    let note_lines = coverage.left_out().to_string().lines().count();
+    let notes_text = noted(coverage.notes());
+    let note_lines = notes_text.lines().count();
     let height = BAR_Y + BAR_HEIGHT + 52.0 + 4.0 * 18.0 + 15.0 * count(note_lines) + 24.0;
     let mut svg = Svg::new(width, height);
     let totals: [&Total; 4] = [
@@ -78,7 +79,7 @@ pub(crate) fn render(coverage: &Coverage, options: &ChartOptions) -> String {
     let legend_y = BAR_Y + BAR_HEIGHT + 52.0;
     legend(&mut svg, left, legend_y, &totals, currency);
     let notes_y = legend_y + 4.0 * 18.0 + 8.0;
-    notes(&mut svg, left, notes_y, &noted(coverage.notes()));
+    notes(&mut svg, left, notes_y, &notes_text);
     svg.finish(options.title())
 }
 

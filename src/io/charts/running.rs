@@ -48,7 +48,15 @@ pub(crate) fn render(
     };
     let (bottom, top) = value_range(&series, layout, tables.len());
     let y = Scale::spanning(bottom, top, frame.bottom, frame.top);
-    let mut svg = Svg::new(width, 420.0);
+    let note_lines: Vec<String> = running
+        .note_lines(&[basis], true)
+        .into_iter()
+        .chain(omitted)
+        .collect();
+    // Four notes fit under the axis; more lengthen the picture.
+    let extra = note_lines.len().saturating_sub(4);
+    let height = 420.0 + 15.0 * f64::from(u32::try_from(extra).unwrap_or(u32::MAX));
+    let mut svg = Svg::new(width, height);
     header(&mut svg, running, &tables, basis, layout, options);
     axes(
         &mut svg,
@@ -71,12 +79,7 @@ pub(crate) fn render(
         &mut svg,
         frame.left - 50.0,
         frame.bottom + 40.0,
-        &running
-            .note_lines(&[basis], true)
-            .into_iter()
-            .chain(omitted)
-            .collect::<Vec<_>>()
-            .join("\n"),
+        &note_lines.join("\n"),
     );
     Ok(svg.finish(options.title()))
 }

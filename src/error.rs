@@ -384,10 +384,12 @@ pub enum Error {
         /// What went wrong, typed.
         error: Box<Error>,
     },
-    /// A query could not value the pledge `pledge`: no usable exchange rate
-    /// or deflator for its currency and date. The inner error says which;
+    /// Something about the pledge `pledge` is wrong; the inner error says
+    /// what. A query could not value it (no usable exchange rate or
+    /// deflator for its currency and date;
     /// [`Query::leave_out_unconvertible`](crate::Query::leave_out_unconvertible)
-    /// leaves such pledges out instead, and counts them.
+    /// leaves such pledges out instead, and counts them), or one of its
+    /// conditions names a member not on the roster.
     #[error("pledge `{pledge}`: {error}")]
     InPledge {
         /// The pledge id.

@@ -1164,22 +1164,23 @@ fn a_cell_the_row_s_kind_cannot_hold_is_refused_at_its_column() {
 
 /// An unknown member named by a row's conditions is reported at the
 /// `conditions` column, where it is written, not at `member` (which holds a
-/// known member); an unknown member of the row itself stays at `member`.
+/// known member), naming the pledge; an unknown member of the row itself
+/// stays at `member`.
 #[test]
 fn an_unknown_member_in_the_conditions_is_placed_at_the_conditions_column() {
     let head = "id,member,kind,estimate,low,high,stage,evidence,conditions\n";
-    for (row, column) in [
+    for (row, place) in [
         (
             "FRA-1,FRA,troops,exact,100,,announced,reported,backstop:XXX",
-            "conditions",
+            "column `conditions`: pledge `FRA-1`",
         ),
         (
             "FRA-1,FRA,troops,exact,100,,announced,reported,ceasefire;parliamentary_approval:XXX",
-            "conditions",
+            "column `conditions`: pledge `FRA-1`",
         ),
         (
             "XXX-1,XXX,troops,exact,100,,announced,reported,backstop:FRA",
-            "member",
+            "column `member`",
         ),
     ] {
         let text = format!("{head}{row}\n");
@@ -1190,7 +1191,7 @@ fn an_unknown_member_in_the_conditions_is_placed_at_the_conditions_column() {
         assert_eq!(
             err.to_string(),
             format!(
-                "1 CSV error, nothing imported; first: CSV line 2, column `{column}`: unknown member `XXX`"
+                "1 CSV error, nothing imported; first: CSV line 2, {place}: unknown member `XXX`"
             ),
             "{row}"
         );

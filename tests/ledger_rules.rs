@@ -31,7 +31,17 @@ fn unknown_member_in_a_condition_is_rejected() {
     let spec = troops("FRA-1", "FRA", Estimate::Exact(1))
         .with_condition(Condition::Backstop { by: mid("CHN") });
     let err = rejected(&mut ledger, |l| l.open_pledge(spec, reported("2025-01-01")));
-    assert_eq!(err.to_string(), "unknown member `CHN`");
+    // The message names the pledge whose condition is wrong: the member
+    // `FRA` is known, so "unknown member `CHN`" alone left a reader of a
+    // batch of pledges to search for the one naming `CHN`.
+    assert_eq!(err.to_string(), "pledge `FRA-1`: unknown member `CHN`");
+    assert_eq!(
+        err.root(),
+        &Error::UnknownMember {
+            member: "CHN".into()
+        }
+    );
+    assert!(err.is_unknown_reference());
 }
 
 #[test]

@@ -760,7 +760,10 @@ impl Ledger {
         for condition in spec.conditions() {
             match condition {
                 Condition::Backstop { by: m } | Condition::ParliamentaryApproval { member: m } => {
-                    self.known_member(m)?;
+                    // Named with the pledge: its own member is known, so
+                    // the member alone leaves the reader to find which
+                    // pledge's condition is wrong.
+                    self.known_member(m).map_err(|e| e.in_pledge(spec.id()))?;
                 }
                 _ => {}
             }

@@ -110,7 +110,11 @@ pub trait Record {
     /// # Errors
     ///
     /// An unknown member or source, an invalid size, or a different pledge
-    /// under the same id.
+    /// under the same id. An unknown member named by a condition comes as
+    /// [`Error::InPledge`](crate::Error::InPledge) around
+    /// [`Error::UnknownMember`](crate::Error::UnknownMember)
+    /// (``pledge `FRA-1`: unknown member `CHN` ``);
+    /// [`Error::root`](crate::Error::root) reaches the inner error.
     ///
     /// # Example
     ///

@@ -496,3 +496,49 @@ fn a_constant_price_table_says_its_base_year() -> Result<()> {
     assert_eq!(serde_json::from_str::<Table>(&json).ok(), Some(value));
     Ok(())
 }
+
+/// A relative table says what its table says of the rows: that rows
+/// overlap (a member in two groups is counted in both, so the total is not
+/// their sum), and that a total lies below zero (an adjustment exceeding
+/// what was recorded), which a negative share alone would not explain.
+#[test]
+fn a_relative_table_notes_overlapping_rows_and_totals_below_zero() -> Result<()> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("1000"))),
+        verified("2025-01-10"),
+    )?;
+    ledger.open_pledge(
+        funding("DEU-1", "DEU", Estimate::Exact(eur("100"))),
+        verified("2025-01-10"),
+    )?;
+    ledger.open_pledge(pledged_adjustment("DEU", "-300"), verified("2025-03-01"))?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let table = ledger
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .group_by([Dimension::Group, Dimension::Member])
+        .run()?;
+    assert!(table.is_overlapping());
+    let gdp = MemberAttributes::new()
+        .with_gdp(&mid("FRA"), 2025, eur("100000"))?
+        .with_gdp(&mid("DEU"), 2025, eur("100000"))?;
+    let shares = table.relative(Relative::ShareOfGdp, &gdp, 2025)?;
+    let printed = shares.to_string();
+    let table_text = table.to_string();
+    let table_notes: Vec<&str> = table_text
+        .lines()
+        .filter(|line| line.contains("several groups") || line.contains("below zero"))
+        .collect();
+    assert_eq!(table_notes.len(), 2, "{table}");
+    for note in table_notes {
+        assert!(printed.contains(note), "missing {note:?} in\n{printed}");
+    }
+    assert!(shares.is_overlapping());
+    let json = serde_json::to_value(&shares).ok();
+    assert_eq!(json.map(|v| v["overlapping"].clone()), Some(true.into()));
+    Ok(())
+}

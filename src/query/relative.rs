@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::dimension::{Dimension, Key};
 use super::left_out::LeftOut;
-use super::table::{Table, Total};
+use super::table::{OVERLAPPING, Table, Total, below_zero_note};
 use crate::attributes::{Attribute, MemberAttributes};
 use crate::error::{Error, Result};
 use crate::exact::{self, Toward};
@@ -256,6 +256,8 @@ pub struct RelativeTable {
     dimensions: Vec<Dimension>,
     rows: Vec<RelativeRow>,
     total: RelativeRow,
+    /// As [`Table::is_overlapping`]: rows share members.
+    overlapping: bool,
     left_out: LeftOut,
 }
 
@@ -347,6 +349,32 @@ impl RelativeTable {
     /// ```
     pub fn left_out(&self) -> &LeftOut {
         &self.left_out
+    }
+
+    /// True when rows share members (a table grouped by group whose
+    /// members are in several), so the total is not the sum of the rows:
+    /// as [`Table::is_overlapping`] of the table it was made from.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coalition_ledger::prelude::*;
+    ///
+    /// let fra = MemberId::new("FRA")?;
+    /// let mut ledger = Ledger::new();
+    /// let member = Member::new(fra.clone(), "France").with_group(GroupId::new("EU")?).with_group(GroupId::new("NATO")?);
+    /// ledger.add_member(member)?;
+    /// let spec = NewPledge::new(PledgeId::new("FRA-1")?, fra.clone(), Contribution::Troops { personnel: Estimate::Exact(2_000) });
+    /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
+    /// let table = ledger.query().group_by([Dimension::Group, Dimension::Member]).measure(Measure::Personnel).run()?;
+    /// let people = MemberAttributes::new().with_population(&fra, 2025, 68_000_000)?;
+    /// let per_capita = table.relative(Relative::PerCapita, &people, 2025)?;
+    /// assert!(per_capita.is_overlapping()); // France's row under EU and under NATO
+    /// assert!(per_capita.to_string().contains("rows add up to more than the total"));
+    /// # Ok::<(), coalition_ledger::Error>(())
+    /// ```
+    pub fn is_overlapping(&self) -> bool {
+        self.overlapping
     }
 }
 
@@ -449,6 +477,7 @@ impl Table {
             dimensions: self.dimensions().to_vec(),
             rows,
             total,
+            overlapping: self.is_overlapping(),
             left_out: *self.left_out(),
         })
     }
@@ -565,11 +594,19 @@ impl fmt::Display for RelativeTable {
                 .collect();
             writeln!(f, "{}", text.join("  ").trim_end())?;
         }
+        if self.overlapping {
+            writeln!(f, "note: {OVERLAPPING}")?;
+        }
         if self.rows.iter().any(|r| r.rounded) || self.total.rounded {
             writeln!(
                 f,
                 "note: a division was rounded outward (the exact value lies between the bounds)"
             )?;
+        }
+        // Rows always have a member: a relative table is grouped by it.
+        let totals = self.rows.iter().chain(std::iter::once(&self.total));
+        if let Some(note) = below_zero_note(totals.map(|row| &row.total)) {
+            writeln!(f, "note: {note}")?;
         }
         let shown_rounded = self
             .rows

@@ -920,26 +920,32 @@ impl Table {
         if self.total.rounded {
             notes.push(DIVISION_ROUNDED.to_string());
         }
-        // Only adjustments can take a total below zero: say so rather than
-        // let a negative low bound pass for a typo.
         let rows = if self.dimensions.is_empty() || !rows {
             &[][..]
         } else {
             &self.rows[..]
         };
-        let below_zero = rows
-            .iter()
-            .map(Row::total)
-            .chain(std::iter::once(&self.total))
-            .filter(|total| total.low() < rust_decimal::Decimal::ZERO)
-            .count();
-        if below_zero > 0 {
-            let what = if below_zero == 1 { "total" } else { "totals" };
-            notes.push(format!(
-                "{below_zero} {what} below zero: adjustments (corrections naming no pledge) exceed what was recorded"
-            ));
-        }
+        notes.extend(below_zero_note(
+            rows.iter()
+                .map(Row::total)
+                .chain(std::iter::once(&self.total)),
+        ));
         notes.extend(self.left_out.notes());
         notes
     }
+}
+
+/// The note of an answer some of whose `totals` lie below zero, if any do.
+/// Only adjustments can take a total there: say so rather than let a
+/// negative low bound pass for a typo.
+pub(crate) fn below_zero_note<'a>(totals: impl Iterator<Item = &'a Total>) -> Option<String> {
+    let below_zero = totals
+        .filter(|total| total.low() < rust_decimal::Decimal::ZERO)
+        .count();
+    let what = if below_zero == 1 { "total" } else { "totals" };
+    (below_zero > 0).then(|| {
+        format!(
+            "{below_zero} {what} below zero: adjustments (corrections naming no pledge) exceed what was recorded"
+        )
+    })
 }

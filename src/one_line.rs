@@ -8,21 +8,32 @@
 
 use std::borrow::Cow;
 
-/// `text` with each control character written as Rust escapes it (`\n`,
-/// `\r`, `\t`, `\u{1b}`); unchanged, and not copied, when it has none.
+/// `text` with each control character and Unicode line or paragraph
+/// separator written as Rust escapes it (`\n`, `\r`, `\t`, `\u{1b}`,
+/// `\u{2028}`); unchanged, and not copied, when it has none.
 pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(escaped) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len().saturating_add(8));
     for c in text.chars() {
         if c.is_control() {
             out.extend(c.escape_debug());
+        } else if escaped(c) {
+            out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether `c` ends a line for some reader: a control character (`\n`,
+/// `\r`, vertical tab, form feed, NEL, ...) or U+2028 LINE SEPARATOR and
+/// U+2029 PARAGRAPH SEPARATOR, which Python's `splitlines`, JavaScript and
+/// editors break at although they are not control characters.
+fn escaped(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 #[cfg(test)]
@@ -34,5 +45,6 @@ mod tests {
         assert_eq!(one_line("typo"), "typo");
         assert_eq!(one_line("a\nb\r\tc\u{1b}"), "a\\nb\\r\\tc\\u{1b}");
         assert_eq!(one_line("quoted \"é\\\""), "quoted \"é\\\"");
+        assert_eq!(one_line("a\u{2028}b\u{2029}"), "a\\u{2028}b\\u{2029}");
     }
 }

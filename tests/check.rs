@@ -806,3 +806,49 @@ fn the_summary_counts_one_in_the_singular() -> Result<()> {
     assert!(last.starts_with("0 errors, 1 warning, "), "{summary}");
     Ok(())
 }
+
+/// U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR are not control
+/// characters, yet Python's `str.splitlines`, JavaScript and editors break
+/// a line there: a void reason holding `\u{2028}error[CL006]: ...` printed
+/// a report that, read line by line, held a forged diagnostic under `0
+/// errors`. The changes summary, one line per change, likewise.
+#[test]
+fn a_unicode_line_separator_in_a_reason_stays_escaped() -> Result<()> {
+    let forged = "error[CL006]: pledge GBR-1: delivered 900 exceeds pledged 100";
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(100)),
+        reported("2025-01-01"),
+    )?;
+    l.record(
+        Action::Void {
+            pledge: pid("FRA-1"),
+            reason: format!("typo\u{2028}{forged}").into(),
+        },
+        verified("2025-02-01"),
+    )?;
+    let report = l.check(&CheckOptions::new(d("2025-12-31")));
+    let text = report.to_string();
+    assert!(
+        !text.contains(['\u{2028}', '\u{2029}']),
+        "a printed report holds a Unicode line separator, so a reader splitting lines sees a forged `{forged}`:\n{text:?}"
+    );
+
+    // The changes summary, one line per change, likewise.
+    let mut l = roster();
+    l.open_pledge(
+        troops("FRA-1", "FRA", Estimate::Exact(100)),
+        reported("2025-01-01"),
+    )?;
+    l.withdraw(
+        &pid("FRA-1"),
+        "no ceasefire\u{2029}  2025-03-01  GBR-1 (GBR): new pledge",
+        verified("2025-02-01"),
+    )?;
+    let text = l.changes(d("2025-01-15"), d("2025-12-31"))?.to_string();
+    assert!(
+        !text.contains(['\u{2028}', '\u{2029}']),
+        "a printed changes summary holds a Unicode paragraph separator:\n{text:?}"
+    );
+    Ok(())
+}

@@ -831,7 +831,12 @@ fn checkpoints_skip_the_covered_prefix_and_bad_ones_are_ignored() {
     // Proof that the covered prefix is not replayed: change a line inside
     // it (not the last covered one, which ties the checkpoint to the file)
     // and give it the checksum of its new content, so that only a replay
-    // could tell.
+    // could tell. A checkpoint now keeps the checksum of all the lines it
+    // covers, which tells too, so the proof uses one written before it
+    // kept that (which must keep opening).
+    let checkpoint = dir.file("j.checkpoint");
+    let current = std::fs::read(&checkpoint).expect("reads");
+    std::fs::write(&checkpoint, without_prefix_checksum(&current)).expect("writes");
     let original = std::fs::read(&path).expect("reads");
     let mut changed = original.clone();
     let ends = line_ends(&original);
@@ -849,10 +854,12 @@ fn checkpoints_skip_the_covered_prefix_and_bad_ones_are_ignored() {
     assert!(replays_differently, "the changed line replays as it was");
     let reopened = Journal::open_read_only(&path).expect("opens from the checkpoint");
     assert_eq!(reopened.ledger(), &ledger);
+    // The current checkpoint is not trusted over the changed line.
+    std::fs::write(&checkpoint, &current).expect("writes");
+    assert!(Journal::open_read_only(&path).is_err());
     std::fs::write(&path, &original).expect("restores");
 
     // A damaged checkpoint is ignored, with the reason, and everything replayed.
-    let checkpoint = dir.file("j.checkpoint");
     let mut bytes = std::fs::read(&checkpoint).expect("reads");
     let at = bytes.len() / 2;
     bytes[at] ^= 0x01;
@@ -861,6 +868,28 @@ fn checkpoints_skip_the_covered_prefix_and_bad_ones_are_ignored() {
     assert_eq!(reopened.ledger(), &ledger);
     let reason = reopened.checkpoint_ignored().expect("reported");
     assert!(reason.contains("checksum"), "{reason}");
+}
+
+/// A checkpoint as written before checkpoints kept the checksum of the
+/// lines they cover: its header without `prefix`, checksummed again.
+fn without_prefix_checksum(checkpoint: &[u8]) -> Vec<u8> {
+    let newline = checkpoint
+        .iter()
+        .position(|&b| b == b'\n')
+        .expect("a header");
+    let (header, document) = checkpoint.split_at(newline);
+    let mut json: serde_json::Value = serde_json::from_slice(&header[9..]).expect("a header");
+    assert!(
+        json.as_object_mut()
+            .expect("an object")
+            .remove("prefix")
+            .is_some()
+    );
+    let json = serde_json::to_vec(&json).expect("writes");
+    let mut bytes = format!("{:08x} ", crc32fast::hash(&json)).into_bytes();
+    bytes.extend_from_slice(&json);
+    bytes.extend_from_slice(document);
+    bytes
 }
 
 /// A ledger loaded from a file carries its entries into a new journal as
@@ -1064,4 +1093,43 @@ fn a_damaged_line_a_checkpoint_covers_is_still_reported() {
         matches!(read_only, Err(Error::JournalCorrupt { line: 3, .. })),
         "{read_only:?}"
     );
+}
+
+/// Lines a checkpoint covers that were reordered (each still verifying,
+/// the covered length and last line unchanged) make the journal one that
+/// no longer replays: open reports that as it would without the
+/// checkpoint, instead of trusting the checkpoint and acknowledging
+/// appends after it.
+#[test]
+fn a_checkpoint_over_reordered_lines_is_not_trusted() {
+    let dir = TempDir::new("checkpoint-reordered");
+    let path = dir.file("j");
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    journal
+        .add_member(Member::new(mid("FRA"), "France"))
+        .expect("appends");
+    for i in 0..3 {
+        journal
+            .open_pledge(
+                troops(&format!("P{i}"), "FRA", Estimate::Exact(10)),
+                reported("2025-01-01"),
+            )
+            .expect("appends");
+    }
+    journal.checkpoint().expect("checkpoints");
+    drop(journal);
+    // Swap lines 3 and 4 (entries 1 and 2, equally long); line 5, the last
+    // covered one, stays.
+    let bytes = std::fs::read(&path).expect("reads");
+    let mut lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[2].len(), lines[3].len());
+    lines.swap(2, 3);
+    std::fs::write(&path, lines.concat()).expect("writes");
+    std::fs::rename(dir.file("j.checkpoint"), dir.file("kept")).expect("moves");
+    let without = Journal::open(&path, Recovery::Fail).map(|_| ());
+    assert!(without.is_err());
+    std::fs::rename(dir.file("kept"), dir.file("j.checkpoint")).expect("moves");
+    assert_eq!(Journal::open(&path, Recovery::Fail).map(|_| ()), without);
+    assert_eq!(Journal::open_read_only(&path).map(|_| ()), without);
 }

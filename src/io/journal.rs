@@ -703,15 +703,20 @@ impl Journal {
     }
 
     /// Writes a checkpoint beside the journal (`PATH.checkpoint`): the
-    /// ledger as it is now, checksummed, with the journal length it covers.
-    /// The next open reads it, checks the checksum of every line it covers
-    /// (without parsing them) and replays only the entries after it. It is
-    /// written to a temporary file, synced and renamed into place, so a
-    /// crash leaves the previous checkpoint or the new one.
+    /// ledger as it is now, checksummed, with the journal length it covers
+    /// and the checksum of those bytes. The next open reads it, checks the
+    /// checksum of every line it covers and of all of them together
+    /// (without parsing them: lines changed, reordered or replaced ignore
+    /// the checkpoint, and the full replay says where) and replays only
+    /// the entries after it. It is written to a temporary file, synced and
+    /// renamed into place, so a crash leaves the previous checkpoint or the
+    /// new one.
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] naming the checkpoint file.
+    /// [`Error::Io`] naming the checkpoint file, and an invalid-value error
+    /// naming the journal when it cannot be read back or a line of it no
+    /// longer verifies (damaged since it was written).
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};

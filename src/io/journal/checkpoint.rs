@@ -3,14 +3,17 @@
 //!
 //! `PATH.checkpoint` holds a header line, checksummed like a journal line:
 //! `{"format":"coalition-ledger-checkpoint","version":3,"entries":N,
-//! "offset":B,"lines":L,"document":"CRC","last_line":"CRC"}`, then the
-//! ledger as a JSON document (format version 3). `B` is the journal length
-//! it covers, `L` the journal lines in it, `document` the CRC-32 of the
-//! document and `last_line` the CRC-32 of the journal's last line before
-//! `B`, which ties the checkpoint to this journal. Every line before `B`
-//! must still verify its checksum, and be `L` lines. Anything that does
-//! not verify makes open ignore the checkpoint, say why, and replay
-//! everything (which reports a damaged line with its place).
+//! "offset":B,"lines":L,"document":"CRC","last_line":"CRC",
+//! "prefix":"CRC"}`, then the ledger as a JSON document (format version
+//! 3). `B` is the journal length it covers, `L` the journal lines in it,
+//! `document` the CRC-32 of the document, `last_line` the CRC-32 of the
+//! journal's last line before `B`, which ties the checkpoint to this
+//! journal, and `prefix` the CRC-32 of all `B` bytes, which ties it to
+//! their order too (absent from checkpoints written before it was kept).
+//! Every line before `B` must still verify its checksum, and be `L` lines.
+//! Anything that does not verify makes open ignore the checkpoint, say
+//! why, and replay everything (which reports a damaged line with its
+//! place).
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -37,6 +40,11 @@ struct Header {
     lines: u64,
     document: String,
     last_line: String,
+    /// The CRC-32 of the covered bytes: lines that each verify but were
+    /// reordered no longer replay, and must not be trusted (a checkpoint
+    /// written before this was kept has none, and is trusted on its lines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    prefix: Option<String>,
 }
 
 /// Writes the checkpoint for a journal of `length` bytes and `lines` lines.
@@ -52,6 +60,13 @@ pub(crate) fn write(path: &Path, ledger: &Ledger, length: u64, lines: u64) -> Re
                 "the journal holds no complete line to checkpoint",
             )
         })?;
+    let prefix = verify_prefix(path, length, lines).map_err(|reason| {
+        Error::invalid(
+            format!("journal `{}`", path.display()),
+            "checkpoint",
+            reason,
+        )
+    })?;
     let document = crate::io::json::to_string(ledger);
     let header = Header {
         format: FORMAT.into(),
@@ -61,6 +76,7 @@ pub(crate) fn write(path: &Path, ledger: &Ledger, length: u64, lines: u64) -> Re
         lines,
         document: format!("{:08x}", crc32(document.as_bytes())),
         last_line: format!("{last_line:08x}"),
+        prefix: Some(format!("{prefix:08x}")),
     };
     let json = serde_json::to_vec(&header)
         .map_err(|e| Error::invalid("checkpoint", "header", e.to_string()))?;
@@ -137,7 +153,15 @@ fn read(path: &Path, target: &Path, length: u64) -> std::result::Result<Start, S
         Ok(_) => return Err("it was written for another journal".into()),
         Err(e) => return Err(e.to_string()),
     }
-    verify_prefix(path, header.offset, header.lines)?;
+    let prefix = verify_prefix(path, header.offset, header.lines)?;
+    if header
+        .prefix
+        .is_some_and(|crc| crc != format!("{prefix:08x}"))
+    {
+        return Err(
+            "the lines it covers are not those it was written for (reordered or replaced)".into(),
+        );
+    }
     let text = std::str::from_utf8(document).map_err(|e| e.to_string())?;
     let ledger = crate::io::json::from_str(text).map_err(|e| e.to_string())?;
     if ledger.len() as u64 != header.entries {
@@ -156,17 +180,19 @@ fn read(path: &Path, target: &Path, length: u64) -> std::result::Result<Start, S
 }
 
 /// Checks the checksum of every line of the journal's first `end` bytes,
-/// and that there are `lines` of them: the lines a checkpoint covers are
-/// not replayed, and a damaged one must not go unnoticed while the
-/// checkpoint holds, for the journal would then no longer replay without
-/// it. A damaged line ignores the checkpoint, and the full replay reports
-/// the line. (Checksums alone cost a small part of parsing each line.)
-fn verify_prefix(path: &Path, end: u64, lines: u64) -> std::result::Result<(), String> {
+/// and that there are `lines` of them, and gives the CRC-32 of all of
+/// them: the lines a checkpoint covers are not replayed, and a damaged one
+/// must not go unnoticed while the checkpoint holds, for the journal would
+/// then no longer replay without it. A damaged line ignores the
+/// checkpoint, and the full replay reports the line. (Checksums alone cost
+/// a small part of parsing each line.)
+fn verify_prefix(path: &Path, end: u64, lines: u64) -> std::result::Result<u32, String> {
     use std::io::BufRead as _;
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let mut reader = std::io::BufReader::with_capacity(1 << 16, file.take(end));
     let mut line = Vec::new();
     let mut count: u64 = 0;
+    let mut all = crc32fast::Hasher::new();
     loop {
         line.clear();
         let read = reader
@@ -178,6 +204,7 @@ fn verify_prefix(path: &Path, end: u64, lines: u64) -> std::result::Result<(), S
             break;
         }
         count = count.saturating_add(1);
+        all.update(&line);
         let Some(body) = line.strip_suffix(b"\n") else {
             return Err(format!("line {count} of the lines it covers is unfinished"));
         };
@@ -190,7 +217,7 @@ fn verify_prefix(path: &Path, end: u64, lines: u64) -> std::result::Result<(), S
             "it covers {lines} lines but the journal holds {count} there"
         ));
     }
-    Ok(())
+    Ok(all.finalize())
 }
 
 /// The CRC-32 of the journal's last complete line ending at `end` (newline

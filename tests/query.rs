@@ -780,8 +780,8 @@ fn coverage_of_a_cross_rate_total_is_not_an_overflow() -> Result<()> {
 
 /// A cross rate divides; a coverage whose bucket was rounded by that
 /// division must say so when printed, as a printed table does ("a
-/// division (an equipment value's share, an inverse or cross rate) was
-/// rounded outward").
+/// division (an equipment value's share, an inverse or cross rate, a
+/// deflator) was rounded outward").
 #[test]
 fn printed_coverage_says_a_division_was_rounded() -> Result<()> {
     let (ledger, fx) = cross_rate_ledger()?;

@@ -542,3 +542,19 @@ fn a_relative_table_notes_overlapping_rows_and_totals_below_zero() -> Result<()>
     assert_eq!(json.map(|v| v["overlapping"].clone()), Some(true.into()));
     Ok(())
 }
+
+/// A deflator divides too: the note of a constant-price table it rounded
+/// names it among the divisions, not only causes the table does not have.
+#[test]
+fn a_deflator_division_note_names_the_deflator() -> Result<()> {
+    let mut prices = ConstantPrices::new()?;
+    prices.deflators = Deflators::new()
+        .with_index(Currency::USD, 2023, dec("3"))?
+        .with_index(Currency::USD, 2025, dec("1"))?;
+    let table = prices.table(2025)?;
+    assert!(table.total().is_rounded());
+    let text = table.to_string();
+    let note = text.lines().find(|l| l.contains("was rounded outward"));
+    assert!(note.is_some_and(|n| n.contains("a deflator")), "{text}");
+    Ok(())
+}

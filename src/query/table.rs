@@ -21,8 +21,7 @@ pub(crate) const OVERLAPPING: &str =
     "members in several groups appear in each, so rows add up to more than the total";
 
 /// The note of an answer holding a total that a division rounded outward.
-pub(crate) const DIVISION_ROUNDED: &str =
-    "a division (an equipment value's share, an inverse or cross rate) was rounded outward";
+pub(crate) const DIVISION_ROUNDED: &str = "a division (an equipment value's share, an inverse or cross rate, a deflator) was rounded outward";
 
 /// The note of a printed table that shows some money rounded to its
 /// minor unit.

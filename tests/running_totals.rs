@@ -452,3 +452,38 @@ fn printed_running_totals_do_not_note_a_row_they_do_not_print() -> Result<()> {
     );
     Ok(())
 }
+
+/// Printed running totals whose pledged and outstanding totals are both
+/// below zero in every period (four printed totals below zero) count both
+/// of each period's: the notes of the three bases were merged by their
+/// text, so the pledged answer's "1 total" and the outstanding answer's
+/// "1 total" printed as one.
+#[test]
+fn printed_running_totals_count_every_total_below_zero() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(pledged_adjustment("DEU", "-5000"), reported("2025-02-01"))?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let r = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-06-30"))?;
+    let text = r.to_string();
+    let negative = r
+        .periods()
+        .flat_map(|p| [p.pledged(), p.delivered(), p.outstanding()])
+        .filter(|t| t.total().low() < Decimal::ZERO)
+        .count();
+    assert_eq!(negative, 4);
+    let below: Vec<&str> = text.lines().filter(|l| l.contains("below zero")).collect();
+    assert_eq!(
+        below,
+        [
+            "note: 2 totals below zero: adjustments (corrections naming no pledge) exceed what was recorded"
+        ],
+        "{text}"
+    );
+    Ok(())
+}

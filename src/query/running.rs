@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::Query;
 use super::dimension::Key;
 use super::measure::Basis;
-use super::table::{SHOWN_ROUNDED, Table};
+use super::table::{SHOWN_ROUNDED, Table, below_zero_note};
 use crate::entry::{Action, Entry};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Undated};
@@ -603,15 +603,25 @@ impl RunningTotals {
             .periods
             .iter()
             .map(|p| {
+                let tables: Vec<&Table> = bases.iter().map(|&basis| p.table(basis)).collect();
                 let mut notes: Vec<String> = Vec::new();
-                for note in bases
-                    .iter()
-                    .flat_map(|&basis| p.table(basis).notes_shown(rows))
-                {
+                let mut push = |note: String| {
                     if !notes.contains(&note) {
                         notes.push(note);
                     }
-                }
+                };
+                tables
+                    .iter()
+                    .flat_map(|table| table.rounding_notes(rows))
+                    .for_each(&mut push);
+                // Counted over every total the period shows: each basis's
+                // "1 total below zero" said once read as one total.
+                let shown = tables.iter().flat_map(|table| table.shown_totals(rows));
+                below_zero_note(shown).into_iter().for_each(&mut push);
+                tables
+                    .iter()
+                    .flat_map(|table| table.left_out().notes())
+                    .for_each(&mut push);
                 notes
             })
             .collect();

@@ -912,6 +912,15 @@ impl Table {
     /// (`rows` false) only its grand total, as printed running totals do:
     /// then neither rows that overlap nor a row below zero is noted.
     pub(crate) fn notes_shown(&self, rows: bool) -> Vec<String> {
+        let mut notes = self.rounding_notes(rows);
+        notes.extend(below_zero_note(self.shown_totals(rows)));
+        notes.extend(self.left_out.notes());
+        notes
+    }
+
+    /// The first of [`Table::notes_shown`]: rows that overlap (when
+    /// shown) and a division rounded outward.
+    pub(crate) fn rounding_notes(&self, rows: bool) -> Vec<String> {
         let mut notes = Vec::new();
         if rows && self.overlapping {
             notes.push(OVERLAPPING.to_string());
@@ -919,18 +928,20 @@ impl Table {
         if self.total.rounded {
             notes.push(DIVISION_ROUNDED.to_string());
         }
+        notes
+    }
+
+    /// The totals an answer shows: the rows' (when shown and the table is
+    /// grouped) and the grand total.
+    pub(crate) fn shown_totals(&self, rows: bool) -> impl Iterator<Item = &Total> {
         let rows = if self.dimensions.is_empty() || !rows {
             &[][..]
         } else {
             &self.rows[..]
         };
-        notes.extend(below_zero_note(
-            rows.iter()
-                .map(Row::total)
-                .chain(std::iter::once(&self.total)),
-        ));
-        notes.extend(self.left_out.notes());
-        notes
+        rows.iter()
+            .map(Row::total)
+            .chain(std::iter::once(&self.total))
     }
 }
 

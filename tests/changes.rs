@@ -480,7 +480,56 @@ fn changes_between_two_rounded_totals_are_not_an_overflow() -> Result<()> {
     let printed = changes.to_string();
     assert!(
         printed.contains(
-            "note: a change between totals rounded by a division was itself rounded outward"
+            "note: a change taken from a total a division rounded is the difference of its rounded bounds"
+        ),
+        "{printed}"
+    );
+    Ok(())
+}
+
+/// A change taken from a total a division rounded is a rounded value even
+/// when the subtraction fits: it is flagged (and serialized so) and the
+/// printed answer says so, as a coverage gap taken from such a total is.
+/// It said nothing, while its low change (EUR 100 at a cross rate replaced
+/// by USD 100) came out above the exact 200/3 and its high change below.
+#[test]
+fn a_change_from_a_rounded_total_says_it_is_rounded() -> Result<()> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("100"))),
+        reported("2025-09-01"),
+    )?;
+    ledger.open_pledge(
+        funding(
+            "GBR-1",
+            "GBR",
+            Estimate::Exact(Money::new(dec("100"), Currency::USD)),
+        ),
+        reported("2025-10-01"),
+    )?;
+    ledger.withdraw(&pid("FRA-1"), "cancelled", reported("2025-10-01"))?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate)
+        .with_rate(Currency::USD, d("2025-09-01"), dec("3"))?
+        .with_cross_rates(true);
+    let changes = ledger
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::USD,
+            fx: &fx,
+        })
+        .changes(d("2025-09-15"), d("2025-10-15"))?;
+    let total = changes.total();
+    assert!(total.before().is_rounded() && !total.after().is_rounded());
+    assert!(total.is_rounded(), "{changes}");
+    let json = serde_json::to_value(&changes).ok();
+    assert_eq!(
+        json.map(|v| v["total"]["rounded"].clone()),
+        Some(true.into())
+    );
+    let printed = changes.to_string();
+    assert!(
+        printed.contains(
+            "note: a change taken from a total a division rounded is the difference of its rounded bounds"
         ),
         "{printed}"
     );

@@ -11,9 +11,9 @@
 //! `query.as_of(from).run()` and `query.as_of(to).run()`; nothing is
 //! netted away: a row present on one date only shows a zero total on the
 //! other. Each change is exact, unless a total's bounds were already
-//! rounded outward by a division and the difference needs more digits
-//! than a `Decimal` holds: then it is rounded outward too and says so
-//! ([`ChangeRow::is_rounded`]). Printed, the answer gives each note of
+//! rounded outward by a division: then it is the difference of the
+//! rounded bounds (rounded outward when it needs more digits than a
+//! `Decimal` holds) and says so ([`ChangeRow::is_rounded`]). Printed, the answer gives each note of
 //! the two tables once, under its date when only one of them has it (a
 //! pledge a scenario left out as of `from` and withdrawn by `to`, say).
 
@@ -39,10 +39,8 @@ use crate::minor_units::{Shown, is_rounded};
 use crate::money::{Currency, show_amount};
 use crate::pledge::Contribution;
 
-/// The note of a change between bounds that were already rounded and
-/// differ by more digits than a `Decimal` holds.
-const CHANGE_ROUNDED: &str =
-    "a change between totals rounded by a division was itself rounded outward";
+/// The note of a change taken from a total a division rounded.
+const CHANGE_ROUNDED: &str = "a change taken from a total a division rounded is the difference of its rounded bounds (rounded outward when it needs more digits), so the exact change may differ in the last digits";
 
 /// What one entry changed.
 ///
@@ -503,11 +501,14 @@ pub struct ChangeRow {
 impl ChangeRow {
     fn new(keys: Vec<Key>, before: Total, after: Total) -> Result<ChangeRow> {
         // Bounds a division already rounded may differ by more digits than
-        // a `Decimal` holds: their change is rounded outward too, and says
-        // so, as the totals do. Exact totals give an exact change or an
-        // error.
+        // a `Decimal` holds: their change is rounded outward. Nothing says
+        // how far a rounded bound is from the exact one (each pledge's
+        // division moved it by a digit at most, and a total adds many), so
+        // no change can be made to bracket the exact one: it is the
+        // difference of the bounds given, and is flagged. Exact totals
+        // give an exact change or an error.
         let outward = before.is_rounded() || after.is_rounded();
-        let mut rounded = false;
+        let mut rounded = outward;
         let mut minus = |a: Decimal, b: Decimal, toward: Toward| {
             let difference = if outward {
                 exact::sub_outward(a, b, toward).map(|(d, r)| {
@@ -613,10 +614,12 @@ impl ChangeRow {
         self.high_change
     }
 
-    /// True when a change had to be rounded outward (the low change down,
-    /// the high change up): a total's bounds were themselves rounded by a
-    /// division ([`Total::is_rounded`]) and the difference needs more
-    /// digits than a `Decimal` holds. Otherwise every change is exact.
+    /// True when a total it is taken from was rounded by a division
+    /// ([`Total::is_rounded`]): the change is then the difference of the
+    /// rounded bounds (itself rounded outward, the low change down and the
+    /// high change up, when it needs more digits than a `Decimal` holds),
+    /// and the exact change may differ from it in the last digits.
+    /// Otherwise every change is exact.
     ///
     /// # Example
     ///

@@ -131,6 +131,32 @@ pub(crate) fn mul_outward(a: Decimal, b: Decimal, toward: Toward) -> Option<(Dec
     Some((step(nearest, toward)?, true))
 }
 
+/// Whether `value < a × n` exactly, however many digits the product needs
+/// (a comparison is a yes or a no: rounding the product either way would
+/// answer wrongly for the values between it and the exact product).
+pub(crate) fn is_below_product(value: Decimal, a: Decimal, n: u64) -> bool {
+    let value_negative = value.is_sign_negative() && !value.is_zero();
+    let product_negative = a.is_sign_negative() && !a.is_zero() && n != 0;
+    if value_negative != product_negative {
+        return value_negative;
+    }
+    // Both sides times 10^(the larger scale), on integers: the mantissas
+    // need at most 96 bits, the power of ten 94 and `n` 64, so every side
+    // fits in 256 bits.
+    let common = value.scale().min(a.scale());
+    let left = pow10(a.scale().saturating_sub(common))
+        .and_then(|power| Wide::product(value.mantissa().unsigned_abs(), power.unsigned_abs()));
+    let right = pow10(value.scale().saturating_sub(common))
+        .and_then(|power| Wide::product(a.mantissa().unsigned_abs(), power.unsigned_abs()))
+        .and_then(|w| w.times(n));
+    match (left, right) {
+        (Some(left), Some(right)) if value_negative => left.order(right).is_gt(),
+        (Some(left), Some(right)) => left.order(right).is_lt(),
+        // Cannot happen (see above); reporting is the side that hides nothing.
+        _ => true,
+    }
+}
+
 /// One unit of `value`'s last digit toward the given side.
 fn step(value: Decimal, toward: Toward) -> Option<Decimal> {
     let unit = Decimal::new(1, value.scale());
@@ -284,6 +310,26 @@ impl Wide {
         }
     }
 
+    /// `self × factor`, or `None` past 256 bits.
+    fn times(self, factor: u64) -> Option<Wide> {
+        let mut limbs = self.0;
+        let mut carry: u128 = 0;
+        for limb in &mut limbs {
+            // At most (2^64 − 1)^2 + 2^64 − 1 < 2^128.
+            let product = u128::from(*limb)
+                .checked_mul(u128::from(factor))?
+                .checked_add(carry)?;
+            *limb = u64::try_from(product & u128::from(u64::MAX)).ok()?;
+            carry = product >> 64;
+        }
+        (carry == 0).then_some(Wide(limbs))
+    }
+
+    /// The numbers' order (the limbs are least significant first).
+    fn order(self, other: Wide) -> std::cmp::Ordering {
+        self.0.iter().rev().cmp(other.0.iter().rev())
+    }
+
     fn as_u128(self) -> Option<u128> {
         let [l0, l1, l2, l3] = self.0;
         (l2 == 0 && l3 == 0).then(|| u128::from(l0) | (u128::from(l1) << 64))
@@ -308,6 +354,63 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).expect("a decimal")
+    }
+
+    /// `value < a × n` as an exact product decides it where `Decimal`
+    /// holds the product, at every sign and scale, and past 28 digits on
+    /// the products of 3 and thirds.
+    #[test]
+    fn below_a_product_is_decided_exactly() {
+        let values = [
+            "-8",
+            "-0.5",
+            "0",
+            "0.5",
+            "7.99",
+            "8",
+            "8.01",
+            "1e20",
+            "79228162514264337593543950335",
+        ];
+        let factors = [
+            "-2.67",
+            "-1",
+            "0",
+            "1",
+            "2.6666",
+            "2.67",
+            "0.0000000000000000000000000001",
+        ];
+        for value in values.map(d) {
+            for a in factors.map(d) {
+                for n in [0u64, 1, 3, u64::MAX] {
+                    if let Some(product) = mul(a, Decimal::from(n)) {
+                        assert_eq!(
+                            is_below_product(value, a, n),
+                            value < product,
+                            "{value} < {a} × {n}"
+                        );
+                    }
+                }
+            }
+        }
+        let third = d("2.6666666666666666666666666669"); // × 3 = 8.0000000000000000000000000007
+        assert!(is_below_product(d("8"), third, 3));
+        assert!(!is_below_product(
+            d("8.000000000000000000000000001"),
+            third,
+            3
+        ));
+        assert!(!is_below_product(d("-8"), -third, 3));
+        assert!(is_below_product(
+            d("-8.000000000000000000000000001"),
+            -third,
+            3
+        ));
+        assert!(!is_below_product(Decimal::MAX, Decimal::MAX, 1));
+        assert!(is_below_product(Decimal::MAX, Decimal::MAX, 2));
+        assert!(is_below_product(Decimal::MAX, Decimal::MAX, u64::MAX));
+        assert!(is_below_product(Decimal::MIN, Decimal::MAX, 0));
     }
 
     /// The table holds what `checked_pow` computes, and ends where it

@@ -765,6 +765,48 @@ fn cl009_is_not_fooled_by_a_rounded_floor_product() -> Result<()> {
     Ok(())
 }
 
+/// CL009 decides "below the floor" exactly, whatever digits `floor ×
+/// units` needs: 3 × EUR 2.6666666666666666666666666669 is exactly
+/// 8.0000000000000000000000000007, so EUR 8.000000000000000000000000001
+/// for 3 units is above it and not reported, while EUR 8 is below it. The
+/// product was rounded to the nearest and one more digit up, which made
+/// the first reported too.
+#[test]
+fn cl009_compares_with_the_exact_product() -> Result<()> {
+    // 3 × 2.6666666666666666666666666666 is 7.9999999999999999999999999998.
+    for (floor, value, reported_count) in [
+        (
+            "2.6666666666666666666666666669",
+            "8.000000000000000000000000001",
+            0,
+        ),
+        ("2.6666666666666666666666666669", "8", 1),
+        ("2.6666666666666666666666666666", "8", 0),
+        (
+            "2.6666666666666666666666666666",
+            "7.999999999999999999999999999",
+            1,
+        ),
+    ] {
+        let floor = eur(floor);
+        let mut ledger = roster();
+        let estimate = Some(Estimate::Exact(eur(value)));
+        ledger.open_pledge(
+            equipment("AD", "DEU", "air-defence", Estimate::Exact(3), estimate),
+            reported("2025-01-01"),
+        )?;
+        let options =
+            CheckOptions::new(d("2025-12-31")).min_unit_value(Category::new("air-defence")?, floor);
+        let report = ledger.check(&options);
+        let cl009 = report
+            .iter()
+            .filter(|diag| diag.code() == Code::ImplausibleUnitValue)
+            .count();
+        assert_eq!(cl009, reported_count, "EUR {value} for 3 units at {floor}");
+    }
+    Ok(())
+}
+
 /// `Report`'s `Display` is "one line per diagnostic"; a void reason with a
 /// line break prints a second line that reads as a diagnostic of its own.
 #[test]

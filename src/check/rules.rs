@@ -675,19 +675,9 @@ fn implausible_unit_value(ledger: &Ledger, options: &CheckOptions, out: &mut Vec
         else {
             continue;
         };
-        // `floor × units` exactly, or rounded up when it needs more digits
-        // than a `Decimal` holds (which can only report more, never hide a
-        // value below the floor); past `Decimal::MAX` a positive floor's
-        // product exceeds every value.
-        let below = match crate::exact::mul_outward(
-            floor_amount,
-            Decimal::from(units_low),
-            crate::exact::Toward::Up,
-        ) {
-            Some((needed, _)) => value_high < needed,
-            None => floor_amount.is_sign_positive(),
-        };
-        if below {
+        // Against `floor × units` exactly, even when the product needs
+        // more digits than a `Decimal` holds.
+        if crate::exact::is_below_product(value_high, floor_amount, units_low) {
             let per_unit = value_high
                 .checked_div(Decimal::from(units_low))
                 .map_or_else(String::new, |v| group_thousands(v.round_dp(2)));

@@ -853,3 +853,41 @@ fn every_note_lies_inside_the_chart() -> Result<()> {
     );
     Ok(())
 }
+
+/// A EUR 0.12 pledge's axis has ticks 0.025 apart: their labels are those
+/// values (`EUR 0.025`), evenly spaced, not rounded to hundredths (`EUR
+/// 0.03`, `EUR 0.05`, `EUR 0.08`).
+#[test]
+fn tick_labels_are_the_tick_values_below_one() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("0.12"))),
+        reported("2025-09-04"),
+    )?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let table = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .group_by([Dimension::Member])
+        .run()?;
+    let svg = charts::table_bars(&table, &ChartOptions::new("t"))?;
+    // Axis labels: middle-anchored `EUR x` texts.
+    let ticks: Vec<f64> = svg
+        .lines()
+        .filter(|l| l.starts_with("<text") && l.contains(r#"text-anchor="middle""#))
+        .filter_map(|l| l.split_once(">EUR ").map(|(_, rest)| rest))
+        .filter_map(|t| t.strip_suffix("</text>"))
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    assert!(ticks.len() >= 3, "{svg}");
+    let steps: Vec<f64> = ticks.windows(2).map(|w| w[1] - w[0]).collect();
+    let first = steps[0];
+    assert!(
+        steps.iter().all(|s| (s - first).abs() < 1e-9),
+        "tick labels {ticks:?} are unevenly spaced: they are not the ticks' values\n{svg}"
+    );
+    Ok(())
+}

@@ -1,7 +1,7 @@
 //! A table's rows as horizontal bars (the low bound) with error bars up to
 //! the high bound, or a dashed arrow when there is none.
 
-use super::scale::{Scale, compact, compact_total, to_f64};
+use super::scale::{Scale, compact_total, to_f64};
 use super::svg::{Anchor, Svg, text_width};
 use super::{ChartOptions, PALETTE, noted, notes};
 use crate::error::{Error, Result};
@@ -87,7 +87,7 @@ pub(crate) fn render(table: &Table, options: &ChartOptions) -> Result<String> {
             bottom + 16.0,
             11.0,
             Anchor::Middle,
-            &compact(tick, currency),
+            &x.label(tick, currency),
         );
     }
     for (i, ((row, label), value)) in rows.iter().zip(&labels).zip(&value_texts).enumerate() {

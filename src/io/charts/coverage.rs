@@ -63,7 +63,7 @@ pub(crate) fn render(coverage: &Coverage, options: &ChartOptions) -> String {
             BAR_Y + BAR_HEIGHT + 8.0,
             r##"stroke="#ddd""##,
         );
-        let label = compact(tick, currency);
+        let label = scale.label(tick, currency);
         svg.text(x, BAR_Y + BAR_HEIGHT + 24.0, 11.0, Anchor::Middle, &label);
     }
     let end_of_lows = stacked_bar(&mut svg, &scale, &totals);

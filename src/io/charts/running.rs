@@ -186,7 +186,7 @@ fn axes(
             ty + 4.0,
             11.0,
             Anchor::End,
-            &compact(tick, currency),
+            &y.label(tick, currency),
         );
     }
     svg.line(

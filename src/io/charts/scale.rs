@@ -73,6 +73,13 @@ impl Scale {
         self.start + (self.end - self.start) * share.clamp(0.0, 1.05)
     }
 
+    /// A tick's label: [`compact`], with as many decimals as the step
+    /// needs (`0.025`, not `0.03`), so that labels are the ticks' values.
+    pub(crate) fn label(&self, tick: f64, currency: Option<Currency>) -> String {
+        let factor = suffix_of(tick).0;
+        compact_places(tick, currency, None, decimals_of(self.step / factor))
+    }
+
     /// Ticks one step apart from `min` to `max`, zero among them.
     pub(crate) fn ticks(&self) -> Vec<f64> {
         let mut out = Vec::new();
@@ -118,20 +125,59 @@ pub(crate) fn compact_bound(value: f64, currency: Option<Currency>, toward: Towa
 }
 
 fn compact_to(value: f64, currency: Option<Currency>, toward: Option<Toward>) -> String {
+    compact_places(value, currency, toward, 2)
+}
+
+/// The divisor and suffix of a compact label for `value`.
+fn suffix_of(value: f64) -> (f64, &'static str) {
     let abs = value.abs();
-    let (scaled, suffix) = if abs >= 1e12 {
-        (value / 1e12, "tn")
+    if abs >= 1e12 {
+        (1e12, "tn")
     } else if abs >= 1e9 {
-        (value / 1e9, "bn")
+        (1e9, "bn")
     } else if abs >= 1e6 {
-        (value / 1e6, "m")
+        (1e6, "m")
     } else if abs >= 1e3 {
-        (value / 1e3, "k")
+        (1e3, "k")
     } else {
-        (value, "")
+        (1.0, "")
+    }
+}
+
+/// The decimals a step of the 1-2-2.5-5 series needs: `0.025` three,
+/// `0.5` one, `20` none (at most 12: a chart of smaller steps is not read
+/// by its digits).
+fn decimals_of(step: f64) -> usize {
+    (0..12)
+        .find(|&places| {
+            let scaled = step * 10f64.powi(places);
+            (scaled - scaled.round()).abs() <= scaled.abs() * 1e-9
+        })
+        .and_then(|places| usize::try_from(places).ok())
+        .unwrap_or(12)
+}
+
+/// A compact label with `places` decimals at most (trailing zeros
+/// dropped); a bound's last one rounded `toward` its side (see
+/// [`hundredths`], for two places).
+fn compact_places(
+    value: f64,
+    currency: Option<Currency>,
+    toward: Option<Toward>,
+    places: usize,
+) -> String {
+    let (factor, suffix) = suffix_of(value);
+    let scaled = value / factor;
+    let number = if places == 2 || toward.is_some() {
+        format!("{:.2}", hundredths(scaled, toward))
+    } else {
+        format!("{scaled:.places$}")
     };
-    let number = format!("{:.2}", hundredths(scaled, toward));
-    let number = number.trim_end_matches('0').trim_end_matches('.');
+    let number = if number.contains('.') {
+        number.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &number
+    };
     let number = if number == "-0" { "0" } else { number };
     match currency {
         Some(c) => format!("{c} {number}{suffix}"),
@@ -250,5 +296,36 @@ mod tests {
             "4.99bn"
         );
         assert_eq!(compact_bound(5_000_000_000.01, None, Toward::Up), "5.01bn");
+    }
+
+    /// A tick's label is its value, with the decimals its step needs.
+    #[test]
+    fn tick_labels_are_the_ticks_values() {
+        let labels = |min: f64, max: f64| {
+            let scale = Scale::spanning(min, max, 0.0, 1.0);
+            let ticks = scale.ticks();
+            ticks
+                .iter()
+                .map(|&t| scale.label(t, None))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            labels(0.0, 0.12),
+            ["0", "0.025", "0.05", "0.075", "0.1", "0.125"]
+        );
+        assert_eq!(
+            labels(0.0, 0.004),
+            ["0", "0.001", "0.002", "0.003", "0.004"]
+        );
+        assert_eq!(
+            labels(-0.11, 0.0),
+            ["-0.125", "-0.1", "-0.075", "-0.05", "-0.025", "0"]
+        );
+        assert_eq!(
+            labels(0.0, 1_200.0),
+            ["0", "250", "500", "750", "1k", "1.25k"]
+        );
+        assert_eq!(labels(0.0, 23.0), ["0", "5", "10", "15", "20", "25"]);
+        assert_eq!(labels(0.0, 1.1e9)[1], "250m");
     }
 }

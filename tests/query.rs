@@ -846,3 +846,44 @@ fn us_backstop_failing_does_not_leave_its_dependants_firm() -> Result<()> {
     assert_eq!(backstops.left_out().by_scenario(), 1);
     Ok(())
 }
+
+/// A stated hold is a statement about the condition as written, as for
+/// `DependsOn`: `holds(Backstop { by: USA })` makes conditions written
+/// `Backstop { by: USA }` hold, and does not make the US backstop pledges
+/// firm, whose own conditions still count. A pledge `DependsOn` one of
+/// them follows that pledge: here it waits on a ceasefire nothing states,
+/// so the dependant is left out of a firm-only answer until the ceasefire
+/// is stated too. (A stated failure, by contrast, removes the pledges: a
+/// failed guarantee is gone, whatever its conditions.)
+#[test]
+fn a_stated_backstop_hold_is_about_the_condition_as_written() -> Result<()> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        backstop("USA-B", "USA")
+            .with_stage(Stage::Committed)
+            .with_condition(Condition::Ceasefire),
+        verified("2025-09-01"),
+    )?;
+    ledger.open_pledge(
+        troops("FRA-T", "FRA", Estimate::Exact(100))
+            .with_condition(Condition::DependsOn(pid("USA-B"))),
+        verified("2025-09-02"),
+    )?;
+    ledger.open_pledge(
+        troops("GBR-T", "GBR", Estimate::Exact(10))
+            .with_condition(Condition::Backstop { by: mid("USA") }),
+        verified("2025-09-02"),
+    )?;
+    let personnel = |scenario: &Scenario| -> Result<Decimal> {
+        let table = ledger
+            .query()
+            .measure(Measure::Personnel)
+            .scenario(scenario)
+            .run()?;
+        Ok(table.total().low())
+    };
+    let holds = Scenario::firm_only().holds(Condition::Backstop { by: mid("USA") });
+    assert_eq!(personnel(&holds)?, dec("10"));
+    assert_eq!(personnel(&holds.holds(Condition::Ceasefire))?, dec("110"));
+    Ok(())
+}

@@ -1,44 +1,7 @@
 //! [`Scenario`]: assumptions about conditions, and which pledges stand
 //! under them.
 //!
-//! # The rule
-//!
-//! Each condition of a pledge *holds*, *fails*, or is *unknown* in a
-//! scenario; a pledge *stands* when it is not withdrawn, the scenario does not
-//! say it fails, and none of its conditions fails.
-//!
-//! * A condition the scenario states ([`Scenario::holds`],
-//!   [`Scenario::fails`]) is what the scenario says.
-//! * `Backstop { by }`, when not stated, is derived from the ledger, in the
-//!   same scenario: it **holds** when a backstop pledge of `by` at
-//!   `Committed` or later stands with every one of its own conditions
-//!   holding; it **fails** when `by` has backstop pledges and none of them
-//!   stands (each is withdrawn or has a failing condition); it is
-//!   **unknown** otherwise: no backstop pledge of `by` is known (none
-//!   recorded, or left out by `as_of`), or the ones that stand are only
-//!   considered, announced, or themselves conditional on something unknown.
-//! * `DependsOn(p)`, when not stated, follows `p` the same way: it holds
-//!   when `p` stands with every condition holding, fails when `p` is
-//!   withdrawn or does not stand, and is unknown when `p` stands only
-//!   conditionally or is not known (not recorded, or left out by `as_of`).
-//!   Unknown is not failed: an absent pledge never makes its dependants fail.
-//! * Saying `DependsOn(p)` fails removes `p` itself too, with everything that
-//!   depends on it. Saying `Backstop { by }` fails removes every backstop
-//!   pledge of `by` too, with everything that depends on them: "the US
-//!   backstop fails" leaves no US backstop standing, whichever way a pledge
-//!   names it (`Backstop { by: USA }` or `DependsOn` a US backstop pledge).
-//! * Any other condition not stated is unknown.
-//!
-//! `Backstop` and `DependsOn` conditions form one dependency graph (a French
-//! backstop conditional on the US backstop and a US backstop conditional on
-//! the French one is a cycle). Recording an entry that would close a cycle
-//! is refused; a ledger loaded from a file written before that rule may
-//! still hold one, and then the conditions inside the cycle are unknown:
-//! only the pledges in it are affected, and tables count them in their note.
-//!
-//! A pledge whose conditions all hold is *firm*; one with an unknown
-//! condition (and none failing) is *conditional*. The default scenario counts
-//! both; [`Scenario::firm_only`] counts only firm pledges.
+//! The rule a scenario follows is on [`Scenario`].
 
 use std::collections::BTreeSet;
 
@@ -50,6 +13,51 @@ use crate::lifecycle::Stage;
 use crate::pledge::{Condition, Kind};
 
 /// Assumptions about which conditions hold and which fail.
+///
+/// # The rule
+///
+/// Each condition of a pledge *holds*, *fails*, or is *unknown* in a
+/// scenario; a pledge *stands* when it is not withdrawn, the scenario does not
+/// say it fails, and none of its conditions fails.
+///
+/// * A condition the scenario states ([`Scenario::holds`],
+///   [`Scenario::fails`]) is what the scenario says.
+/// * `Backstop { by }`, when not stated, is derived from the ledger, in the
+///   same scenario: it **holds** when a backstop pledge of `by` at
+///   `Committed` or later stands with every one of its own conditions
+///   holding; it **fails** when `by` has backstop pledges and none of them
+///   stands (each is withdrawn or has a failing condition); it is
+///   **unknown** otherwise: no backstop pledge of `by` is known (none
+///   recorded, or left out by `as_of`), or the ones that stand are only
+///   considered, announced, or themselves conditional on something unknown.
+/// * `DependsOn(p)`, when not stated, follows `p` the same way: it holds
+///   when `p` stands with every condition holding, fails when `p` is
+///   withdrawn or does not stand, and is unknown when `p` stands only
+///   conditionally or is not known (not recorded, or left out by `as_of`).
+///   Unknown is not failed: an absent pledge never makes its dependants fail.
+/// * Saying `DependsOn(p)` fails removes `p` itself too, with everything that
+///   depends on it. Saying `Backstop { by }` fails removes every backstop
+///   pledge of `by` too, with everything that depends on them: "the US
+///   backstop fails" leaves no US backstop standing, whichever way a pledge
+///   names it (`Backstop { by: USA }` or `DependsOn` a US backstop pledge).
+/// * Saying a condition holds is about that condition as written: it makes
+///   no pledge firm. `holds(Backstop { by: USA })` makes the conditions
+///   written `Backstop { by: USA }` hold, while a pledge `DependsOn` a US
+///   backstop pledge follows that pledge, whose own conditions still count
+///   (a failure removes the pledges, for a failed guarantee is gone; a
+///   hold does not vouch for what a pledge is itself waiting on).
+/// * Any other condition not stated is unknown.
+///
+/// `Backstop` and `DependsOn` conditions form one dependency graph (a French
+/// backstop conditional on the US backstop and a US backstop conditional on
+/// the French one is a cycle). Recording an entry that would close a cycle
+/// is refused; a ledger loaded from a file written before that rule may
+/// still hold one, and then the conditions inside the cycle are unknown:
+/// only the pledges in it are affected, and tables count them in their note.
+///
+/// A pledge whose conditions all hold is *firm*; one with an unknown
+/// condition (and none failing) is *conditional*. The default scenario counts
+/// both; [`Scenario::firm_only`] counts only firm pledges.
 ///
 /// # Example
 ///
@@ -268,7 +276,11 @@ impl Scenario {
         }
     }
 
-    /// Assumes `condition` holds (and no longer that it fails).
+    /// Assumes `condition` holds (and no longer that it fails): the
+    /// conditions written so hold. It makes no pledge firm: a pledge
+    /// `DependsOn` a backstop pledge follows that pledge's own conditions
+    /// even when the scenario says its member's `Backstop` holds (see
+    /// [`Scenario`]).
     ///
     /// # Example
     ///

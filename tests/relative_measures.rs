@@ -558,3 +558,22 @@ fn a_deflator_division_note_names_the_deflator() -> Result<()> {
     assert!(note.is_some_and(|n| n.contains("a deflator")), "{text}");
     Ok(())
 }
+
+/// A base year belongs to a constant-price table only: a count table's
+/// JSON with one is refused, naming the field (it was read, and then
+/// printed `count (2025 prices, pledged)`); a real-value table's keeps it.
+#[test]
+fn a_base_year_on_a_table_of_another_measure_is_refused() -> Result<()> {
+    let table = roster().query().run()?;
+    let mut json = serde_json::to_value(&table).expect("a table serializes");
+    json["base_year"] = 2025.into();
+    let read = serde_json::from_value::<Table>(json).map_err(|e| e.to_string());
+    assert!(
+        read.as_ref().is_err_and(|e| e.contains("base_year")),
+        "{read:?}"
+    );
+    let real = ConstantPrices::new()?.table(2025)?;
+    let text = serde_json::to_string(&real).expect("a table serializes");
+    assert_eq!(serde_json::from_str::<Table>(&text).ok(), Some(real));
+    Ok(())
+}

@@ -513,7 +513,7 @@ impl Row {
 /// # Ok::<(), coalition_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, try_from = "TableFields")]
 pub struct Table {
     dimensions: Vec<Dimension>,
     measure: Cow<'static, str>,
@@ -527,6 +527,51 @@ pub struct Table {
     /// files written before it was kept, and for every other measure).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     base_year: Option<i32>,
+}
+
+/// A [`Table`] as read, before [`Table::try_from`] checks what one field
+/// says of another.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableFields {
+    dimensions: Vec<Dimension>,
+    measure: Cow<'static, str>,
+    currency: Option<Currency>,
+    basis: Basis,
+    rows: Vec<Row>,
+    total: Total,
+    overlapping: bool,
+    left_out: LeftOut,
+    #[serde(default)]
+    base_year: Option<i32>,
+}
+
+impl TryFrom<TableFields> for Table {
+    type Error = String;
+
+    /// Refuses a base year on a table of another measure than
+    /// `real_value`: it would print as constant prices what is not.
+    fn try_from(fields: TableFields) -> std::result::Result<Table, String> {
+        if let Some(year) = fields.base_year {
+            if fields.measure != "real_value" {
+                return Err(format!(
+                    "base_year {year} on a `{}` table: only a `real_value` table is in constant prices",
+                    fields.measure
+                ));
+            }
+        }
+        Ok(Table {
+            dimensions: fields.dimensions,
+            measure: fields.measure,
+            currency: fields.currency,
+            basis: fields.basis,
+            rows: fields.rows,
+            total: fields.total,
+            overlapping: fields.overlapping,
+            left_out: fields.left_out,
+            base_year: fields.base_year,
+        })
+    }
 }
 
 impl Table {

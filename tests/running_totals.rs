@@ -487,3 +487,46 @@ fn printed_running_totals_count_every_total_below_zero() -> Result<()> {
     );
     Ok(())
 }
+
+/// A note only some of a period's bases have names them: a USD pledge
+/// without a rate is left out of the pledged and outstanding totals, while
+/// the delivered total (nothing delivered, nothing to convert) counts it.
+/// The note said "1 pledge left out" under all three columns.
+#[test]
+fn a_note_of_some_bases_names_them() -> Result<()> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("100"))),
+        reported("2025-01-10"),
+    )?;
+    ledger.open_pledge(
+        funding(
+            "GBR-1",
+            "GBR",
+            Estimate::Exact(Money::new(dec("50"), Currency::USD)),
+        ),
+        reported("2025-01-10"),
+    )?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let running = ledger
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .leave_out_unconvertible(true)
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-06-30"))?;
+    let first = running.periods().next().expect("a period");
+    assert_eq!(first.pledged().left_out().unconvertible(), 1);
+    assert_eq!(first.delivered().left_out().unconvertible(), 0);
+    let text = running.to_string();
+    let notes: Vec<&str> = text.lines().filter(|l| l.starts_with("note")).collect();
+    assert_eq!(
+        notes,
+        [
+            "note: pledged and outstanding: 1 pledge left out: no usable exchange rate or no date to convert at"
+        ],
+        "{text}"
+    );
+    Ok(())
+}

@@ -598,30 +598,19 @@ impl RunningTotals {
     /// period's notes alone said nothing of it. With `rows` false (the
     /// printed answer shows grand totals only) rows that overlap or lie
     /// below zero are not noted; a chart, which draws the rows, notes them.
+    /// A note only some of the bases have names them (see `of_bases`).
     pub(crate) fn note_lines(&self, bases: &[Basis], rows: bool) -> Vec<String> {
         let per_period: Vec<Vec<String>> = self
             .periods
             .iter()
             .map(|p| {
                 let tables: Vec<&Table> = bases.iter().map(|&basis| p.table(basis)).collect();
-                let mut notes: Vec<String> = Vec::new();
-                let mut push = |note: String| {
-                    if !notes.contains(&note) {
-                        notes.push(note);
-                    }
-                };
-                tables
-                    .iter()
-                    .flat_map(|table| table.rounding_notes(rows))
-                    .for_each(&mut push);
+                let mut notes = of_bases(bases, &tables, |table| table.rounding_notes(rows));
                 // Counted over every total the period shows: each basis's
                 // "1 total below zero" said once read as one total.
                 let shown = tables.iter().flat_map(|table| table.shown_totals(rows));
-                below_zero_note(shown).into_iter().for_each(&mut push);
-                tables
-                    .iter()
-                    .flat_map(|table| table.left_out().notes())
-                    .for_each(&mut push);
+                notes.extend(below_zero_note(shown));
+                notes.extend(of_bases(bases, &tables, |table| table.left_out().notes()));
                 notes
             })
             .collect();
@@ -665,6 +654,45 @@ impl RunningTotals {
             runs.push(run_text(first, last));
         }
         runs.join(", ")
+    }
+}
+
+/// The notes `of` each basis's answer, each once, naming the bases that
+/// have it when not all do (`pledged and outstanding: 1 pledge left out:
+/// ...`): a note under three columns read as true of each.
+fn of_bases(bases: &[Basis], tables: &[&Table], of: impl Fn(&Table) -> Vec<String>) -> Vec<String> {
+    let per_basis: Vec<Vec<String>> = tables.iter().map(|table| of(table)).collect();
+    let mut distinct: Vec<&String> = Vec::new();
+    for note in per_basis.iter().flatten() {
+        if !distinct.contains(&note) {
+            distinct.push(note);
+        }
+    }
+    distinct
+        .into_iter()
+        .map(|note| {
+            let having: Vec<String> = bases
+                .iter()
+                .zip(&per_basis)
+                .filter(|(_, notes)| notes.contains(note))
+                .map(|(basis, _)| basis.to_string())
+                .collect();
+            if having.len() == bases.len() {
+                note.clone()
+            } else {
+                format!("{}: {note}", and_list(&having))
+            }
+        })
+        .collect()
+}
+
+/// `pledged`, `pledged and outstanding`, `pledged, delivered and
+/// outstanding`.
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::io::{Seek, SeekFrom, Write};
 use std::path::PathBuf;
 
 use coalition_ledger::io::journal::{self, Journal, Recovery};
@@ -552,7 +553,7 @@ fn a_journal_has_the_ledger_helpers() {
 /// Issue 11.7: a batch is atomic: an error anywhere leaves nothing behind.
 #[test]
 fn a_failing_batch_writes_and_applies_nothing() {
-    let dir = TempDir::new("batch");
+    let dir = TempDir::new("checkpoint-batch");
     let path = dir.file("j");
     let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
     journal
@@ -1132,4 +1133,238 @@ fn a_checkpoint_over_reordered_lines_is_not_trusted() {
     std::fs::rename(dir.file("kept"), dir.file("j.checkpoint")).expect("moves");
     assert_eq!(Journal::open(&path, Recovery::Fail).map(|_| ()), without);
     assert_eq!(Journal::open_read_only(&path).map(|_| ()), without);
+}
+
+/// A checkpoint certifies the bytes its writer replayed and wrote, not the
+/// file as another program left it: lines reordered in place under an open
+/// writer (same file, same length, each line still verifying) were read
+/// back by the next checkpoint and certified, and the next open trusted
+/// it over a journal that no longer replayed without it.
+#[test]
+fn a_checkpoint_does_not_certify_lines_reordered_under_its_writer() {
+    let dir = TempDir::new("checkpoint-in-place");
+    let path = dir.file("j");
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    journal
+        .add_member(Member::new(mid("FRA"), "France"))
+        .expect("appends");
+    for i in 0..4 {
+        journal
+            .open_pledge(
+                troops(&format!("P{i}"), "FRA", Estimate::Exact(10)),
+                reported("2025-01-01"),
+            )
+            .expect("appends");
+    }
+    let bytes = std::fs::read(&path).expect("reads");
+    let mut lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[2].len(), lines[3].len());
+    lines.swap(2, 3);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("opens");
+    file.seek(SeekFrom::Start(0)).expect("seeks");
+    file.write_all(&lines.concat()).expect("writes");
+    file.sync_all().expect("syncs");
+    drop(file);
+    let without = Journal::open_read_only(&path).map(|_| ());
+    assert!(without.is_err());
+    journal.checkpoint().expect("checkpoints");
+    drop(journal);
+    assert_eq!(Journal::open_read_only(&path).map(|_| ()), without);
+}
+
+/// A journal at `path` with a member and `n` pledges.
+fn journal_with(path: &std::path::Path, n: usize) -> Journal {
+    let mut journal = Journal::open(path, Recovery::Fail).expect("opens");
+    journal
+        .add_member(Member::new(mid("FRA"), "France"))
+        .expect("appends");
+    for i in 0..n {
+        journal
+            .open_pledge(
+                troops(&format!("P{i}"), "FRA", Estimate::Exact(10)),
+                reported("2025-01-01"),
+            )
+            .expect("appends");
+    }
+    journal
+}
+
+/// Checkpoint, append, checkpoint again, reopen: the second checkpoint is
+/// trusted; appends after it replay.
+#[test]
+fn checkpoint_flow_checkpoint_twice_with_appends_between() {
+    let dir = TempDir::new("checkpoint-twice");
+    let path = dir.file("j");
+    let mut journal = journal_with(&path, 2);
+    journal.checkpoint().expect("checkpoints");
+    journal
+        .open_pledge(
+            troops("Q0", "FRA", Estimate::Exact(5)),
+            reported("2025-02-01"),
+        )
+        .expect("appends");
+    journal.checkpoint().expect("checkpoints again");
+    journal
+        .open_pledge(
+            troops("Q1", "FRA", Estimate::Exact(5)),
+            reported("2025-02-01"),
+        )
+        .expect("appends");
+    let ledger = journal.snapshot();
+    drop(journal);
+    let reopened = Journal::open(&path, Recovery::Fail).expect("opens");
+    assert_eq!(reopened.checkpoint_ignored(), None);
+    assert_eq!(reopened.ledger(), &ledger);
+    // Checkpointing a journal opened from a checkpoint works too.
+    reopened.checkpoint().expect("checkpoints after open");
+    drop(reopened);
+    let ro = Journal::open_read_only(&path).expect("opens");
+    assert_eq!(ro.checkpoint_ignored(), None);
+    assert_eq!(ro.ledger(), &ledger);
+}
+
+/// A torn tail after a checkpoint: recovery cuts it, the checkpoint is
+/// still trusted and a new checkpoint can be written.
+#[test]
+fn checkpoint_flow_checkpoint_then_torn_tail_recovery() {
+    let dir = TempDir::new("checkpoint-torn");
+    let path = dir.file("j");
+    let mut journal = journal_with(&path, 2);
+    journal.checkpoint().expect("checkpoints");
+    journal
+        .open_pledge(
+            troops("Q0", "FRA", Estimate::Exact(5)),
+            reported("2025-02-01"),
+        )
+        .expect("appends");
+    let ledger = journal.snapshot();
+    drop(journal);
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .expect("opens");
+    file.write_all(b"0123abcd {\"seq\":4,").expect("writes");
+    drop(file);
+    assert!(Journal::open(&path, Recovery::Fail).is_err());
+    let ro = Journal::open_read_only(&path).expect("read-only opens");
+    assert_eq!(ro.checkpoint_ignored(), None);
+    assert_eq!(ro.ledger(), &ledger);
+    drop(ro);
+    let mut journal = Journal::open(&path, Recovery::TruncateTornTail).expect("recovers");
+    assert_eq!(journal.checkpoint_ignored(), None);
+    assert!(journal.recovered().is_some());
+    assert_eq!(journal.ledger(), &ledger);
+    journal.checkpoint().expect("checkpoints after recovery");
+    journal
+        .open_pledge(
+            troops("Q1", "FRA", Estimate::Exact(5)),
+            reported("2025-02-01"),
+        )
+        .expect("appends");
+    let ledger = journal.snapshot();
+    drop(journal);
+    let reopened = Journal::open(&path, Recovery::Fail).expect("opens");
+    assert_eq!(reopened.checkpoint_ignored(), None);
+    assert_eq!(reopened.ledger(), &ledger);
+}
+
+/// A journal whose last line lost only its newline (kept, completed at a
+/// writable open) checkpoints fine.
+#[test]
+fn checkpoint_flow_checkpoint_after_a_completed_newline() {
+    let dir = TempDir::new("checkpoint-newline");
+    let path = dir.file("j");
+    let journal = journal_with(&path, 2);
+    let ledger = journal.snapshot();
+    drop(journal);
+    let mut bytes = std::fs::read(&path).expect("reads");
+    assert_eq!(bytes.pop(), Some(b'\n'));
+    std::fs::write(&path, &bytes).expect("writes");
+    let journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    assert_eq!(journal.ledger(), &ledger);
+    journal.checkpoint().expect("checkpoints");
+    drop(journal);
+    let reopened = Journal::open_read_only(&path).expect("opens");
+    assert_eq!(reopened.checkpoint_ignored(), None);
+    assert_eq!(reopened.ledger(), &ledger);
+}
+
+/// A version-1 journal (migrated at open) and a version-2 journal (kept
+/// as it is) checkpoint, take appends, and reopen from the checkpoint.
+#[test]
+fn checkpoint_flow_checkpoint_of_older_journals() {
+    for version in ["v1", "v2"] {
+        let dir = TempDir::new(&format!("checkpoint-older-{version}"));
+        let path = dir.file("ledger.journal");
+        let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(version)
+            .join("ledger.journal");
+        std::fs::copy(&source, &path).expect("copies");
+        let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+        journal.checkpoint().expect("checkpoints an older journal");
+        journal
+            .add_member(Member::new(mid("ZZZ"), "Z"))
+            .expect("appends");
+        journal.checkpoint().expect("checkpoints again");
+        journal
+            .add_member(Member::new(mid("ZZY"), "Y"))
+            .expect("appends");
+        let ledger = journal.snapshot();
+        drop(journal);
+        let reopened = Journal::open(&path, Recovery::Fail).expect("reopens");
+        assert_eq!(reopened.checkpoint_ignored(), None, "{version}");
+        assert_eq!(reopened.ledger(), &ledger, "{version}");
+    }
+}
+
+/// A batch cut by a crash after a checkpoint (its frame and first line
+/// there, its second missing): recovery cuts the batch, and a checkpoint
+/// of the recovered journal is trusted at the next open.
+#[test]
+fn checkpoint_flow_checkpoint_then_unfinished_batch_recovery() {
+    let dir = TempDir::new("checkpoint-unfinished-batch");
+    let path = dir.file("j");
+    let mut journal = journal_with(&path, 2);
+    journal.checkpoint().expect("checkpoints");
+    let ledger = journal.snapshot();
+    journal
+        .batch(|b| {
+            b.open_pledge(
+                troops("B0", "FRA", Estimate::Exact(1)),
+                reported("2025-03-01"),
+            )?;
+            b.open_pledge(
+                troops("B1", "FRA", Estimate::Exact(1)),
+                reported("2025-03-01"),
+            )
+        })
+        .expect("batch");
+    drop(journal);
+    let bytes = std::fs::read(&path).expect("reads");
+    // Without the last line: the batch's end.
+    let ends = line_ends(&bytes);
+    let cut = ends[ends.len() - 2];
+    std::fs::write(&path, &bytes[..cut]).expect("writes");
+    let mut journal = Journal::open(&path, Recovery::TruncateTornTail).expect("recovers");
+    assert_eq!(journal.ledger(), &ledger);
+    assert_eq!(journal.checkpoint_ignored(), None);
+    journal
+        .checkpoint()
+        .expect("checkpoints the recovered journal");
+    journal
+        .open_pledge(
+            troops("C0", "FRA", Estimate::Exact(1)),
+            reported("2025-03-01"),
+        )
+        .expect("appends");
+    let ledger = journal.snapshot();
+    drop(journal);
+    let reopened = Journal::open(&path, Recovery::Fail).expect("reopens");
+    assert_eq!(reopened.checkpoint_ignored(), None);
+    assert_eq!(reopened.ledger(), &ledger);
 }

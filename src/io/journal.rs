@@ -208,6 +208,9 @@ pub struct Journal {
     length: u64,
     /// Lines in the file (for checkpoints' line numbering).
     lines: u64,
+    /// The CRC-32 of the file's first `length` bytes as replayed and
+    /// written, which a checkpoint certifies (see `checkpoint::write`).
+    crc: u32,
 }
 
 impl Journal {
@@ -364,6 +367,7 @@ impl Journal {
         let length = metadata.len();
         check_journal_size(length)?;
         let (start, checkpoint_ignored) = checkpoint::resume(&path, length);
+        let (offset, prefix_crc) = (start.offset, start.crc);
         file.seek(SeekFrom::Start(start.offset)).map_err(io)?;
         let remaining = length.saturating_sub(start.offset);
         let reader = BufReader::with_capacity(1 << 16, (&file).take(remaining));
@@ -383,6 +387,7 @@ impl Journal {
             identity,
             length,
             lines: replayed.good_lines,
+            crc: prefix_crc,
         };
         if read_only {
             return Ok((journal, replayed.version));
@@ -403,10 +408,13 @@ impl Journal {
             (None, _) if replayed.missing_newline => {
                 // A verified last line without its newline is kept; complete
                 // it so that the next line starts on a line of its own.
+                journal.crc = journal.crc_from(offset, prefix_crc)?;
                 journal.write_durably(b"\n")?;
+                return Ok((journal, replayed.version));
             }
             (None, _) => {}
         }
+        journal.crc = journal.crc_from(offset, prefix_crc)?;
         Ok((journal, replayed.version))
     }
 
@@ -704,7 +712,9 @@ impl Journal {
 
     /// Writes a checkpoint beside the journal (`PATH.checkpoint`): the
     /// ledger as it is now, checksummed, with the journal length it covers
-    /// and the checksum of those bytes. The next open reads it, checks the
+    /// and the checksum of those bytes as this writer replayed and wrote
+    /// them (not as the file holds them now: bytes changed under the
+    /// writer are not certified). The next open reads it, checks the
     /// checksum of every line it covers and of all of them together
     /// (without parsing them: lines changed, reordered or replaced ignore
     /// the checkpoint, and the full replay says where) and replays only
@@ -714,9 +724,7 @@ impl Journal {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] naming the checkpoint file, and an invalid-value error
-    /// naming the journal when it cannot be read back or a line of it no
-    /// longer verifies (damaged since it was written).
+    /// [`Error::Io`] naming the checkpoint file.
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
@@ -739,7 +747,7 @@ impl Journal {
         // A checkpoint says "the file up to here is this ledger": only a
         // writer whose ledger is known to match its file may write one.
         self.writable()?;
-        checkpoint::write(&self.path, &self.ledger, self.length, self.lines)
+        checkpoint::write(&self.path, &self.ledger, self.length, self.lines, self.crc)
     }
 
     fn writable(&self) -> Result<()> {
@@ -753,6 +761,26 @@ impl Journal {
         Ok(())
     }
 
+    /// The CRC-32 of the file's first `length` bytes, from that of its
+    /// first `offset` (`crc`): the bytes replayed are read once more, for
+    /// parsing them is what a replay spends its time on.
+    fn crc_from(&self, offset: u64, crc: u32) -> Result<u32> {
+        let io = |e: std::io::Error| Error::io(Some(&self.path), &e);
+        let mut hasher = crc32fast::Hasher::new_with_initial(crc);
+        let mut file = File::open(&self.path).map_err(io)?;
+        file.seek(SeekFrom::Start(offset)).map_err(io)?;
+        let mut rest = file.take(self.length.saturating_sub(offset));
+        let mut buffer = vec![0u8; 1 << 16];
+        loop {
+            let read = rest.read(&mut buffer).map_err(io)?;
+            match buffer.get(..read) {
+                Some([]) | None => break,
+                Some(chunk) => hasher.update(chunk),
+            }
+        }
+        Ok(hasher.finalize())
+    }
+
     /// Writes and syncs `bytes` at the end of the file, checking before and
     /// after that the file is still the one opened, with the expected
     /// length. Any failure poisons the journal.
@@ -764,6 +792,9 @@ impl Journal {
                 .and_then(|()| self.file.sync_data())
                 .map_err(|e| Error::io(Some(&self.path), &e))?;
             self.length = self.length.saturating_add(bytes.len() as u64);
+            let mut hasher = crc32fast::Hasher::new_with_initial(self.crc);
+            hasher.update(bytes);
+            self.crc = hasher.finalize();
             self.check_file()
         });
         if result.is_err() {
@@ -824,6 +855,7 @@ impl Journal {
         self.file = file;
         self.identity = identity;
         self.lines = (self.ledger.len() as u64).saturating_add(1);
+        self.crc = crc32fast::hash(&bytes);
         Ok(())
     }
 }

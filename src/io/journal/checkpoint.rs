@@ -47,8 +47,18 @@ struct Header {
     prefix: Option<String>,
 }
 
-/// Writes the checkpoint for a journal of `length` bytes and `lines` lines.
-pub(crate) fn write(path: &Path, ledger: &Ledger, length: u64, lines: u64) -> Result<()> {
+/// Writes the checkpoint for a journal of `length` bytes and `lines` lines
+/// whose bytes have the CRC-32 `prefix`: the writer's own running checksum
+/// of what it replayed and wrote, not the file read back, so that bytes
+/// changed under the writer are not certified (the next open finds that
+/// they differ, ignores the checkpoint and replays, which says where).
+pub(crate) fn write(
+    path: &Path,
+    ledger: &Ledger,
+    length: u64,
+    lines: u64,
+    prefix: u32,
+) -> Result<()> {
     let target = sibling(path, "checkpoint");
     let temporary = sibling(path, "checkpoint.tmp");
     let last_line = last_line_crc(path, length)
@@ -60,13 +70,6 @@ pub(crate) fn write(path: &Path, ledger: &Ledger, length: u64, lines: u64) -> Re
                 "the journal holds no complete line to checkpoint",
             )
         })?;
-    let prefix = verify_prefix(path, length, lines).map_err(|reason| {
-        Error::invalid(
-            format!("journal `{}`", path.display()),
-            "checkpoint",
-            reason,
-        )
-    })?;
     let document = crate::io::json::to_string(ledger);
     let header = Header {
         format: FORMAT.into(),
@@ -176,6 +179,7 @@ fn read(path: &Path, target: &Path, length: u64) -> std::result::Result<Start, S
         offset: header.offset,
         line: header.lines,
         version: super::VERSION,
+        crc: prefix,
     })
 }
 

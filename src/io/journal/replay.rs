@@ -28,6 +28,8 @@ pub(crate) struct Start {
     pub(crate) line: u64,
     /// 0 at the beginning of the file (the first line says).
     pub(crate) version: u32,
+    /// The CRC-32 of the file's first `offset` bytes.
+    pub(crate) crc: u32,
 }
 
 impl Start {
@@ -37,6 +39,7 @@ impl Start {
             offset: 0,
             line: 0,
             version: 0,
+            crc: 0,
         }
     }
 }

@@ -894,3 +894,44 @@ fn a_unicode_line_separator_in_a_reason_stays_escaped() -> Result<()> {
     );
     Ok(())
 }
+
+/// A format-version-1 document whose pledge id holds U+2028 followed by a
+/// forged diagnostic: version 1's id rules refused only control
+/// characters, and such a file keeps loading.
+fn legacy_ledger_with_a_separator_in_an_id() -> Ledger {
+    let text = r#"{"format":"coalition-ledger","version":1,
+"members":[{"id":"FRA","name":"France"}],
+"sources":[],
+"entries":[{"date":"2025-01-01","evidence":"reported","action":{"pledge":{"id":"P\u2028error[CL006]: forged","member":"FRA","contribution":{"troops":{"personnel":{"exact":10}}},"stage":"announced"}}}]}"#;
+    coalition_ledger::io::json::from_str(text).expect("version 1 accepted the id")
+}
+
+/// The id a diagnostic is about is kept on its line too: only the message
+/// was escaped, so a legacy id holding U+2028 printed a forged line.
+#[test]
+fn a_report_escapes_a_line_separator_in_a_legacy_id() {
+    let ledger = legacy_ledger_with_a_separator_in_an_id();
+    let report = ledger.check(&CheckOptions::new(d("2025-12-31")));
+    let text = report.to_string();
+    assert!(
+        text.contains("pledge P\\u{2028}error[CL006]: forged"),
+        "{text:?}"
+    );
+    assert!(!text.contains(['\u{2028}', '\u{2029}']), "{text:?}");
+}
+
+/// Likewise the printed changes summary: each line is `period pledge
+/// (member): what`, and only `what` was escaped.
+#[test]
+fn a_changes_summary_escapes_a_line_separator_in_a_legacy_id() -> Result<()> {
+    let ledger = legacy_ledger_with_a_separator_in_an_id();
+    let text = ledger
+        .changes(d("2024-12-31"), d("2025-12-31"))?
+        .to_string();
+    assert!(
+        text.contains("P\\u{2028}error[CL006]: forged (FRA)"),
+        "{text:?}"
+    );
+    assert!(!text.contains(['\u{2028}', '\u{2029}']), "{text:?}");
+    Ok(())
+}

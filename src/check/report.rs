@@ -258,13 +258,15 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// `warning[CL006]: pledge DEU-mil-17: delivered EUR 61,900,000 exceeds pledged EUR 50,000,000`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // On one line whatever free text (a reason) the message quotes.
+        // On one line whatever free text (a reason) the message quotes, and
+        // whatever an id of an older format's file holds (version 1 took
+        // any id without control characters, U+2028 among them).
         write!(
             f,
             "{}[{}]: {}: {}",
             self.severity,
             self.code,
-            self.subject,
+            crate::one_line::one_line(&self.subject.to_string()),
             crate::one_line::one_line(&self.message)
         )
     }

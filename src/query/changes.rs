@@ -1047,11 +1047,15 @@ impl fmt::Display for Changes {
             summary.join(", ")
         };
         writeln!(f, "Since {}, to {}: {summary}", self.from, self.to)?;
+        // One line per change, whatever an id of an older format's file
+        // holds (version 1 took any id without control characters).
+        let one_line =
+            |text: &dyn fmt::Display| crate::one_line::one_line(&text.to_string()).into_owned();
         for event in &self.events {
             let member = event
                 .member
                 .as_ref()
-                .map_or_else(String::new, |m| format!(" ({m})"));
+                .map_or_else(String::new, |m| format!(" ({})", one_line(m)));
             let unapplied = if event.applied {
                 ""
             } else {
@@ -1060,14 +1064,17 @@ impl fmt::Display for Changes {
             writeln!(
                 f,
                 "  {:<10}  {}{member}: {}{unapplied}",
-                event.period, event.pledge, event.what
+                event.period,
+                one_line(&event.pledge),
+                event.what
             )?;
         }
         for change in &self.roster {
             writeln!(
                 f,
                 "  {:<10}  {}: member amended",
-                change.period, change.member
+                change.period,
+                one_line(&change.member)
             )?;
         }
         self.write_table(f)?;

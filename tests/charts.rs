@@ -891,3 +891,42 @@ fn tick_labels_are_the_tick_values_below_one() -> Result<()> {
     );
     Ok(())
 }
+
+/// A running-totals chart grouped by member draws a line per member and no
+/// grand total: its below-zero note counts the lines it draws (GBR's, in
+/// each quarter), not the undrawn grand totals too ("2 totals below zero").
+#[test]
+fn a_running_chart_counts_only_the_totals_it_draws_below_zero() -> Result<()> {
+    let mut ledger = roster();
+    ledger.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("50"))),
+        reported("2025-02-01"),
+    )?;
+    ledger.open_pledge(pledged_adjustment("GBR", "-100"), reported("2025-02-01"))?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let running = ledger
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .group_by([Dimension::Member])
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-06-30"))?;
+    let last = running.periods().last().expect("two quarters");
+    assert!(last.pledged().total().low() < Decimal::ZERO);
+    let svg = charts::running_totals(
+        &running,
+        Basis::Pledged,
+        Layout::Lines,
+        &ChartOptions::new("t"),
+    )?;
+    let below: Vec<&str> = svg.lines().filter(|l| l.contains("below zero")).collect();
+    assert_eq!(below.len(), 1, "{svg}");
+    assert!(
+        below
+            .iter()
+            .all(|l| l.contains(">note: 1 total below zero: ")),
+        "{below:?}"
+    );
+    Ok(())
+}

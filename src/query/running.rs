@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::Query;
 use super::dimension::Key;
 use super::measure::Basis;
-use super::table::{SHOWN_ROUNDED, Table, below_zero_note};
+use super::table::{Row, SHOWN_ROUNDED, Table, Total, below_zero_note};
 use crate::entry::{Action, Entry};
 use crate::error::{Error, Result};
 use crate::ledger::{Ledger, Undated};
@@ -597,7 +597,8 @@ impl RunningTotals {
     /// out of the year's first quarters and counted in its last: the last
     /// period's notes alone said nothing of it. With `rows` false (the
     /// printed answer shows grand totals only) rows that overlap or lie
-    /// below zero are not noted; a chart, which draws the rows, notes them.
+    /// below zero are not noted; a chart, which draws the rows (and not the
+    /// grand total of a grouped answer), notes them.
     /// A note only some of the bases have names them (see `of_bases`).
     pub(crate) fn note_lines(&self, bases: &[Basis], rows: bool) -> Vec<String> {
         let per_period: Vec<Vec<String>> = self
@@ -607,9 +608,17 @@ impl RunningTotals {
                 let tables: Vec<&Table> = bases.iter().map(|&basis| p.table(basis)).collect();
                 let mut notes = of_bases(bases, &tables, |table| table.rounding_notes(rows));
                 // Counted over every total the period shows: each basis's
-                // "1 total below zero" said once read as one total.
-                let shown = tables.iter().flat_map(|table| table.shown_totals(rows));
-                notes.extend(below_zero_note(shown));
+                // "1 total below zero" said once read as one total. A chart
+                // draws a grouped answer's rows and not its grand total.
+                let mut shown: Vec<&Total> = Vec::new();
+                for table in &tables {
+                    if rows && !table.dimensions().is_empty() {
+                        shown.extend(table.rows().map(Row::total));
+                    } else {
+                        shown.push(table.total());
+                    }
+                }
+                notes.extend(below_zero_note(shown.into_iter()));
                 notes.extend(of_bases(bases, &tables, |table| table.left_out().notes()));
                 notes
             })

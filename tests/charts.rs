@@ -930,3 +930,58 @@ fn a_running_chart_counts_only_the_totals_it_draws_below_zero() -> Result<()> {
     );
     Ok(())
 }
+
+/// A running-totals chart's axis labels start inside the picture however
+/// many digits a tick needs: labels like `EUR -0.00025` were anchored 64 px
+/// from the left edge, longer than that, and cut off.
+#[test]
+fn running_chart_axis_labels_lie_inside_the_picture() -> Result<()> {
+    let mut l = roster();
+    l.open_pledge(
+        funding("FRA-1", "FRA", Estimate::Exact(eur("0.0011"))),
+        reported("2025-02-01"),
+    )?;
+    l.open_pledge(pledged_adjustment("GBR", "-0.0007"), reported("2025-02-01"))?;
+    let fx = FxRates::new(Currency::EUR, RatePolicy::OnDate);
+    let running = l
+        .query()
+        .measure(Measure::Value {
+            currency: Currency::EUR,
+            fx: &fx,
+        })
+        .group_by([Dimension::Member])
+        .running_totals(Interval::Quarter, d("2025-01-01"), d("2025-06-30"))?;
+    let svg = charts::running_totals(
+        &running,
+        Basis::Pledged,
+        Layout::Lines,
+        &ChartOptions::new("t"),
+    )?;
+    for line in svg
+        .lines()
+        .filter(|l| l.starts_with("<text") && l.contains(r#"text-anchor="end""#))
+    {
+        let x: f64 = line
+            .split(" x=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .and_then(|x| x.parse().ok())
+            .expect("an x");
+        let size: f64 = line
+            .split(" font-size=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .and_then(|x| x.parse().ok())
+            .expect("a size");
+        let text = line
+            .split_once('>')
+            .and_then(|(_, r)| r.strip_suffix("</text>"))
+            .expect("a text");
+        let width = text.chars().count() as f64 * size * 0.58;
+        assert!(
+            x - width >= 0.0,
+            "axis label `{text}` ({width:.0} px wide, ending at x = {x}) starts left of the picture"
+        );
+    }
+    Ok(())
+}

@@ -39,15 +39,24 @@ pub(crate) fn render(
     }
     let (series, omitted) = series(&tables);
     let width = f64::from(options.width);
+    let currency = tables.first().and_then(|t| t.currency());
+    let (top, bottom) = (70.0, 330.0);
+    let (low, high) = value_range(&series, layout, tables.len());
+    let y = Scale::spanning(low, high, bottom, top);
+    // The axis labels end 6 px left of the frame and start at least 4 px
+    // inside the picture, however many digits a tick needs.
+    let widest = y
+        .ticks()
+        .into_iter()
+        .map(|tick| text_width(&y.label(tick, currency), 11.0))
+        .fold(0.0, f64::max);
     let frame = Frame {
-        left: 70.0,
+        left: (widest + 10.0).max(70.0),
         right: width - 190.0,
-        top: 70.0,
-        bottom: 330.0,
+        top,
+        bottom,
         periods: tables.len().max(1),
     };
-    let (bottom, top) = value_range(&series, layout, tables.len());
-    let y = Scale::spanning(bottom, top, frame.bottom, frame.top);
     let note_lines: Vec<String> = running
         .note_lines(&[basis], true)
         .into_iter()
@@ -75,12 +84,7 @@ pub(crate) fn render(
         &frame,
         tables.first().and_then(|t| t.currency()),
     );
-    notes(
-        &mut svg,
-        frame.left - 50.0,
-        frame.bottom + 40.0,
-        &note_lines.join("\n"),
-    );
+    notes(&mut svg, 20.0, frame.bottom + 40.0, &note_lines.join("\n"));
     Ok(svg.finish(options.title()))
 }
 

@@ -145,16 +145,15 @@ fn suffix_of(value: f64) -> (f64, &'static str) {
 }
 
 /// The decimals a step of the 1-2-2.5-5 series needs: `0.025` three,
-/// `0.5` one, `20` none (at most 12: a chart of smaller steps is not read
-/// by its digits).
+/// `0.5` one, `20` none (at most 28, the most a `Decimal` amount has).
 fn decimals_of(step: f64) -> usize {
-    (0..12)
+    (0..28)
         .find(|&places| {
             let scaled = step * 10f64.powi(places);
             (scaled - scaled.round()).abs() <= scaled.abs() * 1e-9
         })
         .and_then(|places| usize::try_from(places).ok())
-        .unwrap_or(12)
+        .unwrap_or(28)
 }
 
 /// A compact label with `places` decimals at most (trailing zeros
@@ -326,6 +325,17 @@ mod tests {
             ["0", "250", "500", "750", "1k", "1.25k"]
         );
         assert_eq!(labels(0.0, 23.0), ["0", "5", "10", "15", "20", "25"]);
+        assert_eq!(
+            labels(0.0, 1e-12),
+            [
+                "0",
+                "0.0000000000002",
+                "0.0000000000004",
+                "0.0000000000006",
+                "0.0000000000008",
+                "0.000000000001"
+            ]
+        );
         assert_eq!(labels(0.0, 1.1e9)[1], "250m");
     }
 }

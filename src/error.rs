@@ -221,7 +221,8 @@ pub enum Error {
         year: i32,
     },
     /// A name that is none of a type's spellings (a stage, a kind, a
-    /// diagnostic code, ...).
+    /// diagnostic code, ...). Names are read exactly as `Display` writes
+    /// them, case included: `"Committed"` is not a [`Stage`](crate::Stage).
     #[error("unknown {what} `{value}`: expected one of {expected}")]
     UnknownName {
         /// What was being named (`stage`, `kind`, ...).

@@ -288,10 +288,15 @@ macro_rules! identifier {
             ///
             /// [`Error::InvalidId`] when `text` is empty, longer than 64
             /// characters, holds a control character or has surrounding
-            /// whitespace, or breaks the id alphabet (an invisible format
-            /// character, a non-space separator or a bidirectional control,
-            /// named by its code point; a control character is named as
-            /// such).
+            /// whitespace, or breaks the id alphabet: an invisible character
+            /// (a format character such as U+200B, a line or paragraph
+            /// separator, a variation selector), a bidirectional control, a
+            /// space other than U+0020, each named by its code point (a
+            /// control character is named as such), or a first character a
+            /// spreadsheet reads as a formula (`=`, `+`, `-`, `@`, tab,
+            /// carriage return). Any other printable character is allowed
+            /// (`Türkiye`, `北约`), and ids are compared by their exact code
+            /// points.
             ///
             /// # Example
             ///

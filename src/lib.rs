@@ -391,7 +391,7 @@
 //! | CL011 | info | a member with no pledges (beneficiaries aside) |
 //! | CL012 | info | an entry dated before an earlier entry |
 //! | CL013 | info | an undated pledge entry |
-//! | CL014 | warning | a condition that depends on a withdrawn pledge |
+//! | CL014 | warning | a condition that depends on a withdrawn or voided pledge |
 //! | CL015 | warning | an entry from an older file that only that format version's rules accept |
 //! | CL016 | info | an adjustment: a change to a member's total that names no pledge |
 //! | CL017 | warning | a member delivered more money than it pledged in a category (threshold: a cent) |

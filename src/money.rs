@@ -208,13 +208,16 @@ impl Currency {
 
     /// For a withdrawn code, the last day of the month ISO 4217 lists as its
     /// withdrawal; `None` for an active code. Amounts dated after it cannot
-    /// be converted.
+    /// be converted. `BGN` and `ANG`, withdrawn in 2025–2026, are still
+    /// taken as active until their withdrawal months are settled, and a
+    /// code withdrawn in one country but current in another is active.
     ///
     /// ```
     /// use coalition_ledger::{Currency, parse_date};
     ///
     /// assert_eq!(Currency::new("DEM")?.withdrawn_after(), Some(parse_date("2002-03-31")?));
     /// assert_eq!(Currency::EUR.withdrawn_after(), None);
+    /// assert_eq!(Currency::new("BGN")?.withdrawn_after(), None); // not yet settled
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn withdrawn_after(&self) -> Option<chrono::NaiveDate> {

@@ -93,7 +93,8 @@ pub enum Capability {
     Logistics,
     /// A general security guarantee.
     SecurityGuarantee,
-    /// Anything else, described in words.
+    /// Anything else, described in words. Recording refuses a text that
+    /// is empty or blank, too long, or holds a bidirectional control.
     Other(String),
 }
 
@@ -441,7 +442,9 @@ pub enum Condition {
     /// leaves it out) and once it is voided, since a voided pledge was
     /// recorded in error.
     DependsOn(PledgeId),
-    /// Any other condition, in words.
+    /// Any other condition, in words. Recording refuses a text that is
+    /// empty or blank, too long, or holds a bidirectional control (a
+    /// scenario naming one is refused by its query likewise).
     Named(String),
 }
 

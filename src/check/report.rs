@@ -442,7 +442,10 @@ impl Report {
 
 impl fmt::Display for Report {
     /// One line per diagnostic, then `N errors, N warnings, N infos` (`1
-    /// error` when there is one).
+    /// error` when there is one). Free text a diagnostic quotes (a void or
+    /// withdrawal reason) and the ids it names keep to their line: control
+    /// characters and U+2028/U+2029 print escaped (`\n`, `\u{2028}`); the
+    /// diagnostics' fields and serde keep the text as written.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for diagnostic in &self.diagnostics {
             writeln!(f, "{diagnostic}")?;

@@ -93,6 +93,20 @@ pub const VERSION: u32 = 3;
 
 /// What [`Journal::open`] does with an unfinished final write.
 ///
+/// What may be cut and what is an error:
+///
+/// * an unfinished final write may be cut: a final fragment without a
+///   newline whose checksum does not verify, or the lines of a batch whose
+///   frame promised more lines than the file holds;
+/// * a final line whose checksum verifies is kept even without its newline
+///   (a writable open completes it);
+/// * every other damaged line, the last one included, is
+///   [`Error::JournalCorrupt`] naming its line and byte offset, whatever the
+///   recovery. A final fragment that verifies once its last byte is dropped
+///   is a complete line whose newline was damaged, not a torn write: also
+///   an error. A damaged complete line inside a batch is damage too, not an
+///   unfinished batch.
+///
 /// # Example
 ///
 /// ```
@@ -721,6 +735,20 @@ impl Journal {
     /// the entries after it. It is written to a temporary file, synced and
     /// renamed into place, so a crash leaves the previous checkpoint or the
     /// new one.
+    ///
+    /// `PATH.checkpoint` holds a header line, checksummed like a journal line:
+    /// `{"format":"coalition-ledger-checkpoint","version":3,"entries":N,
+    /// "offset":B,"lines":L,"document":"CRC","last_line":"CRC",
+    /// "prefix":"CRC"}`, then the ledger as a JSON document (format version
+    /// 3). `B` is the journal length it covers, `L` the journal lines in it,
+    /// `document` the CRC-32 of the document, `last_line` the CRC-32 of the
+    /// journal's last line before `B`, which ties the checkpoint to this
+    /// journal, and `prefix` the CRC-32 of all `B` bytes, which ties it to
+    /// their order too (absent from checkpoints written before it was kept).
+    /// Every line before `B` must still verify its checksum, and be `L` lines.
+    /// Anything that does not verify makes open ignore the checkpoint, say
+    /// why, and replay everything (which reports a damaged line with its
+    /// place).
     ///
     /// # Errors
     ///

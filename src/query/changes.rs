@@ -1027,7 +1027,9 @@ fn difference(before: &Table, after: &Table) -> Result<(Vec<ChangeRow>, ChangeRo
 impl fmt::Display for Changes {
     /// A "since the last summit" summary: the counts of each kind of
     /// change, one line per change, then the totals on both dates and the
-    /// change in each bound.
+    /// change in each bound. A reason or id a change line quotes keeps to
+    /// its line: control characters and U+2028/U+2029 print escaped (`\n`,
+    /// `\u{2028}`); the answer's fields and serde keep the text as written.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut counts: Vec<(&'static str, usize)> = Vec::new();
         for event in &self.events {

@@ -256,7 +256,8 @@ impl Coverage {
         self.currency
     }
 
-    /// Committed or delivered, verified, unconditional.
+    /// Committed or delivered, evidence `Verified`, and every condition
+    /// holding in the scenario (or none at all).
     ///
     /// # Example
     ///
@@ -285,7 +286,9 @@ impl Coverage {
         &self.firm
     }
 
-    /// Announced or later with weaker evidence, unconditional.
+    /// Announced or later, every condition holding in the scenario (or
+    /// none), and not firm: not yet committed, or committed on evidence
+    /// weaker than `Verified`.
     ///
     /// # Example
     ///
@@ -314,7 +317,9 @@ impl Coverage {
         &self.likely
     }
 
-    /// Counted only if its conditions hold.
+    /// Some condition is not known to hold in the scenario (unknown is not
+    /// failed: the pledge is counted here because none of its conditions
+    /// fails).
     ///
     /// # Example
     ///
@@ -346,7 +351,8 @@ impl Coverage {
         &self.conditional
     }
 
-    /// Still under consideration, unconditional.
+    /// Still under consideration, every condition holding in the scenario
+    /// (or none).
     ///
     /// # Example
     ///

@@ -1,23 +1,6 @@
 //! Aggregation: [`Query`] builds a question, [`Table`] answers it.
 //!
-//! ```text
-//! ledger.query()
-//!     .kind(Kind::Troops)                  // filters
-//!     .stage_at_least(Stage::Committed)
-//!     .evidence_at_least(Evidence::Reported)
-//!     .as_of(date)                         // the state on a date
-//!     .scenario(&scenario)                 // conditions assumed to hold / fail
-//!     .group_by([Dimension::Member, Dimension::Stage])
-//!     .measure(Measure::Personnel)
-//!     .basis(Basis::Pledged)
-//!     .run()?                              // -> Table
-//! ```
-//!
-//! Filters combine with *and*; several values of one filter (two kinds, say)
-//! combine with *or*. Withdrawn pledges are left out unless
-//! [`Query::include_withdrawn`] is set; the stage range applies to the other
-//! stages. The default measure is [`Measure::Count`], the default basis
-//! [`Basis::Pledged`], the default scenario [`Scenario::new`].
+//! How a query is built and what it answers is on [`Query`].
 
 mod cache;
 mod changes;
@@ -65,6 +48,25 @@ const MAX_DENSE_CELLS: usize = 1 << 20;
 
 /// A question about the ledger, built step by step and answered by
 /// [`Query::run`].
+///
+/// ```text
+/// ledger.query()
+///     .kind(Kind::Troops)                  // filters
+///     .stage_at_least(Stage::Committed)
+///     .evidence_at_least(Evidence::Reported)
+///     .as_of(date)                         // the state on a date
+///     .scenario(&scenario)                 // conditions assumed to hold / fail
+///     .group_by([Dimension::Member, Dimension::Stage])
+///     .measure(Measure::Personnel)
+///     .basis(Basis::Pledged)
+///     .run()?                              // -> Table
+/// ```
+///
+/// Filters combine with *and*; several values of one filter (two kinds, say)
+/// combine with *or*. Withdrawn pledges are left out unless
+/// [`Query::include_withdrawn`] is set; the stage range applies to the other
+/// stages. The default measure is [`Measure::Count`], the default basis
+/// [`Basis::Pledged`], the default scenario [`Scenario::new`].
 ///
 /// # Example
 ///

@@ -418,7 +418,9 @@ fn exact_sum(a: Decimal, b: Decimal) -> Result<Decimal> {
 }
 
 impl fmt::Display for Total {
-    /// `12,000 – 15,000 (4 pledges, 1 unspecified)`.
+    /// `12,000 – 15,000 (4 pledges)`, or `≥ 12,000 (4 pledges, 1
+    /// unspecified)` when a pledge's size is unspecified (which leaves the
+    /// total without an upper bound).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let plural = if self.count == 1 { "" } else { "s" };
         write!(f, "{} ({} pledge{plural}", self.range_text(), self.count)?;

@@ -5,7 +5,8 @@
 //! * [`running_totals`]: running totals over time as lines (with low–high
 //!   bands) or stacked areas, one series per row (member, kind, ...);
 //! * [`table_bars`]: a table's rows as horizontal bars with their low–high
-//!   ranges as error bars.
+//!   ranges as error bars (a dashed arrow for a row without an upper
+//!   bound).
 //!
 //! The SVG is written directly, not through a plotting crate: the three
 //! chart shapes need rectangles, lines, paths and text, and a plotting
@@ -17,7 +18,9 @@
 //! that overlap, totals below zero, a division rounded) as `note:` lines,
 //! as tables do. Labels are short (`EUR 1.5bn`: two decimals of k, m, bn
 //! or tn), a low bound rounded down and a high bound up, so that a label
-//! never claims more than the answer (`≥ 4,999` is `≥ 4.99k`).
+//! never claims more than the answer (`≥ 4,999` is `≥ 4.99k`). Axis
+//! labels are the ticks' values, with as many decimals as the step needs
+//! (`EUR 0.025`).
 //!
 //! ```
 //! use coalition_ledger::prelude::*;

@@ -1,19 +1,7 @@
 //! Checkpoints: the ledger saved beside the journal, so that open replays
 //! only what follows.
 //!
-//! `PATH.checkpoint` holds a header line, checksummed like a journal line:
-//! `{"format":"coalition-ledger-checkpoint","version":3,"entries":N,
-//! "offset":B,"lines":L,"document":"CRC","last_line":"CRC",
-//! "prefix":"CRC"}`, then the ledger as a JSON document (format version
-//! 3). `B` is the journal length it covers, `L` the journal lines in it,
-//! `document` the CRC-32 of the document, `last_line` the CRC-32 of the
-//! journal's last line before `B`, which ties the checkpoint to this
-//! journal, and `prefix` the CRC-32 of all `B` bytes, which ties it to
-//! their order too (absent from checkpoints written before it was kept).
-//! Every line before `B` must still verify its checksum, and be `L` lines.
-//! Anything that does not verify makes open ignore the checkpoint, say
-//! why, and replay everything (which reports a damaged line with its
-//! place).
+//! The file's format is on [`Journal::checkpoint`](super::Journal::checkpoint).
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;

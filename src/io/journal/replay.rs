@@ -1,16 +1,6 @@
 //! Rebuilding the ledger from a journal file, streaming it line by line.
 //!
-//! What may be cut and what is an error:
-//!
-//! * an unfinished final write may be cut: a final fragment without a
-//!   newline whose checksum does not verify, or the lines of a batch whose
-//!   frame promised more lines than the file holds;
-//! * a final line whose checksum verifies is kept even without its newline;
-//! * every other damaged line, the last one included, is
-//!   [`Error::JournalCorrupt`] naming its line and byte offset. A final
-//!   fragment that verifies once its last byte is dropped is a complete line
-//!   whose newline was damaged, not a torn write: also an error. A damaged
-//!   complete line inside a batch is damage too, not an unfinished batch.
+//! What may be cut and what is an error is on [`Recovery`](super::Recovery).
 
 use std::io::{BufRead, Read};
 

@@ -222,8 +222,9 @@ pub struct Journal {
     length: u64,
     /// Lines in the file (for checkpoints' line numbering).
     lines: u64,
-    /// The CRC-32 of the file's first `length` bytes as replayed and
-    /// written, which a checkpoint certifies (see `checkpoint::write`).
+    /// The CRC-32 of the file's first `length` bytes, hashed as they were
+    /// replayed and written, which a checkpoint certifies (see
+    /// `checkpoint::write`).
     crc: u32,
 }
 
@@ -380,8 +381,7 @@ impl Journal {
         }
         let length = metadata.len();
         check_journal_size(length)?;
-        let (start, checkpoint_ignored) = checkpoint::resume(&path, length);
-        let (offset, prefix_crc) = (start.offset, start.crc);
+        let (start, checkpoint_ignored) = checkpoint::resume(&path, length, !read_only);
         file.seek(SeekFrom::Start(start.offset)).map_err(io)?;
         let remaining = length.saturating_sub(start.offset);
         let reader = BufReader::with_capacity(1 << 16, (&file).take(remaining));
@@ -401,10 +401,15 @@ impl Journal {
             identity,
             length,
             lines: replayed.good_lines,
-            crc: prefix_crc,
+            crc: replayed.good_crc,
         };
         if read_only {
             return Ok((journal, replayed.version));
+        }
+        if replayed.good != replayed.tail.map_or(length, |tail| tail.start) {
+            // The CRC is of the bytes replayed, which must be all the file
+            // keeps.
+            return Err(Error::internal("a journal replayed short of its length"));
         }
         match (replayed.tail, recovery) {
             (Some(tail), Recovery::Fail) => {
@@ -422,13 +427,10 @@ impl Journal {
             (None, _) if replayed.missing_newline => {
                 // A verified last line without its newline is kept; complete
                 // it so that the next line starts on a line of its own.
-                journal.crc = journal.crc_from(offset, prefix_crc)?;
                 journal.write_durably(b"\n")?;
-                return Ok((journal, replayed.version));
             }
             (None, _) => {}
         }
-        journal.crc = journal.crc_from(offset, prefix_crc)?;
         Ok((journal, replayed.version))
     }
 
@@ -752,7 +754,11 @@ impl Journal {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] naming the checkpoint file.
+    /// [`Error::JournalChanged`] when the file is no longer the one this
+    /// writer wrote (truncated, replaced or deleted), [`Error::Io`] naming
+    /// the checkpoint file or the journal, and
+    /// [`Error::JournalReadOnly`] or [`Error::JournalPoisoned`] as for
+    /// appends.
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
@@ -775,6 +781,9 @@ impl Journal {
         // A checkpoint says "the file up to here is this ledger": only a
         // writer whose ledger is known to match its file may write one.
         self.writable()?;
+        // The file must still be the one this writer wrote: its checksum
+        // is this writer's, not the file's.
+        self.check_file()?;
         checkpoint::write(&self.path, &self.ledger, self.length, self.lines, self.crc)
     }
 
@@ -787,26 +796,6 @@ impl Journal {
             return Err(Error::JournalPoisoned { path: path() });
         }
         Ok(())
-    }
-
-    /// The CRC-32 of the file's first `length` bytes, from that of its
-    /// first `offset` (`crc`): the bytes replayed are read once more, for
-    /// parsing them is what a replay spends its time on.
-    fn crc_from(&self, offset: u64, crc: u32) -> Result<u32> {
-        let io = |e: std::io::Error| Error::io(Some(&self.path), &e);
-        let mut hasher = crc32fast::Hasher::new_with_initial(crc);
-        let mut file = File::open(&self.path).map_err(io)?;
-        file.seek(SeekFrom::Start(offset)).map_err(io)?;
-        let mut rest = file.take(self.length.saturating_sub(offset));
-        let mut buffer = vec![0u8; 1 << 16];
-        loop {
-            let read = rest.read(&mut buffer).map_err(io)?;
-            match buffer.get(..read) {
-                Some([]) | None => break,
-                Some(chunk) => hasher.update(chunk),
-            }
-        }
-        Ok(hasher.finalize())
     }
 
     /// Writes and syncs `bytes` at the end of the file, checking before and

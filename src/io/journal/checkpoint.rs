@@ -86,14 +86,17 @@ pub(crate) fn write(
 
 /// Where replay starts for the journal at `path` of `length` bytes: after
 /// its checkpoint when a valid one is beside it, else at the beginning;
-/// with the reason a checkpoint present was ignored.
-pub(crate) fn resume(path: &Path, length: u64) -> (Start, Option<String>) {
+/// with the reason a checkpoint present was ignored. A `writer` does not
+/// start from a checkpoint without `prefix`: it would certify the covered
+/// lines' order in its own next checkpoint without anyone having checked
+/// it, so it replays them once instead.
+pub(crate) fn resume(path: &Path, length: u64, writer: bool) -> (Start, Option<String>) {
     let target = sibling(path, "checkpoint");
     match std::fs::metadata(&target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Start::beginning(), None),
         _ => {}
     }
-    match read(path, &target, length) {
+    match read(path, &target, length, writer) {
         Ok(start) => (start, None),
         Err(reason) => (
             Start::beginning(),
@@ -105,7 +108,12 @@ pub(crate) fn resume(path: &Path, length: u64) -> (Start, Option<String>) {
     }
 }
 
-fn read(path: &Path, target: &Path, length: u64) -> std::result::Result<Start, String> {
+fn read(
+    path: &Path,
+    target: &Path,
+    length: u64,
+    writer: bool,
+) -> std::result::Result<Start, String> {
     let file = std::fs::File::open(target).map_err(|e| e.to_string())?;
     let size = file.metadata().map_err(|e| e.to_string())?.len();
     let cap = (MAX_DOCUMENT_BYTES as u64).saturating_add(MAX_JOURNAL_LINE_BYTES as u64);
@@ -147,11 +155,15 @@ fn read(path: &Path, target: &Path, length: u64) -> std::result::Result<Start, S
     let prefix = verify_prefix(path, header.offset, header.lines)?;
     if header
         .prefix
-        .is_some_and(|crc| crc != format!("{prefix:08x}"))
+        .as_ref()
+        .is_some_and(|crc| *crc != format!("{prefix:08x}"))
     {
         return Err(
             "the lines it covers are not those it was written for (reordered or replaced)".into(),
         );
+    }
+    if writer && header.prefix.is_none() {
+        return Err("written before checkpoints kept the checksum of the lines they cover, so a writer replays them once to take it".into());
     }
     let text = std::str::from_utf8(document).map_err(|e| e.to_string())?;
     let ledger = crate::io::json::from_str(text).map_err(|e| e.to_string())?;

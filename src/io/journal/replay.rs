@@ -58,6 +58,9 @@ pub(crate) struct Replayed {
     pub(crate) good: u64,
     /// Lines in the intact prefix.
     pub(crate) good_lines: u64,
+    /// The CRC-32 of the file's first `good` bytes, hashed as they were
+    /// replayed (from [`Start::crc`] on).
+    pub(crate) good_crc: u32,
     /// In salvage mode, the first problem met (replay stopped there).
     pub(crate) problem: Option<Error>,
 }
@@ -96,8 +99,10 @@ pub(crate) fn replay<R: BufRead>(
         missing_newline: false,
         good: start.offset,
         good_lines: start.line,
+        good_crc: start.crc,
         problem: None,
     };
+    let mut hasher = crc32fast::Hasher::new_with_initial(start.crc);
     let mut offset = start.offset;
     let mut number = start.line;
     let mut batch: Option<Pending> = None;
@@ -120,6 +125,7 @@ pub(crate) fn replay<R: BufRead>(
             break;
         }
         number = number.saturating_add(1);
+        hasher.update(&buf);
         let line_start = offset;
         offset = offset.saturating_add(n as u64);
         let complete = buf.last() == Some(&b'\n');
@@ -181,6 +187,7 @@ pub(crate) fn replay<R: BufRead>(
                 }
                 out.good = offset;
                 out.good_lines = number;
+                out.good_crc = hasher.clone().finalize();
             }
             Line::Header { .. } => {
                 stop(&mut out, corrupt("a header after the first line".into()))?;
@@ -239,6 +246,7 @@ pub(crate) fn replay<R: BufRead>(
                 }
                 out.good = offset;
                 out.good_lines = number;
+                out.good_crc = hasher.clone().finalize();
             }
         }
     }

@@ -871,28 +871,6 @@ fn checkpoints_skip_the_covered_prefix_and_bad_ones_are_ignored() {
     assert!(reason.contains("checksum"), "{reason}");
 }
 
-/// A checkpoint as written before checkpoints kept the checksum of the
-/// lines they cover: its header without `prefix`, checksummed again.
-fn without_prefix_checksum(checkpoint: &[u8]) -> Vec<u8> {
-    let newline = checkpoint
-        .iter()
-        .position(|&b| b == b'\n')
-        .expect("a header");
-    let (header, document) = checkpoint.split_at(newline);
-    let mut json: serde_json::Value = serde_json::from_slice(&header[9..]).expect("a header");
-    assert!(
-        json.as_object_mut()
-            .expect("an object")
-            .remove("prefix")
-            .is_some()
-    );
-    let json = serde_json::to_vec(&json).expect("writes");
-    let mut bytes = format!("{:08x} ", crc32fast::hash(&json)).into_bytes();
-    bytes.extend_from_slice(&json);
-    bytes.extend_from_slice(document);
-    bytes
-}
-
 /// A ledger loaded from a file carries its entries into a new journal as
 /// they are, even those only an older format's rules accept; a journal
 /// already at the path is never overwritten.

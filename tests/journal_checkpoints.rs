@@ -116,28 +116,6 @@ fn swapped_lines(bytes: &[u8], a: usize, b: usize) -> Vec<u8> {
     lines.concat()
 }
 
-/// A checkpoint as the previous release wrote it: its header without
-/// `prefix`, checksummed again.
-fn without_prefix(checkpoint: &[u8]) -> Vec<u8> {
-    let newline = checkpoint
-        .iter()
-        .position(|&b| b == b'\n')
-        .expect("a header");
-    let (header, document) = checkpoint.split_at(newline);
-    let mut json: serde_json::Value = serde_json::from_slice(&header[9..]).expect("a header");
-    assert!(
-        json.as_object_mut()
-            .expect("an object")
-            .remove("prefix")
-            .is_some()
-    );
-    let json = serde_json::to_vec(&json).expect("writes");
-    let mut bytes = format!("{:08x} ", crc32fast::hash(&json)).into_bytes();
-    bytes.extend_from_slice(&json);
-    bytes.extend_from_slice(document);
-    bytes
-}
-
 fn older_journal(version: &str, path: &Path) {
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
@@ -248,7 +226,7 @@ fn a_legacy_checkpoint_over_reordered_lines_is_not_upgraded_to_a_certified_one()
     drop(journal);
     let checkpoint = checkpoint_of(&path);
     let current = std::fs::read(&checkpoint).expect("reads");
-    std::fs::write(&checkpoint, without_prefix(&current)).expect("writes");
+    std::fs::write(&checkpoint, without_prefix_checksum(&current)).expect("writes");
     // Lines 3 and 4 (P0 and P1) swapped; line 5, the last covered, stays.
     let bytes = std::fs::read(&path).expect("reads");
     std::fs::write(&path, swapped_lines(&bytes, 2, 3)).expect("writes");
@@ -805,7 +783,7 @@ fn flow_a_legacy_checkpoint_is_upgraded_by_a_writer_for_a_healthy_journal() {
     drop(journal);
     let checkpoint = checkpoint_of(&path);
     let current = std::fs::read(&checkpoint).expect("reads");
-    std::fs::write(&checkpoint, without_prefix(&current)).expect("writes");
+    std::fs::write(&checkpoint, without_prefix_checksum(&current)).expect("writes");
     // Read only, the old checkpoint is trusted on its lines.
     let read_only = Journal::open_read_only(&path).expect("opens");
     assert_eq!(read_only.checkpoint_ignored(), None);

@@ -212,3 +212,25 @@ pub fn pledged_adjustment(member: &str, amount: &str) -> NewPledge {
         eur(amount),
     )
 }
+
+/// A checkpoint as the previous release wrote it: its header without
+/// `prefix`, checksummed again.
+pub fn without_prefix_checksum(checkpoint: &[u8]) -> Vec<u8> {
+    let newline = checkpoint
+        .iter()
+        .position(|&b| b == b'\n')
+        .expect("a header");
+    let (header, document) = checkpoint.split_at(newline);
+    let mut json: serde_json::Value = serde_json::from_slice(&header[9..]).expect("a header");
+    assert!(
+        json.as_object_mut()
+            .expect("an object")
+            .remove("prefix")
+            .is_some()
+    );
+    let json = serde_json::to_vec(&json).expect("writes");
+    let mut bytes = format!("{:08x} ", crc32fast::hash(&json)).into_bytes();
+    bytes.extend_from_slice(&json);
+    bytes.extend_from_slice(document);
+    bytes
+}

@@ -290,7 +290,8 @@ macro_rules! identifier {
             /// characters, holds a control character or has surrounding
             /// whitespace, or breaks the id alphabet: an invisible character
             /// (a format character such as U+200B, a line or paragraph
-            /// separator, a variation selector), a bidirectional control, a
+            /// separator, a variation selector, a Hangul filler), a
+            /// bidirectional control, a
             /// space other than U+0020, each named by its code point (a
             /// control character is named as such), or a first character a
             /// spreadsheet reads as a formula (`=`, `+`, `-`, `@`, tab,

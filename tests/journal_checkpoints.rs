@@ -925,3 +925,191 @@ fn flow_a_journal_holding_only_a_torn_first_line_is_recovered_and_checkpointed()
     let journal = Journal::open(&path, Recovery::Fail).expect("opens");
     checkpoint_append_and_reopen(journal, "ZZZ", "torn first line, then appended");
 }
+
+/// A journal line (`CRC JSON`) whose checksum verifies, without newline.
+fn verified_line(json: &str) -> Vec<u8> {
+    let mut line = format!("{:08x} ", crc32fast::hash(json.as_bytes())).into_bytes();
+    line.extend_from_slice(json.as_bytes());
+    line
+}
+
+/// Opens for writing, catching a panic (the internal-error guard
+/// `debug_assert!`s) so that it is reported as a failure of this open.
+fn open_caught(path: &Path, recovery: Recovery) -> std::result::Result<Result<Journal>, String> {
+    let path = path.to_path_buf();
+    std::panic::catch_unwind(move || Journal::open(&path, recovery)).map_err(|p| {
+        p.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_string()))
+            .unwrap_or_default()
+    })
+}
+
+/// A final line whose checksum verifies but whose record cannot be read
+/// (one a newer writer wrote, say) is damage, kept and reported under
+/// every recovery: it was taken for a torn write, cut by
+/// `TruncateTornTail` and ignored by a read-only open.
+#[test]
+fn a_verified_final_line_that_does_not_parse_is_damage_not_a_torn_write() {
+    let dir = TempDir::new("verified-unparsed");
+    let path = dir.file("j");
+    let journal = journal_with(&path, 1);
+    drop(journal);
+    let mut bytes = std::fs::read(&path).expect("reads");
+    let kept = bytes.len();
+    // A checksummed record this version cannot read, its newline lost.
+    bytes.extend(verified_line(
+        r#"{"seq":2,"a_field_from_a_newer_writer":true}"#,
+    ));
+    std::fs::write(&path, &bytes).expect("writes");
+
+    let read_only = Journal::open_read_only(&path).map(|j| j.recovered());
+    let fail = Journal::open(&path, Recovery::Fail).map(|j| j.recovered());
+    let truncate = Journal::open(&path, Recovery::TruncateTornTail).map(|j| j.recovered());
+    let after = std::fs::read(&path).expect("reads").len();
+    let outcomes = format!(
+        "read-only {read_only:?}; Fail {fail:?}; TruncateTornTail {truncate:?}, \
+         file {after} bytes of {} (cut to {kept} means the verified line was deleted)",
+        bytes.len()
+    );
+    assert!(
+        matches!(read_only, Err(Error::JournalCorrupt { line: 4, .. }))
+            && matches!(fail, Err(Error::JournalCorrupt { line: 4, .. }))
+            && matches!(truncate, Err(Error::JournalCorrupt { line: 4, .. })),
+        "a final line whose checksum verifies is damage, not a torn write: {outcomes}"
+    );
+    assert_eq!(after, bytes.len(), "{outcomes}");
+}
+
+/// The same line with its newline is damage too.
+#[test]
+fn a_verified_complete_line_that_does_not_parse_is_corrupt() {
+    let dir = TempDir::new("verified-unparsed-nl");
+    let path = dir.file("j");
+    drop(journal_with(&path, 1));
+    let mut bytes = std::fs::read(&path).expect("reads");
+    bytes.extend(verified_line(
+        r#"{"seq":2,"a_field_from_a_newer_writer":true}"#,
+    ));
+    bytes.push(b'\n');
+    std::fs::write(&path, &bytes).expect("writes");
+    for recovery in [Recovery::Fail, Recovery::TruncateTornTail] {
+        let opened = Journal::open(&path, recovery).map(|j| j.ledger().len());
+        assert!(
+            matches!(opened, Err(Error::JournalCorrupt { line: 4, .. })),
+            "{recovery:?}: {opened:?}"
+        );
+    }
+    assert_eq!(std::fs::read(&path).expect("reads"), bytes);
+}
+
+/// A file another program shortens (at a line end) while a writer opens
+/// it says the file changed: the replay ends short of the length read
+/// first, and the check of that was an internal error (a panic in debug
+/// builds). A thread cuts the file's last part and puts it back while
+/// the writer opens.
+#[test]
+fn a_file_shortened_during_a_writable_open_says_it_changed() {
+    use std::os::unix::fs::FileExt;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let dir = TempDir::new("shrinks");
+    let path = dir.file("j");
+    let mut journal = journal_with(&path, 1);
+    journal
+        .append_batch((0..1500).map(|i| {
+            (
+                Action::Pledge(Box::new(troops(
+                    &format!("Q{i:05}"),
+                    "FRA",
+                    Estimate::Exact(10),
+                ))),
+                reported("2025-01-02"),
+            )
+        }))
+        .expect("appends");
+    drop(journal);
+    let good = std::fs::read(&path).expect("reads");
+    let ends = line_ends(&good);
+    // Cut after a line in the middle of the batch would leave an unfinished
+    // batch (a torn tail, no guard): cut after the last complete batch, i.e.
+    // append single lines after the batch and cut between them.
+    let mut journal = Journal::open(&path, Recovery::Fail).expect("opens");
+    for i in 0..400 {
+        journal
+            .add_member(Member::new(mid(&format!("M{i:04}")), "Member"))
+            .expect("appends");
+    }
+    drop(journal);
+    let good = std::fs::read(&path).expect("reads");
+    let all_ends = line_ends(&good);
+    let cut = all_ends[ends.len() + 200] as u64;
+    let rest = good[cut as usize..].to_vec();
+
+    let mut panics = Vec::new();
+    let mut internals = Vec::new();
+    let mut changed_or_ok = 0;
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    for attempt in 0..200 {
+        let stop = Arc::new(AtomicBool::new(false));
+        let toggler = {
+            let stop = Arc::clone(&stop);
+            let path = path.clone();
+            let rest = rest.clone();
+            std::thread::spawn(move || {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .expect("opens");
+                while !stop.load(Ordering::Relaxed) {
+                    file.set_len(cut).expect("cuts");
+                    file.write_all_at(&rest, cut).expect("restores");
+                }
+            })
+        };
+        let opened = open_caught(&path, Recovery::Fail);
+        stop.store(true, Ordering::Relaxed);
+        toggler.join().expect("toggler");
+        match opened {
+            Err(panic) => panics.push((attempt, panic)),
+            Ok(Err(Error::Internal { what })) => internals.push((attempt, what)),
+            Ok(_) => changed_or_ok += 1,
+        }
+        std::fs::write(&path, &good).expect("restores");
+        if !panics.is_empty() || !internals.is_empty() {
+            break;
+        }
+    }
+    std::panic::set_hook(previous_hook);
+    assert!(
+        panics.is_empty() && internals.is_empty(),
+        "a file changed during a writable open reached the internal-error guard \
+         (panics {panics:?}, internal errors {internals:?}, other outcomes {changed_or_ok})"
+    );
+}
+
+/// A checkpoint of a file whose final newline another program overwrote
+/// in place (same length) says the file changed, and writes nothing: it
+/// was an invalid-value error its docs did not list.
+#[test]
+fn a_checkpoint_of_a_file_whose_last_newline_was_overwritten_says_it_changed() {
+    use std::os::unix::fs::FileExt;
+    let dir = TempDir::new("cp-newline-overwritten");
+    let path = dir.file("j");
+    let journal = journal_with(&path, 2);
+    let length = std::fs::metadata(&path).expect("stat").len();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("opens");
+    file.write_all_at(b"x", length - 1).expect("writes");
+    drop(file);
+    let err = journal.checkpoint().expect_err("refused");
+    assert!(
+        matches!(err, Error::JournalChanged { .. }),
+        "checkpoint gave an error its docs do not list: {err:?}"
+    );
+    assert!(!checkpoint_of(&path).exists());
+}

@@ -408,8 +408,14 @@ impl Journal {
         }
         if replayed.good != replayed.tail.map_or(length, |tail| tail.start) {
             // The CRC is of the bytes replayed, which must be all the file
-            // keeps.
-            return Err(Error::internal("a journal replayed short of its length"));
+            // keeps: another program shortened it while it was read.
+            return Err(Error::JournalChanged {
+                path: journal.path.display().to_string(),
+                reason: format!(
+                    "it was {length} bytes when opened, but replay ended at {}",
+                    replayed.good
+                ),
+            });
         }
         match (replayed.tail, recovery) {
             (Some(tail), Recovery::Fail) => {
@@ -505,7 +511,9 @@ impl Journal {
     }
 
     /// Why the checkpoint beside the journal was ignored at open (and the
-    /// whole journal replayed instead), if it was.
+    /// whole journal replayed instead), if it was: it did not verify, or a
+    /// writable open found one written before checkpoints kept the
+    /// checksum of the lines they cover (see [`Journal::checkpoint`]).
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};
@@ -746,16 +754,22 @@ impl Journal {
     /// `document` the CRC-32 of the document, `last_line` the CRC-32 of the
     /// journal's last line before `B`, which ties the checkpoint to this
     /// journal, and `prefix` the CRC-32 of all `B` bytes, which ties it to
-    /// their order too (absent from checkpoints written before it was kept).
-    /// Every line before `B` must still verify its checksum, and be `L` lines.
-    /// Anything that does not verify makes open ignore the checkpoint, say
-    /// why, and replay everything (which reports a damaged line with its
-    /// place).
+    /// their order too. Every line before `B` must still verify its
+    /// checksum, and be `L` lines. Anything that does not verify makes open
+    /// ignore the checkpoint, say why, and replay everything (which reports
+    /// a damaged line with its place). A checkpoint written before `prefix`
+    /// was kept has none: a read-only open trusts it on its lines, while a
+    /// writable open replays everything instead (and says so in
+    /// [`Journal::checkpoint_ignored`]), since its next checkpoint would
+    /// certify an order nobody checked.
     ///
     /// # Errors
     ///
     /// [`Error::JournalChanged`] when the file is no longer the one this
-    /// writer wrote (truncated, replaced or deleted), [`Error::Io`] naming
+    /// writer wrote (its length changed, it was replaced or deleted, or its
+    /// last line no longer ends where this writer's did; a change of the
+    /// same length elsewhere is found by the next open, which then does not
+    /// trust the checkpoint), [`Error::Io`] naming
     /// the checkpoint file or the journal, and
     /// [`Error::JournalReadOnly`] or [`Error::JournalPoisoned`] as for
     /// appends.

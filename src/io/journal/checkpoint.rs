@@ -51,12 +51,10 @@ pub(crate) fn write(
     let temporary = sibling(path, "checkpoint.tmp");
     let last_line = last_line_crc(path, length)
         .map_err(io_at(path))?
-        .ok_or_else(|| {
-            Error::invalid(
-                format!("journal `{}`", path.display()),
-                "checkpoint",
-                "the journal holds no complete line to checkpoint",
-            )
+        // The writer's last write ended with a newline at `length`.
+        .ok_or_else(|| Error::JournalChanged {
+            path: path.display().to_string(),
+            reason: format!("no line ends at byte {length}, where this writer's last one did"),
         })?;
     let document = crate::io::json::to_string(ledger);
     let header = Header {

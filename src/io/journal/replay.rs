@@ -139,10 +139,15 @@ pub(crate) fn replay<R: BufRead>(
             offset: line_start,
             message,
         };
-        let record = match verify(body).and_then(parse) {
+        let verified = verify(body);
+        let checksum_holds = verified.is_ok();
+        let record = match verified.and_then(parse) {
             Ok(record) => record,
             Err(message) => {
-                if !complete && (n as u64) < limit {
+                // Only a fragment whose checksum fails can be a torn write:
+                // one that verifies was written whole, and is kept or is
+                // damage, never cut.
+                if !complete && !checksum_holds && (n as u64) < limit {
                     // The final fragment: torn, unless it is a complete
                     // line whose newline was damaged.
                     let without_last = body.get(..body.len().saturating_sub(1));

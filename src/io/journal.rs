@@ -769,10 +769,9 @@ impl Journal {
     /// writer wrote (its length changed, it was replaced or deleted, or its
     /// last line no longer ends where this writer's did; a change of the
     /// same length elsewhere is found by the next open, which then does not
-    /// trust the checkpoint), [`Error::Io`] naming
-    /// the checkpoint file or the journal, and
-    /// [`Error::JournalReadOnly`] or [`Error::JournalPoisoned`] as for
-    /// appends.
+    /// trust the checkpoint), [`Error::Io`] naming the checkpoint file or
+    /// the journal, and [`Error::JournalReadOnly`] or
+    /// [`Error::JournalPoisoned`] as for appends.
     ///
     /// ```
     /// use coalition_ledger::io::journal::{Journal, Recovery};

@@ -11,11 +11,12 @@
 //! `query.as_of(from).run()` and `query.as_of(to).run()`; nothing is
 //! netted away: a row present on one date only shows a zero total on the
 //! other. Each change is exact, unless a total's bounds were already
-//! rounded outward by a division: then it is the difference of the
-//! rounded bounds (rounded outward when it needs more digits than a
-//! `Decimal` holds) and says so ([`ChangeRow::is_rounded`]). Printed, the answer gives each note of
-//! the two tables once, under its date when only one of them has it (a
-//! pledge a scenario left out as of `from` and withdrawn by `to`, say).
+//! rounded outward by a division: then it is the difference of the rounded
+//! bounds (rounded outward when it needs more digits than a `Decimal`
+//! holds) and says so ([`ChangeRow::is_rounded`]). Printed, the answer
+//! gives each note of the two tables once, under its date when only one of
+//! them has it (a pledge a scenario left out as of `from` and withdrawn by
+//! `to`, say).
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -606,7 +606,9 @@ impl RunningTotals {
             .iter()
             .map(|p| {
                 let tables: Vec<&Table> = bases.iter().map(|&basis| p.table(basis)).collect();
-                let mut notes = of_bases(bases, &tables, |table| table.rounding_notes(rows));
+                let mut notes = of_bases(bases, &tables, |table| {
+                    table.overlap_and_rounding_notes(rows)
+                });
                 // Counted over every total the period shows: each basis's
                 // "1 total below zero" said once read as one total. A chart
                 // draws a grouped answer's rows and not its grand total.

@@ -959,7 +959,7 @@ impl Table {
     /// (`rows` false) only its grand total, as printed running totals do:
     /// then neither rows that overlap nor a row below zero is noted.
     pub(crate) fn notes_shown(&self, rows: bool) -> Vec<String> {
-        let mut notes = self.rounding_notes(rows);
+        let mut notes = self.overlap_and_rounding_notes(rows);
         notes.extend(below_zero_note(self.shown_totals(rows)));
         notes.extend(self.left_out.notes());
         notes
@@ -967,7 +967,7 @@ impl Table {
 
     /// The first of [`Table::notes_shown`]: rows that overlap (when
     /// shown) and a division rounded outward.
-    pub(crate) fn rounding_notes(&self, rows: bool) -> Vec<String> {
+    pub(crate) fn overlap_and_rounding_notes(&self, rows: bool) -> Vec<String> {
         let mut notes = Vec::new();
         if rows && self.overlapping {
             notes.push(OVERLAPPING.to_string());

@@ -67,23 +67,12 @@ pub(crate) fn render(
     let height = 420.0 + 15.0 * f64::from(u32::try_from(extra).unwrap_or(u32::MAX));
     let mut svg = Svg::new(width, height);
     header(&mut svg, running, &tables, basis, layout, options);
-    axes(
-        &mut svg,
-        running,
-        &frame,
-        &y,
-        tables.first().and_then(|t| t.currency()),
-    );
+    axes(&mut svg, running, &frame, &y, currency);
     match layout {
         Layout::Lines => draw_lines(&mut svg, &series, &y, &frame),
         Layout::StackedAreas => draw_stacked(&mut svg, &series, &y, &frame),
     }
-    legend(
-        &mut svg,
-        &series,
-        &frame,
-        tables.first().and_then(|t| t.currency()),
-    );
+    legend(&mut svg, &series, &frame, currency);
     notes(&mut svg, 20.0, frame.bottom + 40.0, &note_lines.join("\n"));
     Ok(svg.finish(options.title()))
 }

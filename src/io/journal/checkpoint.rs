@@ -30,7 +30,8 @@ struct Header {
     last_line: String,
     /// The CRC-32 of the covered bytes: lines that each verify but were
     /// reordered no longer replay, and must not be trusted (a checkpoint
-    /// written before this was kept has none, and is trusted on its lines).
+    /// written before this was kept has none: a read-only open trusts it on
+    /// its lines, a writer replays instead, see [`resume`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     prefix: Option<String>,
 }

@@ -10,27 +10,6 @@ use coalition_ledger::io::journal::{self, Journal, Recovery};
 use coalition_ledger::*;
 use common::*;
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("cl-journal-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        TempDir(dir)
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The actions of a ledger with `pledges` pledges and a few lifecycle
 /// entries each. Ids avoid `J` and `*`, whose one-bit flips give a newline.
 fn actions(pledges: usize) -> Vec<(Action, Provenance)> {
@@ -122,16 +101,6 @@ fn prefixes(actions: &[(Action, Provenance)]) -> Vec<Ledger> {
         out.push(ledger.clone());
     }
     out
-}
-
-/// Offsets just after each newline: where each line ends.
-fn line_ends(bytes: &[u8]) -> Vec<usize> {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i + 1)
-        .collect()
 }
 
 #[test]

@@ -13,44 +13,10 @@ use std::path::{Path, PathBuf};
 
 use coalition_ledger::io::journal::{self, Journal, Recovery};
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "cl-journal-checkpoints-{name}-{}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        TempDir(dir)
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn checkpoint_of(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".checkpoint");
     PathBuf::from(name)
-}
-
-/// Offsets just after each newline: where each line ends.
-fn line_ends(bytes: &[u8]) -> Vec<usize> {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i + 1)
-        .collect()
 }
 
 /// A journal at `path` with a member and `n` equally long pledge lines

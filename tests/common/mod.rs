@@ -234,3 +234,37 @@ pub fn without_prefix_checksum(checkpoint: &[u8]) -> Vec<u8> {
     bytes.extend_from_slice(document);
     bytes
 }
+
+/// A fresh directory under the temporary directory, removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    /// `NAME` must be unique within a test binary (the process id keeps
+    /// binaries apart).
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("cl-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+
+    pub fn file(&self, name: &str) -> std::path::PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Offsets just after each newline: where each line of a file ends.
+pub fn line_ends(bytes: &[u8]) -> Vec<usize> {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
+        .collect()
+}

@@ -103,7 +103,7 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let resume = journal
         .ledger()
         .entry_by_key(&ClientKey::new("feed-102")?)
-        .map(Entry::sequence);
+        .map(|entry| entry.sequence());
     println!("the feed is recorded up to entry {resume:?}");
 
     // 5. Readers never wait: the writer publishes a cheap snapshot after

@@ -22,7 +22,7 @@ use crate::pledge::{Contribution, NewPledge};
 use crate::source::Source;
 use crate::thin_list::ThinList;
 use crate::within_limits::{check_date, check_text};
-use stamp::Stamp;
+pub(crate) use stamp::Stamp;
 
 /// One event in the journal.
 ///
@@ -248,8 +248,13 @@ impl StoredSources {
         self.0.same_allocation(&other.0)
     }
 
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The ids, sorted.
+    pub(crate) fn ids(&self) -> &[SourceId] {
+        &self.0
     }
 
     /// The list as a provenance holds it.
@@ -703,7 +708,7 @@ impl Provenance {
 ///     let spec = NewPledge::new(PledgeId::new(id)?, MemberId::new(member)?, Contribution::Troops { personnel: Estimate::Exact(n) });
 ///     ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
 /// }
-/// let entry: &Entry = ledger.entries().last().ok_or(coalition_ledger::Error::Internal { what: "empty".into() })?;
+/// let entry: Entry = ledger.entries().next_back().ok_or(coalition_ledger::Error::Internal { what: "empty".into() })?;
 /// assert_eq!(entry.sequence(), 3);
 /// assert_eq!(entry.action().name(), "pledge");
 /// assert_eq!(entry.date(), Some(parse_date("2025-09-04")?));
@@ -745,7 +750,7 @@ impl std::fmt::Debug for Entry {
 
 /// The fields few entries carry.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct RareFields {
+pub(crate) struct RareFields {
     key: Option<ClientKey>,
     /// The format version whose rules this entry was recorded under, for an
     /// entry of a file an older version wrote; `None` for the current rules.
@@ -876,10 +881,48 @@ impl RareFields {
     }
 }
 
+impl RareFields {
+    /// The client's idempotency key, if any.
+    pub(crate) fn key(&self) -> Option<&ClientKey> {
+        self.key.as_ref()
+    }
+
+    /// The date kept beside the stamp, when it did not fit in one.
+    pub(crate) fn date(&self) -> Option<PartialDate> {
+        self.date
+    }
+}
+
+/// An entry taken apart for a ledger's columns (see
+/// `ledger::entry_store`), which keep the action in pieces and the rest as
+/// it is.
+pub(crate) struct Parts {
+    pub(crate) stamp: Stamp,
+    pub(crate) sources: StoredSources,
+    pub(crate) rare: Option<Box<RareFields>>,
+    pub(crate) action: Action,
+}
+
 impl Entry {
-    /// The cited sources as held.
-    pub(crate) fn source_list(&self) -> &StoredSources {
-        &self.sources
+    /// Takes the entry apart; [`Entry::from_parts`] puts it back together.
+    pub(crate) fn into_stored_parts(self) -> Parts {
+        Parts {
+            stamp: self.stamp,
+            sources: self.sources,
+            rare: self.rare,
+            action: self.action,
+        }
+    }
+
+    /// The entry at `sequence` made of parts a ledger kept.
+    pub(crate) fn from_parts(sequence: u32, parts: Parts) -> Entry {
+        Entry {
+            sequence,
+            stamp: parts.stamp,
+            sources: parts.sources,
+            rare: parts.rare,
+            action: parts.action,
+        }
     }
 
     /// The entry. `alone` gives a ledger's list of the source a provenance
@@ -899,6 +942,12 @@ impl Entry {
             rare: RareFields::boxed(provenance.key, None, aside),
             action,
         }
+    }
+
+    /// The cited sources as held.
+    #[cfg(all(test, feature = "csv"))]
+    pub(crate) fn source_list(&self) -> &StoredSources {
+        &self.sources
     }
 
     /// Marks the entry as recorded under the rules of an older format
@@ -921,7 +970,7 @@ impl Entry {
     /// use coalition_ledger::prelude::*;
     /// let mut ledger = Ledger::new();
     /// ledger.add_member(Member::new(MemberId::new("FRA")?, "France"))?;
-    /// assert_eq!(ledger.entry(0).and_then(Entry::accepted_under), None);
+    /// assert_eq!(ledger.entry(0).and_then(|e| e.accepted_under()), None);
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn accepted_under(&self) -> Option<u32> {
@@ -936,7 +985,7 @@ impl Entry {
     /// let fra = Member::new(MemberId::new("FRA")?, "France");
     /// let key = ClientKey::new("roster-1")?;
     /// ledger.record(Action::AddMember(Box::new(fra)), Provenance::new(Evidence::Verified).key(key.clone()))?;
-    /// assert_eq!(ledger.entry(0).and_then(Entry::client_key), Some(&key));
+    /// assert_eq!(ledger.entry(0).and_then(|e| e.client_key().cloned()), Some(key));
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn client_key(&self) -> Option<&ClientKey> {
@@ -1061,7 +1110,7 @@ impl Entry {
     /// let id = PledgeId::new("FRA-1")?;
     /// let spec = NewPledge::new(id.clone(), MemberId::new("FRA")?, Contribution::Troops { personnel: Estimate::range(2_000, 5_000)? });
     /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
-    /// assert_eq!(ledger.entry(1).and_then(|e| e.action().pledge()), Some(&id));
+    /// assert_eq!(ledger.entry(1).and_then(|e| e.action().pledge().cloned()), Some(id));
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn action(&self) -> &Action {
@@ -1107,7 +1156,7 @@ impl Entry {
     /// ledger.open_pledge(spec, Provenance::new(Evidence::Reported).on(parse_date("2025-09-04")?))?;
     /// // Replaying the parts of every entry rebuilds the same ledger.
     /// let mut copy = Ledger::new();
-    /// for entry in ledger.entries().cloned() {
+    /// for entry in ledger.entries() {
     ///     let (action, provenance) = entry.into_parts();
     ///     copy.record(action, provenance)?;
     /// }

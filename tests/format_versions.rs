@@ -223,8 +223,8 @@ fn a_list_loaded_under_older_rules_is_checked_again_by_a_new_entry() {
     let mut ledger = json::from_str(text).expect("version 1 allowed a formula start");
     let shared = ledger
         .entries()
-        .last()
-        .map(Entry::provenance)
+        .next_back()
+        .map(|e| e.provenance())
         .expect("the pledge's entry");
     let refused = ledger.annotate(&pid("FRA-1"), shared);
     assert!(

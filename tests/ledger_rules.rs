@@ -845,7 +845,7 @@ fn entries_are_numbered_and_immutable_history() {
         assert_eq!(entry.sequence(), i as u64);
         assert_eq!(ledger.entry(i as u64), Some(entry));
     }
-    let last = ledger.entries().last().expect("non-empty");
+    let last = ledger.entries().next_back().expect("non-empty");
     assert_eq!(
         last.action(),
         &Action::Advance {
@@ -950,7 +950,7 @@ fn an_entry_past_the_end_is_none_at_every_offset() -> Result<()> {
     for (i, id) in ["FRA", "GBR", "DEU"].into_iter().enumerate() {
         ledger.add_member(Member::new(MemberId::new(id)?, id))?;
         let len = (i + 1) as u64;
-        assert_eq!(ledger.entry(len - 1).map(Entry::sequence), Some(len - 1));
+        assert_eq!(ledger.entry(len - 1).map(|e| e.sequence()), Some(len - 1));
         for past in [
             len,
             len + 1,

@@ -397,7 +397,7 @@ fn entries_read_back_value_for_value_with_their_provenance() {
         }
         let json = text(&batch, "entry_json", row).expect("every entry has its JSON");
         let back: Entry = serde_json::from_str(&json).expect("the JSON form loads");
-        assert_eq!(&back, entry);
+        assert_eq!(back, entry);
     }
 }
 

@@ -10,7 +10,6 @@ use rust_decimal::Decimal;
 
 use super::options::CheckOptions;
 use super::report::{Code, Diagnostic, Subject};
-use crate::entry::Action;
 use crate::ledger::Pledge;
 use crate::ledger::{Ledger, NONE, PledgeState};
 use crate::lifecycle::{Evidence, Stage};
@@ -719,7 +718,7 @@ fn same_currency(
 /// CL010.
 fn future_entry(ledger: &Ledger, options: &CheckOptions, out: &mut Vec<Finding>) {
     let today = options.reference_date;
-    for entry in ledger.entries() {
+    for entry in ledger.entry_views() {
         // A month or a year is in the future only once it begins after the
         // reference date; `2026-11` is not future on 2026-11-29.
         let period = entry.period().filter(|d| d.first_day() > today);
@@ -758,7 +757,7 @@ fn member_without_pledges(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Findi
 /// (`2024-06-03` after `2024` is in order).
 fn out_of_order(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
     let mut latest: Option<(NaiveDate, crate::dates::PartialDate, u64)> = None;
-    for entry in ledger.entries() {
+    for entry in ledger.entry_views() {
         let Some(period) = entry.period() else {
             continue;
         };
@@ -775,13 +774,13 @@ fn out_of_order(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
 
 /// CL013.
 fn undated_entry(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
-    for entry in ledger.entries().filter(|e| e.date().is_none()) {
-        let Some(pledge) = entry.action().pledge() else {
+    for entry in ledger.entry_views().filter(|e| e.date().is_none()) {
+        let Some(pledge) = entry.pledge() else {
             continue;
         };
-        let what = match entry.action() {
-            Action::Pledge(_) => "opening".to_string(),
-            other => other.name().to_string(),
+        let what = match entry.action_name() {
+            "pledge" => "opening",
+            other => other,
         };
         let message = format!("undated {what} of pledge {pledge}");
         out.push((Subject::Entry(entry.sequence()), message));
@@ -863,7 +862,7 @@ fn adjustment(ledger: &Ledger, _: &CheckOptions, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entry::Provenance;
+    use crate::entry::{Action, Provenance};
     use crate::estimate::Estimate;
     use crate::ids::{MemberId, PledgeId};
     use crate::ledger::{Record, Rules};

@@ -18,7 +18,7 @@ use crate::lifecycle::Evidence;
 /// `NaiveDate` fits (see the tests), so every date an entry can carry has
 /// a stamp; [`Stamp::new`] still says so rather than assume it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(super) struct Stamp(u32);
+pub(crate) struct Stamp(u32);
 
 /// The earliest year a `NaiveDate` holds, which years are stored from:
 /// read from `chrono`, whose range has changed between its versions (a
@@ -66,7 +66,7 @@ impl Stamp {
     }
 
     /// The evidence.
-    pub(super) fn evidence(self) -> Evidence {
+    pub(crate) fn evidence(self) -> Evidence {
         match self.0 & 0b11 {
             0 => Evidence::Unconfirmed,
             1 => Evidence::Reported,
@@ -75,7 +75,7 @@ impl Stamp {
     }
 
     /// The effective date (the last day of a month or a year), if dated.
-    pub(super) fn date(self) -> Option<NaiveDate> {
+    pub(crate) fn date(self) -> Option<NaiveDate> {
         if self.precision_code() == 0 {
             return None;
         }
@@ -84,7 +84,7 @@ impl Stamp {
     }
 
     /// The date as recorded, if dated.
-    pub(super) fn period(self) -> Option<PartialDate> {
+    pub(crate) fn period(self) -> Option<PartialDate> {
         let precision = match self.precision_code() {
             1 => DatePrecision::Day,
             2 => DatePrecision::Month,

@@ -589,8 +589,7 @@ impl Importer {
                     // row in case of this.
                     let id = ledger
                         .entry(recorded.sequence())
-                        .and_then(|e| e.action().pledge())
-                        .map(ToString::to_string)
+                        .and_then(|e| e.action().pledge().map(ToString::to_string))
                         .unwrap_or_default();
                     // An entry of the roster the import started from is
                     // not a second row of the file.
@@ -2014,7 +2013,7 @@ mod sharing_tests {
                 assert_eq!(ledger.pledge_count(), 1_000);
                 // The entries of a row cite one list, also in the chunks
                 // the recording thread parsed with copies of its own.
-                let entries: Vec<&crate::entry::Entry> = ledger.entries().collect();
+                let entries: Vec<crate::entry::Entry> = ledger.entries().collect();
                 let mut follow_ups = 0;
                 for pair in entries.windows(2) {
                     if let [a, b] = pair {

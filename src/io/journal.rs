@@ -869,7 +869,7 @@ impl Journal {
         let fresh = sibling(&self.path, "v2-migrating");
         let mut bytes = format::header_line();
         for entry in self.ledger.entries() {
-            format::push_entry_line(&mut bytes, entry)?;
+            format::push_entry_line(&mut bytes, &entry)?;
         }
         let mut file = File::create(&fresh).map_err(io_at(&fresh))?;
         file.write_all(&bytes)
@@ -976,7 +976,7 @@ impl Record for Batch {
         let recorded = self.ledger.record(action, provenance)?;
         if let Recorded::Appended { sequence } = recorded {
             if let Some(entry) = self.ledger.entry(sequence) {
-                format::push_entry_line(&mut self.lines, entry)?;
+                format::push_entry_line(&mut self.lines, &entry)?;
             }
             self.count = self.count.saturating_add(1);
         }
@@ -1095,7 +1095,7 @@ fn write_journal(path: &Path, ledger: &Ledger) -> Result<()> {
     out.write_all(&line).map_err(io_at(path))?;
     for entry in ledger.entries() {
         line.clear();
-        format::push_entry_line(&mut line, entry)?;
+        format::push_entry_line(&mut line, &entry)?;
         out.write_all(&line).map_err(io_at(path))?;
     }
     let file = out

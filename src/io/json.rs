@@ -177,10 +177,10 @@ pub fn to_writer<W: Write>(ledger: &Ledger, writer: W) -> Result<()> {
 
 /// Writes one array with a record per line: compact records (fast to write
 /// and read) on lines of their own (readable, and diffs show what changed).
-fn write_records<'a, W: Write, T: Serialize + 'a>(
+fn write_records<W: Write, T: Serialize>(
     out: &mut W,
     name: &str,
-    records: impl ExactSizeIterator<Item = &'a T>,
+    records: impl ExactSizeIterator<Item = T>,
     comma: &str,
 ) -> Result<()> {
     let io = |e: std::io::Error| Error::io(None, &e);
@@ -191,7 +191,7 @@ fn write_records<'a, W: Write, T: Serialize + 'a>(
     let count = records.len();
     for (i, record) in records.enumerate() {
         out.write_all(b"    ").map_err(io)?;
-        serde_json::to_writer(&mut *out, record).map_err(|e| serde_error_to_io(&e))?;
+        serde_json::to_writer(&mut *out, &record).map_err(|e| serde_error_to_io(&e))?;
         out.write_all(if i.saturating_add(1) < count {
             b",\n"
         } else {

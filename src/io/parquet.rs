@@ -194,7 +194,7 @@ pub fn write_entries<W: Write + Send>(ledger: &Ledger, writer: W) -> Result<()> 
         columns.text("action", Some(entry.action().name()));
         let pledge = entry.action().pledge();
         columns.text("pledge", pledge.map(crate::ids::PledgeId::as_str));
-        columns.text("member", member_of(ledger, entry).as_deref());
+        columns.text("member", member_of(ledger, &entry).as_deref());
         columns.date("date", entry.date());
         columns.text(
             "date_as_recorded",
@@ -234,7 +234,7 @@ pub fn write_entries<W: Write + Send>(ledger: &Ledger, writer: W) -> Result<()> 
             _ => None,
         };
         columns.text("reason", reason);
-        let json = serde_json::to_string(entry)
+        let json = serde_json::to_string(&entry)
             .map_err(|e| Error::internal(format!("an entry as JSON: {e}")))?;
         columns.text("entry_json", Some(&json));
         columns.unsigned(

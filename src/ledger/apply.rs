@@ -230,7 +230,7 @@ impl Ledger {
     /// assert!(ledger.is_empty());
     /// ```
     pub fn reserve(&mut self, entries: usize, pledges: usize) {
-        self.entries.reserve(entries);
+        self.entries.reserve(entries, pledges);
         self.previous_on_pledge.reserve(entries);
         self.pledges.reserve(pledges);
         self.pledge_index.reserve(pledges);
@@ -279,8 +279,8 @@ impl Ledger {
     /// and found known, sorted and unique.
     fn sources_checked(&self, provenance: &Provenance) -> bool {
         self.checked_entry
-            .and_then(|ix| self.entries.get(ix as usize))
-            .is_some_and(|entry| provenance.source_list().is_stored_as(entry.source_list()))
+            .and_then(|ix| self.entries.sources(ix as usize))
+            .is_some_and(|sources| provenance.source_list().is_stored_as(sources))
     }
 
     /// Replaces ids in a validated action with the ledger's own copies, so
@@ -581,8 +581,9 @@ impl Ledger {
             // Compared with the body it was added with: a re-sent addition
             // is the same after the member was amended.
             let added = self
-                .entry(entry_of(&self.member_entries, ix))
-                .and_then(|e| match e.action() {
+                .entries
+                .whole_action(entry_ix(&self.member_entries, ix))
+                .and_then(|action| match action {
                     Action::AddMember(added) => Some(&**added),
                     _ => None,
                 });
@@ -704,8 +705,9 @@ impl Ledger {
         source.validate()?;
         if let Some(ix) = self.source_index.index(source.id()) {
             let added = self
-                .entry(entry_of(&self.source_entries, ix))
-                .and_then(|e| match e.action() {
+                .entries
+                .whole_action(entry_ix(&self.source_entries, ix))
+                .and_then(|action| match action {
                     Action::AddSource(added) => Some(&**added),
                     _ => None,
                 });
@@ -911,15 +913,22 @@ impl Ledger {
         let sequence = self.entries.len() as u64;
         let entry_ix = self.next_entry_index();
         let mut previous = NONE;
-        match &change {
-            Change::Existing(_) => {}
+        let pledge = match &change {
+            Change::Existing(_) => None,
             Change::Open(_) => {
                 let ix = u32::try_from(self.pledges.len()).unwrap_or(NONE);
                 self.derived.note_change(ix, self.derived_change_limit());
+                Some(ix)
             }
-            Change::Update(ix, _) => self.derived.note_change(*ix, self.derived_change_limit()),
-            _ => self.derived.clear(),
-        }
+            Change::Update(ix, _) => {
+                self.derived.note_change(*ix, self.derived_change_limit());
+                Some(*ix)
+            }
+            _ => {
+                self.derived.clear();
+                None
+            }
+        };
         match change {
             Change::Existing(sequence) => return Recorded::AlreadyPresent { sequence },
             Change::Member(member) => {
@@ -970,7 +979,7 @@ impl Ledger {
         };
         let entry = Entry::new(entry_ix, action, provenance, alone);
         self.entries
-            .push(entry.accepted_under_version(accepted_under));
+            .push(entry.accepted_under_version(accepted_under), pledge);
         Recorded::Appended { sequence }
     }
 
@@ -1064,6 +1073,11 @@ impl Ledger {
 /// The sequence number of the entry that added roster item `ix`.
 fn entry_of(entries: &[u32], ix: u32) -> u64 {
     entries.get(ix as usize).map_or(0, |&e| u64::from(e))
+}
+
+/// The index of the entry that added roster item `ix`.
+fn entry_ix(entries: &[u32], ix: u32) -> usize {
+    entries.get(ix as usize).map_or(0, |&e| e as usize)
 }
 
 /// A requested delivery.

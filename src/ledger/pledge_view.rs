@@ -418,11 +418,7 @@ impl<'a> Pledge<'a> {
         if !self.state.voided {
             return None;
         }
-        match self
-            .ledger
-            .entry(u64::from(self.state.last_entry))?
-            .action()
-        {
+        match self.ledger.whole_action(self.state.last_entry)? {
             crate::entry::Action::Void { reason, .. } => Some(reason),
             _ => None,
         }
@@ -549,9 +545,7 @@ impl<'a> Pledge<'a> {
 
     /// The entries about this pledge, newest recorded first, read in place
     /// (what [`Pledge::history`] lists, without collecting it).
-    pub(crate) fn entries_newest_first(
-        &self,
-    ) -> impl Iterator<Item = &'a crate::entry::Entry> + 'a {
+    pub(crate) fn entries_newest_first(&self) -> impl Iterator<Item = crate::entry::Entry> + 'a {
         self.ledger.pledge_entries(self.state)
     }
 }

@@ -73,15 +73,15 @@ impl Ledger {
     }
 
     pub(crate) fn spec_of(&self, state: &PledgeState) -> Option<&NewPledge> {
-        match self.entries.get(state.spec_entry as usize)?.action() {
-            crate::entry::Action::Pledge(spec) => Some(spec),
-            _ => None,
-        }
+        self.entries.opened(state.spec_entry as usize)
     }
 
     fn contribution_of(&self, state: &PledgeState) -> Option<&Contribution> {
-        match self.entries.get(state.size_entry as usize)?.action() {
-            crate::entry::Action::Pledge(spec) => Some(spec.contribution()),
+        let ix = state.size_entry as usize;
+        if let Some(spec) = self.entries.opened(ix) {
+            return Some(spec.contribution());
+        }
+        match self.entries.whole_action(ix)? {
             crate::entry::Action::Revise { contribution, .. } => Some(contribution),
             _ => None,
         }
@@ -118,21 +118,43 @@ impl Ledger {
     pub(crate) fn pledge_entries<'a>(
         &'a self,
         state: &PledgeState,
-    ) -> impl Iterator<Item = &'a Entry> + 'a {
+    ) -> impl Iterator<Item = Entry> + 'a {
+        self.pledge_entry_indexes(state)
+            .filter_map(|ix| self.entries.get(ix as usize))
+    }
+
+    /// The indexes of the entries on a pledge, newest first.
+    fn pledge_entry_indexes<'a>(&'a self, state: &PledgeState) -> impl Iterator<Item = u32> + 'a {
         let mut next = state.last_entry;
         std::iter::from_fn(move || {
-            let entry = self.entries.get(next as usize)?;
+            let ix = next;
+            if ix as usize >= self.entries.len() {
+                return None;
+            }
             next = self
                 .previous_on_pledge
-                .get(next as usize)
+                .get(ix as usize)
                 .copied()
                 .unwrap_or(NONE);
-            Some(entry)
+            Some(ix)
         })
     }
 
+    /// Every entry read in place, in sequence order: for scans of the whole
+    /// ledger that read dates, sequence numbers or the pledge named and
+    /// put back together only the entries they keep.
+    pub(crate) fn entry_views(&self) -> impl Iterator<Item = super::EntryView<'_>> + '_ {
+        self.entries.views()
+    }
+
+    /// The action of entry `ix` when the ledger keeps it whole (see
+    /// `entry_store`): revisions, withdrawals, voids and roster changes.
+    pub(crate) fn whole_action(&self, ix: u32) -> Option<&crate::entry::Action> {
+        self.entries.whole_action(ix as usize)
+    }
+
     pub(crate) fn withdrawal_reason(&self, state: &PledgeState) -> Option<&str> {
-        match self.entries.get(state.last_entry as usize)?.action() {
+        match self.entries.whole_action(state.last_entry as usize)? {
             crate::entry::Action::Withdraw { reason, .. } => Some(reason),
             _ => None,
         }
@@ -140,8 +162,9 @@ impl Ledger {
 
     pub(crate) fn pledge_sources(&self, state: &PledgeState) -> Vec<&SourceId> {
         let mut sources: Vec<&SourceId> = self
-            .pledge_entries(state)
-            .flat_map(|e| e.sources().iter())
+            .pledge_entry_indexes(state)
+            .filter_map(|ix| self.entries.sources(ix as usize))
+            .flat_map(|sources| sources.ids().iter())
             .collect();
         sources.sort();
         sources.dedup();
@@ -151,11 +174,13 @@ impl Ledger {
     /// True when any entry on the pledge cites a source (without collecting
     /// them, as [`Pledge::sources`] does).
     pub(crate) fn cites_any_source(&self, state: &PledgeState) -> bool {
-        self.pledge_entries(state).any(|e| !e.sources().is_empty())
+        self.pledge_entry_indexes(state)
+            .filter_map(|ix| self.entries.sources(ix as usize))
+            .any(|sources| !sources.is_empty())
     }
 
     pub(crate) fn pledge_history(&self, state: &PledgeState) -> Vec<u64> {
-        let mut history: Vec<u64> = self.pledge_entries(state).map(Entry::sequence).collect();
+        let mut history: Vec<u64> = self.pledge_entry_indexes(state).map(u64::from).collect();
         history.reverse();
         history
     }

@@ -17,7 +17,6 @@
 
 use super::Ledger;
 use super::state::PledgeState;
-use crate::entry::Action;
 use crate::ids::PledgeId;
 
 /// A change in place, with what it replaced.
@@ -157,14 +156,11 @@ impl Ledger {
         // Every appended entry with a key inserted it, and every appended
         // pledge entry opened a pledge (re-sent ones are not appended).
         for ix in save.entries..self.entries.len() {
-            let Some(entry) = self.entries.get(ix) else {
-                break;
-            };
-            if let Some(key) = entry.client_key() {
+            if let Some(key) = self.entries.client_key(ix) {
                 let key = key.clone();
                 self.keys.remove(&key);
             }
-            if let Action::Pledge(spec) = entry.action() {
+            if let Some(spec) = self.entries.opened(ix) {
                 let id = spec.id().clone();
                 self.pledge_index.remove(&id);
             }

@@ -240,7 +240,7 @@ fn evidence_before(ledger: &Ledger, pledge: &PledgeId, entry: &Entry) -> Option<
                 .date()
                 .is_some_and(|d| d < date || (d == date && other.sequence() < sequence))
         })
-        .map(Entry::evidence)
+        .map(|other| other.evidence())
 }
 
 /// One entry dated between the two dates.
@@ -279,7 +279,7 @@ impl Change {
     /// let ledger = fixtures::paris_summit();
     /// let changes = ledger.changes(parse_date("2025-01-01")?, parse_date("2026-12-31")?)?;
     /// let first = changes.events().next().expect("changes");
-    /// assert_eq!(ledger.entry(first.sequence()).and_then(Entry::date), Some(first.date()));
+    /// assert_eq!(ledger.entry(first.sequence()).and_then(|e| e.date()), Some(first.date()));
     /// # Ok::<(), coalition_ledger::Error>(())
     /// ```
     pub fn sequence(&self) -> u64 {
@@ -931,14 +931,15 @@ impl Query<'_> {
         };
         let mut events: Vec<Change> = self
             .ledger
-            .entries()
+            .entry_views()
             .filter(|e| e.date().is_some_and(|d| d > from && d <= to))
+            .filter_map(|e| e.entry())
             .filter(|e| selected(e))
             .filter_map(|e| {
                 let pledge = e.action().pledge()?.clone();
                 // Only an annotation is told apart by what came before it.
                 let before = match e.action() {
-                    Action::Annotate { .. } => evidence_before(self.ledger, &pledge, e),
+                    Action::Annotate { .. } => evidence_before(self.ledger, &pledge, &e),
                     _ => None,
                 };
                 Some(Change {
@@ -955,19 +956,23 @@ impl Query<'_> {
         events.sort_by_key(|c| (c.date, c.sequence));
         let mut roster: Vec<RosterChange> = self
             .ledger
-            .entries()
+            .entry_views()
+            .filter(|e| matches!(e.whole_action(), Some(Action::AmendMember(_))))
+            .filter_map(|e| e.entry())
             .filter_map(|e| match e.action() {
-                Action::AmendMember(member) => Some((e, member.id())),
+                Action::AmendMember(member) => {
+                    Some((e.sequence(), e.date(), e.period(), member.id().clone()))
+                }
                 _ => None,
             })
-            .filter(|(_, member)| self.members.is_empty() || self.members.contains(*member))
-            .filter_map(|(e, member)| {
-                let date = e.date().filter(|d| *d > from && *d <= to)?;
+            .filter(|(.., member)| self.members.is_empty() || self.members.contains(member))
+            .filter_map(|(sequence, date, period, member)| {
+                let date = date.filter(|d| *d > from && *d <= to)?;
                 Some(RosterChange {
-                    sequence: e.sequence(),
+                    sequence,
                     date,
-                    period: e.period()?,
-                    member: member.clone(),
+                    period: period?,
+                    member,
                 })
             })
             .collect();
@@ -977,8 +982,9 @@ impl Query<'_> {
         // either.
         let undated = self
             .ledger
-            .entries()
+            .entry_views()
             .filter(|e| e.date().is_none())
+            .filter_map(|e| e.entry())
             .filter(|e| match e.action() {
                 Action::AmendMember(member) => self.amendment_bears_on(member.id()),
                 _ => selected(e),

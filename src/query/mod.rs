@@ -1006,9 +1006,10 @@ impl Query<'_> {
     fn partial_periods(&self) -> Vec<crate::dates::PartialDate> {
         let partial: Vec<_> = self
             .ledger
-            .entries()
+            .entry_views()
             .filter_map(|e| e.period().map(|period| (period, e)))
             .filter(|(period, _)| period.precision() != crate::dates::DatePrecision::Day)
+            .filter_map(|(period, e)| Some((period, e.entry()?)))
             .collect();
         if partial.is_empty() {
             // Most ledgers: no need to collect the depended-on pledges.
@@ -1115,8 +1116,9 @@ impl Query<'_> {
         let in_scope = |id: &crate::ids::PledgeId| self.bears_on(id, &depended_on);
         let undated_count = if undated == Undated::Exclude {
             self.ledger
-                .entries()
+                .entry_views()
                 .filter(|e| e.date().is_none())
+                .filter_map(|e| e.entry())
                 .filter(|e| self.entry_bears_on(e, &depended_on))
                 .count()
         } else {
@@ -1125,8 +1127,7 @@ impl Query<'_> {
         let unapplied = left_out
             .iter()
             .filter_map(|&sequence| self.ledger.entry(sequence))
-            .filter_map(|e| e.action().pledge())
-            .filter(|id| in_scope(id))
+            .filter(|e| e.action().pledge().is_some_and(in_scope))
             .count();
         (undated_count as u64, unapplied as u64)
     }

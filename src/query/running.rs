@@ -451,7 +451,7 @@ struct Pass<'l> {
     undated: Undated,
     /// The pledge entries to apply, by date (undated first, when
     /// included), in recorded order within a date.
-    order: Vec<(Option<NaiveDate>, &'l Entry)>,
+    order: Vec<(Option<NaiveDate>, Entry)>,
     next: usize,
     ledger: Ledger,
     /// Entries that could not apply, as `Snapshot::left_out` lists them.
@@ -469,8 +469,8 @@ impl<'l> Pass<'l> {
         // The roster applies at every date (as in `as_of`); it goes first.
         let mut ledger = Ledger::new();
         let mut left_out = Vec::new();
-        ledger.replay_all(source.entries().filter(|e| is_roster(e)), &mut left_out);
-        let mut order: Vec<(Option<NaiveDate>, &Entry)> = source
+        ledger.replay_all(source.entries().filter(is_roster), &mut left_out);
+        let mut order: Vec<(Option<NaiveDate>, Entry)> = source
             .entries()
             .filter(|e| !is_roster(e))
             .filter(|e| e.date().is_some() || undated == Undated::Include)
@@ -491,8 +491,7 @@ impl<'l> Pass<'l> {
 
     /// Applies every entry dated on or before `end`, a date at a time.
     fn advance_to(&mut self, end: NaiveDate) {
-        while let Some(&(date, first)) = self.order.get(self.next) {
-            let first = first.sequence();
+        while let Some((date, first)) = self.order.get(self.next).map(|(d, e)| (*d, e.sequence())) {
             if date.is_some_and(|d| d > end) {
                 break;
             }
@@ -514,8 +513,10 @@ impl<'l> Pass<'l> {
                 }
                 _ => {
                     let group = self.order.get(self.next..group_end).unwrap_or(&[]);
-                    self.ledger
-                        .replay_all(group.iter().map(|&(_, entry)| entry), &mut self.left_out);
+                    self.ledger.replay_all(
+                        group.iter().map(|(_, entry)| entry.clone()),
+                        &mut self.left_out,
+                    );
                 }
             }
             let group_latest = self

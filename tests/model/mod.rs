@@ -506,7 +506,7 @@ fn check_invariants(
 fn check_history(ledger: &Ledger, step: usize) -> Result<(), String> {
     let last = ledger
         .entries()
-        .filter_map(Entry::date)
+        .filter_map(|e| e.date())
         .max()
         .unwrap_or_else(|| day(0));
     let snapshot = ledger.as_of_with(last, Undated::Include);

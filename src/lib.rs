@@ -565,7 +565,7 @@ pub mod prelude {
     pub use crate::estimate::Estimate;
     pub use crate::fx::{Converted, FxRates, RatePolicy};
     pub use crate::ids::{Category, GroupId, MemberId, PledgeId, SourceId};
-    pub use crate::ledger::{Ledger, Record, Recorded, Snapshot, Undated};
+    pub use crate::ledger::{Entries, Ledger, Record, Recorded, Snapshot, Undated};
     pub use crate::ledger::{Pledge, PledgeRecord};
     pub use crate::lifecycle::{Evidence, Stage};
     pub use crate::member::{Member, Role};
@@ -598,7 +598,7 @@ pub use error::{Error, Result};
 pub use estimate::Estimate;
 pub use fx::{Converted, FxRates, RatePolicy};
 pub use ids::{Category, GroupId, MemberId, PledgeId, SourceId};
-pub use ledger::{Ledger, Record, Recorded, Snapshot, Undated};
+pub use ledger::{Entries, Ledger, Record, Recorded, Snapshot, Undated};
 pub use ledger::{Pledge, PledgeRecord};
 pub use lifecycle::{Evidence, Stage};
 pub use member::{Member, Role};

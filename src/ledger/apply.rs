@@ -784,6 +784,7 @@ impl Ledger {
         let entry = self.next_entry_index();
         let mut state = PledgeState {
             spec_entry: entry,
+            pledge: u32::try_from(self.pledges.len()).unwrap_or(NONE),
             size_entry: entry,
             last_entry: entry,
             member,

@@ -399,12 +399,31 @@ impl EntryStore {
 
 /// Every entry of a ledger, in sequence order, each put back together from
 /// the ledger's columns: see [`Ledger::entries`](crate::Ledger::entries).
-#[derive(Debug, Clone)]
+///
+/// ```
+/// use coalition_ledger::{Entries, fixtures};
+///
+/// let ledger = fixtures::paris_summit();
+/// let mut entries: Entries<'_> = ledger.entries();
+/// let newest = entries.next_back();
+/// assert_eq!(newest.map(|e| e.sequence() + 1), Some(ledger.len() as u64));
+/// assert_eq!(entries.len(), ledger.len() - 1);
+/// ```
+#[derive(Clone)]
 pub struct Entries<'a> {
     store: &'a EntryStore,
     /// The next entry from the front, and one past the next from the back.
     front: usize,
     back: usize,
+}
+
+impl std::fmt::Debug for Entries<'_> {
+    /// The sequence numbers left, not the ledger's columns.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entries")
+            .field("left", &(self.front..self.back))
+            .finish()
+    }
 }
 
 impl<'a> Entries<'a> {

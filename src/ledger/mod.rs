@@ -234,6 +234,12 @@ impl Ledger {
 
     /// Every entry, in sequence order.
     ///
+    /// The ledger keeps its entries in columns, not as [`Entry`] values
+    /// (a 24-byte head where an entry took 64 bytes), so each entry is put back together
+    /// as the iterator reaches it: an opening copies its pledge's body.
+    /// Taking entries from the back, skipping (`nth`), `last` and `count`
+    /// put together only the entries they return.
+    ///
     /// # Example
     ///
     /// ```
@@ -252,7 +258,8 @@ impl Ledger {
         Entries::new(&self.entries)
     }
 
-    /// The entry with this sequence number.
+    /// The entry with this sequence number, put back together from the
+    /// ledger's columns (see [`Ledger::entries`]).
     ///
     /// # Example
     ///

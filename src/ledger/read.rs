@@ -73,15 +73,14 @@ impl Ledger {
     }
 
     pub(crate) fn spec_of(&self, state: &PledgeState) -> Option<&NewPledge> {
-        self.entries.opened(state.spec_entry as usize)
+        self.entries.body(state.pledge)
     }
 
     fn contribution_of(&self, state: &PledgeState) -> Option<&Contribution> {
-        let ix = state.size_entry as usize;
-        if let Some(spec) = self.entries.opened(ix) {
-            return Some(spec.contribution());
+        if state.size_entry == state.spec_entry {
+            return self.spec_of(state).map(NewPledge::contribution);
         }
-        match self.entries.whole_action(ix)? {
+        match self.entries.whole_action(state.size_entry as usize)? {
             crate::entry::Action::Revise { contribution, .. } => Some(contribution),
             _ => None,
         }

@@ -14,8 +14,13 @@ pub(crate) const NONE: u32 = u32::MAX;
 /// Everything a query needs about a pledge, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PledgeState {
-    /// The entry that opened the pledge (holds its [`NewPledge`](crate::NewPledge)).
+    /// The entry that opened the pledge.
     pub(crate) spec_entry: u32,
+    /// The pledge's own index, where the entry store keeps its body (its
+    /// [`NewPledge`](crate::NewPledge)) and id: reading the body through
+    /// the opening entry's head was one more cache miss per pledge a query
+    /// or `check` reads.
+    pub(crate) pledge: u32,
     /// The latest entry that set the size (the opening or a revision).
     pub(crate) size_entry: u32,
     /// The latest entry on the pledge; earlier ones are chained through
@@ -79,6 +84,6 @@ mod size_tests {
     /// it copies: this pins it (the bounds are packed, see `PackedBounds`).
     #[test]
     fn a_state_is_small() {
-        assert_eq!(size_of::<super::PledgeState>(), 116);
+        assert_eq!(size_of::<super::PledgeState>(), 120);
     }
 }

@@ -126,6 +126,7 @@ mod tests {
     fn state(stage: Stage, voided: bool) -> PledgeState {
         PledgeState {
             spec_entry: 0,
+            pledge: 0,
             size_entry: 0,
             last_entry: 0,
             member: 0,

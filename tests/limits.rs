@@ -278,3 +278,18 @@ fn diagnostics_per_code_in_a_report() {
     let last = report.with_code(Code::MemberWithoutPledges).last().unwrap();
     assert_eq!(last.subject(), &Subject::Member(mid("M09999")));
 }
+
+/// Reserving is a hint: room no ledger can hold, or no allocator grants, is
+/// not reserved, and the ledger goes on (it aborted the process, "memory
+/// allocation failed").
+#[test]
+fn a_reservation_past_every_limit_is_a_hint_not_an_abort() {
+    let mut ledger = Ledger::new();
+    ledger.reserve(usize::MAX, usize::MAX);
+    ledger.reserve(u32::MAX as usize, u32::MAX as usize);
+    ledger.reserve(0, usize::MAX / 2);
+    ledger
+        .add_member(Member::new(MemberId::new("FRA").expect("id"), "France"))
+        .expect("recorded after the reservations");
+    assert_eq!(ledger.len(), 1);
+}

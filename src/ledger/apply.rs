@@ -223,13 +223,20 @@ impl Ledger {
     /// Reserves room for `entries` more entries of which `pledges` open
     /// pledges, so that a bulk load grows each array and index once.
     ///
+    /// Reserving is a hint: room past what a ledger can hold (`u32::MAX - 1`
+    /// entries), or that the memory allocator refuses, is not reserved,
+    /// rather than aborting the process.
+    ///
     /// ```
     /// use coalition_ledger::Ledger;
     /// let mut ledger = Ledger::new();
     /// ledger.reserve(3_000, 1_000);
+    /// ledger.reserve(usize::MAX, usize::MAX);
     /// assert!(ledger.is_empty());
     /// ```
     pub fn reserve(&mut self, entries: usize, pledges: usize) {
+        let entries = entries.min((NONE as usize).saturating_sub(self.entries.len()));
+        let pledges = pledges.min((NONE as usize).saturating_sub(self.pledges.len()));
         self.entries.reserve(entries, pledges);
         self.previous_on_pledge.reserve(entries);
         self.pledges.reserve(pledges);

@@ -152,9 +152,11 @@ impl<T, const BITS: u32> Chunked<T, BITS> {
     }
 
     /// Makes room for `additional` more elements' node pointers.
+    /// A room the allocator refuses is not reserved: a reservation is a
+    /// hint, and no hint may abort the process.
     pub(crate) fn reserve(&mut self, additional: usize) {
-        self.nodes
-            .reserve(additional.div_ceil(Self::CHUNK.saturating_mul(FAN)));
+        let nodes = additional.div_ceil(Self::CHUNK.saturating_mul(FAN));
+        let _hint = self.nodes.try_reserve(nodes);
     }
 }
 

@@ -152,8 +152,10 @@ impl<K: Hash + Eq> IdTable<K> {
     }
 
     /// Makes room for `additional` more ids without growing.
+    /// A room the allocator refuses is not reserved (see
+    /// `Ledger::reserve`).
     pub(crate) fn reserve(&mut self, additional: usize) {
-        self.table.reserve(additional, |s| spread(s.hash));
+        let _hint = self.table.try_reserve(additional, |s| spread(s.hash));
     }
 
     /// Number of ids.

@@ -716,12 +716,12 @@ impl Provenance {
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
-    // Held compactly (64 bytes, not 128): a ledger keeps millions of
-    // entries, and reading them is what recording and queries wait on. The
-    // sequence number fits in 32 bits because the ledger refuses entries
-    // past `u32::MAX - 1`; the date and evidence share one word (`Stamp`);
-    // the client key and the older format version are rare, so they share
-    // one optional box.
+    // Held compactly (64 bytes, not 128): a ledger keeps its entries in
+    // columns (see `ledger::entry_store`) and makes these on demand, but
+    // batches, journals and readers hold many. The sequence number fits in
+    // 32 bits because the ledger refuses entries past `u32::MAX - 1`; the
+    // date and evidence share one word (`Stamp`); the client key and the
+    // older format version are rare, so they share one optional box.
     sequence: u32,
     stamp: Stamp,
     sources: StoredSources,

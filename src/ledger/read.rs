@@ -13,6 +13,10 @@
 //! - **a pledge's entries**, newest first, through the per-pledge chain:
 //!   [`Ledger::pledge_entries`] and what is built on it (sources, history,
 //!   withdrawal reason);
+//! - **every entry read in place**: [`Ledger::entry_views`], for scans of
+//!   the whole ledger that read dates, sequence numbers or the pledge named
+//!   and put together (see [`entry_store`](super::entry_store)) only the
+//!   entries they keep;
 //! - **interned names by index**: members, groups and categories, as the
 //!   states hold them (`u32` indexes into the roster's tables);
 //! - **what queries keep between runs**: [`Ledger::derived`] and

@@ -888,6 +888,7 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<Table>();
     assert_send_sync::<Report>();
     assert_send_sync::<Entry>();
+    assert_send_sync::<Entries<'static>>();
     assert_send_sync::<Snapshot>();
     assert_send_sync::<FxRates>();
     assert_send_sync::<Scenario>();

@@ -243,7 +243,6 @@ impl StoredSources {
     }
 
     /// True when both are the very same list (shared, not merely equal).
-    #[cfg(all(test, feature = "csv"))]
     pub(crate) fn is_same(&self, other: &StoredSources) -> bool {
         self.0.same_allocation(&other.0)
     }

@@ -76,6 +76,24 @@ impl Stage {
     pub(crate) fn index(self) -> usize {
         self as usize
     }
+
+    /// The stage as a small number, for packed storage.
+    pub(crate) fn code(self) -> u32 {
+        self as u32
+    }
+
+    /// The stage [`Stage::code`] gave `code`.
+    pub(crate) fn from_code(code: u32) -> Option<Stage> {
+        [
+            Stage::Considering,
+            Stage::Announced,
+            Stage::Committed,
+            Stage::Delivered,
+            Stage::Withdrawn,
+        ]
+        .get(code as usize)
+        .copied()
+    }
 }
 
 /// How well a fact is known.

@@ -57,7 +57,6 @@ impl<T> ThinList<T> {
 
     /// True when both are the very same list (one allocation, or both
     /// empty), not merely equal.
-    #[cfg(all(test, feature = "csv"))]
     pub(crate) fn same_allocation(&self, other: &ThinList<T>) -> bool {
         match (&self.0, &other.0) {
             (None, None) => true,

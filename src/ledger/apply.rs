@@ -981,13 +981,18 @@ impl Ledger {
         if let Some(key) = provenance.client_key() {
             self.keys.insert(key.clone(), entry_ix);
         }
+        let mut alone_ix = None;
         let alone = |id: &SourceId| {
             let (_, ix) = self.own_source(id)?;
+            alone_ix = Some(ix);
             self.alone_lists.get(ix as usize).cloned()
         };
         let entry = Entry::new(entry_ix, action, provenance, alone);
-        self.entries
-            .push(entry.accepted_under_version(accepted_under), pledge);
+        self.entries.push(
+            entry.accepted_under_version(accepted_under),
+            pledge,
+            alone_ix,
+        );
         Recorded::Appended { sequence }
     }
 

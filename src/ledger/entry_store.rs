@@ -1,17 +1,16 @@
 //! [`EntryStore`]: the entries, kept in columns.
 //!
-//! An entry held whole took 64 bytes, and each opening boxed its pledge
-//! body (128 bytes and the allocator's header) besides: a ledger keeps
-//! about three entries per pledge, so entries and bodies were about 330
-//! bytes of a pledge's 556. Here an entry is a 24-byte head (its stamp,
-//! its cited sources, and its action by shape: the pledge it names by
-//! index, the stage it advances to); the bodies the openings carry sit
-//! unboxed in a column of their own, one per pledge, where the pledge view
-//! reads them; deliveries keep their amount in a column; the actions few
-//! entries carry (revisions, withdrawals, roster changes) are kept whole;
-//! and the rare fields (a client key, an older format version) in a sparse
-//! column. [`EntryStore::get`] puts an [`Entry`] back together on demand,
-//! equal to the one recorded.
+//! An entry held whole took 64 bytes: a ledger keeps about three entries
+//! per pledge, so its entries were about 190 bytes of a pledge's 556. Here
+//! an entry is a 16-byte head: its stamp (date and evidence), the list of
+//! sources it cites by index, and its action by shape (the pledge it names
+//! by index, the stage it advances to). The bodies the openings carry sit
+//! in a column of their own, one per pledge, where the pledge view reads
+//! them, with the pledge ids beside them; deliveries keep their amount in
+//! a column; the actions few entries carry (revisions, withdrawals, voids,
+//! roster changes) are kept whole; and the rare fields (a client key, an
+//! older format version) in a sparse column. [`EntryStore::get`] puts an
+//! [`Entry`] back together on demand, equal to the one recorded.
 
 use rust_decimal::Decimal;
 
@@ -24,34 +23,77 @@ use crate::pledge::NewPledge;
 
 /// How a head holds its action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
 enum Shape {
     /// Kept whole in [`EntryStore::whole`], at the head's `at`.
     Whole,
     /// An opening: its body is [`EntryStore::bodies`] at pledge `at`.
     Pledge,
-    /// An advance of pledge `at` to the head's `stage`.
+    /// An advance of pledge `at` to the stage the head's payload gives.
     Advance,
     /// An annotation of pledge `at`.
     Annotate,
     /// A delivery on pledge `at`, its amount in
-    /// [`EntryStore::deliveries`] at the head's `payload`.
+    /// [`EntryStore::deliveries`] at the head's payload.
     Deliver,
 }
 
-/// What every entry keeps.
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl Shape {
+    /// Every shape, by code.
+    const ALL: [Shape; 5] = [
+        Shape::Whole,
+        Shape::Pledge,
+        Shape::Advance,
+        Shape::Annotate,
+        Shape::Deliver,
+    ];
+}
+
+/// The bits of [`Head::code`] that hold the shape.
+const SHAPE_MASK: u32 = 0b111;
+/// The bit of [`Head::code`] set when the entry has rare fields.
+const RARE_BIT: u32 = 1 << 3;
+/// Where the payload starts in [`Head::code`].
+const PAYLOAD_SHIFT: u32 = 4;
+/// The largest payload: a delivery past it is kept whole.
+const MAX_PAYLOAD: u32 = u32::MAX >> PAYLOAD_SHIFT;
+
+/// What every entry keeps: 16 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Head {
-    sources: StoredSources,
     stamp: Stamp,
     /// A pledge's index, or an index in `whole` (see [`Shape`]).
     at: u32,
-    /// An index in `deliveries`, for a delivery.
-    payload: u32,
-    shape: Shape,
-    /// The stage of an advance (ignored otherwise).
-    stage: Stage,
-    /// The entry has rare fields, in [`EntryStore::rare`].
-    rare: bool,
+    /// The cited sources: none (0), or list `n - 1` of
+    /// [`EntryStore::lists`].
+    sources: u32,
+    /// The shape (its low bits), whether the entry has rare fields in
+    /// [`EntryStore::rare`] ([`RARE_BIT`]), and above them the payload: an
+    /// advance's stage, or a delivery's index in `deliveries`.
+    code: u32,
+}
+
+impl Head {
+    fn shape(self) -> Shape {
+        Shape::ALL
+            .get((self.code & SHAPE_MASK) as usize)
+            .copied()
+            .unwrap_or(Shape::Whole)
+    }
+
+    fn rare(self) -> bool {
+        self.code & RARE_BIT != 0
+    }
+
+    fn payload(self) -> u32 {
+        self.code >> PAYLOAD_SHIFT
+    }
+
+    /// The code of `shape` with `payload` (at most [`MAX_PAYLOAD`]).
+    fn code(shape: Shape, rare: bool, payload: u32) -> u32 {
+        let rare = if rare { RARE_BIT } else { 0 };
+        (payload.min(MAX_PAYLOAD) << PAYLOAD_SHIFT) | rare | shape as u32
+    }
 }
 
 /// A delivery's amount.
@@ -64,7 +106,7 @@ struct Delivery {
 
 /// The entries of a ledger, in columns (see the module docs). Clones share
 /// the columns' full chunks (see [`Chunked`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct EntryStore {
     /// One per entry, in sequence order. Only ever pushed to (or cut
     /// back), so in big chunks.
@@ -79,7 +121,51 @@ pub(crate) struct EntryStore {
     whole: Chunked<Action, 8>,
     /// The rare fields, with the index of their entry, in entry order.
     rare: Chunked<(u32, Box<RareFields>), 6>,
+    /// The lists of sources the entries cite: once for a run of entries
+    /// citing one list (the entries of an imported row), and once for each
+    /// source cited alone (see `alone_at`). An entry names its list by
+    /// index in four bytes, where a pointer took eight.
+    lists: Chunked<StoredSources, 10>,
+    /// For each source by index, where the ledger's list citing it alone
+    /// is in `lists` (`u32::MAX` before an entry cites it alone).
+    alone_at: Vec<u32>,
+    /// The empty list, for the entries that cite none.
+    none: StoredSources,
 }
+
+/// The lengths of an [`EntryStore`]'s columns, which a rollback cuts them
+/// back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Mark {
+    heads: usize,
+    bodies: usize,
+    deliveries: usize,
+    whole: usize,
+    rare: usize,
+    lists: usize,
+}
+
+impl PartialEq for EntryStore {
+    /// Equal entries: a list of sources may be stored once for two entries
+    /// here and twice there, so lists are compared by what each entry
+    /// cites.
+    fn eq(&self, other: &EntryStore) -> bool {
+        self.len() == other.len()
+            && self.bodies == other.bodies
+            && self.ids == other.ids
+            && self.deliveries == other.deliveries
+            && self.whole == other.whole
+            && self.rare == other.rare
+            && self.heads.iter().zip(other.heads.iter()).all(|(a, b)| {
+                a.stamp == b.stamp
+                    && a.at == b.at
+                    && a.code == b.code
+                    && self.cited(*a) == other.cited(*b)
+            })
+    }
+}
+
+impl Eq for EntryStore {}
 
 impl EntryStore {
     /// Number of entries.
@@ -101,8 +187,10 @@ impl EntryStore {
     }
 
     /// Appends `entry`, which is about pledge `pledge` (its index, for an
-    /// opening the index it opens) when it names one.
-    pub(crate) fn push(&mut self, entry: Entry, pledge: Option<u32>) {
+    /// opening the index it opens) when it names one, and cites source
+    /// `alone` alone (its index) when it holds the ledger's list of that
+    /// one source.
+    pub(crate) fn push(&mut self, entry: Entry, pledge: Option<u32>, alone: Option<u32>) {
         let ix = u32::try_from(self.heads.len()).unwrap_or(u32::MAX);
         let Parts {
             stamp,
@@ -110,39 +198,22 @@ impl EntryStore {
             rare,
             action,
         } = entry.into_stored_parts();
-        let mut head = Head {
-            sources,
-            stamp,
-            at: 0,
-            payload: 0,
-            shape: Shape::Whole,
-            stage: Stage::Announced,
-            rare: rare.is_some(),
-        };
+        let has_rare = rare.is_some();
         if let Some(rare) = rare {
             self.rare.push((ix, rare));
         }
-        let whole = match (action, pledge) {
+        let sources = self.list_code(sources, alone);
+        let deliveries = u32::try_from(self.deliveries.len()).unwrap_or(u32::MAX);
+        let (shape, at, payload) = match (action, pledge) {
             // An opening's body goes to its pledge's slot: the pledges are
             // opened in order, so that slot is the next one.
             (Action::Pledge(body), Some(at)) if at as usize == self.bodies.len() => {
-                head.shape = Shape::Pledge;
-                head.at = at;
                 self.ids.push(body.id().clone());
                 self.bodies.push(body);
-                None
+                (Shape::Pledge, at, 0)
             }
-            (Action::Advance { stage, .. }, Some(at)) => {
-                head.shape = Shape::Advance;
-                head.at = at;
-                head.stage = stage;
-                None
-            }
-            (Action::Annotate { .. }, Some(at)) => {
-                head.shape = Shape::Annotate;
-                head.at = at;
-                None
-            }
+            (Action::Advance { stage, .. }, Some(at)) => (Shape::Advance, at, stage.code()),
+            (Action::Annotate { .. }, Some(at)) => (Shape::Annotate, at, 0),
             (
                 Action::Deliver {
                     quantity,
@@ -151,47 +222,91 @@ impl EntryStore {
                     ..
                 },
                 Some(at),
-            ) => {
-                head.shape = Shape::Deliver;
-                head.at = at;
-                head.payload = u32::try_from(self.deliveries.len()).unwrap_or(u32::MAX);
+            ) if deliveries <= MAX_PAYLOAD => {
                 self.deliveries.push(Delivery {
                     quantity,
                     currency,
                     correction,
                 });
-                None
+                (Shape::Deliver, at, deliveries)
             }
-            (action, _) => Some(action),
+            (action, _) => {
+                let at = u32::try_from(self.whole.len()).unwrap_or(u32::MAX);
+                self.whole.push(action);
+                (Shape::Whole, at, 0)
+            }
         };
-        if let Some(action) = whole {
-            head.at = u32::try_from(self.whole.len()).unwrap_or(u32::MAX);
-            self.whole.push(action);
+        self.heads.push(Head {
+            stamp,
+            at,
+            sources,
+            code: Head::code(shape, has_rare, payload),
+        });
+    }
+
+    /// The code a head gives `sources` (see [`Head::sources`]). A list
+    /// already stored as the ledger's list of source `alone`, or the list
+    /// stored last (the entries of one row cite one list), is not stored
+    /// again.
+    fn list_code(&mut self, sources: StoredSources, alone: Option<u32>) -> u32 {
+        if sources.is_empty() {
+            return 0;
         }
-        self.heads.push(head);
+        let stored_alone = alone
+            .and_then(|s| self.alone_at.get(s as usize).copied())
+            .filter(|&at| {
+                self.lists
+                    .get(at as usize)
+                    .is_some_and(|l| l.is_same(&sources))
+            });
+        if let Some(at) = stored_alone {
+            return at.saturating_add(1);
+        }
+        let len = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
+        if self.lists.last().is_some_and(|l| l.is_same(&sources)) {
+            return len;
+        }
+        self.lists.push(sources);
+        if let Some(s) = alone.map(|s| s as usize) {
+            if self.alone_at.len() <= s {
+                self.alone_at.resize(s.saturating_add(1), u32::MAX);
+            }
+            if let Some(slot) = self.alone_at.get_mut(s) {
+                *slot = len;
+            }
+        }
+        len.saturating_add(1)
+    }
+
+    /// The list of sources `head` cites.
+    fn cited(&self, head: Head) -> &StoredSources {
+        head.sources
+            .checked_sub(1)
+            .and_then(|at| self.lists.get(at as usize))
+            .unwrap_or(&self.none)
     }
 
     /// The entry at `ix`, put back together.
     pub(crate) fn get(&self, ix: usize) -> Option<Entry> {
-        let head = self.heads.get(ix)?;
+        let head = *self.heads.get(ix)?;
         let sequence = u32::try_from(ix).ok()?;
-        let rare = if head.rare {
+        let rare = if head.rare() {
             self.rare_of(sequence).map(|r| Box::new(r.clone()))
         } else {
             None
         };
-        let action = match head.shape {
+        let action = match head.shape() {
             Shape::Whole => self.whole.get(head.at as usize)?.clone(),
             Shape::Pledge => Action::Pledge(self.bodies.get(head.at as usize)?.clone()),
             Shape::Advance => Action::Advance {
                 pledge: self.pledge_id(head.at)?.clone(),
-                stage: head.stage,
+                stage: Stage::from_code(head.payload())?,
             },
             Shape::Annotate => Action::Annotate {
                 pledge: self.pledge_id(head.at)?.clone(),
             },
             Shape::Deliver => {
-                let delivery = self.deliveries.get(head.payload as usize)?;
+                let delivery = self.deliveries.get(head.payload() as usize)?;
                 Action::Deliver {
                     pledge: self.pledge_id(head.at)?.clone(),
                     quantity: delivery.quantity,
@@ -204,7 +319,7 @@ impl EntryStore {
             sequence,
             Parts {
                 stamp: head.stamp,
-                sources: head.sources.clone(),
+                sources: self.cited(head).clone(),
                 rare,
                 action,
             },
@@ -213,13 +328,13 @@ impl EntryStore {
 
     /// The sources entry `ix` cites.
     pub(crate) fn sources(&self, ix: usize) -> Option<&StoredSources> {
-        self.heads.get(ix).map(|head| &head.sources)
+        self.heads.get(ix).map(|&head| self.cited(head))
     }
 
     /// The client key of entry `ix`, if it carries one.
     pub(crate) fn client_key(&self, ix: usize) -> Option<&ClientKey> {
         let head = self.heads.get(ix)?;
-        if !head.rare {
+        if !head.rare() {
             return None;
         }
         self.rare_of(u32::try_from(ix).ok()?)?.key()
@@ -240,7 +355,7 @@ impl EntryStore {
     /// revised size or a reason from.
     pub(crate) fn whole_action(&self, ix: usize) -> Option<&Action> {
         let head = self.heads.get(ix)?;
-        match head.shape {
+        match head.shape() {
             Shape::Whole => self.whole.get(head.at as usize),
             Shape::Pledge | Shape::Advance | Shape::Annotate | Shape::Deliver => None,
         }
@@ -249,7 +364,7 @@ impl EntryStore {
     /// The pledge entry `ix` opened, if it is an opening.
     pub(crate) fn opened(&self, ix: usize) -> Option<&NewPledge> {
         let head = self.heads.get(ix)?;
-        match head.shape {
+        match head.shape() {
             Shape::Pledge => self.body(head.at),
             Shape::Whole => match self.whole.get(head.at as usize)? {
                 Action::Pledge(body) => Some(body),
@@ -274,34 +389,33 @@ impl EntryStore {
         None
     }
 
-    /// Shortens the store to `len` entries (undoing pushes when a batch is
+    /// Where the columns stand, for [`EntryStore::cut_to`].
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            heads: self.heads.len(),
+            bodies: self.bodies.len(),
+            deliveries: self.deliveries.len(),
+            whole: self.whole.len(),
+            rare: self.rare.len(),
+            lists: self.lists.len(),
+        }
+    }
+
+    /// Cuts the columns back to `mark` (undoing pushes when a batch is
     /// rolled back).
-    pub(crate) fn truncate(&mut self, len: usize) {
-        let (mut bodies, mut deliveries, mut whole) =
-            (self.bodies.len(), self.deliveries.len(), self.whole.len());
-        // The columns grow with the heads, so what the cut heads put in
-        // them is their suffix.
-        for head in self.heads.iter().skip(len) {
-            match head.shape {
-                Shape::Whole => whole = whole.min(head.at as usize),
-                Shape::Pledge => bodies = bodies.min(head.at as usize),
-                Shape::Deliver => deliveries = deliveries.min(head.payload as usize),
-                Shape::Advance | Shape::Annotate => {}
+    pub(crate) fn cut_to(&mut self, mark: Mark) {
+        self.heads.truncate(mark.heads);
+        self.bodies.truncate(mark.bodies);
+        self.ids.truncate(mark.bodies);
+        self.deliveries.truncate(mark.deliveries);
+        self.whole.truncate(mark.whole);
+        self.rare.truncate(mark.rare);
+        self.lists.truncate(mark.lists);
+        for at in &mut self.alone_at {
+            if *at as usize >= mark.lists {
+                *at = u32::MAX;
             }
         }
-        let mut rare = self.rare.len();
-        while let Some(before) = rare.checked_sub(1) {
-            match self.rare.get(before) {
-                Some(&(at, _)) if at as usize >= len => rare = before,
-                _ => break,
-            }
-        }
-        self.heads.truncate(len);
-        self.bodies.truncate(bodies);
-        self.ids.truncate(bodies);
-        self.deliveries.truncate(deliveries);
-        self.whole.truncate(whole);
-        self.rare.truncate(rare);
     }
 }
 
@@ -312,7 +426,7 @@ impl EntryStore {
 pub(crate) struct EntryView<'a> {
     store: &'a EntryStore,
     ix: u32,
-    head: &'a Head,
+    head: Head,
 }
 
 impl<'a> EntryView<'a> {
@@ -322,7 +436,7 @@ impl<'a> EntryView<'a> {
     }
 
     fn rare(&self) -> Option<&'a RareFields> {
-        if self.head.rare {
+        if self.head.rare() {
             self.store.rare_of(self.ix)
         } else {
             None
@@ -348,7 +462,7 @@ impl<'a> EntryView<'a> {
 
     /// The pledge the action names, as [`Action::pledge`].
     pub(crate) fn pledge(&self) -> Option<&'a PledgeId> {
-        match self.head.shape {
+        match self.head.shape() {
             Shape::Whole => self.store.whole.get(self.head.at as usize)?.pledge(),
             Shape::Pledge | Shape::Advance | Shape::Annotate | Shape::Deliver => {
                 self.store.pledge_id(self.head.at)
@@ -359,7 +473,7 @@ impl<'a> EntryView<'a> {
     /// The action, when the store keeps it whole (see [`Shape`]): roster
     /// changes, revisions, withdrawals and voids.
     pub(crate) fn whole_action(&self) -> Option<&'a Action> {
-        match self.head.shape {
+        match self.head.shape() {
             Shape::Whole => self.store.whole.get(self.head.at as usize),
             Shape::Pledge | Shape::Advance | Shape::Annotate | Shape::Deliver => None,
         }
@@ -367,7 +481,7 @@ impl<'a> EntryView<'a> {
 
     /// The action's name, as [`Action::name`].
     pub(crate) fn action_name(&self) -> &'static str {
-        match self.head.shape {
+        match self.head.shape() {
             Shape::Whole => self
                 .store
                 .whole
@@ -389,7 +503,7 @@ impl<'a> EntryView<'a> {
 impl EntryStore {
     /// Every entry, read in place.
     pub(crate) fn views(&self) -> impl Iterator<Item = EntryView<'_>> + '_ {
-        self.heads.iter().zip(0u32..).map(|(head, ix)| EntryView {
+        self.heads.iter().zip(0u32..).map(|(&head, ix)| EntryView {
             store: self,
             ix,
             head,

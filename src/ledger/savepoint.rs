@@ -61,6 +61,7 @@ impl Clone for UndoLog {
 #[must_use = "a savepoint must be released or rolled back"]
 pub(crate) struct Savepoint {
     entries: usize,
+    columns: super::entry_store::Mark,
     members: usize,
     sources: usize,
     groups: usize,
@@ -81,6 +82,7 @@ impl Ledger {
         self.undo.pledges = self.pledges.len();
         Savepoint {
             entries: self.entries.len(),
+            columns: self.entries.mark(),
             members: self.members.len(),
             sources: self.sources.len(),
             groups: self.groups.len(),
@@ -165,7 +167,7 @@ impl Ledger {
                 self.pledge_index.remove(&id);
             }
         }
-        self.entries.truncate(save.entries);
+        self.entries.cut_to(save.columns);
         self.previous_on_pledge.truncate(save.entries);
 
         let new_pledge = |list: &super::chunked::Indexes| {

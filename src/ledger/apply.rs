@@ -223,9 +223,10 @@ impl Ledger {
     /// Reserves room for `entries` more entries of which `pledges` open
     /// pledges, so that a bulk load grows each array and index once.
     ///
-    /// Reserving is a hint: room past what a ledger can hold (`u32::MAX - 1`
-    /// entries), or that the memory allocator refuses, is not reserved,
-    /// rather than aborting the process.
+    /// Reserving is a hint: room for more entries or pledges than a ledger
+    /// can hold (its sequence numbers stop at `u32::MAX - 1`), or that the
+    /// memory allocator refuses, is not reserved, rather than aborting the
+    /// process.
     ///
     /// ```
     /// use coalition_ledger::Ledger;

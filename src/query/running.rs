@@ -20,8 +20,9 @@ use super::Query;
 use super::dimension::Key;
 use super::measure::Basis;
 use super::table::{Row, SHOWN_ROUNDED, Table, Total, below_zero_note};
-use crate::entry::{Action, Entry};
+use crate::entry::Action;
 use crate::error::{Error, Result};
+use crate::ledger::EntryView;
 use crate::ledger::{Ledger, Undated};
 use crate::limits::MAX_RUNNING_PERIODS;
 
@@ -450,8 +451,10 @@ struct Pass<'l> {
     source: &'l Ledger,
     undated: Undated,
     /// The pledge entries to apply, by date (undated first, when
-    /// included), in recorded order within a date.
-    order: Vec<(Option<NaiveDate>, Entry)>,
+    /// included), in recorded order within a date: their sequence numbers,
+    /// each entry put back together only when it is applied (a copy of
+    /// every entry held for the pass outweighed the ledger).
+    order: Vec<(Option<NaiveDate>, u64)>,
     next: usize,
     ledger: Ledger,
     /// Entries that could not apply, as `Snapshot::left_out` lists them.
@@ -460,8 +463,10 @@ struct Pass<'l> {
     latest: Option<u64>,
 }
 
-fn is_roster(entry: &Entry) -> bool {
-    matches!(entry.action(), Action::AddMember(_) | Action::AddSource(_))
+fn is_roster(entry: &EntryView<'_>) -> bool {
+    entry
+        .whole_action()
+        .is_some_and(|action| matches!(action, Action::AddMember(_) | Action::AddSource(_)))
 }
 
 impl<'l> Pass<'l> {
@@ -469,12 +474,13 @@ impl<'l> Pass<'l> {
         // The roster applies at every date (as in `as_of`); it goes first.
         let mut ledger = Ledger::new();
         let mut left_out = Vec::new();
-        ledger.replay_all(source.entries().filter(is_roster), &mut left_out);
-        let mut order: Vec<(Option<NaiveDate>, Entry)> = source
-            .entries()
+        let roster = source.entry_views().filter(is_roster);
+        ledger.replay_all(roster.filter_map(|e| e.entry()), &mut left_out);
+        let mut order: Vec<(Option<NaiveDate>, u64)> = source
+            .entry_views()
             .filter(|e| !is_roster(e))
             .filter(|e| e.date().is_some() || undated == Undated::Include)
-            .map(|e| (e.date(), e))
+            .map(|e| (e.date(), e.sequence()))
             .collect();
         // Stable: recorded order within a date.
         order.sort_by_key(|(date, _)| *date);
@@ -491,7 +497,7 @@ impl<'l> Pass<'l> {
 
     /// Applies every entry dated on or before `end`, a date at a time.
     fn advance_to(&mut self, end: NaiveDate) {
-        while let Some((date, first)) = self.order.get(self.next).map(|(d, e)| (*d, e.sequence())) {
+        while let Some(&(date, first)) = self.order.get(self.next) {
             if date.is_some_and(|d| d > end) {
                 break;
             }
@@ -513,8 +519,11 @@ impl<'l> Pass<'l> {
                 }
                 _ => {
                     let group = self.order.get(self.next..group_end).unwrap_or(&[]);
+                    let source = self.source;
                     self.ledger.replay_all(
-                        group.iter().map(|(_, entry)| entry.clone()),
+                        group
+                            .iter()
+                            .filter_map(|&(_, sequence)| source.entry(sequence)),
                         &mut self.left_out,
                     );
                 }
@@ -522,7 +531,7 @@ impl<'l> Pass<'l> {
             let group_latest = self
                 .order
                 .get(self.next..group_end)
-                .and_then(|g| g.iter().map(|(_, e)| e.sequence()).max());
+                .and_then(|g| g.iter().map(|&(_, sequence)| sequence).max());
             self.latest = self.latest.max(group_latest);
             self.next = group_end;
         }

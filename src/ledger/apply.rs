@@ -590,7 +590,7 @@ impl Ledger {
             // is the same after the member was amended.
             let added = self
                 .entries
-                .whole_action(entry_ix(&self.member_entries, ix))
+                .whole_action(entry_of(&self.member_entries, ix) as usize)
                 .and_then(|action| match action {
                     Action::AddMember(added) => Some(&**added),
                     _ => None,
@@ -606,7 +606,7 @@ impl Ledger {
                 None => self.same_provenance(
                     "member",
                     member.id(),
-                    entry_of(&self.member_entries, ix),
+                    u64::from(entry_of(&self.member_entries, ix)),
                     provenance,
                 ),
                 Some(field) => Err(Error::Conflict {
@@ -714,7 +714,7 @@ impl Ledger {
         if let Some(ix) = self.source_index.index(source.id()) {
             let added = self
                 .entries
-                .whole_action(entry_ix(&self.source_entries, ix))
+                .whole_action(entry_of(&self.source_entries, ix) as usize)
                 .and_then(|action| match action {
                     Action::AddSource(added) => Some(&**added),
                     _ => None,
@@ -730,7 +730,7 @@ impl Ledger {
                 None => self.same_provenance(
                     "source",
                     source.id(),
-                    entry_of(&self.source_entries, ix),
+                    u64::from(entry_of(&self.source_entries, ix)),
                     provenance,
                 ),
                 Some(field) => Err(Error::Conflict {
@@ -1084,14 +1084,9 @@ impl Ledger {
     }
 }
 
-/// The sequence number of the entry that added roster item `ix`.
-fn entry_of(entries: &[u32], ix: u32) -> u64 {
-    entries.get(ix as usize).map_or(0, |&e| u64::from(e))
-}
-
-/// The index of the entry that added roster item `ix`.
-fn entry_ix(entries: &[u32], ix: u32) -> usize {
-    entries.get(ix as usize).map_or(0, |&e| e as usize)
+/// The entry that added roster item `ix` (a member or a source).
+fn entry_of(entries: &[u32], ix: u32) -> u32 {
+    entries.get(ix as usize).copied().unwrap_or(0)
 }
 
 /// A requested delivery.

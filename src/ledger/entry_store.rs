@@ -595,3 +595,12 @@ impl DoubleEndedIterator for Entries<'_> {
 impl ExactSizeIterator for Entries<'_> {}
 
 impl std::iter::FusedIterator for Entries<'_> {}
+
+#[cfg(test)]
+mod size_tests {
+    /// A head is what every entry costs: this pins it.
+    #[test]
+    fn a_head_is_sixteen_bytes() {
+        assert_eq!(size_of::<super::Head>(), 16);
+    }
+}

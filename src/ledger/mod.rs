@@ -235,8 +235,9 @@ impl Ledger {
     /// Every entry, in sequence order.
     ///
     /// The ledger keeps its entries in columns, not as [`Entry`] values
-    /// (a 24-byte head where an entry took 64 bytes), so each entry is put back together
-    /// as the iterator reaches it: an opening copies its pledge's body.
+    /// (a 16-byte head where an entry took 64 bytes), so each entry is put
+    /// back together as the iterator reaches it: an opening copies its
+    /// pledge's body.
     /// Taking entries from the back, skipping (`nth`), `last` and `count`
     /// put together only the entries they return.
     ///
